@@ -1,0 +1,68 @@
+"""One exception family for the whole product.
+
+Every error says what is wrong, where (file line, CSV row, event id) when that is known, and how
+to fix it. The CLI prints ``str(error)`` on one line and exits 2; the web app turns it into the
+JSON body ``{"error": {"type", "message", "where", "fix"}}``.
+"""
+
+from __future__ import annotations
+
+
+class SamspillError(Exception):
+    """Base class: a problem the user can fix."""
+
+    status_code = 400
+
+    def __init__(self, message: str, *, fix: str = "", where: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.fix = fix
+        self.where = where
+
+    def __str__(self) -> str:
+        text = f"{self.where}: {self.message}" if self.where else self.message
+        return f"{text}. Fix: {self.fix}" if self.fix else text
+
+    def as_dict(self) -> dict[str, str]:
+        return {
+            "type": type(self).__name__,
+            "message": self.message,
+            "where": self.where,
+            "fix": self.fix,
+        }
+
+
+class SchemeError(SamspillError):
+    """A coding scheme file is malformed or inconsistent."""
+
+
+class EventError(SamspillError):
+    """Events that cannot be stored or scored as given (unknown code, bad times, overlaps)."""
+
+
+class InputError(SamspillError):
+    """Any other malformed input: a CSV, an archive, a parameter."""
+
+
+class NotFoundError(SamspillError):
+    """A named study, session, coding or user does not exist."""
+
+    status_code = 404
+
+
+class ConflictError(SamspillError):
+    """The request clashes with the stored state (a name taken, a locked coding)."""
+
+    status_code = 409
+
+
+class PermissionDeniedError(SamspillError):
+    """The user's role does not allow this."""
+
+    status_code = 403
+
+
+class AuthenticationError(SamspillError):
+    """No valid login or token."""
+
+    status_code = 401

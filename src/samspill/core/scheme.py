@@ -1,0 +1,179 @@
+"""Coding schemes: what a coder can log and rate, as validated, versioned data.
+
+A scheme is a YAML file. Built-in schemes live in ``core/schemes/``; a licensed lab loads its
+own item list and anchor texts the same way (see ``docs/schemes.md``). A coding records the
+scheme's id, version and content hash, so a later change never rewrites what was coded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+Identifier = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_.\-]*$", max_length=64)]
+SUBJECTS_BUILT_IN = ("caregiver", "child")
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Dimension(_Model):
+    """A dimension such as AMBIANCE's WD (withdrawal); aliases keep papers' other labels."""
+
+    id: Identifier
+    name: str
+    aliases: list[str] = []
+    description: str = ""
+
+
+class ModifierSet(_Model):
+    """A set of options attached to a code, e.g. a bid's ``kind``."""
+
+    id: Identifier
+    label: str
+    options: list[str] = Field(min_length=1)
+    choice: Literal["single", "multiple"] = "single"
+    ask_at: Literal["start", "stop"] = "start"
+    required: bool = False
+
+    @field_validator("options")
+    @classmethod
+    def _options_unique(cls, options: list[str]) -> list[str]:
+        if len(set(options)) != len(options):
+            raise ValueError("options must be unique")
+        return options
+
+
+class Code(_Model):
+    """One behaviour a coder logs: a point (an instant) or a state (an interval)."""
+
+    id: Identifier
+    name: str
+    kind: Literal["point", "state"]
+    subjects: list[str] = Field(min_length=1)
+    key: str | None = Field(default=None, min_length=1, max_length=1)
+    description: str = ""
+    dimension: str | None = None
+    category: str | None = None
+    modifiers: list[str] = []
+
+    @model_validator(mode="before")
+    @classmethod
+    def _subject_shorthand(cls, data: object) -> object:
+        # `subject: child` is the common case; store it as a one-item list.
+        if isinstance(data, dict) and "subject" in data and "subjects" not in data:
+            data = dict(data)
+            subject = data.pop("subject")
+            data["subjects"] = [subject] if isinstance(subject, str) else subject
+        return data
+
+
+class ExclusiveGroup(_Model):
+    """States of which at most one runs at a time per subject (e.g. proximity)."""
+
+    id: Identifier
+    label: str = ""
+    codes: list[str] = Field(min_length=2)
+
+
+class RatingItem(_Model):
+    """A rating made once per coding: a 1–7 scale with anchors, or a choice among options."""
+
+    id: Identifier
+    label: str
+    kind: Literal["scale", "choice"] = "scale"
+    min: int | None = None
+    max: int | None = None
+    anchors: dict[int, str] = {}
+    options: list[str] = []
+    description: str = ""
+
+    @model_validator(mode="after")
+    def _shape(self) -> RatingItem:
+        if self.kind == "scale":
+            if self.min is None or self.max is None or self.min >= self.max:
+                raise ValueError("a scale needs min < max")
+            outside = [a for a in self.anchors if not self.min <= a <= self.max]
+            if outside:
+                raise ValueError(f"anchors {outside} lie outside {self.min}..{self.max}")
+        elif not self.options:
+            raise ValueError("a choice item needs options")
+        return self
+
+
+class SegmentSpec(_Model):
+    """One segment of a procedure, e.g. the Strange Situation's first reunion."""
+
+    id: Identifier
+    name: str
+    nominal_ms: int = Field(gt=0)
+    min_ms: int | None = Field(default=None, ge=0)
+    max_ms: int | None = Field(default=None, gt=0)
+    role: Literal["plain", "separation", "reunion", "introduction", "stranger"] = "plain"
+    scored: bool = True
+
+
+class SegmentTemplate(_Model):
+    id: Identifier
+    name: str
+    segments: list[SegmentSpec] = Field(min_length=1)
+
+
+SettingValue = int | float | str | bool
+
+
+class Scheme(_Model):
+    """A complete coding scheme. Cross-references are checked by :func:`scheme_problems`."""
+
+    id: Identifier
+    version: int = Field(default=1, ge=1)
+    name: str
+    description: str = ""
+    instrument: str | None = None
+    licensed: bool = False
+    subjects: list[str] = list(SUBJECTS_BUILT_IN)
+    dimensions: list[Dimension] = []
+    modifier_sets: list[ModifierSet] = []
+    codes: list[Code] = []
+    exclusive_groups: list[ExclusiveGroup] = []
+    rating_items: list[RatingItem] = []
+    segment_templates: list[SegmentTemplate] = []
+    settings: dict[str, SettingValue] = {}
+    level_item: str | None = None
+    profile_item: str | None = None
+
+    def code(self, code_id: str) -> Code | None:
+        return self._codes_by_id().get(code_id)
+
+    def _codes_by_id(self) -> dict[str, Code]:
+        return {c.id: c for c in self.codes}
+
+    def modifier_set(self, set_id: str) -> ModifierSet | None:
+        return next((m for m in self.modifier_sets if m.id == set_id), None)
+
+    def rating_item(self, item_id: str) -> RatingItem | None:
+        return next((r for r in self.rating_items if r.id == item_id), None)
+
+    def segment_template(self, template_id: str) -> SegmentTemplate | None:
+        return next((t for t in self.segment_templates if t.id == template_id), None)
+
+    def exclusive_group_of(self, code_id: str) -> ExclusiveGroup | None:
+        return next((g for g in self.exclusive_groups if code_id in g.codes), None)
+
+    def label(self) -> str:
+        """How outputs are labelled: 'AMBIANCE' only for a licensed AMBIANCE scheme."""
+        if self.licensed and self.instrument:
+            return self.instrument
+        return f"{self.name} (open scheme, not an official {self.instrument} score)" if (
+            self.instrument
+        ) else self.name
+
+    def content_hash(self) -> str:
+        """SHA-256 of the canonical content, version excluded: equal content, equal hash."""
+        body = self.model_dump(mode="json", exclude={"version"})
+        canonical = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()

@@ -1,0 +1,165 @@
+"""Cross-reference checks on a scheme, and parsing a scheme file with every error located."""
+
+from __future__ import annotations
+
+from collections import Counter
+from importlib import resources
+
+import yaml
+from pydantic import ValidationError
+
+from samspill.core.errors import NotFoundError, SchemeError
+from samspill.core.problems import Problem, summarise
+from samspill.core.scheme import Scheme
+from samspill.core.yaml_source import line_of, load_with_lines
+
+MAX_SCHEME_BYTES = 2_000_000
+
+
+def scheme_problems(scheme: Scheme) -> list[Problem]:
+    """Every inconsistency in a structurally valid scheme, each with its path."""
+    problems: list[Problem] = []
+    problems += _duplicates(scheme)
+    problems += _code_references(scheme)
+    problems += _group_references(scheme)
+    problems += _item_references(scheme)
+    return problems
+
+
+def _duplicates(scheme: Scheme) -> list[Problem]:
+    out: list[Problem] = []
+    for field in ("dimensions", "modifier_sets", "codes", "exclusive_groups", "rating_items"):
+        seen: Counter[str] = Counter()
+        for i, item in enumerate(getattr(scheme, field)):
+            seen[item.id] += 1
+            if seen[item.id] == 2:
+                out.append(Problem(f"id '{item.id}' is used twice in {field}",
+                                   "give each entry its own id", (field, i, "id")))
+    keys: dict[tuple[str, str], str] = {}
+    for i, code in enumerate(scheme.codes):
+        for subject in code.subjects if code.key else []:
+            other = keys.setdefault((subject, code.key), code.id)
+            if other != code.id:
+                out.append(Problem(
+                    f"key '{code.key}' of code '{code.id}' is already taken by '{other}' "
+                    f"for subject '{subject}'", "choose another key", ("codes", i, "key")))
+    return out
+
+
+def _code_references(scheme: Scheme) -> list[Problem]:
+    out: list[Problem] = []
+    dimensions = {d.id for d in scheme.dimensions}
+    modifier_sets = {m.id for m in scheme.modifier_sets}
+    for i, code in enumerate(scheme.codes):
+        for j, subject in enumerate(code.subjects):
+            if subject not in scheme.subjects:
+                out.append(Problem(f"code '{code.id}' names subject '{subject}', which the scheme "
+                                   "does not list", f"add '{subject}' to subjects or fix the name",
+                                   ("codes", i, "subjects", j)))
+        if code.dimension and code.dimension not in dimensions:
+            out.append(Problem(f"code '{code.id}' refers to dimension '{code.dimension}', which "
+                               "is not defined", "define it under dimensions or fix the name",
+                               ("codes", i, "dimension")))
+        for j, set_id in enumerate(code.modifiers):
+            if set_id not in modifier_sets:
+                out.append(Problem(f"code '{code.id}' refers to modifier set '{set_id}', which is "
+                                   "not defined", "define it under modifier_sets or fix the name",
+                                   ("codes", i, "modifiers", j)))
+    return out
+
+
+def _group_references(scheme: Scheme) -> list[Problem]:
+    out: list[Problem] = []
+    codes = {c.id: c for c in scheme.codes}
+    member_of: dict[str, str] = {}
+    for i, group in enumerate(scheme.exclusive_groups):
+        for j, code_id in enumerate(group.codes):
+            path = ("exclusive_groups", i, "codes", j)
+            code = codes.get(code_id)
+            if code is None:
+                out.append(Problem(f"exclusive group '{group.id}' refers to code '{code_id}', "
+                                   "which is not defined", "define the code or fix the name", path))
+            elif code.kind != "state":
+                out.append(Problem(f"exclusive group '{group.id}' holds point code '{code_id}'",
+                                   "only state codes can be mutually exclusive", path))
+            elif member_of.setdefault(code_id, group.id) != group.id:
+                out.append(Problem(f"code '{code_id}' is in two exclusive groups",
+                                   "put each state in at most one group", path))
+    return out
+
+
+def _item_references(scheme: Scheme) -> list[Problem]:
+    out: list[Problem] = []
+    items = {r.id: r for r in scheme.rating_items}
+    for field in ("level_item", "profile_item"):
+        ref = getattr(scheme, field)
+        if ref and ref not in items:
+            out.append(Problem(f"{field} '{ref}' is not one of the rating items",
+                               "define the rating item or fix the name", (field,)))
+    level = items.get(scheme.level_item or "")
+    cutoff = scheme.settings.get("disrupted_cutoff")
+    if level and isinstance(cutoff, int | float) and level.min is not None and level.max is not None:
+        if not level.min <= cutoff <= level.max:
+            out.append(Problem(f"disrupted_cutoff {cutoff} lies outside the level's scale "
+                               f"{level.min}..{level.max}", "set a cut-off on the scale",
+                               ("settings", "disrupted_cutoff")))
+    return out
+
+
+def parse_scheme(text: str, source: str = "scheme") -> Scheme:
+    """Parse and check a scheme file; raise one :class:`SchemeError` listing every problem."""
+    problems = scheme_file_problems(text, source)
+    if problems:
+        raise SchemeError(f"{len(problems)} problem(s) in {source}:\n{summarise(problems)}",
+                          fix="correct the lines named above and validate again",
+                          where=source)
+    data, _ = load_with_lines(text)
+    return Scheme.model_validate(data)
+
+
+def scheme_file_problems(text: str, source: str = "scheme") -> list[Problem]:
+    """Every problem in a scheme file, each located as ``source:line``."""
+    if len(text.encode("utf-8")) > MAX_SCHEME_BYTES:
+        return [Problem("the file is larger than 2 MB", "split or shorten the scheme", (), source)]
+    try:
+        data, node = load_with_lines(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark else ""
+        reason = getattr(exc, "problem", None) or "malformed YAML"
+        return [Problem(f"malformed YAML ({reason})", "check indentation, colons and quotes "
+                        "on that line", (), f"{source}{line}")]
+    if not isinstance(data, dict):
+        return [Problem("a scheme must be a mapping with id, name and codes",
+                        "start the file with 'id: my-scheme'", (), f"{source}:1")]
+    try:
+        scheme = Scheme.model_validate(data)
+    except ValidationError as exc:
+        return [_from_pydantic(err, node, source) for err in exc.errors()]
+    return [p.located(f"{source}:{line_of(node, p.path)}") for p in scheme_problems(scheme)]
+
+
+def _from_pydantic(err: dict, node: yaml.Node | None, source: str) -> Problem:
+    path = tuple(part for part in err["loc"] if isinstance(part, str | int))
+    if err.get("type") == "extra_forbidden":
+        fix = f"remove '{path[-1]}' or check its spelling"
+    elif err.get("type") == "missing":
+        fix = f"add '{path[-1]}'"
+    else:
+        fix = "correct the value"
+    message = f"{'.'.join(map(str, path)) or 'scheme'}: {err['msg']}"
+    return Problem(message, fix, path, f"{source}:{line_of(node, path)}")
+
+
+def builtin_scheme_ids() -> list[str]:
+    folder = resources.files("samspill.core") / "schemes"
+    return sorted(p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml"))
+
+
+def load_builtin_scheme(scheme_id: str) -> Scheme:
+    """One of the schemes shipped with Samspill: withdrawal-open, ambiance, ssp."""
+    if scheme_id not in builtin_scheme_ids():
+        raise NotFoundError(f"no built-in scheme '{scheme_id}'",
+                            fix=f"use one of: {', '.join(builtin_scheme_ids())}")
+    path = resources.files("samspill.core") / "schemes" / f"{scheme_id}.yaml"
+    return parse_scheme(path.read_text(encoding="utf-8"), f"{scheme_id}.yaml")
