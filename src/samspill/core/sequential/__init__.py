@@ -1,0 +1,28 @@
+"""Sequential analysis: lag-sequential tables and time windows, per session and pooled.
+
+See ``docs/sequential.md`` for the researcher's guide. Everything here is pure: DataFrames in,
+DataFrames out.
+"""
+
+from samspill.core.sequential._input import DEFAULT_SESSION, POOLED
+from samspill.core.sequential.lag import (
+    LAG_COLUMNS,
+    code_sequences,
+    lag_sequential,
+    transition_counts,
+)
+from samspill.core.sequential.tables import (
+    CELL_COLUMNS,
+    cell_statistics,
+    odds_ratio,
+    two_by_two,
+    yules_q,
+)
+from samspill.core.sequential.window import WINDOW_COLUMNS, time_window
+from samspill.core.sequential.withdrawal import caregiver_answer_after_bid
+
+__all__ = [
+    "CELL_COLUMNS", "DEFAULT_SESSION", "LAG_COLUMNS", "POOLED", "WINDOW_COLUMNS",
+    "caregiver_answer_after_bid", "cell_statistics", "code_sequences", "lag_sequential",
+    "odds_ratio", "time_window", "transition_counts", "two_by_two", "yules_q",
+]
