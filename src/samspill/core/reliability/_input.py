@@ -1,0 +1,92 @@
+"""Input checks shared by the reliability functions: columns present, times sane.
+
+Every check raises a typed error from :mod:`samspill.core.errors` whose message names the fix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from samspill.core.errors import EventError, InputError
+
+NIL = "nil"
+
+
+def require_columns(frame: pd.DataFrame, columns: Sequence[str], *, name: str = "table") -> None:
+    """Raise :class:`InputError` unless ``frame`` is a DataFrame holding every column."""
+    if not isinstance(frame, pd.DataFrame):
+        raise InputError(f"the {name} is a {type(frame).__name__}, not a DataFrame",
+                         fix="pass a pandas DataFrame")
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        have = ", ".join(map(str, frame.columns)) or "none"
+        raise InputError(f"the {name} has no column {', '.join(map(repr, missing))}",
+                         fix=f"name the columns with the keyword arguments (it has: {have})")
+
+
+def require_positive_int(value: object, *, name: str) -> int:
+    """``value`` as an int > 0, else :class:`InputError`."""
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value <= 0:
+        raise InputError(f"{name} is {value!r}", fix=f"give {name} as a whole number above 0")
+    return int(value)
+
+
+@dataclass(frozen=True)
+class EventArrays:
+    """One coder's events as numpy arrays (times in ms, offset -1 for points)."""
+
+    subject: np.ndarray
+    code: np.ndarray
+    onset: np.ndarray
+    offset: np.ndarray
+
+    @property
+    def is_point(self) -> np.ndarray:
+        return self.offset < 0
+
+    def end_ms(self) -> int:
+        """First ms after the last coded instant (0 when empty)."""
+        if len(self.onset) == 0:
+            return 0
+        return int(max(self.offset.max(), (self.onset[self.is_point] + 1).max(initial=0)))
+
+
+def event_arrays(
+    frame: pd.DataFrame, *, subject: str, code: str, onset: str, offset: str, name: str
+) -> EventArrays:
+    """Check an event table and turn it into :class:`EventArrays`.
+
+    A row whose offset is missing is a point event; otherwise a state [onset, offset).
+    """
+    require_columns(frame, [subject, code, onset, offset], name=name)
+    on = _times(frame[onset], column=onset, name=name, allow_missing=False)
+    off = _times(frame[offset], column=offset, name=name, allow_missing=True)
+    bad = np.flatnonzero((off >= 0) & (off < on))
+    if len(bad):
+        row = int(bad[0])
+        raise EventError(f"row {row} of the {name} ends at {off[row]} ms before it starts at "
+                         f"{on[row]} ms", fix="swap or correct the onset and offset",
+                         where=name)
+    codes = frame[code].astype(str).to_numpy()
+    if (codes == NIL).any():
+        raise EventError(f"the {name} uses the reserved code '{NIL}'",
+                         fix=f"rename the code; '{NIL}' means 'nothing coded'", where=name)
+    return EventArrays(frame[subject].astype(str).to_numpy(), codes, on, off)
+
+
+def _times(values: pd.Series, *, column: str, name: str, allow_missing: bool) -> np.ndarray:
+    numeric = pd.to_numeric(values, errors="coerce")
+    bad = numeric.isna() & values.notna()
+    if bad.any() or (not allow_missing and numeric.isna().any()):
+        row = int(np.flatnonzero(bad.to_numpy() | (not allow_missing and numeric.isna()))[0])
+        raise InputError(f"row {row} of the {name} has {column} = {values.iloc[row]!r}",
+                         fix=f"give {column} as whole milliseconds", where=name)
+    filled = numeric.fillna(-1).to_numpy(dtype=float)
+    if (filled[numeric.notna().to_numpy()] < 0).any() or (filled != np.round(filled)).any():
+        raise InputError(f"{column} in the {name} holds negative or fractional times",
+                         fix="give times as whole milliseconds from 0", where=name)
+    return filled.astype(np.int64)
