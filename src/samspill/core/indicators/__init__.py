@@ -1,0 +1,79 @@
+"""The six signs of caregiver withdrawal (emotional neglect), computed from a timeline.
+
+One module per sign; :func:`compute_indicators` runs them all for every scope (the whole
+session, each segment, the reunions together) of one or many codings. See
+``docs/indicators.md`` for the definitions, settings and output columns.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from samspill.core.indicators import (
+    cursory_contact,
+    distance,
+    initiative,
+    low_hostility,
+    redirection,
+    responsiveness,
+)
+from samspill.core.indicators.common import (
+    EVIDENCE_COLUMNS,
+    SCOPE_COLUMNS,
+    IndicatorSpec,
+    build_scopes,
+    make_context,
+)
+from samspill.core.indicators.settings import DISCLAIMER, IndicatorSettings, settings_from
+from samspill.core.scheme import Scheme
+from samspill.core.timeline import Timeline
+
+MODULES = (initiative, responsiveness, cursory_contact, redirection, distance, low_hostility)
+INDICATORS: dict[str, IndicatorSpec] = {m.SPEC.id: m.SPEC for m in MODULES}
+EVIDENCE_OUTPUT_COLUMNS = [c if c != "segment" else "segment_id" for c in EVIDENCE_COLUMNS]
+
+__all__ = ["DISCLAIMER", "INDICATORS", "IndicatorSettings", "IndicatorSpec",
+           "compute_indicators", "hostile_codes", "settings_from"]
+
+
+def hostile_codes(scheme: Scheme, settings: IndicatorSettings) -> tuple[str, ...]:
+    """Codes counted by ``low_hostility``: those of the hostile dimensions, plus any listed."""
+    by_dimension = [c.id for c in scheme.codes if c.dimension in settings.hostile_dimensions]
+    return tuple(dict.fromkeys([*by_dimension, *settings.hostile_codes]))
+
+
+def compute_indicators(
+    timeline: Timeline, *, scheme: Scheme, settings: IndicatorSettings | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """All six indicators for every scope of every coding in ``timeline``.
+
+    Returns
+    -------
+    indicators : DataFrame
+        One row per scope: the scope columns ``coding, scope, segment_id, name, role,
+        start_ms, end_ms, observed_ms, present_ms`` (``scope`` is ``session``, ``segment`` or
+        ``reunions``), then for each indicator its value columns, count columns and
+        ``<id>_flag`` (see :data:`INDICATORS`).
+    evidence : DataFrame
+        One row per unit behind an indicator: ``coding, indicator, segment_id, event_id,
+        time_ms, note, value_ms, related_event_id, related_time_ms``. ``event_id``/``time_ms``
+        locate the unit (a bid, an episode's first event, a hold bout...), ``value_ms`` is its
+        latency or duration, ``related_*`` the answering event, when there is one.
+    """
+    settings = settings or IndicatorSettings()
+    scopes = build_scopes(timeline)
+    ctx = make_context(timeline, scopes, settings, hostile_codes(scheme, settings))
+    tables, evidence = [scopes.table[SCOPE_COLUMNS]], []
+    for module in MODULES:
+        values, rows = module.compute(ctx)
+        tables.append(values.drop(columns=[c for c in values if c in SCOPE_COLUMNS]))
+        evidence.append(rows)
+    ev = pd.concat(evidence, ignore_index=True)
+    seg_ids = timeline.segments["segment_id"].to_numpy()
+    segment = ev["segment"].to_numpy(dtype="int64")
+    ev["segment"] = np.where(segment >= 0, seg_ids[np.maximum(segment, 0)] if len(seg_ids)
+                             else None, None)
+    ev = ev.rename(columns={"segment": "segment_id"})
+    ev = ev.sort_values(["coding", "time_ms"], kind="stable").reset_index(drop=True)
+    return pd.concat(tables, axis=1), ev[EVIDENCE_OUTPUT_COLUMNS]

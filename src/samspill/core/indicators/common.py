@@ -1,0 +1,258 @@
+"""Building blocks shared by the indicators: scopes, windowed look-ups, grouped medians.
+
+Every indicator works on *units* (an episode of need, a bid, a hold bout, ...). A unit belongs
+to its coding's whole-session scope, to the segment holding its onset, and, when that segment
+is a reunion, to the coding's ``reunions`` scope. Units are computed once over the whole
+session, so an answer just across a segment boundary still counts, and then aggregated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from samspill.core.indicators.settings import IndicatorSettings
+from samspill.core.timeline import Timeline
+
+TEN_MINUTES_MS = 600_000
+SCOPE_COLUMNS = ["coding", "scope", "segment_id", "name", "role", "start_ms", "end_ms",
+                 "observed_ms", "present_ms"]
+EVIDENCE_COLUMNS = ["coding", "indicator", "segment", "event_id", "time_ms", "note", "value_ms",
+                    "related_event_id", "related_time_ms"]
+
+
+@dataclass(frozen=True)
+class Scopes:
+    """The scopes results are reported for, and how units map onto them.
+
+    ``table`` has one row per scope (its index is the scope number) with the columns of
+    :data:`SCOPE_COLUMNS`; ``scope`` is ``session``, ``segment`` or ``reunions``.
+    """
+
+    table: pd.DataFrame
+    session_of: np.ndarray
+    segment_of: np.ndarray
+    reunion_of: np.ndarray
+    reunion_segment: np.ndarray
+
+    def explode(self, coding: np.ndarray, segment: np.ndarray,
+                session: bool = True) -> tuple[np.ndarray, np.ndarray]:
+        """(unit row, scope) pairs for units of given coding and segment (``-1``: none)."""
+        n = np.arange(len(coding))
+        has_seg = segment >= 0
+        seg = segment[has_seg]
+        reunion = self.reunion_of[coding[has_seg]]
+        in_re = self.reunion_segment[seg]
+        parts_rows = [n[has_seg], n[has_seg][in_re]]
+        parts_scope = [self.segment_of[seg], reunion[in_re]]
+        if session:
+            parts_rows.insert(0, n)
+            parts_scope.insert(0, self.session_of[coding])
+        return np.concatenate(parts_rows), np.concatenate(parts_scope)
+
+    def total(self, values: np.ndarray, coding: np.ndarray, segment: np.ndarray,
+              session: bool = True) -> np.ndarray:
+        """Sum of ``values`` per scope."""
+        rows, scope = self.explode(coding, segment, session)
+        return np.bincount(scope, weights=np.asarray(values, dtype="float64")[rows],
+                           minlength=len(self.table))
+
+    def count(self, mask: np.ndarray, coding: np.ndarray, segment: np.ndarray) -> np.ndarray:
+        return self.total(mask.astype("float64"), coding, segment).astype("int64")
+
+    def median(self, values: np.ndarray, coding: np.ndarray, segment: np.ndarray) -> np.ndarray:
+        """Median of ``values`` per scope; NaN where a scope has none."""
+        rows, scope = self.explode(coding, segment)
+        return group_median(np.asarray(values, dtype="float64")[rows], scope, len(self.table))
+
+
+def build_scopes(timeline: Timeline) -> Scopes:
+    """Whole session, each segment, and the reunions together (when a coding has any)."""
+    sessions, seg = timeline.sessions, timeline.segments
+    whole = pd.DataFrame({
+        "coding": sessions["coding"], "scope": "session", "segment_id": None,
+        "name": "Whole session", "role": None, "start_ms": 0,
+        "end_ms": sessions["duration_ms"], "observed_ms": sessions["duration_ms"],
+        "present_ms": sessions["present_ms"]})
+    parts = seg.assign(scope="segment")[SCOPE_COLUMNS]
+    reunions = seg[seg["role"] == "reunion"].groupby("coding", as_index=False).agg(
+        start_ms=("start_ms", "min"), end_ms=("end_ms", "max"),
+        observed_ms=("observed_ms", "sum"), present_ms=("present_ms", "sum"))
+    reunions = reunions.assign(scope="reunions", segment_id=None, name="Reunions",
+                               role="reunion")[SCOPE_COLUMNS]
+    table = pd.concat([whole[SCOPE_COLUMNS], parts, reunions], ignore_index=True)
+    n_sessions, n_segments = len(whole), len(parts)
+    reunion_of = np.full(len(sessions), -1, dtype="int64")
+    reunion_of[reunions["coding"].to_numpy(dtype="int64")] = (
+        n_sessions + n_segments + np.arange(len(reunions)))
+    table = table.astype({"start_ms": "int64", "end_ms": "int64", "observed_ms": "int64",
+                          "present_ms": "int64", "coding": "int64"})
+    return Scopes(table, np.arange(n_sessions), n_sessions + np.arange(n_segments), reunion_of,
+                  (seg["role"] == "reunion").to_numpy())
+
+
+def group_median(values: np.ndarray, group: np.ndarray, n_groups: int) -> np.ndarray:
+    """Median per group by one sort (NaN for empty groups)."""
+    order = np.lexsort((values, group))
+    v = values[order]
+    counts = np.bincount(group, minlength=n_groups)
+    starts = np.cumsum(counts) - counts
+    out = np.full(n_groups, np.nan)
+    has = counts > 0
+    lo = starts[has] + (counts[has] - 1) // 2
+    hi = starts[has] + counts[has] // 2
+    out[has] = (v[lo] + v[hi]) / 2
+    return out
+
+
+def first_within(query_coding: np.ndarray, query_time: np.ndarray, target_coding: np.ndarray,
+                 target_time: np.ndarray, window_ms: float, stride: int) -> np.ndarray:
+    """Index of the first target at or after each query time, at most ``window_ms`` later.
+
+    Targets must be sorted by (coding, time). ``-1`` where there is none.
+    """
+    if not len(target_time):
+        return np.full(len(query_time), -1, dtype="int64")
+    keys = target_coding * stride + target_time
+    idx = np.searchsorted(keys, query_coding * stride + query_time, side="left")
+    safe = np.minimum(idx, len(keys) - 1)
+    ok = ((idx < len(keys)) & (target_coding[safe] == query_coding)
+          & (target_time[safe] - query_time <= window_ms))
+    return np.where(ok, safe, -1)
+
+
+def inside_states(query_coding: np.ndarray, query_time: np.ndarray, states: pd.DataFrame,
+                  stride: int) -> np.ndarray:
+    """Whether each time lies inside one of ``states`` (non-overlapping per coding)."""
+    if not len(states):
+        return np.zeros(len(query_time), dtype=bool)
+    states = states.sort_values(["coding", "onset_ms"])
+    coding = states["coding"].to_numpy()
+    keys = coding * stride + states["onset_ms"].to_numpy()
+    idx = np.searchsorted(keys, query_coding * stride + query_time, side="right") - 1
+    safe = np.clip(idx, 0, None)
+    return ((idx >= 0) & (coding[safe] == query_coding)
+            & (query_time < states["offset_ms"].to_numpy()[safe]))
+
+
+def onsets(timeline: Timeline, subject: str, codes: Sequence[str]) -> pd.DataFrame:
+    """Points and state onsets of ``codes`` by ``subject``, sorted by coding then time.
+
+    Columns: ``coding, event_id, code, time_ms, segment, is_state, modifiers``.
+    """
+    pts = timeline.points
+    pts = pts[(pts["subject"] == subject) & pts["code"].isin(codes)]
+    sts = timeline.states
+    sts = sts[(sts["subject"] == subject) & sts["code"].isin(codes)]
+    both = pd.concat([
+        pts[["coding", "event_id", "code", "time_ms", "segment", "modifiers"]].assign(
+            is_state=False),
+        sts.rename(columns={"onset_ms": "time_ms"})[
+            ["coding", "event_id", "code", "time_ms", "segment"]].assign(
+            is_state=True, modifiers=None)], ignore_index=True)
+    return both.sort_values(["coding", "time_ms"], kind="stable").reset_index(drop=True)
+
+
+def modifier_values(modifiers: pd.Series, key: str) -> np.ndarray:
+    """One modifier's option per event (``None`` when absent); lists give their first item."""
+    out = [m.get(key) if isinstance(m, dict) else None for m in modifiers]
+    return np.array([v[0] if isinstance(v, list) and v else v for v in out], dtype=object)
+
+
+def present_absent(timeline: Timeline, caregiver: str, absent_code: str) -> pd.DataFrame:
+    sts = timeline.states
+    return sts[(sts["subject"] == caregiver) & (sts["code"] == absent_code)]
+
+
+def evidence_frame(indicator: str, coding: np.ndarray, segment: np.ndarray,
+                   event_id: np.ndarray, time_ms: np.ndarray, note: np.ndarray | str,
+                   value_ms: np.ndarray | None = None, related_id: np.ndarray | None = None,
+                   related_time: np.ndarray | None = None) -> pd.DataFrame:
+    """Evidence rows in the shape of :data:`EVIDENCE_COLUMNS`."""
+    n = len(coding)
+    nan = np.full(n, np.nan)
+    return pd.DataFrame({
+        "coding": coding, "indicator": indicator, "segment": segment, "event_id": event_id,
+        "time_ms": time_ms, "note": note,
+        "value_ms": nan if value_ms is None else value_ms,
+        "related_event_id": np.full(n, None, dtype=object) if related_id is None else related_id,
+        "related_time_ms": nan if related_time is None else related_time,
+    }, columns=EVIDENCE_COLUMNS)
+
+
+def rate_per_10min(count: np.ndarray, present_ms: np.ndarray) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(present_ms > 0, count / present_ms * TEN_MINUTES_MS, np.nan)
+
+
+def share(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(denominator > 0, numerator / np.maximum(denominator, 1), np.nan)
+
+
+@dataclass(frozen=True)
+class IndicatorSpec:
+    """What one indicator reports: its value columns, count columns and flag column."""
+
+    id: str
+    title: str
+    values: tuple[str, ...]
+    counts: tuple[str, ...]
+
+    @property
+    def flag(self) -> str:
+        return f"{self.id}_flag"
+
+
+@dataclass(frozen=True)
+class Context:
+    """Inputs every indicator reads: the timeline, its scopes, the settings, the child's bids.
+
+    ``bids`` has the columns of :func:`onsets` plus ``kind`` (the bid's kind modifier) and
+    ``present`` (False when the caregiver was absent at the bid).
+    """
+
+    timeline: Timeline
+    scopes: Scopes
+    settings: IndicatorSettings
+    hostile_codes: tuple[str, ...]
+    bids: pd.DataFrame
+
+    @property
+    def stride(self) -> int:
+        return self.timeline.stride
+
+    def present_at(self, coding: np.ndarray, time: np.ndarray) -> np.ndarray:
+        s = self.settings
+        absent = present_absent(self.timeline, s.caregiver, s.absent_code)
+        return ~inside_states(coding, time, absent, self.stride)
+
+
+def make_context(timeline: Timeline, scopes: Scopes, settings: IndicatorSettings,
+                 hostile_codes: tuple[str, ...]) -> Context:
+    s = settings
+    bids = onsets(timeline, s.child, [s.bid_code])
+    kind = modifier_values(bids["modifiers"], s.bid_kind_modifier)
+    ctx = Context(timeline, scopes, settings, hostile_codes, bids.assign(kind=kind))
+    present = ctx.present_at(bids["coding"].to_numpy(), bids["time_ms"].to_numpy())
+    return Context(timeline, scopes, settings, hostile_codes, ctx.bids.assign(present=present))
+
+
+def take(values: np.ndarray, idx: np.ndarray, fill: object) -> np.ndarray:
+    """``values[idx]`` where ``idx >= 0``, else ``fill`` (also when ``values`` is empty)."""
+    if not len(values):
+        return np.full(len(idx), fill, dtype=object if fill is None else "float64")
+    picked = values[np.maximum(idx, 0)]
+    if fill is None:
+        return np.where(idx >= 0, picked.astype(object), None)
+    return np.where(idx >= 0, picked, fill)
+
+
+def group_max(values: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """Maximum of each run of ``values`` beginning at the sorted positions ``starts``."""
+    if not len(starts):
+        return np.array([], dtype=values.dtype)
+    return np.maximum.reduceat(values, starts)

@@ -1,0 +1,41 @@
+"""Sign 6: little or no hostility or intrusiveness (what sets withdrawal apart).
+
+Counts caregiver events whose code belongs to a dimension in ``hostile_dimensions`` (by
+default NI, hostile/intrusive, and FD, frightened/disoriented) or is listed in
+``hostile_codes``, per 10 minutes of time present. ``low_hostility_flag`` is True when the
+rate is below ``low_hostility_below_per_10min``: *consistent with a withdrawn profile*;
+otherwise the profile is mixed or hostile. No time present: NaN rate, not flagged.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from samspill.core.indicators.common import (
+    Context,
+    IndicatorSpec,
+    evidence_frame,
+    onsets,
+    rate_per_10min,
+)
+
+SPEC = IndicatorSpec("low_hostility", "Little or no hostility or intrusiveness",
+                     values=("hostile_rate_per_10min",), counts=("hostile_events",))
+
+
+def compute(ctx: Context) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per-scope hostile rate, count and flag; one evidence row per hostile event."""
+    s, scopes = ctx.settings, ctx.scopes
+    events = onsets(ctx.timeline, s.caregiver, ctx.hostile_codes)
+    coding, segment = events["coding"].to_numpy(), events["segment"].to_numpy()
+    n = scopes.count(np.ones(len(events), dtype=bool), coding, segment)
+    present = scopes.table["present_ms"].to_numpy()
+    rate = rate_per_10min(n, present)
+    values = pd.DataFrame({
+        "hostile_rate_per_10min": rate, "hostile_events": n,
+        "low_hostility_flag": (present > 0) & (rate < s.low_hostility_below_per_10min)})
+    evidence = evidence_frame(SPEC.id, coding, segment, events["event_id"].to_numpy(),
+                              events["time_ms"].to_numpy(), "hostile or frightening: "
+                              + events["code"].astype(str).to_numpy().astype(object))
+    return values, evidence

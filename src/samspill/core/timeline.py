@@ -1,0 +1,301 @@
+"""A coding's events as typed tables: points, states, states clipped to segments, presence.
+
+Many codings can be laid out at once (the cohort path): every table carries an integer
+``coding`` (the position of the coding's label in :attr:`Timeline.labels`) and every lookup is
+vectorised over the whole batch, keyed by ``coding * stride + time``.
+
+Rules
+-----
+* An event belongs to the segment holding its onset; segments are half-open ``[start, end)``.
+  ``segment`` is the row of :attr:`Timeline.segments` (``-1``: outside every segment).
+* States are clipped to each segment they overlap in :attr:`Timeline.intervals`.
+* Time *present* is observed time minus the caregiver's ``absent`` time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from pydantic import ValidationError
+
+from samspill.core.errors import EventError, InputError
+from samspill.core.events import Event, event_problems
+from samspill.core.problems import Problem, summarise
+from samspill.core.scheme import Scheme
+
+EVENT_NEEDS = ["event_id", "subject", "code", "onset_ms", "offset_ms", "modifiers"]
+SEGMENT_NEEDS = ["segment_id", "name", "role", "start_ms", "end_ms"]
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """The typed tables of one or many codings.
+
+    Attributes
+    ----------
+    points : DataFrame
+        One row per point event: ``coding, event_id, subject, code, time_ms, segment,
+        modifiers``, sorted by coding then time.
+    states : DataFrame
+        One row per state event: ``coding, event_id, subject, code, onset_ms, offset_ms,
+        duration_ms, segment`` (segment of the onset), sorted by coding then onset.
+    intervals : DataFrame
+        States clipped to segments, one row per state × segment it overlaps: ``coding,
+        event_id, subject, code, segment, onset_ms, offset_ms, duration_ms``.
+    segments : DataFrame
+        ``coding, segment, segment_id, spec_id, name, role, start_ms, end_ms, observed_ms,
+        absent_ms, present_ms``; ``segment`` is the row number.
+    sessions : DataFrame
+        ``coding, label, duration_ms, absent_ms, present_ms``, one row per coding.
+    labels : tuple
+        The codings' labels, in ``coding`` order.
+    """
+
+    points: pd.DataFrame
+    states: pd.DataFrame
+    intervals: pd.DataFrame
+    segments: pd.DataFrame
+    sessions: pd.DataFrame
+    labels: tuple[Hashable, ...]
+
+    @property
+    def stride(self) -> int:
+        """Time span per coding in the combined keys; larger than any session."""
+        return int(self.sessions["duration_ms"].max()) + 1 if len(self.sessions) else 1
+
+
+def build_timeline(
+    events: pd.DataFrame, segments: pd.DataFrame, *, scheme: Scheme, duration_ms: int,
+    caregiver: str = "caregiver", absent_code: str = "absent",
+) -> Timeline:
+    """The timeline of one coding (``events_frame`` and ``segments_frame`` tables).
+
+    Raises :class:`EventError` listing every problem (unknown code, unclosed state, overlap in
+    an exclusive group, time beyond ``duration_ms``) and :class:`InputError` for bad segments.
+    """
+    return build_timelines(
+        events.assign(coding=0), segments.assign(coding=0), scheme=scheme,
+        durations={0: duration_ms}, caregiver=caregiver, absent_code=absent_code)
+
+
+def build_timelines(
+    events: pd.DataFrame, segments: pd.DataFrame, *, scheme: Scheme,
+    durations: Mapping[Hashable, int] | pd.Series, coding_col: str = "coding",
+    caregiver: str = "caregiver", absent_code: str = "absent",
+) -> Timeline:
+    """The timelines of many codings at once; ``coding_col`` names each row's coding.
+
+    ``durations`` maps every coding label to its session length in ms; its order fixes the
+    integer ``coding`` of the output tables.
+    """
+    _require(events, [*EVENT_NEEDS, coding_col], "events")
+    _require(segments, [*SEGMENT_NEEDS, coding_col], "segments")
+    labels = tuple(pd.Series(durations).index)
+    duration = pd.Series(durations).to_numpy(dtype="int64")
+    ev_coding = _coding_numbers(events[coding_col], labels, "events")
+    seg_coding = _coding_numbers(segments[coding_col], labels, "segments")
+    kind = events["code"].map({c.id: c.kind for c in scheme.codes})
+    _raise_on_problems(events, kind, ev_coding, duration, scheme, labels)
+    seg = _segment_table(segments, seg_coding, duration)
+    stride = int(duration.max()) + 1 if len(duration) else 1
+    frame = events.assign(coding=ev_coding, kind=kind.fillna("point"))
+    frame = frame.sort_values(["coding", "onset_ms"], kind="stable")
+    points, states = _split(frame, seg, stride)
+    intervals = _clip_to_segments(states, seg, stride)
+    seg = _with_presence(seg, intervals, caregiver, absent_code)
+    sessions = _session_table(labels, duration, states, caregiver, absent_code)
+    return Timeline(points, states, intervals, seg, sessions, labels)
+
+
+def _require(frame: pd.DataFrame, columns: list[str], what: str) -> None:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise InputError(f"the {what} table lacks column(s) {', '.join(missing)}",
+                         fix=f"build it with events_frame/segments_frame or add {missing[0]}")
+
+
+def _coding_numbers(column: pd.Series, labels: tuple[Hashable, ...], what: str) -> np.ndarray:
+    codes = pd.Categorical(column, categories=list(labels)).codes.astype("int64")
+    if (codes < 0).any():
+        stray = column[codes < 0].iloc[0]
+        raise InputError(f"the {what} name coding '{stray}', which has no duration",
+                         fix="give every coding its duration_ms in durations")
+    return codes
+
+
+def _segment_table(segments: pd.DataFrame, coding: np.ndarray,
+                   duration: np.ndarray) -> pd.DataFrame:
+    seg = pd.DataFrame({
+        "coding": coding,
+        "segment_id": segments["segment_id"].to_numpy(),
+        "spec_id": segments["spec_id"].to_numpy() if "spec_id" in segments else None,
+        "name": segments["name"].to_numpy(),
+        "role": segments["role"].to_numpy(),
+        "start_ms": segments["start_ms"].to_numpy(dtype="int64"),
+        "end_ms": segments["end_ms"].to_numpy(dtype="int64"),
+    }).sort_values(["coding", "start_ms"], kind="stable").reset_index(drop=True)
+    start, end, cod = (seg[c].to_numpy() for c in ("start_ms", "end_ms", "coding"))
+    bad = (start < 0) | (end <= start) | (end > duration[cod])
+    overlap = np.zeros(len(seg), dtype=bool)
+    overlap[1:] = (cod[1:] == cod[:-1]) & (start[1:] < end[:-1])
+    if bad.any() or overlap.any():
+        row = seg[bad | overlap].iloc[0]
+        raise InputError(
+            f"segment '{row['name']}' ({row['start_ms']}–{row['end_ms']} ms) is empty, overlaps "
+            "the one before, or lies outside the session", fix="correct its start and end times")
+    return seg.assign(segment=np.arange(len(seg)), observed_ms=end - start)
+
+
+def segment_of(coding: np.ndarray, time: np.ndarray, seg: pd.DataFrame, stride: int) -> np.ndarray:
+    """Row of the segment holding each time (``-1`` when none), vectorised."""
+    if not len(seg):
+        return np.full(len(time), -1, dtype="int64")
+    seg_coding = seg["coding"].to_numpy()
+    starts = seg_coding * stride + seg["start_ms"].to_numpy()
+    idx = np.searchsorted(starts, coding * stride + time, side="right") - 1
+    safe = np.clip(idx, 0, None)
+    inside = (idx >= 0) & (seg_coding[safe] == coding) & (time < seg["end_ms"].to_numpy()[safe])
+    return np.where(inside, idx, -1)
+
+
+def _split(frame: pd.DataFrame, seg: pd.DataFrame,
+           stride: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    coding = frame["coding"].to_numpy()
+    onset = frame["onset_ms"].to_numpy(dtype="int64")
+    segment = segment_of(coding, onset, seg, stride)
+    is_state = (frame["kind"] == "state").to_numpy()
+    base = {"coding": coding, "event_id": frame["event_id"].to_numpy(),
+            "subject": frame["subject"].to_numpy(), "code": frame["code"].to_numpy()}
+    points = pd.DataFrame({k: v[~is_state] for k, v in base.items()} | {
+        "time_ms": onset[~is_state], "segment": segment[~is_state],
+        "modifiers": frame["modifiers"].to_numpy()[~is_state]})
+    offset = frame["offset_ms"].to_numpy(dtype="float64", na_value=np.nan)[is_state]
+    states = pd.DataFrame({k: v[is_state] for k, v in base.items()} | {
+        "onset_ms": onset[is_state], "offset_ms": offset.astype("int64"),
+        "duration_ms": offset.astype("int64") - onset[is_state], "segment": segment[is_state]})
+    return points, states
+
+
+def _clip_to_segments(states: pd.DataFrame, seg: pd.DataFrame, stride: int) -> pd.DataFrame:
+    """One row per state × overlapped segment, clipped to the segment."""
+    cols = ["coding", "event_id", "subject", "code", "segment", "onset_ms", "offset_ms",
+            "duration_ms"]
+    if not len(seg) or not len(states):
+        return pd.DataFrame({c: pd.Series(dtype="int64" if c.endswith("ms") or c in (
+            "coding", "segment") else "object") for c in cols})
+    coding, on, off = (states[c].to_numpy() for c in ("coding", "onset_ms", "offset_ms"))
+    seg_key_start = seg["coding"].to_numpy() * stride + seg["start_ms"].to_numpy()
+    seg_key_end = seg["coding"].to_numpy() * stride + seg["end_ms"].to_numpy()
+    first = np.searchsorted(seg_key_end, coding * stride + on, side="right")
+    last = np.searchsorted(seg_key_start, coding * stride + off, side="left") - 1
+    count = np.clip(last - first + 1, 0, None)
+    row = np.repeat(np.arange(len(states)), count)
+    segment = np.repeat(first, count) + (np.arange(count.sum()) - np.repeat(np.cumsum(count)
+                                                                            - count, count))
+    start = np.maximum(on[row], seg["start_ms"].to_numpy()[segment])
+    end = np.minimum(off[row], seg["end_ms"].to_numpy()[segment])
+    keep = end > start
+    out = states.iloc[row[keep]][["coding", "event_id", "subject", "code"]].reset_index(drop=True)
+    return out.assign(segment=segment[keep], onset_ms=start[keep], offset_ms=end[keep],
+                      duration_ms=end[keep] - start[keep])[cols]
+
+
+def _absent_mask(table: pd.DataFrame, caregiver: str, absent_code: str) -> np.ndarray:
+    return ((table["code"] == absent_code) & (table["subject"] == caregiver)).to_numpy()
+
+
+def _with_presence(seg: pd.DataFrame, intervals: pd.DataFrame, caregiver: str,
+                   absent_code: str) -> pd.DataFrame:
+    absent = intervals[_absent_mask(intervals, caregiver, absent_code)]
+    absent_ms = np.bincount(absent["segment"].to_numpy(dtype="int64"),
+                            weights=absent["duration_ms"].to_numpy(dtype="float64"),
+                            minlength=len(seg)).astype("int64")
+    return seg.assign(absent_ms=absent_ms, present_ms=seg["observed_ms"].to_numpy() - absent_ms)
+
+
+def _session_table(labels: tuple[Hashable, ...], duration: np.ndarray, states: pd.DataFrame,
+                   caregiver: str, absent_code: str) -> pd.DataFrame:
+    absent = states[_absent_mask(states, caregiver, absent_code)]
+    absent_ms = np.bincount(absent["coding"].to_numpy(dtype="int64"),
+                            weights=absent["duration_ms"].to_numpy(dtype="float64"),
+                            minlength=len(labels)).astype("int64")
+    return pd.DataFrame({"coding": np.arange(len(labels)), "label": list(labels),
+                         "duration_ms": duration, "absent_ms": absent_ms,
+                         "present_ms": duration - absent_ms})
+
+
+def _raise_on_problems(events: pd.DataFrame, kind: pd.Series, coding: np.ndarray,
+                       duration: np.ndarray, scheme: Scheme, labels: tuple[Hashable, ...]) -> None:
+    """A vectorised screen; only codings it suspects go through :func:`event_problems`."""
+    suspect = _suspect_rows(events, kind, coding, duration, scheme)
+    if not suspect.any():
+        return
+    problems: list[Problem] = []
+    for c in np.unique(coding[suspect]):
+        rows = events[coding == c]
+        prefix = f"coding {labels[c]}: " if len(labels) > 1 else ""
+        problems += _located_problems(rows, scheme, int(duration[c]), prefix)
+    if problems:
+        raise EventError(f"{len(problems)} problem(s) in the events:\n{summarise(problems)}",
+                         fix="correct the events named above, then score again")
+
+
+def _suspect_rows(events: pd.DataFrame, kind: pd.Series, coding: np.ndarray,
+                  duration: np.ndarray, scheme: Scheme) -> np.ndarray:
+    onset = events["onset_ms"].to_numpy(dtype="float64", na_value=np.nan)
+    offset = events["offset_ms"].to_numpy(dtype="float64", na_value=np.nan)
+    pairs = {f"{c.id}\x1f{s}" for c in scheme.codes for s in c.subjects}
+    pair = events["code"].astype(str) + "\x1f" + events["subject"].astype(str)
+    wrong_subject = ~pair.isin(pairs)
+    is_state = (kind == "state").to_numpy()
+    last = np.fmax(onset, offset)
+    bad = (kind.isna().to_numpy() | wrong_subject.to_numpy() | (is_state & np.isnan(offset))
+           | (~is_state & ~np.isnan(offset)) | ~(onset >= 0) | (offset < onset)
+           | (last > duration[coding]))
+    return bad | _overlapping(events, is_state & ~bad, coding, onset, offset, scheme)
+
+
+def _overlapping(events: pd.DataFrame, is_state: np.ndarray, coding: np.ndarray,
+                 onset: np.ndarray, offset: np.ndarray, scheme: Scheme) -> np.ndarray:
+    """States of one exclusive group (or the same code) overlapping for one subject."""
+    lane_of = {c.id: c.id for c in scheme.codes} | {
+        code: g.id for g in scheme.exclusive_groups for code in g.codes}
+    rows = np.flatnonzero(is_state)
+    lane = events["code"].to_numpy()[rows]
+    key = pd.DataFrame({"c": coding[rows], "s": events["subject"].to_numpy()[rows],
+                        "l": pd.Series(lane).map(lane_of).to_numpy(), "on": onset[rows],
+                        "off": offset[rows], "row": rows}).sort_values(["c", "s", "l", "on"])
+    same = np.ones(len(key), dtype=bool)
+    for col in ("c", "s", "l"):
+        v = key[col].to_numpy()
+        same[1:] &= v[1:] == v[:-1]
+    same[0] = False
+    hit = same.copy()
+    hit[1:] &= key["on"].to_numpy()[1:] < key["off"].to_numpy()[:-1]
+    out = np.zeros(len(events), dtype=bool)
+    out[key["row"].to_numpy()[hit]] = True
+    return out
+
+
+def _located_problems(rows: pd.DataFrame, scheme: Scheme, duration_ms: int,
+                      prefix: str) -> list[Problem]:
+    events: list[Event] = []
+    names: list[str] = []
+    problems: list[Problem] = []
+    for row in rows.itertuples(index=False):
+        name = f"{prefix}event {row.event_id}"
+        try:
+            events.append(Event(
+                id=str(row.event_id), subject=str(row.subject), code=str(row.code),
+                onset_ms=int(row.onset_ms),
+                offset_ms=None if pd.isna(row.offset_ms) else int(row.offset_ms),
+                modifiers=dict(row.modifiers) if isinstance(row.modifiers, dict) else {}))
+            names.append(name)
+        except (ValidationError, ValueError, TypeError) as exc:
+            problems.append(Problem(f"invalid event ({exc})".replace("\n", " "),
+                                    "correct the event's fields", where=name))
+    return problems + event_problems(events, scheme, duration_ms=duration_ms, complete=True,
+                                     labels=names)
