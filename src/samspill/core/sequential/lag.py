@@ -146,7 +146,7 @@ def _refuse_repeats(tables: dict[str, pd.DataFrame]) -> None:
 
 
 def _lag_list(lags: int | Iterable[int]) -> list[int]:
-    out = [lags] if isinstance(lags, int | np.integer) else list(lags)
+    out = list(lags) if isinstance(lags, Iterable) and not isinstance(lags, str) else [lags]
     if not out:
         raise InputError("no lag asked for", fix="give a lag ≥ 1, e.g. lags=1")
     for lag in out:
