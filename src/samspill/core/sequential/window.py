@@ -162,10 +162,8 @@ def _session_tally(given: np.ndarray, target: np.ndarray, end_ms: int, window_ms
     window = np.cumsum(in_window)[:n_units] > 0
     is_target = np.zeros(n_units, dtype=bool)
     is_target[target // unit_ms] = True
-    targets = np.sort(target)
-    first_after = np.searchsorted(targets, given, side="right")
-    followed = (first_after < len(targets)) & (
-        targets[np.minimum(first_after, len(targets) - 1)] <= given + window_ms)
+    targets = np.append(np.sort(target), np.iinfo(np.int64).max)
+    followed = targets[np.searchsorted(targets, given, side="right")] <= given + window_ms
     return {
         "n_units": n_units, "n_given": len(given), "n_target": len(target),
         "n_given_followed": int(followed.sum()),
