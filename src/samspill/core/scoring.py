@@ -1,0 +1,198 @@
+"""Scoring a coding: the one entry point from events to the withdrawal profile and AMBIANCE.
+
+``score_coding`` scores one coding; ``score_codings`` scores many at once (one vectorised pass,
+the cohort path). ``scores_to_json`` gives what the API and the scores panel show;
+``cohort_row``/``cohort_table`` give the cohort CSV's columns.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Hashable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from samspill.core.ambiance import RatingValue, ambiance_counts, rating_table
+from samspill.core.errors import InputError
+from samspill.core.indicators import DISCLAIMER, INDICATORS, IndicatorSettings, compute_indicators
+from samspill.core.indicators.common import build_scopes
+from samspill.core.scheme import Scheme
+from samspill.core.timeline import build_timelines
+
+COHORT_VALUES = ["initiative_share", "response_latency_median_ms", "unanswered_share",
+                 "muted_share", "hold_median_ms", "putdowns_despite_protest", "redirect_share",
+                 "far_share", "hostile_rate_per_10min"]
+
+
+@dataclass(frozen=True)
+class Scores:
+    """Everything scored for one or many codings.
+
+    Attributes
+    ----------
+    indicators : DataFrame
+        One row per scope of each coding (see :func:`~samspill.core.indicators.compute_indicators`).
+    evidence : DataFrame
+        One row per unit behind an indicator, with event ids and times (ms) to seek the video.
+    ambiance : DataFrame
+        Counts and rates per scope × dimension and code (see
+        :func:`~samspill.core.ambiance.ambiance_counts`).
+    ratings : DataFrame
+        One row per coding: ``coding, level, disrupted, classification, cutoff, profile, label``.
+    settings : IndicatorSettings
+        The settings used.
+    label : str
+        How the AMBIANCE outputs are labelled (``scheme.label()``).
+    codings : tuple
+        The codings' labels; ``coding`` in every table is a position in this tuple.
+    """
+
+    indicators: pd.DataFrame
+    evidence: pd.DataFrame
+    ambiance: pd.DataFrame
+    ratings: pd.DataFrame
+    settings: IndicatorSettings
+    label: str
+    codings: tuple[Hashable, ...]
+
+
+def score_coding(
+    events: pd.DataFrame, segments: pd.DataFrame, *, scheme: Scheme, duration_ms: int,
+    ratings: Mapping[str, RatingValue] | None = None, settings: IndicatorSettings | None = None,
+    disrupted_cutoff: float | None = None,
+) -> Scores:
+    """Score one coding: ``events_frame`` and ``segments_frame`` tables, its media length.
+
+    Raises :class:`~samspill.core.errors.EventError` listing every problem with the events
+    (unclosed states, overlaps in an exclusive group, unknown codes, times past the end) and
+    :class:`~samspill.core.errors.InputError` for bad segments or ratings.
+    """
+    return score_codings(
+        events.assign(coding=0), segments.assign(coding=0), scheme=scheme,
+        durations={0: duration_ms}, ratings={0: ratings}, settings=settings,
+        disrupted_cutoff=disrupted_cutoff)
+
+
+def score_codings(
+    events: pd.DataFrame, segments: pd.DataFrame, *, scheme: Scheme,
+    durations: Mapping[Hashable, int] | pd.Series, coding_col: str = "coding",
+    ratings: Mapping[Hashable, Mapping[str, RatingValue] | None] | None = None,
+    settings: IndicatorSettings | None = None, disrupted_cutoff: float | None = None,
+) -> Scores:
+    """Score many codings in one pass; ``coding_col`` names each row's coding in both tables.
+
+    ``durations`` maps each coding label to its length in ms and fixes the output order;
+    ``ratings`` maps a coding label to its ratings (missing: no level, no profile).
+    """
+    settings = settings or IndicatorSettings()
+    timeline = build_timelines(events, segments, scheme=scheme, durations=durations,
+                               coding_col=coding_col, caregiver=settings.caregiver,
+                               absent_code=settings.absent_code)
+    indicators, evidence = compute_indicators(timeline, scheme=scheme, settings=settings)
+    counts = ambiance_counts(timeline, build_scopes(timeline), scheme=scheme)
+    rated = rating_table(ratings or {}, timeline.labels, scheme=scheme,
+                         disrupted_cutoff=disrupted_cutoff)
+    return Scores(indicators, evidence, counts, rated, settings, scheme.label(), timeline.labels)
+
+
+def cohort_table(scores: Scores) -> pd.DataFrame:
+    """One row per coding: the whole-session values, flags, counts per dimension, level.
+
+    Columns: ``coding`` (the label), the :data:`COHORT_VALUES`, ``<indicator>_flag`` for the
+    six indicators, ``count_<DIM>`` per dimension, ``level``, ``disrupted``,
+    ``classification``, ``profile``.
+    """
+    table = scores.indicators
+    session = table[table["scope"] == "session"].set_index("coding")
+    flags = [spec.flag for spec in INDICATORS.values()]
+    out = session[COHORT_VALUES + flags].copy()
+    amb = scores.ambiance
+    dims = amb[(amb["scope"] == "session") & (amb["item_type"] == "dimension")]
+    wide = dims.pivot(index="coding", columns="item", values="count")
+    for dim in dims["item"].unique():
+        out[f"count_{dim}"] = wide[dim].reindex(out.index).fillna(0).astype("int64")
+    rated = scores.ratings.set_index("coding")
+    for col in ("level", "disrupted", "classification", "profile"):
+        out[col] = rated[col].reindex(out.index)
+    out.insert(0, "coding", [scores.codings[i] for i in out.index])
+    return out.reset_index(drop=True)
+
+
+def cohort_row(scores: Scores) -> dict[str, Any]:
+    """The cohort CSV's row for a single scored coding (plain Python values, None for NaN)."""
+    if len(scores.codings) != 1:
+        raise InputError(f"cohort_row takes one coding's scores, got {len(scores.codings)}",
+                         fix="use cohort_table for many codings")
+    row = cohort_table(scores).iloc[0].to_dict()
+    row.pop("coding")
+    return {k: _plain(v) for k, v in row.items()}
+
+
+def _plain(value: Any) -> Any:
+    """JSON-ready: numpy scalars to Python, NaN/NA to None."""
+    if value is None or value is pd.NA:
+        return None
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+def scores_to_json(scores: Scores, coding: int = 0) -> dict[str, Any]:
+    """What the API and the scores panel show for one coding (position ``coding``).
+
+    Keys: ``label``, ``disclaimer``, ``settings``, ``scopes`` (list), ``indicators`` (one object
+    per scope × indicator with ``id``, ``title``, ``scope``, ``segment_id``, ``scope_name``,
+    ``flag``, ``values``, ``counts``, ``evidence``), ``ambiance`` (``counts``: list of rows),
+    ``level``, ``disrupted``, ``classification``, ``cutoff``, ``profile``.
+    """
+    table = scores.indicators[scores.indicators["coding"] == coding]
+    evidence = scores.evidence[scores.evidence["coding"] == coding]
+    reunion_ids = set(table.loc[(table["scope"] == "segment") & (table["role"] == "reunion"),
+                                "segment_id"])
+    items = []
+    for _, row in table.iterrows():
+        seen = _scope_evidence(evidence, row, reunion_ids)
+        items += [_indicator_json(spec, row, seen[seen["indicator"] == spec.id])
+                  for spec in INDICATORS.values()]
+    rating = scores.ratings[scores.ratings["coding"] == coding].iloc[0]
+    amb = scores.ambiance[scores.ambiance["coding"] == coding].drop(columns=["coding"])
+    return {
+        "label": scores.label, "disclaimer": DISCLAIMER,
+        "settings": scores.settings.model_dump(mode="json"),
+        "scopes": [_record(r) for r in table[["scope", "segment_id", "name", "role", "start_ms",
+                                              "end_ms", "observed_ms", "present_ms"]].to_dict(
+                                                  "records")],
+        "indicators": items,
+        "ambiance": {"label": scores.label, "counts": [_record(r) for r in amb.to_dict("records")]},
+        **{k: _plain(rating[k]) for k in ("level", "disrupted", "classification", "cutoff",
+                                          "profile")},
+    }
+
+
+def _scope_evidence(evidence: pd.DataFrame, row: pd.Series, reunion_ids: set[Any]) -> pd.DataFrame:
+    if row["scope"] == "session":
+        return evidence
+    if row["scope"] == "segment":
+        return evidence[evidence["segment_id"] == row["segment_id"]]
+    return evidence[evidence["segment_id"].isin(reunion_ids)]
+
+
+def _indicator_json(spec: Any, row: pd.Series, evidence: pd.DataFrame) -> dict[str, Any]:
+    return {
+        "id": spec.id, "title": spec.title, "scope": row["scope"],
+        "segment_id": _plain(row["segment_id"]), "scope_name": row["name"],
+        "flag": bool(row[spec.flag]),
+        "values": {k: _plain(row[k]) for k in spec.values},
+        "counts": {k: _plain(row[k]) for k in spec.counts},
+        "evidence": [_record(r) for r in evidence.drop(
+            columns=["coding", "indicator"]).to_dict("records")],
+    }
+
+
+def _record(row: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: _plain(v) for k, v in row.items()}
