@@ -1,0 +1,396 @@
+"""BORIS projects (``.boris`` JSON, ``.boris.gz``) to and from a Samspill :class:`Project`.
+
+Import pairs state events the way BORIS does: per subject, behaviour and modifier string, the
+odd occurrences start a state and the even ones stop it (``project_functions.events_start_stop``
+in BORIS). A state left without a stop is closed at the observation's end (the main media's
+length after the time offset, or the last event) and reported as a warning; pass
+``unpaired="error"`` to refuse such files instead.
+
+Export writes project format 7.0, which BORIS 8 and 9 open. What BORIS has no field for (code
+names, required modifiers, segments, per-code subjects) travels in a ``samspill`` key that
+BORIS keeps but ignores; an import uses it only when it still agrees with the ethogram.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Literal
+
+from pydantic import ValidationError
+
+from samspill.core.errors import EventError, InputError
+from samspill.core.events import Event, Segment, event_problems
+from samspill.core.problems import Problem, summarise
+from samspill.core.scheme import Scheme
+from samspill.interop import boris_ethogram as eth
+from samspill.interop.boris_observation import (
+    media_conf,
+    read_media,
+    read_variables,
+    variables_conf,
+)
+from samspill.interop.model import NO_FOCAL_SUBJECT, Imported, Observation, Project
+from samspill.interop.safety import (
+    as_bytes,
+    gunzip_capped,
+    is_gzip,
+    load_json,
+    ms_to_seconds,
+    seconds_to_ms,
+)
+
+PROJECT_FORMAT = "7.0"
+N_PLAYERS = 8
+MAX_COMMENT = 2000
+_ID_NAMESPACE = uuid.UUID("6f7d0a52-1f0b-4c55-9a43-6a2f39f3b0d1")
+Unpaired = Literal["close", "error"]
+
+
+@dataclass
+class _Row:
+    ms: int
+    subject: str
+    code: str
+    modifiers: str
+    comment: str
+    frame: int | None
+    index: int
+
+
+def read_boris(data: bytes | str, *, source: str = "project.boris", scheme: Scheme | None = None,
+               unpaired: Unpaired = "close") -> Imported:
+    """A BORIS project (JSON, or gzip-compressed JSON) as a Samspill project with warnings.
+
+    With ``scheme`` the events are checked against that scheme (the study's), which becomes the
+    project's; without it the scheme is the one embedded by Samspill's export if it still
+    matches the ethogram, else one derived from the ethogram. Raises :class:`InputError` or
+    :class:`EventError` listing every problem; nothing is returned partially.
+    """
+    raw = as_bytes(data, source)
+    if is_gzip(raw):
+        raw = gunzip_capped(raw, source)
+    pj = load_json(raw, source)
+    if not isinstance(pj, dict) or not isinstance(pj.get("behaviors_conf"), dict) or not (
+            isinstance(pj.get("observations"), dict)):
+        raise InputError("not a BORIS project (no 'behaviors_conf' and 'observations')",
+                         fix="choose the .boris file saved by BORIS", where=source)
+    return _Reader(source, unpaired).read(pj, scheme)
+
+
+class _Reader:
+    def __init__(self, source: str, unpaired: Unpaired) -> None:
+        self.source = source
+        self.unpaired = unpaired
+        self.warnings: list[Problem] = []
+        self.problems: list[Problem] = []
+        self.behaviours: dict[str, eth.Behaviour] = {}
+        self.subjects: list[str] = []
+        self._modifier_cache: dict[tuple[str, str], tuple[dict, str]] = {}
+        self.project_name = ""
+
+    def read(self, pj: dict, scheme: Scheme | None) -> Imported:
+        self.project_name = _text(pj.get("project_name"))
+        self.behaviours = eth.read_ethogram(pj["behaviors_conf"], self.source)
+        self.subjects = _subject_names(pj.get("subjects_conf"), self.source)
+        variables = read_variables(pj.get("independent_variables"), self.source)
+        observations = [self._observation(str(name), obs)
+                        for name, obs in pj["observations"].items()]
+        if self.problems:
+            raise InputError(f"{len(self.problems)} problem(s) in {self.source}:\n"
+                             f"{summarise(self.problems)}",
+                             fix="correct these in BORIS and export again", where=self.source)
+        chosen = scheme or self._scheme(pj, observations)
+        if scheme is not None:
+            _check_against(observations, scheme, self.source)
+        project = Project(name=self.project_name, description=_text(pj.get("project_description")),
+                          date=_text(pj.get("project_date")), scheme=chosen, variables=variables,
+                          observations=observations)
+        return Imported(project=project, warnings=self.warnings)
+
+    def _scheme(self, pj: dict, observations: list[Observation]) -> Scheme:
+        used = {e.subject for o in observations for e in o.events}
+        subjects = self.subjects + sorted(used - set(self.subjects))
+        derived = eth.derived_scheme(
+            self.behaviours, subjects, warnings=self.warnings,
+            scheme_id=eth.to_identifier(self.project_name or "boris", "boris"),
+            name=self.project_name or "Imported BORIS ethogram")
+        embedded = _embedded_scheme(pj)
+        if embedded is not None and _agrees(embedded, derived):
+            return embedded
+        if embedded is not None:
+            self.warnings.append(Problem("the ethogram was changed after Samspill exported it; "
+                                         "the scheme is derived from the ethogram", "", (),
+                                         self.source))
+        return derived
+
+    def _observation(self, name: str, obs: object) -> Observation:
+        here = f"{self.source}: observation '{name}'"
+        if not isinstance(obs, dict) or not isinstance(obs.get("events", []), list):
+            self.problems.append(Problem("the observation is malformed", "repair it in BORIS", (),
+                                         here))
+            return Observation(name=name or "?")
+        try:
+            kind = _kind(obs, here, self.warnings)
+            offset = seconds_to_ms(obs.get("time offset") or 0, here, allow_negative=True)
+            media = read_media(obs, here)
+        except InputError as exc:
+            self.problems.append(Problem(exc.message, exc.fix, (), exc.where))
+            return Observation(name=name or "?")
+        rows = self._rows(obs.get("events", []), here)
+        observation = Observation(
+            name=name or "?", date=_text(obs.get("date")),
+            description=_text(obs.get("description")), kind=kind, time_offset_ms=offset,
+            media=media,
+            variables=_values(obs.get("independent_variables")),
+            segments=self._segments(obs, here))
+        end = max([r.ms for r in rows] + [0])
+        duration = observation.media_duration_ms()
+        if duration is not None:
+            end = max(end, duration + offset)
+        observation.events = self._pair(rows, name, here, end)
+        return observation
+
+    def _rows(self, events: list, here: str) -> list[_Row]:
+        rows: list[_Row] = []
+        for i, raw in enumerate(events):
+            try:
+                rows.append(self._row(raw, i))
+            except InputError as exc:
+                self.problems.append(Problem(exc.message, exc.fix, (), f"{here}, event {i + 1}"))
+        return rows
+
+    def _row(self, raw: object, index: int) -> _Row:
+        if not isinstance(raw, list) or len(raw) < 5:
+            raise InputError("an event is not a list of time, subject, code, modifiers, comment",
+                             fix="repair the event in BORIS")
+        time, subject, code, modifiers, comment = raw[:5]
+        if not all(isinstance(v, str) for v in (subject, code, modifiers, comment)):
+            raise InputError("subject, code, modifiers and comment must be text",
+                             fix="repair the event in BORIS")
+        if code not in self.behaviours:
+            raise InputError(f"behaviour '{code}' is not in the ethogram",
+                             fix="add it to the ethogram in BORIS or delete the event")
+        frame = raw[5] if len(raw) > 5 else None
+        if isinstance(frame, bool) or not isinstance(frame, int) or not 0 <= frame < 2**31:
+            frame = None
+        if len(comment) > MAX_COMMENT:
+            self.warnings.append(Problem(f"a comment longer than {MAX_COMMENT} characters was "
+                                         "shortened", "", (), f"event {index + 1}"))
+            comment = comment[:MAX_COMMENT]
+        return _Row(seconds_to_ms(time, ""), subject or NO_FOCAL_SUBJECT, code, modifiers,
+                    comment, frame, index)
+
+    def _pair(self, rows: list[_Row], obs_name: str, here: str, end_ms: int) -> list[Event]:
+        rows.sort(key=lambda r: r.ms)
+        running: dict[tuple[str, str, str], _Row] = {}
+        out: list[Event] = []
+        for row in rows:
+            behaviour = self.behaviours[row.code]
+            if behaviour.kind == "point":
+                out.append(self._event(row, None, "", obs_name, here))
+                continue
+            key = (row.subject, row.code, row.modifiers)
+            start = running.pop(key, None)
+            if start is None:
+                running[key] = row
+            else:
+                out.append(self._event(start, row.ms, row.comment, obs_name, here))
+        for start in running.values():
+            out.append(self._unpaired(start, end_ms, obs_name, here))
+        return out
+
+    def _unpaired(self, start: _Row, end_ms: int, obs_name: str, here: str) -> Event:
+        message = (f"state '{start.code}' of '{start.subject}' started at "
+                   f"{ms_to_seconds(start.ms)} s has no stop")
+        if self.unpaired == "error":
+            self.problems.append(Problem(message, "add the stop event in BORIS", (), here))
+        else:
+            self.warnings.append(Problem(f"{message}; closed at the observation's end "
+                                         f"({ms_to_seconds(end_ms)} s)", "", (), here))
+        return self._event(start, max(end_ms, start.ms), "", obs_name, here)
+
+    def _event(self, row: _Row, offset: int | None, stop_comment: str, obs_name: str,
+               here: str) -> Event:
+        modifiers, extra = self._modifiers(row, here)
+        comment = " / ".join(c for c in (row.comment, stop_comment, extra) if c)[:MAX_COMMENT]
+        ident = uuid.uuid5(_ID_NAMESPACE, f"{self.project_name}\x00{obs_name}\x00{row.index}")
+        return Event.model_construct(
+            id=str(ident), subject=row.subject, code=self.behaviours[row.code].id,
+            onset_ms=row.ms, offset_ms=offset, modifiers=dict(modifiers), comment=comment,
+            frame=row.frame)
+
+    def _modifiers(self, row: _Row, here: str) -> tuple[dict, str]:
+        key = (row.code, row.modifiers)
+        if key not in self._modifier_cache:
+            self._modifier_cache[key] = eth.parse_modifiers(
+                row.modifiers, self.behaviours[row.code], here, self.warnings)
+        values, extra = self._modifier_cache[key]
+        return {k: list(v) if isinstance(v, list) else v for k, v in values.items()}, extra
+
+    def _segments(self, obs: dict, here: str) -> list[Segment]:
+        block = obs.get("samspill")
+        if not isinstance(block, dict) or not block.get("segments"):
+            return []
+        try:
+            return [Segment.model_validate(s) for s in block["segments"]]
+        except (ValidationError, TypeError) as exc:
+            self.warnings.append(Problem(f"Samspill segments are unreadable and were skipped "
+                                         f"({str(exc).splitlines()[0]})", "", (), here))
+            return []
+
+
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _values(raw: object) -> dict[str, str]:
+    if not isinstance(raw, dict):
+        return {}
+    return {str(k): "" if v is None else str(v) for k, v in raw.items()}
+
+
+def _kind(obs: dict, here: str, warnings: list[Problem]) -> Literal["media", "live"]:
+    kind = obs.get("type", "MEDIA")
+    if kind in ("MEDIA", "VIDEO", "AUDIO"):
+        return "media"
+    if kind == "IMAGES":
+        warnings.append(Problem("an observation from images is imported by event time; image "
+                                "indexes and paths are dropped", "", (), here))
+        return "live"
+    if kind == "LIVE":
+        return "live"
+    raise InputError(f"unknown observation type {kind!r}", fix="use MEDIA or LIVE", where=here)
+
+
+def _subject_names(conf: object, source: str) -> list[str]:
+    if conf is None:
+        return []
+    if not isinstance(conf, dict):
+        raise InputError("'subjects_conf' is not a mapping", fix="repair the subjects in BORIS",
+                         where=source)
+    names = []
+    for entry in conf.values():
+        name = entry.get("name") if isinstance(entry, dict) else None
+        if not isinstance(name, str) or not name.strip():
+            raise InputError("a subject has no name", fix="name every subject in BORIS",
+                             where=source)
+        names.append(name)
+    return list(dict.fromkeys(names))
+
+
+def _embedded_scheme(pj: dict) -> Scheme | None:
+    block = pj.get("samspill")
+    if not isinstance(block, dict) or "scheme" not in block:
+        return None
+    try:
+        return Scheme.model_validate(block["scheme"])
+    except (ValidationError, TypeError):
+        return None
+
+
+def _agrees(embedded: Scheme, derived: Scheme) -> bool:
+    """The embedded scheme still describes the ethogram: same codes, kinds and modifier options."""
+    def shape(scheme: Scheme) -> dict:
+        return {c.id: (c.kind, tuple(c.modifiers),
+                       tuple(tuple(scheme.modifier_set(m).options) for m in c.modifiers
+                             if scheme.modifier_set(m) is not None)) for c in scheme.codes}
+    return shape(embedded) == shape(derived)
+
+
+def _check_against(observations: list[Observation], scheme: Scheme, source: str) -> None:
+    problems: list[Problem] = []
+    for obs in observations:
+        labels = [f"observation '{obs.name}', {e.code} at {ms_to_seconds(e.onset_ms)} s"
+                  for e in obs.events]
+        problems += event_problems(obs.events, scheme, complete=True, labels=labels)
+    if problems:
+        raise EventError(f"{len(problems)} event(s) do not fit scheme '{scheme.id}':\n"
+                         f"{summarise(problems)}",
+                         fix="choose the scheme the project was coded with, or correct the events",
+                         where=source)
+
+
+# ---------------------------------------------------------------- export
+
+def write_boris(project: Project, *, compress: bool = False) -> bytes:
+    """The project as a BORIS project file (gzip-compressed for ``.boris.gz`` if asked).
+
+    Raises :class:`SchemeError` for modifier options BORIS cannot hold and :class:`EventError`
+    listing events that are not complete and valid under the project's scheme.
+    """
+    scheme = project.scheme
+    eth.check_exportable(scheme)
+    names = [o.name for o in project.observations]
+    if len(set(names)) != len(names):
+        raise InputError("two observations share a name", fix="give each observation its own name")
+    _check_against(project.observations, scheme, project.name or "project")
+    categories = sorted({c.category for c in scheme.codes if c.category})
+    pj = {
+        "time_format": "hh:mm:ss", "project_name": project.name,
+        "project_date": project.date or datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S"),
+        "project_description": project.description, "project_format_version": PROJECT_FORMAT,
+        "subjects_conf": _subjects_conf(scheme),
+        "behaviors_conf": eth.ethogram(scheme),
+        "observations": {o.name: _observation_conf(o, scheme) for o in project.observations},
+        "behavioral_categories": categories,
+        "behavioral_categories_config": {str(i): {"name": c, "color": ""}
+                                         for i, c in enumerate(categories)},
+        "independent_variables": variables_conf(project.variables),
+        "coding_map": {}, "behaviors_coding_map": [], "converters": {},
+        "samspill": {"format": 1, "scheme": scheme.model_dump(mode="json")},
+    }
+    body = json.dumps(pj, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return gzip.compress(body, mtime=0) if compress else body
+
+
+def _subjects_conf(scheme: Scheme) -> dict:
+    named = [s for s in scheme.subjects if s != NO_FOCAL_SUBJECT]
+    return {str(i): {"key": "", "name": s, "description": ""} for i, s in enumerate(named)}
+
+
+def _observation_conf(obs: Observation, scheme: Scheme) -> dict:
+    media = obs.kind == "media"
+    conf: dict = {
+        "file": {str(p): [m.path for m in obs.media if m.player == p]
+                 for p in range(1, N_PLAYERS + 1)} if media else {},
+        "type": "MEDIA" if media else "LIVE", "date": obs.date, "description": obs.description,
+        "time offset": ms_to_seconds(obs.time_offset_ms),
+        "events": _event_rows(obs.events, scheme, with_frame=media),
+        "observation time interval": [0, 0],
+        "independent_variables": dict(obs.variables),
+        "visualize_spectrogram": False, "visualize_waveform": False,
+        "close_behaviors_between_videos": False,
+        "samspill": {"segments": [s.model_dump(mode="json") for s in obs.segments]},
+    }
+    if media:
+        conf["media_info"] = media_conf(obs.media)
+    else:
+        conf.update({"scan_sampling_time": 0, "start_from_current_time": False})
+    return conf
+
+
+def _event_rows(events: list[Event], scheme: Scheme, *, with_frame: bool) -> list[list]:
+    """Start, point and stop rows in time order; at one instant a state's stop comes before a
+    new start of the same state, so BORIS's parity pairing restores the same intervals."""
+    keyed: list[tuple[int, int, int, list]] = []
+    for n, event in enumerate(sorted(events, key=lambda e: (e.onset_ms, e.subject, e.code))):
+        code = scheme.code(event.code)
+        if code is None:  # unreachable after _check_against; keeps the type checker honest
+            continue
+        subject = "" if event.subject == NO_FOCAL_SUBJECT else event.subject
+        mods = eth.modifier_string(event, code)
+        start = [ms_to_seconds(event.onset_ms), subject, code.id, mods, event.comment]
+        if with_frame:
+            start.append(event.frame if event.frame is not None else "NA")
+        keyed.append((event.onset_ms, 1, n, start))
+        if code.kind == "state" and event.offset_ms is not None:
+            stop = [ms_to_seconds(event.offset_ms), subject, code.id, mods, ""]
+            if with_frame:
+                stop.append("NA")
+            keyed.append((event.offset_ms, 2 if event.offset_ms == event.onset_ms else 0, n, stop))
+    keyed.sort(key=lambda k: (k[0], k[1], k[2]))
+    return [row for *_, row in keyed]
