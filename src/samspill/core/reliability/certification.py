@@ -1,0 +1,124 @@
+"""Coder certification: does a trainee agree with the master codings well enough?
+
+The rule is a setting of the study (:class:`CertificationRule`); :func:`certify` takes one row
+per tape (trainee versus master) and returns a report of each criterion and the verdict.
+Published pass thresholds for AMBIANCE were not found, so every threshold is configurable.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field
+
+from samspill.core.errors import InputError
+from samspill.core.reliability._input import require_columns
+from samspill.core.reliability.indicators import classification_agreement
+from samspill.core.reliability.ratings import icc
+
+IccType = Literal["ICC1", "ICC2", "ICC3", "ICC1k", "ICC2k", "ICC3k"]
+REPORT_COLUMNS = ["criterion", "value", "threshold", "passed", "required", "reason"]
+
+
+class CertificationRule(BaseModel):
+    """A study's pass rule for coder certification (all thresholds inclusive)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    min_tapes: int = Field(18, ge=1, description="Least number of tapes coded against masters.")
+    level_icc_type: IccType = Field(
+        "ICC2", description="ICC form for the 1–7 level; ICC2 = two-way random, absolute "
+        "agreement, single rater: the trainee must give the master's values, not only order.")
+    min_level_icc: float = Field(0.80, ge=-1, le=1, description="Least ICC on the level.")
+    min_disrupted_percent: float = Field(
+        80.0, ge=0, le=100, description="Least % agreement on disrupted / not disrupted.")
+    min_disrupted_kappa: float | None = Field(
+        None, ge=-1, le=1, description="Least Cohen's κ on disrupted; None: not required.")
+    min_time_unit_kappa: float | None = Field(
+        None, ge=-1, le=1, description="Least mean time-unit κ of the events over tapes; "
+        "None: reported only.")
+
+
+@dataclass(frozen=True)
+class Certification:
+    """The verdict: ``passed``, the ``report`` table, and the ``reasons`` for a failure."""
+
+    passed: bool
+    report: pd.DataFrame
+    reasons: list[str]
+
+
+def certify(tapes: pd.DataFrame, *, rule: CertificationRule | None = None, tape: str = "tape",
+            trainee_level: str = "trainee_level", master_level: str = "master_level",
+            trainee_disrupted: str = "trainee_disrupted",
+            master_disrupted: str = "master_disrupted",
+            time_unit_kappa: str | None = None) -> Certification:
+    """Judge a trainee's agreement with the master codes across tapes against ``rule``.
+
+    Parameters
+    ----------
+    tapes : DataFrame
+        One row per tape: the trainee's and the master's level (1–7) and disrupted
+        classification (bool), and optionally the tape's time-unit κ of the events.
+
+    Returns
+    -------
+    Certification
+        ``report`` has one row per criterion: ``criterion`` (tapes, level ICC, disrupted
+        percent, disrupted kappa, time-unit kappa), ``value``, ``threshold`` (NaN when none),
+        ``passed``, ``required`` (whether it counts for the verdict) and ``reason`` (why it
+        failed, empty when passed). ``passed`` is True when every required criterion passes.
+    """
+    rule = rule or CertificationRule()
+    cols = [tape, trainee_level, master_level, trainee_disrupted, master_disrupted]
+    require_columns(tapes, cols + ([time_unit_kappa] if time_unit_kappa else []),
+                    name="tape table")
+    if tapes[tape].duplicated().any():
+        raise InputError("a tape appears twice in the tape table", fix="give one row per tape")
+    rows = [_criterion("tapes", len(tapes), rule.min_tapes, True)]
+    rows += [_criterion(f"level {rule.level_icc_type}", _level_icc(tapes, rule, cols),
+                        rule.min_level_icc, True)]
+    disrupted = _disrupted(tapes, cols)
+    rows += [_criterion("disrupted percent", disrupted["percent"], rule.min_disrupted_percent,
+                        True)]
+    rows += [_criterion("disrupted kappa", disrupted["kappa"], rule.min_disrupted_kappa,
+                        rule.min_disrupted_kappa is not None)]
+    if time_unit_kappa:
+        mean_kappa = float(tapes[time_unit_kappa].astype(float).mean())
+        rows += [_criterion("time-unit kappa (mean)", mean_kappa, rule.min_time_unit_kappa,
+                            rule.min_time_unit_kappa is not None)]
+    report = pd.DataFrame(rows, columns=REPORT_COLUMNS)
+    failed = report[report["required"] & ~report["passed"]]
+    return Certification(bool(failed.empty), report, list(failed["reason"]))
+
+
+def _criterion(name: str, value: float, threshold: float | None, required: bool) -> tuple:
+    limit = np.nan if threshold is None else float(threshold)
+    ok = threshold is None or (not np.isnan(value) and value >= threshold)
+    reason = "" if ok else (f"{name} is undefined" if np.isnan(value)
+                            else f"{name} {value:.3g} is below {threshold:g}")
+    return (name, float(value), limit, bool(ok), required, reason)
+
+
+def _long(tapes: pd.DataFrame, cols: list[str], trainee: str, master: str) -> pd.DataFrame:
+    tape = cols[0]
+    both = [tapes[[tape, trainee]].set_axis(["t", "v"], axis=1).assign(r="trainee"),
+            tapes[[tape, master]].set_axis(["t", "v"], axis=1).assign(r="master")]
+    return pd.concat(both, ignore_index=True)
+
+
+def _level_icc(tapes: pd.DataFrame, rule: CertificationRule, cols: list[str]) -> float:
+    try:
+        table = icc(_long(tapes, cols, cols[1], cols[2]), target="t", rater="r", rating="v")
+    except InputError:
+        return float("nan")
+    return float(table.set_index("type").loc[rule.level_icc_type, "icc"])
+
+
+def _disrupted(tapes: pd.DataFrame, cols: list[str]) -> pd.Series:
+    long = _long(tapes, cols, cols[3], cols[4])
+    return classification_agreement(long.assign(v=long["v"].astype(bool)), target="t",
+                                    rater="r", label="v").iloc[0]
