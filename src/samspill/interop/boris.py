@@ -78,7 +78,14 @@ def read_boris(data: bytes | str, *, source: str = "project.boris", scheme: Sche
             isinstance(pj.get("observations"), dict)):
         raise InputError("not a BORIS project (no 'behaviors_conf' and 'observations')",
                          fix="choose the .boris file saved by BORIS", where=source)
-    return _Reader(source, unpaired).read(pj, scheme)
+    try:
+        return _Reader(source, unpaired).read(pj, scheme)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        place = ".".join(str(p) for p in first["loc"])
+        raise InputError(f"the project holds a value Samspill cannot accept ({place}: "
+                         f"{first['msg']})", fix="correct that value in BORIS",
+                         where=source) from exc
 
 
 class _Reader:

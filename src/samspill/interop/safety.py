@@ -37,8 +37,9 @@ def is_gzip(raw: bytes) -> bool:
     return raw[:2] == _GZIP_MAGIC
 
 
-def gunzip_capped(raw: bytes, source: str, limit: int = MAX_INPUT_BYTES) -> bytes:
+def gunzip_capped(raw: bytes, source: str, limit: int | None = None) -> bytes:
     """Decompress gzip data, stopping (with an error) once the output passes ``limit`` bytes."""
+    limit = MAX_INPUT_BYTES if limit is None else limit
     inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
     out = bytearray()
     chunk = raw
