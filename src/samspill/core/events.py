@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Sequence
+from itertools import pairwise
 from typing import Annotated
 
 import pandas as pd
@@ -35,7 +36,15 @@ from samspill.core.scheme import Scheme
 
 ModifierValue = str | list[str]
 EVENT_COLUMNS = [
-    "event_id", "subject", "code", "kind", "onset_ms", "offset_ms", "modifiers", "comment", "frame",
+    "event_id",
+    "subject",
+    "code",
+    "kind",
+    "onset_ms",
+    "offset_ms",
+    "modifiers",
+    "comment",
+    "frame",
 ]
 SEGMENT_COLUMNS = ["segment_id", "spec_id", "name", "role", "start_ms", "end_ms", "note"]
 Millis = Annotated[int, Field(ge=0, le=10 * 24 * 3600 * 1000)]
@@ -74,9 +83,15 @@ def events_frame(events: Iterable[Event], scheme: Scheme | None = None) -> pd.Da
     """The event table, sorted by onset then subject; ``kind`` comes from the scheme."""
     rows = [
         {
-            "event_id": e.id, "subject": e.subject, "code": e.code,
-            "kind": _kind(scheme, e), "onset_ms": e.onset_ms, "offset_ms": e.offset_ms,
-            "modifiers": dict(e.modifiers), "comment": e.comment, "frame": e.frame,
+            "event_id": e.id,
+            "subject": e.subject,
+            "code": e.code,
+            "kind": _kind(scheme, e),
+            "onset_ms": e.onset_ms,
+            "offset_ms": e.offset_ms,
+            "modifiers": dict(e.modifiers),
+            "comment": e.comment,
+            "frame": e.frame,
         }
         for e in events
     ]
@@ -94,11 +109,20 @@ def _kind(scheme: Scheme | None, event: Event) -> str:
 
 def segments_frame(segments: Iterable[Segment]) -> pd.DataFrame:
     rows = [
-        {"segment_id": s.id, "spec_id": s.spec_id, "name": s.name, "role": s.role,
-         "start_ms": s.start_ms, "end_ms": s.end_ms, "note": s.note}
+        {
+            "segment_id": s.id,
+            "spec_id": s.spec_id,
+            "name": s.name,
+            "role": s.role,
+            "start_ms": s.start_ms,
+            "end_ms": s.end_ms,
+            "note": s.note,
+        }
         for s in segments
     ]
-    frame = pd.DataFrame(rows, columns=SEGMENT_COLUMNS).astype({"start_ms": "int64", "end_ms": "int64"})
+    frame = pd.DataFrame(rows, columns=SEGMENT_COLUMNS).astype(
+        {"start_ms": "int64", "end_ms": "int64"}
+    )
     return frame.sort_values("start_ms", kind="stable").reset_index(drop=True)
 
 
@@ -118,7 +142,9 @@ def event_problems(
     names = list(labels) if labels is not None else [f"event {e.id}" for e in events]
     problems: list[Problem] = []
     for name, event in zip(names, events, strict=True):
-        problems += [p.located(name) for p in _single_event_problems(event, scheme, duration_ms, complete)]
+        problems += [
+            p.located(name) for p in _single_event_problems(event, scheme, duration_ms, complete)
+        ]
     problems += _overlap_problems(events, scheme, names)
     return problems
 
@@ -132,20 +158,36 @@ def _single_event_problems(
         return [Problem(f"unknown code '{event.code}'", f"use one of the scheme's codes: {known}")]
     out: list[Problem] = []
     if event.subject not in code.subjects:
-        out.append(Problem(f"code '{code.id}' does not apply to subject '{event.subject}'",
-                           f"use subject {' or '.join(code.subjects)}"))
+        out.append(
+            Problem(
+                f"code '{code.id}' does not apply to subject '{event.subject}'",
+                f"use subject {' or '.join(code.subjects)}",
+            )
+        )
     if code.kind == "point" and event.offset_ms is not None:
         out.append(Problem(f"point code '{code.id}' has an offset", "leave offset_ms empty"))
     if code.kind == "state" and event.offset_ms is None and complete:
-        out.append(Problem(f"state '{code.id}' at {event.onset_ms} ms has no offset",
-                           "give the state an end time"))
+        out.append(
+            Problem(
+                f"state '{code.id}' at {event.onset_ms} ms has no offset",
+                "give the state an end time",
+            )
+        )
     if event.offset_ms is not None and event.offset_ms < event.onset_ms:
-        out.append(Problem(f"offset {event.offset_ms} ms comes before onset {event.onset_ms} ms",
-                           "swap or correct the times"))
+        out.append(
+            Problem(
+                f"offset {event.offset_ms} ms comes before onset {event.onset_ms} ms",
+                "swap or correct the times",
+            )
+        )
     last = max(event.onset_ms, event.offset_ms or 0)
     if duration_ms is not None and last > duration_ms:
-        out.append(Problem(f"time {last} ms lies beyond the media's duration {duration_ms} ms",
-                           "correct the time or check the media offset"))
+        out.append(
+            Problem(
+                f"time {last} ms lies beyond the media's duration {duration_ms} ms",
+                "correct the time or check the media offset",
+            )
+        )
     out += _modifier_problems(event, scheme, code.modifiers)
     return out
 
@@ -155,20 +197,30 @@ def _modifier_problems(event: Event, scheme: Scheme, allowed: Sequence[str]) -> 
     for set_id, value in event.modifiers.items():
         mset = scheme.modifier_set(set_id) if set_id in allowed else None
         if mset is None:
-            out.append(Problem(f"code '{event.code}' takes no modifier '{set_id}'",
-                               f"use {', '.join(allowed) or 'no modifiers'}"))
+            out.append(
+                Problem(
+                    f"code '{event.code}' takes no modifier '{set_id}'",
+                    f"use {', '.join(allowed) or 'no modifiers'}",
+                )
+            )
             continue
         values = value if isinstance(value, list) else [value]
         if mset.choice == "single" and isinstance(value, list) and len(value) != 1:
             out.append(Problem(f"modifier '{set_id}' takes one choice", "pick one option"))
         for v in values:
             if v not in mset.options:
-                out.append(Problem(f"'{v}' is not an option of modifier '{set_id}'",
-                                   f"use one of: {', '.join(mset.options)}"))
+                out.append(
+                    Problem(
+                        f"'{v}' is not an option of modifier '{set_id}'",
+                        f"use one of: {', '.join(mset.options)}",
+                    )
+                )
     return out
 
 
-def _overlap_problems(events: Sequence[Event], scheme: Scheme, names: Sequence[str]) -> list[Problem]:
+def _overlap_problems(
+    events: Sequence[Event], scheme: Scheme, names: Sequence[str]
+) -> list[Problem]:
     """States of one exclusive group, or the same state twice, must not overlap per subject."""
     lanes: dict[tuple[str, str], list[tuple[int, int, str, str]]] = {}
     for name, event in zip(names, events, strict=True):
@@ -178,14 +230,20 @@ def _overlap_problems(events: Sequence[Event], scheme: Scheme, names: Sequence[s
         group = scheme.exclusive_group_of(code.id)
         lane = group.id if group else code.id
         lanes.setdefault((event.subject, lane), []).append(
-            (event.onset_ms, event.offset_ms, code.id, name))
+            (event.onset_ms, event.offset_ms, code.id, name)
+        )
     out: list[Problem] = []
     for (subject, lane), spans in lanes.items():
         spans.sort()
-        for (_, end_a, code_a, name_a), (start_b, _, code_b, name_b) in zip(spans, spans[1:], strict=False):
+        for (_, end_a, code_a, name_a), (start_b, _, code_b, name_b) in pairwise(spans):
             if start_b < end_a:
-                out.append(Problem(
-                    f"'{code_b}' starts at {start_b} ms while '{code_a}' ({name_a}) still runs "
-                    f"until {end_a} ms for {subject} in '{lane}'",
-                    "end the first state before the next one starts", (), name_b))
+                out.append(
+                    Problem(
+                        f"'{code_b}' starts at {start_b} ms while '{code_a}' ({name_a}) still runs "
+                        f"until {end_a} ms for {subject} in '{lane}'",
+                        "end the first state before the next one starts",
+                        (),
+                        name_b,
+                    )
+                )
     return out

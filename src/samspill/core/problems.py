@@ -25,7 +25,11 @@ class Problem:
         return Problem(self.message, self.fix, self.path, where)
 
     def __str__(self) -> str:
-        head = f"{self.where}: " if self.where else (f"{format_path(self.path)}: " if self.path else "")
+        head = (
+            f"{self.where}: "
+            if self.where
+            else (f"{format_path(self.path)}: " if self.path else "")
+        )
         tail = f" Fix: {self.fix}" if self.fix else ""
         return f"{head}{self.message}.{tail}"
 

@@ -168,9 +168,11 @@ class Scheme(_Model):
         """How outputs are labelled: 'AMBIANCE' only for a licensed AMBIANCE scheme."""
         if self.licensed and self.instrument:
             return self.instrument
-        return f"{self.name} (open scheme, not an official {self.instrument} score)" if (
-            self.instrument
-        ) else self.name
+        return (
+            f"{self.name} (open scheme, not an official {self.instrument} score)"
+            if (self.instrument)
+            else self.name
+        )
 
     def content_hash(self) -> str:
         """SHA-256 of the canonical content, version excluded: equal content, equal hash."""

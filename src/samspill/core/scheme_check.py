@@ -33,16 +33,26 @@ def _duplicates(scheme: Scheme) -> list[Problem]:
         for i, item in enumerate(getattr(scheme, field)):
             seen[item.id] += 1
             if seen[item.id] == 2:
-                out.append(Problem(f"id '{item.id}' is used twice in {field}",
-                                   "give each entry its own id", (field, i, "id")))
+                out.append(
+                    Problem(
+                        f"id '{item.id}' is used twice in {field}",
+                        "give each entry its own id",
+                        (field, i, "id"),
+                    )
+                )
     keys: dict[tuple[str, str], str] = {}
     for i, code in enumerate(scheme.codes):
         for subject in code.subjects if code.key else []:
             other = keys.setdefault((subject, code.key), code.id)
             if other != code.id:
-                out.append(Problem(
-                    f"key '{code.key}' of code '{code.id}' is already taken by '{other}' "
-                    f"for subject '{subject}'", "choose another key", ("codes", i, "key")))
+                out.append(
+                    Problem(
+                        f"key '{code.key}' of code '{code.id}' is already taken by '{other}' "
+                        f"for subject '{subject}'",
+                        "choose another key",
+                        ("codes", i, "key"),
+                    )
+                )
     return out
 
 
@@ -53,18 +63,32 @@ def _code_references(scheme: Scheme) -> list[Problem]:
     for i, code in enumerate(scheme.codes):
         for j, subject in enumerate(code.subjects):
             if subject not in scheme.subjects:
-                out.append(Problem(f"code '{code.id}' names subject '{subject}', which the scheme "
-                                   "does not list", f"add '{subject}' to subjects or fix the name",
-                                   ("codes", i, "subjects", j)))
+                out.append(
+                    Problem(
+                        f"code '{code.id}' names subject '{subject}', which the scheme "
+                        "does not list",
+                        f"add '{subject}' to subjects or fix the name",
+                        ("codes", i, "subjects", j),
+                    )
+                )
         if code.dimension and code.dimension not in dimensions:
-            out.append(Problem(f"code '{code.id}' refers to dimension '{code.dimension}', which "
-                               "is not defined", "define it under dimensions or fix the name",
-                               ("codes", i, "dimension")))
+            out.append(
+                Problem(
+                    f"code '{code.id}' refers to dimension '{code.dimension}', which "
+                    "is not defined",
+                    "define it under dimensions or fix the name",
+                    ("codes", i, "dimension"),
+                )
+            )
         for j, set_id in enumerate(code.modifiers):
             if set_id not in modifier_sets:
-                out.append(Problem(f"code '{code.id}' refers to modifier set '{set_id}', which is "
-                                   "not defined", "define it under modifier_sets or fix the name",
-                                   ("codes", i, "modifiers", j)))
+                out.append(
+                    Problem(
+                        f"code '{code.id}' refers to modifier set '{set_id}', which is not defined",
+                        "define it under modifier_sets or fix the name",
+                        ("codes", i, "modifiers", j),
+                    )
+                )
     return out
 
 
@@ -77,14 +101,30 @@ def _group_references(scheme: Scheme) -> list[Problem]:
             path = ("exclusive_groups", i, "codes", j)
             code = codes.get(code_id)
             if code is None:
-                out.append(Problem(f"exclusive group '{group.id}' refers to code '{code_id}', "
-                                   "which is not defined", "define the code or fix the name", path))
+                out.append(
+                    Problem(
+                        f"exclusive group '{group.id}' refers to code '{code_id}', "
+                        "which is not defined",
+                        "define the code or fix the name",
+                        path,
+                    )
+                )
             elif code.kind != "state":
-                out.append(Problem(f"exclusive group '{group.id}' holds point code '{code_id}'",
-                                   "only state codes can be mutually exclusive", path))
+                out.append(
+                    Problem(
+                        f"exclusive group '{group.id}' holds point code '{code_id}'",
+                        "only state codes can be mutually exclusive",
+                        path,
+                    )
+                )
             elif member_of.setdefault(code_id, group.id) != group.id:
-                out.append(Problem(f"code '{code_id}' is in two exclusive groups",
-                                   "put each state in at most one group", path))
+                out.append(
+                    Problem(
+                        f"code '{code_id}' is in two exclusive groups",
+                        "put each state in at most one group",
+                        path,
+                    )
+                )
     return out
 
 
@@ -94,15 +134,30 @@ def _item_references(scheme: Scheme) -> list[Problem]:
     for field in ("level_item", "profile_item"):
         ref = getattr(scheme, field)
         if ref and ref not in items:
-            out.append(Problem(f"{field} '{ref}' is not one of the rating items",
-                               "define the rating item or fix the name", (field,)))
+            out.append(
+                Problem(
+                    f"{field} '{ref}' is not one of the rating items",
+                    "define the rating item or fix the name",
+                    (field,),
+                )
+            )
     level = items.get(scheme.level_item or "")
     cutoff = scheme.settings.get("disrupted_cutoff")
-    if level and isinstance(cutoff, int | float) and level.min is not None and level.max is not None:
-        if not level.min <= cutoff <= level.max:
-            out.append(Problem(f"disrupted_cutoff {cutoff} lies outside the level's scale "
-                               f"{level.min}..{level.max}", "set a cut-off on the scale",
-                               ("settings", "disrupted_cutoff")))
+    if (
+        level
+        and isinstance(cutoff, int | float)
+        and level.min is not None
+        and level.max is not None
+        and not level.min <= cutoff <= level.max
+    ):
+        out.append(
+            Problem(
+                f"disrupted_cutoff {cutoff} lies outside the level's scale "
+                f"{level.min}..{level.max}",
+                "set a cut-off on the scale",
+                ("settings", "disrupted_cutoff"),
+            )
+        )
     return out
 
 
@@ -110,9 +165,11 @@ def parse_scheme(text: str, source: str = "scheme") -> Scheme:
     """Parse and check a scheme file; raise one :class:`SchemeError` listing every problem."""
     problems = scheme_file_problems(text, source)
     if problems:
-        raise SchemeError(f"{len(problems)} problem(s) in {source}:\n{summarise(problems)}",
-                          fix="correct the lines named above and validate again",
-                          where=source)
+        raise SchemeError(
+            f"{len(problems)} problem(s) in {source}:\n{summarise(problems)}",
+            fix="correct the lines named above and validate again",
+            where=source,
+        )
     data, _ = load_with_lines(text)
     return Scheme.model_validate(data)
 
@@ -127,11 +184,23 @@ def scheme_file_problems(text: str, source: str = "scheme") -> list[Problem]:
         mark = getattr(exc, "problem_mark", None)
         line = f":{mark.line + 1}" if mark else ""
         reason = getattr(exc, "problem", None) or "malformed YAML"
-        return [Problem(f"malformed YAML ({reason})", "check indentation, colons and quotes "
-                        "on that line", (), f"{source}{line}")]
+        return [
+            Problem(
+                f"malformed YAML ({reason})",
+                "check indentation, colons and quotes on that line",
+                (),
+                f"{source}{line}",
+            )
+        ]
     if not isinstance(data, dict):
-        return [Problem("a scheme must be a mapping with id, name and codes",
-                        "start the file with 'id: my-scheme'", (), f"{source}:1")]
+        return [
+            Problem(
+                "a scheme must be a mapping with id, name and codes",
+                "start the file with 'id: my-scheme'",
+                (),
+                f"{source}:1",
+            )
+        ]
     try:
         scheme = Scheme.model_validate(data)
     except ValidationError as exc:
@@ -153,13 +222,17 @@ def _from_pydantic(err: dict, node: yaml.Node | None, source: str) -> Problem:
 
 def builtin_scheme_ids() -> list[str]:
     folder = resources.files("samspill.core") / "schemes"
-    return sorted(p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml"))
+    return sorted(
+        p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml")
+    )
 
 
 def load_builtin_scheme(scheme_id: str) -> Scheme:
     """One of the schemes shipped with Samspill: withdrawal-open, ambiance, ssp."""
     if scheme_id not in builtin_scheme_ids():
-        raise NotFoundError(f"no built-in scheme '{scheme_id}'",
-                            fix=f"use one of: {', '.join(builtin_scheme_ids())}")
+        raise NotFoundError(
+            f"no built-in scheme '{scheme_id}'",
+            fix=f"use one of: {', '.join(builtin_scheme_ids())}",
+        )
     path = resources.files("samspill.core") / "schemes" / f"{scheme_id}.yaml"
     return parse_scheme(path.read_text(encoding="utf-8"), f"{scheme_id}.yaml")

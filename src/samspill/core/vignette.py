@@ -12,13 +12,22 @@ VIGNETTE_DURATION_MS = 360_000
 _S = 1000
 
 
-def _e(subject: str, code: str, onset_s: float, offset_s: float | None = None,
-       comment: str = "", **modifiers: str) -> Event:
+def _e(
+    subject: str,
+    code: str,
+    onset_s: float,
+    offset_s: float | None = None,
+    comment: str = "",
+    **modifiers: str,
+) -> Event:
     return Event(
         id=f"00000000-0000-4000-8000-{int(onset_s * 1000):06d}{len(code):02d}{ord(code[0]):04d}",
-        subject=subject, code=code, onset_ms=round(onset_s * _S),
+        subject=subject,
+        code=code,
+        onset_ms=round(onset_s * _S),
         offset_ms=None if offset_s is None else round(offset_s * _S),
-        modifiers={k.replace("_", "-"): v for k, v in modifiers.items()}, comment=comment,
+        modifiers={k.replace("_", "-"): v for k, v in modifiers.items()},
+        comment=comment,
     )
 
 
@@ -33,10 +42,18 @@ def vignette_events() -> list[Event]:
         _e("caregiver", "far", 250, 360),
         # Maria shows toys; a late faint answer, a late nod, then nothing.
         _e("child", "bid", 20, kind="show"),
-        _e("caregiver", "respond", 27, comment="nods, says faintly 'se der, ja'",
-           channel="verbal", intensity="muted"),
+        _e(
+            "caregiver",
+            "respond",
+            27,
+            comment="nods, says faintly 'se der, ja'",
+            channel="verbal",
+            intensity="muted",
+        ),
         _e("child", "bid", 55, kind="show"),
-        _e("caregiver", "respond", 63, comment="a late nod", channel="nonverbal", intensity="muted"),
+        _e(
+            "caregiver", "respond", 63, comment="a late nod", channel="nonverbal", intensity="muted"
+        ),
         _e("child", "bid", 95, kind="show"),
         # An unprepared separation and a reunion without comfort.
         _e("caregiver", "leave", 120, prepared="no"),
@@ -57,10 +74,28 @@ def vignette_events() -> list[Event]:
 def vignette_segments() -> list[Segment]:
     """Free play in one segment, with the separation and the reunion marked within it."""
     return [
-        Segment(id="00000000-0000-4000-9000-000000000001", spec_id="play", name="Free play",
-                role="plain", start_ms=0, end_ms=120_000),
-        Segment(id="00000000-0000-4000-9000-000000000002", spec_id=None, name="Separation",
-                role="separation", start_ms=120_000, end_ms=180_000),
-        Segment(id="00000000-0000-4000-9000-000000000003", spec_id=None, name="Reunion",
-                role="reunion", start_ms=180_000, end_ms=VIGNETTE_DURATION_MS),
+        Segment(
+            id="00000000-0000-4000-9000-000000000001",
+            spec_id="play",
+            name="Free play",
+            role="plain",
+            start_ms=0,
+            end_ms=120_000,
+        ),
+        Segment(
+            id="00000000-0000-4000-9000-000000000002",
+            spec_id=None,
+            name="Separation",
+            role="separation",
+            start_ms=120_000,
+            end_ms=180_000,
+        ),
+        Segment(
+            id="00000000-0000-4000-9000-000000000003",
+            spec_id=None,
+            name="Reunion",
+            role="reunion",
+            start_ms=180_000,
+            end_ms=VIGNETTE_DURATION_MS,
+        ),
     ]

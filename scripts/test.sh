@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Everything the tests need, then every test. Called by `make test` (and so by CI).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/ensure-chromium.sh
+export SAMSPILL_TEST_POSTGRES_URL
+SAMSPILL_TEST_POSTGRES_URL=$(bash scripts/start-postgres.sh | tail -n 1)
+echo "storage tests run on SQLite and on PostgreSQL at ${SAMSPILL_TEST_POSTGRES_URL}"
+export SAMSPILL_REQUIRE_POSTGRES=1 SAMSPILL_REQUIRE_BROWSER=1
+.venv/bin/ruff check src tests bench
+.venv/bin/pytest -n 2 --dist loadfile -q "$@"

@@ -1,0 +1,112 @@
+"""The `samspill` command line: thin commands that call services.
+
+Every problem the user can fix is a SamspillError; :func:`main` prints it on one line (with the
+fix) and exits with status 2, never with a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from samspill.cli.common import DataDir, console, open_database, unit_of_work
+from samspill.cli.schemes import scheme_app
+from samspill.cli.studies import study_app
+from samspill.cli.users import token_app, user_app
+from samspill.core.errors import SamspillError
+
+app = typer.Typer(
+    name="samspill",
+    help="Observe, code, score and teach the recognition of caregiver withdrawal.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.add_typer(scheme_app, name="scheme")
+app.add_typer(study_app, name="study")
+app.add_typer(user_app, name="user")
+app.add_typer(token_app, name="token")
+
+
+@app.command()
+def init(data_dir: DataDir = None) -> None:
+    """Create the data folder and database, and the local administrator 'admin'."""
+    from samspill.services.setup import ensure_admin
+
+    with unit_of_work(data_dir) as (db, database):
+        ensure_admin(db)
+        where = (database.settings.database_url and "PostgreSQL") or database.settings.sqlite_path
+    console.print(f"ready: {where}")
+
+
+@app.command()
+def demo(
+    data_dir: DataDir = None,
+    video: Annotated[
+        bool, typer.Option("--video/--no-video", help="Render the demo video.")
+    ] = True,
+) -> None:
+    """Load the demo study (the article's vignette) once."""
+    from samspill.services.demo import load_demo
+    from samspill.services.setup import ensure_admin
+
+    with unit_of_work(data_dir) as (db, database):
+        load_demo(
+            db, owner=ensure_admin(db), media_dir=database.settings.media_dir, with_video=video
+        )
+    console.print("demo study 'demo' is loaded")
+
+
+@app.command()
+def serve(
+    data_dir: DataDir = None,
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
+) -> None:
+    """Serve the web app, printing a one-time login link for the local administrator."""
+    import uvicorn
+
+    from samspill.services.setup import ensure_admin, login_link
+    from samspill.web.app import create_app
+
+    database = open_database(data_dir)
+    with database.session() as db:
+        link = login_link(db, ensure_admin(db), host=host, port=port)
+    web_app = create_app(database.settings, database=database, host=host)
+    console.print(
+        f"Samspill is serving at http://{host}:{port}\n"
+        f"Log in as the local administrator (the link works once):\n  {link}"
+    )
+    uvicorn.run(web_app, host=host, port=port, log_level="warning", access_log=False)
+
+
+def _register_optional_apps() -> None:
+    """Command groups built on the core's analysis modules."""
+    from samspill.cli.events import events_app
+
+    app.add_typer(events_app, name="events")
+    for module, attribute, name in (
+        ("samspill.cli_agreement", "agreement_app", "agreement"),
+        ("samspill.cli_analysis", "sequential_app", "sequential"),
+        ("samspill.cli_analysis", "outcomes_app", "outcomes"),
+    ):
+        try:
+            sub_app = getattr(__import__(module, fromlist=[attribute]), attribute)
+        except (ImportError, AttributeError):
+            continue
+        app.add_typer(sub_app, name=name)
+
+
+_register_optional_apps()
+
+
+def main() -> None:
+    try:
+        app()
+    except SamspillError as error:
+        print(f"error: {error}", file=sys.stderr)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        sys.exit(130)

@@ -1,0 +1,50 @@
+"""What every command shares: the --data-dir option and opening the database."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from sqlalchemy.orm import Session
+
+from samspill.services.schemes import register_builtin_schemes
+from samspill.settings import Settings
+from samspill.store.db import Database
+
+console = Console()
+DataDir = Annotated[
+    Path | None,
+    typer.Option(
+        "--data-dir",
+        help="Data folder (default ./samspill-data or $SAMSPILL_DATA_DIR).",
+        show_default=False,
+    ),
+]
+Study = Annotated[str, typer.Option("--study", help="The study's name.")]
+
+
+def settings_for(data_dir: Path | None) -> Settings:
+    return Settings(data_dir=data_dir) if data_dir is not None else Settings()
+
+
+def open_database(data_dir: Path | None) -> Database:
+    """The database, migrated to the newest schema, with the built-in schemes registered."""
+    database = Database(settings_for(data_dir))
+    database.migrate()
+    with database.session() as db:
+        register_builtin_schemes(db)
+    return database
+
+
+@contextmanager
+def unit_of_work(data_dir: Path | None) -> Iterator[tuple[Session, Database]]:
+    database = open_database(data_dir)
+    try:
+        with database.session() as db:
+            yield db, database
+    finally:
+        database.dispose()

@@ -1,0 +1,337 @@
+"""Export a whole study to one zip file and import it again, losslessly and all-or-nothing."""
+
+from __future__ import annotations
+
+import json
+import uuid
+import zipfile
+from pathlib import Path
+
+from pydantic import ValidationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from samspill.core.errors import InputError
+from samspill.core.events import Event
+from samspill.core.scheme import Scheme
+from samspill.services import codings, studies
+from samspill.services.archive_model import (
+    FORMAT_VERSION,
+    ArchivedCoding,
+    ArchivedDyad,
+    ArchivedMedia,
+    ArchivedMember,
+    ArchivedScheme,
+    ArchivedSession,
+    StudyArchive,
+)
+from samspill.services.media import media_of
+from samspill.services.schemes import register_scheme
+from samspill.store.media import media_path, store_stream
+from samspill.store.models import (
+    Coding,
+    EventRow,
+    MediaFile,
+    ObservationSession,
+    SchemeVersion,
+    Study,
+    User,
+)
+
+MAX_JSON_BYTES = 512 * 2**20
+MAX_MEMBER_RATIO = 200  # a zip member that inflates more than this is refused as a bomb
+
+
+def build_archive(db: Session, study: Study) -> StudyArchive:
+    sessions = studies.sessions_of(db, study)
+    all_codings = [c for s in sessions for c in codings.codings_of(db, s)]
+    versions = {c.scheme_version.id: c.scheme_version for c in all_codings}
+    return StudyArchive(
+        name=study.name,
+        title=study.title,
+        description=study.description,
+        settings=dict(study.settings or {}),
+        members=[
+            ArchivedMember(username=m.user.username, role=m.role)  # type: ignore[arg-type]
+            for m in studies.members(db, study)
+        ],
+        schemes=[
+            ArchivedScheme(
+                scheme_id=v.scheme_id,
+                version=v.version,
+                content_hash=v.content_hash,
+                content=v.content,
+            )
+            for v in versions.values()
+        ],
+        dyads=[
+            ArchivedDyad(code=d.code, child_birth_month=d.child_birth_month)
+            for d in studies.dyads(db, study)
+        ],
+        sessions=[_archived_session(db, s) for s in sessions],
+    )
+
+
+def _archived_session(db: Session, session: ObservationSession) -> ArchivedSession:
+    return ArchivedSession(
+        name=session.name,
+        dyad=session.dyad.code,
+        date=session.date,
+        procedure=session.procedure,
+        duration_ms=session.duration_ms,
+        notes=session.notes,
+        ground_truth=session.ground_truth,
+        segments=studies.segments_of(db, session),
+        media=[
+            ArchivedMedia(
+                sha256=m.sha256,
+                filename=m.filename,
+                content_type=m.content_type,
+                size_bytes=m.size_bytes,
+                duration_ms=m.duration_ms,
+                fps=m.fps,
+                offset_ms=m.offset_ms,
+            )
+            for m in media_of(db, session)
+        ],
+        codings=[_archived_coding(db, c) for c in codings.codings_of(db, session)],
+    )
+
+
+def _archived_coding(db: Session, coding: Coding) -> ArchivedCoding:
+    return ArchivedCoding(
+        coder=coding.coder.username,
+        scheme_id=coding.scheme_version.scheme_id,
+        scheme_version=coding.scheme_version.version,
+        status=coding.status,  # type: ignore[arg-type]
+        purpose=coding.purpose,  # type: ignore[arg-type]
+        events=codings.coding_events(db, coding),
+        ratings=codings.ratings_of(db, coding),
+    )
+
+
+def export_study(db: Session, *, study: Study, media_dir: Path, out: Path) -> Path:
+    archive = build_archive(db, study)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_suffix(out.suffix + ".part")
+    with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("study.json", archive.model_dump_json(indent=1))
+        for sha in sorted({m.sha256 for s in archive.sessions for m in s.media}):
+            zf.write(media_path(media_dir, sha), f"media/{sha}", compress_type=zipfile.ZIP_STORED)
+    tmp.replace(out)  # a reader never sees half an archive
+    return out
+
+
+def read_archive(path: Path) -> tuple[StudyArchive, zipfile.ZipFile]:
+    """Open and validate an archive; the caller closes the returned zip file."""
+    try:
+        zf = zipfile.ZipFile(path)
+    except (OSError, zipfile.BadZipFile) as exc:
+        raise InputError(
+            f"{path} is not a Samspill study archive ({exc})",
+            fix="export it again with 'samspill study export'",
+        ) from exc
+    try:
+        return _parse(zf, path), zf
+    except BaseException:
+        zf.close()
+        raise
+
+
+def _parse(zf: zipfile.ZipFile, path: Path) -> StudyArchive:
+    for info in zf.infolist():
+        if (
+            info.file_size > MAX_MEMBER_RATIO * max(info.compress_size, 1)
+            and info.file_size > 2**20
+        ):
+            raise InputError(
+                f"{path}: member '{info.filename}' inflates {info.file_size} bytes "
+                "from far fewer; refusing a possible zip bomb",
+                fix="export the study again",
+            )
+    try:
+        info = zf.getinfo("study.json")
+    except KeyError as exc:
+        raise InputError(f"{path} has no study.json", fix="export it again") from exc
+    if info.file_size > MAX_JSON_BYTES:
+        raise InputError(f"{path}: study.json is too large", fix="split the study")
+    try:
+        raw = json.loads(zf.read(info))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise InputError(
+            f"{path}: study.json is not valid JSON ({exc})", fix="export it again"
+        ) from exc
+    if (
+        isinstance(raw, dict)
+        and isinstance(raw.get("format_version"), int)
+        and raw["format_version"] > FORMAT_VERSION
+    ):
+        raise InputError(
+            f"{path} was written by a newer Samspill (format {raw['format_version']})",
+            fix="upgrade Samspill to import it",
+        )
+    try:
+        return StudyArchive.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise InputError(
+            f"{path}: study.json is malformed at {where}: {first['msg']}",
+            fix="export it again with 'samspill study export'",
+        ) from exc
+
+
+def import_study(
+    db: Session, *, path: Path, media_dir: Path, importer: User, rename: str | None = None
+) -> Study:
+    """Import an archive in the caller's transaction: any error leaves nothing behind."""
+    archive, zf = read_archive(path)
+    with zf:
+        return _import(db, archive, zf, media_dir, importer, rename)
+
+
+def _import(
+    db: Session,
+    archive: StudyArchive,
+    zf: zipfile.ZipFile,
+    media_dir: Path,
+    importer: User,
+    rename: str | None,
+) -> Study:
+    study = studies.create_study(
+        db,
+        name=rename or archive.name,
+        owner=importer,
+        title=archive.title,
+        description=archive.description,
+    )
+    study.settings = dict(archive.settings)
+    users = {m.username: _user(db, m.username) for m in archive.members}
+    for member in archive.members:
+        studies.set_role(db, study=study, user=users[member.username], role=member.role)
+    if importer.username not in {m.username for m in archive.members if m.role == "owner"}:
+        studies.set_role(db, study=study, user=importer, role="owner")
+    versions = {(s.scheme_id, s.version): _scheme(db, s) for s in archive.schemes}
+    dyads = {
+        d.code: studies.get_or_create_dyad(
+            db, study=study, code=d.code, child_birth_month=d.child_birth_month
+        )
+        for d in archive.dyads
+    }
+    for item in archive.sessions:
+        _import_session(db, study, item, dyads, versions, zf, media_dir)
+    return study
+
+
+def _user(db: Session, username: str) -> User:
+    user = db.scalar(select(User).where(User.username == username))
+    if user is None:  # coders arrive without a password; an admin sets one or issues a token
+        user = User(username=username, password_hash=None)
+        db.add(user)
+        db.flush()
+    return user
+
+
+def _scheme(db: Session, archived: ArchivedScheme) -> SchemeVersion:
+    try:
+        scheme = Scheme.model_validate(archived.content)
+    except ValidationError as exc:
+        raise InputError(
+            f"scheme {archived.scheme_id} in the archive is malformed", fix="export the study again"
+        ) from exc
+    row = register_scheme(db, scheme)
+    if row.content_hash != archived.content_hash:
+        raise InputError(
+            f"scheme {archived.scheme_id} v{archived.version} does not match its hash",
+            fix="the archive was changed by hand; export it again",
+        )
+    return row
+
+
+def _import_session(
+    db: Session,
+    study: Study,
+    item: ArchivedSession,
+    dyads: dict,
+    versions: dict,
+    zf: zipfile.ZipFile,
+    media_dir: Path,
+) -> None:
+    dyad = dyads.get(item.dyad) or studies.get_or_create_dyad(db, study=study, code=item.dyad)
+    session = studies.create_session(
+        db,
+        study=study,
+        dyad=dyad,
+        name=item.name,
+        date=item.date,
+        procedure=item.procedure,
+        duration_ms=item.duration_ms,
+        notes=item.notes,
+    )
+    session.ground_truth = item.ground_truth
+    for segment in item.segments:
+        studies.put_segment(db, session=session, segment=segment)
+    for media in item.media:
+        _import_media(db, session, media, zf, media_dir)
+    for archived in item.codings:
+        _import_coding(db, session, archived, versions)
+
+
+def _import_media(
+    db: Session,
+    session: ObservationSession,
+    media: ArchivedMedia,
+    zf: zipfile.ZipFile,
+    media_dir: Path,
+) -> None:
+    try:
+        member = zf.open(f"media/{media.sha256}")
+    except KeyError as exc:
+        raise InputError(
+            f"the archive lacks the media file {media.filename}", fix="export it again"
+        ) from exc
+    with member:
+        stored = store_stream(
+            media_dir, iter(lambda: member.read(1 << 20), b""), max_bytes=media.size_bytes
+        )
+    if stored.sha256 != media.sha256:
+        raise InputError(
+            f"media file {media.filename} is damaged (checksum differs)",
+            fix="export the study again",
+        )
+    db.add(MediaFile(session_id=session.id, **media.model_dump()))
+
+
+def _free_ids(db: Session, coding: Coding, events: list[Event]) -> list[Event]:
+    """Keep event ids, unless this database holds them already (a copy under a new name)."""
+    ids = [e.id for e in events]
+    if not ids or db.scalar(select(EventRow.id).where(EventRow.id.in_(ids)).limit(1)) is None:
+        return events
+    return [
+        e.model_copy(
+            update={"id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"coding/{coding.id}/{e.id}"))}
+        )
+        for e in events
+    ]
+
+
+def _import_coding(
+    db: Session, session: ObservationSession, archived: ArchivedCoding, versions: dict
+) -> None:
+    version = versions.get((archived.scheme_id, archived.scheme_version))
+    if version is None:
+        raise InputError(
+            f"a coding refers to scheme {archived.scheme_id} "
+            f"v{archived.scheme_version}, which the archive lacks",
+            fix="export it again",
+        )
+    coding = codings.create_coding(
+        db,
+        session=session,
+        coder=_user(db, archived.coder),
+        scheme_version=version,
+        purpose=archived.purpose,
+    )
+    codings.replace_events(db, coding=coding, events=_free_ids(db, coding, archived.events))
+    codings.set_ratings(db, coding=coding, ratings=archived.ratings)
+    codings.set_status(db, coding=coding, status=archived.status)

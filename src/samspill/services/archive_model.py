@@ -1,0 +1,84 @@
+"""The native study file: one versioned zip with ``study.json`` and the media by hash.
+
+The JSON is described by these models, so an archive is validated whole before anything is
+written, and a newer format is refused with a clear message instead of half-read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from samspill.core.events import Event, Segment
+
+FORMAT = "samspill-study"
+FORMAT_VERSION = 1
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ArchivedMember(_Model):
+    username: str
+    role: Literal["owner", "coder", "trainee", "viewer"]
+
+
+class ArchivedScheme(_Model):
+    scheme_id: str
+    version: int
+    content_hash: str
+    content: dict[str, Any]
+
+
+class ArchivedMedia(_Model):
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    filename: str
+    content_type: str
+    size_bytes: int = Field(ge=0)
+    duration_ms: int | None = None
+    fps: float | None = None
+    offset_ms: int = 0
+
+
+class ArchivedCoding(_Model):
+    coder: str
+    scheme_id: str
+    scheme_version: int
+    status: Literal["in_progress", "submitted", "master"]
+    purpose: Literal["study", "training", "reliability"] = "study"
+    events: list[Event] = []
+    ratings: dict[str, str] = {}
+
+
+class ArchivedSession(_Model):
+    name: str
+    dyad: str
+    date: dt.date | None = None
+    procedure: str
+    duration_ms: int | None = None
+    notes: str = ""
+    ground_truth: dict[str, Any] | None = None
+    segments: list[Segment] = []
+    media: list[ArchivedMedia] = []
+    codings: list[ArchivedCoding] = []
+
+
+class ArchivedDyad(_Model):
+    code: str
+    child_birth_month: str | None = None
+
+
+class StudyArchive(_Model):
+    format: Literal["samspill-study"] = FORMAT
+    format_version: int = FORMAT_VERSION
+    name: str
+    title: str = ""
+    description: str = ""
+    settings: dict[str, Any] = {}
+    members: list[ArchivedMember] = []
+    schemes: list[ArchivedScheme] = []
+    dyads: list[ArchivedDyad] = []
+    sessions: list[ArchivedSession] = []

@@ -1,0 +1,75 @@
+"""A small synthetic demo video: two figures whose distance follows the proximity codes.
+
+No real person is filmed for the demo; the animation is rendered at setup from the vignette.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from samspill.core.events import Event
+
+WIDTH, HEIGHT, FPS = 320, 180, 10
+_BACKGROUND = np.array([238, 234, 224], dtype=np.uint8)
+_CAREGIVER = np.array([52, 101, 164], dtype=np.uint8)
+_CHILD = np.array([230, 140, 40], dtype=np.uint8)
+_DISTRESS = np.array([200, 40, 40], dtype=np.uint8)
+_GAP_PX = {"near": 40, "far": 190, "absent": None}
+
+
+def _state_at(events: Sequence[Event], codes: set[str], t_ms: int) -> str | None:
+    for e in events:
+        if e.code in codes and e.offset_ms is not None and e.onset_ms <= t_ms < e.offset_ms:
+            return e.code
+    return None
+
+
+def _disc(frame: np.ndarray, cx: int, cy: int, r: int, colour: np.ndarray) -> None:
+    yy, xx = np.ogrid[:HEIGHT, :WIDTH]
+    frame[(xx - cx) ** 2 + (yy - cy) ** 2 <= r * r] = colour
+
+
+def _frame(events: Sequence[Event], t_ms: int, duration_ms: int) -> np.ndarray:
+    frame = np.empty((HEIGHT, WIDTH, 3), dtype=np.uint8)
+    frame[:] = _BACKGROUND
+    proximity = _state_at(events, {"near", "far", "absent"}, t_ms) or "far"
+    held = _state_at(events, {"hold"}, t_ms) == "hold"
+    distressed = _state_at(events, {"distress"}, t_ms) == "distress"
+    child_x = 100
+    gap = 0 if held else _GAP_PX[proximity]
+    if gap is not None:
+        _disc(frame, child_x + gap + (12 if held else 0), 80, 22, _CAREGIVER)
+    _disc(frame, child_x, 110 if not held else 92, 13, _DISTRESS if distressed else _CHILD)
+    frame[HEIGHT - 6 :, : int(WIDTH * t_ms / duration_ms)] = _CAREGIVER  # progress bar
+    return frame
+
+
+def _frames(events: Sequence[Event], duration_ms: int) -> Iterator[bytes]:
+    for index in range(duration_ms * FPS // 1000):
+        yield _frame(events, index * 1000 // FPS, duration_ms).tobytes()
+
+
+def render_demo_video(events: Sequence[Event], duration_ms: int, out: Path) -> Path:
+    """Render a WebM (VP8) of ``duration_ms`` at 10 fps; about a megabyte for six minutes."""
+    import imageio_ffmpeg
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    writer = imageio_ffmpeg.write_frames(
+        str(out),
+        (WIDTH, HEIGHT),
+        fps=FPS,
+        codec="libvpx",
+        quality=None,
+        bitrate="150k",
+        output_params=["-f", "webm", "-auto-alt-ref", "0"],
+        macro_block_size=1,
+        ffmpeg_log_level="error",
+    )
+    writer.send(None)
+    for chunk in _frames(events, duration_ms):
+        writer.send(chunk)
+    writer.close()
+    return out

@@ -1,0 +1,86 @@
+"""Scheme versions in the database: content-addressed, never changed once stored."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from samspill.core.errors import NotFoundError
+from samspill.core.scheme import Scheme
+from samspill.core.scheme_check import builtin_scheme_ids, load_builtin_scheme
+from samspill.store.models import SchemeVersion
+
+
+def register_scheme(db: Session, scheme: Scheme) -> SchemeVersion:
+    """Store a scheme; the same content returns its stored version, new content a new one.
+
+    The number in the file is a hint: a changed scheme always gets the next free version, so a
+    coding made under version N keeps meaning what it meant.
+    """
+    content_hash = scheme.content_hash()
+    existing = db.scalar(
+        select(SchemeVersion).where(
+            SchemeVersion.scheme_id == scheme.id, SchemeVersion.content_hash == content_hash
+        )
+    )
+    if existing is not None:
+        return existing
+    latest = (
+        db.scalar(
+            select(func.max(SchemeVersion.version)).where(SchemeVersion.scheme_id == scheme.id)
+        )
+        or 0
+    )
+    version = max(latest + 1, scheme.version if latest == 0 else latest + 1)
+    stored = scheme.model_copy(update={"version": version})
+    row = SchemeVersion(
+        scheme_id=scheme.id,
+        version=version,
+        content_hash=content_hash,
+        content=stored.model_dump(mode="json"),
+        licensed=scheme.licensed,
+    )
+    db.add(row)
+    db.flush()
+    return row
+
+
+def register_builtin_schemes(db: Session) -> None:
+    for scheme_id in builtin_scheme_ids():
+        register_scheme(db, load_builtin_scheme(scheme_id))
+
+
+def scheme_of(row: SchemeVersion) -> Scheme:
+    return Scheme.model_validate(row.content)
+
+
+def latest_version(db: Session, scheme_id: str) -> SchemeVersion:
+    row = db.scalar(
+        select(SchemeVersion)
+        .where(SchemeVersion.scheme_id == scheme_id)
+        .order_by(SchemeVersion.version.desc())
+        .limit(1)
+    )
+    if row is None:
+        raise NotFoundError(
+            f"no scheme '{scheme_id}' is loaded",
+            fix="load it with 'samspill scheme load FILE' or use withdrawal-open",
+        )
+    return row
+
+
+def scheme_versions(db: Session) -> Sequence[SchemeVersion]:
+    return db.scalars(
+        select(SchemeVersion).order_by(SchemeVersion.scheme_id, SchemeVersion.version)
+    ).all()
+
+
+def segment_template_for(db: Session, procedure: str):
+    """The segment template named like the procedure, from any stored scheme (newest first)."""
+    for row in sorted(scheme_versions(db), key=lambda r: -r.version):
+        template = scheme_of(row).segment_template(procedure)
+        if template is not None:
+            return template
+    return None

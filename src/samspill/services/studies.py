@@ -1,0 +1,218 @@
+"""Studies, members and their roles, dyads, sessions and segments."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from typing import Literal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from samspill.core.errors import ConflictError, InputError, NotFoundError
+from samspill.core.events import Segment
+from samspill.store.models import Dyad, Membership, ObservationSession, SegmentRow, Study, User
+
+Role = Literal["owner", "coder", "trainee", "viewer"]
+ROLES: tuple[Role, ...] = ("owner", "coder", "trainee", "viewer")
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")
+_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+def check_name(value: str, what: str) -> str:
+    if not _NAME.match(value):
+        raise InputError(
+            f"'{value}' is not a valid {what} name",
+            fix="use up to 64 letters, digits, '.', '_' or '-', starting with a letter or digit",
+        )
+    return value
+
+
+def create_study(
+    db: Session, *, name: str, owner: User, title: str = "", description: str = ""
+) -> Study:
+    check_name(name, "study")
+    if db.scalar(select(Study).where(Study.name == name)):
+        raise ConflictError(f"study '{name}' exists already", fix="choose another name")
+    study = Study(name=name, title=title or name, description=description, settings={})
+    db.add(study)
+    db.flush()
+    set_role(db, study=study, user=owner, role="owner")
+    return study
+
+
+def get_study(db: Session, name: str) -> Study:
+    study = db.scalar(select(Study).where(Study.name == name))
+    if study is None:
+        raise NotFoundError(f"no study '{name}'", fix="check the name with 'samspill study list'")
+    return study
+
+
+def studies_for(db: Session, user: User) -> Sequence[Study]:
+    """Administrators see every study; others the studies they are members of."""
+    query = select(Study).order_by(Study.name)
+    if not user.is_admin:
+        query = query.join(Membership).where(Membership.user_id == user.id)
+    return db.scalars(query).all()
+
+
+def role_of(db: Session, *, study: Study, user: User) -> Role | None:
+    if user.is_admin:
+        return "owner"
+    role = db.scalar(
+        select(Membership.role).where(
+            Membership.study_id == study.id, Membership.user_id == user.id
+        )
+    )
+    return role  # type: ignore[return-value]
+
+
+def set_role(db: Session, *, study: Study, user: User, role: str) -> Membership:
+    if role not in ROLES:
+        raise InputError(f"unknown role '{role}'", fix=f"use one of: {', '.join(ROLES)}")
+    member = db.scalar(
+        select(Membership).where(Membership.study_id == study.id, Membership.user_id == user.id)
+    )
+    if member is None:
+        member = Membership(study_id=study.id, user_id=user.id, role=role)
+        db.add(member)
+    member.role = role
+    db.flush()
+    return member
+
+
+def members(db: Session, study: Study) -> Sequence[Membership]:
+    return db.scalars(select(Membership).where(Membership.study_id == study.id)).all()
+
+
+def get_or_create_dyad(
+    db: Session, *, study: Study, code: str, child_birth_month: str | None = None
+) -> Dyad:
+    check_name(code, "dyad")
+    if child_birth_month is not None and not _MONTH.match(child_birth_month):
+        raise InputError(
+            f"'{child_birth_month}' is not a birth month",
+            fix="write it as YYYY-MM (no day: dyads stay pseudonymous)",
+        )
+    dyad = db.scalar(select(Dyad).where(Dyad.study_id == study.id, Dyad.code == code))
+    if dyad is None:
+        dyad = Dyad(study_id=study.id, code=code, child_birth_month=child_birth_month)
+        db.add(dyad)
+        db.flush()
+    return dyad
+
+
+def dyads(db: Session, study: Study) -> Sequence[Dyad]:
+    return db.scalars(select(Dyad).where(Dyad.study_id == study.id).order_by(Dyad.code)).all()
+
+
+def age_in_months(birth_month: str | None, date: dt.date | None) -> int | None:
+    """Whole months from the birth month to the session date (day of birth not stored)."""
+    if not birth_month or date is None:
+        return None
+    year, month = map(int, birth_month.split("-"))
+    return (date.year - year) * 12 + (date.month - month)
+
+
+def create_session(
+    db: Session,
+    *,
+    study: Study,
+    dyad: Dyad,
+    name: str,
+    date: dt.date | None = None,
+    procedure: str = "free-play",
+    duration_ms: int | None = None,
+    notes: str = "",
+) -> ObservationSession:
+    check_name(name, "session")
+    if db.scalar(
+        select(ObservationSession).where(
+            ObservationSession.study_id == study.id, ObservationSession.name == name
+        )
+    ):
+        raise ConflictError(
+            f"session '{name}' exists already in study '{study.name}'",
+            fix="choose another session name",
+        )
+    if duration_ms is not None and duration_ms <= 0:
+        raise InputError("the duration must be positive", fix="give the length in ms")
+    session = ObservationSession(
+        study_id=study.id,
+        dyad_id=dyad.id,
+        name=name,
+        date=date,
+        procedure=procedure,
+        duration_ms=duration_ms,
+        notes=notes,
+    )
+    db.add(session)
+    db.flush()
+    return session
+
+
+def get_session(db: Session, *, study: Study, name: str) -> ObservationSession:
+    session = db.scalar(
+        select(ObservationSession).where(
+            ObservationSession.study_id == study.id, ObservationSession.name == name
+        )
+    )
+    if session is None:
+        raise NotFoundError(
+            f"no session '{name}' in study '{study.name}'",
+            fix="check the name on the study page or with 'samspill score'",
+        )
+    return session
+
+
+def sessions_of(db: Session, study: Study) -> Sequence[ObservationSession]:
+    return db.scalars(
+        select(ObservationSession)
+        .where(ObservationSession.study_id == study.id)
+        .order_by(ObservationSession.name)
+    ).all()
+
+
+def segments_of(db: Session, session: ObservationSession) -> list[Segment]:
+    rows = db.scalars(
+        select(SegmentRow).where(SegmentRow.session_id == session.id).order_by(SegmentRow.start_ms)
+    ).all()
+    return [
+        Segment(
+            id=r.id,
+            spec_id=r.spec_id,
+            name=r.name,
+            role=r.role,
+            start_ms=r.start_ms,
+            end_ms=r.end_ms,
+            note=r.note,
+        )
+        for r in rows
+    ]
+
+
+def put_segment(db: Session, *, session: ObservationSession, segment: Segment) -> None:
+    """Create or replace one segment (by id)."""
+    if segment.end_ms <= segment.start_ms:
+        raise InputError(
+            f"segment '{segment.name}' ends before it starts", fix="mark the end after the start"
+        )
+    if session.duration_ms is not None and segment.end_ms > session.duration_ms:
+        raise InputError(
+            f"segment '{segment.name}' ends after the session ({session.duration_ms} ms)",
+            fix="mark the end within the session",
+        )
+    row = db.get(SegmentRow, segment.id) or SegmentRow(id=segment.id, session_id=session.id)
+    if row.session_id != session.id:
+        raise ConflictError("that segment id belongs to another session", fix="use a new id")
+    row.spec_id, row.name, row.role = segment.spec_id, segment.name, segment.role
+    row.start_ms, row.end_ms, row.note = segment.start_ms, segment.end_ms, segment.note
+    db.add(row)
+    db.flush()
+
+
+def delete_segment(db: Session, *, session: ObservationSession, segment_id: str) -> None:
+    row = db.get(SegmentRow, segment_id)
+    if row is not None and row.session_id == session.id:
+        db.delete(row)

@@ -1,0 +1,54 @@
+"""All settings in one place, each with a default and its help text (``docs/settings.md``).
+
+Read from the environment with the prefix ``SAMSPILL_`` (e.g. ``SAMSPILL_DATA_DIR``). Tests and
+the CLI build their own :class:`Settings` and pass it in; nothing reads the environment twice.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="SAMSPILL_", extra="ignore")
+
+    data_dir: Path = Field(
+        default=Path("samspill-data"),
+        description="Folder for the SQLite database, media files and the secret key.",
+    )
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL of a PostgreSQL database, e.g. "
+        "postgresql+psycopg://user:pw@host/db. Empty: SQLite in the data folder.",
+    )
+    secret_key: str | None = Field(
+        default=None,
+        description="Secret for signing. Empty: generated once and kept in the data folder "
+        "(allowed only on localhost in development mode).",
+    )
+    dev_mode: bool = Field(
+        default=False, description="Development mode: relaxes the secret-key rule on localhost."
+    )
+    session_hours: float = Field(
+        default=12.0, gt=0, description="How long a browser login lasts, in hours."
+    )
+    max_upload_mb: int = Field(
+        default=4096, gt=0, description="Largest video upload accepted, in megabytes."
+    )
+    min_password_length: int = Field(
+        default=12, ge=8, description="Shortest password accepted for a new account."
+    )
+
+    @property
+    def sqlite_path(self) -> Path:
+        return self.data_dir / "samspill.sqlite3"
+
+    @property
+    def media_dir(self) -> Path:
+        return self.data_dir / "media"
+
+    def effective_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.sqlite_path.resolve()}"

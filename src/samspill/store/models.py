@@ -1,0 +1,227 @@
+"""Tables. API schemas live elsewhere (``web/schemas.py``): a table never leaves the server whole.
+
+Times of events are integer milliseconds on the session's timeline; wall-clock stamps are UTC.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+Stamp = DateTime(timezone=True)
+
+
+class User(Base):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(Stamp, default=utcnow)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(Stamp)
+
+
+class ApiToken(Base):
+    """A personal token for scripts; only its SHA-256 is stored."""
+
+    __tablename__ = "api_tokens"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(100), default="")
+    kind: Mapped[str] = mapped_column(String(16), default="api")  # api | login-link
+    created_at: Mapped[dt.datetime] = mapped_column(Stamp, default=utcnow)
+    expires_at: Mapped[dt.datetime | None] = mapped_column(Stamp)
+    used_at: Mapped[dt.datetime | None] = mapped_column(Stamp)
+    user: Mapped[User] = relationship()
+
+
+class AuthSession(Base):
+    """A browser login; the cookie holds the random id, the table only its hash."""
+
+    __tablename__ = "auth_sessions"
+    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(Stamp, default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(Stamp)
+    user: Mapped[User] = relationship()
+
+
+class Study(Base):
+    __tablename__ = "studies"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    title: Mapped[str] = mapped_column(String(200), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    settings: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[dt.datetime] = mapped_column(Stamp, default=utcnow)
+
+
+class Membership(Base):
+    __tablename__ = "memberships"
+    __table_args__ = (UniqueConstraint("study_id", "user_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    study_id: Mapped[int] = mapped_column(ForeignKey("studies.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(16))  # owner | coder | trainee | viewer
+    user: Mapped[User] = relationship()
+
+
+class Dyad(Base):
+    """A caregiver–child pair under a pseudonymous code; no names here."""
+
+    __tablename__ = "dyads"
+    __table_args__ = (UniqueConstraint("study_id", "code"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    study_id: Mapped[int] = mapped_column(ForeignKey("studies.id", ondelete="CASCADE"))
+    code: Mapped[str] = mapped_column(String(64))
+    child_birth_month: Mapped[str | None] = mapped_column(String(7))  # YYYY-MM
+    created_at: Mapped[dt.datetime] = mapped_column(Stamp, default=utcnow)
+
+
+class ObservationSession(Base):
+    """One filmed observation of a dyad (a Strange Situation, a free play)."""
+
+    __tablename__ = "sessions"
+    __table_args__ = (UniqueConstraint("study_id", "name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    study_id: Mapped[int] = mapped_column(ForeignKey("studies.id", ondelete="CASCADE"))
+    dyad_id: Mapped[int] = mapped_column(ForeignKey("dyads.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    date: Mapped[dt.date | None] = mapped_column()
+    procedure: Mapped[str] = mapped_column(String(32), default="free-play")
+    duration_ms: Mapped[int | None] = mapped_column(BigInteger)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    ground_truth: Mapped[dict[str, Any] | None] = mapped_column()
+    created_at: Mapped[dt.datetime] = mapped_column(Stamp, default=utcnow)
+    dyad: Mapped[Dyad] = relationship()
+    study: Mapped[Study] = relationship()
+
+
+class MediaFile(Base):
+    """A video stored by content hash; ``offset_ms``: where media time 0 falls in the session."""
+
+    __tablename__ = "media_files"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("sessions.id", ondelete="CASCADE"), index=True
+    )
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(64))
+    size_bytes: Mapped[int] = mapped_column(BigInteger)
+    duration_ms: Mapped[int | None] = mapped_column(BigInteger)
+    fps: Mapped[float | None] = mapped_column()
+    offset_ms: Mapped[int] = mapped_column(BigInteger, default=0)
+    created_at: Mapped[dt.datetime] = mapped_column(Stamp, default=utcnow)
+
+
+class SegmentRow(Base):
+    __tablename__ = "segments"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("sessions.id", ondelete="CASCADE"), index=True
+    )
+    spec_id: Mapped[str | None] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(16), default="plain")
+    start_ms: Mapped[int] = mapped_column(BigInteger)
+    end_ms: Mapped[int] = mapped_column(BigInteger)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class SchemeVersion(Base):
+    """An immutable version of a coding scheme; codings point here, never to a mutable scheme."""
+
+    __tablename__ = "scheme_versions"
+    __table_args__ = (
+        UniqueConstraint("scheme_id", "version"),
+        UniqueConstraint("scheme_id", "content_hash"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scheme_id: Mapped[str] = mapped_column(String(64))
+    version: Mapped[int] = mapped_column(Integer)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    content: Mapped[dict[str, Any]] = mapped_column()
+    licensed: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(Stamp, default=utcnow)
+
+
+class Coding(Base):
+    """One coder's coding of one session under one scheme version."""
+
+    __tablename__ = "codings"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("sessions.id", ondelete="CASCADE"), index=True
+    )
+    coder_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), index=True)
+    scheme_version_id: Mapped[int] = mapped_column(ForeignKey("scheme_versions.id"))
+    status: Mapped[str] = mapped_column(String(16), default="in_progress")
+    purpose: Mapped[str] = mapped_column(String(16), default="study")  # study|training|reliability
+    created_at: Mapped[dt.datetime] = mapped_column(Stamp, default=utcnow)
+    submitted_at: Mapped[dt.datetime | None] = mapped_column(Stamp)
+    session: Mapped[ObservationSession] = relationship()
+    coder: Mapped[User] = relationship()
+    scheme_version: Mapped[SchemeVersion] = relationship()
+
+
+class EventRow(Base):
+    """A coded event; its id is the client's UUID, so a retried insert is a no-op."""
+
+    __tablename__ = "events"
+    __table_args__ = (Index("ix_events_coding_onset", "coding_id", "onset_ms"),)
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    coding_id: Mapped[int] = mapped_column(ForeignKey("codings.id", ondelete="CASCADE"))
+    subject: Mapped[str] = mapped_column(String(64))
+    code: Mapped[str] = mapped_column(String(64))
+    onset_ms: Mapped[int] = mapped_column(BigInteger)
+    offset_ms: Mapped[int | None] = mapped_column(BigInteger)
+    modifiers: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    frame: Mapped[int | None] = mapped_column(BigInteger)
+    updated_at: Mapped[dt.datetime] = mapped_column(Stamp, default=utcnow, onupdate=utcnow)
+
+
+class Rating(Base):
+    __tablename__ = "ratings"
+    __table_args__ = (UniqueConstraint("coding_id", "item_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    coding_id: Mapped[int] = mapped_column(ForeignKey("codings.id", ondelete="CASCADE"))
+    item_id: Mapped[str] = mapped_column(String(64))
+    value: Mapped[str] = mapped_column(String(64))
+
+
+class AppliedAction(Base):
+    """Client action ids already applied: the server's memory for idempotent retries."""
+
+    __tablename__ = "applied_actions"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    coding_id: Mapped[int] = mapped_column(ForeignKey("codings.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    applied_at: Mapped[dt.datetime] = mapped_column(Stamp, default=utcnow)

@@ -1,0 +1,189 @@
+"""Typed dependencies: the database unit of work, the current user, and study access."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from samspill.core.errors import AuthenticationError, NotFoundError, PermissionDeniedError
+from samspill.services import accounts, codings, studies
+from samspill.settings import Settings
+from samspill.store.db import Database
+from samspill.store.models import AuthSession, Coding, MediaFile, ObservationSession, Study, User
+from samspill.web.permissions import (
+    SEES_ALL_CODINGS,
+    SEES_FINISHED_CODINGS,
+    STUDY_ROLES,
+    PermissionName,
+)
+
+SESSION_COOKIE = "samspill_session"
+
+
+def get_db(request: Request) -> Iterator[Session]:
+    database: Database = request.app.state.database
+    with database.session() as db:
+        yield db
+
+
+DbSession = Annotated[Session, Depends(get_db)]
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+@dataclass
+class Login:
+    user: User
+    browser: AuthSession | None  # None when the request came with an API token
+
+
+def optional_login(request: Request, db: DbSession) -> Login | None:
+    header = request.headers.get("authorization", "")
+    if header.lower().startswith("bearer "):
+        user = accounts.user_for_token(db, header[7:].strip())
+        return Login(user, None) if user else None
+    cookie = request.cookies.get(SESSION_COOKIE)
+    browser = accounts.browser_session(db, cookie) if cookie else None
+    return Login(browser.user, browser) if browser else None
+
+
+def require_login(login: Annotated[Login | None, Depends(optional_login)]) -> Login:
+    if login is None:
+        raise AuthenticationError(
+            "log in first", fix="log in, or send 'Authorization: Bearer TOKEN'"
+        )
+    return login
+
+
+@dataclass
+class Access:
+    """Who asks, in which study, with which role; the object of the request when there is one."""
+
+    user: User
+    role: str | None
+    study: Study | None = None
+    coding: Coding | None = None
+    session: ObservationSession | None = None
+    media: MediaFile | None = None
+    csrf: str = ""  # the browser login's CSRF token, for forms on the page
+
+
+class Permission:
+    """A dependency that resolves the study from the path and checks the role against the table."""
+
+    def __init__(self, name: PermissionName) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"Permission({self.name!r})"
+
+    async def __call__(
+        self,
+        request: Request,
+        db: DbSession,
+        login: Annotated[Login | None, Depends(optional_login)],
+    ) -> Access | None:
+        if self.name == "public":
+            return None
+        if login is None:
+            raise AuthenticationError(
+                "log in first", fix="log in, or send 'Authorization: Bearer TOKEN'"
+            )
+        if login.browser is not None and request.method not in SAFE_METHODS:
+            await _check_csrf(request, login.browser)
+        access = _resolve(db, request.path_params, login.user)
+        access.csrf = login.browser.csrf_token if login.browser else ""
+        self._check(db, access)
+        return access
+
+    def _check(self, db: Session, access: Access) -> None:
+        if self.name == "authenticated":
+            return
+        if self.name == "admin":
+            if not access.user.is_admin:
+                raise PermissionDeniedError("administrators only", fix="ask an administrator")
+            return
+        if access.study is None:
+            raise PermissionDeniedError("this needs a study", fix="name a study in the path")
+        access.role = studies.role_of(db, study=access.study, user=access.user)
+        if access.role not in STUDY_ROLES[self.name]:
+            # Not a member: answer as if the study did not exist, so names do not leak.
+            if access.role is None:
+                raise NotFoundError("no such study", fix="check the name")
+            raise PermissionDeniedError(
+                f"your role ({access.role}) does not allow this", fix="ask the study's owner"
+            )
+        if access.coding is not None and self.name.startswith("coding."):
+            check_coding_access(access, write=self.name != "coding.read")
+
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+CSRF_HEADER = "x-csrf-token"
+CSRF_FIELD = "csrf_token"
+
+
+async def _check_csrf(request: Request, browser: AuthSession) -> None:
+    """A browser's state-changing request must echo the login's CSRF token."""
+    sent = request.headers.get(CSRF_HEADER)
+    if sent is None and request.headers.get("content-type", "").startswith(
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
+        sent = str((await request.form()).get(CSRF_FIELD, ""))
+    if not sent or not secrets.compare_digest(sent, browser.csrf_token):
+        raise PermissionDeniedError(
+            "the form's security token is missing or old", fix="reload the page and try again"
+        )
+
+
+def check_coding_access(access: Access, *, write: bool) -> None:
+    """Blind coding: coders and trainees see and change only their own codings."""
+    coding = access.coding
+    if coding is None:
+        return
+    own = coding.coder_id == access.user.id
+    if own or access.role in SEES_ALL_CODINGS:
+        return
+    finished = coding.status in ("submitted", "master")
+    if not write and access.role in SEES_FINISHED_CODINGS and finished:
+        return
+    raise NotFoundError("no such coding", fix="check the coding id")
+
+
+def _resolve(db: Session, params: dict, user: User) -> Access:
+    access = Access(user=user, role=None)
+    if "coding_id" in params:
+        access.coding = codings.get_coding(db, _int(params["coding_id"], "coding"))
+        access.session = access.coding.session
+    elif "media_id" in params:
+        media = db.get(MediaFile, _int(params["media_id"], "media"))
+        if media is None:
+            raise NotFoundError("no such media file", fix="check the id")
+        access.media = media
+        access.session = db.get(ObservationSession, media.session_id)
+    if access.session is not None:
+        access.study = db.get(Study, access.session.study_id)
+    elif "study" in params:
+        access.study = studies.get_study(db, params["study"])
+        if "session" in params:
+            access.session = studies.get_session(db, study=access.study, name=params["session"])
+    return access
+
+
+def _int(value: str, what: str) -> int:
+    if not str(value).isdigit():
+        raise NotFoundError(f"no such {what}", fix="check the id")
+    return int(value)
+
+
+def allow(name: PermissionName):
+    return Depends(Permission(name))
+
+
+CurrentLogin = Annotated[Login, Depends(require_login)]

@@ -1,0 +1,74 @@
+"""Video upload (owners) and range-served playback (anyone who may read the study)."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import FileResponse
+from starlette.concurrency import run_in_threadpool
+
+from samspill.core.errors import InputError
+from samspill.services.media import attach_file
+from samspill.store.media import media_path, safe_filename
+from samspill.web.deps import Access, DbSession, Permission
+from samspill.web.routes.studies import session_out
+from samspill.web.schemas import SessionOut
+
+router = APIRouter(tags=["media"])
+ManageStudy = Annotated[Access, Depends(Permission("study.manage"))]
+ReadMedia = Annotated[Access, Depends(Permission("media.read"))]
+
+
+@router.post("/api/studies/{study}/sessions/{session}/media", status_code=201)
+async def upload(
+    request: Request,
+    access: ManageStudy,
+    db: DbSession,
+    filename: str = "video",
+    offset_ms: int = 0,
+) -> SessionOut:
+    """The request body is the raw video (streamed; the size limit applies as it arrives)."""
+    settings = request.app.state.settings
+    if offset_ms < 0:
+        raise InputError("the media offset must not be negative", fix="give 0 or more ms")
+    settings.media_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=settings.media_dir, prefix=".incoming-") as folder:
+        spool = Path(folder) / safe_filename(filename)
+        with spool.open("wb") as handle:
+            async for chunk in _limited(request, settings.max_upload_mb * 2**20):
+                handle.write(chunk)
+        await run_in_threadpool(
+            attach_file,
+            db,
+            session=access.session,
+            media_dir=settings.media_dir,
+            source=spool,
+            offset_ms=offset_ms,
+        )
+    return session_out(db, access.session)  # type: ignore[arg-type]
+
+
+async def _limited(request: Request, max_bytes: int) -> AsyncIterator[bytes]:
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > max_bytes:
+            raise InputError(
+                f"the upload is larger than {max_bytes // 2**20} MB",
+                fix="compress the video or raise max_upload_mb",
+            )
+        yield chunk
+
+
+@router.get("/api/media/{media_id}")
+def play(request: Request, access: ReadMedia) -> FileResponse:
+    media = access.media
+    assert media is not None
+    path = media_path(request.app.state.settings.media_dir, media.sha256)
+    return FileResponse(
+        path, media_type=media.content_type, headers={"Cache-Control": "private, max-age=3600"}
+    )

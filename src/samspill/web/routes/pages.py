@@ -1,0 +1,145 @@
+"""Server-rendered pages: studies, a study, a session. Forms post here and redirect back."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from samspill.core.events import Segment
+from samspill.services import codings, studies
+from samspill.services.media import media_of
+from samspill.services.schemes import latest_version, segment_template_for
+from samspill.web.deps import Access, DbSession, Permission, allow
+from samspill.web.routes.codings import visible_codings
+from samspill.web.templating import templates
+
+router = APIRouter(include_in_schema=False)
+Authenticated = Annotated[Access, Depends(Permission("authenticated"))]
+ReadStudy = Annotated[Access, Depends(Permission("study.read"))]
+ManageStudy = Annotated[Access, Depends(Permission("study.manage"))]
+CodeStudy = Annotated[Access, Depends(Permission("study.code"))]
+
+
+def _page(request: Request, access: Access, name: str, **context: object) -> Response:
+    return templates.TemplateResponse(
+        request, name, {"user": access.user, "csrf": access.csrf, "role": access.role, **context}
+    )
+
+
+@router.get("/", dependencies=[allow("authenticated")])
+def home(request: Request, access: Authenticated, db: DbSession) -> Response:
+    rows = [
+        (s, studies.role_of(db, study=s, user=access.user))
+        for s in studies.studies_for(db, access.user)
+    ]
+    return _page(request, access, "studies.html", studies=rows)
+
+
+@router.post("/studies", dependencies=[allow("authenticated")])
+def create_study(
+    access: Authenticated,
+    db: DbSession,
+    name: Annotated[str, Form(max_length=64)],
+    title: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    studies.create_study(db, name=name, owner=access.user, title=title)
+    return RedirectResponse(f"/studies/{name}", status_code=303)
+
+
+@router.get("/studies/{study}")
+def study_page(request: Request, access: ReadStudy, db: DbSession) -> Response:
+    study = access.study
+    return _page(
+        request,
+        access,
+        "study.html",
+        study=study,
+        sessions=studies.sessions_of(db, study),  # type: ignore[arg-type]
+        members=studies.members(db, study),
+    )  # type: ignore[arg-type]
+
+
+@router.post("/studies/{study}/sessions")
+def create_session(
+    access: ManageStudy,
+    db: DbSession,
+    name: Annotated[str, Form(max_length=100)],
+    dyad: Annotated[str, Form(max_length=64)],
+    procedure: Annotated[str, Form(max_length=32)] = "free-play",
+    date: Annotated[str, Form(max_length=10)] = "",
+) -> Response:
+    study = access.study
+    pair = studies.get_or_create_dyad(db, study=study, code=dyad)  # type: ignore[arg-type]
+    when = dt.date.fromisoformat(date) if date else None
+    studies.create_session(
+        db,
+        study=study,
+        dyad=pair,
+        name=name,
+        date=when,  # type: ignore[arg-type]
+        procedure=procedure,
+    )
+    return RedirectResponse(f"/studies/{study.name}/sessions/{name}", status_code=303)  # type: ignore[union-attr]
+
+
+@router.get("/studies/{study}/sessions/{session}")
+def session_page(request: Request, access: ReadStudy, db: DbSession) -> Response:
+    session = access.session
+    template = segment_template_for(db, session.procedure)  # type: ignore[union-attr]
+    return _page(
+        request,
+        access,
+        "session.html",
+        study=access.study,
+        session=session,
+        media=media_of(db, session),  # type: ignore[arg-type]
+        segments=studies.segments_of(db, session),  # type: ignore[arg-type]
+        template=template,
+        codings=visible_codings(access, db),
+        age=studies.age_in_months(session.dyad.child_birth_month, session.date),
+    )  # type: ignore[union-attr]
+
+
+@router.post("/studies/{study}/sessions/{session}/segments")
+def add_segment(
+    access: CodeStudy,
+    db: DbSession,
+    name: Annotated[str, Form(max_length=100)],
+    start_ms: Annotated[int, Form(ge=0)],
+    end_ms: Annotated[int, Form(ge=0)],
+    role: Annotated[str, Form(max_length=16)] = "plain",
+    note: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    session = access.session
+    studies.put_segment(
+        db,
+        session=session,
+        segment=Segment(  # type: ignore[arg-type]
+            id=str(uuid.uuid4()), name=name, role=role, start_ms=start_ms, end_ms=end_ms, note=note
+        ),
+    )
+    return RedirectResponse(
+        f"/studies/{access.study.name}/sessions/{session.name}",  # type: ignore[union-attr]
+        status_code=303,
+    )
+
+
+@router.post("/studies/{study}/sessions/{session}/codings")
+def start_coding(
+    access: CodeStudy,
+    db: DbSession,
+    scheme_id: Annotated[str, Form(max_length=64)] = "withdrawal-open",
+) -> Response:
+    purpose = "training" if access.role == "trainee" else "study"
+    coding = codings.create_coding(
+        db,
+        session=access.session,
+        coder=access.user,  # type: ignore[arg-type]
+        scheme_version=latest_version(db, scheme_id),
+        purpose=purpose,
+    )
+    return RedirectResponse(f"/codings/{coding.id}", status_code=303)

@@ -1,0 +1,156 @@
+"""Studies, members, dyads, sessions and segments: the JSON API."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+
+from samspill.core.events import Segment
+from samspill.services import accounts, studies
+from samspill.services.media import media_of
+from samspill.store.models import ObservationSession
+from samspill.web.deps import Access, CurrentLogin, DbSession, Permission, allow
+from samspill.web.schemas import (
+    DyadIn,
+    DyadOut,
+    MediaOut,
+    MemberIn,
+    SessionIn,
+    SessionOut,
+    StudyIn,
+    StudyOut,
+)
+
+router = APIRouter(prefix="/api/studies", tags=["studies"])
+ReadStudy = Annotated[Access, Depends(Permission("study.read"))]
+ManageStudy = Annotated[Access, Depends(Permission("study.manage"))]
+CodeStudy = Annotated[Access, Depends(Permission("study.code"))]
+
+
+@router.get("", dependencies=[allow("authenticated")])
+def list_studies(db: DbSession, login: CurrentLogin) -> list[StudyOut]:
+    return [
+        StudyOut(
+            name=s.name,
+            title=s.title,
+            description=s.description,
+            role=studies.role_of(db, study=s, user=login.user),
+        )
+        for s in studies.studies_for(db, login.user)
+    ]
+
+
+@router.post("", status_code=201, dependencies=[allow("authenticated")])
+def create_study(body: StudyIn, db: DbSession, login: CurrentLogin) -> StudyOut:
+    study = studies.create_study(
+        db, name=body.name, owner=login.user, title=body.title, description=body.description
+    )
+    return StudyOut(name=study.name, title=study.title, description=study.description, role="owner")
+
+
+@router.get("/{study}")
+def get_study(access: ReadStudy) -> StudyOut:
+    study = access.study
+    assert study is not None
+    return StudyOut(
+        name=study.name,
+        title=study.title,
+        description=study.description,
+        role=access.role,
+        settings=study.settings or {},
+    )
+
+
+@router.put("/{study}/members", status_code=204)
+def set_member(body: MemberIn, access: ManageStudy, db: DbSession) -> None:
+    studies.set_role(
+        db,
+        study=access.study,
+        user=accounts.get_user(db, body.username),  # type: ignore[arg-type]
+        role=body.role,
+    )
+
+
+@router.get("/{study}/dyads")
+def list_dyads(access: ReadStudy, db: DbSession) -> list[DyadOut]:
+    return [
+        DyadOut(code=d.code, child_birth_month=d.child_birth_month)
+        for d in studies.dyads(db, access.study)
+    ]  # type: ignore[arg-type]
+
+
+@router.post("/{study}/dyads", status_code=201)
+def create_dyad(body: DyadIn, access: ManageStudy, db: DbSession) -> DyadOut:
+    dyad = studies.get_or_create_dyad(
+        db,
+        study=access.study,
+        code=body.code,  # type: ignore[arg-type]
+        child_birth_month=body.child_birth_month,
+    )
+    return DyadOut(code=dyad.code, child_birth_month=dyad.child_birth_month)
+
+
+@router.get("/{study}/sessions")
+def list_sessions(access: ReadStudy, db: DbSession) -> list[SessionOut]:
+    return [session_out(db, s) for s in studies.sessions_of(db, access.study)]  # type: ignore[arg-type]
+
+
+@router.post("/{study}/sessions", status_code=201)
+def create_session(body: SessionIn, access: ManageStudy, db: DbSession) -> SessionOut:
+    study = access.study
+    dyad = studies.get_or_create_dyad(db, study=study, code=body.dyad)  # type: ignore[arg-type]
+    session = studies.create_session(
+        db,
+        study=study,
+        dyad=dyad,
+        name=body.name,  # type: ignore[arg-type]
+        date=body.date,
+        procedure=body.procedure,
+        duration_ms=body.duration_ms,
+        notes=body.notes,
+    )
+    return session_out(db, session)
+
+
+@router.get("/{study}/sessions/{session}")
+def get_session(access: ReadStudy, db: DbSession) -> SessionOut:
+    return session_out(db, access.session)  # type: ignore[arg-type]
+
+
+@router.put("/{study}/sessions/{session}/segments/{segment_id}")
+def put_segment(segment_id: str, body: Segment, access: CodeStudy, db: DbSession) -> Segment:
+    segment = body.model_copy(update={"id": segment_id})
+    studies.put_segment(db, session=access.session, segment=segment)  # type: ignore[arg-type]
+    return segment
+
+
+@router.delete("/{study}/sessions/{session}/segments/{segment_id}", status_code=204)
+def delete_segment(segment_id: str, access: CodeStudy, db: DbSession) -> None:
+    studies.delete_segment(db, session=access.session, segment_id=segment_id)  # type: ignore[arg-type]
+
+
+def session_out(db, session: ObservationSession) -> SessionOut:
+    return SessionOut(
+        name=session.name,
+        dyad=session.dyad.code,
+        date=session.date,
+        age_months=studies.age_in_months(session.dyad.child_birth_month, session.date),
+        procedure=session.procedure,
+        duration_ms=session.duration_ms,
+        notes=session.notes,
+        segments=studies.segments_of(db, session),
+        media=[
+            MediaOut(
+                id=m.id,
+                filename=m.filename,
+                content_type=m.content_type,
+                size_bytes=m.size_bytes,
+                duration_ms=m.duration_ms,
+                fps=m.fps,
+                offset_ms=m.offset_ms,
+                url=f"/api/media/{m.id}",
+            )
+            for m in media_of(db, session)
+        ],
+    )

@@ -1,0 +1,30 @@
+"""Jinja2 templates with gettext bound to the request's language."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jinja2
+from fastapi.templating import Jinja2Templates
+
+from samspill.web import i18n
+
+
+def _ms(value: int | None) -> str:
+    """12345 ms → 00:12.345 (minutes:seconds.millis), the coding screen's format."""
+    if value is None:
+        return ""
+    minutes, rest = divmod(int(value), 60_000)
+    return f"{minutes:02d}:{rest // 1000:02d}.{rest % 1000:03d}"
+
+
+_env = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
+    autoescape=True,
+    extensions=["jinja2.ext.i18n"],
+)
+templates = Jinja2Templates(env=_env)
+templates.env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
+templates.env.filters["ms"] = _ms
+templates.env.globals["current_language"] = i18n.current_language.get
+templates.env.globals["languages"] = i18n.LANGUAGES

@@ -1,0 +1,79 @@
+"""Shared fixtures: settings in a temporary folder, databases on SQLite and PostgreSQL, clients."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from samspill.services.schemes import register_builtin_schemes
+from samspill.settings import Settings
+from samspill.store.db import Database
+
+POSTGRES_URL = os.environ.get("SAMSPILL_TEST_POSTGRES_URL")
+REQUIRE_POSTGRES = os.environ.get("SAMSPILL_REQUIRE_POSTGRES") == "1"
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(data_dir=tmp_path / "data", min_password_length=12)
+
+
+def _fresh_postgres_url() -> str:
+    """A new, empty database on the test server, so tests never see each other's rows."""
+    if not POSTGRES_URL:
+        if REQUIRE_POSTGRES:
+            pytest.fail("SAMSPILL_TEST_POSTGRES_URL is not set; run the tests with 'make test'")
+        pytest.skip("no PostgreSQL server: set SAMSPILL_TEST_POSTGRES_URL or run 'make test'")
+    name = f"t_{uuid.uuid4().hex[:16]}"
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+
+
+def _drop_postgres(url: str) -> None:
+    name = make_url(url).database
+    admin = create_engine(POSTGRES_URL or "", isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def backend_settings(request: pytest.FixtureRequest, settings: Settings) -> Iterator[Settings]:
+    """The same settings on each storage backend: every storage test runs on both."""
+    if request.param == "sqlite":
+        yield settings
+        return
+    url = _fresh_postgres_url()
+    try:
+        yield settings.model_copy(update={"database_url": url})
+    finally:
+        _drop_postgres(url)
+
+
+@pytest.fixture
+def database(backend_settings: Settings) -> Iterator[Database]:
+    db = Database(backend_settings)
+    db.migrate()
+    with db.session() as session:
+        register_builtin_schemes(session)
+    yield db
+    db.dispose()
+
+
+@pytest.fixture
+def sqlite_database(settings: Settings) -> Iterator[Database]:
+    db = Database(settings)
+    db.migrate()
+    with db.session() as session:
+        register_builtin_schemes(session)
+    yield db
+    db.dispose()

@@ -1,0 +1,49 @@
+"""Factories for the tests: one call builds a study with a coded session."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from samspill.core.events import Event
+from samspill.core.vignette import VIGNETTE_DURATION_MS, vignette_events
+from samspill.services import accounts, codings, studies
+from samspill.services.schemes import latest_version
+from samspill.store.models import Coding, ObservationSession, Study, User
+
+PASSWORD = "correct horse battery staple"
+
+
+@dataclass
+class Built:
+    owner: User
+    study: Study
+    session: ObservationSession
+    coding: Coding
+
+
+def make_user(db: Session, name: str, *, admin: bool = False) -> User:
+    return accounts.add_user(db, username=name, password=PASSWORD, is_admin=admin)
+
+
+def make_coded_session(
+    db: Session,
+    *,
+    study_name: str = "s1",
+    owner: User | None = None,
+    events: list[Event] | None = None,
+) -> Built:
+    owner = owner or make_user(db, f"owner-{study_name}")
+    study = studies.create_study(db, name=study_name, owner=owner)
+    dyad = studies.get_or_create_dyad(db, study=study, code="D01", child_birth_month="2022-01")
+    session = studies.create_session(
+        db, study=study, dyad=dyad, name="v1", duration_ms=VIGNETTE_DURATION_MS
+    )
+    coding = codings.create_coding(
+        db, session=session, coder=owner, scheme_version=latest_version(db, "withdrawal-open")
+    )
+    codings.replace_events(
+        db, coding=coding, events=vignette_events() if events is None else events
+    )
+    return Built(owner, study, session, coding)
