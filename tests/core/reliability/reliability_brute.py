@@ -66,15 +66,27 @@ def cohen_kappa(pairs: list[tuple[str, str]]) -> float:
 
 @st.composite
 def codings(draw, subjects=("caregiver", "child"), codes=("a", "b", "c"), points=("p", "q"),
-            horizon=6000):
-    """A random coding: per subject non-overlapping states (gaps allowed) and points."""
+            horizon=6000, grid=1):
+    """A random coding: per subject non-overlapping states (gaps allowed) and points, all
+    times multiples of ``grid`` ms."""
     rows = []
+    times = st.integers(0, horizon // grid).map(lambda t: t * grid)
     for subject in subjects:
-        cuts = sorted(draw(st.sets(st.integers(0, horizon), min_size=0, max_size=8)))
+        cuts = sorted(draw(st.sets(times, min_size=0, max_size=8)))
         for start, stop in itertools.pairwise(cuts):
             if draw(st.booleans()):
                 rows.append((subject, draw(st.sampled_from(codes)), start, stop))
-        for onset in draw(st.lists(st.integers(0, horizon), max_size=3)):
+        for onset in draw(st.lists(times, max_size=3 if points else 0)):
             rows.append((subject, draw(st.sampled_from(points)), onset, None))
     frame = pd.DataFrame(rows, columns=["subject", "code", "onset_ms", "offset_ms"])
     return frame.astype({"onset_ms": "int64", "offset_ms": "Int64"})
+
+
+def tolerated_pairs(a: list[str], b: list[str], width: int) -> list[tuple[str, str]]:
+    """GSEQ tolerance with A as reference: a unit where A has c and B not counts as (c, c)
+    when B has c within ±width units (nil outside the sequence)."""
+    pairs = []
+    for k, (x, y) in enumerate(zip(a, b, strict=True)):
+        window = [b[j] if 0 <= j < len(b) else NIL for j in range(k - width, k + width + 1)]
+        pairs.append((x, x) if x != y and x in window else (x, y))
+    return pairs
