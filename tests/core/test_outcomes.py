@@ -2,7 +2,7 @@
 
 Checked three ways: (1) a simulated cohort with a known R² change of .20 (the size Lyons-Ruth
 et al., 2013, report for withdrawal beyond abuse); (2) an independent computation with numpy
-least squares and the F-change formula of Cohen, Cohen, West & Aiken (2003, eq. 5.5.2);
+least squares and the F-change formula (Cohen, Cohen, West & Aiken, 2003);
 (3) the certified values of the NIST Statistical Reference Datasets for the Longley data
 (NIST StRD, Linear Regression, "Longley", certified R² = 0.995479004577296 and coefficients),
 which statsmodels ships as ``sm.datasets.longley``.

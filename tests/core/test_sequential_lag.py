@@ -173,3 +173,12 @@ def test_bad_onset_names_the_row() -> None:
 def test_session_named_like_the_pooled_rows_is_refused() -> None:
     with pytest.raises(InputError, match="reserved"):
         lag_sequential(_frame({POOLED: "AB"}), session_col="session")
+
+
+def test_adjusted_residual_equals_the_allison_liker_form_of_the_probabilities() -> None:
+    # Allison & Liker (1982): z = (P(B|A) − P(B)) / sqrt(P(B)(1 − P(B))(1 − P(A)) / (N P(A))).
+    out = lag_sequential(_frame({"s": "ABCABBCAACBBACABCCABACBA"}), session_col="session")
+    for row in out[out.session == "s"].itertuples():
+        spread = row.p_target * (1 - row.p_target) * (1 - row.p_given) / (row.n * row.p_given)
+        z = (row.p_target_given - row.p_target) / math.sqrt(spread)
+        assert row.adjusted_residual == pytest.approx(z, abs=1e-9)

@@ -14,8 +14,8 @@ as the F test of the R² change requires.
 References
 ----------
 Cohen, J., Cohen, P., West, S. G., & Aiken, L. S. (2003). *Applied Multiple
-Regression/Correlation Analysis for the Behavioral Sciences* (3rd ed.). Erlbaum. Ch. 5
-(hierarchical analysis; the F test of the R² increment, eq. 5.5.2).
+Regression/Correlation Analysis for the Behavioral Sciences* (3rd ed.). Erlbaum
+(hierarchical analysis of sets of predictors; the F test of an R² increment).
 Lyons-Ruth, K., Bureau, J.-F., Holmes, B., Easterbrooks, A., & Brooks, N. H. (2013). Borderline
 symptoms and suicidality/self-injury in late adolescence: Prospectively observed relationship
 correlates in infancy and childhood. *Psychiatry Research*, 206, 273–281.
@@ -135,7 +135,7 @@ def hierarchical_regression(data: pd.DataFrame, *, outcome: str,
     Notes
     -----
     R² change: ΔR²_s = R²_s − R²_{s−1}; F_s = (ΔR²_s / df1) / ((1 − R²_s) / df2) with
-    df1 = predictors added at step s and df2 = n − k_s − 1 (Cohen et al., 2003, eq. 5.5.2),
+    df1 = predictors added at step s and df2 = n − k_s − 1 (Cohen et al., 2003),
     computed with statsmodels' ``compare_f_test`` of the nested models. Read a significant
     ΔR² at the last step as: the last block predicts the outcome beyond the earlier blocks.
     """

@@ -8,9 +8,9 @@ across sessions the tables are summed: transitions never cross from one session 
 References
 ----------
 Bakeman, R., & Quera, V. (2011). *Sequential Analysis and Observational Methods for the
-Behavioral Sciences*. Cambridge University Press. Ch. 9–10.
+Behavioral Sciences*. Cambridge University Press. Ch. 9.
 Bakeman, R., & Gottman, J. M. (1997). *Observing Interaction: An Introduction to Sequential
-Analysis* (2nd ed.). Cambridge University Press. Ch. 7.
+Analysis* (2nd ed.). Cambridge University Press.
 """
 
 from __future__ import annotations
@@ -81,10 +81,11 @@ def lag_sequential(events: pd.DataFrame, *, lags: int | Iterable[int] = 1,
     code_col, onset_col : str
         Columns holding the code and the onset.
     allow_repeats : bool
-        False when the coding makes a code following itself impossible (e.g. merged repeats,
-        Bakeman & Quera 2011, ch. 10): the lag-1 diagonal is then a structural zero, and the
-        expected counts and adjusted residuals come from the quasi-independence model. It
-        only affects lag 1 (A–B–A is possible at lag 2). Observed repeats raise InputError.
+        False when the coding makes a code following itself impossible (e.g. consecutive
+        repeats are merged when the data are prepared): the lag-1 diagonal is then a
+        structural zero, and the expected counts and adjusted residuals come from the
+        quasi-independence model. It only affects lag 1 (A–B–A is possible at lag 2).
+        Observed repeats raise InputError.
     codes : collection of str, optional
         The codes to tabulate, in this order; default: every code seen, sorted.
 

@@ -4,7 +4,7 @@ Two views of the same question, per session and pooled:
 
 1. **Events.** For each onset of a given code A, whether some onset of a target code B falls in
    the window (onset_A, onset_A + W], in exact milliseconds (``n_given_followed``).
-2. **Time units** (Bakeman & Quera, 2011, ch. 11; Bakeman, 2004). The session, from 0 ms to
+2. **Time units** (Bakeman & Quera, 2011, ch. 11). The session, from 0 ms to
    its end, is cut into units of Δ = ``unit_ms``: unit k covers [kΔ, (k+1)Δ). Each time is
    placed in its unit, u(t) = floor(t/Δ). A unit is a *window* unit when it lies within W/Δ
    units after the unit of some A onset, i.e. u(onset_A) < k ≤ u(onset_A) + W/Δ (the grid
@@ -18,9 +18,9 @@ Two views of the same question, per session and pooled:
    outside        c                d
    ============== ================ ==================
 
-   and chance is the B onset rate outside the windows: the expected a is
-   e = (a+b)(a+c)/N, the adjusted residual z = (a − e)/sqrt(e (1 − (a+b)/N)(1 − (a+c)/N)),
-   Yule's Q = (ad − bc)/(ad + bc), the odds ratio ad/bc, and Fisher's exact p (two-sided).
+   and chance is B's rate over all units: the expected a is e = (a+b)(a+c)/N, the
+   adjusted residual z = (a − e)/sqrt(e (1 − (a+b)/N)(1 − (a+c)/N)), Yule's
+   Q = (ad − bc)/(ad + bc), the odds ratio ad/bc, and Fisher's exact p (two-sided).
    Pooled rows sum the sessions' 2×2 tables.
 
 Overlapping windows count a unit once. Windows running past the session's end are cut there.
@@ -29,8 +29,6 @@ References
 ----------
 Bakeman, R., & Quera, V. (2011). *Sequential Analysis and Observational Methods for the
 Behavioral Sciences*. Cambridge University Press. Ch. 11 (time-window sequential analysis).
-Bakeman, R. (2004). Sequential analysis. In M. Lewis-Beck, A. E. Bryman & T. F. Liao (Eds.),
-*The SAGE Encyclopedia of Social Science Research Methods* (pp. 1024–1026). Sage.
 """
 
 from __future__ import annotations
