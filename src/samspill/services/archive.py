@@ -6,13 +6,13 @@ import json
 import uuid
 import zipfile
 from pathlib import Path
+from typing import TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from samspill.core.errors import InputError
-from samspill.core.events import Event
 from samspill.core.scheme import Scheme
 from samspill.services import codings, studies
 from samspill.services.archive_model import (
@@ -34,9 +34,12 @@ from samspill.store.models import (
     MediaFile,
     ObservationSession,
     SchemeVersion,
+    SegmentRow,
     Study,
     User,
 )
+
+T = TypeVar("T", bound=BaseModel)
 
 MAX_JSON_BYTES = 512 * 2**20
 MAX_MEMBER_RATIO = 200  # a zip member that inflates more than this is refused as a bomb
@@ -269,7 +272,7 @@ def _import_session(
         notes=item.notes,
     )
     session.ground_truth = item.ground_truth
-    for segment in item.segments:
+    for segment in _free_ids(db, SegmentRow, f"session/{session.id}", item.segments):
         studies.put_segment(db, session=session, segment=segment)
     for media in item.media:
         _import_media(db, session, media, zf, media_dir)
@@ -302,16 +305,25 @@ def _import_media(
     db.add(MediaFile(session_id=session.id, **media.model_dump()))
 
 
-def _free_ids(db: Session, coding: Coding, events: list[Event]) -> list[Event]:
-    """Keep event ids, unless this database holds them already (a copy under a new name)."""
-    ids = [e.id for e in events]
-    if not ids or db.scalar(select(EventRow.id).where(EventRow.id.in_(ids)).limit(1)) is None:
-        return events
+def _free_ids(
+    db: Session, table: type[EventRow] | type[SegmentRow], scope: str, items: list[T]
+) -> list[T]:
+    """Keep ids, unless this database holds them already (a copy under a new name)."""
+    ids = [item.id for item in items]  # type: ignore[attr-defined]
+    if not ids or db.scalar(select(table.id).where(table.id.in_(ids)).limit(1)) is None:
+        return items
     return [
-        e.model_copy(
-            update={"id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"coding/{coding.id}/{e.id}"))}
-        )
-        for e in events
+        item.model_copy(
+            update={
+                "id": str(
+                    uuid.uuid5(
+                        uuid.NAMESPACE_URL,  # type: ignore[attr-defined]
+                        f"{scope}/{item.id}",
+                    )
+                )
+            }
+        )  # type: ignore[attr-defined]
+        for item in items
     ]
 
 
@@ -332,6 +344,8 @@ def _import_coding(
         scheme_version=version,
         purpose=archived.purpose,
     )
-    codings.replace_events(db, coding=coding, events=_free_ids(db, coding, archived.events))
+    codings.replace_events(
+        db, coding=coding, events=_free_ids(db, EventRow, f"coding/{coding.id}", archived.events)
+    )
     codings.set_ratings(db, coding=coding, ratings=archived.ratings)
     codings.set_status(db, coding=coding, status=archived.status)

@@ -3,3 +3,10 @@
 from samspill.web.routes import auth, codings, health, media, pages, studies
 
 ROUTERS = [health.router, auth.router, studies.router, codings.router, media.router, pages.router]
+
+
+def all_routes() -> list:
+    """Every endpoint of the app, for the permission tests (the routers hold full paths)."""
+    from fastapi.routing import APIRoute
+
+    return [route for router in ROUTERS for route in router.routes if isinstance(route, APIRoute)]
