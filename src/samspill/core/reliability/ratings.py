@@ -152,7 +152,8 @@ def weighted_kappa(frame: pd.DataFrame, *, target: str, rater: str, rating: str)
     table, cats = _two_rater_table(frame, target, rater, rating, numeric=True)
     rows = []
     for name, wt in (("none", None), ("linear", "linear"), ("quadratic", "quadratic")):
-        res = cohens_kappa(table, weights=cats.astype(float) if wt else None, wt=wt)
+        with np.errstate(invalid="ignore", divide="ignore"):  # SE undefined in corner cases
+            res = cohens_kappa(table, weights=cats.astype(float) if wt else None, wt=wt)
         rows.append((name, float(res.kappa), float(res.std_kappa), float(res.kappa_low),
                      float(res.kappa_upp), int(table.sum())))
     return pd.DataFrame(rows, columns=["weights", "kappa", "se", "ci95_low", "ci95_high",
