@@ -93,7 +93,8 @@ def icc(frame: pd.DataFrame, *, target: str, rater: str, rating: str) -> pd.Data
         ``f``, ``df1``, ``df2``, ``pval``, ``ci95_low``, ``ci95_high``, ``targets``, ``raters``.
         ICC2 (absolute agreement of a single rater) is the one to read when a trainee's
         ratings must match the master's in value, not only in order; ICC3 ignores a constant
-        offset between raters; the k forms describe the mean of the k raters.
+        offset between raters; the k forms describe the mean of the k raters. With perfect
+        agreement the ICCs are 1 and the CIs NaN (the residual mean square is 0).
 
     References
     ----------
@@ -104,7 +105,7 @@ def icc(frame: pd.DataFrame, *, target: str, rater: str, rating: str) -> pd.Data
     """
     full = _complete(wide_ratings(frame, target=target, rater=rater, rating=rating))
     long = full.rename_axis(index="t", columns="r").stack().rename("y").reset_index()
-    with _full_precision():
+    with _full_precision(), np.errstate(invalid="ignore", divide="ignore"):
         out = pingouin.intraclass_corr(long, targets="t", raters="r", ratings="y")
     ci = np.vstack(out["CI95"].to_numpy())
     return pd.DataFrame({
