@@ -13,26 +13,19 @@ BORIS keeps but ignores; an import uses it only when it still agrees with the et
 
 from __future__ import annotations
 
-import gzip
-import json
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Literal
 
 from pydantic import ValidationError
 
-from samspill.core.errors import EventError, InputError
-from samspill.core.events import Event, Segment, event_problems
+from samspill.core.errors import InputError
+from samspill.core.events import Event, Segment
 from samspill.core.problems import Problem, summarise
 from samspill.core.scheme import Scheme
 from samspill.interop import boris_ethogram as eth
-from samspill.interop.boris_observation import (
-    media_conf,
-    read_media,
-    read_variables,
-    variables_conf,
-)
+from samspill.interop.boris_export import check_events, write_boris
+from samspill.interop.boris_observation import read_media, read_variables
 from samspill.interop.model import NO_FOCAL_SUBJECT, Imported, Observation, Project
 from samspill.interop.safety import (
     as_bytes,
@@ -43,8 +36,7 @@ from samspill.interop.safety import (
     seconds_to_ms,
 )
 
-PROJECT_FORMAT = "7.0"
-N_PLAYERS = 8
+__all__ = ["Unpaired", "read_boris", "write_boris"]
 MAX_COMMENT = 2000
 _ID_NAMESPACE = uuid.UUID("6f7d0a52-1f0b-4c55-9a43-6a2f39f3b0d1")
 Unpaired = Literal["close", "error"]
@@ -112,7 +104,7 @@ class _Reader:
                              fix="correct these in BORIS and export again", where=self.source)
         chosen = scheme or self._scheme(pj, observations)
         if scheme is not None:
-            _check_against(observations, scheme, self.source)
+            check_events(observations, scheme, self.source)
         project = Project(name=self.project_name, description=_text(pj.get("project_description")),
                           date=_text(pj.get("project_date")), scheme=chosen, variables=variables,
                           observations=observations)
@@ -306,98 +298,3 @@ def _agrees(embedded: Scheme, derived: Scheme) -> bool:
                        tuple(tuple(scheme.modifier_set(m).options) for m in c.modifiers
                              if scheme.modifier_set(m) is not None)) for c in scheme.codes}
     return shape(embedded) == shape(derived)
-
-
-def _check_against(observations: list[Observation], scheme: Scheme, source: str) -> None:
-    problems: list[Problem] = []
-    for obs in observations:
-        labels = [f"observation '{obs.name}', {e.code} at {ms_to_seconds(e.onset_ms)} s"
-                  for e in obs.events]
-        problems += event_problems(obs.events, scheme, complete=True, labels=labels)
-    if problems:
-        raise EventError(f"{len(problems)} event(s) do not fit scheme '{scheme.id}':\n"
-                         f"{summarise(problems)}",
-                         fix="choose the scheme the project was coded with, or correct the events",
-                         where=source)
-
-
-# ---------------------------------------------------------------- export
-
-def write_boris(project: Project, *, compress: bool = False) -> bytes:
-    """The project as a BORIS project file (gzip-compressed for ``.boris.gz`` if asked).
-
-    Raises :class:`SchemeError` for modifier options BORIS cannot hold and :class:`EventError`
-    listing events that are not complete and valid under the project's scheme.
-    """
-    scheme = project.scheme
-    eth.check_exportable(scheme)
-    names = [o.name for o in project.observations]
-    if len(set(names)) != len(names):
-        raise InputError("two observations share a name", fix="give each observation its own name")
-    _check_against(project.observations, scheme, project.name or "project")
-    categories = sorted({c.category for c in scheme.codes if c.category})
-    pj = {
-        "time_format": "hh:mm:ss", "project_name": project.name,
-        "project_date": project.date or datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S"),
-        "project_description": project.description, "project_format_version": PROJECT_FORMAT,
-        "subjects_conf": _subjects_conf(scheme),
-        "behaviors_conf": eth.ethogram(scheme),
-        "observations": {o.name: _observation_conf(o, scheme) for o in project.observations},
-        "behavioral_categories": categories,
-        "behavioral_categories_config": {str(i): {"name": c, "color": ""}
-                                         for i, c in enumerate(categories)},
-        "independent_variables": variables_conf(project.variables),
-        "coding_map": {}, "behaviors_coding_map": [], "converters": {},
-        "samspill": {"format": 1, "scheme": scheme.model_dump(mode="json")},
-    }
-    body = json.dumps(pj, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    return gzip.compress(body, mtime=0) if compress else body
-
-
-def _subjects_conf(scheme: Scheme) -> dict:
-    named = [s for s in scheme.subjects if s != NO_FOCAL_SUBJECT]
-    return {str(i): {"key": "", "name": s, "description": ""} for i, s in enumerate(named)}
-
-
-def _observation_conf(obs: Observation, scheme: Scheme) -> dict:
-    media = obs.kind == "media"
-    conf: dict = {
-        "file": {str(p): [m.path for m in obs.media if m.player == p]
-                 for p in range(1, N_PLAYERS + 1)} if media else {},
-        "type": "MEDIA" if media else "LIVE", "date": obs.date, "description": obs.description,
-        "time offset": ms_to_seconds(obs.time_offset_ms),
-        "events": _event_rows(obs.events, scheme, with_frame=media),
-        "observation time interval": [0, 0],
-        "independent_variables": dict(obs.variables),
-        "visualize_spectrogram": False, "visualize_waveform": False,
-        "close_behaviors_between_videos": False,
-        "samspill": {"segments": [s.model_dump(mode="json") for s in obs.segments]},
-    }
-    if media:
-        conf["media_info"] = media_conf(obs.media)
-    else:
-        conf.update({"scan_sampling_time": 0, "start_from_current_time": False})
-    return conf
-
-
-def _event_rows(events: list[Event], scheme: Scheme, *, with_frame: bool) -> list[list]:
-    """Start, point and stop rows in time order; at one instant a state's stop comes before a
-    new start of the same state, so BORIS's parity pairing restores the same intervals."""
-    keyed: list[tuple[int, int, int, list]] = []
-    for n, event in enumerate(sorted(events, key=lambda e: (e.onset_ms, e.subject, e.code))):
-        code = scheme.code(event.code)
-        if code is None:  # unreachable after _check_against; keeps the type checker honest
-            continue
-        subject = "" if event.subject == NO_FOCAL_SUBJECT else event.subject
-        mods = eth.modifier_string(event, code)
-        start = [ms_to_seconds(event.onset_ms), subject, code.id, mods, event.comment]
-        if with_frame:
-            start.append(event.frame if event.frame is not None else "NA")
-        keyed.append((event.onset_ms, 1, n, start))
-        if code.kind == "state" and event.offset_ms is not None:
-            stop = [ms_to_seconds(event.offset_ms), subject, code.id, mods, ""]
-            if with_frame:
-                stop.append("NA")
-            keyed.append((event.offset_ms, 2 if event.offset_ms == event.onset_ms else 0, n, stop))
-    keyed.sort(key=lambda k: (k[0], k[1], k[2]))
-    return [row for *_, row in keyed]
