@@ -23,7 +23,13 @@ from hypothesis import strategies as st
 from scipy import stats
 
 from samspill.core.errors import InputError
-from samspill.core.sequential import cell_statistics, odds_ratio, two_by_two, yules_q
+from samspill.core.sequential import (
+    cell_statistics,
+    fisher_exact_p,
+    odds_ratio,
+    two_by_two,
+    yules_q,
+)
 
 PARTY = pd.DataFrame([[762, 327, 468], [484, 239, 477]], index=["female", "male"],
                      columns=["democrat", "independent", "republican"])
@@ -94,6 +100,17 @@ def test_fisher_p_matches_agresti_tea_tasting_and_hypergeometric_enumeration() -
 
 
 counts = st.integers(min_value=0, max_value=60)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(counts, counts, counts, counts), min_size=1, max_size=8))
+def test_vectorised_fisher_p_agrees_with_scipy_table_by_table(
+        tables: list[tuple[int, int, int, int]]) -> None:
+    a, b, c, d = (np.array(column) for column in zip(*tables, strict=True))
+    ours = fisher_exact_p(a, b, c, d)
+    for p, table in zip(ours, tables, strict=True):
+        reference = stats.fisher_exact(np.array(table).reshape(2, 2)).pvalue
+        assert p == pytest.approx(reference, rel=1e-6, abs=1e-12)
 
 
 @settings(max_examples=80, deadline=None)

@@ -14,6 +14,7 @@ from samspill.core.sequential.lag import (
 from samspill.core.sequential.tables import (
     CELL_COLUMNS,
     cell_statistics,
+    fisher_exact_p,
     odds_ratio,
     two_by_two,
     yules_q,
@@ -23,6 +24,7 @@ from samspill.core.sequential.withdrawal import caregiver_answer_after_bid
 
 __all__ = [
     "CELL_COLUMNS", "DEFAULT_SESSION", "LAG_COLUMNS", "POOLED", "WINDOW_COLUMNS",
-    "caregiver_answer_after_bid", "cell_statistics", "code_sequences", "lag_sequential",
+    "caregiver_answer_after_bid", "cell_statistics", "code_sequences", "fisher_exact_p",
+    "lag_sequential",
     "odds_ratio", "time_window", "transition_counts", "two_by_two", "yules_q",
 ]

@@ -24,7 +24,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import statsmodels.api as sm
-from scipy import stats
+from scipy import special, stats
 
 from samspill.core.errors import InputError
 
@@ -60,22 +60,62 @@ def two_by_two(a: float, b: float, c: float, d: float) -> dict[str, float]:
     return {
         "expected": expected, "adjusted_residual": z, "p_z": p_z,
         "yules_q": yules_q(a, b, c, d), "odds_ratio": odds_ratio(a, b, c, d),
-        "p_fisher": _fisher(counts),
+        "p_fisher": float(fisher_exact_p(*(np.array([v]) for v in (a, b, c, d)))[0]),
     }
 
 
 def yules_q(a: float, b: float, c: float, d: float) -> float:
     """Yule's Q = (ad − bc)/(ad + bc) = (OR − 1)/(OR + 1); NaN when undefined."""
-    ad, bc = a * d, b * c
-    return float("nan") if ad + bc == 0 else float((ad - bc) / (ad + bc))
+    return float(_association(*(np.array([v], dtype=float) for v in (a, b, c, d)))[0][0])
 
 
 def odds_ratio(a: float, b: float, c: float, d: float) -> float:
-    """Sample odds ratio ad/bc (no continuity correction)."""
+    """Sample odds ratio ad/bc (no continuity correction); inf when bc = 0 < ad."""
+    return float(_association(*(np.array([v], dtype=float) for v in (a, b, c, d)))[1][0])
+
+
+def _association(a: np.ndarray, b: np.ndarray, c: np.ndarray, d: np.ndarray
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """Yule's Q and the odds ratio of many 2×2 tables at once."""
     ad, bc = a * d, b * c
-    if bc == 0:
-        return float("nan") if ad == 0 else float("inf")
-    return float(ad / bc)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        q = np.where(ad + bc > 0, (ad - bc) / (ad + bc), np.nan)
+        ratio = np.where(bc > 0, ad / bc, np.where(ad > 0, np.inf, np.nan))
+    return q, ratio
+
+
+def fisher_exact_p(a: np.ndarray, b: np.ndarray, c: np.ndarray, d: np.ndarray) -> np.ndarray:
+    """Two-sided Fisher exact p of many 2×2 tables ``[[a, b], [c, d]]`` at once.
+
+    With the margins fixed, a is hypergeometric; p sums the probabilities of every table no
+    more probable than the observed one (relative tolerance 1e-7, as ``scipy.stats.
+    fisher_exact`` does), computed on the log scale with ``scipy.special.gammaln``.
+    """
+    a, b, c, d = (np.asarray(v, dtype=float).ravel() for v in (a, b, c, d))
+    row, col, n = a + b, a + c, a + b + c + d
+    low, high = np.maximum(0, row + col - n), np.minimum(row, col)
+    out = np.ones(a.shape)
+    if a.size == 0:
+        return out
+    width = int((high - low).max()) + 1
+    step = max(1, 2_000_000 // width)
+    for start in range(0, a.size, step):
+        part = slice(start, start + step)
+        k = low[part, None] + np.arange(width)[None, :]
+        args = (row[part, None], col[part, None], n[part, None])
+        logp = _log_hypergeom(np.minimum(k, high[part, None]), *args)
+        cutoff = _log_hypergeom(a[part, None], *args) + np.log1p(1e-7)
+        out[part] = np.where((k <= high[part, None]) & (logp <= cutoff), np.exp(logp), 0).sum(1)
+    return np.minimum(out, 1.0)
+
+
+def _log_hypergeom(k: np.ndarray, row: np.ndarray, col: np.ndarray, n: np.ndarray
+                   ) -> np.ndarray:
+    """log P(a = k) for a 2×2 table with row total ``row``, column total ``col``, total n."""
+    def log_choose(m: np.ndarray, j: np.ndarray) -> np.ndarray:
+        return special.gammaln(m + 1) - special.gammaln(j + 1) - special.gammaln(m - j + 1)
+
+    return log_choose(col, k) + log_choose(n - col, row - k) - log_choose(n, row)
 
 
 def _adjusted(x: float, row: float, col: float, n: float) -> tuple[float, float, float]:
@@ -87,12 +127,6 @@ def _adjusted(x: float, row: float, col: float, n: float) -> tuple[float, float,
         return float("nan"), float("nan"), float(expected)
     z = (x - expected) / np.sqrt(variance)
     return float(z), float(2 * stats.norm.sf(abs(z))), float(expected)
-
-
-def _fisher(counts: np.ndarray) -> float:
-    if counts.sum(axis=1).min() == 0 or counts.sum(axis=0).min() == 0:
-        return 1.0
-    return float(stats.fisher_exact(counts.astype(np.int64)).pvalue)
 
 
 def cell_statistics(counts: pd.DataFrame, *, structural_zeros: pd.DataFrame | None = None
@@ -132,16 +166,13 @@ def cell_statistics(counts: pd.DataFrame, *, structural_zeros: pd.DataFrame | No
         Cells with a structural zero get NaN for every statistic but the counts.
     """
     x = _checked_counts(counts)
-    rows, cols = x.sum(axis=1), x.sum(axis=0)
-    n = float(x.sum())
     zeros = _zeros_mask(counts, structural_zeros)
     expected, z = (_independence(x) if not zeros.any() else _quasi_independence(x, zeros))
-    records = []
-    for i, given in enumerate(counts.index):
-        for j, target in enumerate(counts.columns):
-            records.append(_cell(x, i, j, rows, cols, n, expected, z, zeros)
-                           | {"given": given, "target": target})
-    return pd.DataFrame.from_records(records, columns=CELL_COLUMNS)
+    out = pd.DataFrame({
+        "given": np.repeat(counts.index.to_numpy(), x.shape[1]),
+        "target": np.tile(counts.columns.to_numpy(), x.shape[0]),
+    })
+    return pd.concat([out, _cells(x, expected, z, zeros)], axis=1)[CELL_COLUMNS]
 
 
 def _checked_counts(counts: pd.DataFrame) -> np.ndarray:
@@ -214,24 +245,28 @@ def _design(cells: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray
     return design
 
 
-def _cell(x: np.ndarray, i: int, j: int, rows: np.ndarray, cols: np.ndarray, n: float,
-          expected: np.ndarray, z: np.ndarray, zeros: np.ndarray) -> dict[str, float]:
-    a = float(x[i, j])
-    row, col = float(rows[i]), float(cols[j])
-    base = {
-        "count": a, "given_total": row, "target_total": col, "n": n,
-        "p_target_given": a / row if row > 0 else float("nan"),
-        "p_given": row / n if n > 0 else float("nan"),
-        "p_target": col / n if n > 0 else float("nan"),
-    }
-    if zeros[i, j]:
-        return base | dict.fromkeys(TWO_BY_TWO_COLUMNS, float("nan"))
+def _cells(x: np.ndarray, expected: np.ndarray, z: np.ndarray, zeros: np.ndarray
+           ) -> pd.DataFrame:
+    """Every cell's statistics, row-major, as columns."""
+    a = x.ravel()
+    row = np.repeat(x.sum(axis=1), x.shape[1])
+    col = np.tile(x.sum(axis=0), x.shape[0])
+    n = np.full(a.shape, x.sum())
     b, c = row - a, col - a
     d = n - a - b - c
-    zij = float(z[i, j])
-    return base | {
-        "expected": float(expected[i, j]), "adjusted_residual": zij,
-        "p_z": float(2 * stats.norm.sf(abs(zij))) if np.isfinite(zij) else float("nan"),
-        "yules_q": yules_q(a, b, c, d), "odds_ratio": odds_ratio(a, b, c, d),
-        "p_fisher": _fisher(np.array([[a, b], [c, d]])),
-    }
+    q, ratio = _association(a, b, c, d)
+    live = ~zeros.ravel()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        frame = pd.DataFrame({
+            "count": a, "given_total": row, "target_total": col, "n": n,
+            "p_target_given": np.where(row > 0, a / row, np.nan),
+            "p_given": np.where(n > 0, row / n, np.nan),
+            "p_target": np.where(n > 0, col / n, np.nan),
+            "expected": np.where(live, expected.ravel(), np.nan),
+            "adjusted_residual": np.where(live, z.ravel(), np.nan),
+            "yules_q": np.where(live, q, np.nan),
+            "odds_ratio": np.where(live, ratio, np.nan),
+            "p_fisher": np.where(live, fisher_exact_p(a, b, c, d), np.nan),
+        })
+    frame["p_z"] = 2 * stats.norm.sf(np.abs(frame["adjusted_residual"]))
+    return frame
