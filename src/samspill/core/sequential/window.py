@@ -100,16 +100,17 @@ def time_window(events: pd.DataFrame, *, given: str | Collection[str],
         require_columns(events, [subject_col], "time_window")
     steps = _window_units(window_ms, unit_ms)
     given_set, target_set = as_code_set(given, "given"), as_code_set(target, "target")
-    rows = []
+    tallies: dict[str, dict[str, float]] = {}
     for label, group in session_groups(events, session_col):
         onsets = checked_onsets(group, onset_col)
         pick_given = _pick(group, code_col, given_set, subject_col, given_subject)
         pick_target = _pick(group, code_col, target_set, subject_col, target_subject)
         end = _session_end(group, onsets, offset_col, label, duration_ms)
-        rows.append({"session": label} | _session_tally(
-            onsets[pick_given], onsets[pick_target], end, window_ms, unit_ms, steps))
-    rows.append({"session": POOLED} | _pooled(rows))
-    return pd.DataFrame([_with_statistics(r) for r in rows], columns=WINDOW_COLUMNS)
+        tallies[label] = _session_tally(onsets[pick_given], onsets[pick_target], end,
+                                        window_ms, unit_ms, steps)
+    tallies[POOLED] = _pooled(list(tallies.values()))
+    rows = [{"session": label} | _with_statistics(t) for label, t in tallies.items()]
+    return pd.DataFrame(rows, columns=WINDOW_COLUMNS)
 
 
 def _window_units(window_ms: int, unit_ms: int) -> int:
