@@ -1,0 +1,168 @@
+"""`samspill agreement …`: inter-coder agreement on CSV files.
+
+``ratings`` reads one row per (target, rater) with a rating; ``events`` reads two codings with
+columns ``subject, code, onset_ms, offset_ms`` (empty offset for point events). Every problem
+raises a :class:`~samspill.core.errors.SamspillError`; the main CLI prints it on one line and
+exits 2. See ``docs/agreement.md``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import pandas as pd
+import typer
+
+from samspill.core.errors import InputError
+from samspill.core.reliability import (
+    confusion_matrix,
+    event_kappa,
+    icc,
+    krippendorff_alpha,
+    match_events,
+    per_code_kappa_units,
+    percent_agreement,
+    time_unit_kappa,
+    time_unit_kappa_tolerance,
+    weighted_kappa,
+    wide_ratings,
+)
+
+EVENT_COLUMNS = ("subject", "code", "onset_ms", "offset_ms")
+
+agreement_app = typer.Typer(help="Inter-coder agreement on ratings and event codings (CSV).",
+                            no_args_is_help=True)
+
+
+class Format(StrEnum):
+    json = "json"
+    table = "table"
+
+
+class Level(StrEnum):
+    nominal = "nominal"
+    ordinal = "ordinal"
+    interval = "interval"
+
+
+FormatOpt = Annotated[Format, typer.Option("--format", help="json or table.")]
+
+
+def _read_csv(file: Path, columns: tuple[str, ...]) -> pd.DataFrame:
+    if not file.is_file():
+        raise InputError(f"{file} does not exist or is not a file", fix="give the path of a CSV")
+    try:
+        frame = pd.read_csv(file, dtype={c: str for c in ("subject", "code")})
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as error:
+        raise InputError(f"{file.name} cannot be read as CSV ({error})",
+                         fix="save it as comma-separated UTF-8 text with a header row") from None
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise InputError(f"{file.name} has no column {', '.join(missing)}",
+                         fix=f"give a header row with {', '.join(columns)}")
+    return frame
+
+
+def _number(value: Any) -> float | None:
+    value = float(value)
+    return None if math.isnan(value) else value
+
+
+@agreement_app.command("ratings")
+def ratings_command(
+    file: Annotated[Path, typer.Argument(help="CSV: one row per target and rater.")],
+    target: Annotated[str, typer.Option("--target", help="Column naming what is rated.")],
+    rater: Annotated[str, typer.Option("--rater", help="Column naming the rater.")],
+    rating: Annotated[str, typer.Option("--rating", help="Column holding the rating.")],
+    level: Annotated[Level, typer.Option("--level", help="Level for Krippendorff's α.")]
+    = Level.interval,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """ICC (six forms, 95 % CI), Krippendorff's α, % agreement; weighted κ for two raters."""
+    frame = _read_csv(file, (target, rater, rating))
+    cols = {"target": target, "rater": rater, "rating": rating}
+    iccs = icc(frame, **cols)
+    alpha = krippendorff_alpha(frame, **cols, level=level.value)
+    percent = percent_agreement(frame, **cols)
+    two = wide_ratings(frame, **cols, numeric=False).shape[1] == 2
+    kappas = weighted_kappa(frame, **cols) if two else None
+    if fmt is Format.table:
+        for title, table in (("ICC", iccs), ("Krippendorff's alpha", alpha),
+                             ("Percent agreement", percent), ("Cohen's kappa", kappas)):
+            if table is not None:
+                _echo_table(title, table)
+        return
+    body: dict[str, Any] = {
+        "icc": [{"type": r.type, "icc": _number(r.icc),
+                 "ci95": [_number(r.ci95_low), _number(r.ci95_high)]}
+                for r in iccs.itertuples(index=False)],
+        "krippendorff_alpha": _number(alpha["alpha"].iloc[0]),
+        "percent_agreement": _number(percent["percent"].iloc[0]),
+    }
+    if kappas is not None:
+        by = kappas.set_index("weights")["kappa"]
+        body["weighted_kappa"] = {"linear": _number(by["linear"]),
+                                  "quadratic": _number(by["quadratic"])}
+    typer.echo(json.dumps(body, indent=2))
+
+
+@agreement_app.command("events")
+def events_command(
+    coding_a: Annotated[Path, typer.Argument(help="Coder A's events CSV.")],
+    coding_b: Annotated[Path, typer.Argument(help="Coder B's events CSV.")],
+    unit_ms: Annotated[int, typer.Option("--unit-ms", help="Time unit Δ in ms.")],
+    tolerance_ms: Annotated[int, typer.Option(
+        "--tolerance-ms", help="Tolerance τ in ms for time-unit κ (a multiple of Δ).")] = 0,
+    event_tolerance_ms: Annotated[int | None, typer.Option(
+        "--event-tolerance-ms", help="Onset tolerance for event matching "
+        "(default: the larger of τ and Δ).")] = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Time-unit κ (with tolerance), per-code κ, event κ and the confusion matrix."""
+    a = _read_csv(coding_a, EVENT_COLUMNS)
+    b = _read_csv(coding_b, EVENT_COLUMNS)
+    kappas = time_unit_kappa(a, b, unit_ms=unit_ms)
+    tolerant = (time_unit_kappa_tolerance(a, b, unit_ms=unit_ms, tolerance_ms=tolerance_ms)
+                if tolerance_ms else None)
+    per_code = per_code_kappa_units(a, b, unit_ms=unit_ms)
+    matching = event_tolerance_ms if event_tolerance_ms is not None else max(tolerance_ms,
+                                                                             unit_ms)
+    events = event_kappa(match_events(a, b, tolerance_ms=matching))
+    confusion = confusion_matrix(a, b, unit_ms=unit_ms)
+    if fmt is Format.table:
+        _echo_events_tables(kappas, tolerant, per_code, events, confusion)
+        return
+    body: dict[str, Any] = {"time_unit_kappa": _number(kappas["kappa"].iloc[-1])}
+    if tolerant is not None:
+        pooled = tolerant.iloc[-1]
+        body["time_unit_kappa_tolerance"] = {
+            "a_reference": _number(pooled["kappa_a_reference"]),
+            "b_reference": _number(pooled["kappa_b_reference"]),
+            "mean": _number(pooled["kappa_mean"])}
+    body["per_code"] = [{"code": r.code, "kappa": _number(r.kappa)}
+                        for r in per_code.itertuples(index=False)]
+    body["event_kappa"] = _number(events["kappa"].iloc[0])
+    body["confusion"] = {"labels": list(confusion.index),
+                         "counts": confusion.to_numpy().astype(int).tolist()}
+    typer.echo(json.dumps(body, indent=2))
+
+
+def _echo_table(title: str, table: pd.DataFrame) -> None:
+    typer.echo(f"\n{title}")
+    typer.echo(table.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+
+
+def _echo_events_tables(kappas: pd.DataFrame, tolerant: pd.DataFrame | None,
+                        per_code: pd.DataFrame, events: pd.DataFrame,
+                        confusion: pd.DataFrame) -> None:
+    _echo_table("Time-unit kappa", kappas)
+    if tolerant is not None:
+        _echo_table("Time-unit kappa with tolerance", tolerant)
+    _echo_table("Per-code kappa", per_code)
+    _echo_table("Event kappa (onset matching)", events)
+    typer.echo("\nConfusion matrix (rows: coder A, columns: coder B)")
+    typer.echo(confusion.to_string())
