@@ -99,8 +99,7 @@ class _Reader:
         observations = [self._observation(str(name), obs)
                         for name, obs in pj["observations"].items()]
         if self.problems:
-            raise InputError(f"{len(self.problems)} problem(s) in {self.source}:\n"
-                             f"{summarise(self.problems)}",
+            raise InputError(f"{len(self.problems)} problem(s):\n{summarise(self.problems)}",
                              fix="correct these in BORIS and export again", where=self.source)
         chosen = scheme or self._scheme(pj, observations)
         if scheme is not None:

@@ -252,8 +252,7 @@ class _Reader:
         labels = [f"{e.code} at {e.onset_ms} ms" for e in events]
         self.problems += event_problems(events, self.scheme, complete=True, labels=labels)
         if self.problems:
-            raise EventError(f"{len(self.problems)} problem(s) in {self.source}:\n"
-                             f"{summarise(self.problems)}",
+            raise EventError(f"{len(self.problems)} problem(s):\n{summarise(self.problems)}",
                              fix="correct the annotations in ELAN or choose the matching scheme",
                              where=self.source)
         observation = Observation(name=os.path.basename(self.source).removesuffix(".eaf") or "?",
