@@ -86,6 +86,15 @@ def test_window_command_takes_code_lists(vignette_csv: Path) -> None:
     assert row["n_given"] == 7 and row["n_given_followed"] == 3  # 228 s → hold at 240 s
 
 
+def test_per_event_lists_each_bid_and_its_answer(vignette_csv: Path) -> None:
+    result = _run("sequential", "withdrawal", vignette_csv, "--per-event", "--format", "json")
+    rows = json.loads(result.output)
+    assert [r["latency_ms"] for r in rows[:3]] == [7000, 8000, None]
+    result = _run("sequential", "window", vignette_csv, "--given", "bid", "--target", "hold",
+                  "--window-ms", "15000", "--per-event")
+    assert result.exit_code == 0 and "target_onset_ms" in result.output
+
+
 def test_no_repeats_refuses_sequences_with_repeats(vignette_csv: Path) -> None:
     result = _run("sequential", "lag", vignette_csv, "--no-repeats")
     assert isinstance(result.exception, InputError)

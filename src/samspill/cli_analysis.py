@@ -19,7 +19,13 @@ import typer
 
 from samspill.core.errors import EventError, InputError
 from samspill.core.outcomes import HierarchicalResult, outcome_analysis
-from samspill.core.sequential import caregiver_answer_after_bid, lag_sequential, time_window
+from samspill.core.sequential import (
+    bid_answers,
+    caregiver_answer_after_bid,
+    lag_sequential,
+    time_window,
+    window_hits,
+)
 
 EVENT_CSV_COLUMNS = ("subject", "code", "onset_ms", "offset_ms")
 
@@ -43,6 +49,8 @@ SessionCol = Annotated[str | None, typer.Option(
     "--session-col", help="Column keying sessions (default: 'session' when present).")]
 FormatOpt = Annotated[Format, typer.Option("--format", help="json or table.")]
 UnitMs = Annotated[int, typer.Option("--unit-ms", help="Time unit of the tally, ms.")]
+PerEvent = Annotated[bool, typer.Option(
+    "--per-event", help="List each given onset (bid) and its first target (answer) instead.")]
 
 
 @sequential_app.command("lag")
@@ -74,13 +82,20 @@ def window_command(
     given_subject: Annotated[str | None, typer.Option("--given-subject")] = None,
     target_subject: Annotated[str | None, typer.Option("--target-subject")] = None,
     session_col: SessionCol = None,
+    per_event: PerEvent = False,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Does a target onset fall within W ms after a given onset more often than chance?"""
     events, session = _read_events(file, session_col)
-    out = time_window(events, given=_codes(given, "--given"), target=_codes(target, "--target"),
-                      window_ms=window_ms, unit_ms=unit_ms, session_col=session,
-                      given_subject=given_subject, target_subject=target_subject)
+    given_codes, target_codes = _codes(given, "--given"), _codes(target, "--target")
+    if per_event:
+        out = window_hits(events, given=given_codes, target=target_codes, window_ms=window_ms,
+                          session_col=session, given_subject=given_subject,
+                          target_subject=target_subject)
+    else:
+        out = time_window(events, given=given_codes, target=target_codes, window_ms=window_ms,
+                          unit_ms=unit_ms, session_col=session, given_subject=given_subject,
+                          target_subject=target_subject)
     _print(out, fmt)
 
 
@@ -93,14 +108,18 @@ def withdrawal_command(
     answer_codes: Annotated[str, typer.Option("--answer-codes", help="Caregiver answer codes.")]
     = "respond,initiate,hold",
     session_col: SessionCol = None,
+    per_event: PerEvent = False,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """The built-in query: does a caregiver answer follow a child bid within W?"""
     events, session = _read_events(file, session_col)
-    out = caregiver_answer_after_bid(events, window_ms=window_ms, unit_ms=unit_ms,
-                                     answer_codes=_codes(answer_codes, "--answer-codes"),
-                                     session_col=session)
-    _print(out, fmt)
+    answers = _codes(answer_codes, "--answer-codes")
+    if per_event:
+        _print(bid_answers(events, window_ms=window_ms, answer_codes=answers,
+                           session_col=session), fmt)
+        return
+    _print(caregiver_answer_after_bid(events, window_ms=window_ms, unit_ms=unit_ms,
+                                      answer_codes=answers, session_col=session), fmt)
 
 
 def outcomes_command(

@@ -13,11 +13,14 @@ from hypothesis import strategies as st
 from samspill.core.errors import InputError
 from samspill.core.events import events_frame
 from samspill.core.sequential import (
+    HIT_COLUMNS,
     POOLED,
     WINDOW_COLUMNS,
+    bid_answers,
     caregiver_answer_after_bid,
     time_window,
     two_by_two,
+    window_hits,
 )
 from samspill.core.vignette import vignette_events
 
@@ -174,3 +177,35 @@ def test_empty_code_list_and_missing_subject_column_are_refused() -> None:
     with pytest.raises(InputError, match="no column subject"):
         time_window(frame.drop(columns="subject"), given="bid", target="respond",
                     window_ms=1000, given_subject="child")
+
+
+def test_bid_answers_list_the_vignette_evidence_with_latencies() -> None:
+    events = events_frame(vignette_events())
+    hits = bid_answers(events)
+    assert list(hits.columns) == HIT_COLUMNS
+    assert hits["onset_ms"].tolist() == [20_000, 55_000, 95_000, 205_000, 215_000, 228_000,
+                                         246_000]
+    assert hits["followed"].tolist() == [True, True, False, False, False, False, False]
+    assert hits["latency_ms"].iloc[:2].tolist() == [7_000, 8_000]
+    assert hits["target_onset_ms"].iloc[2:].isna().all()
+    assert (events.loc[hits["event_index"], "code"] == "bid").all()
+
+
+@settings(max_examples=60, deadline=None)
+@given(times, times, st.sampled_from([1000, 4000, 10_000]))
+def test_hits_agree_with_the_window_count_and_stay_inside_the_window(
+        bids: list[int], answers: list[int], window_ms: int) -> None:
+    frame = _events({"s": (bids, answers)}, end_ms=60_000)
+    hits = bid_answers(frame, session_col="session", window_ms=window_ms)
+    row = caregiver_answer_after_bid(frame, session_col="session", window_ms=window_ms).iloc[0]
+    assert len(hits) == len(bids) and hits["followed"].sum() == row.n_given_followed
+    latency = hits["latency_ms"].dropna()
+    assert ((latency > 0) & (latency <= window_ms)).all()
+    for hit in hits[hits.followed].itertuples():
+        later = [u for u in answers if hit.onset_ms < u]
+        assert hit.target_onset_ms == min(later)
+
+
+def test_window_hits_refuse_a_bad_window() -> None:
+    with pytest.raises(InputError, match="window_ms"):
+        window_hits(_events({"s": ([1], [2])}), given="bid", target="respond", window_ms=-1)

@@ -19,12 +19,12 @@ from samspill.core.sequential.tables import (
     two_by_two,
     yules_q,
 )
-from samspill.core.sequential.window import WINDOW_COLUMNS, time_window
-from samspill.core.sequential.withdrawal import caregiver_answer_after_bid
+from samspill.core.sequential.window import HIT_COLUMNS, WINDOW_COLUMNS, time_window, window_hits
+from samspill.core.sequential.withdrawal import bid_answers, caregiver_answer_after_bid
 
 __all__ = [
-    "CELL_COLUMNS", "DEFAULT_SESSION", "LAG_COLUMNS", "POOLED", "WINDOW_COLUMNS",
-    "caregiver_answer_after_bid", "cell_statistics", "code_sequences", "fisher_exact_p",
-    "lag_sequential",
-    "odds_ratio", "time_window", "transition_counts", "two_by_two", "yules_q",
+    "CELL_COLUMNS", "DEFAULT_SESSION", "HIT_COLUMNS", "LAG_COLUMNS", "POOLED", "WINDOW_COLUMNS",
+    "bid_answers", "caregiver_answer_after_bid", "cell_statistics", "code_sequences",
+    "fisher_exact_p", "lag_sequential", "odds_ratio", "time_window", "transition_counts",
+    "two_by_two", "window_hits", "yules_q",
 ]

@@ -48,6 +48,7 @@ from samspill.core.sequential._input import (
 )
 from samspill.core.sequential.tables import two_by_two
 
+HIT_COLUMNS = ["session", "event_index", "onset_ms", "followed", "target_onset_ms", "latency_ms"]
 WINDOW_COLUMNS = [
     "session", "n_units", "n_given", "n_target", "n_given_followed", "share_followed",
     "observed", "window_other", "outside_target", "outside_other", "expected",
@@ -111,6 +112,55 @@ def time_window(events: pd.DataFrame, *, given: str | Collection[str],
     tallies[POOLED] = _pooled(list(tallies.values()))
     rows = [{"session": label} | _with_statistics(t) for label, t in tallies.items()]
     return pd.DataFrame(rows, columns=WINDOW_COLUMNS)
+
+
+def window_hits(events: pd.DataFrame, *, given: str | Collection[str],
+                target: str | Collection[str], window_ms: int,
+                session_col: str | None = None, code_col: str = "code",
+                onset_col: str = "onset_ms", subject_col: str = "subject",
+                given_subject: str | None = None, target_subject: str | None = None
+                ) -> pd.DataFrame:
+    """One row per given onset: did a target onset follow within (onset, onset + W]?
+
+    The evidence behind ``n_given_followed`` of :func:`time_window`, for a clinician to jump
+    to. Parameters as in :func:`time_window`.
+
+    Returns
+    -------
+    DataFrame
+        Columns :data:`HIT_COLUMNS`, in session and onset order: ``session``;
+        ``event_index`` the given event's index label in ``events`` (to join back ids or
+        comments); ``onset_ms``; ``followed`` (bool); ``target_onset_ms`` the first target
+        onset after the given onset and within W (<NA> when none); ``latency_ms`` its delay.
+    """
+    require_columns(events, [session_col, code_col, onset_col], "window_hits")
+    if given_subject is not None or target_subject is not None:
+        require_columns(events, [subject_col], "window_hits")
+    _window_units(window_ms, 1)
+    given_set, target_set = as_code_set(given, "given"), as_code_set(target, "target")
+    frames = []
+    for label, group in session_groups(events, session_col):
+        onsets = checked_onsets(group, onset_col)
+        pick = _pick(group, code_col, given_set, subject_col, given_subject)
+        targets = np.sort(onsets[_pick(group, code_col, target_set, subject_col,
+                                       target_subject)])
+        frames.append(_hits(label, group.index[pick], onsets[pick], targets, window_ms))
+    out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    return out.reindex(columns=HIT_COLUMNS)
+
+
+def _hits(label: str, index: pd.Index, given: np.ndarray, targets: np.ndarray,
+          window_ms: int) -> pd.DataFrame:
+    order = np.argsort(given, kind="stable")
+    given, index = given[order], index[order]
+    padded = np.append(targets, np.iinfo(np.int64).max)
+    first = padded[np.searchsorted(padded, given, side="right")]
+    followed = first <= given + window_ms
+    hit = pd.array(np.where(followed, first, 0), dtype="Int64")
+    hit[~followed] = pd.NA
+    return pd.DataFrame({"session": label, "event_index": index, "onset_ms": given,
+                         "followed": followed, "target_onset_ms": hit,
+                         "latency_ms": hit - pd.array(given, dtype="Int64")})
 
 
 def _window_units(window_ms: int, unit_ms: int) -> int:

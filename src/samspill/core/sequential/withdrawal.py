@@ -12,7 +12,7 @@ from collections.abc import Collection, Mapping
 
 import pandas as pd
 
-from samspill.core.sequential.window import time_window
+from samspill.core.sequential.window import time_window, window_hits
 
 
 def caregiver_answer_after_bid(
@@ -58,4 +58,24 @@ def caregiver_answer_after_bid(
         session_col=session_col, code_col=code_col, onset_col=onset_col,
         offset_col=offset_col, subject_col=subject_col, given_subject=child,
         target_subject=caregiver, duration_ms=duration_ms,
+    )
+
+
+def bid_answers(
+    events: pd.DataFrame, *, window_ms: int = 10_000,
+    answer_codes: Collection[str] = ("respond", "initiate", "hold"),
+    bid_codes: Collection[str] = ("bid",), session_col: str | None = None,
+    child: str = "child", caregiver: str = "caregiver", subject_col: str = "subject",
+    code_col: str = "code", onset_col: str = "onset_ms",
+) -> pd.DataFrame:
+    """Each child bid, and the first caregiver answer within ``window_ms`` if any.
+
+    The evidence list behind :func:`caregiver_answer_after_bid`: columns of
+    :data:`samspill.core.sequential.window.HIT_COLUMNS` (``onset_ms`` of the bid,
+    ``followed``, ``target_onset_ms`` of the answer, ``latency_ms``), one row per bid.
+    """
+    return window_hits(
+        events, given=bid_codes, target=answer_codes, window_ms=window_ms,
+        session_col=session_col, code_col=code_col, onset_col=onset_col,
+        subject_col=subject_col, given_subject=child, target_subject=caregiver,
     )
