@@ -79,14 +79,19 @@ def event_arrays(
 
 
 def _times(values: pd.Series, *, column: str, name: str, allow_missing: bool) -> np.ndarray:
-    numeric = pd.to_numeric(values, errors="coerce")
-    bad = numeric.isna() & values.notna()
-    if bad.any() or (not allow_missing and numeric.isna().any()):
-        row = int(np.flatnonzero(bad.to_numpy() | (not allow_missing and numeric.isna()))[0])
+    is_numeric = values.dtype.kind in "iuf"
+    numeric = values if is_numeric else pd.to_numeric(values, errors="coerce")
+    times = numeric.to_numpy(dtype=float, na_value=np.nan)
+    missing = np.isnan(times)
+    bad = missing.copy() if not allow_missing else np.zeros_like(missing)
+    if not is_numeric:  # text that is not a number
+        bad |= missing & values.notna().to_numpy()
+    if bad.any():
+        row = int(np.flatnonzero(bad)[0])
         raise InputError(f"row {row} of the {name} has {column} = {values.iloc[row]!r}",
                          fix=f"give {column} as whole milliseconds", where=name)
-    filled = numeric.fillna(-1).to_numpy(dtype=float)
-    if (filled[numeric.notna().to_numpy()] < 0).any() or (filled != np.round(filled)).any():
+    known = times[~missing]
+    if (known < 0).any() or (known != np.round(known)).any():
         raise InputError(f"{column} in the {name} holds negative or fractional times",
                          fix="give times as whole milliseconds from 0", where=name)
-    return filled.astype(np.int64)
+    return np.where(missing, -1, times).astype(np.int64)

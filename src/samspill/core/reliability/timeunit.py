@@ -79,7 +79,7 @@ def _keys(ea: EventArrays, eb: EventArrays) -> list[tuple[str, str]]:
     keys = set()
     for ev in (ea, eb):
         for kind, mask in (("state", ~ev.is_point), ("point", ev.is_point)):
-            keys |= {(s, kind) for s in np.unique(ev.subject[mask])}
+            keys |= {(s, kind) for s in set(ev.subject[mask])}
     return sorted(keys)
 
 
