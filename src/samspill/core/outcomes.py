@@ -85,8 +85,9 @@ def join_dyads(outcomes: pd.DataFrame, predictors: pd.DataFrame, *, dyad_col: st
                          fix="rename or drop the column in one of the tables")
     left, right = _keyed(outcomes, dyad_col), _keyed(predictors, dyad_col)
     joined = left.merge(right, on=dyad_col, how="inner", sort=False)
-    excluded = [(d, "unknown dyad") for d in left[dyad_col] if d not in set(right[dyad_col])]
-    excluded += [(d, "no outcome row") for d in right[dyad_col] if d not in set(left[dyad_col])]
+    known, measured = set(right[dyad_col]), set(left[dyad_col])
+    excluded = [(d, "unknown dyad") for d in left[dyad_col] if d not in known]
+    excluded += [(d, "no outcome row") for d in right[dyad_col] if d not in measured]
     return joined, pd.DataFrame(excluded, columns=EXCLUDED_COLUMNS)
 
 
