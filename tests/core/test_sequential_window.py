@@ -209,3 +209,16 @@ def test_hits_agree_with_the_window_count_and_stay_inside_the_window(
 def test_window_hits_refuse_a_bad_window() -> None:
     with pytest.raises(InputError, match="window_ms"):
         window_hits(_events({"s": ([1], [2])}), given="bid", target="respond", window_ms=-1)
+
+
+def test_withdrawal_query_separates_simulated_withdrawn_from_sensitive_dyads() -> None:
+    from samspill.core.simulate import cohort_frames, simulate_cohort
+
+    pooled = {}
+    for style in ("sensitive", "withdrawn"):
+        events, _, durations = cohort_frames(simulate_cohort(style, 8, seed=6))
+        out = caregiver_answer_after_bid(events, session_col="coding",
+                                         duration_ms=durations.to_dict())
+        pooled[style] = out.iloc[-1]
+    assert pooled["withdrawn"].share_followed < pooled["sensitive"].share_followed - 0.2
+    assert pooled["sensitive"].adjusted_residual > 3  # sensitive answers are contingent
