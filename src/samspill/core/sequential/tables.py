@@ -48,7 +48,8 @@ def two_by_two(a: float, b: float, c: float, d: float) -> dict[str, float]:
     - ``p_z``: two-sided normal p of z;
     - ``yules_q`` Q = (ad − bc)/(ad + bc), in [−1, 1]; NaN when ad + bc = 0;
     - ``odds_ratio`` ad/bc; ``inf`` when bc = 0 < ad; NaN when both are 0;
-    - ``p_fisher``: two-sided Fisher exact p (``scipy.stats.fisher_exact``).
+    - ``p_fisher``: two-sided Fisher exact p (:func:`fisher_exact_p`, which agrees with
+      ``scipy.stats.fisher_exact``).
     """
     counts = np.array([[a, b], [c, d]], dtype=float)
     if np.any(counts < 0) or not np.all(np.isfinite(counts)):
