@@ -79,6 +79,14 @@ def test_lag_command_reports_each_lag_asked_for(vignette_csv: Path) -> None:
     assert cell["count"].item() == 2
 
 
+def test_only_option_sequences_the_listed_codes(vignette_csv: Path) -> None:
+    result = _run("sequential", "lag", vignette_csv, "--only", "bid,respond,redirect",
+                  "--format", "json")
+    rows = pd.DataFrame(json.loads(result.output))
+    assert set(rows.given) == {"bid", "respond", "redirect"}
+    assert rows.query("session == 'all'")["count"].sum() == 12 - 1  # 7 + 2 + 3 events
+
+
 def test_window_command_takes_code_lists(vignette_csv: Path) -> None:
     result = _run("sequential", "window", vignette_csv, "--given", "bid", "--target",
                   "respond,hold", "--window-ms", "15000", "--format", "json")

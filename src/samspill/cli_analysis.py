@@ -62,10 +62,15 @@ def lag_command(
     no_repeats: Annotated[bool, typer.Option(
         "--no-repeats", help="Codes cannot follow themselves: lag-1 diagonal is a structural "
                              "zero.")] = False,
+    only: Annotated[str | None, typer.Option(
+        "--only", help="Sequence only these codes (comma-separated); drop the other events.")]
+    = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Lag-k transition tables: counts, expected, P(B|A), adjusted residuals, Yule's Q."""
     events, session = _read_events(file, session_col)
+    if only is not None:
+        events = events[events["code"].isin(_codes(only, "--only"))]
     out = lag_sequential(events, lags=parse_lags(lag), session_col=session,
                          allow_repeats=not no_repeats)
     _print(out, fmt)
