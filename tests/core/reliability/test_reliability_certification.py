@@ -68,3 +68,22 @@ def test_a_tape_twice_is_refused():
     tapes = _tapes()
     with pytest.raises(InputError, match="one row per tape"):
         certify(pd.concat([tapes, tapes.iloc[:1]]))
+
+
+def test_agreement_per_dimension_is_reported_and_can_be_required():
+    tapes = _tapes()
+    rng = np.random.default_rng(5)
+    rows = []
+    for dimension, noise in (("WD", 0.2), ("NI", 3.0)):
+        master = rng.integers(0, 10, len(tapes))
+        trainee = master + rng.normal(0, noise, len(tapes))
+        rows += [(t, dimension, x, m) for t, x, m in zip(tapes["tape"], trainee, master,
+                                                         strict=True)]
+    dims = pd.DataFrame(rows, columns=["tape", "dimension", "trainee", "master"])
+    reported = certify(tapes, dimensions=dims)
+    report = reported.report.set_index("criterion")
+    assert reported.passed
+    assert report.loc["dimension WD ICC2", "value"] > report.loc["dimension NI ICC2", "value"]
+    strict = certify(tapes, dimensions=dims, rule=CertificationRule(min_dimension_icc=0.9))
+    assert not strict.passed
+    assert [r.split(" ICC2")[0] for r in strict.reasons] == ["dimension NI"]

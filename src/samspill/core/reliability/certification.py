@@ -40,6 +40,9 @@ class CertificationRule(BaseModel):
     min_time_unit_kappa: float | None = Field(
         None, ge=-1, le=1, description="Least mean time-unit κ of the events over tapes; "
         "None: reported only.")
+    min_dimension_icc: float | None = Field(
+        None, ge=-1, le=1, description="Least ICC (same form as the level) on each "
+        "dimension's per-tape score; None: reported only.")
 
 
 @dataclass(frozen=True)
@@ -55,7 +58,8 @@ def certify(tapes: pd.DataFrame, *, rule: CertificationRule | None = None, tape:
             trainee_level: str = "trainee_level", master_level: str = "master_level",
             trainee_disrupted: str = "trainee_disrupted",
             master_disrupted: str = "master_disrupted",
-            time_unit_kappa: str | None = None) -> Certification:
+            time_unit_kappa: str | None = None,
+            dimensions: pd.DataFrame | None = None) -> Certification:
     """Judge a trainee's agreement with the master codes across tapes against ``rule``.
 
     Parameters
@@ -63,6 +67,10 @@ def certify(tapes: pd.DataFrame, *, rule: CertificationRule | None = None, tape:
     tapes : DataFrame
         One row per tape: the trainee's and the master's level (1–7) and disrupted
         classification (bool), and optionally the tape's time-unit κ of the events.
+    dimensions : DataFrame, optional
+        Agreement per dimension: one row per tape and dimension with columns ``tape`` (same
+        name as above), ``dimension``, ``trainee`` and ``master`` (the dimension's score or
+        count on that tape). Each dimension gets a criterion row with its ICC.
 
     Returns
     -------
@@ -90,6 +98,8 @@ def certify(tapes: pd.DataFrame, *, rule: CertificationRule | None = None, tape:
         mean_kappa = float(tapes[time_unit_kappa].astype(float).mean())
         rows += [_criterion("time-unit kappa (mean)", mean_kappa, rule.min_time_unit_kappa,
                             rule.min_time_unit_kappa is not None)]
+    if dimensions is not None:
+        rows += _dimension_rows(dimensions, rule, tape)
     report = pd.DataFrame(rows, columns=REPORT_COLUMNS)
     failed = report[report["required"] & ~report["passed"]]
     return Certification(bool(failed.empty), report, list(failed["reason"]))
@@ -122,3 +132,20 @@ def _disrupted(tapes: pd.DataFrame, cols: list[str]) -> pd.Series:
     long = _long(tapes, cols, cols[3], cols[4])
     return classification_agreement(long.assign(v=long["v"].astype(bool)), target="t",
                                     rater="r", label="v").iloc[0]
+
+
+def _dimension_rows(dimensions: pd.DataFrame, rule: CertificationRule, tape: str) -> list[tuple]:
+    require_columns(dimensions, [tape, "dimension", "trainee", "master"],
+                    name="dimension table")
+    rows = []
+    for name, part in dimensions.groupby("dimension", sort=True):
+        cols = [tape, "trainee", "master"]
+        try:
+            table = icc(_long(part, cols, "trainee", "master"), target="t", rater="r",
+                        rating="v")
+            value = float(table.set_index("type").loc[rule.level_icc_type, "icc"])
+        except InputError:
+            value = float("nan")
+        rows.append(_criterion(f"dimension {name} {rule.level_icc_type}", value,
+                               rule.min_dimension_icc, rule.min_dimension_icc is not None))
+    return rows
