@@ -1,0 +1,187 @@
+"""Samspill's own events CSV, and CSV files from elsewhere read through a column mapping.
+
+The format, used by ``samspill events import/export``: a header row, then one event a row::
+
+    subject,code,onset_ms,offset_ms,modifiers,comment
+    child,bid,20000,,kind=show,
+    caregiver,hold,240000,248000,,lifted after several attempts
+
+``modifiers`` is ``set=value;set=value``; a multiple choice joins its values with ``,``. The
+characters ``% ; = ,`` inside a value are written ``%25 %3B %3D %2C``, so any option round-trips.
+Rows are counted as a spreadsheet shows them: the header is row 1.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import uuid
+from collections.abc import Iterable, Mapping
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Literal
+from urllib.parse import unquote
+
+from samspill.core.errors import EventError, InputError
+from samspill.core.events import Event, ModifierValue, event_problems
+from samspill.core.problems import Problem, summarise
+from samspill.core.scheme import Scheme
+from samspill.interop.safety import MAX_MS, as_bytes
+
+CSV_COLUMNS = ["subject", "code", "onset_ms", "offset_ms", "modifiers", "comment"]
+REQUIRED = ("subject", "code", "onset_ms")
+TimeUnit = Literal["ms", "s"]
+_ESCAPES = {"%": "%25", ";": "%3B", "=": "%3D", ",": "%2C"}
+_ID_NAMESPACE = uuid.UUID("3c8f6f1e-52a1-4b8e-9d0c-6c1b0c7e9a21")
+
+
+def format_modifiers(modifiers: Mapping[str, ModifierValue]) -> str:
+    """``{"kind": "show", "with": ["toy", "book"]}`` → ``kind=show;with=toy,book``."""
+    parts = []
+    for set_id, value in modifiers.items():
+        values = value if isinstance(value, list) else [value]
+        parts.append(f"{_escape(set_id)}={','.join(_escape(v) for v in values)}")
+    return ";".join(parts)
+
+
+def _escape(text: str) -> str:
+    return "".join(_ESCAPES.get(ch, ch) for ch in text)
+
+
+def parse_modifiers(text: str, scheme: Scheme, where: str) -> dict[str, ModifierValue]:
+    """The inverse of :func:`format_modifiers`; multiple-choice sets give lists."""
+    out: dict[str, ModifierValue] = {}
+    for part in filter(None, (p.strip() for p in text.split(";"))):
+        set_id, sep, value = part.partition("=")
+        if not sep or not set_id.strip():
+            raise InputError(f"modifier '{part}' is not set=value", where=where,
+                             fix="write modifiers as set=value;set2=value")
+        set_id = unquote(set_id.strip())
+        values = [unquote(v.strip()) for v in value.split(",") if v.strip()]
+        mset = scheme.modifier_set(set_id)
+        if mset is not None and mset.choice == "multiple":
+            out[set_id] = values
+        elif values:
+            out[set_id] = values[0] if len(values) == 1 else values
+    return out
+
+
+def write_events_csv(events: Iterable[Event]) -> str:
+    """Events in Samspill's CSV format, sorted by onset then subject and code."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for e in sorted(events, key=lambda e: (e.onset_ms, e.subject, e.code)):
+        writer.writerow([e.subject, e.code, e.onset_ms, "" if e.offset_ms is None else e.offset_ms,
+                         format_modifiers(e.modifiers), e.comment])
+    return buffer.getvalue()
+
+
+def read_events_csv(data: bytes | str, *, scheme: Scheme, mapping: Mapping[str, str] | None = None,
+                    time_unit: TimeUnit = "ms", source: str = "events.csv") -> list[Event]:
+    """Events from a CSV file, checked against ``scheme``; every problem reported at once.
+
+    ``mapping`` names, for a Samspill column, the file's column that holds it
+    (``{"onset_ms": "Start (s)", "code": "Behavior"}``); unmapped columns keep their own names.
+    ``time_unit="s"`` reads onset and offset as seconds (decimals allowed) and rounds to ms.
+    Raises :class:`InputError` for unreadable rows and :class:`EventError` for events that do
+    not fit the scheme; nothing is returned partially.
+    """
+    rows, columns = _rows(data, source)
+    names = _columns(columns, mapping or {}, source)
+    events: list[Event] = []
+    problems: list[Problem] = []
+    for number, row in rows:
+        where = f"{source}: row {number}"
+        try:
+            events.append(_event(row, names, scheme, time_unit, where, number))
+        except InputError as exc:
+            problems.append(Problem(exc.message, exc.fix, (), where))
+    if problems:
+        raise InputError(f"{len(problems)} unreadable row(s):\n{summarise(problems)}",
+                         fix="correct these rows and import again", where=source)
+    labels = [f"{source}: row {n}" for n, _ in rows]
+    problems = event_problems(events, scheme, complete=True, labels=labels)
+    if problems:
+        raise EventError(f"{len(problems)} problem(s):\n{summarise(problems)}",
+                         fix="correct these rows or choose the scheme they were coded with",
+                         where=source)
+    return events
+
+
+def _rows(data: bytes | str, source: str) -> tuple[list[tuple[int, dict[str, str]]], list[str]]:
+    raw = as_bytes(data, source)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"the file is not UTF-8 text (byte {exc.start})",
+                         fix="save the CSV as UTF-8", where=source) from exc
+    if "\x00" in text:
+        raise InputError("the file holds NUL bytes; it is not a text CSV",
+                         fix="export the table as CSV (UTF-8)", where=source)
+    header_line = text.split("\n", 1)[0]
+    # the delimiter comes from the header alone: ';' also separates modifiers in the rows
+    delimiter = max(",;\t", key=header_line.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        table = list(reader)
+    except csv.Error as exc:
+        raise InputError(f"unreadable CSV near line {reader.line_num} ({exc})",
+                         fix="check the quotes on that line", where=source) from exc
+    if not table or not any(table[0]):
+        raise InputError("the file has no header row", fix=f"start with: {','.join(CSV_COLUMNS)}",
+                         where=source)
+    header = [h.strip() for h in table[0]]
+    rows = [(i + 1, dict(zip(header, row, strict=False)))
+            for i, row in enumerate(table) if i > 0 and any(c.strip() for c in row)]
+    return rows, header
+
+
+def _columns(header: list[str], mapping: Mapping[str, str], source: str) -> dict[str, str]:
+    unknown = [k for k in mapping if k not in CSV_COLUMNS]
+    if unknown:
+        raise InputError(f"the mapping names unknown field(s) {', '.join(unknown)}",
+                         fix=f"map these fields: {', '.join(CSV_COLUMNS)}", where=source)
+    names = {field: mapping.get(field, field) for field in CSV_COLUMNS}
+    missing = [f"{f} (column '{names[f]}')" for f in REQUIRED if names[f] not in header]
+    missing += [f"{f} (column '{c}')" for f, c in mapping.items() if c not in header]
+    if missing:
+        raise InputError(f"missing column(s): {', '.join(dict.fromkeys(missing))}",
+                         fix=f"the file has: {', '.join(header)}; map the fields to these",
+                         where=source)
+    return names
+
+
+def _event(row: dict[str, str], names: dict[str, str], scheme: Scheme, unit: TimeUnit,
+           where: str, number: int) -> Event:
+    get = {field: (row.get(column) or "") if field == "comment" else (row.get(column) or "").strip()
+           for field, column in names.items()}
+    if not get["subject"] or not get["code"]:
+        raise InputError("subject and code must not be empty", fix="fill them in")
+    offset = _time(get["offset_ms"], unit, "offset") if get["offset_ms"] else None
+    if len(get["comment"]) > 2000:
+        raise InputError("the comment is longer than 2000 characters", fix="shorten it")
+    ident = uuid.uuid5(_ID_NAMESPACE, f"{number}\x00" + "\x00".join(get.values()))
+    return Event(id=str(ident), subject=get["subject"], code=get["code"],
+                 onset_ms=_time(get["onset_ms"], unit, "onset"), offset_ms=offset,
+                 modifiers=parse_modifiers(get["modifiers"], scheme, where),
+                 comment=get["comment"])
+
+
+def _time(text: str, unit: TimeUnit, what: str) -> int:
+    try:
+        value = Decimal(text.replace(",", ".") if unit == "s" else text)
+        if not value.is_finite():
+            raise InvalidOperation
+    except InvalidOperation:
+        raise InputError(f"{what} '{text}' is not a number",
+                         fix=f"give the {what} in {'seconds' if unit == 's' else 'ms'}") from None
+    if unit == "s":
+        value = value * 1000
+    ms = value.quantize(Decimal(1), rounding=ROUND_HALF_UP) if abs(value) <= MAX_MS else value
+    if ms != value and unit == "ms":
+        raise InputError(f"{what} '{text}' is not whole milliseconds",
+                         fix="round it, or import with the time unit seconds")
+    if not 0 <= ms <= MAX_MS:
+        raise InputError(f"{what} '{text}' is out of range",
+                         fix="give a time from 0 up to ten days")
+    return int(ms)
