@@ -87,6 +87,13 @@ def test_only_option_sequences_the_listed_codes(vignette_csv: Path) -> None:
     assert rows.query("session == 'all'")["count"].sum() == 12 - 1  # 7 + 2 + 3 events
 
 
+def test_tablewise_option_prints_one_test_per_table(two_sessions_csv: Path) -> None:
+    result = _run("sequential", "lag", two_sessions_csv, "--tablewise", "--format", "json")
+    rows = json.loads(result.output)
+    assert [r["session"] for r in rows] == ["01", "02", "(pooled)"]
+    assert {"chi2", "g2", "df", "p_g2"} <= set(rows[0])
+
+
 def test_window_command_takes_code_lists(vignette_csv: Path) -> None:
     result = _run("sequential", "window", vignette_csv, "--given", "bid", "--target",
                   "respond,hold", "--window-ms", "15000", "--format", "json")

@@ -23,6 +23,7 @@ from samspill.core.sequential import (
     bid_answers,
     caregiver_answer_after_bid,
     lag_sequential,
+    lag_table_tests,
     time_window,
     window_hits,
 )
@@ -65,15 +66,18 @@ def lag_command(
     only: Annotated[str | None, typer.Option(
         "--only", help="Sequence only these codes (comma-separated); drop the other events.")]
     = None,
+    tablewise: Annotated[bool, typer.Option(
+        "--tablewise", help="Print each table's χ² and G² test of independence instead.")]
+    = False,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Lag-k transition tables: counts, expected, P(B|A), adjusted residuals, Yule's Q."""
     events, session = _read_events(file, session_col)
     if only is not None:
         events = events[events["code"].isin(_codes(only, "--only"))]
-    out = lag_sequential(events, lags=parse_lags(lag), session_col=session,
-                         allow_repeats=not no_repeats)
-    _print(out, fmt)
+    analyse = lag_table_tests if tablewise else lag_sequential
+    _print(analyse(events, lags=parse_lags(lag), session_col=session,
+                   allow_repeats=not no_repeats), fmt)
 
 
 @sequential_app.command("window")

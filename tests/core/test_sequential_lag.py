@@ -15,9 +15,11 @@ from samspill.core.errors import EventError, InputError
 from samspill.core.events import events_frame
 from samspill.core.sequential import (
     LAG_COLUMNS,
+    LAG_TEST_COLUMNS,
     POOLED,
     code_sequences,
     lag_sequential,
+    lag_table_tests,
     transition_counts,
 )
 from samspill.core.vignette import vignette_events
@@ -182,3 +184,13 @@ def test_adjusted_residual_equals_the_allison_liker_form_of_the_probabilities() 
         spread = row.p_target * (1 - row.p_target) * (1 - row.p_given) / (row.n * row.p_given)
         z = (row.p_target_given - row.p_target) / math.sqrt(spread)
         assert row.adjusted_residual == pytest.approx(z, abs=1e-9)
+
+
+def test_tablewise_tests_cover_each_session_lag_and_the_pooled_table() -> None:
+    frame = _frame({"a": "ABCABCABBA", "b": "CCABACBBAC"})
+    out = lag_table_tests(frame, session_col="session", lags=[1, 2])
+    assert list(out.columns) == LAG_TEST_COLUMNS
+    assert list(zip(out.session, out.lag, strict=True)) == [
+        ("a", 1), ("b", 1), (POOLED, 1), ("a", 2), ("b", 2), (POOLED, 2)]
+    assert out.set_index(["session", "lag"]).loc[(POOLED, 1), "n"] == 18
+    assert (out["df"] == 4).all()

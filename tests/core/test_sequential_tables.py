@@ -3,7 +3,8 @@
 Published examples (Agresti, A., 2007, *An Introduction to Categorical Data Analysis*, 2nd ed.,
 Wiley):
 - Table 2.5 (section 2.4.5, p. 38): party identification by gender, with the standardized
-  (= adjusted) residuals 4.50, 0.70, −5.32 / −4.50, −0.70, 5.32 and X² = 30.1.
+  (= adjusted) residuals 4.50, 0.70, −5.32 / −4.50, −0.70, 5.32; and (section 2.4.3)
+  X² = 30.1 and G² = 30.0 with df = 2.
 - Table 2.3 (section 2.3.3): aspirin and myocardial infarction, sample odds ratio 1.832.
 - Table 2.8 (section 2.6.2): Fisher's tea tasting, one-sided P = 0.243, two-sided 0.486.
 Bakeman & Quera (2011, ch. 9) use the same adjusted residual (Haberman, 1973) for sequential
@@ -27,6 +28,7 @@ from samspill.core.sequential import (
     cell_statistics,
     fisher_exact_p,
     odds_ratio,
+    table_test,
     two_by_two,
     yules_q,
 )
@@ -204,3 +206,30 @@ def test_empty_margins_give_nan_not_errors() -> None:
     out = two_by_two(0, 0, 3, 5)
     assert math.isnan(out["adjusted_residual"]) and math.isnan(out["yules_q"])
     assert out["p_fisher"] == 1.0
+
+
+def test_tablewise_test_matches_agresti_and_scipy() -> None:
+    out = table_test(PARTY)
+    assert (round(out["chi2"], 1), round(out["g2"], 1), out["df"]) == (30.1, 30.0, 2)
+    pearson = stats.chi2_contingency(PARTY, correction=False)
+    ratio = stats.chi2_contingency(PARTY, correction=False, lambda_="log-likelihood")
+    assert out["chi2"] == pytest.approx(pearson.statistic, abs=1e-9)
+    assert out["g2"] == pytest.approx(ratio.statistic, abs=1e-9)
+    assert out["p_g2"] == pytest.approx(ratio.pvalue, rel=1e-9)
+
+
+def test_tablewise_test_under_structural_zeros_uses_the_quasi_independence_fit() -> None:
+    x = np.array([[0, 12, 5, 3], [9, 0, 7, 4], [6, 8, 0, 10], [2, 5, 9, 0]])
+    zeros = np.eye(4, dtype=bool)
+    out = table_test(pd.DataFrame(x), structural_zeros=pd.DataFrame(zeros))
+    m = _ipf(x, ~zeros)
+    g2 = 2 * np.sum(x[~zeros] * np.log(x[~zeros] / m[~zeros]))
+    assert out["df"] == (4 - 1) ** 2 - 4
+    assert out["g2"] == pytest.approx(g2, abs=1e-6)
+    assert out["chi2"] == pytest.approx(np.sum((x - m)[~zeros] ** 2 / m[~zeros]), abs=1e-6)
+
+
+def test_tablewise_test_skips_empty_rows_and_has_no_p_without_df() -> None:
+    out = table_test(pd.DataFrame([[5, 3, 0], [2, 7, 0], [0, 0, 0]]))
+    assert out["df"] == 1
+    assert math.isnan(table_test(pd.DataFrame([[5, 3]]))["chi2"])

@@ -27,9 +27,15 @@ from samspill.core.sequential._input import (
     require_columns,
     session_groups,
 )
-from samspill.core.sequential.tables import CELL_COLUMNS, cell_statistics
+from samspill.core.sequential.tables import (
+    CELL_COLUMNS,
+    TABLE_TEST_COLUMNS,
+    cell_statistics,
+    table_test,
+)
 
 LAG_COLUMNS = ["session", "lag", *CELL_COLUMNS]
+LAG_TEST_COLUMNS = ["session", "lag", *TABLE_TEST_COLUMNS]
 
 
 def code_sequences(events: pd.DataFrame, *, session_col: str | None = None,
@@ -124,6 +130,15 @@ def lag_sequential(events: pd.DataFrame, *, lags: int | Iterable[int] = 1,
 
 def _one_lag(sequences: dict[str, list[str]], lag: int, codes: list[str],
              allow_repeats: bool) -> pd.DataFrame:
+    tables, zeros = _lag_tables(sequences, lag, codes, allow_repeats)
+    frames = [cell_statistics(t, structural_zeros=zeros).assign(session=label, lag=lag)
+              for label, t in tables.items()]
+    return pd.concat(frames, ignore_index=True)
+
+
+def _lag_tables(sequences: dict[str, list[str]], lag: int, codes: list[str],
+                allow_repeats: bool) -> tuple[dict[str, pd.DataFrame], pd.DataFrame | None]:
+    """Each session's lag table, then the pooled one; and the structural zeros if any."""
     zeros = None
     if lag == 1 and not allow_repeats:
         zeros = pd.DataFrame(np.eye(len(codes), dtype=bool), index=codes, columns=codes)
@@ -132,9 +147,30 @@ def _one_lag(sequences: dict[str, list[str]], lag: int, codes: list[str],
     if zeros is not None:
         _refuse_repeats(tables)
     tables[POOLED] = sum(tables.values(), start=pd.DataFrame(0, index=codes, columns=codes))
-    frames = [cell_statistics(t, structural_zeros=zeros).assign(session=label, lag=lag)
-              for label, t in tables.items()]
-    return pd.concat(frames, ignore_index=True)
+    return tables, zeros
+
+
+def lag_table_tests(events: pd.DataFrame, *, lags: int | Iterable[int] = 1,
+                    session_col: str | None = None, code_col: str = "code",
+                    onset_col: str = "onset_ms", allow_repeats: bool = True,
+                    codes: Collection[str] | None = None) -> pd.DataFrame:
+    """Tablewise χ² and G² tests of each lag table, per session and pooled.
+
+    Parameters are those of :func:`lag_sequential`. Returns one row per session (then
+    ``"(pooled)"``) and lag, columns :data:`LAG_TEST_COLUMNS`: ``n`` transitions, ``df``,
+    Pearson ``chi2`` and likelihood-ratio ``g2`` with their p-values, as documented in
+    :func:`samspill.core.sequential.tables.table_test`. Look at the cells' adjusted
+    residuals only when the table as a whole departs from independence.
+    """
+    sequences = code_sequences(events, session_col=session_col, code_col=code_col,
+                               onset_col=onset_col)
+    code_list = _code_list(sequences, codes)
+    rows = []
+    for lag in _lag_list(lags):
+        tables, zeros = _lag_tables(sequences, lag, code_list, allow_repeats)
+        rows += [{"session": label, "lag": lag} | table_test(t, structural_zeros=zeros)
+                 for label, t in tables.items()]
+    return pd.DataFrame(rows, columns=LAG_TEST_COLUMNS)
 
 
 def _refuse_repeats(tables: dict[str, pd.DataFrame]) -> None:

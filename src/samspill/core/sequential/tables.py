@@ -33,6 +33,7 @@ CELL_COLUMNS = [
     "p_target_given", "p_given", "p_target", "adjusted_residual", "p_z",
     "yules_q", "odds_ratio", "p_fisher",
 ]
+TABLE_TEST_COLUMNS = ["n", "df", "chi2", "p_chi2", "g2", "p_g2"]
 TWO_BY_TWO_COLUMNS = [
     "expected", "adjusted_residual", "p_z", "yules_q", "odds_ratio", "p_fisher",
 ]
@@ -174,6 +175,38 @@ def cell_statistics(counts: pd.DataFrame, *, structural_zeros: pd.DataFrame | No
         "target": np.tile(counts.columns.to_numpy(), x.shape[0]),
     })
     return pd.concat([out, _cells(x, expected, z, zeros)], axis=1)[CELL_COLUMNS]
+
+
+def table_test(counts: pd.DataFrame, *, structural_zeros: pd.DataFrame | None = None
+               ) -> dict[str, float]:
+    """Tablewise test of independence (or quasi-independence) of rows and columns.
+
+    Returns a dict with the keys of :data:`TABLE_TEST_COLUMNS`: ``n`` the total count,
+    ``df`` = fitted cells − fitted parameters ((R − 1)(C − 1) for R × C live rows and columns
+    without structural zeros), Pearson ``chi2`` = Σ (x − e)²/e with ``p_chi2``, and the
+    likelihood-ratio ``g2`` = 2 Σ x ln(x/e) with ``p_g2`` (χ² distribution with ``df``).
+    Rows and columns with no counts are left out. A small p says that, somewhere in the
+    table, what follows depends on what came before; the cells' adjusted residuals say where.
+    NaN when df = 0.
+    """
+    x = _checked_counts(counts)
+    zeros = _zeros_mask(counts, structural_zeros)
+    expected, _ = _independence(x) if not zeros.any() else _quasi_independence(x, zeros)
+    live_rows, live_cols = x.sum(axis=1) > 0, x.sum(axis=0) > 0
+    fit = ~zeros & live_rows[:, None] & live_cols[None, :]
+    cells = np.argwhere(fit)
+    params = (np.linalg.matrix_rank(_design(cells, np.flatnonzero(live_rows),
+                                            np.flatnonzero(live_cols))) if len(cells) else 0)
+    df = int(len(cells) - params)
+    obs, exp = x[fit], expected[fit]
+    if df <= 0:
+        return {"n": float(x.sum()), "df": float(max(df, 0))} | dict.fromkeys(
+            ["chi2", "p_chi2", "g2", "p_g2"], float("nan"))
+    chi2 = float(np.sum((obs - exp) ** 2 / exp))
+    g2 = float(2 * np.sum(obs[obs > 0] * np.log(obs[obs > 0] / exp[obs > 0])))
+    return {"n": float(x.sum()), "df": float(df), "chi2": chi2,
+            "p_chi2": float(stats.chi2.sf(chi2, df)), "g2": g2,
+            "p_g2": float(stats.chi2.sf(g2, df))}
 
 
 def _checked_counts(counts: pd.DataFrame) -> np.ndarray:
