@@ -121,7 +121,7 @@ def _rows(data: bytes | str, source: str) -> tuple[list[tuple[int, dict[str, str
     header_line = text.split("\n", 1)[0]
     # the delimiter comes from the header alone: ';' also separates modifiers in the rows
     delimiter = max(",;\t", key=header_line.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
         table = list(reader)
     except csv.Error as exc:
