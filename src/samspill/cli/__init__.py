@@ -11,6 +11,7 @@ from typing import Annotated
 
 import typer
 
+from samspill.cli import scoring
 from samspill.cli.common import DataDir, console, open_database, unit_of_work
 from samspill.cli.schemes import scheme_app
 from samspill.cli.studies import study_app
@@ -28,6 +29,9 @@ app.add_typer(scheme_app, name="scheme")
 app.add_typer(study_app, name="study")
 app.add_typer(user_app, name="user")
 app.add_typer(token_app, name="token")
+app.command()(scoring.score)
+app.command()(scoring.cohort)
+app.command()(scoring.simulate)
 
 
 @app.command()

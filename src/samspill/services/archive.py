@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import json
-import uuid
 import zipfile
 from pathlib import Path
-from typing import TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -25,6 +23,7 @@ from samspill.services.archive_model import (
     ArchivedSession,
     StudyArchive,
 )
+from samspill.services.codings import keep_or_renew_ids
 from samspill.services.media import media_of
 from samspill.services.schemes import register_scheme
 from samspill.store.media import media_path, store_stream
@@ -38,8 +37,6 @@ from samspill.store.models import (
     Study,
     User,
 )
-
-T = TypeVar("T", bound=BaseModel)
 
 MAX_JSON_BYTES = 512 * 2**20
 MAX_MEMBER_RATIO = 200  # a zip member that inflates more than this is refused as a bomb
@@ -272,7 +269,7 @@ def _import_session(
         notes=item.notes,
     )
     session.ground_truth = item.ground_truth
-    for segment in _free_ids(db, SegmentRow, f"session/{session.id}", item.segments):
+    for segment in keep_or_renew_ids(db, SegmentRow, f"session/{session.id}", item.segments):
         studies.put_segment(db, session=session, segment=segment)
     for media in item.media:
         _import_media(db, session, media, zf, media_dir)
@@ -305,28 +302,6 @@ def _import_media(
     db.add(MediaFile(session_id=session.id, **media.model_dump()))
 
 
-def _free_ids(
-    db: Session, table: type[EventRow] | type[SegmentRow], scope: str, items: list[T]
-) -> list[T]:
-    """Keep ids, unless this database holds them already (a copy under a new name)."""
-    ids = [item.id for item in items]  # type: ignore[attr-defined]
-    if not ids or db.scalar(select(table.id).where(table.id.in_(ids)).limit(1)) is None:
-        return items
-    return [
-        item.model_copy(
-            update={
-                "id": str(
-                    uuid.uuid5(
-                        uuid.NAMESPACE_URL,  # type: ignore[attr-defined]
-                        f"{scope}/{item.id}",
-                    )
-                )
-            }
-        )  # type: ignore[attr-defined]
-        for item in items
-    ]
-
-
 def _import_coding(
     db: Session, session: ObservationSession, archived: ArchivedCoding, versions: dict
 ) -> None:
@@ -345,7 +320,9 @@ def _import_coding(
         purpose=archived.purpose,
     )
     codings.replace_events(
-        db, coding=coding, events=_free_ids(db, EventRow, f"coding/{coding.id}", archived.events)
+        db,
+        coding=coding,
+        events=keep_or_renew_ids(db, EventRow, f"coding/{coding.id}", archived.events),
     )
     codings.set_ratings(db, coding=coding, ratings=archived.ratings)
     codings.set_status(db, coding=coding, status=archived.status)

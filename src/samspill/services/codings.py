@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping, Sequence
+from typing import TypeVar
 
+from pydantic import BaseModel
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
@@ -18,10 +21,12 @@ from samspill.store.models import (
     ObservationSession,
     Rating,
     SchemeVersion,
+    SegmentRow,
     User,
     utcnow,
 )
 
+T = TypeVar("T", bound=BaseModel)
 STATUSES = ("in_progress", "submitted", "master")
 PURPOSES = ("study", "training", "reliability")
 
@@ -261,3 +266,25 @@ def set_status(db: Session, *, coding: Coding, status: str) -> None:
     coding.status = status
     coding.submitted_at = utcnow() if status != "in_progress" else None
     db.flush()
+
+
+def keep_or_renew_ids(
+    db: Session, table: type[EventRow] | type[SegmentRow], scope: str, items: list[T]
+) -> list[T]:
+    """Keep ids, unless this database holds them already (a copy under a new name)."""
+    ids = [item.id for item in items]  # type: ignore[attr-defined]
+    if not ids or db.scalar(select(table.id).where(table.id.in_(ids)).limit(1)) is None:
+        return items
+    return [
+        item.model_copy(
+            update={
+                "id": str(
+                    uuid.uuid5(
+                        uuid.NAMESPACE_URL,  # type: ignore[attr-defined]
+                        f"{scope}/{item.id}",
+                    )
+                )
+            }
+        )  # type: ignore[attr-defined]
+        for item in items
+    ]

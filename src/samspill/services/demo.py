@@ -8,11 +8,13 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from samspill.core.simulate import STYLES
 from samspill.core.vignette import VIGNETTE_DURATION_MS, vignette_events, vignette_segments
 from samspill.services import codings, studies
 from samspill.services.demo_video import render_demo_video
 from samspill.services.media import attach_file
 from samspill.services.schemes import latest_version, register_builtin_schemes
+from samspill.services.simulation import add_simulated_sessions
 from samspill.store.models import Study, User
 
 DEMO_STUDY = "demo"
@@ -52,6 +54,7 @@ def load_demo(db: Session, *, owner: User, media_dir: Path, with_video: bool = T
     codings.replace_events(db, coding=coding, events=vignette_events())
     codings.set_ratings(db, coding=coding, ratings={"level": 6, "profile": "helpless-fearful"})
     codings.set_status(db, coding=coding, status="master")
+    _add_simulated_cohort(db, study)
     if with_video:
         video = render_demo_video(
             vignette_events(), VIGNETTE_DURATION_MS, media_dir / ".render" / "vignette.webm"
@@ -59,3 +62,10 @@ def load_demo(db: Session, *, owner: User, media_dir: Path, with_video: bool = T
         attach_file(db, session=session, media_dir=media_dir, source=video)
         video.unlink(missing_ok=True)
     return study
+
+
+def _add_simulated_cohort(db: Session, study: Study) -> None:
+    """A small simulated cohort beside the vignette: free play and Strange Situations."""
+    for style in STYLES:
+        add_simulated_sessions(db, study=study, style=style, sessions=3, seed=2026)
+        add_simulated_sessions(db, study=study, style=style, sessions=1, seed=2026, procedure="ssp")

@@ -13,14 +13,19 @@ from samspill.store.models import User
 ADMIN = "admin"
 
 
+def ensure_user(db: Session, username: str, *, is_admin: bool = False) -> User:
+    """A user that exists from now on; created without a password when new."""
+    user = db.scalar(select(User).where(User.username == username))
+    if user is None:
+        user = User(username=username, is_admin=is_admin, password_hash=None)
+        db.add(user)
+        db.flush()
+    return user
+
+
 def ensure_admin(db: Session) -> User:
     """The local administrator; created without a password (log in by link or token)."""
-    admin = db.scalar(select(User).where(User.username == ADMIN))
-    if admin is None:
-        admin = User(username=ADMIN, is_admin=True, password_hash=None)
-        db.add(admin)
-        db.flush()
-    return admin
+    return ensure_user(db, ADMIN, is_admin=True)
 
 
 def login_link(db: Session, user: User, *, host: str, port: int) -> str:

@@ -5,13 +5,13 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
 from samspill.core.errors import AuthenticationError, NotFoundError, PermissionDeniedError
-from samspill.services import accounts, codings, studies
+from samspill.services import accounts, audit, codings, studies
 from samspill.settings import Settings
 from samspill.store.db import Database
 from samspill.store.models import AuthSession, Coding, MediaFile, ObservationSession, Study, User
@@ -23,6 +23,7 @@ from samspill.web.permissions import (
 )
 
 SESSION_COOKIE = "samspill_session"
+T = TypeVar("T")
 
 
 def get_db(request: Request) -> Iterator[Session]:
@@ -74,6 +75,29 @@ class Access:
     media: MediaFile | None = None
     csrf: str = ""  # the browser login's CSRF token, for forms on the page
 
+    # Typed views for routes whose path names the object (Permission resolved it already).
+    @property
+    def the_study(self) -> Study:
+        return _present(self.study, "study")
+
+    @property
+    def the_session(self) -> ObservationSession:
+        return _present(self.session, "session")
+
+    @property
+    def the_coding(self) -> Coding:
+        return _present(self.coding, "coding")
+
+    @property
+    def the_media(self) -> MediaFile:
+        return _present(self.media, "media file")
+
+
+def _present(value: T | None, what: str) -> T:
+    if value is None:
+        raise NotFoundError(f"no such {what}", fix="check the address")
+    return value
+
 
 class Permission:
     """A dependency that resolves the study from the path and checks the role against the table."""
@@ -98,9 +122,15 @@ class Permission:
             )
         if login.browser is not None and request.method not in SAFE_METHODS:
             await _check_csrf(request, login.browser)
+        audit.ACTOR.set(login.user)
         access = _resolve(db, request.path_params, login.user)
         access.csrf = login.browser.csrf_token if login.browser else ""
-        self._check(db, access)
+        try:
+            self._check(db, access)
+        except (PermissionDeniedError, NotFoundError) as refusal:
+            _audit_refusal(request, login.user, access, refusal)
+            raise
+        _audit(request, db, self.name, access)  # commits with the request's own changes
         return access
 
     def _check(self, db: Session, access: Access) -> None:
@@ -122,6 +152,41 @@ class Permission:
             )
         if access.coding is not None and self.name.startswith("coding."):
             check_coding_access(access, write=self.name != "coding.read")
+
+
+# --- Audit trail (issue 7): who, what, when, from where; never bodies or identifying content.
+
+
+def _audit(request: Request, db: Session, permission: str, access: Access) -> None:
+    has_session = access.session is not None or access.coding is not None
+    action = audit.classify(
+        method=request.method,
+        path=request.url.path,
+        permission=permission,
+        has_session=has_session,
+    )
+    if action is not None:
+        audit.record(
+            db,
+            action=action,
+            user=access.user,
+            target=f"{request.method} {request.url.path}",
+            study=access.study.name if access.study else None,
+        )
+
+
+def _audit_refusal(request: Request, user: User, access: Access, refusal: Exception) -> None:
+    # The request's transaction rolls back on the refusal, so the row gets its own.
+    database: Database = request.app.state.database
+    with database.session() as db:
+        audit.record(
+            db,
+            action="denied",
+            user=db.get(User, user.id),
+            target=f"{request.method} {request.url.path}",
+            study=access.study.name if access.study else None,
+            detail=type(refusal).__name__,
+        )
 
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})

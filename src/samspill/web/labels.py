@@ -10,3 +10,12 @@ def _(message: str) -> str:
 
 ROLE_LABELS = [_("owner"), _("coder"), _("trainee"), _("viewer")]
 STATUS_LABELS = [_("in_progress"), _("submitted"), _("master")]
+CLASSIFICATION_LABELS = [_("disrupted"), _("not disrupted")]
+SIGN_TITLES = [
+    _("Lack of initiative when the child has attachment needs"),
+    _("Delayed or muted responding"),
+    _("Cursory responding"),
+    _("Directing the child away from self"),
+    _("Interaction at a distance"),
+    _("Little or no hostility or intrusiveness"),
+]

@@ -23,8 +23,18 @@ _env = jinja2.Environment(
     autoescape=True,
     extensions=["jinja2.ext.i18n"],
 )
+
+
+def _number(value: object) -> str:
+    """Shares and rates to three significant digits; integers as they are."""
+    if isinstance(value, float):
+        return f"{value:.3g}"
+    return "–" if value is None else str(value)
+
+
 templates = Jinja2Templates(env=_env)
 templates.env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
 templates.env.filters["ms"] = _ms
+templates.env.filters["number"] = _number
 templates.env.globals["current_language"] = i18n.current_language.get
 templates.env.globals["languages"] = i18n.LANGUAGES

@@ -6,8 +6,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends
 
-from samspill.core.errors import PermissionDeniedError
-from samspill.services import actions, codings
+from samspill.core.errors import NotFoundError, PermissionDeniedError
+from samspill.core.scoring import scores_to_json
+from samspill.services import actions, codings, scoring
 from samspill.services.schemes import latest_version
 from samspill.store.models import Coding
 from samspill.web.deps import Access, DbSession, Permission, check_coding_access
@@ -47,10 +48,10 @@ def coding_out(coding: Coding) -> CodingOut:
 def visible_codings(access: Access, db: DbSession) -> list[Coding]:
     """The session's codings this user may see: blind coding is enforced here, not in the UI."""
     out = []
-    for coding in codings.codings_of(db, access.session):  # type: ignore[arg-type]
+    for coding in codings.codings_of(db, access.the_session):
         try:
             check_coding_access(Access(access.user, access.role, coding=coding), write=False)
-        except Exception:
+        except NotFoundError:  # the blind rule: not this user's to see
             continue
         out.append(coding)
     return out
@@ -66,8 +67,8 @@ def create_coding(body: CodingIn, access: CodeStudy, db: DbSession) -> CodingOut
     purpose = "training" if access.role == "trainee" else body.purpose
     coding = codings.create_coding(
         db,
-        session=access.session,
-        coder=access.user,  # type: ignore[arg-type]
+        session=access.the_session,
+        coder=access.user,
         scheme_version=latest_version(db, body.scheme_id),
         purpose=purpose,
     )
@@ -76,41 +77,40 @@ def create_coding(body: CodingIn, access: CodeStudy, db: DbSession) -> CodingOut
 
 @router.get("/api/codings/{coding_id}")
 def get_coding(access: ReadCoding) -> CodingOut:
-    return coding_out(access.coding)  # type: ignore[arg-type]
+    return coding_out(access.the_coding)
 
 
 @router.get("/api/codings/{coding_id}/events")
 def get_events(access: ReadCoding, db: DbSession) -> EventsOut:
     return EventsOut(
-        coding_id=access.coding.id,  # type: ignore[union-attr]
-        events=codings.coding_events(db, access.coding),
-    )  # type: ignore[arg-type]
+        coding_id=access.the_coding.id,
+        events=codings.coding_events(db, access.the_coding),
+    )
 
 
 @router.post("/api/codings/{coding_id}/actions")
 def post_actions(body: ActionsIn, access: WriteCoding, db: DbSession) -> list[ActionResult]:
     """Apply the outbox's actions in order; answered only after the commit."""
-    results = actions.apply_actions(db, coding=access.coding, actions=body.actions)  # type: ignore[arg-type]
+    results = actions.apply_actions(db, coding=access.the_coding, actions=body.actions)
     db.commit()
     return results
 
 
 @router.get("/api/codings/{coding_id}/ratings")
 def get_ratings(access: ReadCoding, db: DbSession) -> dict[str, str]:
-    return codings.ratings_of(db, access.coding)  # type: ignore[arg-type]
+    return codings.ratings_of(db, access.the_coding)
 
 
 @router.put("/api/codings/{coding_id}/ratings")
 def put_ratings(body: RatingsIn, access: WriteCoding, db: DbSession) -> dict[str, str]:
-    codings.set_ratings(db, coding=access.coding, ratings=body.ratings)  # type: ignore[arg-type]
-    return codings.ratings_of(db, access.coding)  # type: ignore[arg-type]
+    codings.set_ratings(db, coding=access.the_coding, ratings=body.ratings)
+    return codings.ratings_of(db, access.the_coding)
 
 
 @router.put("/api/codings/{coding_id}/status")
 def put_status(body: StatusIn, access: WriteCoding, db: DbSession) -> CodingOut:
     """Coders submit their own coding; only an owner reopens one or marks a master."""
-    coding = access.coding
-    assert coding is not None
+    coding = access.the_coding
     if body.status != "submitted" and access.role != "owner":
         raise PermissionDeniedError(
             "only the study's owner can reopen or mark a master", fix="ask the study's owner"
@@ -119,3 +119,17 @@ def put_status(body: StatusIn, access: WriteCoding, db: DbSession) -> CodingOut:
         codings.ensure_open(coding)
     codings.set_status(db, coding=coding, status=body.status)
     return coding_out(coding)
+
+
+@router.get("/api/codings/{coding_id}/scores")
+def get_scores(access: ReadCoding, db: DbSession) -> dict:
+    """The six withdrawal signs with evidence, AMBIANCE counts, level and classification."""
+    coding = access.the_coding
+    if not scoring.scores_visible(coding.session.study, access.role):
+        raise PermissionDeniedError(
+            "this study hides the scores while coding",
+            fix="the study's owner can show them after reconciliation",
+        )
+    result = scores_to_json(scoring.score_stored_coding(db, coding))
+    result["coding"] = coding_out(coding).model_dump()
+    return result

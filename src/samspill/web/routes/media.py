@@ -44,12 +44,12 @@ async def upload(
         await run_in_threadpool(
             attach_file,
             db,
-            session=access.session,
+            session=access.the_session,
             media_dir=settings.media_dir,
             source=spool,
             offset_ms=offset_ms,
         )
-    return session_out(db, access.session)  # type: ignore[arg-type]
+    return session_out(db, access.the_session)
 
 
 async def _limited(request: Request, max_bytes: int) -> AsyncIterator[bytes]:
@@ -66,8 +66,7 @@ async def _limited(request: Request, max_bytes: int) -> AsyncIterator[bytes]:
 
 @router.get("/api/media/{media_id}")
 def play(request: Request, access: ReadMedia) -> FileResponse:
-    media = access.media
-    assert media is not None
+    media = access.the_media
     path = media_path(request.app.state.settings.media_dir, media.sha256)
     return FileResponse(
         path, media_type=media.content_type, headers={"Cache-Control": "private, max-age=3600"}

@@ -10,9 +10,12 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from samspill.core.events import Segment
+from samspill.core.scoring import scores_to_json
 from samspill.services import codings, studies
 from samspill.services.media import media_of
 from samspill.services.schemes import latest_version, segment_template_for
+from samspill.services.scoring import score_stored_coding, scores_visible
+from samspill.store.models import Coding
 from samspill.web.deps import Access, DbSession, Permission, allow
 from samspill.web.routes.codings import visible_codings
 from samspill.web.templating import templates
@@ -52,15 +55,15 @@ def create_study(
 
 @router.get("/studies/{study}")
 def study_page(request: Request, access: ReadStudy, db: DbSession) -> Response:
-    study = access.study
+    study = access.the_study
     return _page(
         request,
         access,
         "study.html",
         study=study,
-        sessions=studies.sessions_of(db, study),  # type: ignore[arg-type]
+        sessions=studies.sessions_of(db, study),
         members=studies.members(db, study),
-    )  # type: ignore[arg-type]
+    )
 
 
 @router.post("/studies/{study}/sessions")
@@ -72,36 +75,49 @@ def create_session(
     procedure: Annotated[str, Form(max_length=32)] = "free-play",
     date: Annotated[str, Form(max_length=10)] = "",
 ) -> Response:
-    study = access.study
-    pair = studies.get_or_create_dyad(db, study=study, code=dyad)  # type: ignore[arg-type]
+    study = access.the_study
+    pair = studies.get_or_create_dyad(db, study=study, code=dyad)
     when = dt.date.fromisoformat(date) if date else None
     studies.create_session(
         db,
         study=study,
         dyad=pair,
         name=name,
-        date=when,  # type: ignore[arg-type]
+        date=when,
         procedure=procedure,
     )
-    return RedirectResponse(f"/studies/{study.name}/sessions/{name}", status_code=303)  # type: ignore[union-attr]
+    return RedirectResponse(f"/studies/{study.name}/sessions/{name}", status_code=303)
 
 
 @router.get("/studies/{study}/sessions/{session}")
 def session_page(request: Request, access: ReadStudy, db: DbSession) -> Response:
-    session = access.session
-    template = segment_template_for(db, session.procedure)  # type: ignore[union-attr]
+    session = access.the_session
+    template = segment_template_for(db, session.procedure)
+    visible = visible_codings(access, db)
+    shown = _scored_coding(access, visible)
     return _page(
         request,
         access,
         "session.html",
-        study=access.study,
+        study=access.the_study,
         session=session,
-        media=media_of(db, session),  # type: ignore[arg-type]
-        segments=studies.segments_of(db, session),  # type: ignore[arg-type]
+        scores=scores_to_json(score_stored_coding(db, shown)) if shown else None,
+        scored_coding=shown,
+        media=media_of(db, session),
+        segments=studies.segments_of(db, session),
         template=template,
-        codings=visible_codings(access, db),
+        codings=visible,
         age=studies.age_in_months(session.dyad.child_birth_month, session.date),
-    )  # type: ignore[union-attr]
+    )
+
+
+def _scored_coding(access: Access, visible: list[Coding]) -> Coding | None:
+    """The coding whose scores the page shows: the master, else the user's own."""
+    if not visible or not scores_visible(access.the_study, access.role):
+        return None
+    masters = [c for c in visible if c.status == "master"]
+    own = [c for c in visible if c.coder_id == access.user.id]
+    return (masters or own or [None])[-1]
 
 
 @router.post("/studies/{study}/sessions/{session}/segments")
@@ -114,16 +130,16 @@ def add_segment(
     role: Annotated[str, Form(max_length=16)] = "plain",
     note: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
-    session = access.session
+    session = access.the_session
     studies.put_segment(
         db,
         session=session,
-        segment=Segment(  # type: ignore[arg-type]
+        segment=Segment(
             id=str(uuid.uuid4()), name=name, role=role, start_ms=start_ms, end_ms=end_ms, note=note
         ),
     )
     return RedirectResponse(
-        f"/studies/{access.study.name}/sessions/{session.name}",  # type: ignore[union-attr]
+        f"/studies/{access.the_study.name}/sessions/{session.name}",
         status_code=303,
     )
 
@@ -137,8 +153,8 @@ def start_coding(
     purpose = "training" if access.role == "trainee" else "study"
     coding = codings.create_coding(
         db,
-        session=access.session,
-        coder=access.user,  # type: ignore[arg-type]
+        session=access.the_session,
+        coder=access.user,
         scheme_version=latest_version(db, scheme_id),
         purpose=purpose,
     )

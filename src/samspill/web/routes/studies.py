@@ -51,8 +51,7 @@ def create_study(body: StudyIn, db: DbSession, login: CurrentLogin) -> StudyOut:
 
 @router.get("/{study}")
 def get_study(access: ReadStudy) -> StudyOut:
-    study = access.study
-    assert study is not None
+    study = access.the_study
     return StudyOut(
         name=study.name,
         title=study.title,
@@ -66,8 +65,8 @@ def get_study(access: ReadStudy) -> StudyOut:
 def set_member(body: MemberIn, access: ManageStudy, db: DbSession) -> None:
     studies.set_role(
         db,
-        study=access.study,
-        user=accounts.get_user(db, body.username),  # type: ignore[arg-type]
+        study=access.the_study,
+        user=accounts.get_user(db, body.username),
         role=body.role,
     )
 
@@ -76,16 +75,16 @@ def set_member(body: MemberIn, access: ManageStudy, db: DbSession) -> None:
 def list_dyads(access: ReadStudy, db: DbSession) -> list[DyadOut]:
     return [
         DyadOut(code=d.code, child_birth_month=d.child_birth_month)
-        for d in studies.dyads(db, access.study)
-    ]  # type: ignore[arg-type]
+        for d in studies.dyads(db, access.the_study)
+    ]
 
 
 @router.post("/{study}/dyads", status_code=201)
 def create_dyad(body: DyadIn, access: ManageStudy, db: DbSession) -> DyadOut:
     dyad = studies.get_or_create_dyad(
         db,
-        study=access.study,
-        code=body.code,  # type: ignore[arg-type]
+        study=access.the_study,
+        code=body.code,
         child_birth_month=body.child_birth_month,
     )
     return DyadOut(code=dyad.code, child_birth_month=dyad.child_birth_month)
@@ -93,18 +92,18 @@ def create_dyad(body: DyadIn, access: ManageStudy, db: DbSession) -> DyadOut:
 
 @router.get("/{study}/sessions")
 def list_sessions(access: ReadStudy, db: DbSession) -> list[SessionOut]:
-    return [session_out(db, s) for s in studies.sessions_of(db, access.study)]  # type: ignore[arg-type]
+    return [session_out(db, s) for s in studies.sessions_of(db, access.the_study)]
 
 
 @router.post("/{study}/sessions", status_code=201)
 def create_session(body: SessionIn, access: ManageStudy, db: DbSession) -> SessionOut:
-    study = access.study
-    dyad = studies.get_or_create_dyad(db, study=study, code=body.dyad)  # type: ignore[arg-type]
+    study = access.the_study
+    dyad = studies.get_or_create_dyad(db, study=study, code=body.dyad)
     session = studies.create_session(
         db,
         study=study,
         dyad=dyad,
-        name=body.name,  # type: ignore[arg-type]
+        name=body.name,
         date=body.date,
         procedure=body.procedure,
         duration_ms=body.duration_ms,
@@ -115,19 +114,19 @@ def create_session(body: SessionIn, access: ManageStudy, db: DbSession) -> Sessi
 
 @router.get("/{study}/sessions/{session}")
 def get_session(access: ReadStudy, db: DbSession) -> SessionOut:
-    return session_out(db, access.session)  # type: ignore[arg-type]
+    return session_out(db, access.the_session)
 
 
 @router.put("/{study}/sessions/{session}/segments/{segment_id}")
 def put_segment(segment_id: str, body: Segment, access: CodeStudy, db: DbSession) -> Segment:
     segment = body.model_copy(update={"id": segment_id})
-    studies.put_segment(db, session=access.session, segment=segment)  # type: ignore[arg-type]
+    studies.put_segment(db, session=access.the_session, segment=segment)
     return segment
 
 
 @router.delete("/{study}/sessions/{session}/segments/{segment_id}", status_code=204)
 def delete_segment(segment_id: str, access: CodeStudy, db: DbSession) -> None:
-    studies.delete_segment(db, session=access.session, segment_id=segment_id)  # type: ignore[arg-type]
+    studies.delete_segment(db, session=access.the_session, segment_id=segment_id)
 
 
 def session_out(db, session: ObservationSession) -> SessionOut:

@@ -1,0 +1,102 @@
+"""`samspill score`, `samspill cohort` and `samspill simulate`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from samspill.cli.common import DataDir, Study, console, unit_of_work
+from samspill.core.errors import InputError
+from samspill.core.scoring import scores_to_json
+from samspill.core.simulate import STYLES
+from samspill.services import codings, studies
+from samspill.services.scoring import cohort_for_study, score_stored_coding
+from samspill.services.simulation import add_simulated_sessions
+
+
+def score(
+    study: Study,
+    session: Annotated[str, typer.Option("--session", help="The session's name.")],
+    coder: Annotated[
+        str | None,
+        typer.Option("--coder", help="Whose coding (default: the master or only coding)."),
+    ] = None,
+    output: Annotated[str, typer.Option("--format", help="json or table.")] = "table",
+    data_dir: DataDir = None,
+) -> None:
+    """The six withdrawal signs and the AMBIANCE counts of one coding."""
+    if output not in ("json", "table"):
+        raise InputError(f"unknown format '{output}'", fix="use --format json or table")
+    with unit_of_work(data_dir) as (db, _):
+        target = studies.get_session(db, study=studies.get_study(db, study), name=session)
+        coding = codings.pick_coding(db, session=target, coder=coder)
+        result = scores_to_json(score_stored_coding(db, coding))
+        result["coding"] = {
+            "id": coding.id,
+            "coder": coding.coder.username,
+            "status": coding.status,
+        }
+    if output == "json":
+        typer.echo(json.dumps(result, indent=2, ensure_ascii=False))
+    else:
+        _print_table(result)
+
+
+def _print_table(result: dict) -> None:
+    from rich.table import Table
+
+    table = Table(title=f"Withdrawal signs · {result['label']}")
+    for column in ("sign", "flag", "values"):
+        table.add_column(column)
+    for item in result["indicators"]:
+        if item["scope"] == "session":
+            values = ", ".join(f"{k}={_fmt(v)}" for k, v in item["values"].items())
+            table.add_row(item["id"], "FLAG" if item["flag"] else "", values)
+    console.print(table)
+    console.print(
+        f"level {result['level']} · {result['classification']} · profile {result['profile']}"
+    )
+    console.print(result["disclaimer"], style="italic")
+
+
+def _fmt(value: object) -> str:
+    return f"{value:.3g}" if isinstance(value, float) else str(value)
+
+
+def cohort(
+    study: Study,
+    out: Annotated[Path, typer.Option("--out", help="CSV file to write.")],
+    data_dir: DataDir = None,
+) -> None:
+    """One row per coding: the six signs' values and flags, dimension counts, level."""
+    with unit_of_work(data_dir) as (db, _):
+        table = cohort_for_study(db, studies.get_study(db, study))
+    table.to_csv(out, index=False)
+    console.print(f"wrote {len(table)} rows to {out}")
+
+
+def simulate(
+    study: Study,
+    style: Annotated[str, typer.Option("--style", help=f"One of {', '.join(STYLES)}.")],
+    sessions: Annotated[int, typer.Option("--sessions", min=1, max=10_000)] = 10,
+    seed: Annotated[int, typer.Option("--seed")] = 1,
+    procedure: Annotated[str, typer.Option("--procedure", help="ssp or free-play.")] = "free-play",
+    data_dir: DataDir = None,
+) -> None:
+    """Add simulated sessions with known ground truth to a study."""
+    if procedure not in ("ssp", "free-play"):
+        raise InputError(f"unknown procedure '{procedure}'", fix="use ssp or free-play")
+    with unit_of_work(data_dir) as (db, _):
+        added = add_simulated_sessions(
+            db,
+            study=studies.get_study(db, study),
+            style=style,
+            sessions=sessions,
+            seed=seed,
+            procedure=procedure,
+        )  # type: ignore[arg-type]
+        names = [s.name for s in added]
+    console.print(f"added {len(names)} simulated session(s): {names[0]} …")

@@ -1,0 +1,58 @@
+"""A study's own settings: the disrupted cut-off, indicator overrides, who sees scores.
+
+Stored as JSON on the study; validated here so a typo in a setting is an error, not a silent
+default. See ``docs/settings.md``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from samspill.core.errors import InputError
+from samspill.core.indicators import IndicatorSettings
+
+
+class StudySettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    disrupted_cutoff: float | None = Field(
+        None,
+        ge=1,
+        le=7,
+        description="Level at and above which a coding is classed disrupted. "
+        "Empty: the scheme's default (5).",
+    )
+    indicators: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Overrides of the indicator settings (windows, "
+        "thresholds, codes), by name; see docs/indicators.md.",
+    )
+    hide_scores_from_coders: bool = Field(
+        False, description="Coders do not see the six signs while coding (blind mode)."
+    )
+    hide_scores_from_trainees: bool = Field(
+        True, description="Trainees do not see the six signs while coding a tape."
+    )
+
+    def indicator_settings(self) -> IndicatorSettings:
+        try:
+            return IndicatorSettings(**self.indicators)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            raise InputError(
+                f"indicator setting {first['loc'][0]!s}: {first['msg']}",
+                fix="see docs/indicators.md for the names and ranges",
+            ) from exc
+
+
+def study_settings(raw: dict[str, Any] | None) -> StudySettings:
+    try:
+        return StudySettings.model_validate(raw or {})
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise InputError(
+            f"study setting {'.'.join(map(str, first['loc']))}: {first['msg']}",
+            fix="see docs/settings.md for the study settings",
+        ) from exc

@@ -1,0 +1,68 @@
+"""Add simulated sessions to a study: dyads, sessions, master codings and ground truth."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from samspill.core.simulate import Procedure, SimulatedSession, simulate_cohort
+from samspill.services import codings, studies
+from samspill.services.codings import keep_or_renew_ids
+from samspill.services.schemes import latest_version
+from samspill.store.models import EventRow, ObservationSession, SegmentRow, Study, User
+
+SIMULATOR_USER = "simulator"
+
+
+def simulator_user(db: Session) -> User:
+    """The coder of simulated sessions: an account with no password that cannot log in."""
+    from samspill.services.setup import ensure_user
+
+    return ensure_user(db, SIMULATOR_USER)
+
+
+def add_simulated_sessions(
+    db: Session,
+    *,
+    study: Study,
+    style: str,
+    sessions: int,
+    seed: int,
+    procedure: Procedure = "free-play",
+) -> list[ObservationSession]:
+    coder = simulator_user(db)
+    studies.set_role(db, study=study, user=coder, role="coder")
+    version = latest_version(db, "withdrawal-open")
+    out = []
+    for simulated in simulate_cohort(style, sessions, seed, procedure):
+        out.append(_store(db, study, simulated, seed, procedure, coder, version))
+    return out
+
+
+def _store(
+    db: Session,
+    study: Study,
+    simulated: SimulatedSession,
+    seed: int,
+    procedure: str,
+    coder: User,
+    version,
+) -> ObservationSession:
+    name = f"sim-{procedure}-{seed}-{simulated.name}"
+    dyad = studies.get_or_create_dyad(db, study=study, code=f"SIM-{seed}-{simulated.name}")
+    session = studies.create_session(
+        db,
+        study=study,
+        dyad=dyad,
+        name=name,
+        procedure=procedure,
+        duration_ms=simulated.duration_ms,
+        notes="Simulated by Samspill; no real dyad.",
+    )
+    session.ground_truth = {**simulated.ground_truth, "seed": seed}
+    for segment in keep_or_renew_ids(db, SegmentRow, f"session/{session.id}", simulated.segments):
+        studies.put_segment(db, session=session, segment=segment)
+    coding = codings.create_coding(db, session=session, coder=coder, scheme_version=version)
+    events = keep_or_renew_ids(db, EventRow, f"coding/{coding.id}", simulated.events)
+    codings.replace_events(db, coding=coding, events=events)
+    codings.set_status(db, coding=coding, status="master")
+    return session
