@@ -7,7 +7,6 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from reliability_brute import codes_per_unit, codings, cohen_kappa, keys, n_units
 
 from samspill.core.errors import EventError, InputError
 from samspill.core.reliability import (
@@ -15,6 +14,13 @@ from samspill.core.reliability import (
     confusion_matrix,
     per_code_kappa_units,
     time_unit_kappa,
+)
+from tests.core.reliability.reliability_brute import (
+    codes_per_unit,
+    codings,
+    cohen_kappa,
+    keys,
+    n_units,
 )
 
 

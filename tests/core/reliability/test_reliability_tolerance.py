@@ -7,7 +7,10 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from reliability_brute import (
+
+from samspill.core.errors import InputError
+from samspill.core.reliability import time_unit_kappa, time_unit_kappa_tolerance
+from tests.core.reliability.reliability_brute import (
     codes_per_unit,
     codings,
     cohen_kappa,
@@ -15,9 +18,6 @@ from reliability_brute import (
     n_units,
     tolerated_pairs,
 )
-
-from samspill.core.errors import InputError
-from samspill.core.reliability import time_unit_kappa, time_unit_kappa_tolerance
 
 
 def _coding(rows):
