@@ -1,0 +1,189 @@
+"""What a report needs, as plain tables and header fields, gathered from the store.
+
+:func:`session_data` and :func:`cohort_data` are the only functions here that read the
+database; everything after them (:mod:`session_report`, :mod:`cohort_report`, :mod:`render`)
+works on :class:`ReportData` / :class:`CohortData` alone, so a report can also be built from
+tables scored elsewhere (``build_report_data``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+from sqlalchemy.orm import Session
+
+from samspill.core.ambiance import RatingValue
+from samspill.core.errors import EventError, InputError
+from samspill.core.events import events_frame, segments_frame
+from samspill.core.indicators import IndicatorSettings, settings_from
+from samspill.core.scheme import Scheme
+from samspill.core.scoring import Scores, cohort_table, score_coding
+from samspill.services import codings, studies
+from samspill.store.models import Coding, ObservationSession, Study
+
+
+@dataclass(frozen=True)
+class ReportHeader:
+    """The pseudonymous header: codes and numbers, never a name."""
+
+    study: str
+    dyad: str
+    session: str
+    date: dt.date | None
+    age_months: int | None
+    procedure: str
+    coder: str
+    status: str
+    scheme_id: str
+    scheme_version: int
+    scheme_name: str
+    instrument: str | None
+    licensed: bool
+    duration_ms: int
+
+
+@dataclass(frozen=True)
+class ReportData:
+    """One scored coding: the header, its events and segments, and the scored tables.
+
+    ``indicators``, ``evidence``, ``ambiance`` are the core's tables for this one coding (see
+    :class:`~samspill.core.scoring.Scores`); ``rating`` holds ``level, disrupted,
+    classification, cutoff, profile``; ``scheme`` names the codes and dimensions.
+    """
+
+    header: ReportHeader
+    events: pd.DataFrame
+    segments: pd.DataFrame
+    indicators: pd.DataFrame
+    evidence: pd.DataFrame
+    ambiance: pd.DataFrame
+    rating: dict[str, Any]
+    settings: IndicatorSettings
+    scheme: Scheme
+
+
+@dataclass(frozen=True)
+class CohortData:
+    """A study's cohort: one row per coding (identity columns, then ``cohort_table``'s).
+
+    ``agreement`` is the hook for inter-coder agreement: any table of statistics (for example
+    ``measure, statistic, value, ci95_low, ci95_high, n``); the cohort report shows it as a
+    section only when it is given.
+    """
+
+    study: str
+    title: str
+    table: pd.DataFrame
+    settings: IndicatorSettings
+    labels: tuple[str, ...]
+    cutoff: float | None = None
+    agreement: pd.DataFrame | None = None
+    excluded: tuple[str, ...] = field(default_factory=tuple)
+
+
+def study_scoring_settings(study: Study) -> tuple[IndicatorSettings, float | None]:
+    """The study's indicator settings and disrupted cut-off (its ``settings`` JSON)."""
+    raw = dict(study.settings or {})
+    cutoff = raw.get("disrupted_cutoff")
+    if cutoff is not None and (isinstance(cutoff, bool) or not isinstance(cutoff, int | float)):
+        raise InputError(f"the study's disrupted_cutoff '{cutoff}' is not a number",
+                         fix="set it to a level from 1 to 7, or leave it empty")
+    return settings_from(raw.get("indicators") or None), cutoff
+
+
+def build_report_data(
+    header: ReportHeader, events: pd.DataFrame, segments: pd.DataFrame, *, scheme: Scheme,
+    ratings: Mapping[str, RatingValue] | None, settings: IndicatorSettings,
+    disrupted_cutoff: float | None = None,
+) -> ReportData:
+    """Score one coding's tables (``events_frame``/``segments_frame``) into report data."""
+    scores = score_coding(events, segments, scheme=scheme, duration_ms=header.duration_ms,
+                          ratings=ratings, settings=settings, disrupted_cutoff=disrupted_cutoff)
+    rating = scores.ratings.iloc[0].to_dict()
+    return ReportData(header, events, segments, scores.indicators, scores.evidence,
+                      scores.ambiance, rating, scores.settings, scheme)
+
+
+def header_of(coding: Coding, scheme: Scheme, duration_ms: int) -> ReportHeader:
+    session = coding.session
+    return ReportHeader(
+        study=session.study.name, dyad=session.dyad.code, session=session.name,
+        date=session.date,
+        age_months=studies.age_in_months(session.dyad.child_birth_month, session.date),
+        procedure=session.procedure, coder=coding.coder.username, status=coding.status,
+        scheme_id=coding.scheme_version.scheme_id, scheme_version=coding.scheme_version.version,
+        scheme_name=scheme.name, instrument=scheme.instrument,
+        licensed=bool(coding.scheme_version.licensed and scheme.licensed),
+        duration_ms=duration_ms)
+
+
+def coding_data(db: Session, coding: Coding) -> ReportData:
+    """Gather and score one stored coding under its study's settings."""
+    scheme = codings.coding_scheme(coding)
+    events = events_frame(codings.coding_events(db, coding), scheme)
+    segments = segments_frame(studies.segments_of(db, coding.session))
+    settings, cutoff = study_scoring_settings(coding.session.study)
+    header = header_of(coding, scheme, _duration(coding.session, events))
+    return build_report_data(header, events, segments, scheme=scheme,
+                             ratings=codings.ratings_of(db, coding), settings=settings,
+                             disrupted_cutoff=cutoff)
+
+
+def session_data(db: Session, *, study: str, session: str, coder: str | None) -> ReportData:
+    """The report data of a session's coding: the coder's, else the master or only one."""
+    target = studies.get_session(db, study=studies.get_study(db, study), name=session)
+    return coding_data(db, codings.pick_coding(db, session=target, coder=coder))
+
+
+def _duration(session: ObservationSession, events: pd.DataFrame) -> int:
+    if session.duration_ms:
+        return int(session.duration_ms)
+    if events.empty:
+        raise InputError(f"session '{session.name}' has no length and no events",
+                         fix="attach its video or set its duration")
+    ends = pd.concat([events["onset_ms"], events["offset_ms"].dropna().astype("int64")])
+    return int(ends.max()) + 1
+
+
+IDENTITY_COLUMNS = ["dyad", "session", "coder", "coding_id", "procedure", "status", "purpose"]
+
+
+def cohort_data(db: Session, *, study: str,
+                agreement: pd.DataFrame | None = None) -> CohortData:
+    """Score every study coding (purpose ``study``) of the study's sessions, one row each.
+
+    Codings whose events cannot be scored (for example a state left running) are left out and
+    named in ``excluded``, so one unfinished coding does not stop the cohort report.
+    """
+    row = studies.get_study(db, study)
+    settings, cutoff = study_scoring_settings(row)
+    rows, labels, excluded = [], [], []
+    for session in studies.sessions_of(db, row):
+        for coding in codings.codings_of(db, session):
+            if coding.purpose != "study":
+                continue
+            try:
+                data = coding_data(db, coding)
+            except (EventError, InputError) as error:
+                excluded.append(f"{session.name}/{coding.coder.username}: {error.message}")
+                continue
+            rows.append(_cohort_row(data, coding))
+            labels.append(data.scheme.label())
+    table = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=IDENTITY_COLUMNS)
+    return CohortData(row.name, row.title or row.name, table, settings,
+                      tuple(dict.fromkeys(labels)), cutoff, agreement, tuple(excluded))
+
+
+def _cohort_row(data: ReportData, coding: Coding) -> pd.DataFrame:
+    scores = Scores(data.indicators, data.evidence, data.ambiance,
+                    pd.DataFrame([data.rating]), data.settings, data.scheme.label(), (coding.id,))
+    table = cohort_table(scores).drop(columns=["coding"])
+    head = data.header
+    identity = pd.DataFrame([{"dyad": head.dyad, "session": head.session, "coder": head.coder,
+                              "coding_id": coding.id, "procedure": head.procedure,
+                              "status": head.status, "purpose": coding.purpose}])
+    return pd.concat([identity, table], axis=1)

@@ -1,0 +1,180 @@
+"""Report strings in English and Norwegian bokmål, from Babel catalogs in ``reports/i18n/``.
+
+A report's language is chosen by the caller (``--lang``, the page's language), not by a
+request context, so a translator is passed around explicitly. The .po files are compiled in
+memory on first use, as the web app does. Numbers and dates are formatted by Babel for the
+language (decimal comma in bokmål); times on the session are ``mm:ss.mmm``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from babel.dates import format_date
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
+from babel.support import NullTranslations, Translations
+
+from samspill.core.errors import InputError
+
+LANGUAGES = ("en", "nb")
+
+
+def N_(message: str) -> str:
+    """Mark a string for extraction; it is translated where it is shown."""
+    return message
+
+
+@cache
+def _catalog(language: str) -> NullTranslations:
+    path = resources.files("samspill.reports") / "i18n" / language / "LC_MESSAGES" / "messages.po"
+    if not path.is_file():
+        return NullTranslations()
+    with path.open("rb") as handle:
+        catalog = read_po(handle, locale=language)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return Translations(buffer)
+
+
+def check_language(language: str) -> str:
+    if language not in LANGUAGES:
+        raise InputError(f"no report language '{language}'",
+                         fix=f"use one of: {', '.join(LANGUAGES)}")
+    return language
+
+
+@dataclass(frozen=True)
+class Translator:
+    """``_("text", name=value)``: the translation, with ``%(name)s`` fields filled in."""
+
+    language: str
+
+    def __call__(self, message: str, **fields: object) -> str:
+        text = _catalog(self.language).gettext(message)
+        return text % fields if fields else text
+
+    def ngettext(self, singular: str, plural: str, n: int, **fields: object) -> str:
+        text = _catalog(self.language).ngettext(singular, plural, n)
+        return text % {"num": n, **fields}
+
+    def number(self, value: float | None, digits: int = 2) -> str:
+        """A number for the reader: rounded, locale separators, an en dash when missing."""
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            return "–"
+        pattern = "#,##0" + ("." + "0" * digits if digits else "")
+        return format_decimal(value, format=pattern, locale=self.language)
+
+    def share(self, value: float | None) -> str:
+        return self.number(value, 2)
+
+    def date(self, value: dt.date | None) -> str:
+        return format_date(value, format="long", locale=self.language) if value else "–"
+
+
+def translator(language: str) -> Translator:
+    return Translator(check_language(language))
+
+
+def clock(ms: float | None) -> str:
+    """12345 ms → ``00:12.345`` (minutes may pass 59: a session is one running clock)."""
+    if ms is None or (isinstance(ms, float) and math.isnan(ms)):
+        return "–"
+    minutes, rest = divmod(round(ms), 60_000)
+    return f"{minutes:02d}:{rest // 1000:02d}.{rest % 1000:03d}"
+
+
+def seconds(ms: float | None, _: Translator) -> str:
+    """A duration in seconds with one decimal, e.g. ``7.5 s`` (``7,5 s`` in bokmål)."""
+    if ms is None or (isinstance(ms, float) and math.isnan(ms)):
+        return "–"
+    return f"{_.number(ms / 1000, 1)} s"
+
+
+# The same sentence as core.indicators.DISCLAIMER (a test keeps them equal), for extraction.
+DISCLAIMER_TEXT = N_(
+    "The thresholds are this study's settings, not clinical norms. The indicators support a "
+    "trained coder's judgement; they are no diagnosis."
+)
+
+# The evidence notes the indicators write (core/indicators/*), as patterns to translate.
+NOTES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"^bid: unanswered within (?P<window>.+)$"),
+     N_("bid: unanswered within %(window)s")),
+    (re.compile(r"^bid: answered, muted$"), N_("bid: answered, muted")),
+    (re.compile(r"^bid: answered$"), N_("bid: answered")),
+    (re.compile(r"^episode of need: caregiver initiated$"),
+     N_("episode of need: caregiver initiated")),
+    (re.compile(r"^episode of need: no initiative within (?P<window>.+)$"),
+     N_("episode of need: no initiative within %(window)s")),
+    (re.compile(r"^hold bout: put down despite protest$"),
+     N_("hold bout: put down despite protest")),
+    (re.compile(r"^hold bout$"), N_("hold bout")),
+    (re.compile(r"^proximity bid: redirected$"), N_("proximity bid: redirected")),
+    (re.compile(r"^proximity bid: contact$"), N_("proximity bid: contact")),
+    (re.compile(r"^proximity bid: no reaction$"), N_("proximity bid: no reaction")),
+    (re.compile(r"^redirect$"), N_("redirect")),
+    (re.compile(r"^caregiver far$"), N_("caregiver far")),
+    (re.compile(r"^hostile or frightening: (?P<code>.+)$"),
+     N_("hostile or frightening: %(code)s")),
+)
+
+
+def note_text(note: str, _: Translator) -> str:
+    """An evidence note in the report's language; an unknown note is shown as written."""
+    for pattern, message in NOTES:
+        match = pattern.match(note or "")
+        if match:
+            fields = match.groupdict()
+            if "window" in fields:
+                fields["window"] = fields["window"].replace(".", "," if _.language == "nb"
+                                                            else ".")
+            return _(message, **fields)
+    return note or ""
+
+
+SIGN_TITLES = {
+    "initiative": N_("Lack of initiative when the child has attachment needs"),
+    "responsiveness": N_("Delayed or muted responding"),
+    "cursory_contact": N_("Cursory responding"),
+    "redirection": N_("Directing the child away from self"),
+    "distance": N_("Interaction at a distance"),
+    "low_hostility": N_("Little or no hostility or intrusiveness"),
+}
+WORDS = {
+    "plain": N_("plain"), "separation": N_("separation"), "reunion": N_("reunion"),
+    "introduction": N_("introduction"), "stranger": N_("stranger"),
+    "disrupted": N_("disrupted"), "not disrupted": N_("not disrupted"),
+    "none": N_("none"), "helpless-fearful": N_("helpless-fearful"),
+    "hostile-self-referential": N_("hostile-self-referential"), "mixed": N_("mixed"),
+    "Whole session": N_("Whole session"), "Reunions": N_("Reunions"),
+    "in_progress": N_("in progress"), "submitted": N_("submitted"), "master": N_("master"),
+    "caregiver": N_("caregiver"), "child": N_("child"),
+    "free-play": N_("free play"), "ssp": N_("Strange Situation"),
+}
+
+
+def word(value: object, _: Translator) -> str:
+    """A stored keyword (a role, a classification, a status) in the report's language."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    text = str(value)
+    return _(WORDS[text]) if text in WORDS else text
+
+
+def scheme_label(name: str, instrument: str | None, licensed: bool, _: Translator) -> str:
+    """As ``Scheme.label()``: the instrument's name only for a licensed scheme."""
+    if licensed and instrument:
+        return instrument
+    if instrument:
+        return _("%(name)s (open scheme, not an official %(instrument)s score)",
+                 name=name, instrument=instrument)
+    return name

@@ -1,0 +1,266 @@
+"""The reports' plots (matplotlib, no pyplot state): a coding's timeline, the six signs against
+the study's thresholds, and cohort distributions.
+
+Figures are built for an A4 page (6.8 inches wide); :mod:`render` saves them as SVG for HTML
+and as PDF (vector) for the PDF report. All text on them is in the report's language.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import textwrap
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, MaxNLocator, MultipleLocator
+
+from samspill.core.indicators import IndicatorSettings
+from samspill.reports.data import ReportData
+from samspill.reports.i18n import SIGN_TITLES, Translator, clock, word
+from samspill.reports.signs import (
+    MEASURES,
+    SIGNS,
+    Measure,
+    MeasureRow,
+    meets,
+    threshold_of,
+)
+
+WIDTH_IN = 6.8
+INK, MUTED, FLAG, FLAG_ZONE = "#1d2430", "#7d8794", "#a32020", "#f6dede"
+SUBJECT_COLOURS = {"caregiver": "#2f5d9a", "child": "#c46a1b"}
+BANDS = ("#f3f1ea", "#e4ecf5")
+STYLE = {"font.family": "DejaVu Sans", "font.size": 7.5, "axes.titlesize": 8,
+         "axes.edgecolor": MUTED, "axes.linewidth": 0.6, "xtick.color": INK,
+         "ytick.color": INK, "svg.fonttype": "none", "pdf.fonttype": 42,
+         "svg.hashsalt": "samspill"}
+
+
+@contextmanager
+def style() -> Iterator[None]:
+    """The report style, also while saving (fonts and SVG/PDF options are read then)."""
+    with matplotlib.rc_context(STYLE):
+        yield
+
+
+def nice_step(span: float, ticks: int = 4, steps: tuple[float, ...] = (1, 2, 5)) -> float:
+    """The smallest of 1, 2, 5 × 10^k that splits ``span`` into at most ``ticks`` parts."""
+    if not span > 0:
+        return 1.0
+    power = 10.0 ** math.floor(math.log10(span / ticks))
+    return next((k * power for k in (*steps, 10) if span / (k * power) <= ticks), 10 * power)
+
+
+CLOCK_STEPS_S = (5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600)
+
+
+def _clock_axis(ax: Axes, duration_ms: int) -> None:
+    """Ticks at round minutes or seconds (mm:ss), about eight across."""
+    step = next((s for s in CLOCK_STEPS_S if duration_ms / (s * 1000) <= 9), CLOCK_STEPS_S[-1])
+    ax.xaxis.set_major_locator(MultipleLocator(step * 1000))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: clock(x)[:5]))
+    ax.set_xlim(0, duration_ms)
+
+
+def timeline_figure(data: ReportData, _: Translator) -> Figure:
+    """Lanes per subject and code (states as bars, points as ticks), segments as bands."""
+    lanes = _lanes(data)
+    with style():
+        fig = Figure(figsize=(WIDTH_IN, 0.9 + 0.24 * max(len(lanes), 1)), layout="constrained")
+        ax = fig.add_subplot()
+        _segment_bands(ax, data.segments)
+        for y, (subject, code, rows) in enumerate(lanes):
+            colour = _colour(data, subject, code)
+            states = rows[rows["kind"] == "state"]
+            spans = [(s, max(e - s, 1)) for s, e in zip(
+                states["onset_ms"], states["offset_ms"].fillna(states["onset_ms"]), strict=True)]
+            ax.broken_barh(spans, (y - 0.3, 0.6), facecolors=colour)
+            points = rows[rows["kind"] == "point"]["onset_ms"]
+            ax.plot(points, np.full(len(points), y), linestyle="none", marker="|",
+                    markersize=8, markeredgewidth=1.3, color=colour)
+        labels = [f"{word(s, _)} · {_code_name(data, c)}" for s, c, _rows in lanes]
+        ax.set_yticks(range(len(lanes)), labels)
+        ax.set_ylim(len(lanes) - 0.5, -0.5)
+        _clock_axis(ax, data.header.duration_ms)
+        ax.set_xlabel(_("time on the session (mm:ss)"))
+        ax.tick_params(axis="y", length=0)
+    return fig
+
+
+def _lanes(data: ReportData) -> list[tuple[str, str, pd.DataFrame]]:
+    events = data.events
+    order = {c.id: i for i, c in enumerate(data.scheme.codes)}
+    subjects = list(dict.fromkeys([*data.scheme.subjects, *events["subject"]]))
+    lanes = []
+    for subject in subjects:
+        mine = events[events["subject"] == subject]
+        for code in sorted(mine["code"].unique(), key=lambda c: (order.get(c, 1 << 20), c)):
+            lanes.append((subject, code, mine[mine["code"] == code]))
+    return lanes
+
+
+def _code_name(data: ReportData, code: str) -> str:
+    found = data.scheme.code(code)
+    return found.name if found else code
+
+
+def _colour(data: ReportData, subject: str, code: str) -> str:
+    found = data.scheme.code(code)
+    if found is not None and found.dimension in data.settings.hostile_dimensions:
+        return FLAG
+    return SUBJECT_COLOURS.get(subject, INK)
+
+
+def _segment_bands(ax: Axes, segments: pd.DataFrame) -> None:
+    for i, seg in enumerate(segments.sort_values("start_ms").itertuples()):
+        ax.axvspan(seg.start_ms, seg.end_ms, color=BANDS[i % 2], zorder=0, linewidth=0)
+        ax.text((seg.start_ms + seg.end_ms) / 2, 1.01, seg.name, transform=ax.get_xaxis_transform(),
+                ha="center", va="bottom", fontsize=7, color=INK, clip_on=False)
+
+
+def signs_figure(rows: list[MeasureRow], _: Translator) -> Figure:
+    """Each measure as a bar against its threshold (dashed), the flag zone shaded."""
+    with style():
+        fig = Figure(figsize=(WIDTH_IN, 0.3 + 0.5 * len(rows)))
+        axes = fig.subplots(len(rows), 1, squeeze=False)[:, 0]
+        for ax, row in zip(axes, rows, strict=True):
+            _measure_bar(ax, row, _)
+        fig.subplots_adjust(left=0.44, right=0.8, top=0.97, bottom=0.03, hspace=0.9)
+    return fig
+
+
+def _measure_bar(ax: Axes, row: MeasureRow, _: Translator) -> None:
+    m = row.measure
+    top = _axis_top(m, [row.value], row.threshold)
+    _flag_zone(ax, m, row.threshold, top)
+    colour = FLAG if row.meets and row.flagged else MUTED
+    if not math.isnan(row.value):
+        ax.barh([0], [row.value], height=0.7, color=colour)
+    ax.axvline(row.threshold, color=INK, linestyle="--", linewidth=0.9)
+    ax.set_xlim(0, top)
+    ax.set_ylim(-0.6, 0.6)
+    ax.set_yticks([])
+    ax.tick_params(axis="x", labelsize=6, length=2, pad=1)
+    _measure_axis(ax, m, top, _)
+    title = textwrap.fill(row.sign_title, 46)
+    ax.text(-0.02, 0.62, title, transform=ax.transAxes, ha="right", va="bottom",
+            fontweight="bold" if row.flagged else "normal", color=FLAG if row.flagged else INK)
+    ax.text(-0.02, 0.5, row.label, transform=ax.transAxes, ha="right", va="top",
+            fontsize=6.5, color=MUTED)
+    verdict = _("flagged") if row.meets and row.flagged else ""
+    ax.text(1.03, 0.5, f"{row.value_text}\n{verdict}".strip(), transform=ax.transAxes,
+            ha="left", va="center", color=colour if verdict else INK,
+            fontweight="bold" if verdict else "normal")
+
+
+def _measure_axis(ax: Axes, m: Measure, top: float, _: Translator) -> None:
+    """Ticks in the measure's unit: percent, whole seconds, whole counts, rates."""
+    if m.unit == "share":
+        step = 0.25
+    elif m.unit == "ms":
+        step = 1000 * max(nice_step(top / 1000), 1)
+    elif m.unit == "count":
+        step = max(nice_step(top), 1)
+    else:
+        step = nice_step(top)
+    ax.xaxis.set_major_locator(MultipleLocator(step))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: _tick(m, x, _)))
+
+
+def _tick(m: Measure, x: float, _: Translator) -> str:
+    if m.unit == "share":
+        return f"{_.number(100 * x, 0)} %"
+    if m.unit == "ms":
+        return f"{_.number(x / 1000, 0)} s"
+    return _.number(x, 0 if m.unit == "count" else 1)
+
+
+def _axis_top(m: Measure, values: list[float], threshold: float) -> float:
+    if m.unit == "share":
+        return 1.0
+    finite = [v for v in values if not math.isnan(v)]
+    return max([threshold * 2, *[v * 1.1 for v in finite], 1.0])
+
+
+def _flag_zone(ax: Axes, m: Measure, threshold: float, top: float) -> None:
+    left, right = (0, threshold) if m.rule == "below" else (threshold, top)
+    ax.axvspan(left, right, color=FLAG_ZONE, zorder=0, linewidth=0)
+
+
+def distributions_figure(table: pd.DataFrame, settings: IndicatorSettings,
+                         _: Translator) -> Figure:
+    """A histogram per measure over the cohort's codings, threshold dashed, flag zone shaded."""
+    with style():
+        fig = Figure(figsize=(WIDTH_IN, 5.6), layout="constrained")
+        axes = fig.subplots(4, 2).ravel()
+        for ax, m in zip(axes, MEASURES, strict=True):
+            _histogram(ax, m, table, threshold_of(m, settings), _)
+    return fig
+
+
+def _histogram(ax: Axes, m: Measure, table: pd.DataFrame, threshold: float,
+               _: Translator) -> None:
+    values = pd.to_numeric(table.get(m.column), errors="coerce").dropna().to_numpy(float)
+    top = _axis_top(m, list(values), threshold)
+    _flag_zone(ax, m, threshold, top)
+    bins = np.linspace(0, top, 11)
+    counts, edges = np.histogram(np.clip(values, 0, top), bins=bins)
+    colours = [FLAG if meets(m, (a + b) / 2, threshold) else MUTED
+               for a, b in itertools.pairwise(edges)]
+    ax.bar(edges[:-1], counts, width=np.diff(edges), align="edge", color=colours,
+           edgecolor="white", linewidth=0.5)
+    ax.axvline(threshold, color=INK, linestyle="--", linewidth=0.9)
+    ax.set_xlim(0, top)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=4))
+    _measure_axis(ax, m, top, _)
+    ax.set_title(textwrap.fill(_(m.label), 44), fontsize=7)
+    ax.text(0.98, 0.95, f"n = {len(values)}", transform=ax.transAxes, ha="right", va="top",
+            fontsize=6.5, color=MUTED)
+
+
+def levels_figure(table: pd.DataFrame, cutoff: float, _: Translator) -> Figure:
+    """Codings per level 1–7; the levels at or above the cut-off (disrupted) in red."""
+    levels = pd.to_numeric(table.get("level"), errors="coerce").dropna().astype(int)
+    scale = np.arange(1, 8)
+    counts = [int((levels == k).sum()) for k in scale]
+    with style():
+        fig = Figure(figsize=(WIDTH_IN * 0.6, 2.0), layout="constrained")
+        ax = fig.add_subplot()
+        ax.bar(scale, counts, color=[FLAG if k >= cutoff else MUTED for k in scale], width=0.7)
+        ax.axvline(cutoff - 0.5, color=INK, linestyle="--", linewidth=0.9)
+        ax.set_xticks(scale)
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=5))
+        ax.set_xlabel(_("level (1–7); dashed: the disrupted cut-off"))
+        ax.set_ylabel(_("codings"))
+    return fig
+
+
+def flags_figure(table: pd.DataFrame, _: Translator) -> Figure:
+    """The share of codings flagged on each of the six signs."""
+    shares = [_flag_share(table, s) for s in SIGNS]
+    with style():
+        fig = Figure(figsize=(WIDTH_IN, 2.2), layout="constrained")
+        ax = fig.add_subplot()
+        y = np.arange(len(SIGNS))
+        ax.barh(y, [100 * s for s in shares], color=FLAG, height=0.6)
+        ax.set_yticks(y, [textwrap.fill(_(SIGN_TITLES[s]), 44) for s in SIGNS])
+        ax.set_ylim(len(SIGNS) - 0.5, -0.5)
+        ax.set_xlim(0, 100)
+        ax.set_xlabel(_("codings flagged (%)"))
+    return fig
+
+
+def _flag_share(table: pd.DataFrame, sign: str) -> float:
+    column = table.get(f"{sign}_flag")
+    if column is None or not len(column):
+        return 0.0
+    return float(column.fillna(False).astype(bool).mean())
