@@ -225,3 +225,41 @@ class AppliedAction(Base):
     coding_id: Mapped[int] = mapped_column(ForeignKey("codings.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(16))
     applied_at: Mapped[dt.datetime] = mapped_column(Stamp, default=utcnow)
+
+
+# --- Audit trail and identifying data (issue 7: security and resilience) -----------------------
+
+
+class AuditEntry(Base):
+    """One append-only row per event of interest: who, what, when, from where.
+
+    No foreign keys: a row outlives the user, study or dyad it names. The database refuses
+    UPDATE and DELETE on this table (triggers in migration 0002), so the app cannot change it.
+    Never holds request bodies or identifying content, only names of things and counts.
+    """
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_study_at", "study", "at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(Stamp, default=utcnow, index=True)
+    user_id: Mapped[int | None] = mapped_column(Integer)
+    username: Mapped[str] = mapped_column(String(64), default="")
+    action: Mapped[str] = mapped_column(String(32), index=True)
+    target: Mapped[str] = mapped_column(String(300), default="")
+    study: Mapped[str | None] = mapped_column(String(64))
+    client: Mapped[str] = mapped_column(String(64), default="")
+    detail: Mapped[str] = mapped_column(String(300), default="")
+
+
+class DyadIdentity(Base):
+    """Identifying data of a dyad, kept apart from the pseudonymous dyad; owners only."""
+
+    __tablename__ = "dyad_identities"
+    dyad_id: Mapped[int] = mapped_column(
+        ForeignKey("dyads.id", ondelete="CASCADE"), primary_key=True
+    )
+    child_name: Mapped[str] = mapped_column(String(200), default="")
+    caregiver_name: Mapped[str] = mapped_column(String(200), default="")
+    child_birth_date: Mapped[dt.date | None] = mapped_column()
+    note: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[dt.datetime] = mapped_column(Stamp, default=utcnow, onupdate=utcnow)

@@ -12,7 +12,8 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from samspill import __version__
-from samspill.core.errors import AuthenticationError, SamspillError
+from samspill.core.errors import AuthenticationError, InputError, SamspillError
+from samspill.services import audit
 from samspill.settings import Settings
 from samspill.store.db import Database
 from samspill.web import i18n
@@ -47,11 +48,19 @@ async def _headers_and_language(request: Request, call_next):
     language = i18n.negotiate(
         request.cookies.get(i18n.LANG_COOKIE), request.headers.get("accept-language")
     )
+    too_big = _upload_too_big(request)
+    if too_big is not None:
+        return too_big
     token = i18n.current_language.set(language)
+    # Audit (issue 7): the client address, for every row this request writes.
+    client = audit.CLIENT.set(request.client.host if request.client else "")
+    audit.RECORDED.set([])
     try:
         response: Response = await call_next(request)
+        _audit_unknown_login(request, response)
     finally:
         i18n.current_language.reset(token)
+        audit.CLIENT.reset(client)
     headers = response.headers
     headers["Content-Security-Policy"] = CSP
     headers["X-Content-Type-Options"] = "nosniff"
@@ -61,6 +70,80 @@ async def _headers_and_language(request: Request, call_next):
     if request.url.scheme == "https":
         headers["Strict-Transport-Security"] = "max-age=31536000"
     return response
+
+
+def _upload_too_big(request: Request) -> Response | None:
+    """Refuse a declared body over the upload limit before reading a byte of it."""
+    limit = request.app.state.settings.max_upload_mb * 2**20
+    declared = request.headers.get("content-length", "")
+    if not declared.isdigit() or int(declared) <= limit:
+        return None
+    error = InputError(
+        f"the upload is larger than {limit // 2**20} MB",
+        fix="compress the video or raise max_upload_mb",
+    )
+    return _error_response(request, 413, error.as_dict())
+
+
+LOGIN_PATHS = frozenset({"/login", "/api/login", "/login/link"})
+
+
+def _audit_unknown_login(request: Request, response: Response) -> None:
+    """A refused login that changed no account (unknown name, locked, used link): log it here.
+
+    Refusals of a known account are logged by the flush hook in services/audit.py.
+    """
+    if request.url.path not in LOGIN_PATHS or response.status_code not in (401, 429):
+        return
+    if request.method == "GET" and request.url.path != "/login/link":
+        return
+    if "login.failed" in (audit.RECORDED.get() or []):
+        return
+    database: Database = request.app.state.database
+    with database.session() as db:
+        audit.record(
+            db,
+            action="login.failed",
+            target=f"{request.method} {request.url.path}",
+            detail=f"answered {response.status_code}",
+        )
+
+
+LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
+WEAK_SECRETS = frozenset({"", "secret", "changeme", "change-me", "samspill", "dev", "default"})
+MIN_SECRET_LENGTH = 32
+
+
+def require_safe_secret(settings: Settings, host: str) -> str:
+    """The secret to run with; refuses a missing or default one unless on localhost.
+
+    Without a secret of its own, a server is development-only: it then keeps a generated
+    secret in the data folder, and only answers on a loopback address.
+    """
+    secret = settings.secret_key or ""
+    if secret not in WEAK_SECRETS and len(secret) >= MIN_SECRET_LENGTH:
+        return secret
+    if host not in LOOPBACK:
+        raise InputError(
+            f"refusing to serve on {host} with a missing or default secret key",
+            fix=f"set SAMSPILL_SECRET_KEY to {MIN_SECRET_LENGTH}+ random characters "
+            "(python -c 'import secrets; print(secrets.token_urlsafe(32))'), "
+            "or serve on 127.0.0.1 in development mode",
+        )
+    return _kept_secret(settings.data_dir)
+
+
+def _kept_secret(data_dir: Path) -> str:
+    import secrets
+
+    path = data_dir / "secret_key"
+    if path.exists():
+        return path.read_text(encoding="utf-8").strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    path.touch(mode=0o600)
+    value = secrets.token_urlsafe(32)
+    path.write_text(value, encoding="utf-8")
+    return value
 
 
 def _wants_json(request: Request) -> bool:

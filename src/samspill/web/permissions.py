@@ -19,6 +19,10 @@ PermissionName = Literal[
     "coding.write",
     "coding.manage",
     "media.read",
+    # Issue 7: identifying data, data rights and the audit log are for owners only.
+    "identity.manage",
+    "dyad.manage",
+    "audit.read",
 ]
 
 ALL_ROLES = frozenset({"owner", "coder", "trainee", "viewer"})
@@ -33,6 +37,9 @@ STUDY_ROLES: dict[str, frozenset[str]] = {
     "coding.write": frozenset({"owner", "coder", "trainee"}),
     "coding.manage": frozenset({"owner"}),
     "media.read": frozenset({"owner", "coder", "trainee", "viewer"}),
+    "identity.manage": frozenset({"owner"}),
+    "dyad.manage": frozenset({"owner"}),
+    "audit.read": frozenset({"owner"}),
 }
 
 # Roles that see other people's codings of a session (blind coding holds for the rest).

@@ -1,8 +1,18 @@
 """One module per resource; ROUTERS is what the app includes."""
 
-from samspill.web.routes import auth, codings, health, media, pages, studies
+from samspill.web.routes import (
+    audit,
+    auth,
+    codings,
+    dyads,
+    health,
+    media,
+    pages,
+    studies,
+)
 
 ROUTERS = [health.router, auth.router, studies.router, codings.router, media.router, pages.router]
+ROUTERS += [audit.router, dyads.router]  # issue 7: audit log, identity, data rights
 
 
 def all_routes() -> list:

@@ -1,0 +1,195 @@
+"""The audit trail: one append-only row per event of interest (who, what, when, from where).
+
+Rows come from three places:
+
+- the web's Permission dependency (``web/deps.py``): every write, each read of a session, its
+  video or identifying data, each export and report, and each refused attempt;
+- a flush hook on every database session (:func:`install`): logins, failed logins and lockouts,
+  new API tokens and every change of a study role, whichever path (web or CLI) made them;
+- services that do something worth naming (a dyad's deletion, with counts only).
+
+A row names things (user, study, path, dyad code) and never holds a request body or
+identifying content. The database refuses to update or delete rows (migration 0002).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Sequence
+from contextvars import ContextVar
+
+from sqlalchemy import event, inspect, select
+from sqlalchemy.orm import Session
+
+from samspill.core.errors import InputError
+from samspill.store.models import (
+    ApiToken,
+    AuditEntry,
+    AuthSession,
+    Membership,
+    Study,
+    User,
+)
+
+# Where the current request comes from; the web middleware sets it, the CLI leaves "cli".
+CLIENT: ContextVar[str] = ContextVar("samspill_audit_client", default="cli")
+# The actions recorded during the current request (a list the request owns), so the web layer
+# can tell whether a refused login was logged already.
+RECORDED: ContextVar[list[str] | None] = ContextVar("samspill_audit_recorded", default=None)
+CSV_COLUMNS = ("id", "at", "username", "action", "target", "study", "client", "detail")
+MAX_ROWS = 10_000
+
+
+def record(
+    db: Session,
+    *,
+    action: str,
+    user: User | None = None,
+    username: str = "",
+    target: str = "",
+    study: str | None = None,
+    detail: str = "",
+) -> AuditEntry:
+    """Add one row to the log in the caller's transaction (it commits with the change)."""
+    entry = AuditEntry(
+        user_id=user.id if user is not None else None,
+        username=(user.username if user is not None else username)[:64],
+        action=action[:32],
+        target=target[:300],
+        study=study,
+        client=CLIENT.get()[:64],
+        detail=detail[:300],
+        at=dt.datetime.now(dt.UTC),
+    )
+    db.add(entry)
+    recorded = RECORDED.get()
+    if recorded is not None:
+        recorded.append(entry.action)
+    return entry
+
+
+def entries(
+    db: Session,
+    *,
+    study: str | None = None,
+    username: str | None = None,
+    action: str | None = None,
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+    limit: int = 500,
+) -> Sequence[AuditEntry]:
+    """Newest first. ``action`` matches a prefix ("login" finds "login.failed" too)."""
+    if not 1 <= limit <= MAX_ROWS:
+        raise InputError(f"limit {limit} is out of range", fix=f"ask for 1 to {MAX_ROWS} rows")
+    query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
+    if study is not None:
+        query = query.where(AuditEntry.study == study)
+    if username:
+        query = query.where(AuditEntry.username == username)
+    if action:
+        query = query.where(AuditEntry.action.startswith(action, autoescape=True))
+    if since is not None:
+        query = query.where(AuditEntry.at >= since)
+    if until is not None:
+        query = query.where(AuditEntry.at < until)
+    return db.scalars(query).all()
+
+
+def to_csv(rows: Sequence[AuditEntry]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for row in rows:
+        at = row.at if row.at.tzinfo else row.at.replace(tzinfo=dt.UTC)
+        study, target, detail = row.study or "", _cell(row.target), _cell(row.detail)
+        writer.writerow(
+            [row.id, at.isoformat(), row.username, row.action, target, study, row.client, detail]
+        )
+    return out.getvalue()
+
+
+def _cell(text: str) -> str:
+    # A spreadsheet must not run a cell as a formula (CSV injection).
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+def _on_flush(db: Session, _context: object, _instances: object) -> None:
+    """Log account and role events as they are written, whichever code path wrote them."""
+    with db.no_autoflush:
+        for obj in list(db.new):
+            if isinstance(obj, AuthSession):
+                record(db, action="login", user=db.get(User, obj.user_id))
+            elif isinstance(obj, ApiToken) and obj.kind == "api":
+                record(db, action="token.create", user=db.get(User, obj.user_id))
+            elif isinstance(obj, Membership):
+                _role_change(db, obj, "")
+        for obj in list(db.dirty):
+            if isinstance(obj, User):
+                _failed_login(db, obj)
+            elif isinstance(obj, Membership):
+                old = inspect(obj).attrs.role.history.deleted
+                if old and old[0] != obj.role:
+                    _role_change(db, obj, str(old[0]))
+
+
+def _failed_login(db: Session, user: User) -> None:
+    attrs = inspect(user).attrs
+    locked = [v for v in attrs.locked_until.history.added if v is not None]
+    before = attrs.failed_logins.history.deleted
+    after = attrs.failed_logins.history.added
+    if locked:
+        record(db, action="login.failed", user=user, detail="account locked")
+    elif after and before and after[0] > before[0]:
+        record(db, action="login.failed", user=user, detail=f"failure {after[0]}")
+
+
+def _role_change(db: Session, member: Membership, old: str) -> None:
+    study = db.get(Study, member.study_id)
+    user = db.get(User, member.user_id)
+    record(
+        db,
+        action="permission",
+        username=getattr(_actor(), "username", ""),
+        target=user.username if user else str(member.user_id),
+        study=study.name if study else None,
+        detail=f"role {old or 'none'} -> {member.role}",
+    )
+
+
+# Who changes a role is known to the web request only; the dependency sets it here.
+ACTOR: ContextVar[User | None] = ContextVar("samspill_audit_actor", default=None)
+
+
+def _actor() -> User | None:
+    return ACTOR.get()
+
+
+def install() -> None:
+    """Register the flush hook once for every ORM session of the process."""
+    if not event.contains(Session, "before_flush", _on_flush):
+        event.listen(Session, "before_flush", _on_flush)
+
+
+install()
+
+
+def classify(*, method: str, path: str, permission: str, has_session: bool) -> str | None:
+    """The audit action for a permitted request, or None for reads not worth a row."""
+    lowered = path.lower()
+    if permission.startswith("identity."):
+        return "read.identity" if method in ("GET", "HEAD") else "write.identity"
+    if permission.startswith("audit."):
+        return "export.audit" if lowered.endswith(".csv") else "read.audit"
+    if "export" in lowered or lowered.endswith((".csv", ".zip", ".xlsx", ".pdf")):
+        return "export"
+    if "report" in lowered:
+        return "report"
+    if method not in ("GET", "HEAD", "OPTIONS"):
+        if lowered.endswith("/members"):
+            return None  # the flush hook records the role change itself, with old and new
+        return "delete" if method == "DELETE" else "write"
+    if permission == "media.read":
+        return "read.video"
+    return "read" if has_session else None
