@@ -196,6 +196,17 @@ def test_outcomes_command_prints_three_tables(dyad_files: tuple[Path, Path]) -> 
         assert heading in result.output
 
 
+def test_outcomes_command_takes_the_confidence_level(dyad_files: tuple[Path, Path]) -> None:
+    outcomes, predictors = dyad_files
+    widths = []
+    for level in ("0.95", "0.99"):
+        result = _run("outcomes", outcomes, "--predictors", predictors, "--outcome", "bpd",
+                      "--step", "abuse", "--confidence", level, "--format", "json")
+        beta = json.loads(result.output)["coefficients"][0]
+        widths.append(beta["beta_ci_high"] - beta["beta_ci_low"])
+    assert widths[1] > widths[0]
+
+
 def test_outcomes_command_names_an_unknown_column(dyad_files: tuple[Path, Path]) -> None:
     outcomes, predictors = dyad_files
     result = _run("outcomes", outcomes, "--predictors", predictors, "--outcome", "bpd",

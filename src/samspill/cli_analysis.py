@@ -138,12 +138,15 @@ def outcomes_command(
     step: Annotated[list[str], typer.Option(
         "--step", help="Predictors entered at one step, comma-separated; repeat per step.")],
     dyad_col: Annotated[str, typer.Option("--dyad-col", help="The dyad code column.")] = "dyad",
+    confidence: Annotated[float, typer.Option(
+        "--confidence", help="Level of the betas' confidence intervals.")] = 0.95,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Hierarchical OLS: R² and R² change per step, standardised betas, excluded dyads."""
     steps = [_codes(s, "--step") for s in step]
     result = outcome_analysis(_read_table(file, dyad_col), _read_table(predictors, dyad_col),
-                              outcome=outcome, steps=steps, dyad_col=dyad_col)
+                              outcome=outcome, steps=steps, dyad_col=dyad_col,
+                              confidence=confidence)
     _print_outcomes(result, fmt)
 
 
