@@ -12,6 +12,8 @@ from typing import Annotated
 import typer
 
 from samspill.cli import scoring
+from samspill.cli.audit import audit_app
+from samspill.cli.backup import backup, restore
 from samspill.cli.common import DataDir, console, open_database, unit_of_work
 from samspill.cli.schemes import scheme_app
 from samspill.cli.studies import study_app
@@ -29,6 +31,10 @@ app.add_typer(scheme_app, name="scheme")
 app.add_typer(study_app, name="study")
 app.add_typer(user_app, name="user")
 app.add_typer(token_app, name="token")
+# Issue 7: backups and the audit log.
+app.add_typer(audit_app, name="audit")
+app.command()(backup)
+app.command()(restore)
 app.command()(scoring.score)
 app.command()(scoring.cohort)
 app.command()(scoring.simulate)
@@ -73,9 +79,10 @@ def serve(
     import uvicorn
 
     from samspill.services.setup import ensure_admin, login_link
-    from samspill.web.app import create_app
+    from samspill.web.app import create_app, require_safe_secret
 
     database = open_database(data_dir)
+    require_safe_secret(database.settings, host)  # no default secret off localhost
     with database.session() as db:
         link = login_link(db, ensure_admin(db), host=host, port=port)
     web_app = create_app(database.settings, database=database, host=host)
