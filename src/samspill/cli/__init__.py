@@ -15,6 +15,7 @@ from samspill.cli import scoring
 from samspill.cli.audit import audit_app
 from samspill.cli.backup import backup, restore
 from samspill.cli.common import DataDir, console, open_database, unit_of_work
+from samspill.cli.reports import report
 from samspill.cli.schemes import scheme_app
 from samspill.cli.studies import study_app
 from samspill.cli.users import token_app, user_app
@@ -35,6 +36,7 @@ app.add_typer(token_app, name="token")
 app.add_typer(audit_app, name="audit")
 app.command()(backup)
 app.command()(restore)
+app.command("report")(report)
 app.command()(scoring.score)
 app.command()(scoring.cohort)
 app.command()(scoring.simulate)

@@ -9,7 +9,7 @@ tables scored elsewhere (``build_report_data``).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -152,27 +152,29 @@ def _duration(session: ObservationSession, events: pd.DataFrame) -> int:
 IDENTITY_COLUMNS = ["dyad", "session", "coder", "coding_id", "procedure", "status", "purpose"]
 
 
-def cohort_data(db: Session, *, study: str,
-                agreement: pd.DataFrame | None = None) -> CohortData:
+def cohort_data(db: Session, *, study: str, agreement: pd.DataFrame | None = None,
+                progress: Callable[[int, int], None] | None = None) -> CohortData:
     """Score every study coding (purpose ``study``) of the study's sessions, one row each.
 
     Codings whose events cannot be scored (for example a state left running) are left out and
     named in ``excluded``, so one unfinished coding does not stop the cohort report.
+    ``progress(done, total)`` is called after each coding (the CLI's progress bar).
     """
     row = studies.get_study(db, study)
     settings, cutoff = study_scoring_settings(row)
+    todo = [c for s in studies.sessions_of(db, row) for c in codings.codings_of(db, s)
+            if c.purpose == "study"]
     rows, labels, excluded = [], [], []
-    for session in studies.sessions_of(db, row):
-        for coding in codings.codings_of(db, session):
-            if coding.purpose != "study":
-                continue
-            try:
-                data = coding_data(db, coding)
-            except (EventError, InputError) as error:
-                excluded.append(f"{session.name}/{coding.coder.username}: {error.message}")
-                continue
+    for done, coding in enumerate(todo, start=1):
+        try:
+            data = coding_data(db, coding)
+        except (EventError, InputError) as error:
+            excluded.append(f"{coding.session.name}/{coding.coder.username}: {error.message}")
+        else:
             rows.append(_cohort_row(data, coding))
             labels.append(data.scheme.label())
+        if progress is not None:
+            progress(done, len(todo))
     table = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=IDENTITY_COLUMNS)
     return CohortData(row.name, row.title or row.name, table, settings,
                       tuple(dict.fromkeys(labels)), cutoff, agreement, tuple(excluded))
@@ -185,5 +187,6 @@ def _cohort_row(data: ReportData, coding: Coding) -> pd.DataFrame:
     head = data.header
     identity = pd.DataFrame([{"dyad": head.dyad, "session": head.session, "coder": head.coder,
                               "coding_id": coding.id, "procedure": head.procedure,
-                              "status": head.status, "purpose": coding.purpose}])
+                              "status": head.status, "purpose": coding.purpose,
+                              "cutoff": data.rating.get("cutoff")}])
     return pd.concat([identity, table], axis=1)

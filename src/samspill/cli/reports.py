@@ -1,0 +1,85 @@
+"""`samspill report`: a session report or a study's cohort report, as PDF or HTML."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import Progress
+
+from samspill.cli.common import DataDir, Study, console, unit_of_work
+from samspill.core.errors import InputError
+
+
+class Format(StrEnum):
+    pdf = "pdf"
+    html = "html"
+
+
+class Language(StrEnum):
+    en = "en"
+    nb = "nb"
+
+
+def report(
+    study: Study,
+    out: Annotated[Path, typer.Option("--out", help="File to write.")],
+    session: Annotated[
+        str | None, typer.Option("--session", help="The session's name (a session report).")
+    ] = None,
+    cohort: Annotated[
+        bool, typer.Option("--cohort", help="The study's cohort report instead.")
+    ] = False,
+    coder: Annotated[
+        str | None,
+        typer.Option("--coder", help="Whose coding (default: the master or the only coding)."),
+    ] = None,
+    fmt: Annotated[
+        Format | None,
+        typer.Option("--format", help="pdf or html (default: from the --out suffix, else pdf)."),
+    ] = None,
+    lang: Annotated[Language, typer.Option("--lang", help="Report language.")] = Language.en,
+    data_dir: DataDir = None,
+) -> None:
+    """Write a session report (--session NAME) or the cohort report (--cohort)."""
+    if cohort == (session is not None):
+        raise InputError("name either --session NAME or --cohort", fix="give exactly one of them")
+    chosen = (fmt or _format_of(out)).value
+    content = _cohort(study, lang.value, chosen, data_dir) if cohort else _session(
+        study, session or "", coder, lang.value, chosen, data_dir)
+    try:
+        out.write_bytes(content)
+    except OSError as exc:
+        raise InputError(f"cannot write {out}: {exc.strerror}", fix="check the folder") from exc
+    console.print(f"wrote {out}")
+
+
+def _format_of(out: Path) -> Format:
+    return Format.html if out.suffix.lower() in (".html", ".htm") else Format.pdf
+
+
+def _session(study: str, session: str, coder: str | None, lang: str, fmt: str,
+             data_dir: Path | None) -> bytes:
+    from samspill.reports.data import session_data
+    from samspill.reports.render import render
+    from samspill.reports.session_report import session_document
+
+    with unit_of_work(data_dir) as (db, _database):
+        data = session_data(db, study=study, session=session, coder=coder)
+    return render(session_document(data, lang), fmt)
+
+
+def _cohort(study: str, lang: str, fmt: str, data_dir: Path | None) -> bytes:
+    from samspill.reports.cohort_report import cohort_document
+    from samspill.reports.data import cohort_data
+    from samspill.reports.render import render
+
+    with unit_of_work(data_dir) as (db, _database), Progress(console=console,
+                                                             transient=True) as bar:
+        task = bar.add_task("scoring codings", total=None)
+        data = cohort_data(db, study=study,
+                           progress=lambda done, total: bar.update(task, completed=done,
+                                                                   total=total))
+    return render(cohort_document(data, lang), fmt)
