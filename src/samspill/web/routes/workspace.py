@@ -1,0 +1,187 @@
+"""The coding workspace: one page per coding, where a coder watches the video and codes it.
+
+The page carries everything the screen needs in one JSON block (scheme, events, ratings,
+segments, media, settings, and the JS strings in the request's language), so it is usable
+without a second round trip. Writes go through the browser's outbox to the actions API.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+
+from samspill.core.ambiance import disrupted_cutoff_of
+from samspill.core.errors import SamspillError
+from samspill.core.indicators import INDICATORS
+from samspill.core.scheme import Scheme
+from samspill.services import codings, scoring, studies
+from samspill.services.media import media_of
+from samspill.services.schemes import segment_template_for
+from samspill.store.models import Coding, Study
+from samspill.web import i18n
+from samspill.web.deps import Access, DbSession, Permission, check_coding_access
+from samspill.web.permissions import STUDY_ROLES
+from samspill.web.templating import templates
+
+router = APIRouter(tags=["workspace"])
+ReadCoding = Annotated[Access, Depends(Permission("coding.read"))]
+
+
+def _(message: str) -> str:
+    """Marks a JS string for Babel's extractor; the page sends it translated."""
+    return message
+
+
+# Every string the scripts show. The keys are the English msgids; i18n.js looks them up.
+JS_STRINGS = (
+    _("Saved"),
+    _("{n} pending"),
+    _("Offline: {n} pending, kept in this browser"),
+    _("Sending {n}…"),
+    _("Not saved: {message}"),
+    _("Your login has expired or changed: reload the page; nothing is lost"),
+    _("This coding is open in another tab: this tab is read only"),
+    _("This coding is locked (submitted); ask the study's owner to reopen it"),
+    _("You can read this coding but not change it"),
+    _("running"),
+    _("Running states"),
+    _("none"),
+    _("{code} started {seconds} s ago: press {key} again to stop it"),
+    _("A state cannot stop before it starts"),
+    _("'{code}' would overlap another '{code}' for {subject}"),
+    _("Choose {label} for {code}"),
+    _("Press a number; Enter to confirm, Escape to skip"),
+    _("Nothing to undo"),
+    _("Nothing to redo"),
+    _("Undone: {what}"),
+    _("Redone: {what}"),
+    _("Deleted {code} at {time}"),
+    _("Logged {code} at {time}"),
+    _("Subject: {subject}"),
+    _("Time"),
+    _("End"),
+    _("Subject"),
+    _("Code"),
+    _("Modifiers"),
+    _("Comment"),
+    _("Save"),
+    _("Cancel"),
+    _("Delete"),
+    _("Edit event at {time}"),
+    _("Not a time: use mm:ss.mmm"),
+    _("Segment start marked at {time}: press ] at its end"),
+    _("Mark a segment's start first"),
+    _("Segment {name} marked"),
+    _("disrupted"),
+    _("not disrupted"),
+    _("Classification: {classification} (cut-off {cutoff})"),
+    _("Rate the level to see the classification"),
+    _("Scores cannot be computed yet: {message}"),
+    _("Sign"),
+    _("Flag"),
+    _("Values"),
+    _("Evidence"),
+    _("present"),
+    _("not present"),
+    _(
+        "The thresholds are this study's settings, not clinical norms. The indicators support a "
+        "trained coder's judgement; they are no diagnosis."
+    ),
+    _("Evidence at {time}: seek"),
+    _("Submit this coding? It will be locked."),
+    _("Wait until everything is saved, then submit"),
+    _("Submitted"),
+    _("Reopened"),
+    _("point"),
+    _("state"),
+    _("Zoom"),
+)
+
+INDICATOR_TITLES = tuple(spec.title for spec in INDICATORS.values())  # in the catalogs already
+
+
+def _can_write(access: Access) -> bool:
+    if access.role not in STUDY_ROLES["coding.write"]:
+        return False
+    try:
+        check_coding_access(access, write=True)
+    except SamspillError:
+        return False
+    return True
+
+
+def _media(db: DbSession, coding: Coding) -> dict[str, Any] | None:
+    found = media_of(db, coding.session)
+    if not found:
+        return None
+    media = found[0]
+    return {
+        "url": f"/api/media/{media.id}",
+        "fps": media.fps,
+        "offset_ms": media.offset_ms,
+        "duration_ms": media.duration_ms,
+    }
+
+
+def _cutoff(scheme: Scheme, study: Study) -> float | None:
+    try:
+        return disrupted_cutoff_of(scheme, (study.settings or {}).get("disrupted_cutoff"))
+    except SamspillError:
+        return None
+
+
+def boot_data(db: DbSession, access: Access) -> dict[str, Any]:
+    """Everything the workspace's scripts start from."""
+    coding = access.coding
+    assert coding is not None and access.study is not None
+    scheme = codings.coding_scheme(coding)
+    template = segment_template_for(db, coding.session.procedure)
+    translations = i18n.translations(i18n.current_language.get())
+    return {
+        "coding": {
+            "id": coding.id,
+            "status": coding.status,
+            "coder": coding.coder.username,
+            "study": access.study.name,
+            "session": coding.session.name,
+        },
+        "role": access.role,
+        "can_write": _can_write(access),
+        "scheme": scheme.model_dump(mode="json"),
+        "events": [e.model_dump(mode="json") for e in codings.coding_events(db, coding)],
+        "ratings": codings.ratings_of(db, coding),
+        "segments": [s.model_dump(mode="json") for s in studies.segments_of(db, coding.session)],
+        "template": template.model_dump(mode="json") if template else None,
+        "media": _media(db, coding),
+        "duration_ms": coding.session.duration_ms,
+        "cutoff": _cutoff(scheme, access.study),
+        "show_scores": scoring.scores_visible(access.study, access.role),
+        "strings": {s: translations.gettext(s) for s in (*JS_STRINGS, *INDICATOR_TITLES)},
+    }
+
+
+@router.get("/codings/{coding_id}", include_in_schema=False)
+def workspace_page(request: Request, access: ReadCoding, db: DbSession) -> Response:
+    coding = access.coding
+    assert coding is not None
+    boot = boot_data(db, access)
+    return templates.TemplateResponse(
+        request,
+        "coding.html",
+        {
+            "user": access.user,
+            "csrf": access.csrf,
+            "role": access.role,
+            "coding": coding,
+            "scheme": codings.coding_scheme(coding),
+            "boot": boot,
+        },
+    )
+
+
+@router.get("/api/codings/{coding_id}/workspace")
+def workspace_data(access: ReadCoding, db: DbSession) -> dict[str, Any]:
+    """The page's start data as JSON, for scripts and for reconciling after a refused action."""
+    return boot_data(db, access)

@@ -1,0 +1,139 @@
+// Logging by keyboard from the scheme's keys. A point is one press; a state starts with a press
+// and stops with the next. Starting a state of an exclusive group stops the running one at the
+// same instant. A second press within GUARD_MS of a state's start does not silently stop it
+// (BORIS issue #222): it warns, and only a further press stops the state.
+
+import { t } from "./i18n.js";
+import { formatMs, newId } from "./time.js";
+
+export const GUARD_MS = 600;
+const TYPING = new Set(["INPUT", "SELECT", "TEXTAREA"]);
+
+export class Logger {
+  constructor({ scheme, store, player, commit, modifiers, toast }) {
+    this.scheme = scheme;
+    this.store = store;
+    this.player = player;
+    this.commit = commit;
+    this.modifiers = modifiers;
+    this.toast = toast;
+    this.byKey = new Map(scheme.codes.filter((c) => c.key).map((c) => [c.key, c]));
+    this.subjects = scheme.subjects;
+    this.subject = scheme.subjects[0];
+    this.started = new Map(); // event id → wall-clock ms of its start press
+    this.warned = new Set();
+  }
+
+  subjectFor(code) {
+    return code.subjects.includes(this.subject) ? this.subject : code.subjects[0];
+  }
+
+  switchSubject() {
+    const i = this.subjects.indexOf(this.subject);
+    this.subject = this.subjects[(i + 1) % this.subjects.length];
+    return this.subject;
+  }
+
+  sets(code, when) {
+    return code.modifiers
+      .map((id) => this.scheme.modifier_sets.find((m) => m.id === id))
+      .filter((set) => set && (code.kind === "point" || set.ask_at === when));
+  }
+
+  // A press of a scheme key; the time is the frame on screen at the press.
+  press(code) {
+    const ms = this.player.nowMs();
+    const frame = this.player.frameIndex();
+    const subject = this.subjectFor(code);
+    if (code.kind === "point") return this.point(code, subject, ms, frame);
+    const running = this.store.running.get(`${subject}|${code.id}`);
+    return running ? this.stop(code, running, ms) : this.startState(code, subject, ms, frame);
+  }
+
+  point(code, subject, ms, frame) {
+    const event = { id: newId(), subject, code: code.id, onset_ms: ms, offset_ms: null,
+      modifiers: {}, comment: "", frame };
+    const group = this.commit([{ type: "add", event }], t("Logged {code} at {time}", { code: code.name, time: formatMs(ms) }));
+    this.askModifiers(code, event.id, "start", group);
+  }
+
+  startState(code, subject, ms, frame) {
+    const ops = [];
+    const group = this.scheme.exclusive_groups.find((g) => g.codes.includes(code.id));
+    for (const other of group ? group.codes : []) {
+      const running = this.store.running.get(`${subject}|${other}`);
+      if (!running || other === code.id) continue;
+      if (ms < running.onset_ms) return this.toast(t("A state cannot stop before it starts"), true);
+      ops.push({ type: "edit", event: { ...running, offset_ms: ms } });
+    }
+    if (this.store.overlapping(subject, code.id, ms)) {
+      return this.toast(t("'{code}' would overlap another '{code}' for {subject}", { code: code.name, subject }), true);
+    }
+    const event = { id: newId(), subject, code: code.id, onset_ms: ms, offset_ms: null,
+      modifiers: {}, comment: "", frame };
+    ops.push({ type: "add", event });
+    this.started.set(event.id, performance.now());
+    const undoGroup = this.commit(ops, t("Logged {code} at {time}", { code: code.name, time: formatMs(ms) }));
+    this.askModifiers(code, event.id, "start", undoGroup);
+  }
+
+  stop(code, running, ms) {
+    const since = performance.now() - (this.started.get(running.id) ?? -Infinity);
+    if (since < GUARD_MS && !this.warned.has(running.id)) {
+      this.warned.add(running.id);
+      return this.toast(t("{code} started {seconds} s ago: press {key} again to stop it", {
+        code: code.name, seconds: (since / 1000).toFixed(1), key: code.key }), true);
+    }
+    if (ms < running.onset_ms) return this.toast(t("A state cannot stop before it starts"), true);
+    this.started.delete(running.id);
+    const group = this.commit([{ type: "edit", event: { ...running, offset_ms: ms } }],
+      t("Logged {code} at {time}", { code: code.name, time: formatMs(ms) }));
+    this.askModifiers(code, running.id, "stop", group);
+  }
+
+  async askModifiers(code, eventId, when, group) {
+    const sets = this.sets(code, when);
+    if (!sets.length) return;
+    const answers = await this.modifiers.ask(code, sets);
+    const current = this.store.byId.get(eventId);
+    if (!current || !Object.keys(answers).length) return;
+    const event = { ...current, modifiers: { ...current.modifiers, ...answers } };
+    this.commit([{ type: "edit", event }], null, group);
+  }
+}
+
+// The page's keyboard: scheme keys first, then the player's and the editor's keys.
+export function bindKeys({ logger, commands, canCode }) {
+  document.addEventListener("keydown", (e) => {
+    if (e.defaultPrevented || TYPING.has(e.target.tagName) || e.target.closest?.("dialog")) return;
+    if (e.isComposing || e.metaKey) return;
+    const command = commandFor(e, logger);
+    if (!command) return;
+    e.preventDefault();
+    if (e.repeat && command.code) return; // a held key logs once
+    if (command.code) {
+      if (canCode()) logger.press(command.code);
+    } else commands[command.name]?.(command.arg);
+  });
+}
+
+function commandFor(e, logger) {
+  if (e.ctrlKey) {
+    const key = e.key.toLowerCase();
+    if (key === "z") return { name: e.shiftKey ? "redo" : "undo" };
+    if (key === "y") return { name: "redo" };
+    if (e.key === "ArrowLeft" || e.key === "ArrowRight") return { name: "frame", arg: e.key === "ArrowLeft" ? -1 : 1 };
+    return null;
+  }
+  if (e.altKey) return e.code === "KeyE" ? { name: "focusList" } : null;
+  const code = logger.byKey.get(e.key);
+  if (code) return { code };
+  const arrows = { ArrowLeft: -1000, ArrowRight: 1000 };
+  if (e.key in arrows) return { name: "seek", arg: arrows[e.key] * (e.shiftKey ? 5 : 1) };
+  const named = { " ": "play", ",": "frameBack", ".": "frameForward", "/": "goto", "?": "help",
+    "[": "segmentStart", "]": "segmentEnd", "+": "zoomIn", "=": "zoomIn", "-": "zoomOut",
+    ArrowUp: "faster", ArrowDown: "slower", "`": "subject", "|": "subject", "§": "subject" };
+  if (e.key in named) return { name: named[e.key] };
+  if (e.code === "Backquote" || e.code === "IntlBackslash") return { name: "subject" };
+  return null;
+}

@@ -1,0 +1,148 @@
+// The outbox: every action is written to IndexedDB first, then sent; it leaves the outbox only
+// when the server has committed it. A reload or a crash finds it here again.
+
+const DB_NAME = "samspill-outbox";
+const STORE = "actions";
+const BATCH = 200;
+const MAX_BACKOFF_MS = 8000;
+
+function request(req) {
+  return new Promise((resolve, reject) => {
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+  });
+}
+
+function openDb() {
+  const req = indexedDB.open(DB_NAME, 1);
+  req.onupgradeneeded = () => {
+    const store = req.result.createObjectStore(STORE, { keyPath: "seq", autoIncrement: true });
+    store.createIndex("coding", "coding");
+  };
+  return request(req);
+}
+
+function done(tx) {
+  return new Promise((resolve, reject) => {
+    tx.oncomplete = () => resolve();
+    tx.onerror = () => reject(tx.error);
+    tx.onabort = () => reject(tx.error);
+  });
+}
+
+export class Outbox {
+  // send(actions) → {ok, status, body}; status 0 means the server was unreachable.
+  constructor({ codingId, send, onState, onRejected }) {
+    this.codingId = codingId;
+    this.send = send;
+    this.onState = onState || (() => {});
+    this.onRejected = onRejected || (() => {});
+    this.count = 0;
+    this.state = "saved";
+    this.draining = false;
+    this.sending = false;
+    this.paused = true;
+    this.single = false;
+    this.backoff = 500;
+    this.timer = null;
+  }
+
+  async open() {
+    this.db = await openDb();
+    const restored = await this.pending();
+    this.count = restored.length;
+    this.report();
+    return restored.map((record) => record.action);
+  }
+
+  async pending() {
+    const tx = this.db.transaction(STORE, "readonly");
+    const index = tx.objectStore(STORE).index("coding");
+    const records = await request(index.getAll(IDBKeyRange.only(this.codingId)));
+    return records.sort((a, b) => a.seq - b.seq);
+  }
+
+  // One user operation, one transaction: written together or not at all, then sent.
+  async add(actions) {
+    this.count += actions.length;
+    this.report();
+    const tx = this.db.transaction(STORE, "readwrite");
+    const store = tx.objectStore(STORE);
+    for (const action of actions) store.add({ coding: this.codingId, action });
+    await done(tx);
+    this.drain();
+  }
+
+  async remove(records) {
+    const tx = this.db.transaction(STORE, "readwrite");
+    const store = tx.objectStore(STORE);
+    for (const record of records) store.delete(record.seq);
+    await done(tx);
+    this.count = Math.max(0, this.count - records.length);
+  }
+
+  start() {
+    this.paused = false;
+    this.drain();
+  }
+
+  stop() {
+    this.paused = true;
+  }
+
+  report(state) {
+    if (state) this.state = state;
+    else if (this.count === 0) this.state = "saved";
+    else if (this.state === "saved") this.state = "pending";
+    this.onState(this.state, this.count);
+  }
+
+  // Sends in order, one batch at a time, until the outbox is empty or the server is away.
+  async drain() {
+    if (this.draining || this.paused) return;
+    this.draining = true;
+    clearTimeout(this.timer);
+    try {
+      for (;;) {
+        const batch = (await this.pending()).slice(0, this.single ? 1 : BATCH);
+        this.count = Math.max(this.count, batch.length);
+        if (!batch.length || this.paused) break;
+        this.report("sending");
+        const answer = await this.send(batch.map((record) => record.action));
+        if (!(await this.settle(batch, answer))) return;
+      }
+      this.single = false;
+      this.report("saved");
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  // True to go on draining; false when a retry has been scheduled.
+  async settle(batch, answer) {
+    if (answer.ok) {
+      await this.remove(batch);
+      this.backoff = 500;
+      if (this.single && batch.length === 1) this.single = (await this.pending()).length > 0;
+      return true;
+    }
+    if (answer.status === 0 || answer.status >= 500 || answer.status === 429) {
+      return this.retry("offline");
+    }
+    if (answer.status === 401 || answer.status === 403) return this.retry("auth");
+    if (batch.length > 1) {
+      this.single = true; // find the one action the server refuses; the others still go
+      return true;
+    }
+    await this.remove(batch);
+    this.onRejected(batch[0].action, answer.body);
+    return true;
+  }
+
+  retry(state) {
+    this.report(state);
+    this.timer = setTimeout(() => this.drain(), this.backoff);
+    this.backoff = Math.min(MAX_BACKOFF_MS, this.backoff * 2);
+    return false;
+  }
+}

@@ -1,0 +1,265 @@
+// The coding workspace: wires the player, the keys, the event list, the timeline, the outbox,
+// ratings, segments and scores. The way of one event: key → store (list and timeline change one
+// element each) → outbox (IndexedDB) → POST /api/codings/{id}/actions → cleared on the answer.
+
+import { EventList } from "./eventlist.js";
+import { setStrings, t } from "./i18n.js";
+import { bindKeys, Logger } from "./keys.js";
+import { EventStore } from "./model.js";
+import { ModifierDialog } from "./modifiers.js";
+import { Outbox } from "./outbox.js";
+import { Player } from "./player.js";
+import { Ratings } from "./ratings.js";
+import { ScoresPanel } from "./scores.js";
+import { Segments } from "./segments.js";
+import { claimCoding } from "./tablock.js";
+import { formatMs, newId, parseTime } from "./time.js";
+import { Timeline } from "./timeline.js";
+import { History } from "./history.js";
+
+const $ = (id) => document.getElementById(id);
+const boot = JSON.parse($("boot").textContent);
+setStrings(boot.strings);
+const csrf = document.querySelector('meta[name="csrf-token"]').content;
+const codingId = boot.coding.id;
+const scheme = boot.scheme;
+const api = (path) => `/api/codings/${codingId}${path}`;
+let writable = boot.can_write && boot.coding.status === "in_progress";
+
+function toast(text, bad = false) {
+  const box = $("toast");
+  box.textContent = text;
+  box.classList.toggle("bad", bad);
+  box.classList.add("shown");
+  clearTimeout(toast.timer);
+  toast.timer = setTimeout(() => box.classList.remove("shown"), bad ? 5000 : 2500);
+}
+
+function banner(text) {
+  $("banner").textContent = text;
+  $("banner").hidden = !text;
+}
+
+async function call(method, path, body) {
+  try {
+    const response = await fetch(path, {
+      method,
+      headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRF-Token": csrf },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const answer = await response.json().catch(() => null);
+    return { ok: response.ok, status: response.status, body: answer };
+  } catch {
+    return { ok: false, status: 0, body: null };
+  }
+}
+
+const player = new Player($("video"), {
+  fps: boot.media?.fps, offsetMs: boot.media?.offset_ms, durationMs: boot.duration_ms,
+});
+const store = new EventStore(scheme);
+const list = new EventList($("event-list"), {
+  scheme,
+  lookup: (id) => store.byId.get(id),
+  onSeek: (ms) => player.seekTo(ms),
+  onEdit: (_old, changed) => history.commit([{ type: "edit", event: changed }], t("Edit event at {time}", { time: formatMs(changed.onset_ms) })),
+  onDelete: (event) => history.commit([{ type: "delete", event_id: event.id }], t("Deleted {code} at {time}", { code: event.code, time: formatMs(event.onset_ms) })),
+  editable: () => writable,
+});
+const timeline = new Timeline($("timeline"), {
+  scheme, durationMs: boot.duration_ms || boot.media?.duration_ms, onSeek: (ms) => player.seekTo(ms),
+});
+store.subscribe(list);
+store.subscribe(timeline);
+const markRunning = () => {
+  const running = new Set([...store.running.values()].map((e) => e.code));
+  for (const li of document.querySelectorAll(".keys li[data-code]")) {
+    li.classList.toggle("is-running", running.has(li.dataset.code));
+  }
+};
+store.subscribe({ add: markRunning, update: markRunning, remove: markRunning, reset: markRunning });
+
+const outbox = new Outbox({ codingId, send: (actions) => call("POST", api("/actions"), { actions }), onState: showState, onRejected: rejected });
+const history = new History({
+  store,
+  enqueue: (actions) => {
+    outbox.add(actions);
+    document.dispatchEvent(new CustomEvent("samspill:applied", { detail: { count: actions.length } }));
+  },
+  canWrite: () => writable,
+});
+const scores = new ScoresPanel($("scores"), { codingId, onSeek: (ms) => player.seekTo(ms) });
+const ratings = new Ratings($("ratings-form"), $("classification"), {
+  scheme, ratings: boot.ratings, cutoff: boot.cutoff,
+  onChange: (item, value) => send({ type: "rating", ratings: { [item]: value } }),
+});
+const segments = new Segments({
+  form: $("segment-form"), list: $("segment-list"), segments: boot.segments, template: boot.template,
+  player, send: (action) => send(action), toast, onChange: (all) => timeline.setSegments(all),
+});
+const modifiers = new ModifierDialog($("modifier-dialog"), { onPassKey: (e) => document.dispatchEvent(new KeyboardEvent("keydown", e)) });
+const logger = new Logger({ scheme, store, player, modifiers, toast, commit: (ops, label, group) => history.commit(ops, label, group) });
+
+function send(action) {
+  if (writable) outbox.add([{ id: newId(), ...action }]);
+}
+
+let lastState = "saved";
+function showState(state, count) {
+  const texts = {
+    saved: `${t("Saved")} ✓`,
+    pending: t("{n} pending", { n: count }),
+    sending: t("Sending {n}…", { n: count }),
+    offline: t("Offline: {n} pending, kept in this browser", { n: count }),
+    auth: t("Your login has expired or changed: reload the page; nothing is lost"),
+  };
+  const status = $("save-status");
+  status.textContent = texts[state];
+  status.dataset.state = state;
+  status.dataset.pending = count;
+  if (state === "saved" && lastState !== "saved" && boot.show_scores) scores.refreshSoon();
+  lastState = state;
+}
+
+// The server refused one action (it conflicts with the scheme or the other events): say why and
+// rebuild the screen from the server's events plus what is still pending.
+async function rejected(action, body) {
+  toast(t("Not saved: {message}", { message: body?.error?.message || action.type }), true);
+  const answer = await call("GET", api("/workspace"));
+  if (!answer.ok) return;
+  const pending = (await outbox.pending()).map((r) => r.action);
+  store.load(answer.body.events, pending);
+  segments.segments = answer.body.segments;
+  segments.render();
+  history.clear();
+}
+
+function restore(pending) {
+  for (const action of pending) {
+    if (action.type === "rating") for (const [k, v] of Object.entries(action.ratings)) ratings.set(k, v);
+    else if (action.type === "segment") segments.put(action.segment);
+  }
+  const dropped = new Set(pending.filter((a) => a.type === "delete-segment").map((a) => a.segment_id));
+  if (dropped.size) {
+    segments.segments = segments.segments.filter((s) => !dropped.has(s.id));
+    segments.render();
+  }
+}
+
+function setWritable(value, reason) {
+  writable = value;
+  ratings.setReadOnly(!value);
+  for (const id of ["segment-start", "segment-end"]) $(id).disabled = !value;
+  segments.render();
+  banner(value ? "" : reason);
+}
+
+function bindPlayer() {
+  const play = $("play");
+  player.onTick((ms) => {
+    $("clock").textContent = formatMs(ms);
+    const frame = player.frameIndex();
+    $("frame").textContent = frame === null ? "" : `#${frame}`;
+    play.textContent = player.paused ? "▶" : "❚❚";
+    timeline.setNow(ms);
+  });
+  play.addEventListener("click", () => player.togglePlay());
+  for (const button of document.querySelectorAll("[data-seek]")) {
+    button.addEventListener("click", () => player.seekBy(Number(button.dataset.seek)));
+  }
+  for (const button of document.querySelectorAll("[data-frame]")) {
+    button.addEventListener("click", () => player.stepFrame(Number(button.dataset.frame)));
+  }
+  $("speed").addEventListener("change", (e) => player.setRate(Number(e.target.value)));
+  $("goto-form").addEventListener("submit", (e) => {
+    e.preventDefault();
+    const ms = parseTime($("goto").value);
+    if (ms === null) return toast(t("Not a time: use mm:ss.mmm"), true);
+    player.seekTo(ms);
+    $("goto").blur();
+  });
+  $("zoom-in").addEventListener("click", () => timeline.zoom(2));
+  $("zoom-out").addEventListener("click", () => timeline.zoom(0.5));
+  $("zoom-all").addEventListener("click", () => timeline.whole());
+  $("timeline").addEventListener("keydown", (e) => {
+    if (e.key === "Enter") player.seekTo(timeline.start + timeline.span / 2);
+  });
+}
+
+function rate(direction) {
+  $("speed").value = String(player.changeRate(direction));
+}
+
+const commands = {
+  play: () => player.togglePlay(),
+  seek: (ms) => player.seekBy(ms),
+  frame: (n) => player.stepFrame(n),
+  frameBack: () => player.stepFrame(-1),
+  frameForward: () => player.stepFrame(1),
+  goto: () => $("goto").focus(),
+  help: () => $("help").showModal(),
+  segmentStart: () => writable && segments.markStart(),
+  segmentEnd: () => writable && segments.markEnd(),
+  zoomIn: () => timeline.zoom(2),
+  zoomOut: () => timeline.zoom(0.5),
+  faster: () => rate(1),
+  slower: () => rate(-1),
+  subject: () => showSubject(logger.switchSubject()),
+  undo: () => writable && history.undo(toast),
+  redo: () => writable && history.redo(toast),
+  focusList: () => (list.selected || $("event-list").firstElementChild)?.focus(),
+};
+
+function showSubject(subject) {
+  $("subject").textContent = t("Subject: {subject}", { subject });
+  toast(t("Subject: {subject}", { subject }));
+}
+
+function bindStatus() {
+  const status = boot.coding.status;
+  const submit = $("submit-coding");
+  const reopen = $("reopen-coding");
+  submit.hidden = !(boot.can_write && status === "in_progress");
+  reopen.hidden = !(boot.role === "owner" && status !== "in_progress");
+  submit.addEventListener("click", async () => {
+    if (outbox.count > 0) return toast(t("Wait until everything is saved, then submit"), true);
+    if (!window.confirm(t("Submit this coding? It will be locked."))) return;
+    const answer = await call("PUT", api("/status"), { status: "submitted" });
+    if (answer.ok) window.location.reload();
+    else toast(t("Not saved: {message}", { message: answer.body?.error?.message || answer.status }), true);
+  });
+  reopen.addEventListener("click", async () => {
+    const answer = await call("PUT", api("/status"), { status: "in_progress" });
+    if (answer.ok) window.location.reload();
+    else toast(t("Not saved: {message}", { message: answer.body?.error?.message || answer.status }), true);
+  });
+  $("help-open").addEventListener("click", () => $("help").showModal());
+}
+
+function readOnlyReason() {
+  if (!boot.can_write) return t("You can read this coding but not change it");
+  return t("This coding is locked (submitted); ask the study's owner to reopen it");
+}
+
+async function start() {
+  bindPlayer();
+  bindStatus();
+  bindKeys({ logger, commands, canCode: () => writable });
+  showSubject(logger.subject);
+  const pending = await outbox.open();
+  store.load(boot.events, pending.filter((a) => ["add", "edit", "delete"].includes(a.type)));
+  restore(pending);
+  const mine = writable ? await claimCoding(codingId) : false;
+  if (writable && !mine) setWritable(false, t("This coding is open in another tab: this tab is read only"));
+  else if (!writable) setWritable(false, readOnlyReason());
+  if (writable) {
+    outbox.start();
+    window.addEventListener("online", () => outbox.drain());
+  }
+  if (boot.show_scores) scores.refresh();
+  window.samspill = { store, list, timeline, outbox, player, logger, history };
+  performance.mark("samspill-ready");
+  document.body.dataset.ready = "true";
+}
+
+start();
