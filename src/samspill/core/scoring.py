@@ -91,8 +91,10 @@ def score_codings(
     timeline = build_timelines(events, segments, scheme=scheme, durations=durations,
                                coding_col=coding_col, caregiver=settings.caregiver,
                                absent_code=settings.absent_code)
-    indicators, evidence = compute_indicators(timeline, scheme=scheme, settings=settings)
-    counts = ambiance_counts(timeline, build_scopes(timeline), scheme=scheme)
+    scopes = build_scopes(timeline)
+    indicators, evidence = compute_indicators(timeline, scheme=scheme, settings=settings,
+                                              scopes=scopes)
+    counts = ambiance_counts(timeline, scopes, scheme=scheme)
     rated = rating_table(ratings or {}, timeline.labels, scheme=scheme,
                          disrupted_cutoff=disrupted_cutoff)
     return Scores(indicators, evidence, counts, rated, settings, scheme.label(), timeline.labels)

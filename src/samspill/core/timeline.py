@@ -101,9 +101,7 @@ def build_timelines(
     _raise_on_problems(events, kind, ev_coding, duration, scheme, labels)
     seg = _segment_table(segments, seg_coding, duration)
     stride = int(duration.max()) + 1 if len(duration) else 1
-    frame = events.assign(coding=ev_coding, kind=kind.fillna("point"))
-    frame = frame.sort_values(["coding", "onset_ms"], kind="stable")
-    points, states = _split(frame, seg, stride)
+    points, states = _split(events, ev_coding, (kind == "state").to_numpy(), seg, stride)
     intervals = _clip_to_segments(states, seg, stride)
     seg = _with_presence(seg, intervals, caregiver, absent_code)
     sessions = _session_table(labels, duration, states, caregiver, absent_code)
@@ -118,7 +116,10 @@ def _require(frame: pd.DataFrame, columns: list[str], what: str) -> None:
 
 
 def _coding_numbers(column: pd.Series, labels: tuple[Hashable, ...], what: str) -> np.ndarray:
-    codes = pd.Categorical(column, categories=list(labels)).codes.astype("int64")
+    index = pd.Index(list(labels))
+    if not index.is_unique:
+        raise InputError("two codings share a label", fix="give each coding its own label")
+    codes = index.get_indexer(column).astype("int64")
     if (codes < 0).any():
         stray = column[codes < 0].iloc[0]
         raise InputError(f"the {what} name coding '{stray}', which has no duration",
@@ -161,21 +162,32 @@ def segment_of(coding: np.ndarray, time: np.ndarray, seg: pd.DataFrame, stride: 
     return np.where(inside, idx, -1)
 
 
-def _split(frame: pd.DataFrame, seg: pd.DataFrame,
+def _split(events: pd.DataFrame, coding: np.ndarray, is_state: np.ndarray, seg: pd.DataFrame,
            stride: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    coding = frame["coding"].to_numpy()
-    onset = frame["onset_ms"].to_numpy(dtype="int64")
+    """Points and states sorted by coding then onset; numpy/categorical columns for speed."""
+    onset = events["onset_ms"].to_numpy(dtype="int64")
+    order = np.lexsort((onset, coding))
+    coding, onset, is_state = coding[order], onset[order], is_state[order]
     segment = segment_of(coding, onset, seg, stride)
-    is_state = (frame["kind"] == "state").to_numpy()
-    base = {"coding": coding, "event_id": frame["event_id"].to_numpy(),
-            "subject": frame["subject"].to_numpy(), "code": frame["code"].to_numpy()}
-    points = pd.DataFrame({k: v[~is_state] for k, v in base.items()} | {
-        "time_ms": onset[~is_state], "segment": segment[~is_state],
-        "modifiers": frame["modifiers"].to_numpy()[~is_state]})
-    offset = frame["offset_ms"].to_numpy(dtype="float64", na_value=np.nan)[is_state]
-    states = pd.DataFrame({k: v[is_state] for k, v in base.items()} | {
-        "onset_ms": onset[is_state], "offset_ms": offset.astype("int64"),
-        "duration_ms": offset.astype("int64") - onset[is_state], "segment": segment[is_state]})
+    base = {"coding": coding,
+            "event_id": events["event_id"].to_numpy(dtype=object)[order],
+            "subject": events["subject"].to_numpy(dtype=object)[order],
+            "code": events["code"].to_numpy(dtype=object)[order]}
+
+    def table(mask: np.ndarray, extra: dict[str, np.ndarray]) -> pd.DataFrame:
+        cols = {k: v[mask] for k, v in base.items()}
+        return pd.DataFrame({
+            "coding": cols["coding"], "event_id": pd.Series(cols["event_id"], dtype=object),
+            "subject": pd.Categorical(cols["subject"]), "code": pd.Categorical(cols["code"]),
+            **extra})
+
+    points = table(~is_state, {"time_ms": onset[~is_state], "segment": segment[~is_state],
+                               "modifiers": pd.Series(events["modifiers"].to_numpy(
+                                   dtype=object)[order][~is_state], dtype=object)})
+    offset = events["offset_ms"].to_numpy(dtype="float64", na_value=np.nan)[order][is_state]
+    states = table(is_state, {"onset_ms": onset[is_state], "offset_ms": offset.astype("int64"),
+                              "duration_ms": offset.astype("int64") - onset[is_state],
+                              "segment": segment[is_state]})
     return points, states
 
 
@@ -272,7 +284,7 @@ def _overlapping(events: pd.DataFrame, is_state: np.ndarray, coding: np.ndarray,
     for col in ("c", "s", "l"):
         v = key[col].to_numpy()
         same[1:] &= v[1:] == v[:-1]
-    same[0] = False
+    same[:1] = False
     hit = same.copy()
     hit[1:] &= key["on"].to_numpy()[1:] < key["off"].to_numpy()[:-1]
     out = np.zeros(len(events), dtype=bool)

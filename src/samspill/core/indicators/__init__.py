@@ -22,6 +22,7 @@ from samspill.core.indicators.common import (
     EVIDENCE_COLUMNS,
     SCOPE_COLUMNS,
     IndicatorSpec,
+    Scopes,
     build_scopes,
     make_context,
 )
@@ -45,6 +46,7 @@ def hostile_codes(scheme: Scheme, settings: IndicatorSettings) -> tuple[str, ...
 
 def compute_indicators(
     timeline: Timeline, *, scheme: Scheme, settings: IndicatorSettings | None = None,
+    scopes: Scopes | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """All six indicators for every scope of every coding in ``timeline``.
 
@@ -62,7 +64,7 @@ def compute_indicators(
         latency or duration, ``related_*`` the answering event, when there is one.
     """
     settings = settings or IndicatorSettings()
-    scopes = build_scopes(timeline)
+    scopes = scopes or build_scopes(timeline)
     ctx = make_context(timeline, scopes, settings, hostile_codes(scheme, settings))
     tables, evidence = [scopes.table[SCOPE_COLUMNS]], []
     for module in MODULES:
@@ -72,8 +74,8 @@ def compute_indicators(
     ev = pd.concat(evidence, ignore_index=True)
     seg_ids = timeline.segments["segment_id"].to_numpy()
     segment = ev["segment"].to_numpy(dtype="int64")
-    ev["segment"] = np.where(segment >= 0, seg_ids[np.maximum(segment, 0)] if len(seg_ids)
-                             else None, None)
+    ev["segment"] = pd.Series(np.where(segment >= 0, seg_ids[np.maximum(segment, 0)] if len(
+        seg_ids) else None, None), dtype=object)
     ev = ev.rename(columns={"segment": "segment_id"})
     ev = ev.sort_values(["coding", "time_ms"], kind="stable").reset_index(drop=True)
     return pd.concat(tables, axis=1), ev[EVIDENCE_OUTPUT_COLUMNS]

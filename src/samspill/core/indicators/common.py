@@ -9,7 +9,7 @@ session, so an answer just across a segment boundary still counts, and then aggr
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -138,25 +138,51 @@ def inside_states(query_coding: np.ndarray, query_time: np.ndarray, states: pd.D
             & (query_time < states["offset_ms"].to_numpy()[safe]))
 
 
-def onsets(timeline: Timeline, subject: str, codes: Sequence[str]) -> pd.DataFrame:
-    """Points and state onsets of ``codes`` by ``subject``, sorted by coding then time.
+@dataclass(frozen=True)
+class Onsets:
+    """Points and state onsets as aligned numpy columns, sorted by coding then time.
 
-    Columns: ``coding, event_id, code, time_ms, segment, is_state, modifiers``.
+    ``modifiers`` is None for states; ``kind`` and ``present`` are filled for the child's bids
+    (the bid's kind, and whether the caregiver was in the room).
     """
-    pts = timeline.points
-    pts = pts[(pts["subject"] == subject) & pts["code"].isin(codes)]
-    sts = timeline.states
-    sts = sts[(sts["subject"] == subject) & sts["code"].isin(codes)]
-    both = pd.concat([
-        pts[["coding", "event_id", "code", "time_ms", "segment", "modifiers"]].assign(
-            is_state=False),
-        sts.rename(columns={"onset_ms": "time_ms"})[
-            ["coding", "event_id", "code", "time_ms", "segment"]].assign(
-            is_state=True, modifiers=None)], ignore_index=True)
-    return both.sort_values(["coding", "time_ms"], kind="stable").reset_index(drop=True)
+
+    coding: np.ndarray
+    event_id: np.ndarray
+    code: np.ndarray
+    time_ms: np.ndarray
+    segment: np.ndarray
+    modifiers: np.ndarray
+    kind: np.ndarray | None = None
+    present: np.ndarray | None = None
+
+    def __len__(self) -> int:
+        return len(self.time_ms)
+
+    def select(self, mask: np.ndarray) -> Onsets:
+        return Onsets(**{k: None if v is None else v[mask] for k, v in vars(self).items()})
 
 
-def modifier_values(modifiers: pd.Series, key: str) -> np.ndarray:
+def onsets(timeline: Timeline, subject: str, codes: Sequence[str]) -> Onsets:
+    """Points and state onsets of ``codes`` by ``subject``, sorted by coding then time."""
+    pts, sts = timeline.points, timeline.states
+    p = ((pts["subject"] == subject) & pts["code"].isin(codes)).to_numpy()
+    q = ((sts["subject"] == subject) & sts["code"].isin(codes)).to_numpy()
+    coding = np.concatenate([pts["coding"].to_numpy()[p], sts["coding"].to_numpy()[q]])
+    time = np.concatenate([pts["time_ms"].to_numpy()[p], sts["onset_ms"].to_numpy()[q]])
+    order = np.lexsort((time, coding))
+
+    def both(column: str) -> np.ndarray:
+        return np.concatenate([pts[column].to_numpy(dtype=object)[p],
+                               sts[column].to_numpy(dtype=object)[q]])[order]
+
+    segment = np.concatenate([pts["segment"].to_numpy()[p], sts["segment"].to_numpy()[q]])
+    modifiers = np.concatenate([pts["modifiers"].to_numpy(dtype=object)[p],
+                                np.full(int(q.sum()), None, dtype=object)])
+    return Onsets(coding[order], both("event_id"), both("code"), time[order], segment[order],
+                  modifiers[order])
+
+
+def modifier_values(modifiers: np.ndarray, key: str) -> np.ndarray:
     """One modifier's option per event (``None`` when absent); lists give their first item."""
     out = [m.get(key) if isinstance(m, dict) else None for m in modifiers]
     return np.array([v[0] if isinstance(v, list) and v else v for v in out], dtype=object)
@@ -174,18 +200,21 @@ def evidence_frame(indicator: str, coding: np.ndarray, segment: np.ndarray,
     """Evidence rows in the shape of :data:`EVIDENCE_COLUMNS`."""
     n = len(coding)
     nan = np.full(n, np.nan)
+    notes = np.full(n, note, dtype=object) if isinstance(note, str) else note
     return pd.DataFrame({
-        "coding": coding, "indicator": indicator, "segment": segment, "event_id": event_id,
-        "time_ms": time_ms, "note": note,
+        "coding": coding, "indicator": pd.Categorical(np.full(n, indicator, dtype=object)),
+        "segment": segment, "event_id": pd.Series(event_id, dtype=object),
+        "time_ms": time_ms, "note": pd.Categorical(notes),
         "value_ms": nan if value_ms is None else value_ms,
-        "related_event_id": np.full(n, None, dtype=object) if related_id is None else related_id,
+        "related_event_id": pd.Series(np.full(n, None, dtype=object) if related_id is None
+                                      else related_id, dtype=object),
         "related_time_ms": nan if related_time is None else related_time,
     }, columns=EVIDENCE_COLUMNS)
 
 
 def rate_per_10min(count: np.ndarray, present_ms: np.ndarray) -> np.ndarray:
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(present_ms > 0, count / present_ms * TEN_MINUTES_MS, np.nan)
+        return np.where(present_ms > 0, count * TEN_MINUTES_MS / present_ms, np.nan)
 
 
 def share(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
@@ -211,15 +240,15 @@ class IndicatorSpec:
 class Context:
     """Inputs every indicator reads: the timeline, its scopes, the settings, the child's bids.
 
-    ``bids`` has the columns of :func:`onsets` plus ``kind`` (the bid's kind modifier) and
-    ``present`` (False when the caregiver was absent at the bid).
+    ``bids`` are the child's bids with ``kind`` (the bid's kind modifier) and ``present``
+    (False when the caregiver was absent at the bid).
     """
 
     timeline: Timeline
     scopes: Scopes
     settings: IndicatorSettings
     hostile_codes: tuple[str, ...]
-    bids: pd.DataFrame
+    bids: Onsets
 
     @property
     def stride(self) -> int:
@@ -235,10 +264,10 @@ def make_context(timeline: Timeline, scopes: Scopes, settings: IndicatorSettings
                  hostile_codes: tuple[str, ...]) -> Context:
     s = settings
     bids = onsets(timeline, s.child, [s.bid_code])
-    kind = modifier_values(bids["modifiers"], s.bid_kind_modifier)
-    ctx = Context(timeline, scopes, settings, hostile_codes, bids.assign(kind=kind))
-    present = ctx.present_at(bids["coding"].to_numpy(), bids["time_ms"].to_numpy())
-    return Context(timeline, scopes, settings, hostile_codes, ctx.bids.assign(present=present))
+    kind = modifier_values(bids.modifiers, s.bid_kind_modifier)
+    ctx = Context(timeline, scopes, settings, hostile_codes, bids)
+    present = ctx.present_at(bids.coding, bids.time_ms)
+    return replace(ctx, bids=replace(bids, kind=kind, present=present))
 
 
 def take(values: np.ndarray, idx: np.ndarray, fill: object) -> np.ndarray:

@@ -32,10 +32,9 @@ def compute(ctx: Context) -> tuple[pd.DataFrame, pd.DataFrame]:
     holds = tl.states[(tl.states["subject"] == s.caregiver) & (tl.states["code"] == s.hold_code)]
     coding, segment = holds["coding"].to_numpy(), holds["segment"].to_numpy()
     end, length = holds["offset_ms"].to_numpy(), holds["duration_ms"].to_numpy()
-    protests = ctx.bids[(ctx.bids["kind"] == s.protest_kind).to_numpy()]
+    protests = ctx.bids.select(ctx.bids.kind == s.protest_kind)
     w = s.protest_window_ms
-    hit = first_within(coding, end - w, protests["coding"].to_numpy(),
-                       protests["time_ms"].to_numpy(), 2 * w, ctx.stride)
+    hit = first_within(coding, end - w, protests.coding, protests.time_ms, 2 * w, ctx.stride)
     protested = hit >= 0
     n = scopes.count(np.ones(len(holds), dtype=bool), coding, segment)
     putdowns = scopes.count(protested, coding, segment)
@@ -47,6 +46,6 @@ def compute(ctx: Context) -> tuple[pd.DataFrame, pd.DataFrame]:
     note = np.where(protested, "hold bout: put down despite protest", "hold bout")
     evidence = evidence_frame(SPEC.id, coding, segment, holds["event_id"].to_numpy(),
                               holds["onset_ms"].to_numpy(), note, length.astype("float64"),
-                              take(protests["event_id"].to_numpy(), hit, None),
-                              take(protests["time_ms"].to_numpy(), hit, np.nan))
+                              take(protests.event_id, hit, None),
+                              take(protests.time_ms, hit, np.nan))
     return values, evidence

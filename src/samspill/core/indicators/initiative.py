@@ -55,19 +55,17 @@ def need_episodes(ctx: Context) -> pd.DataFrame:
 def _bid_runs(ctx: Context) -> pd.DataFrame:
     s = ctx.settings
     bids = ctx.bids
-    coding, time = bids["coding"].to_numpy(), bids["time_ms"].to_numpy()
+    coding, time = bids.coding, bids.time_ms
     new = np.ones(len(bids), dtype=bool)
     new[1:] = (coding[1:] != coding[:-1]) | (time[1:] - time[:-1] >= s.bid_run_gap_ms)
     starts = np.flatnonzero(new)
     size = np.diff(np.append(starts, len(bids)))
     last = group_max(time, starts)
-    firsts = bids[new]
+    firsts = bids.select(new)
     keep = size >= s.bid_run_min_bids
     return pd.DataFrame({
-        "coding": firsts["coding"].to_numpy()[keep],
-        "event_id": firsts["event_id"].to_numpy()[keep],
-        "time_ms": firsts["time_ms"].to_numpy()[keep], "end_ms": last[keep],
-        "segment": firsts["segment"].to_numpy()[keep]})
+        "coding": firsts.coding[keep], "event_id": firsts.event_id[keep],
+        "time_ms": firsts.time_ms[keep], "end_ms": last[keep], "segment": firsts.segment[keep]})
 
 
 def compute(ctx: Context) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -76,8 +74,8 @@ def compute(ctx: Context) -> tuple[pd.DataFrame, pd.DataFrame]:
     episodes = need_episodes(ctx)
     acts = onsets(ctx.timeline, s.caregiver, s.initiative_codes)
     coding, time, segment = (episodes[c].to_numpy() for c in ("coding", "time_ms", "segment"))
-    hit = first_within(coding, time, acts["coding"].to_numpy(), acts["time_ms"].to_numpy(),
-                       s.initiative_window_ms, ctx.stride)
+    hit = first_within(coding, time, acts.coding, acts.time_ms, s.initiative_window_ms,
+                       ctx.stride)
     initiated = hit >= 0
     n = scopes.count(np.ones(len(episodes), dtype=bool), coding, segment)
     k = scopes.count(initiated, coding, segment)
@@ -85,10 +83,10 @@ def compute(ctx: Context) -> tuple[pd.DataFrame, pd.DataFrame]:
     values = pd.DataFrame({"initiative_share": value, "need_episodes": n,
                            "episodes_initiated": k,
                            "initiative_flag": (n > 0) & (value < s.initiative_flag_below)})
-    act_time = take(acts["time_ms"].to_numpy(), hit, np.nan)
+    act_time = take(acts.time_ms, hit, np.nan)
     note = np.where(initiated, "episode of need: caregiver initiated",
                     f"episode of need: no initiative within {s.initiative_window_ms / 1000:g} s")
     evidence = evidence_frame(SPEC.id, coding, segment, episodes["event_id"].to_numpy(), time,
-                              note, act_time - time, take(acts["event_id"].to_numpy(), hit, None),
+                              note, act_time - time, take(acts.event_id, hit, None),
                               act_time)
     return values, evidence

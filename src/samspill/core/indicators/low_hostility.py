@@ -28,14 +28,13 @@ def compute(ctx: Context) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Per-scope hostile rate, count and flag; one evidence row per hostile event."""
     s, scopes = ctx.settings, ctx.scopes
     events = onsets(ctx.timeline, s.caregiver, ctx.hostile_codes)
-    coding, segment = events["coding"].to_numpy(), events["segment"].to_numpy()
+    coding, segment = events.coding, events.segment
     n = scopes.count(np.ones(len(events), dtype=bool), coding, segment)
     present = scopes.table["present_ms"].to_numpy()
     rate = rate_per_10min(n, present)
     values = pd.DataFrame({
         "hostile_rate_per_10min": rate, "hostile_events": n,
         "low_hostility_flag": (present > 0) & (rate < s.low_hostility_below_per_10min)})
-    evidence = evidence_frame(SPEC.id, coding, segment, events["event_id"].to_numpy(),
-                              events["time_ms"].to_numpy(), "hostile or frightening: "
-                              + events["code"].astype(str).to_numpy().astype(object))
+    note = np.array([f"hostile or frightening: {c}" for c in events.code], dtype=object)
+    evidence = evidence_frame(SPEC.id, coding, segment, events.event_id, events.time_ms, note)
     return values, evidence

@@ -33,22 +33,22 @@ SPEC = IndicatorSpec("redirection", "Directing the child away from self",
 def compute(ctx: Context) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Per-scope redirect share and rate, counts and flag; one evidence row per proximity bid."""
     s, scopes = ctx.settings, ctx.scopes
-    bids = ctx.bids[(ctx.bids["present"] & ctx.bids["kind"].isin(s.proximity_kinds)).to_numpy()]
-    coding, time, segment = (bids[c].to_numpy() for c in ("coding", "time_ms", "segment"))
+    bids = ctx.bids.select(ctx.bids.present & np.isin(ctx.bids.kind, s.proximity_kinds))
+    coding, time, segment = bids.coding, bids.time_ms, bids.segment
     redirects = onsets(ctx.timeline, s.caregiver, [s.redirect_code])
     contacts = onsets(ctx.timeline, s.caregiver, s.contact_codes)
-    r = first_within(coding, time, redirects["coding"].to_numpy(),
-                     redirects["time_ms"].to_numpy(), s.redirect_window_ms, ctx.stride)
-    c = first_within(coding, time, contacts["coding"].to_numpy(),
-                     contacts["time_ms"].to_numpy(), s.redirect_window_ms, ctx.stride)
-    r_time = take(redirects["time_ms"].to_numpy(), r, np.inf)
-    c_time = take(contacts["time_ms"].to_numpy(), c, np.inf)
+    r = first_within(coding, time, redirects.coding, redirects.time_ms, s.redirect_window_ms,
+                     ctx.stride)
+    c = first_within(coding, time, contacts.coding, contacts.time_ms, s.redirect_window_ms,
+                     ctx.stride)
+    r_time = take(redirects.time_ms, r, np.inf)
+    c_time = take(contacts.time_ms, c, np.inf)
     redirected = (r >= 0) & (r_time < c_time)
     contact = (c >= 0) & ~redirected
     n = scopes.count(np.ones(len(bids), dtype=bool), coding, segment)
     k = scopes.count(redirected, coding, segment)
-    red_n = scopes.count(np.ones(len(redirects), dtype=bool), redirects["coding"].to_numpy(),
-                         redirects["segment"].to_numpy())
+    red_n = scopes.count(np.ones(len(redirects), dtype=bool), redirects.coding,
+                         redirects.segment)
     value = share(k, n)
     values = pd.DataFrame({
         "redirect_share": value,
@@ -59,11 +59,10 @@ def compute(ctx: Context) -> tuple[pd.DataFrame, pd.DataFrame]:
     note = np.where(redirected, "proximity bid: redirected",
                     np.where(contact, "proximity bid: contact", "proximity bid: no reaction"))
     related_time = np.where(redirected, r_time, np.where(contact, c_time, np.nan))
-    related_id = np.where(redirected, take(redirects["event_id"].to_numpy(), r, None),
-                          take(contacts["event_id"].to_numpy(), c, None))
-    evidence = evidence_frame(SPEC.id, coding, segment, bids["event_id"].to_numpy(), time, note,
+    related_id = np.where(redirected, take(redirects.event_id, r, None),
+                          take(contacts.event_id, c, None))
+    evidence = evidence_frame(SPEC.id, coding, segment, bids.event_id, time, note,
                               related_time - time, related_id, related_time)
-    acts = evidence_frame(SPEC.id, redirects["coding"].to_numpy(), redirects["segment"].to_numpy(),
-                          redirects["event_id"].to_numpy(), redirects["time_ms"].to_numpy(),
-                          "redirect")
+    acts = evidence_frame(SPEC.id, redirects.coding, redirects.segment, redirects.event_id,
+                          redirects.time_ms, "redirect")
     return values, pd.concat([evidence, acts], ignore_index=True)

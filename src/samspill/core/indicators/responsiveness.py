@@ -17,6 +17,7 @@ import pandas as pd
 from samspill.core.indicators.common import (
     Context,
     IndicatorSpec,
+    Onsets,
     evidence_frame,
     first_within,
     modifier_values,
@@ -30,13 +31,12 @@ SPEC = IndicatorSpec("responsiveness", "Delayed or muted responding",
                      counts=("bids", "bids_answered", "bids_unanswered", "answers_muted"))
 
 
-def bid_latencies(ctx: Context) -> tuple[pd.DataFrame, np.ndarray, pd.DataFrame]:
+def bid_latencies(ctx: Context) -> tuple[Onsets, np.ndarray, Onsets]:
     """(bids scored, index of each one's answer or -1, the answers table)."""
     s = ctx.settings
-    bids = ctx.bids[ctx.bids["present"].to_numpy()]
+    bids = ctx.bids.select(ctx.bids.present)
     answers = onsets(ctx.timeline, s.caregiver, s.answer_codes)
-    hit = first_within(bids["coding"].to_numpy(), bids["time_ms"].to_numpy(),
-                       answers["coding"].to_numpy(), answers["time_ms"].to_numpy(),
+    hit = first_within(bids.coding, bids.time_ms, answers.coding, answers.time_ms,
                        s.response_window_ms, ctx.stride)
     return bids, hit, answers
 
@@ -45,11 +45,11 @@ def compute(ctx: Context) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Per-scope latency median, unanswered and muted shares, counts and flag."""
     s, scopes = ctx.settings, ctx.scopes
     bids, hit, answers = bid_latencies(ctx)
-    coding, time, segment = (bids[c].to_numpy() for c in ("coding", "time_ms", "segment"))
+    coding, time, segment = bids.coding, bids.time_ms, bids.segment
     answered = hit >= 0
-    answer_time = take(answers["time_ms"].to_numpy(), hit, np.nan)
+    answer_time = take(answers.time_ms, hit, np.nan)
     latency = answer_time - time
-    muted_answer = modifier_values(answers["modifiers"], s.intensity_modifier) == s.muted_option
+    muted_answer = modifier_values(answers.modifiers, s.intensity_modifier) == s.muted_option
     muted = take(muted_answer, hit, False).astype(bool)
     n = scopes.count(np.ones(len(bids), dtype=bool), coding, segment)
     k = scopes.count(answered, coding, segment)
@@ -65,6 +65,6 @@ def compute(ctx: Context) -> tuple[pd.DataFrame, pd.DataFrame]:
     window = f"{s.response_window_ms / 1000:g} s"
     note = np.where(~answered, f"bid: unanswered within {window}",
                     np.where(muted, "bid: answered, muted", "bid: answered"))
-    evidence = evidence_frame(SPEC.id, coding, segment, bids["event_id"].to_numpy(), time, note,
-                              latency, take(answers["event_id"].to_numpy(), hit, None), answer_time)
+    evidence = evidence_frame(SPEC.id, coding, segment, bids.event_id, time, note, latency,
+                              take(answers.event_id, hit, None), answer_time)
     return values, evidence

@@ -1,0 +1,131 @@
+"""Scoring end to end: the vignette's six signs, the JSON, the cohort row, the batch path."""
+
+from __future__ import annotations
+
+import json
+import math
+import statistics
+
+import pandas as pd
+import pytest
+
+from samspill.core.errors import InputError
+from samspill.core.events import events_frame, segments_frame
+from samspill.core.indicators import DISCLAIMER, INDICATORS
+from samspill.core.scoring import cohort_row, cohort_table, score_coding, score_codings, scores_to_json
+from samspill.core.simulate import cohort_frames, simulate_cohort
+from samspill.core.vignette import VIGNETTE_DURATION_MS, vignette_events, vignette_segments
+from tests.core.indicators.helpers import SCHEME, score, session
+
+COHORT_KEYS = {
+    "initiative_share", "response_latency_median_ms", "unanswered_share", "muted_share",
+    "hold_median_ms", "putdowns_despite_protest", "redirect_share", "far_share",
+    "hostile_rate_per_10min", "initiative_flag", "responsiveness_flag", "cursory_contact_flag",
+    "redirection_flag", "distance_flag", "low_hostility_flag", "count_AE", "count_RB",
+    "count_FD", "count_NI", "count_WD", "level", "disrupted"}
+
+
+@pytest.fixture(scope="module")
+def vignette():  # type: ignore[no-untyped-def]
+    return score_coding(events_frame(vignette_events(), SCHEME),
+                        segments_frame(vignette_segments()), scheme=SCHEME,
+                        duration_ms=VIGNETTE_DURATION_MS,
+                        ratings={"level": 6, "profile": "helpless-fearful"})
+
+
+def test_the_vignette_flags_all_six_signs(vignette) -> None:  # type: ignore[no-untyped-def]
+    row = session(vignette)
+    assert all(row[spec.flag] for spec in INDICATORS.values())
+
+
+def _vignette_latencies_by_hand() -> list[float]:
+    """From the spec's timeline: each bid's first respond/initiate/hold start within 10 s."""
+    events = vignette_events()
+    answers = [e.onset_ms for e in events if e.code in ("respond", "initiate", "hold")]
+    out = []
+    for bid in (e for e in events if e.code == "bid"):
+        later = [a - bid.onset_ms for a in answers if 0 <= a - bid.onset_ms <= 10_000]
+        out.append(min(later) if later else math.nan)
+    return out
+
+
+def test_the_vignettes_values_match_the_timeline_by_hand(vignette) -> None:  # type: ignore[no-untyped-def]
+    row = session(vignette)
+    latencies = _vignette_latencies_by_hand()  # 7 s, 8 s, then five bids unanswered
+    answered = [x for x in latencies if not math.isnan(x)]
+    assert row["response_latency_median_ms"] == statistics.median(answered) == 7_500
+    assert row["unanswered_share"] == 5 / 7 and row["muted_share"] == 1.0
+    assert (row["need_episodes"], row["initiative_share"]) == (1, 0.0)  # distress at 180 s
+    assert (row["hold_median_ms"], row["putdowns_despite_protest"]) == (8_000, 1)
+    assert row["redirect_share"] == 1 / 3  # 215 s -> redirect at 216 s; 205 s, 228 s no reaction
+    assert row["redirects_per_10min"] == 6.0  # 3 redirects in 300 s present
+    assert row["far_share"] == (120 + 24 + 110) / 300
+    assert row["hostile_rate_per_10min"] == 0.0
+
+
+def test_the_reunions_scope_holds_the_reunion_segment(vignette) -> None:  # type: ignore[no-untyped-def]
+    table = vignette.indicators
+    reunions = table[table["scope"] == "reunions"].iloc[0]
+    assert reunions["present_ms"] == 180_000 and reunions["bids"] == 4
+    assert reunions["initiative_flag"] and reunions["redirection_flag"]
+
+
+def test_json_has_indicators_per_scope_with_evidence_and_the_disclaimer(vignette) -> None:  # type: ignore[no-untyped-def]
+    doc = scores_to_json(vignette)
+    json.dumps(doc, allow_nan=False)  # no NaN leaks into JSON
+    assert doc["disclaimer"] == DISCLAIMER and "no diagnosis" in doc["disclaimer"]
+    assert "not clinical norms" in doc["disclaimer"]
+    assert len(doc["indicators"]) == 6 * len(doc["scopes"])
+    whole = {i["id"]: i for i in doc["indicators"] if i["scope"] == "session"}
+    assert set(whole) == set(INDICATORS)
+    resp = whole["responsiveness"]
+    assert resp["flag"] is True and resp["values"]["response_latency_median_ms"] == 7_500
+    assert resp["counts"]["bids"] == 7
+    assert [e["time_ms"] for e in resp["evidence"]] == [
+        20_000, 55_000, 95_000, 205_000, 215_000, 228_000, 246_000]
+    assert doc["settings"]["response_window_ms"] == 10_000
+    assert (doc["level"], doc["classification"], doc["profile"]) == (
+        6, "disrupted", "helpless-fearful")
+    assert "open scheme" in doc["label"] and doc["ambiance"]["counts"]
+
+
+def test_segment_evidence_is_only_that_segments(vignette) -> None:  # type: ignore[no-untyped-def]
+    doc = scores_to_json(vignette)
+    play = next(i for i in doc["indicators"]
+                if i["scope_name"] == "Free play" and i["id"] == "responsiveness")
+    assert [e["time_ms"] for e in play["evidence"]] == [20_000, 55_000, 95_000]
+
+
+def test_cohort_row_has_the_columns_the_cohort_csv_needs(vignette) -> None:  # type: ignore[no-untyped-def]
+    row = cohort_row(vignette)
+    assert COHORT_KEYS <= set(row)
+    assert row["level"] == 6 and row["disrupted"] is True and row["far_share"] == 254 / 300
+    json.dumps(row, allow_nan=False)
+
+
+def test_cohort_row_refuses_many_codings() -> None:
+    sessions = simulate_cohort("sensitive", 2, seed=3, duration_ms=120_000)
+    events, segments, durations = cohort_frames(sessions)
+    with pytest.raises(InputError, match="one coding"):
+        cohort_row(score_codings(events, segments, scheme=SCHEME, durations=durations))
+
+
+def test_an_empty_coding_scores_without_error() -> None:
+    scores = score([])
+    row = cohort_row(scores)
+    assert row["initiative_share"] is None and row["initiative_flag"] is False
+    assert row["low_hostility_flag"] is True  # no hostility in 10 minutes present
+    json.dumps(scores_to_json(scores), allow_nan=False)
+
+
+def test_scoring_many_at_once_equals_scoring_each_alone() -> None:
+    sessions = [*simulate_cohort("withdrawn", 2, seed=5, procedure="ssp"),
+                *simulate_cohort("sensitive", 1, seed=5, duration_ms=300_000)]
+    events, segments, durations = cohort_frames(sessions)
+    batch = cohort_table(score_codings(events, segments, scheme=SCHEME, durations=durations))
+    for i, sim in enumerate(sessions):
+        alone = cohort_row(score_coding(sim.table, sim.segments_table(), scheme=SCHEME,
+                                        duration_ms=sim.duration_ms))
+        got = {k: (None if pd.isna(v) else v) for k, v in batch.iloc[i].items() if k in alone}
+        assert got == pytest.approx(alone, nan_ok=True), sim.name
+        assert batch["coding"].iloc[i] == sim.name
