@@ -9,10 +9,14 @@ from samspill.web.routes import (
     media,
     pages,
     studies,
+    study_admin,
+    workspace,
 )
 
-ROUTERS = [health.router, auth.router, studies.router, codings.router, media.router, pages.router]
+ROUTERS = [health.router, auth.router, studies.router, codings.router, media.router, pages.router,
+           workspace.router]
 ROUTERS += [audit.router, dyads.router]  # issue 7: audit log, identity, data rights
+ROUTERS += [study_admin.router]  # owners' forms: upload, members, settings
 
 
 def all_routes() -> list:

@@ -11,6 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from samspill.core.events import Segment
 from samspill.core.scoring import scores_to_json
+from samspill.core.study_settings import study_settings
 from samspill.services import codings, studies
 from samspill.services.media import media_of
 from samspill.services.schemes import latest_version, segment_template_for
@@ -63,6 +64,7 @@ def study_page(request: Request, access: ReadStudy, db: DbSession) -> Response:
         study=study,
         sessions=studies.sessions_of(db, study),
         members=studies.members(db, study),
+        settings=study_settings(study.settings),
     )
 
 
