@@ -66,7 +66,7 @@ def simulate_session(style: str, *, seed: int | np.random.SeedSequence,
     """One dyad of ``style``: parameters drawn around the centre, then one session.
 
     ``duration_ms`` is the free play's length; the Strange Situation uses its nominal
-    episode lengths (1,410 s). ``spread=0`` simulates the style's centre exactly.
+    episode lengths (1,290 s). ``spread=0`` simulates the style's centre exactly.
     """
     rng = np.random.default_rng(seed)
     params = draw_parameters(style, rng, spread)

@@ -126,7 +126,7 @@ def draw_parameters(style: str, rng: np.random.Generator, spread: float = 1.0) -
         field = StyleParameters.model_fields[name]
         is_unit = any(getattr(m, "lt", None) == 1 for m in field.metadata)
         z = rng.standard_normal() * spread
-        if name in FIXED:
+        if name in FIXED or spread == 0:
             drawn[name] = value
         elif is_unit:
             logit = np.log(value / (1 - value)) + z * LOGIT_SD
