@@ -12,7 +12,13 @@ import pytest
 from samspill.core.errors import InputError
 from samspill.core.events import events_frame, segments_frame
 from samspill.core.indicators import DISCLAIMER, INDICATORS
-from samspill.core.scoring import cohort_row, cohort_table, score_coding, score_codings, scores_to_json
+from samspill.core.scoring import (
+    cohort_row,
+    cohort_table,
+    score_coding,
+    score_codings,
+    scores_to_json,
+)
 from samspill.core.simulate import cohort_frames, simulate_cohort
 from samspill.core.vignette import VIGNETTE_DURATION_MS, vignette_events, vignette_segments
 from tests.core.indicators.helpers import SCHEME, score, session
@@ -98,7 +104,7 @@ def test_segment_evidence_is_only_that_segments(vignette) -> None:  # type: igno
 
 def test_cohort_row_has_the_columns_the_cohort_csv_needs(vignette) -> None:  # type: ignore[no-untyped-def]
     row = cohort_row(vignette)
-    assert COHORT_KEYS <= set(row)
+    assert set(row) >= COHORT_KEYS
     assert row["level"] == 6 and row["disrupted"] is True and row["far_share"] == 254 / 300
     json.dumps(row, allow_nan=False)
 
