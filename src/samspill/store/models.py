@@ -263,3 +263,60 @@ class DyadIdentity(Base):
     child_birth_date: Mapped[dt.date | None] = mapped_column()
     note: Mapped[str] = mapped_column(Text, default="")
     updated_at: Mapped[dt.datetime] = mapped_column(Stamp, default=utcnow, onupdate=utcnow)
+
+
+# --- Agreement and training (issue 5): blind double coding, consensus -------------------------
+
+
+class Assignment(Base):
+    """An owner's assignment of a session to one coder, for blind double coding."""
+
+    __tablename__ = "assignments"
+    __table_args__ = (UniqueConstraint("session_id", "coder_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("sessions.id", ondelete="CASCADE"), index=True
+    )
+    coder_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    assigned_at: Mapped[dt.datetime] = mapped_column(Stamp, default=utcnow)
+    coder: Mapped[User] = relationship()
+
+
+class Reconciliation(Base):
+    """The owner opened reconciliation of a session: the assigned coders' blind ends here.
+
+    ``coding_id`` is the reconciled (consensus) coding once it is made.
+    """
+
+    __tablename__ = "reconciliations"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("sessions.id", ondelete="CASCADE"), unique=True
+    )
+    opened_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    opened_at: Mapped[dt.datetime] = mapped_column(Stamp, default=utcnow)
+    tolerance_ms: Mapped[int] = mapped_column(Integer, default=2000)
+    coding_id: Mapped[int | None] = mapped_column(ForeignKey("codings.id", ondelete="SET NULL"))
+
+
+class ConsensusSource(Base):
+    """Provenance of a reconciled coding: which coder's version each decision came from.
+
+    ``item_kind`` is ``event`` (``item_id``: the reconciled event's id, ``source_item``: the
+    source event's id) or ``rating`` (``item_id`` and ``source_item``: the rating item).
+    """
+
+    __tablename__ = "consensus_sources"
+    __table_args__ = (UniqueConstraint("coding_id", "item_kind", "item_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    coding_id: Mapped[int] = mapped_column(
+        ForeignKey("codings.id", ondelete="CASCADE"), index=True
+    )
+    item_kind: Mapped[str] = mapped_column(String(16))
+    item_id: Mapped[str] = mapped_column(String(64))
+    source_coding_id: Mapped[int | None] = mapped_column(
+        ForeignKey("codings.id", ondelete="SET NULL")
+    )
+    source_item: Mapped[str] = mapped_column(String(64))
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    decided_at: Mapped[dt.datetime] = mapped_column(Stamp, default=utcnow)
