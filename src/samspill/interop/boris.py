@@ -29,6 +29,7 @@ from samspill.interop.boris_observation import read_media, read_variables
 from samspill.interop.model import NO_FOCAL_SUBJECT, Imported, Observation, Project
 from samspill.interop.safety import (
     as_bytes,
+    gc_paused,
     gunzip_capped,
     is_gzip,
     load_json,
@@ -62,7 +63,11 @@ def read_boris(data: bytes | str, *, source: str = "project.boris", scheme: Sche
     matches the ethogram, else one derived from the ethogram. Raises :class:`InputError` or
     :class:`EventError` listing every problem; nothing is returned partially.
     """
-    raw = as_bytes(data, source)
+    with gc_paused():
+        return _read(as_bytes(data, source), source, scheme, unpaired)
+
+
+def _read(raw: bytes, source: str, scheme: Scheme | None, unpaired: Unpaired) -> Imported:
     if is_gzip(raw):
         raw = gunzip_capped(raw, source)
     pj = load_json(raw, source)
@@ -89,6 +94,7 @@ class _Reader:
         self.behaviours: dict[str, eth.Behaviour] = {}
         self.subjects: list[str] = []
         self._modifier_cache: dict[tuple[str, str], tuple[dict, str]] = {}
+        self._prefixes: dict[str, str] = {}
         self.project_name = ""
 
     def read(self, pj: dict, scheme: Scheme | None) -> Imported:
@@ -166,7 +172,8 @@ class _Reader:
             raise InputError("an event is not a list of time, subject, code, modifiers, comment",
                              fix="repair the event in BORIS")
         time, subject, code, modifiers, comment = raw[:5]
-        if not all(isinstance(v, str) for v in (subject, code, modifiers, comment)):
+        if not (type(subject) is str and type(code) is str and type(modifiers) is str
+                and type(comment) is str):
             raise InputError("subject, code, modifiers and comment must be text",
                              fix="repair the event in BORIS")
         if code not in self.behaviours:
@@ -186,22 +193,23 @@ class _Reader:
         rows.sort(key=lambda r: r.ms)
         running: dict[tuple[str, str, str], _Row] = {}
         out: list[Event] = []
+        prefix = self._id_prefix(obs_name)
+        points = {c for c, b in self.behaviours.items() if b.kind == "point"}
         for row in rows:
-            behaviour = self.behaviours[row.code]
-            if behaviour.kind == "point":
-                out.append(self._event(row, None, "", obs_name, here))
+            if row.code in points:
+                out.append(self._event(row, None, "", prefix, here))
                 continue
             key = (row.subject, row.code, row.modifiers)
             start = running.pop(key, None)
             if start is None:
                 running[key] = row
             else:
-                out.append(self._event(start, row.ms, row.comment, obs_name, here))
+                out.append(self._event(start, row.ms, row.comment, prefix, here))
         for start in running.values():
-            out.append(self._unpaired(start, end_ms, obs_name, here))
+            out.append(self._unpaired(start, end_ms, prefix, here))
         return out
 
-    def _unpaired(self, start: _Row, end_ms: int, obs_name: str, here: str) -> Event:
+    def _unpaired(self, start: _Row, end_ms: int, prefix: str, here: str) -> Event:
         message = (f"state '{start.code}' of '{start.subject}' started at "
                    f"{ms_to_seconds(start.ms)} s has no stop")
         if self.unpaired == "error":
@@ -209,17 +217,26 @@ class _Reader:
         else:
             self.warnings.append(Problem(f"{message}; closed at the observation's end "
                                          f"({ms_to_seconds(end_ms)} s)", "", (), here))
-        return self._event(start, max(end_ms, start.ms), "", obs_name, here)
+        return self._event(start, max(end_ms, start.ms), "", prefix, here)
 
-    def _event(self, row: _Row, offset: int | None, stop_comment: str, obs_name: str,
+    def _event(self, row: _Row, offset: int | None, stop_comment: str, prefix: str,
                here: str) -> Event:
         modifiers, extra = self._modifiers(row, here)
-        comment = " / ".join(c for c in (row.comment, stop_comment, extra) if c)[:MAX_COMMENT]
-        ident = uuid.uuid5(_ID_NAMESPACE, f"{self.project_name}\x00{obs_name}\x00{row.index}")
+        comment = row.comment
+        if stop_comment or extra:
+            comment = " / ".join(c for c in (comment, stop_comment, extra) if c)[:MAX_COMMENT]
         return Event.model_construct(
-            id=str(ident), subject=row.subject, code=self.behaviours[row.code].id,
-            onset_ms=row.ms, offset_ms=offset, modifiers=dict(modifiers), comment=comment,
-            frame=row.frame)
+            id=f"{prefix}{row.index:012x}", subject=row.subject,
+            code=self.behaviours[row.code].id, onset_ms=row.ms, offset_ms=offset,
+            modifiers=modifiers, comment=comment, frame=row.frame)
+
+    def _id_prefix(self, obs_name: str) -> str:
+        """Event ids are a per-observation UUIDv5 whose last 48 bits are the row's index, so a
+        re-import of the same file gives the same ids."""
+        if obs_name not in self._prefixes:
+            base = uuid.uuid5(_ID_NAMESPACE, f"{self.project_name}\x00{obs_name}")
+            self._prefixes[obs_name] = str(base)[:24]
+        return self._prefixes[obs_name]
 
     def _modifiers(self, row: _Row, here: str) -> tuple[dict, str]:
         key = (row.code, row.modifiers)
@@ -227,6 +244,8 @@ class _Reader:
             self._modifier_cache[key] = eth.parse_modifiers(
                 row.modifiers, self.behaviours[row.code], here, self.warnings)
         values, extra = self._modifier_cache[key]
+        if not values:
+            return {}, extra
         return {k: list(v) if isinstance(v, list) else v for k, v in values.items()}, extra
 
     def _segments(self, obs: dict, here: str) -> list[Segment]:

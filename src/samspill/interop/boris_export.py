@@ -13,7 +13,7 @@ from samspill.core.scheme import Scheme
 from samspill.interop import boris_ethogram as eth
 from samspill.interop.boris_observation import media_conf, variables_conf
 from samspill.interop.model import NO_FOCAL_SUBJECT, Observation, Project
-from samspill.interop.safety import ms_to_seconds
+from samspill.interop.safety import gc_paused, ms_to_seconds
 
 PROJECT_FORMAT = "7.0"
 N_PLAYERS = 8
@@ -38,6 +38,11 @@ def write_boris(project: Project, *, compress: bool = False) -> bytes:
     Raises :class:`SchemeError` for modifier options BORIS cannot hold and :class:`EventError`
     listing events that are not complete and valid under the project's scheme.
     """
+    with gc_paused():
+        return _write(project, compress)
+
+
+def _write(project: Project, compress: bool) -> bytes:
     scheme = project.scheme
     eth.check_exportable(scheme)
     names = [o.name for o in project.observations]
@@ -93,8 +98,9 @@ def _event_rows(events: list[Event], scheme: Scheme, *, with_frame: bool) -> lis
     """Start, point and stop rows in time order; at one instant a state's stop comes before a
     new start of the same state, so BORIS's parity pairing restores the same intervals."""
     keyed: list[tuple[int, int, int, list]] = []
+    codes = {c.id: c for c in scheme.codes}
     for n, event in enumerate(sorted(events, key=lambda e: (e.onset_ms, e.subject, e.code))):
-        code = scheme.code(event.code)
+        code = codes.get(event.code)
         if code is None:  # unreachable after check_events; keeps the type checker honest
             continue
         subject = "" if event.subject == NO_FOCAL_SUBJECT else event.subject
