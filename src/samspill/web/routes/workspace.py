@@ -46,8 +46,6 @@ JS_STRINGS = (
     _("This coding is locked (submitted); ask the study's owner to reopen it"),
     _("You can read this coding but not change it"),
     _("running"),
-    _("Running states"),
-    _("none"),
     _("{code} started {seconds} s ago: press {key} again to stop it"),
     _("A state cannot stop before it starts"),
     _("'{code}' would overlap another '{code}' for {subject}"),
@@ -79,6 +77,7 @@ JS_STRINGS = (
     _("Classification: {classification} (cut-off {cutoff})"),
     _("Rate the level to see the classification"),
     _("Scores cannot be computed yet: {message}"),
+    _("Scores update when no state is running"),
     _("Sign"),
     _("Flag"),
     _("Values"),
@@ -92,11 +91,6 @@ JS_STRINGS = (
     _("Evidence at {time}: seek"),
     _("Submit this coding? It will be locked."),
     _("Wait until everything is saved, then submit"),
-    _("Submitted"),
-    _("Reopened"),
-    _("point"),
-    _("state"),
-    _("Zoom"),
 )
 
 INDICATOR_TITLES = tuple(spec.title for spec in INDICATORS.values())  # in the catalogs already

@@ -117,8 +117,15 @@ function showState(state, count) {
   status.textContent = texts[state];
   status.dataset.state = state;
   status.dataset.pending = count;
-  if (state === "saved" && lastState !== "saved" && boot.show_scores) scores.refreshSoon();
+  if (state === "saved" && lastState !== "saved") updateScores();
   lastState = state;
+}
+
+// Scoring needs every state closed; while one runs the panel says so instead of failing.
+function updateScores() {
+  if (!boot.show_scores) return;
+  if (store.running.size) scores.message(t("Scores update when no state is running"));
+  else scores.refreshSoon();
 }
 
 // The server refused one action (it conflicts with the scheme or the other events): say why and
@@ -256,7 +263,7 @@ async function start() {
     outbox.start();
     window.addEventListener("online", () => outbox.drain());
   }
-  if (boot.show_scores) scores.refresh();
+  updateScores();
   window.samspill = { store, list, timeline, outbox, player, logger, history };
   performance.mark("samspill-ready");
   document.body.dataset.ready = "true";
