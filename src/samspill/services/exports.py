@@ -1,0 +1,208 @@
+"""Exports of a study's stored codings: tables (cohort, per-dyad predictors, long events) and
+coding files (BORIS, ELAN, SDIS for GSEQ).
+
+The converters live in :mod:`samspill.interop`; this module only gathers what the store holds
+into their plain model and DataFrames. Columns carry the stable names of
+:mod:`samspill.interop.variables` (``docs/variables.md``). Exports hold pseudonymous dyad codes
+only, never identifying data.
+
+Callers choose the codings (:func:`choose_codings`); the web passes its blind rule as
+``visible`` so a coder exports only the codings the coder may see.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import pandas as pd
+from sqlalchemy.orm import Session
+
+from samspill.core.errors import InputError, NotFoundError
+from samspill.interop import tabular
+from samspill.interop.boris import write_boris
+from samspill.interop.elan import TierLayout, write_elan
+from samspill.interop.model import IndependentVariable, MediaFile, Observation, Project
+from samspill.interop.sdis import write_sdis
+from samspill.interop.variables import COHORT_COLUMNS, REGISTRY
+from samspill.services import codings, studies
+from samspill.services.media import media_of
+from samspill.services.schemes import scheme_of
+from samspill.services.scoring import cohort_for_study
+from samspill.store.models import Coding, Study
+
+TableKind = Literal["cohort", "events", "predictors"]
+FileKind = Literal["boris", "elan", "sdis"]
+TABLE_KINDS: tuple[TableKind, ...] = ("cohort", "events", "predictors")
+FILE_KINDS: tuple[FileKind, ...] = ("boris", "elan", "sdis")
+MEDIA_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "sav": "application/x-spss-sav",
+    "parquet": "application/vnd.apache.parquet",
+    "boris": "application/json",
+    "eaf": "application/xml",
+    "sds": "text/plain; charset=utf-8",
+}
+# Per-observation variables a BORIS export carries, so an import finds sessions and dyads again.
+OBSERVATION_VARIABLES = ("dyad", "session", "coder", "procedure")
+Visible = Callable[[Coding], bool]
+Progress = Callable[[float], None]
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    """A finished export: a suggested file name, its media type and its bytes."""
+
+    name: str
+    media_type: str
+    body: bytes
+
+
+def _quiet(_fraction: float) -> None:
+    """The default progress callback: report nothing."""
+
+
+def choose_codings(db: Session, study: Study, *, session: str | None = None,
+                   coder: str | None = None, visible: Visible | None = None) -> list[Coding]:
+    """The study's codings to export, optionally of one session or one coder.
+
+    ``visible`` filters out codings the asking user may not see (the blind rule).
+    """
+    sessions = ([studies.get_session(db, study=study, name=session)] if session
+                else studies.sessions_of(db, study))
+    chosen = [c for s in sessions for c in codings.codings_of(db, s)
+              if (coder is None or c.coder.username == coder)
+              and (visible is None or visible(c))]
+    if not chosen:
+        where = f" of session '{session}'" if session else ""
+        who = f" by '{coder}'" if coder else ""
+        raise NotFoundError(f"study '{study.name}' has no coding{where}{who} to export",
+                            fix="code a session first, or check --session and --coder")
+    return chosen
+
+
+def observation_names(chosen: Sequence[Coding]) -> dict[int, str]:
+    """Coding id → a name per coding: the session's name, with ``.coder`` when a session has
+    several chosen codings."""
+    per_session = Counter(c.session_id for c in chosen)
+    return {c.id: c.session.name if per_session[c.session_id] == 1
+            else f"{c.session.name}.{c.coder.username}" for c in chosen}
+
+
+# ---------------------------------------------------------------- tables
+
+def cohort_frame(db: Session, study: Study, chosen: Sequence[Coding]) -> pd.DataFrame:
+    """One row per chosen coding: identity, the six signs' values and flags, counts, level."""
+    full = cohort_for_study(db, study)
+    ids = {c.id for c in chosen}
+    frame = full[full["coding_id"].isin(ids)].reset_index(drop=True)
+    first = [c for c in COHORT_COLUMNS if c in frame.columns]
+    return frame[first + [c for c in frame.columns if c not in first]]
+
+
+def predictors_frame(db: Session, study: Study, chosen: Sequence[Coding]) -> pd.DataFrame:
+    """One row per dyad for outcome models: the mean of the indicator values, flags, counts and
+    level over the dyad's sessions. A session's master coding stands for it when there is one,
+    else the mean over its chosen codings."""
+    frame = cohort_frame(db, study, _masters_first(chosen))
+    numeric = [c for c in frame.columns if c in REGISTRY and c not in _IDENTITY
+               and REGISTRY[c].kind in ("number", "integer", "flag")]
+    values = frame[["dyad", *numeric]].copy()
+    values[numeric] = values[numeric].apply(pd.to_numeric, errors="coerce").astype("float64")
+    return values.groupby("dyad", sort=True, as_index=False).mean()
+
+
+_IDENTITY = {"study", "dyad", "session", "coder", "coding_id", "procedure", "status",
+             "sim_style"}
+
+
+def _masters_first(chosen: Sequence[Coding]) -> list[Coding]:
+    masters = {c.session_id for c in chosen if c.status == "master"}
+    return [c for c in chosen if c.session_id not in masters or c.status == "master"]
+
+
+def events_frame(db: Session, study: Study, chosen: Sequence[Coding],
+                 progress: Progress = _quiet) -> pd.DataFrame:
+    """The long events table: one row per event of every chosen coding."""
+    frames = []
+    for n, coding in enumerate(chosen, start=1):
+        session = coding.session
+        frames.append(tabular.events_table(
+            codings.coding_events(db, coding), study=study.name, dyad=session.dyad.code,
+            session=session.name, coder=coding.coder.username, coding_id=coding.id))
+        progress(n / len(chosen))
+    return pd.concat(frames, ignore_index=True)
+
+
+def table_export(db: Session, study: Study, kind: TableKind, fmt: tabular.Format,
+                 chosen: Sequence[Coding], progress: Progress = _quiet) -> ExportFile:
+    """A table of the chosen codings in CSV, XLSX, SPSS ``.sav`` or Parquet."""
+    if kind not in TABLE_KINDS:
+        raise InputError(f"unknown table '{kind}'", fix=f"use one of {', '.join(TABLE_KINDS)}")
+    if kind == "events":
+        frame = events_frame(db, study, chosen, progress)
+    else:
+        builder = cohort_frame if kind == "cohort" else predictors_frame
+        frame = builder(db, study, chosen)
+    body = tabular.write_table(frame, fmt, sheet=kind)
+    progress(1.0)
+    media_type = MEDIA_TYPES.get(fmt, "application/octet-stream")
+    return ExportFile(f"{study.name}-{kind}.{fmt}", media_type, body)
+
+
+# ---------------------------------------------------------------- coding files
+
+def study_project(db: Session, study: Study, chosen: Sequence[Coding],
+                  progress: Progress = _quiet) -> Project:
+    """The chosen codings as one interchange project: one observation per coding."""
+    versions = {c.scheme_version_id: c.scheme_version for c in chosen}
+    if len(versions) > 1:
+        listed = ", ".join(f"{v.scheme_id} v{v.version}" for v in versions.values())
+        raise InputError(f"the codings use several schemes ({listed}); a coding file holds one",
+                         fix="export one scheme's codings at a time with --session or --coder")
+    names = observation_names(chosen)
+    observations = []
+    for n, coding in enumerate(chosen, start=1):
+        observations.append(_observation(db, coding, names[coding.id]))
+        progress(0.8 * n / len(chosen))
+    variables = [IndependentVariable(label=v) for v in OBSERVATION_VARIABLES]
+    scheme = scheme_of(chosen[0].scheme_version)
+    return Project(name=study.name, description=study.title, scheme=scheme,
+                   variables=variables, observations=observations)
+
+
+def _observation(db: Session, coding: Coding, name: str) -> Observation:
+    session = coding.session
+    media = [MediaFile(path=m.filename, offset_ms=m.offset_ms, duration_ms=m.duration_ms,
+                       fps=m.fps) for m in media_of(db, session)]
+    return Observation(
+        name=name, date=session.date.isoformat() if session.date else "",
+        kind="media" if media else "live", media=media,
+        variables={"dyad": session.dyad.code, "session": session.name,
+                   "coder": coding.coder.username, "procedure": session.procedure},
+        events=codings.coding_events(db, coding), segments=studies.segments_of(db, session))
+
+
+def file_export(db: Session, study: Study, kind: FileKind, chosen: Sequence[Coding], *,
+                tiers: TierLayout = "subject", progress: Progress = _quiet) -> ExportFile:
+    """The chosen codings as a BORIS project, an ELAN file (one coding) or an SDIS file."""
+    if kind not in FILE_KINDS:
+        raise InputError(f"unknown coding file '{kind}'", fix=f"use one of {', '.join(FILE_KINDS)}")
+    if kind == "elan" and len(chosen) != 1:
+        raise InputError(f"an ELAN file holds one coding, and {len(chosen)} were chosen",
+                         fix="name one session with --session (and --coder if it has several)")
+    project = study_project(db, study, chosen, progress)
+    if kind == "boris":
+        out = ExportFile(f"{study.name}.boris", MEDIA_TYPES["boris"], write_boris(project))
+    elif kind == "elan":
+        observation = project.observations[0]
+        out = ExportFile(f"{study.name}-{observation.name}.eaf", MEDIA_TYPES["eaf"],
+                         write_elan(observation, project.scheme, tiers=tiers))
+    else:
+        text = write_sdis(project.observations, project.scheme)
+        out = ExportFile(f"{study.name}.sds", MEDIA_TYPES["sds"], text.encode("utf-8"))
+    progress(1.0)
+    return out

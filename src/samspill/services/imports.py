@@ -1,0 +1,242 @@
+"""Imports into a study: a BORIS project, an ELAN file, or an events CSV read through a column
+mapping. The converters (:mod:`samspill.interop`) read and check the file; this module maps
+observations to sessions and dyads and stores one coding per observation.
+
+Everything happens in the caller's unit of work: a problem anywhere raises a
+:class:`~samspill.core.errors.SamspillError` naming it, the transaction rolls back, and nothing
+is stored partially.
+
+Mapping of an observation:
+
+* session: the observation's ``session`` variable (Samspill's exports carry it), else its name
+  made into a valid session name;
+* dyad: the variable named by ``dyad_variable`` (default ``dyad``), else the given dyad, else a
+  dyad coded like the session (with a warning);
+* coder: the given coder, else the observation's ``coder`` variable when that user is a member
+  of the study, else the default coder;
+* a new session gets the observation's date, procedure (``free-play`` or ``ssp``), media length
+  and segments; media paths are not opened (the videos are attached separately).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from sqlalchemy.orm import Session
+
+from samspill.core.errors import ConflictError, InputError, NotFoundError
+from samspill.interop.boris import read_boris
+from samspill.interop.elan import read_elan
+from samspill.interop.events_csv import TimeUnit, read_events_csv
+from samspill.interop.model import Imported, Observation, Project
+from samspill.services import codings, studies
+from samspill.services.accounts import get_user
+from samspill.services.schemes import latest_version, register_scheme, scheme_of
+from samspill.store.models import (
+    Coding,
+    EventRow,
+    ObservationSession,
+    SchemeVersion,
+    SegmentRow,
+    Study,
+    User,
+)
+
+DEFAULT_SCHEME = "withdrawal-open"
+PROCEDURES = ("free-play", "ssp")
+Progress = Callable[[float], None]
+_NOT_NAME = re.compile(r"[^A-Za-z0-9_.\-]+")
+
+
+@dataclass
+class ImportResult:
+    """What an import stored: sessions created, codings written, events, and warnings."""
+
+    scheme: str
+    sessions_created: list[str] = field(default_factory=list)
+    codings: list[int] = field(default_factory=list)
+    events: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (f"{len(self.codings)} coding(s), {self.events} event(s), "
+                f"{len(self.sessions_created)} new session(s); scheme {self.scheme}")
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where an import goes: the study, who codes, and how to name dyads."""
+
+    study: Study
+    default_coder: User
+    coder: User | None = None
+    dyad: str | None = None
+    dyad_variable: str = "dyad"
+
+
+def _quiet(_fraction: float) -> None:
+    """The default progress callback: report nothing."""
+
+
+def session_name(text: str) -> str:
+    """A valid session name made from an observation's name (``Obs #1`` → ``Obs-1``)."""
+    name = _NOT_NAME.sub("-", text.strip()).strip("-._")[:64]
+    return name or "observation"
+
+
+def parse_mapping(text: str | None) -> dict[str, str]:
+    """``"Behavior=code,Start=onset_ms"`` (file column = Samspill field) → {field: column}."""
+    out: dict[str, str] = {}
+    for part in filter(None, (p.strip() for p in (text or "").split(","))):
+        column, sep, target = part.rpartition("=")
+        if not sep or not column.strip() or not target.strip():
+            raise InputError(f"mapping '{part}' is not column=field",
+                             fix="write e.g. --mapping 'Behavior=code,Start (s)=onset_ms'")
+        out[target.strip()] = column.strip()
+    return out
+
+
+def _scheme_row(db: Session, scheme_id: str | None) -> SchemeVersion | None:
+    return latest_version(db, scheme_id) if scheme_id else None
+
+
+def import_boris(db: Session, target: Target, data: bytes, *, source: str = "project.boris",
+                 scheme_id: str | None = None, progress: Progress = _quiet) -> ImportResult:
+    """A BORIS project: one coding per observation; the scheme is ``scheme_id``'s newest
+    version, else the project's own (embedded by Samspill, or derived from the ethogram)."""
+    row = _scheme_row(db, scheme_id)
+    imported = read_boris(data, source=source, scheme=scheme_of(row) if row else None)
+    progress(0.2)
+    row = row or register_scheme(db, imported.project.scheme)
+    return _store(db, target, imported, row, progress)
+
+
+def import_elan(db: Session, target: Target, data: bytes, *, session: str,
+                source: str = "session.eaf", scheme_id: str | None = None,
+                progress: Progress = _quiet) -> ImportResult:
+    """An ELAN file as one coding of ``session`` under ``scheme_id`` (default withdrawal-open)."""
+    row = latest_version(db, scheme_id or DEFAULT_SCHEME)
+    imported = read_elan(data, scheme=scheme_of(row), source=source)
+    progress(0.2)
+    imported.project.observations[0].name = session
+    return _store(db, target, imported, row, progress)
+
+
+def import_csv(db: Session, target: Target, data: bytes, *, session: str,
+               source: str = "events.csv", scheme_id: str | None = None,
+               mapping: Mapping[str, str] | None = None, time_unit: TimeUnit = "ms",
+               progress: Progress = _quiet) -> ImportResult:
+    """An events CSV, columns mapped to Samspill's fields, as one coding of ``session``."""
+    row = latest_version(db, scheme_id or DEFAULT_SCHEME)
+    scheme = scheme_of(row)
+    events = read_events_csv(data, scheme=scheme, mapping=mapping, time_unit=time_unit,
+                             source=source)
+    progress(0.2)
+    observation = Observation(name=session, events=events)
+    project = Project(scheme=scheme, observations=[observation])
+    return _store(db, target, Imported(project=project), row, progress)
+
+
+def _store(db: Session, target: Target, imported: Imported, row: SchemeVersion,
+           progress: Progress) -> ImportResult:
+    result = ImportResult(scheme=f"{row.scheme_id} v{row.version}",
+                          warnings=[str(w) for w in imported.warnings])
+    observations = imported.project.observations
+    seen: dict[tuple[str, int], str] = {}
+    for n, observation in enumerate(observations, start=1):
+        session = _session(db, target, observation, result)
+        coder = _coder(db, target, observation)
+        key = (session.name, coder.id)
+        if key in seen:
+            raise InputError(f"observations '{seen[key]}' and '{observation.name}' both give "
+                             f"{coder.username}'s coding of session '{session.name}'",
+                             fix="import them as different coders, or rename one")
+        seen[key] = observation.name
+        coding = _coding(db, session, coder, row)
+        events = codings.keep_or_renew_ids(db, EventRow, f"coding/{coding.id}",
+                                           list(observation.events))
+        labels = [f"observation '{observation.name}', {e.code} at {e.onset_ms} ms"
+                  for e in events]
+        result.events += codings.replace_events(db, coding=coding, events=events, labels=labels)
+        result.codings.append(coding.id)
+        progress(0.2 + 0.8 * n / len(observations))
+    return result
+
+
+def _session(db: Session, target: Target, observation: Observation,
+             result: ImportResult) -> ObservationSession:
+    name = session_name(observation.variables.get("session") or observation.name)
+    dyad_code = observation.variables.get(target.dyad_variable) or target.dyad
+    existing = _existing_session(db, target.study, name)
+    if existing is not None:
+        if dyad_code and existing.dyad.code != dyad_code:
+            raise ConflictError(f"session '{name}' belongs to dyad '{existing.dyad.code}', the "
+                                f"file says '{dyad_code}'", fix="check the dyad, or rename the "
+                                "session in the file")
+        return existing
+    if not dyad_code:
+        dyad_code = name
+        result.warnings.append(f"observation '{observation.name}': no dyad given; dyad "
+                               f"'{name}' was created for it")
+    dyad = studies.get_or_create_dyad(db, study=target.study, code=dyad_code)
+    session = studies.create_session(
+        db, study=target.study, dyad=dyad, name=name, date=_date(observation.date),
+        procedure=_procedure(observation), duration_ms=observation.media_duration_ms() or None)
+    segments = codings.keep_or_renew_ids(db, SegmentRow, f"session/{session.id}",
+                                         list(observation.segments))
+    for segment in segments:
+        studies.put_segment(db, session=session, segment=segment)
+    result.sessions_created.append(name)
+    return session
+
+
+def _existing_session(db: Session, study: Study, name: str) -> ObservationSession | None:
+    try:
+        return studies.get_session(db, study=study, name=name)
+    except NotFoundError:
+        return None
+
+
+def _date(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text[:10]) if text else None
+    except ValueError:
+        return None
+
+
+def _procedure(observation: Observation) -> str:
+    value = observation.variables.get("procedure", "")
+    return value if value in PROCEDURES else "free-play"
+
+
+def _coder(db: Session, target: Target, observation: Observation) -> User:
+    if target.coder is not None:
+        return target.coder
+    named = observation.variables.get("coder")
+    if named:
+        try:
+            user = get_user(db, named)
+        except NotFoundError:
+            return target.default_coder
+        if studies.role_of(db, study=target.study, user=user) is not None:
+            return user
+    return target.default_coder
+
+
+def _coding(db: Session, session: ObservationSession, coder: User,
+            row: SchemeVersion) -> Coding:
+    """The coder's open coding of the session under this scheme, else a new one."""
+    mine = [c for c in codings.codings_of(db, session) if c.coder_id == coder.id]
+    if not mine:
+        return codings.create_coding(db, session=session, coder=coder, scheme_version=row)
+    coding = mine[-1]
+    if coding.scheme_version_id != row.id:
+        version = coding.scheme_version
+        raise ConflictError(f"{coder.username} codes session '{session.name}' with scheme "
+                            f"{version.scheme_id} v{version.version} already",
+                            fix=f"import with --scheme {version.scheme_id}, or as another coder")
+    codings.ensure_open(coding)
+    return coding
