@@ -159,6 +159,12 @@ WORDS = {
     "in_progress": N_("in progress"), "submitted": N_("submitted"), "master": N_("master"),
     "caregiver": N_("caregiver"), "child": N_("child"),
     "free-play": N_("free play"), "ssp": N_("Strange Situation"),
+    # The built-in schemes' dimension names (a licensed scheme's own names stay as written).
+    "Affective communication errors": N_("Affective communication errors"),
+    "Role/boundary confusion": N_("Role/boundary confusion"),
+    "Frightened/disoriented behaviour": N_("Frightened/disoriented behaviour"),
+    "Negative/intrusive behaviour": N_("Negative/intrusive behaviour"),
+    "Withdrawal": N_("Withdrawal"),
 }
 
 

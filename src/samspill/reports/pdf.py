@@ -18,7 +18,15 @@ from xml.sax.saxutils import escape
 
 import matplotlib
 from matplotlib.figure import Figure
-from pypdf import PdfReader, PdfWriter, Transformation
+from pypdf import PageObject, PdfReader, PdfWriter
+from pypdf.generic import (
+    ArrayObject,
+    DecodedStreamObject,
+    DictionaryObject,
+    FloatObject,
+    IndirectObject,
+    NameObject,
+)
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -134,8 +142,11 @@ def _section(section: d.Section, s: dict[str, ParagraphStyle], slots: list[_Slot
     flowables: list = []
     for block in section.blocks:
         flowables += _block(block, s, slots)
-    # Keep the heading with its first block, so no title ends a page alone.
-    return [KeepTogether([heading, *flowables[:1]]), *flowables[1:]]
+    # Keep the heading with its first block, so no title ends a page alone (not nested:
+    # a KeepTogether inside another pushes both to the next page).
+    first = flowables[0] if flowables else Spacer(1, 1)
+    inner = list(first._content) if isinstance(first, KeepTogether) else [first]
+    return [KeepTogether([heading, *inner]), *flowables[1:]]
 
 
 def _block(block: d.Block, s: dict[str, ParagraphStyle], slots: list[_Slot]) -> list:
@@ -145,6 +156,8 @@ def _block(block: d.Block, s: dict[str, ParagraphStyle], slots: list[_Slot]) -> 
         return [_facts(block, s), Spacer(1, 4)]
     if isinstance(block, d.Table):
         caption = [Paragraph(escape(block.caption), s["caption"])] if block.caption else []
+        if len(block.rows) <= 12:  # a short table stays on one page with its caption
+            return [KeepTogether([*caption, _table(block, s)]), Spacer(1, 6)]
         return [*caption, _table(block, s), Spacer(1, 6)]
     slot = _Slot(block.figure)
     slots.append(slot)
@@ -200,17 +213,51 @@ def _footer(document: d.Document):
 
 
 def _stamp(text_pdf: bytes, slots: list[_Slot]) -> bytes:
-    """Put each figure's vector PDF into the slot reserved for it."""
+    """Put each figure's vector PDF into the slot reserved for it, as a form XObject.
+
+    A form XObject is drawn by one ``Do`` with a scaling matrix: no content stream is parsed
+    (pypdf's ``merge_transformed_page`` would parse both pages' contents, ten times slower).
+    """
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(text_pdf)))
-    for slot in slots:
+    for number, slot in enumerate(slots):
         figure_page = PdfReader(io.BytesIO(_figure_pdf(slot.figure))).pages[0]
-        box = figure_page.mediabox
-        scale = slot.width / float(box.width)
-        where = Transformation().scale(scale, scale).translate(slot.x, slot.y)
-        writer.pages[slot.page].merge_transformed_page(figure_page, where)
+        name = NameObject(f"/SamspillPlot{number}")
+        form = _form_xobject(writer, figure_page)
+        page = writer.pages[slot.page]
+        resources = page[NameObject("/Resources")].get_object()
+        if "/XObject" not in resources:
+            resources[NameObject("/XObject")] = DictionaryObject()
+        resources["/XObject"].get_object()[name] = form
+        scale = slot.width / float(figure_page.mediabox.width)
+        draw = f"q {scale:.6f} 0 0 {scale:.6f} {slot.x:.3f} {slot.y:.3f} cm {name} Do Q"
+        _append_content(writer, page, draw.encode("ascii"))
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def _form_xobject(writer: PdfWriter, page: PageObject) -> IndirectObject:
+    form = DecodedStreamObject()
+    form.set_data(page.get_contents().get_data())  # type: ignore[union-attr]
+    form.update({
+        NameObject("/Type"): NameObject("/XObject"), NameObject("/Subtype"): NameObject("/Form"),
+        NameObject("/BBox"): ArrayObject(FloatObject(v) for v in page.mediabox),
+        NameObject("/Resources"): page["/Resources"].get_object().clone(writer),
+    })
+    return writer._add_object(form)
+
+
+def _append_content(writer: PdfWriter, page: PageObject, operators: bytes) -> None:
+    """Add drawing after the page's own, its graphics state saved around it."""
+    contents = page[NameObject("/Contents")]
+    old = list(contents.get_object()) if isinstance(contents.get_object(), ArrayObject) \
+        else [contents]
+    streams = []
+    for data in (b"q\n", b"\nQ\n" + operators + b"\n"):
+        stream = DecodedStreamObject()
+        stream.set_data(data)
+        streams.append(writer._add_object(stream))
+    page[NameObject("/Contents")] = ArrayObject([streams[0], *old, streams[1]])
 
 
 def _figure_pdf(figure: Figure) -> bytes:

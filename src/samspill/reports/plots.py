@@ -41,7 +41,7 @@ SUBJECT_COLOURS = {"caregiver": "#2f5d9a", "child": "#c46a1b"}
 BANDS = ("#f3f1ea", "#e4ecf5")
 STYLE = {"font.family": "DejaVu Sans", "font.size": 7.5, "axes.titlesize": 8,
          "axes.edgecolor": MUTED, "axes.linewidth": 0.6, "xtick.color": INK,
-         "ytick.color": INK, "svg.fonttype": "none", "pdf.fonttype": 42,
+         "ytick.color": INK, "svg.fonttype": "none", "pdf.fonttype": 3,
          "svg.hashsalt": "samspill"}
 
 
@@ -130,11 +130,11 @@ def _segment_bands(ax: Axes, segments: pd.DataFrame) -> None:
 def signs_figure(rows: list[MeasureRow], _: Translator) -> Figure:
     """Each measure as a bar against its threshold (dashed), the flag zone shaded."""
     with style():
-        fig = Figure(figsize=(WIDTH_IN, 0.3 + 0.5 * len(rows)))
+        fig = Figure(figsize=(WIDTH_IN, 0.3 + 0.56 * len(rows)))
         axes = fig.subplots(len(rows), 1, squeeze=False)[:, 0]
         for ax, row in zip(axes, rows, strict=True):
             _measure_bar(ax, row, _)
-        fig.subplots_adjust(left=0.44, right=0.8, top=0.97, bottom=0.03, hspace=0.9)
+        fig.subplots_adjust(left=0.5, right=0.84, top=0.97, bottom=0.04, hspace=1.1)
     return fig
 
 
@@ -151,10 +151,10 @@ def _measure_bar(ax: Axes, row: MeasureRow, _: Translator) -> None:
     ax.set_yticks([])
     ax.tick_params(axis="x", labelsize=6, length=2, pad=1)
     _measure_axis(ax, m, top, _)
-    title = textwrap.fill(row.sign_title, 46)
-    ax.text(-0.02, 0.62, title, transform=ax.transAxes, ha="right", va="bottom",
+    title = textwrap.fill(row.sign_title, 60)
+    ax.text(-0.02, 0.55, title, transform=ax.transAxes, ha="right", va="bottom", fontsize=7,
             fontweight="bold" if row.flagged else "normal", color=FLAG if row.flagged else INK)
-    ax.text(-0.02, 0.5, row.label, transform=ax.transAxes, ha="right", va="top",
+    ax.text(-0.02, 0.45, row.label, transform=ax.transAxes, ha="right", va="top",
             fontsize=6.5, color=MUTED)
     verdict = _("flagged") if row.meets and row.flagged else ""
     ax.text(1.03, 0.5, f"{row.value_text}\n{verdict}".strip(), transform=ax.transAxes,

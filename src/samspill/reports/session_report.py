@@ -107,7 +107,7 @@ def _counts(data: ReportData, _: Translator) -> Section:
         mine = amb[amb["item"] == dim.id].set_index("scope_row")
         cells = [str(int(mine["count"].get(i, 0))) for i, _name in scopes]
         rate = mine["rate_per_10min"].get(0)
-        rows.append([f"{dim.id} – {_(dim.name)}", *cells, _.number(rate, 1)])
+        rows.append([f"{dim.id} – {word(dim.name, _)}", *cells, _.number(rate, 1)])
     columns = [_("Dimension"), *[name for _i, name in scopes], _("per 10 min present")]
     numeric = frozenset(range(1, len(columns)))
     note = Paragraph(_("Counts of coded events (points, and states by their onsets). The rate "
