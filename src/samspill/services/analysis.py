@@ -1,0 +1,117 @@
+"""Sequential analysis and outcome models on a study's stored codings.
+
+The tables are built from the store and handed to the pure core
+(:mod:`samspill.core.sequential`, :mod:`samspill.core.outcomes`); nothing is computed here.
+Each chosen coding is one sequence, labelled like the exported observations (the session, with
+``.coder`` when a session has several chosen codings), and runs from 0 ms to its session's
+length when that is known.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Collection, Sequence
+
+import pandas as pd
+from sqlalchemy.orm import Session
+
+from samspill.core.errors import InputError
+from samspill.core.outcomes import HierarchicalResult, outcome_analysis
+from samspill.core.sequential import (
+    bid_answers,
+    caregiver_answer_after_bid,
+    lag_sequential,
+)
+from samspill.services import codings
+from samspill.services.exports import observation_names, predictors_frame
+from samspill.store.models import Coding, Study
+
+SESSION_COL = "session"
+MAX_OUTCOME_BYTES = 20 * 2**20
+
+
+def sequence_frame(db: Session, chosen: Sequence[Coding]) -> tuple[pd.DataFrame, dict[str, int]]:
+    """Events of the chosen codings (``session``, ``subject``, ``code``, ``onset_ms``,
+    ``offset_ms``) and each sequence's length in ms where the session's length is known."""
+    names = observation_names(chosen)
+    rows, durations = [], {}
+    for coding in chosen:
+        label = names[coding.id]
+        rows += [(label, e.subject, e.code, e.onset_ms, e.offset_ms)
+                 for e in codings.coding_events(db, coding)]
+        if coding.session.duration_ms:
+            durations[label] = int(coding.session.duration_ms)
+    frame = pd.DataFrame(rows, columns=[SESSION_COL, "subject", "code", "onset_ms", "offset_ms"])
+    frame = frame.astype({"onset_ms": "int64", "offset_ms": "Int64"})
+    return frame.sort_values([SESSION_COL, "onset_ms"], kind="stable", ignore_index=True), durations
+
+
+def withdrawal_query(db: Session, chosen: Sequence[Coding], *, window_ms: int = 10_000,
+                     unit_ms: int = 1000,
+                     answer_codes: Collection[str] = ("respond", "initiate", "hold"),
+                     per_event: bool = False) -> pd.DataFrame:
+    """The built-in query (does a caregiver answer follow a child bid within W?) per sequence
+    and pooled; with ``per_event`` each bid and its first answer instead."""
+    events, durations = sequence_frame(db, chosen)
+    if per_event:
+        return bid_answers(events, window_ms=window_ms, answer_codes=answer_codes,
+                           session_col=SESSION_COL)
+    return caregiver_answer_after_bid(
+        events, window_ms=window_ms, unit_ms=unit_ms, answer_codes=answer_codes,
+        session_col=SESSION_COL, duration_ms=_lengths(events, durations))
+
+
+def _lengths(events: pd.DataFrame, durations: dict[str, int]) -> dict[str, int] | None:
+    """Session lengths for every sequence, or None (the core's default) when one is unknown."""
+    labels = set(events[SESSION_COL])
+    return durations if labels <= set(durations) else None
+
+
+def lag_analysis(db: Session, chosen: Sequence[Coding], *, lags: Sequence[int] = (1,),
+                 allow_repeats: bool = True, only: Collection[str] | None = None
+                 ) -> pd.DataFrame:
+    """Lag-sequential tables of the codes in onset order, per sequence and pooled."""
+    events, _ = sequence_frame(db, chosen)
+    if only:
+        events = events[events["code"].isin(set(only))]
+    return lag_sequential(events, lags=list(lags), session_col=SESSION_COL,
+                          allow_repeats=allow_repeats)
+
+
+def read_outcomes(data: bytes, *, source: str = "outcomes.csv",
+                  dyad_col: str = "dyad") -> pd.DataFrame:
+    """An outcome CSV (one row per dyad, UTF-8) as a DataFrame, dyad codes as text."""
+    if len(data) > MAX_OUTCOME_BYTES:
+        raise InputError(f"{source} is larger than {MAX_OUTCOME_BYTES // 2**20} MB",
+                         fix="keep one row per dyad and only the columns you model")
+    try:
+        return pd.read_csv(io.BytesIO(data), dtype={dyad_col: str}, encoding="utf-8-sig",
+                           skipinitialspace=True)
+    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError,
+            ValueError) as exc:
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise InputError(f"cannot read {source}: {first}",
+                         fix="save the outcomes as a UTF-8 CSV with a header row") from None
+
+
+def outcome_model(db: Session, study: Study, chosen: Sequence[Coding], outcomes: pd.DataFrame,
+                  *, outcome: str, steps: Sequence[Sequence[str]], dyad_col: str = "dyad",
+                  confidence: float = 0.95) -> HierarchicalResult:
+    """Hierarchical OLS of an outcome on blocks of covariates (from the outcome file) and
+    withdrawal predictors (the per-dyad table of :func:`samspill.services.exports.
+    predictors_frame`, names as in ``docs/variables.md``)."""
+    predictors = predictors_frame(db, study, chosen)
+    if dyad_col != "dyad":
+        predictors = predictors.rename(columns={"dyad": dyad_col})
+    return outcome_analysis(outcomes, predictors, outcome=outcome, steps=steps,
+                            dyad_col=dyad_col, confidence=confidence)
+
+
+def parse_steps(texts: Sequence[str]) -> list[list[str]]:
+    """``["abuse", "unanswered_share, initiative_share"]`` → one list of columns per step."""
+    steps = [[c.strip() for c in text.split(",") if c.strip()] for text in texts]
+    steps = [s for s in steps if s]
+    if not steps:
+        raise InputError("no predictor step given",
+                         fix="give each step's predictors, e.g. 'abuse' then 'unanswered_share'")
+    return steps

@@ -1,0 +1,138 @@
+"""Long web jobs (imports, exports, analyses) with progress: a small in-process registry.
+
+A job runs in a worker thread with its own database unit of work and reports a fraction done;
+the page polls the job's JSON endpoint and shows a progress bar, then the result. Jobs live in
+memory only (a restart forgets them) and belong to the user who started them. The registry
+keeps the newest :data:`MAX_JOBS` jobs.
+
+Held uploads (the CSV import's first step, before the mapping is chosen) live here too.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import secrets
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from samspill.core.errors import NotFoundError, SamspillError
+
+log = logging.getLogger("samspill.jobs")
+MAX_JOBS = 200
+MAX_UPLOADS = 50
+State = Literal["running", "done", "failed"]
+Progress = Callable[[float], None]
+Work = Callable[[Progress], Any]
+
+
+@dataclass
+class Job:
+    """One job: who started it in which study, how far it is, and its result or error."""
+
+    id: str
+    user_id: int
+    study: str
+    kind: str
+    state: State = "running"
+    progress: float = 0.0
+    result: Any = None
+    error: dict[str, str] | None = None
+    started: float = field(default_factory=time.monotonic)
+    finished: threading.Event = field(default_factory=threading.Event)
+
+    def report(self, fraction: float) -> None:
+        """Progress only grows, and stays within 0..1."""
+        self.progress = max(self.progress, min(1.0, max(0.0, float(fraction))))
+
+    def as_json(self) -> dict[str, Any]:
+        return {"id": self.id, "kind": self.kind, "state": self.state,
+                "progress": round(self.progress, 3), "error": self.error}
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file held between two steps of a form."""
+
+    id: str
+    user_id: int
+    study: str
+    name: str
+    body: bytes
+
+
+class Registry:
+    """Jobs and held uploads of this process, safe to use from many threads."""
+
+    def __init__(self) -> None:
+        self._jobs: OrderedDict[str, Job] = OrderedDict()
+        self._uploads: OrderedDict[str, Upload] = OrderedDict()
+        self._lock = threading.Lock()
+        self._numbers = itertools.count(1)
+
+    def start(self, work: Work, *, user_id: int, study: str, kind: str,
+              background: bool = True) -> Job:
+        """Run ``work(progress)`` in a thread (or inline); its return value is the result."""
+        job = Job(id=f"{next(self._numbers)}-{secrets.token_hex(6)}", user_id=user_id,
+                  study=study, kind=kind)
+        with self._lock:
+            self._jobs[job.id] = job
+            while len(self._jobs) > MAX_JOBS:
+                self._jobs.popitem(last=False)
+        if background:
+            threading.Thread(target=_run, args=(job, work), daemon=True,
+                             name=f"samspill-job-{job.id}").start()
+        else:
+            _run(job, work)
+        return job
+
+    def get(self, job_id: str, *, user_id: int, study: str) -> Job:
+        """The user's job in this study; anyone else's is "no such job"."""
+        with self._lock:
+            job = self._jobs.get(job_id)
+        if job is None or job.user_id != user_id or job.study != study:
+            raise NotFoundError("no such job", fix="start the export, import or analysis again")
+        return job
+
+    def hold(self, *, user_id: int, study: str, name: str, body: bytes) -> Upload:
+        upload = Upload(secrets.token_urlsafe(12), user_id, study, name, body)
+        with self._lock:
+            self._uploads[upload.id] = upload
+            while len(self._uploads) > MAX_UPLOADS:
+                self._uploads.popitem(last=False)
+        return upload
+
+    def held(self, upload_id: str, *, user_id: int, study: str) -> Upload:
+        with self._lock:
+            upload = self._uploads.get(upload_id)
+        if upload is None or upload.user_id != user_id or upload.study != study:
+            raise NotFoundError("the uploaded file is no longer held",
+                                fix="upload the file again")
+        return upload
+
+    def release(self, upload_id: str) -> None:
+        with self._lock:
+            self._uploads.pop(upload_id, None)
+
+
+def _run(job: Job, work: Work) -> None:
+    try:
+        job.result = work(job.report)
+        job.progress = 1.0
+        job.state = "done"
+    except SamspillError as error:
+        job.error, job.state = error.as_dict(), "failed"
+    except Exception as error:  # a job must end, and say so, whatever happens
+        log.exception("job %s (%s) failed", job.id, job.kind)
+        job.error = {"type": "InternalError", "message": "the job failed unexpectedly",
+                     "where": "", "fix": f"report this ({type(error).__name__})"}
+        job.state = "failed"
+    finally:
+        job.finished.set()
+
+
+REGISTRY = Registry()
