@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from samspill.core.errors import InputError
 from samspill.core.indicators import IndicatorSettings
+from samspill.core.reliability.certification import CertificationRule
 
 
 class StudySettings(BaseModel):
@@ -34,6 +35,19 @@ class StudySettings(BaseModel):
     )
     hide_scores_from_trainees: bool = Field(
         True, description="Trainees do not see the six signs while coding a tape."
+    )
+    # Issue 5: agreement and training.
+    agreement_unit_ms: int = Field(
+        1000, ge=1, description="Time unit Δ (ms) of the time-unit κ on the agreement pages."
+    )
+    agreement_tolerance_ms: int = Field(
+        2000, ge=0, description="Tolerance τ (ms): events whose onsets lie this close count as "
+        "the same event when matching; also the time-unit κ's tolerance (a multiple of Δ)."
+    )
+    certification: CertificationRule = Field(
+        default_factory=CertificationRule,
+        description="The pass rule for trainees against the master codings; see "
+        "docs/training.md.",
     )
 
     def indicator_settings(self) -> IndicatorSettings:

@@ -1,0 +1,310 @@
+"""Agreement on stored codings: gather them into the core's tables and run its statistics.
+
+Nothing is computed here that the core does not compute: this module picks the codings, turns
+their events into the event tables of :mod:`samspill.core.reliability` (one subject label per
+set of mutually exclusive states, as time-unit κ needs) and collects the core's DataFrames.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from itertools import combinations
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from samspill.core.errors import InputError
+from samspill.core.events import Event
+from samspill.core.indicators import INDICATORS
+from samspill.core.reliability import (
+    agreement_timeline,
+    align_events,
+    classification_agreement,
+    confusion_matrix,
+    event_kappa,
+    icc,
+    indicator_agreement,
+    kappa,
+    krippendorff_alpha,
+    match_events,
+    pairwise_matrix,
+    per_code_kappa_units,
+    percent_agreement,
+    time_unit_kappa,
+    time_unit_kappa_tolerance,
+)
+from samspill.core.scheme import Scheme
+from samspill.services import codings, studies
+from samspill.services.scoring import cohort_for_study, settings_of
+from samspill.store.models import Coding, ObservationSession, Reconciliation, Study
+
+FINISHED = ("submitted", "master")
+PAIR_COLUMNS = ["session", "coder_a", "coder_b", "units", "time_unit_kappa", "kappa_a_reference",
+                "kappa_b_reference", "kappa_mean", "event_kappa", "alignment_kappa"]
+Key = tuple[str, str, str]  # (session, coder A, coder B)
+
+
+def event_table(events: Sequence[Event], scheme: Scheme) -> pd.DataFrame:
+    """A coding's events as the core's event table (``subject, code, onset_ms, offset_ms``).
+
+    States of one exclusive group share the subject label ``subject/group``; any other state
+    code gets ``subject/code``, so each label holds one state at a time. Unclosed states
+    (no offset) are left out: they have no extent to compare.
+    """
+    rows = []
+    for event in events:
+        code = scheme.code(event.code)
+        subject = event.subject
+        if code is not None and code.kind == "state":
+            if event.offset_ms is None:
+                continue
+            group = scheme.exclusive_group_of(event.code)
+            subject = f"{subject}/{group.id if group else event.code}"
+        rows.append((subject, event.code, event.onset_ms, event.offset_ms, event.id))
+    frame = pd.DataFrame(rows, columns=["subject", "code", "onset_ms", "offset_ms", "event_id"])
+    return frame.astype({"onset_ms": "int64", "offset_ms": "Int64"})
+
+
+def coding_table(db: Session, coding: Coding) -> pd.DataFrame:
+    return event_table(codings.coding_events(db, coding), codings.coding_scheme(coding))
+
+
+def consensus_coding_ids(db: Session, study: Study) -> set[int]:
+    """Reconciled codings: outputs of a consensus, not a coder's independent judgement."""
+    rows = db.scalars(
+        select(Reconciliation.coding_id)
+        .join(ObservationSession, ObservationSession.id == Reconciliation.session_id)
+        .where(ObservationSession.study_id == study.id, Reconciliation.coding_id.is_not(None))
+    ).all()
+    return {int(r) for r in rows}
+
+
+def independent_codings(db: Session, session: ObservationSession,
+                        excluded: set[int]) -> list[Coding]:
+    """Each coder's latest finished coding of the session, consensus codings left out."""
+    latest: dict[int, Coding] = {}
+    for coding in codings.codings_of(db, session):
+        if coding.status in FINISHED and coding.id not in excluded:
+            latest[coding.coder_id] = coding
+    return sorted(latest.values(), key=lambda c: c.coder.username)
+
+
+def end_of(session: ObservationSession, *tables: pd.DataFrame) -> int | None:
+    """The observed time: the session's length, or None to let the core use the codings' end."""
+    if not session.duration_ms:
+        return None
+    coded = [int(t[c].max()) + 1 for t in tables for c in ("onset_ms", "offset_ms")
+             if len(t) and t[c].notna().any()]
+    return max([int(session.duration_ms), *coded])
+
+
+@dataclass
+class PairAgreement:
+    """The core's tables for two coders of one session."""
+
+    kappa: pd.DataFrame
+    tolerance: pd.DataFrame | None
+    per_code: pd.DataFrame
+    confusion: pd.DataFrame
+    matches: pd.DataFrame
+    event_kappa: float
+    alignment_kappa: float
+    timeline: pd.DataFrame
+
+
+def pair_agreement(a: pd.DataFrame, b: pd.DataFrame, *, unit_ms: int, tolerance_ms: int,
+                   end_ms: int | None = None) -> PairAgreement:
+    """Time-unit κ (with tolerance), per code, confusion, event-aligned κ, timeline."""
+    a, b = a.drop(columns="event_id", errors="ignore"), b.drop(columns="event_id", errors="ignore")
+    units = {"unit_ms": unit_ms, "end_ms": end_ms}
+    tau = tolerance_ms - tolerance_ms % unit_ms  # the core needs a whole number of units
+    matches = match_events(a, b, tolerance_ms=max(tolerance_ms, unit_ms))
+    aligned = align_events(a, b, tolerance_ms=max(tolerance_ms, unit_ms))
+    return PairAgreement(
+        kappa=time_unit_kappa(a, b, **units),
+        tolerance=time_unit_kappa_tolerance(a, b, tolerance_ms=tau, **units) if tau else None,
+        per_code=per_code_kappa_units(a, b, **units),
+        confusion=confusion_matrix(a, b, **units),
+        matches=matches,
+        event_kappa=float(event_kappa(matches)["kappa"].iloc[0]),
+        alignment_kappa=float(event_kappa(aligned)["kappa"].iloc[0]),
+        timeline=agreement_timeline(a, b, **units),
+    )
+
+
+@dataclass
+class AgreementReport:
+    """Agreement of a study (or one session): the core's tables, gathered."""
+
+    unit_ms: int
+    tolerance_ms: int
+    pairs: pd.DataFrame
+    pairwise: pd.DataFrame
+    per_code: pd.DataFrame
+    ratings: pd.DataFrame
+    indicators: pd.DataFrame
+    confusion: dict[Key, pd.DataFrame] = field(default_factory=dict)
+    timeline: dict[Key, pd.DataFrame] = field(default_factory=dict)
+
+
+def study_agreement(db: Session, study: Study, *, session_name: str | None = None,
+                    unit_ms: int | None = None, tolerance_ms: int | None = None) -> AgreementReport:
+    """Agreement among the coders of a study's sessions (or of one session)."""
+    settings = settings_of(study)
+    unit = unit_ms or settings.agreement_unit_ms
+    tau = settings.agreement_tolerance_ms if tolerance_ms is None else tolerance_ms
+    excluded = consensus_coding_ids(db, study)
+    sessions = ([studies.get_session(db, study=study, name=session_name)] if session_name
+                else list(studies.sessions_of(db, study)))
+    chosen = {s.name: independent_codings(db, s, excluded) for s in sessions}
+    chosen = {name: group for name, group in chosen.items() if len(group) >= 2}
+    if not chosen:
+        raise InputError("no session has finished codings by two or more coders",
+                         fix="assign sessions to two coders and let them submit their codings")
+    by_name = {s.name: s for s in sessions}
+    tables = {(name, c.coder.username): coding_table(db, c)
+              for name, group in chosen.items() for c in group}
+    empty = pd.DataFrame()
+    report = AgreementReport(unit, tau, pairs=empty, pairwise=_study_matrix(by_name, tables, unit),
+                             per_code=empty, ratings=empty, indicators=empty)
+    _fill_pairs(report, chosen, by_name, tables)
+    report.ratings, report.indicators = _rating_tables(db, study, chosen)
+    return report
+
+
+def _study_matrix(sessions: dict[str, ObservationSession],
+                  tables: dict[tuple[str, str], pd.DataFrame], unit: int) -> pd.DataFrame:
+    """Coders × coders: time-unit κ pooled over the sessions each pair both coded."""
+    long = pd.concat([t.assign(coder=coder, session=name) for (name, coder), t in tables.items()],
+                     ignore_index=True).drop(columns="event_id")
+
+    def pooled(a: pd.DataFrame, b: pd.DataFrame) -> float:
+        return _pooled_kappa(a, b, sessions, unit)
+
+    return pairwise_matrix(long, coder="coder", statistic=pooled)
+
+
+def _pooled_kappa(a: pd.DataFrame, b: pd.DataFrame, sessions: dict[str, ObservationSession],
+                  unit: int) -> float:
+    """κ of the summed time-unit tables over the sessions both coders coded."""
+    tables = []
+    for name in sorted(set(a["session"]) & set(b["session"])):
+        one_a = a[a["session"] == name].drop(columns="session")
+        one_b = b[b["session"] == name].drop(columns="session")
+        tables.append(confusion_matrix(one_a, one_b, unit_ms=unit,
+                                       end_ms=end_of(sessions[name], one_a, one_b)))
+    if not tables:
+        return float("nan")
+    labels = sorted(set().union(*(t.index for t in tables)))
+    total = sum(t.reindex(index=labels, columns=labels, fill_value=0) for t in tables)
+    return float(kappa(total)["kappa"].iloc[0])
+
+
+def _fill_pairs(report: AgreementReport, chosen: dict[str, list[Coding]],
+                sessions: dict[str, ObservationSession],
+                tables: dict[tuple[str, str], pd.DataFrame]) -> None:
+    rows, per_code = [], []
+    for name, group in chosen.items():
+        for x, y in combinations([c.coder.username for c in group], 2):
+            a, b = tables[(name, x)], tables[(name, y)]
+            pair = pair_agreement(a, b, unit_ms=report.unit_ms, tolerance_ms=report.tolerance_ms,
+                                  end_ms=end_of(sessions[name], a, b))
+            rows.append(_pair_row(name, x, y, pair))
+            per_code.append(pair.per_code.assign(session=name, coder_a=x, coder_b=y))
+            report.confusion[(name, x, y)] = pair.confusion
+            report.timeline[(name, x, y)] = pair.timeline
+    report.pairs = pd.DataFrame(rows, columns=PAIR_COLUMNS)
+    front = ["session", "coder_a", "coder_b"]
+    codes = pd.concat(per_code, ignore_index=True)
+    report.per_code = codes[front + [c for c in codes.columns if c not in front]]
+
+
+def _pair_row(name: str, x: str, y: str, pair: PairAgreement) -> tuple:
+    pooled = pair.kappa.iloc[-1]
+    tol = pair.tolerance.iloc[-1] if pair.tolerance is not None else None
+    tolerant = [float(tol[c]) if tol is not None else np.nan
+                for c in ("kappa_a_reference", "kappa_b_reference", "kappa_mean")]
+    return (name, x, y, int(pooled["units"]), float(pooled["kappa"]), *tolerant,
+            pair.event_kappa, pair.alignment_kappa)
+
+
+RATING_COLUMNS = ["measure", "statistic", "value", "ci95_low", "ci95_high", "targets"]
+
+
+def _rating_tables(db: Session, study: Study,
+                   chosen: dict[str, list[Coding]]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Agreement on the level and disrupted (rows of :data:`RATING_COLUMNS`) and on the six
+    indicators (the core's ``indicator_agreement`` table)."""
+    ids = {c.id for group in chosen.values() for c in group}
+    cohort = cohort_for_study(db, study)
+    cohort = cohort[cohort["coding_id"].isin(ids)]
+    rows = _level_rows(cohort) + _disrupted_rows(cohort)
+    return pd.DataFrame(rows, columns=RATING_COLUMNS), _indicator_table(cohort)
+
+
+def _level_rows(cohort: pd.DataFrame) -> list[tuple]:
+    rated = cohort.dropna(subset=["level"]).astype({"level": float})
+    cols = {"target": "session", "rater": "coder", "rating": "level"}
+    rows: list[tuple] = []
+    if _complete_targets(rated, "level") >= ICC_MIN_TARGETS:
+        for r in icc(rated, **cols).itertuples(index=False):
+            rows.append(("level", r.type, r.icc, r.ci95_low, r.ci95_high, r.targets))
+    for level in ("ordinal", "interval"):
+        try:
+            alpha = krippendorff_alpha(rated, **cols, level=level).iloc[0]
+            rows.append(("level", f"alpha ({level})", alpha["alpha"], np.nan, np.nan, np.nan))
+        except InputError:
+            pass
+    try:
+        percent = percent_agreement(rated, **cols).iloc[0]
+        rows.append(("level", "percent", percent["percent"], np.nan, np.nan, percent["targets"]))
+    except InputError:
+        pass
+    return rows
+
+
+def _disrupted_rows(cohort: pd.DataFrame) -> list[tuple]:
+    rated = cohort.dropna(subset=["disrupted"])
+    try:
+        row = classification_agreement(rated.assign(disrupted=rated["disrupted"].astype(bool)),
+                                       target="session", rater="coder", label="disrupted").iloc[0]
+    except InputError:
+        return []
+    return [("disrupted", "percent", row["percent"], np.nan, np.nan, row["targets"]),
+            ("disrupted", f"kappa ({row['kappa_kind']})", row["kappa"], np.nan, np.nan,
+             row["targets"])]
+
+
+# pingouin's ICC needs at least five values, so two coders need three sessions; with fewer
+# the ICC is left empty (an ICC of two sessions would say nothing anyway).
+ICC_MIN_TARGETS = 3
+
+
+def _complete_targets(frame: pd.DataFrame, value: str) -> int:
+    wide = frame.pivot_table(index="session", columns="coder", values=value, aggfunc="first")
+    return int(wide.notna().all(axis=1).sum()) if wide.shape[1] >= 2 else 0
+
+
+def indicator_long(cohort: pd.DataFrame) -> pd.DataFrame:
+    """One row per coding and indicator: its first value and its flag (value left empty for an
+    indicator with too few sessions for an ICC, see :data:`ICC_MIN_TARGETS`)."""
+    parts = []
+    for name, spec in INDICATORS.items():
+        part = cohort[["session", "coder", spec.values[0], spec.flag]].set_axis(
+            ["session", "coder", "value", "flag"], axis=1).astype({"value": float})
+        if _complete_targets(part, "value") < ICC_MIN_TARGETS:
+            part = part.assign(value=np.nan)
+        parts.append(part.assign(indicator=name))
+    long = pd.concat(parts, ignore_index=True)
+    return long.assign(flag=long["flag"].fillna(False).astype(bool))
+
+
+def _indicator_table(cohort: pd.DataFrame) -> pd.DataFrame:
+    try:
+        return indicator_agreement(indicator_long(cohort), coder="coder", session="session",
+                                   indicator="indicator", value="value", flag="flag")
+    except InputError:
+        return pd.DataFrame()
