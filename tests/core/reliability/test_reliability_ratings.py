@@ -168,9 +168,13 @@ def _brute_alpha(matrix: np.ndarray, metric) -> float:
               elements=st.sampled_from([1.0, 2.0, 3.0, 4.0, N])))
 def test_alpha_matches_coincidence_matrix_brute_force_with_missing_values(matrix):
     pairable = matrix[(~np.isnan(matrix)).sum(axis=1) >= 2]
-    if len(np.unique(pairable[~np.isnan(pairable)])) < 2:
-        with pytest.raises(InputError):
+    if len(pairable) == 0:
+        with pytest.raises(InputError, match="two or more raters"):
             krippendorff_alpha(_long(matrix), **COLS, level="nominal")
+        return
+    if len(np.unique(pairable[~np.isnan(pairable)])) < 2:
+        assert np.isnan(krippendorff_alpha(_long(matrix), **COLS, level="nominal")
+                        .iloc[0]["alpha"])
         return
     nominal = krippendorff_alpha(_long(matrix), **COLS, level="nominal").iloc[0]["alpha"]
     interval = krippendorff_alpha(_long(matrix), **COLS, level="interval").iloc[0]["alpha"]

@@ -175,7 +175,8 @@ def krippendorff_alpha(frame: pd.DataFrame, *, target: str, rater: str, rating: 
     DataFrame
         One row: ``level``, ``alpha``, ``targets`` (with ≥ 2 ratings), ``ratings`` (pairable
         values). α = 1 is perfect reliability, 0 chance; Krippendorff advises α ≥ .800, and
-        α ≥ .667 only for tentative conclusions.
+        α ≥ .667 only for tentative conclusions. α is NaN when all ratings are the same value
+        (no variation: it is undefined).
 
     References
     ----------
@@ -193,11 +194,13 @@ def krippendorff_alpha(frame: pd.DataFrame, *, target: str, rater: str, rating: 
         data = wide.to_numpy(dtype=float)
     pairable = (~np.isnan(data)).sum(axis=1)
     used = data[pairable >= 2]
-    if len(used) == 0 or len(np.unique(used[~np.isnan(used)])) < 2:
-        raise InputError("α needs targets rated by two or more raters, with at least two "
-                         "different values among them", fix="add ratings, or report "
-                         "percent agreement when every rating is the same")
-    alpha = krippendorff.alpha(reliability_data=data.T, level_of_measurement=level)
+    if len(used) == 0:
+        raise InputError("α needs targets rated by two or more raters",
+                         fix="give each target ratings from at least two raters")
+    if len(np.unique(used[~np.isnan(used)])) < 2:
+        alpha = float("nan")  # no variation: expected disagreement 0, α undefined
+    else:
+        alpha = krippendorff.alpha(reliability_data=data.T, level_of_measurement=level)
     return pd.DataFrame({"level": [level], "alpha": [float(alpha)], "targets": [len(used)],
                          "ratings": [int((~np.isnan(used)).sum())]})
 
