@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from typing import Annotated, TypeVar
 
 from fastapi import Depends, Request
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from samspill.core.errors import AuthenticationError, NotFoundError, PermissionDeniedError
-from samspill.services import accounts, audit, codings, studies
+from samspill.services import accounts, assignments, audit, codings, studies, training
 from samspill.settings import Settings
 from samspill.store.db import Database
 from samspill.store.models import AuthSession, Coding, MediaFile, ObservationSession, Study, User
@@ -208,7 +208,12 @@ async def _check_csrf(request: Request, browser: AuthSession) -> None:
 
 
 def check_coding_access(access: Access, *, write: bool) -> None:
-    """Blind coding: coders and trainees see and change only their own codings."""
+    """Blind coding: coders and trainees see and change only their own codings.
+
+    Two openings, read only (issue 5): once the owner opens reconciliation of a session, its
+    assigned coders read each other's codings of it; a trainee who has submitted a tape reads
+    that tape's master coding.
+    """
     coding = access.coding
     if coding is None:
         return
@@ -218,7 +223,20 @@ def check_coding_access(access: Access, *, write: bool) -> None:
     finished = coding.status in ("submitted", "master")
     if not write and access.role in SEES_FINISHED_CODINGS and finished:
         return
+    if not write and finished and _unblinded(access, coding):
+        return
     raise NotFoundError("no such coding", fix="check the coding id")
+
+
+def _unblinded(access: Access, coding: Coding) -> bool:
+    db = object_session(coding)
+    if db is None:
+        return False
+    if access.role == "coder":
+        return assignments.unblinded(db, coding=coding, user=access.user)
+    if access.role == "trainee":
+        return training.may_see_master(db, coding=coding, user=access.user)
+    return False
 
 
 def _resolve(db: Session, params: dict, user: User) -> Access:

@@ -1,0 +1,111 @@
+"""Blind double coding: an owner assigns a session to coders, then opens its reconciliation.
+
+Until reconciliation opens, the blind rule (``web/deps.check_coding_access``) keeps every coder
+to their own coding. Once it is open, the assigned coders may read each other's codings of that
+session (and the reconciled one), so they can discuss their disagreements.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from samspill.core.errors import ConflictError, InputError
+from samspill.services import accounts, audit, codings, studies
+from samspill.store.models import Assignment, Coding, ObservationSession, Reconciliation, User
+
+CODING_ROLES = ("owner", "coder")
+
+
+def assign(db: Session, *, session: ObservationSession, usernames: Sequence[str],
+           by: User) -> list[Assignment]:
+    """Assign the session to the named coders (two or more in all); repeats are kept once."""
+    if reconciliation_of(db, session) is not None:
+        raise ConflictError(f"session '{session.name}' is being reconciled",
+                            fix="assign coders before reconciliation opens")
+    names = list(dict.fromkeys(n.strip() for n in usernames if n.strip()))
+    coders = [_coder(db, session, name) for name in names]
+    have = {a.coder_id for a in assignments_of(db, session)}
+    if len(have | {c.id for c in coders}) < 2:
+        raise InputError("blind double coding needs two or more coders",
+                         fix="name at least two coders of the study")
+    for coder in coders:
+        if coder.id not in have:
+            db.add(Assignment(session_id=session.id, coder_id=coder.id))
+    db.flush()
+    audit.record(db, action="write.assignment", user=by, target=f"session {session.name}",
+                 study=session.study.name, detail=f"{len(coders)} coder(s)")
+    return list(assignments_of(db, session))
+
+
+def _coder(db: Session, session: ObservationSession, name: str) -> User:
+    user = accounts.get_user(db, name)
+    role = studies.role_of(db, study=session.study, user=user)
+    if role not in CODING_ROLES:
+        raise InputError(f"'{name}' is not a coder of this study",
+                         fix="give the user the coder role first")
+    return user
+
+
+def assignments_of(db: Session, session: ObservationSession) -> Sequence[Assignment]:
+    return db.scalars(
+        select(Assignment).where(Assignment.session_id == session.id).order_by(Assignment.id)
+    ).all()
+
+
+def is_assigned(db: Session, session_id: int, user_id: int) -> bool:
+    found = db.scalar(select(Assignment.id).where(Assignment.session_id == session_id,
+                                                  Assignment.coder_id == user_id))
+    return found is not None
+
+
+def reconciliation_of(db: Session, session: ObservationSession) -> Reconciliation | None:
+    return db.scalar(select(Reconciliation).where(Reconciliation.session_id == session.id))
+
+
+def assigned_codings(db: Session, session: ObservationSession) -> list[Coding]:
+    """Each assigned coder's latest submitted coding of the session."""
+    coders = {a.coder_id for a in assignments_of(db, session)}
+    latest: dict[int, Coding] = {}
+    for coding in codings.codings_of(db, session):
+        if coding.coder_id in coders and coding.status == "submitted":
+            latest[coding.coder_id] = coding
+    return sorted(latest.values(), key=lambda c: c.coder.username)
+
+
+def open_reconciliation(db: Session, *, session: ObservationSession, by: User,
+                        tolerance_ms: int) -> Reconciliation:
+    """End the blind for this session: needs two or more submitted codings of assigned coders."""
+    existing = reconciliation_of(db, session)
+    if existing is not None:
+        return existing
+    if not assignments_of(db, session):
+        raise ConflictError(f"session '{session.name}' is not assigned for double coding",
+                            fix="assign it to two or more coders first")
+    if len(assigned_codings(db, session)) < 2:
+        raise ConflictError("fewer than two assigned coders have submitted their coding",
+                            fix="wait until two or more assigned coders have submitted")
+    row = Reconciliation(session_id=session.id, opened_by_id=by.id, tolerance_ms=tolerance_ms)
+    db.add(row)
+    db.flush()
+    audit.record(db, action="write.reconciliation", user=by, target=f"session {session.name}",
+                 study=session.study.name, detail="opened")
+    return row
+
+
+def unblinded(db: Session, *, coding: Coding, user: User) -> bool:
+    """May this coder read another's coding? Only after reconciliation of the session opened,
+    and only when both are assigned to it (or the coding is the reconciled one)."""
+    row = db.scalar(select(Reconciliation).where(Reconciliation.session_id == coding.session_id))
+    if row is None or not is_assigned(db, coding.session_id, user.id):
+        return False
+    return coding.id == row.coding_id or is_assigned(db, coding.session_id, coding.coder_id)
+
+
+def sessions_assigned_to(db: Session, user: User) -> Sequence[ObservationSession]:
+    return db.scalars(
+        select(ObservationSession).join(Assignment, Assignment.session_id == ObservationSession.id)
+        .where(Assignment.coder_id == user.id).order_by(ObservationSession.name)
+    ).all()

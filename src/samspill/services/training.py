@@ -1,0 +1,175 @@
+"""Training and certification: master codings of tapes, trainee feedback, the pass rule.
+
+A study marks one master coding per training or reliability tape. A trainee codes the tape
+blind; after submitting it they see their agreement with the master and where they differed.
+The certification report judges all their tapes against the study's rule
+(:class:`~samspill.core.reliability.CertificationRule`, the setting ``certification``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from samspill.core.errors import ConflictError, InputError
+from samspill.core.indicators import INDICATORS
+from samspill.core.reliability import Certification, certify, time_unit_kappa
+from samspill.services import agreement, audit, codings, studies
+from samspill.services.scoring import cohort_for_study, settings_of
+from samspill.store.models import Coding, ObservationSession, Study, User
+
+TAPE_PURPOSES = ("training", "reliability")
+TAPE_COLUMNS = ["tape", "trainee_coding", "master_coding", "trainee_level", "master_level",
+                "trainee_disrupted", "master_disrupted", "time_unit_kappa"]
+
+
+def mark_master(db: Session, *, coding: Coding, purpose: str, by: User) -> Coding:
+    """Make ``coding`` the master of its tape; an earlier master of the tape is demoted."""
+    if purpose not in TAPE_PURPOSES:
+        raise InputError(f"a master tape is for training or reliability, not '{purpose}'",
+                         fix=f"use one of {', '.join(TAPE_PURPOSES)}")
+    for other in codings.codings_of(db, coding.session):
+        if other.status == "master" and other.id != coding.id:
+            codings.set_status(db, coding=other, status="submitted")
+    coding.purpose = purpose
+    codings.set_status(db, coding=coding, status="master")
+    audit.record(db, action="write.master", user=by, target=f"coding {coding.id}",
+                 study=coding.session.study.name, detail=purpose)
+    return coding
+
+
+def master_of(db: Session, session: ObservationSession) -> Coding | None:
+    """The tape's master coding (training or reliability), if the study marked one."""
+    return db.scalar(
+        select(Coding).where(Coding.session_id == session.id, Coding.status == "master",
+                             Coding.purpose.in_(TAPE_PURPOSES)).order_by(Coding.id.desc())
+    )
+
+
+def submitted_coding(db: Session, session: ObservationSession, user: User) -> Coding | None:
+    """The user's latest submitted coding of the session."""
+    return db.scalar(
+        select(Coding).where(Coding.session_id == session.id, Coding.coder_id == user.id,
+                             Coding.status == "submitted").order_by(Coding.id.desc())
+    )
+
+
+def may_see_master(db: Session, *, coding: Coding, user: User) -> bool:
+    """A trainee reads a tape's master only after submitting their own coding of that tape."""
+    if coding.status != "master" or coding.purpose not in TAPE_PURPOSES:
+        return False
+    return submitted_coding(db, coding.session, user) is not None
+
+
+@dataclass
+class Feedback:
+    """A trainee's submitted tape against its master."""
+
+    coding: Coding
+    master: Coding
+    pair: agreement.PairAgreement
+    differences: pd.DataFrame
+    ratings: pd.DataFrame
+    flags: pd.DataFrame
+
+
+def feedback(db: Session, coding: Coding) -> Feedback:
+    """Agreement with the master and the events, ratings and flags that differ."""
+    if coding.status != "submitted":
+        raise ConflictError("feedback comes after the tape is submitted",
+                            fix="submit your coding of this tape first")
+    master = master_of(db, coding.session)
+    if master is None or master.id == coding.id:
+        raise ConflictError("this tape has no master coding",
+                            fix="ask the study's owner to mark the tape's master coding")
+    mine, theirs = agreement.coding_table(db, coding), agreement.coding_table(db, master)
+    settings = settings_of(coding.session.study)
+    pair = agreement.pair_agreement(
+        mine, theirs, unit_ms=settings.agreement_unit_ms,
+        tolerance_ms=settings.agreement_tolerance_ms,
+        end_ms=agreement.end_of(coding.session, mine, theirs))
+    differ = pair.matches[pair.matches["code_a"] != pair.matches["code_b"]]
+    rows = _score_rows(db, coding.session.study, [coding.id, master.id])
+    return Feedback(coding, master, pair, differ.reset_index(drop=True),
+                    _side_by_side(rows, coding, master, ["level", "disrupted", "profile"]),
+                    _side_by_side(rows, coding, master,
+                                  [spec.flag for spec in INDICATORS.values()]))
+
+
+def _score_rows(db: Session, study: Study, ids: list[int]) -> pd.DataFrame:
+    cohort = cohort_for_study(db, study)
+    return cohort[cohort["coding_id"].isin(ids)].set_index("coding_id")
+
+
+def _side_by_side(rows: pd.DataFrame, coding: Coding, master: Coding,
+                  columns: list[str]) -> pd.DataFrame:
+    """One row per item: ``item``, ``trainee``, ``master``, ``same``."""
+    out = []
+    for column in columns:
+        mine, theirs = rows.at[coding.id, column], rows.at[master.id, column]
+        same = (pd.isna(mine) and pd.isna(theirs)) or bool(mine == theirs)
+        out.append((column, _plain(mine), _plain(theirs), same))
+    return pd.DataFrame(out, columns=["item", "trainee", "master", "same"])
+
+
+def _plain(value: object) -> object:
+    if pd.isna(value):  # type: ignore[call-overload]
+        return None
+    return value.item() if hasattr(value, "item") else value
+
+
+def tapes(db: Session, study: Study, trainee: User) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The trainee's submitted tapes against their masters: one row per tape
+    (:data:`TAPE_COLUMNS`), and per tape and dimension the trainee's and the master's count."""
+    pairs = []
+    for session in studies.sessions_of(db, study):
+        master, mine = master_of(db, session), submitted_coding(db, session, trainee)
+        if master is not None and mine is not None and master.coder_id != trainee.id:
+            pairs.append((session, mine, master))
+    rows = _score_rows(db, study, [c.id for _, m, ms in pairs for c in (m, ms)])
+    settings = settings_of(study)
+    table, dims = [], []
+    for session, mine, master in pairs:
+        a, b = agreement.coding_table(db, mine), agreement.coding_table(db, master)
+        kappa = time_unit_kappa(a.drop(columns="event_id"), b.drop(columns="event_id"),
+                                unit_ms=settings.agreement_unit_ms,
+                                end_ms=agreement.end_of(session, a, b))["kappa"].iloc[-1]
+        t, m = rows.loc[mine.id], rows.loc[master.id]
+        table.append((session.name, mine.id, master.id, t["level"], m["level"],
+                      t["disrupted"], m["disrupted"], float(kappa)))
+        dims += [(session.name, c[len("count_"):], t[c], m[c])
+                 for c in rows.columns if c.startswith("count_")]
+    return (pd.DataFrame(table, columns=TAPE_COLUMNS),
+            pd.DataFrame(dims, columns=["tape", "dimension", "trainee", "master"]))
+
+
+@dataclass
+class CertificationReport:
+    trainee: str
+    tapes: pd.DataFrame
+    unrated: list[str]
+    result: Certification | None  # None until one tape is rated on both sides
+
+
+def certification(db: Session, study: Study, trainee: User) -> CertificationReport:
+    """Judge the trainee's tapes against the study's rule; tapes without a level on either
+    side cannot be compared on the level and are listed as unrated, not counted."""
+    table, dims = tapes(db, study, trainee)
+    rated = table.dropna(subset=["trainee_level", "master_level", "trainee_disrupted",
+                                 "master_disrupted"])
+    unrated = sorted(set(table["tape"]) - set(rated["tape"]))
+    if rated.empty:
+        return CertificationReport(trainee.username, table, unrated, None)
+    rated = rated.astype({"trainee_level": float, "master_level": float,
+                          "trainee_disrupted": bool, "master_disrupted": bool})
+    result = certify(rated, rule=settings_of(study).certification,
+                     time_unit_kappa="time_unit_kappa",
+                     dimensions=dims[dims["tape"].isin(rated["tape"])] if len(dims) else None)
+    return CertificationReport(trainee.username, table, unrated, result)
+
+
+def trainees_of(db: Session, study: Study) -> list[str]:
+    return sorted(m.user.username for m in studies.members(db, study) if m.role == "trainee")
