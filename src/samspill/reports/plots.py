@@ -222,9 +222,7 @@ def _histogram(ax: Axes, m: Measure, table: pd.DataFrame, threshold: float,
     ax.set_xlim(0, top)
     ax.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=4))
     _measure_axis(ax, m, top, _)
-    ax.set_title(textwrap.fill(_(m.label), 44), fontsize=7)
-    ax.text(0.98, 0.95, f"n = {len(values)}", transform=ax.transAxes, ha="right", va="top",
-            fontsize=6.5, color=MUTED)
+    ax.set_title(textwrap.fill(f"{_(m.label)} (n = {len(values)})", 50), fontsize=7)
 
 
 def levels_figure(table: pd.DataFrame, cutoff: float, _: Translator) -> Figure:

@@ -1,0 +1,106 @@
+"""The cohort report: one row per study coding, distributions, counts, the agreement hook."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+import pytest
+from pypdf import PdfReader
+
+from samspill.core.events import Event
+from samspill.core.indicators import DISCLAIMER
+from samspill.reports.cohort_report import cohort_document
+from samspill.reports.data import CohortData, cohort_data
+from samspill.reports.i18n import SIGN_TITLES
+from samspill.reports.render import render, render_html
+from samspill.services import codings, studies
+from samspill.services.schemes import register_builtin_schemes
+from samspill.settings import Settings
+from samspill.store.db import Database
+from tests.factories import make_user
+from tests.reports.conftest import collapse, pdf_text, store_cohort
+
+
+@pytest.fixture(scope="module")
+def cohort(tmp_path_factory: pytest.TempPathFactory) -> CohortData:
+    database = Database(Settings(data_dir=tmp_path_factory.mktemp("cohort")))
+    database.migrate()
+    with database.session() as db:
+        register_builtin_schemes(db)
+        store_cohort(db)
+    with database.session() as db:
+        data = cohort_data(db, study="coh")
+    database.dispose()
+    return data
+
+
+def test_one_row_per_study_coding_without_training_codings(cohort: CohortData) -> None:
+    table = cohort.table
+    assert len(table) == 6 and set(table["purpose"]) == {"study"}
+    assert list(table["session"]) == [f"s{i:02d}" for i in range(6)]
+    assert table["level"].isna().sum() == 1  # the one coding left unrated
+    assert set(table["classification"].dropna()) == {"disrupted", "not disrupted"}
+    assert {f"{sign}_flag" for sign in SIGN_TITLES} <= set(table.columns)
+
+
+def test_withdrawn_dyads_are_flagged_more_often_than_sensitive_ones(cohort: CohortData) -> None:
+    """A sanity check of the inputs the report summarises (the simulator's styles)."""
+    flags = cohort.table[[f"{sign}_flag" for sign in SIGN_TITLES]].sum(axis=1)
+    assert flags.iloc[:3].mean() > flags.iloc[3:].mean()
+
+
+def test_cohort_pdf_has_distributions_flags_levels_and_classification_counts(
+        cohort: CohortData) -> None:
+    content = render(cohort_document(cohort, "en"), "pdf")
+    text, pages = pdf_text(content)
+    for expected in ("Cohort report", "Codings 6", "Distributions of the indicators",
+                     "Flags per sign", "Levels and classifications", "Classification counts",
+                     "disrupted 2", "not disrupted 3", "not rated 1", collapse(DISCLAIMER)):
+        assert expected in text, expected
+    for title in SIGN_TITLES.values():
+        assert title in text
+    assert "Agreement between coders" not in text
+    assert 2 <= pages <= 6
+    assert all(len(p.images) == 0 for p in PdfReader(io.BytesIO(content)).pages)
+
+
+def test_cohort_html_has_three_svg_plots(cohort: CohortData) -> None:
+    page = render_html(cohort_document(cohort, "en"))
+    assert page.count("<svg") == 3 and "Agreement between coders" not in page
+
+
+def test_agreement_section_appears_only_when_statistics_are_given(cohort: CohortData) -> None:
+    agreement = pd.DataFrame({"measure": ["level", "classification"],
+                              "statistic": ["ICC(2,1)", "Cohen's kappa"],
+                              "value": [0.8123, 0.6667], "n": [6, 6]})
+    with_agreement = CohortData(**{**cohort.__dict__, "agreement": agreement})
+    text, _pages = pdf_text(render(cohort_document(with_agreement, "en"), "pdf"))
+    assert "Agreement between coders" in text
+    assert "level ICC(2,1) 0.812 6" in text and "Cohen's kappa 0.667" in text
+    norwegian = render_html(cohort_document(with_agreement, "nb"))
+    assert "Samsvar mellom kodere" in norwegian and "0,812" in norwegian
+
+
+def test_a_coding_that_cannot_be_scored_is_left_out_and_named(database: Database) -> None:
+    with database.session() as db:
+        built = store_cohort(db, name="half", n_each=1)
+        running = codings.codings_of(db, built["sessions"][1])[0]  # type: ignore[index]
+        codings.set_status(db, coding=running, status="in_progress")
+        codings.upsert_event(db, coding=running, event=Event(
+            subject="caregiver", code="hold", onset_ms=299_000))  # a state still running
+    with database.session() as db:
+        data = cohort_data(db, study="half")
+    assert len(data.table) == 1
+    assert len(data.excluded) == 1 and data.excluded[0].startswith("s01/owner-half")
+    text, _pages = pdf_text(render(cohort_document(data, "en"), "pdf"))
+    assert "Left out (cannot be scored)" in text
+
+
+def test_a_study_without_codings_gives_a_short_report(sqlite_database: Database) -> None:
+    with sqlite_database.session() as db:
+        studies.create_study(db, name="empty", owner=make_user(db, "own"))
+    with sqlite_database.session() as db:
+        data = cohort_data(db, study="empty")
+    text, pages = pdf_text(render(cohort_document(data, "en"), "pdf"))
+    assert "The study has no scored codings yet." in text and pages == 1
