@@ -45,6 +45,19 @@ def _brute_fleiss(matrix):
     return (p_bar - p_e) / (1 - p_e)
 
 
+def test_fleiss_kappa_reproduces_the_ten_subjects_fourteen_raters_example():
+    # The worked example of the Wikipedia article "Fleiss' kappa" (10 subjects, 14 raters,
+    # 5 categories; counts per category below): P-bar = 0.378, P-bar_e = 0.213, kappa = 0.210.
+    counts = [[0, 0, 0, 0, 14], [0, 2, 6, 4, 2], [0, 0, 3, 5, 6], [0, 3, 9, 2, 0],
+              [2, 2, 8, 1, 1], [7, 7, 0, 0, 0], [3, 2, 6, 3, 0], [2, 5, 3, 2, 2],
+              [6, 5, 2, 1, 0], [0, 2, 2, 3, 7]]
+    matrix = np.array([[cat for cat, n in enumerate(row) for _ in range(n)] for row in counts])
+    out = classification_agreement(_long(matrix), target="tape", rater="coder",
+                                   label="label").iloc[0]
+    assert round(out["kappa"], 3) == 0.210
+    assert out["kappa"] == pytest.approx(_brute_fleiss(matrix), abs=1e-12)
+
+
 @settings(max_examples=30, deadline=None)
 @given(arrays(object, st.tuples(st.integers(3, 12), st.integers(3, 5)),
               elements=st.sampled_from(["disrupted", "not"])).filter(

@@ -92,6 +92,15 @@ def test_zero_tolerance_equals_untolerated_kappa(a, b):
         np.testing.assert_allclose(tol[column], plain["kappa"], atol=1e-12)
 
 
+@settings(max_examples=20, deadline=None)
+@given(codings(), codings())
+def test_b_reference_is_a_reference_with_the_coders_swapped(a, b):
+    ab = time_unit_kappa_tolerance(a, b, unit_ms=500, tolerance_ms=1000)
+    ba = time_unit_kappa_tolerance(b, a, unit_ms=500, tolerance_ms=1000)
+    np.testing.assert_allclose(ab["kappa_b_reference"], ba["kappa_a_reference"], atol=1e-12)
+    np.testing.assert_allclose(ab["kappa_mean"], ba["kappa_mean"], atol=1e-12)
+
+
 @pytest.mark.parametrize("tolerance", [-1000, 1500, 2.0])
 def test_tolerance_must_be_whole_units(tolerance):
     a = _coding([("c", "x", 0, 2000)])
