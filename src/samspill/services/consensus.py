@@ -1,0 +1,218 @@
+"""Consensus: the assigned coders' disagreements side by side, and the reconciled coding.
+
+Events are matched across coders by onset within the reconciliation's tolerance (the core's
+``match_events``); an item is one event as each coder logged it, or did not. A reconciled
+coding takes, for each item, one coder's version (or none), and for each rating one coder's
+value; ``consensus_sources`` records which coder's version each decision came from.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from samspill.core.errors import ConflictError, InputError
+from samspill.core.indicators import INDICATORS
+from samspill.core.reliability import match_events
+from samspill.core.reliability._input import NIL
+from samspill.services import agreement, assignments, audit, codings
+from samspill.services.scoring import cohort_for_study
+from samspill.store.models import Coding, ConsensusSource, ObservationSession, User
+
+
+@dataclass
+class Disagreements:
+    """``items``: one row per event item with ``key``, ``subject``, ``kind``, ``onset_ms``,
+    ``agree`` and per coder ``<coder>:code``, ``<coder>:onset_ms``, ``<coder>:offset_ms``,
+    ``<coder>:event_id``; ``ratings`` and ``flags``: one row per item, a column per coder and
+    ``agree``."""
+
+    codings: list[Coding]
+    tolerance_ms: int
+    items: pd.DataFrame
+    ratings: pd.DataFrame
+    flags: pd.DataFrame
+
+    @property
+    def coders(self) -> list[str]:
+        return [c.coder.username for c in self.codings]
+
+
+def disagreements(db: Session, session: ObservationSession) -> Disagreements:
+    """The assigned coders' codings compared; reconciliation of the session must be open."""
+    recon = assignments.reconciliation_of(db, session)
+    if recon is None:
+        raise ConflictError(f"reconciliation of session '{session.name}' is not open",
+                            fix="the study's owner opens it once the coders have submitted")
+    group = assignments.assigned_codings(db, session)
+    if len(group) < 2:
+        raise ConflictError("fewer than two assigned coders have submitted their coding",
+                            fix="wait until two or more assigned coders have submitted")
+    tables = {c.coder.username: agreement.coding_table(db, c) for c in group}
+    items = _items(tables, recon.tolerance_ms)
+    cohort = cohort_for_study(db, session.study)
+    scored = cohort[cohort["coding_id"].isin([c.id for c in group])].set_index("coder")
+    ratings = _compare({c.coder.username: codings.ratings_of(db, c) for c in group})
+    flags = _compare({name: {spec.flag: _flag(scored.at[name, spec.flag])
+                             for spec in INDICATORS.values()} for name in tables})
+    return Disagreements(group, recon.tolerance_ms, items, ratings, flags)
+
+
+def _flag(value: object) -> str:
+    return "" if pd.isna(value) else str(bool(value)).lower()  # type: ignore[call-overload]
+
+
+def _compare(values: Mapping[str, Mapping[str, str]]) -> pd.DataFrame:
+    names = sorted({item for v in values.values() for item in v})
+    rows = [{"item": item, **{coder: v.get(item, "") for coder, v in values.items()}}
+            for item in names]
+    frame = pd.DataFrame(rows, columns=["item", *values])
+    return frame.assign(agree=frame[list(values)].nunique(axis=1) <= 1)
+
+
+def _items(tables: dict[str, pd.DataFrame], tolerance_ms: int) -> pd.DataFrame:
+    """Cluster events across coders: each next coder is matched to the first event of each
+    cluster so far; its unmatched events start new clusters."""
+    coders = list(tables)
+    first = coders[0]
+    clusters: list[dict[str, int]] = [{first: i} for i in range(len(tables[first]))]
+    for coder in coders[1:]:
+        reps = pd.DataFrame([_rep_row(tables, c) for c in clusters],
+                            columns=["subject", "code", "onset_ms", "offset_ms"])
+        reps = reps.astype({"onset_ms": "int64", "offset_ms": "Int64"})
+        pairs = match_events(reps, tables[coder].drop(columns="event_id"),
+                             tolerance_ms=tolerance_ms)
+        for a_row, b_row in zip(pairs["a_row"], pairs["b_row"], strict=True):
+            if pd.isna(b_row):
+                continue
+            if pd.isna(a_row):
+                clusters.append({coder: int(b_row)})
+            else:
+                clusters[int(a_row)][coder] = int(b_row)
+    rows = [_item_row(tables, c) for c in clusters]
+    frame = pd.DataFrame(rows)
+    return frame.sort_values(["onset_ms", "subject"], kind="stable").reset_index(drop=True)
+
+
+def _rep_row(tables: dict[str, pd.DataFrame], cluster: dict[str, int]) -> tuple:
+    coder, row = next(iter(cluster.items()))
+    event = tables[coder].iloc[row]
+    return (event["subject"], event["code"], event["onset_ms"], event["offset_ms"])
+
+
+def _item_row(tables: dict[str, pd.DataFrame], cluster: dict[str, int]) -> dict:
+    coder, row = next(iter(cluster.items()))
+    rep = tables[coder].iloc[row]
+    out = {"key": rep["event_id"], "subject": rep["subject"],
+           "kind": "point" if pd.isna(rep["offset_ms"]) else "state"}
+    onsets, codes = [], set()
+    for name, table in tables.items():
+        event = table.iloc[cluster[name]] if name in cluster else None
+        code = NIL if event is None else event["code"]
+        codes.add(code)
+        out[f"{name}:code"] = code
+        out[f"{name}:onset_ms"] = None if event is None else int(event["onset_ms"])
+        out[f"{name}:offset_ms"] = (None if event is None or pd.isna(event["offset_ms"])
+                                    else int(event["offset_ms"]))
+        out[f"{name}:event_id"] = None if event is None else event["event_id"]
+        onsets += [] if event is None else [int(event["onset_ms"])]
+    out["onset_ms"] = min(onsets)
+    out["agree"] = len(codes) == 1
+    return out
+
+
+def default_choice(items: pd.DataFrame, coders: list[str]) -> dict[str, str]:
+    """Per item, the first coder (by name) who logged it: the form's preselection."""
+    return {row["key"]: next(c for c in coders if row[f"{c}:code"] != NIL)
+            for _, row in items.iterrows()}
+
+
+def build(db: Session, *, session: ObservationSession, by: User,
+          event_choices: Mapping[str, str], rating_choices: Mapping[str, str],
+          master: bool) -> Coding:
+    """Make the reconciled coding from the chosen versions (coder name, or "" for none)."""
+    found = disagreements(db, session)  # refuses unless reconciliation is open
+    recon = assignments.reconciliation_of(db, session)
+    if recon is None or recon.coding_id is not None:
+        raise ConflictError("this session has a reconciled coding already",
+                            fix="open the reconciled coding to change it")
+    by_coder = {c.coder.username: c for c in found.codings}
+    _check_choices([*event_choices.values(), *rating_choices.values()], by_coder)
+    if len({c.scheme_version_id for c in found.codings}) != 1:
+        raise ConflictError("the coders used different versions of the scheme",
+                            fix="recode under one scheme version before reconciling")
+    first = found.codings[0]
+    coding = codings.create_coding(db, session=session, coder=by, purpose=first.purpose,
+                                   scheme_version=first.scheme_version)
+    chosen = {**default_choice(found.items, found.coders), **event_choices}
+    sources = _copy_events(db, coding, found.items, chosen, by_coder)
+    sources += _copy_ratings(db, coding, found.ratings, rating_choices, by_coder)
+    db.add_all(ConsensusSource(coding_id=coding.id, item_kind=kind, item_id=item,
+                               source_coding_id=src, source_item=src_item, decided_by_id=by.id)
+               for kind, item, src, src_item in sources)
+    _finish(db, coding, session, master)
+    recon.coding_id = coding.id
+    audit.record(db, action="write.consensus", user=by, target=f"coding {coding.id}",
+                 study=session.study.name, detail=f"{len(sources)} decisions")
+    return coding
+
+
+def _check_choices(choices: list[str], by_coder: dict[str, Coding]) -> None:
+    unknown = sorted({c for c in choices if c and c not in by_coder})
+    if unknown:
+        raise InputError(f"{len(unknown)} choice(s) name no coder of this session",
+                         fix=f"choose one of {', '.join(by_coder)}, or none")
+
+
+def _copy_events(db: Session, coding: Coding, items: pd.DataFrame, chosen: Mapping[str, str],
+                 by_coder: dict[str, Coding]) -> list[tuple]:
+    events, sources = [], []
+    stored = {name: {e.id: e for e in codings.coding_events(db, c)}
+              for name, c in by_coder.items()}
+    for _, row in items.iterrows():
+        coder = chosen.get(row["key"], "")
+        source_id = row[f"{coder}:event_id"] if coder else None
+        if not source_id:  # none chosen, or a coder who did not log this event
+            continue
+        new_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"consensus/{coding.id}/{source_id}"))
+        events.append(stored[coder][source_id].model_copy(update={"id": new_id}))
+        sources.append(("event", new_id, by_coder[coder].id, source_id))
+    codings.replace_events(db, coding=coding, events=events)
+    return sources
+
+
+def _copy_ratings(db: Session, coding: Coding, ratings: pd.DataFrame,
+                  choices: Mapping[str, str], by_coder: dict[str, Coding]) -> list[tuple]:
+    values, sources = {}, []
+    for _, row in ratings.iterrows():
+        coder = choices.get(row["item"]) or next((c for c in by_coder if row[c]), "")
+        if coder and row[coder]:
+            values[row["item"]] = row[coder]
+            sources.append(("rating", row["item"], by_coder[coder].id, row["item"]))
+    codings.set_ratings(db, coding=coding, ratings=values)
+    return sources
+
+
+def _finish(db: Session, coding: Coding, session: ObservationSession, master: bool) -> None:
+    if master:
+        for other in codings.codings_of(db, session):
+            if other.status == "master" and other.id != coding.id:
+                codings.set_status(db, coding=other, status="submitted")
+    codings.set_status(db, coding=coding, status="master" if master else "submitted")
+
+
+def provenance(db: Session, coding: Coding) -> pd.DataFrame:
+    """Where each decision of a reconciled coding came from: ``item_kind``, ``item_id``,
+    ``coder``, ``source_coding``, ``source_item``."""
+    rows = db.scalars(select(ConsensusSource).where(ConsensusSource.coding_id == coding.id)
+                      .order_by(ConsensusSource.id)).all()
+    coders = {c.id: c.coder.username for c in codings.codings_of(db, coding.session)}
+    return pd.DataFrame(
+        [(r.item_kind, r.item_id, coders.get(r.source_coding_id or -1, ""), r.source_coding_id,
+          r.source_item) for r in rows],
+        columns=["item_kind", "item_id", "coder", "source_coding", "source_item"])
