@@ -45,6 +45,11 @@ class World:
         return World(settings, dict(self.tokens), dict(self.codings), self.media_id)
 
 
+def marker(coding: str) -> str:
+    """A string only that coding's events carry, to spot it in any answer."""
+    return f"LEAK-{coding}-MARK"
+
+
 def build_world(settings: Settings) -> World:
     database = Database(settings)
     database.migrate()
@@ -74,7 +79,10 @@ def build_world(settings: Settings) -> World:
                 scheme_version=version,
                 purpose="training" if name in ("tra", "master") else "study",
             )
-            events = [e.model_copy(update={"id": str(uuid.uuid4())}) for e in vignette_events()]
+            events = [
+                e.model_copy(update={"id": str(uuid.uuid4()), "comment": marker(name)})
+                for e in vignette_events()
+            ]
             codings.replace_events(db, coding=coding, events=events)
             if name == "master":
                 codings.set_status(db, coding=coding, status="master")
