@@ -60,6 +60,22 @@ def test_ratings_level_changes_alpha(ratings_csv):
     assert nominal["krippendorff_alpha"] != interval["krippendorff_alpha"]
 
 
+def test_nominal_text_labels_give_alpha_and_percent_without_icc(tmp_path):
+    path = tmp_path / "labels.csv"
+    rows = ["tape,coder,label"] + [f"{t},{c},{lab}" for t, c, lab in [
+        (1, "a", "withdrawn"), (1, "b", "withdrawn"), (2, "a", "hostile"), (2, "b", "hostile"),
+        (3, "a", "withdrawn"), (3, "b", "hostile"), (4, "a", "hostile"), (4, "b", "hostile")]]
+    path.write_text("\n".join(rows) + "\n")
+    result = runner.invoke(agreement_app, ["ratings", str(path), "--target", "tape", "--rater",
+                                           "coder", "--rating", "label", "--level", "nominal",
+                                           "--format", "json"])
+    assert result.exit_code == 0, result.output
+    body = json.loads(result.output)
+    assert body["icc"] == [] and "weighted_kappa" not in body
+    assert body["percent_agreement"] == pytest.approx(75.0)
+    assert body["krippendorff_alpha"] is not None
+
+
 def test_ratings_table_is_readable_text(ratings_csv):
     result = _ratings(ratings_csv(2))
     assert result.exit_code == 0

@@ -67,6 +67,15 @@ def _read_csv(file: Path, columns: tuple[str, ...]) -> pd.DataFrame:
     return frame
 
 
+def _numeric(values: pd.Series) -> bool:
+    present = values.dropna()
+    return bool(pd.to_numeric(present, errors="coerce").notna().all())
+
+
+def _icc_empty() -> pd.DataFrame:
+    return pd.DataFrame(columns=["type", "icc", "ci95_low", "ci95_high"])
+
+
 def _number(value: Any) -> float | None:
     value = float(value)
     return None if math.isnan(value) else value
@@ -82,16 +91,21 @@ def ratings_command(
     = Level.interval,
     fmt: FormatOpt = Format.table,
 ) -> None:
-    """ICC (six forms, 95 % CI), Krippendorff's α, % agreement; weighted κ for two raters."""
+    """ICC (six forms, 95 % CI), Krippendorff's α, % agreement; weighted κ for two raters.
+
+    With --level nominal, ratings may be text labels; ICC and weighted κ then need numbers
+    and are left out (an empty ICC list).
+    """
     frame = _read_csv(file, (target, rater, rating))
     cols = {"target": target, "rater": rater, "rating": rating}
-    iccs = icc(frame, **cols)
+    labels_only = level is Level.nominal and not _numeric(frame[rating])
+    iccs = icc(frame, **cols) if not labels_only else _icc_empty()
     alpha = krippendorff_alpha(frame, **cols, level=level.value)
     percent = percent_agreement(frame, **cols)
     two = wide_ratings(frame, **cols, numeric=False).shape[1] == 2
-    kappas = weighted_kappa(frame, **cols) if two else None
+    kappas = weighted_kappa(frame, **cols) if two and not labels_only else None
     if fmt is Format.table:
-        for title, table in (("ICC", iccs), ("Krippendorff's alpha", alpha),
+        for title, table in (("ICC", iccs if len(iccs) else None), ("Krippendorff's alpha", alpha),
                              ("Percent agreement", percent), ("Cohen's kappa", kappas)):
             if table is not None:
                 _echo_table(title, table)
