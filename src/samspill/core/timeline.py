@@ -14,7 +14,7 @@ Rules
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -174,12 +174,15 @@ def _split(events: pd.DataFrame, coding: np.ndarray, is_state: np.ndarray, seg: 
             "subject": events["subject"].to_numpy(dtype=object)[order],
             "code": events["code"].to_numpy(dtype=object)[order]}
 
+    # Shared categories: the integer codes mean the same in every table (see `select`).
+    subjects, codes = pd.unique(base["subject"]), pd.unique(base["code"])
+
     def table(mask: np.ndarray, extra: dict[str, np.ndarray]) -> pd.DataFrame:
         cols = {k: v[mask] for k, v in base.items()}
         return pd.DataFrame({
             "coding": cols["coding"], "event_id": pd.Series(cols["event_id"], dtype=object),
-            "subject": pd.Categorical(cols["subject"]), "code": pd.Categorical(cols["code"]),
-            **extra})
+            "subject": pd.Categorical(cols["subject"], categories=subjects),
+            "code": pd.Categorical(cols["code"], categories=codes), **extra})
 
     points = table(~is_state, {"time_ms": onset[~is_state], "segment": segment[~is_state],
                                "modifiers": pd.Series(events["modifiers"].to_numpy(
@@ -215,8 +218,19 @@ def _clip_to_segments(states: pd.DataFrame, seg: pd.DataFrame, stride: int) -> p
                       duration_ms=end[keep] - start[keep])[cols]
 
 
+def select(table: pd.DataFrame, *, subject: str, codes: Iterable[str]) -> np.ndarray:
+    """Rows of a timeline table with this subject and one of these codes (integer compares)."""
+    subject_col, code_col = table["subject"], table["code"]
+    if not isinstance(code_col.dtype, pd.CategoricalDtype):
+        return (subject_col.eq(subject) & code_col.isin(list(codes))).to_numpy()
+    wanted = [i for i, c in enumerate(code_col.cat.categories) if c in set(codes)]
+    who = [i for i, c in enumerate(subject_col.cat.categories) if c == subject]
+    return (np.isin(subject_col.cat.codes.to_numpy(), who)
+            & np.isin(code_col.cat.codes.to_numpy(), wanted))
+
+
 def _absent_mask(table: pd.DataFrame, caregiver: str, absent_code: str) -> np.ndarray:
-    return ((table["code"] == absent_code) & (table["subject"] == caregiver)).to_numpy()
+    return select(table, subject=caregiver, codes=[absent_code])
 
 
 def _with_presence(seg: pd.DataFrame, intervals: pd.DataFrame, caregiver: str,

@@ -21,9 +21,11 @@ from samspill.core.indicators import (
 from samspill.core.indicators.common import (
     EVIDENCE_COLUMNS,
     SCOPE_COLUMNS,
+    Columns,
     IndicatorSpec,
     Scopes,
     build_scopes,
+    concat_columns,
     make_context,
 )
 from samspill.core.indicators.settings import DISCLAIMER, IndicatorSettings, settings_from
@@ -66,16 +68,26 @@ def compute_indicators(
     settings = settings or IndicatorSettings()
     scopes = scopes or build_scopes(timeline)
     ctx = make_context(timeline, scopes, settings, hostile_codes(scheme, settings))
-    tables, evidence = [scopes.table[SCOPE_COLUMNS]], []
+    values: Columns = {}
+    evidence = []
     for module in MODULES:
-        values, rows = module.compute(ctx)
-        tables.append(values.drop(columns=[c for c in values if c in SCOPE_COLUMNS]))
+        found, rows = module.compute(ctx)
+        values.update({k: v for k, v in found.items() if k not in SCOPE_COLUMNS})
         evidence.append(rows)
-    ev = pd.concat(evidence, ignore_index=True)
-    seg_ids = timeline.segments["segment_id"].to_numpy()
-    segment = ev["segment"].to_numpy(dtype="int64")
-    ev["segment"] = pd.Series(np.where(segment >= 0, seg_ids[np.maximum(segment, 0)] if len(
-        seg_ids) else None, None), dtype=object)
-    ev = ev.rename(columns={"segment": "segment_id"})
-    ev = ev.sort_values(["coding", "time_ms"], kind="stable").reset_index(drop=True)
-    return pd.concat(tables, axis=1), ev[EVIDENCE_OUTPUT_COLUMNS]
+    table = pd.concat([scopes.table[SCOPE_COLUMNS].reset_index(drop=True),
+                       pd.DataFrame(values)], axis=1)
+    return table, _evidence_table(concat_columns(evidence), timeline)
+
+
+def _evidence_table(ev: Columns, timeline: Timeline) -> pd.DataFrame:
+    order = np.lexsort((ev["time_ms"], ev["coding"]))
+    ev = {k: v[order] for k, v in ev.items()}
+    seg_ids = timeline.segments["segment_id"].to_numpy(dtype=object)
+    segment = ev.pop("segment")
+    ev["segment_id"] = (np.where(segment >= 0, seg_ids[np.maximum(segment, 0)], None)
+                        if len(seg_ids) else np.full(len(segment), None, dtype=object))
+    frame = pd.DataFrame({k: pd.Series(v, dtype=object) if v.dtype == object else v
+                          for k, v in ev.items()})
+    frame["indicator"] = pd.Categorical(ev["indicator"])
+    frame["note"] = pd.Categorical(ev["note"])
+    return frame[EVIDENCE_OUTPUT_COLUMNS]

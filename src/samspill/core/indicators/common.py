@@ -15,9 +15,10 @@ import numpy as np
 import pandas as pd
 
 from samspill.core.indicators.settings import IndicatorSettings
-from samspill.core.timeline import Timeline
+from samspill.core.timeline import Timeline, select
 
 TEN_MINUTES_MS = 600_000
+Columns = dict[str, np.ndarray]
 SCOPE_COLUMNS = ["coding", "scope", "segment_id", "name", "role", "start_ms", "end_ms",
                  "observed_ms", "present_ms"]
 EVIDENCE_COLUMNS = ["coding", "indicator", "segment", "event_id", "time_ms", "note", "value_ms",
@@ -72,26 +73,49 @@ class Scopes:
 def build_scopes(timeline: Timeline) -> Scopes:
     """Whole session, each segment, and the reunions together (when a coding has any)."""
     sessions, seg = timeline.sessions, timeline.segments
-    whole = pd.DataFrame({
-        "coding": sessions["coding"], "scope": "session", "segment_id": None,
-        "name": "Whole session", "role": None, "start_ms": 0,
-        "end_ms": sessions["duration_ms"], "observed_ms": sessions["duration_ms"],
-        "present_ms": sessions["present_ms"]})
-    parts = seg.assign(scope="segment")[SCOPE_COLUMNS]
-    reunions = seg[seg["role"] == "reunion"].groupby("coding", as_index=False).agg(
-        start_ms=("start_ms", "min"), end_ms=("end_ms", "max"),
-        observed_ms=("observed_ms", "sum"), present_ms=("present_ms", "sum"))
-    reunions = reunions.assign(scope="reunions", segment_id=None, name="Reunions",
-                               role="reunion")[SCOPE_COLUMNS]
-    table = pd.concat([whole[SCOPE_COLUMNS], parts, reunions], ignore_index=True)
-    n_sessions, n_segments = len(whole), len(parts)
-    reunion_of = np.full(len(sessions), -1, dtype="int64")
-    reunion_of[reunions["coding"].to_numpy(dtype="int64")] = (
-        n_sessions + n_segments + np.arange(len(reunions)))
-    table = table.astype({"start_ms": "int64", "end_ms": "int64", "observed_ms": "int64",
-                          "present_ms": "int64", "coding": "int64"})
+    n_sessions, n_segments = len(sessions), len(seg)
+    seg_coding = seg["coding"].to_numpy(dtype="int64")
+    reunion = (seg["role"] == "reunion").to_numpy()
+    re_codings = np.unique(seg_coding[reunion])
+    slot = np.searchsorted(re_codings, seg_coding[reunion])
+    n_re = len(re_codings)
+
+    def per_reunion(column: str, how: np.ufunc) -> np.ndarray:
+        values = seg[column].to_numpy(dtype="int64")[reunion]
+        out = np.full(n_re, values.max() if how is np.minimum and n_re else 0, dtype="int64")
+        how.at(out, slot, values)
+        return out
+
+    duration = sessions["duration_ms"].to_numpy(dtype="int64")
+    columns = {
+        "coding": np.concatenate([np.arange(n_sessions), seg_coding, re_codings]),
+        "scope": np.array(["session"] * n_sessions + ["segment"] * n_segments
+                          + ["reunions"] * n_re, dtype=object),
+        "segment_id": np.concatenate([np.full(n_sessions, None, dtype=object),
+                                      seg["segment_id"].to_numpy(dtype=object),
+                                      np.full(n_re, None, dtype=object)]),
+        "name": np.concatenate([np.full(n_sessions, "Whole session", dtype=object),
+                                seg["name"].to_numpy(dtype=object),
+                                np.full(n_re, "Reunions", dtype=object)]),
+        "role": np.concatenate([np.full(n_sessions, None, dtype=object),
+                                seg["role"].to_numpy(dtype=object),
+                                np.full(n_re, "reunion", dtype=object)]),
+        "start_ms": np.concatenate([np.zeros(n_sessions, "int64"), seg["start_ms"].to_numpy(),
+                                    per_reunion("start_ms", np.minimum)]),
+        "end_ms": np.concatenate([duration, seg["end_ms"].to_numpy(),
+                                  per_reunion("end_ms", np.maximum)]),
+        "observed_ms": np.concatenate([duration, seg["observed_ms"].to_numpy(),
+                                       per_reunion("observed_ms", np.add)]),
+        "present_ms": np.concatenate([sessions["present_ms"].to_numpy(),
+                                      seg["present_ms"].to_numpy(),
+                                      per_reunion("present_ms", np.add)]),
+    }
+    table = pd.DataFrame({k: pd.Series(v, dtype=object) if v.dtype == object else
+                          v.astype("int64") for k, v in columns.items()})
+    reunion_of = np.full(n_sessions, -1, dtype="int64")
+    reunion_of[re_codings] = n_sessions + n_segments + np.arange(n_re)
     return Scopes(table, np.arange(n_sessions), n_sessions + np.arange(n_segments), reunion_of,
-                  (seg["role"] == "reunion").to_numpy())
+                  reunion)
 
 
 def group_median(values: np.ndarray, group: np.ndarray, n_groups: int) -> np.ndarray:
@@ -165,8 +189,8 @@ class Onsets:
 def onsets(timeline: Timeline, subject: str, codes: Sequence[str]) -> Onsets:
     """Points and state onsets of ``codes`` by ``subject``, sorted by coding then time."""
     pts, sts = timeline.points, timeline.states
-    p = ((pts["subject"] == subject) & pts["code"].isin(codes)).to_numpy()
-    q = ((sts["subject"] == subject) & sts["code"].isin(codes)).to_numpy()
+    p = select(pts, subject=subject, codes=codes)
+    q = select(sts, subject=subject, codes=codes)
     coding = np.concatenate([pts["coding"].to_numpy()[p], sts["coding"].to_numpy()[q]])
     time = np.concatenate([pts["time_ms"].to_numpy()[p], sts["onset_ms"].to_numpy()[q]])
     order = np.lexsort((time, coding))
@@ -189,27 +213,33 @@ def modifier_values(modifiers: np.ndarray, key: str) -> np.ndarray:
 
 
 def present_absent(timeline: Timeline, caregiver: str, absent_code: str) -> pd.DataFrame:
-    sts = timeline.states
-    return sts[(sts["subject"] == caregiver) & (sts["code"] == absent_code)]
+    return timeline.states[select(timeline.states, subject=caregiver, codes=[absent_code])]
 
 
-def evidence_frame(indicator: str, coding: np.ndarray, segment: np.ndarray,
-                   event_id: np.ndarray, time_ms: np.ndarray, note: np.ndarray | str,
-                   value_ms: np.ndarray | None = None, related_id: np.ndarray | None = None,
-                   related_time: np.ndarray | None = None) -> pd.DataFrame:
-    """Evidence rows in the shape of :data:`EVIDENCE_COLUMNS`."""
+def evidence_rows(indicator: str, coding: np.ndarray, segment: np.ndarray,
+                  event_id: np.ndarray, time_ms: np.ndarray, note: np.ndarray | str,
+                  value_ms: np.ndarray | None = None, related_id: np.ndarray | None = None,
+                  related_time: np.ndarray | None = None) -> Columns:
+    """Evidence rows as aligned arrays named as in :data:`EVIDENCE_COLUMNS`."""
     n = len(coding)
     nan = np.full(n, np.nan)
-    notes = np.full(n, note, dtype=object) if isinstance(note, str) else note
-    return pd.DataFrame({
-        "coding": coding, "indicator": pd.Categorical(np.full(n, indicator, dtype=object)),
-        "segment": segment, "event_id": pd.Series(event_id, dtype=object),
-        "time_ms": time_ms, "note": pd.Categorical(notes),
-        "value_ms": nan if value_ms is None else value_ms,
-        "related_event_id": pd.Series(np.full(n, None, dtype=object) if related_id is None
-                                      else related_id, dtype=object),
-        "related_time_ms": nan if related_time is None else related_time,
-    }, columns=EVIDENCE_COLUMNS)
+    return {
+        "coding": np.asarray(coding, dtype="int64"),
+        "indicator": np.full(n, indicator, dtype=object),
+        "segment": np.asarray(segment, dtype="int64"),
+        "event_id": np.asarray(event_id, dtype=object), "time_ms": np.asarray(time_ms),
+        "note": np.full(n, note, dtype=object) if isinstance(note, str) else np.asarray(
+            note, dtype=object),
+        "value_ms": nan if value_ms is None else np.asarray(value_ms, dtype="float64"),
+        "related_event_id": np.full(n, None, dtype=object) if related_id is None else
+        np.asarray(related_id, dtype=object),
+        "related_time_ms": nan if related_time is None else np.asarray(related_time, "float64"),
+    }
+
+
+def concat_columns(parts: Sequence[Columns]) -> Columns:
+    """Stack tables of aligned arrays that share their column names."""
+    return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
 
 
 def rate_per_10min(count: np.ndarray, present_ms: np.ndarray) -> np.ndarray:

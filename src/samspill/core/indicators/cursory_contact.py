@@ -11,25 +11,26 @@ median, 0 put-downs, not flagged.
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 
 from samspill.core.indicators.common import (
+    Columns,
     Context,
     IndicatorSpec,
-    evidence_frame,
+    evidence_rows,
     first_within,
     take,
 )
+from samspill.core.timeline import select
 
 SPEC = IndicatorSpec("cursory_contact", "Cursory responding",
                      values=("hold_median_ms", "putdowns_despite_protest"),
                      counts=("hold_bouts",))
 
 
-def compute(ctx: Context) -> tuple[pd.DataFrame, pd.DataFrame]:
+def compute(ctx: Context) -> tuple[Columns, Columns]:
     """Per-scope median hold length, put-downs despite protest, bout count and flag."""
     s, scopes, tl = ctx.settings, ctx.scopes, ctx.timeline
-    holds = tl.states[(tl.states["subject"] == s.caregiver) & (tl.states["code"] == s.hold_code)]
+    holds = tl.states[select(tl.states, subject=s.caregiver, codes=[s.hold_code])]
     coding, segment = holds["coding"].to_numpy(), holds["segment"].to_numpy()
     end, length = holds["offset_ms"].to_numpy(), holds["duration_ms"].to_numpy()
     protests = ctx.bids.select(ctx.bids.kind == s.protest_kind)
@@ -39,12 +40,12 @@ def compute(ctx: Context) -> tuple[pd.DataFrame, pd.DataFrame]:
     n = scopes.count(np.ones(len(holds), dtype=bool), coding, segment)
     putdowns = scopes.count(protested, coding, segment)
     median = scopes.median(length, coding, segment)
-    values = pd.DataFrame({
+    values = {
         "hold_median_ms": median, "putdowns_despite_protest": putdowns, "hold_bouts": n,
         "cursory_contact_flag": (n > 0) & ((median < s.hold_median_flag_below_ms)
-                                           | (putdowns >= s.putdowns_flag_at))})
+                                           | (putdowns >= s.putdowns_flag_at))}
     note = np.where(protested, "hold bout: put down despite protest", "hold bout")
-    evidence = evidence_frame(SPEC.id, coding, segment, holds["event_id"].to_numpy(),
+    evidence = evidence_rows(SPEC.id, coding, segment, holds["event_id"].to_numpy(),
                               holds["onset_ms"].to_numpy(), note, length.astype("float64"),
                               take(protests.event_id, hit, None),
                               take(protests.time_ms, hit, np.nan))

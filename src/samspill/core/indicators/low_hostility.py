@@ -10,12 +10,12 @@ otherwise the profile is mixed or hostile. No time present: NaN rate, not flagge
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 
 from samspill.core.indicators.common import (
+    Columns,
     Context,
     IndicatorSpec,
-    evidence_frame,
+    evidence_rows,
     onsets,
     rate_per_10min,
 )
@@ -24,7 +24,7 @@ SPEC = IndicatorSpec("low_hostility", "Little or no hostility or intrusiveness",
                      values=("hostile_rate_per_10min",), counts=("hostile_events",))
 
 
-def compute(ctx: Context) -> tuple[pd.DataFrame, pd.DataFrame]:
+def compute(ctx: Context) -> tuple[Columns, Columns]:
     """Per-scope hostile rate, count and flag; one evidence row per hostile event."""
     s, scopes = ctx.settings, ctx.scopes
     events = onsets(ctx.timeline, s.caregiver, ctx.hostile_codes)
@@ -32,9 +32,9 @@ def compute(ctx: Context) -> tuple[pd.DataFrame, pd.DataFrame]:
     n = scopes.count(np.ones(len(events), dtype=bool), coding, segment)
     present = scopes.table["present_ms"].to_numpy()
     rate = rate_per_10min(n, present)
-    values = pd.DataFrame({
+    values = {
         "hostile_rate_per_10min": rate, "hostile_events": n,
-        "low_hostility_flag": (present > 0) & (rate < s.low_hostility_below_per_10min)})
+        "low_hostility_flag": (present > 0) & (rate < s.low_hostility_below_per_10min)}
     note = np.array([f"hostile or frightening: {c}" for c in events.code], dtype=object)
-    evidence = evidence_frame(SPEC.id, coding, segment, events.event_id, events.time_ms, note)
+    evidence = evidence_rows(SPEC.id, coding, segment, events.event_id, events.time_ms, note)
     return values, evidence

@@ -11,12 +11,13 @@ proximity bid, so a bid with no reaction at all lowers it. Flagged when the shar
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 
 from samspill.core.indicators.common import (
+    Columns,
     Context,
     IndicatorSpec,
-    evidence_frame,
+    concat_columns,
+    evidence_rows,
     first_within,
     onsets,
     rate_per_10min,
@@ -30,7 +31,7 @@ SPEC = IndicatorSpec("redirection", "Directing the child away from self",
                              "proximity_bids_contact"))
 
 
-def compute(ctx: Context) -> tuple[pd.DataFrame, pd.DataFrame]:
+def compute(ctx: Context) -> tuple[Columns, Columns]:
     """Per-scope redirect share and rate, counts and flag; one evidence row per proximity bid."""
     s, scopes = ctx.settings, ctx.scopes
     bids = ctx.bids.select(ctx.bids.present & np.isin(ctx.bids.kind, s.proximity_kinds))
@@ -50,19 +51,19 @@ def compute(ctx: Context) -> tuple[pd.DataFrame, pd.DataFrame]:
     red_n = scopes.count(np.ones(len(redirects), dtype=bool), redirects.coding,
                          redirects.segment)
     value = share(k, n)
-    values = pd.DataFrame({
+    values = {
         "redirect_share": value,
         "redirects_per_10min": rate_per_10min(red_n, scopes.table["present_ms"].to_numpy()),
         "redirects": red_n, "proximity_bids": n, "proximity_bids_redirected": k,
         "proximity_bids_contact": scopes.count(contact, coding, segment),
-        "redirection_flag": (n > 0) & (value >= s.redirect_share_flag_at)})
+        "redirection_flag": (n > 0) & (value >= s.redirect_share_flag_at)}
     note = np.where(redirected, "proximity bid: redirected",
                     np.where(contact, "proximity bid: contact", "proximity bid: no reaction"))
     related_time = np.where(redirected, r_time, np.where(contact, c_time, np.nan))
     related_id = np.where(redirected, take(redirects.event_id, r, None),
                           take(contacts.event_id, c, None))
-    evidence = evidence_frame(SPEC.id, coding, segment, bids.event_id, time, note,
+    evidence = evidence_rows(SPEC.id, coding, segment, bids.event_id, time, note,
                               related_time - time, related_id, related_time)
-    acts = evidence_frame(SPEC.id, redirects.coding, redirects.segment, redirects.event_id,
+    acts = evidence_rows(SPEC.id, redirects.coding, redirects.segment, redirects.event_id,
                           redirects.time_ms, "redirect")
-    return values, pd.concat([evidence, acts], ignore_index=True)
+    return values, concat_columns([evidence, acts])

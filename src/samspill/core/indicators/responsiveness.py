@@ -12,13 +12,13 @@ the median latency is above ``latency_flag_above_ms`` or the unanswered share is
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 
 from samspill.core.indicators.common import (
+    Columns,
     Context,
     IndicatorSpec,
     Onsets,
-    evidence_frame,
+    evidence_rows,
     first_within,
     modifier_values,
     onsets,
@@ -41,7 +41,7 @@ def bid_latencies(ctx: Context) -> tuple[Onsets, np.ndarray, Onsets]:
     return bids, hit, answers
 
 
-def compute(ctx: Context) -> tuple[pd.DataFrame, pd.DataFrame]:
+def compute(ctx: Context) -> tuple[Columns, Columns]:
     """Per-scope latency median, unanswered and muted shares, counts and flag."""
     s, scopes = ctx.settings, ctx.scopes
     bids, hit, answers = bid_latencies(ctx)
@@ -56,15 +56,15 @@ def compute(ctx: Context) -> tuple[pd.DataFrame, pd.DataFrame]:
     m = scopes.count(muted & answered, coding, segment)
     median = scopes.median(latency[answered], coding[answered], segment[answered])
     unanswered = share(n - k, n)
-    values = pd.DataFrame({
+    values = {
         "response_latency_median_ms": median, "unanswered_share": unanswered,
         "muted_share": share(m, k), "bids": n, "bids_answered": k, "bids_unanswered": n - k,
         "answers_muted": m,
         "responsiveness_flag": (n > 0) & ((median > s.latency_flag_above_ms)
-                                          | (unanswered >= s.unanswered_flag_at))})
+                                          | (unanswered >= s.unanswered_flag_at))}
     window = f"{s.response_window_ms / 1000:g} s"
     note = np.where(~answered, f"bid: unanswered within {window}",
                     np.where(muted, "bid: answered, muted", "bid: answered"))
-    evidence = evidence_frame(SPEC.id, coding, segment, bids.event_id, time, note, latency,
+    evidence = evidence_rows(SPEC.id, coding, segment, bids.event_id, time, note, latency,
                               take(answers.event_id, hit, None), answer_time)
     return values, evidence
