@@ -55,7 +55,7 @@ def pair_frame(frames: tuple[pd.DataFrame, pd.DataFrame], columns: dict[str, str
 def _record(subject: str, kind: str, ea: EventArrays, i: int, eb: EventArrays, j: int) -> tuple:
     on_a = int(ea.onset[i]) if i >= 0 else None
     on_b = int(eb.onset[j]) if j >= 0 else None
-    diff = on_b - on_a if i >= 0 and j >= 0 else None
+    diff = on_b - on_a if on_a is not None and on_b is not None else None
     return (subject, kind, i if i >= 0 else None, j if j >= 0 else None,
             ea.code[i] if i >= 0 else NIL, eb.code[j] if j >= 0 else NIL, on_a, on_b, diff)
 

@@ -28,20 +28,21 @@ class CertificationRule(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    min_tapes: int = Field(18, ge=1, description="Least number of tapes coded against masters.")
+    min_tapes: int = Field(default=18, ge=1,
+                           description="Least number of tapes coded against master codings.")
     level_icc_type: IccType = Field(
-        "ICC2", description="ICC form for the 1–7 level; ICC2 = two-way random, absolute "
+        default="ICC2", description="ICC form for the 1–7 level; ICC2 = two-way random, absolute "
         "agreement, single rater: the trainee must give the master's values, not only order.")
-    min_level_icc: float = Field(0.80, ge=-1, le=1, description="Least ICC on the level.")
+    min_level_icc: float = Field(default=0.80, ge=-1, le=1, description="Least ICC on the level.")
     min_disrupted_percent: float = Field(
-        80.0, ge=0, le=100, description="Least % agreement on disrupted / not disrupted.")
+        default=80.0, ge=0, le=100, description="Least % agreement on disrupted / not disrupted.")
     min_disrupted_kappa: float | None = Field(
-        None, ge=-1, le=1, description="Least Cohen's κ on disrupted; None: not required.")
+        default=None, ge=-1, le=1, description="Least Cohen's κ on disrupted; None: not required.")
     min_time_unit_kappa: float | None = Field(
-        None, ge=-1, le=1, description="Least mean time-unit κ of the events over tapes; "
+        default=None, ge=-1, le=1, description="Least mean time-unit κ of the events over tapes; "
         "None: reported only.")
     min_dimension_icc: float | None = Field(
-        None, ge=-1, le=1, description="Least ICC (same form as the level) on each "
+        default=None, ge=-1, le=1, description="Least ICC (same form as the level) on each "
         "dimension's per-tape score; None: reported only.")
 
 
