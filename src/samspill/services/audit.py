@@ -181,7 +181,7 @@ def classify(*, method: str, path: str, permission: str, has_session: bool) -> s
     if permission.startswith("identity."):
         return "read.identity" if method in ("GET", "HEAD") else "write.identity"
     if permission.startswith("audit."):
-        return "export.audit" if lowered.endswith(".csv") else "read.audit"
+        return "export.audit" if lowered.endswith(".csv") else "audit.view"
     if "export" in lowered or lowered.endswith((".csv", ".zip", ".xlsx", ".pdf")):
         return "export"
     if "report" in lowered:
