@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import gzip
 import json
+import os
 import xml.etree.ElementTree as ET
 import zlib
 
@@ -18,7 +19,8 @@ from samspill.interop import safety
 from samspill.interop.boris import read_boris, write_boris
 from samspill.interop.elan import read_elan, write_elan
 
-FUZZ = settings(max_examples=150, deadline=None,
+# SAMSPILL_FUZZ_EXAMPLES=5000 for a long hunt; the default keeps the suite fast
+FUZZ = settings(max_examples=int(os.environ.get("SAMSPILL_FUZZ_EXAMPLES", "150")), deadline=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 _VALID = write_boris(vignette_project())
 _VALID_EAF = write_elan(vignette_project().observations[0], open_scheme())

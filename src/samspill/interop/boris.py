@@ -13,9 +13,9 @@ BORIS keeps but ignores; an import uses it only when it still agrees with the et
 
 from __future__ import annotations
 
+import math
 import uuid
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from pydantic import ValidationError
 
@@ -28,6 +28,7 @@ from samspill.interop.boris_export import check_events, write_boris
 from samspill.interop.boris_observation import read_media, read_variables
 from samspill.interop.model import NO_FOCAL_SUBJECT, Imported, Observation, Project
 from samspill.interop.safety import (
+    MAX_MS,
     as_bytes,
     gc_paused,
     gunzip_capped,
@@ -43,8 +44,7 @@ _ID_NAMESPACE = uuid.UUID("6f7d0a52-1f0b-4c55-9a43-6a2f39f3b0d1")
 Unpaired = Literal["close", "error"]
 
 
-@dataclass
-class _Row:
+class _Row(NamedTuple):
     ms: int
     subject: str
     code: str
@@ -159,8 +159,19 @@ class _Reader:
         return observation
 
     def _rows(self, events: list, here: str) -> list[_Row]:
+        """Rows of plain, valid events take the fast path; anything else the checked one."""
         rows: list[_Row] = []
+        known, floor, top = self.behaviours, math.floor, MAX_MS / 1000
         for i, raw in enumerate(events):
+            if type(raw) is list and len(raw) in (5, 6):
+                time, subject, code, modifiers, comment, *frame = raw
+                if ((type(time) is float or type(time) is int) and 0 <= time <= top
+                        and type(subject) is str and subject and type(code) is str
+                        and code in known and type(modifiers) is str and type(comment) is str
+                        and len(comment) <= MAX_COMMENT and (not frame or frame[0] == "NA")):
+                    rows.append(_Row(floor(time * 1000 + 0.5), subject, code, modifiers,
+                                     comment, None, i))
+                    continue
             try:
                 rows.append(self._row(raw, i))
             except InputError as exc:
@@ -225,10 +236,10 @@ class _Reader:
         comment = row.comment
         if stop_comment or extra:
             comment = " / ".join(c for c in (comment, stop_comment, extra) if c)[:MAX_COMMENT]
-        return Event.model_construct(
-            id=f"{prefix}{row.index:012x}", subject=row.subject,
-            code=self.behaviours[row.code].id, onset_ms=row.ms, offset_ms=offset,
-            modifiers=modifiers, comment=comment, frame=row.frame)
+        return Event.model_validate({
+            "id": f"{prefix}{row.index:012x}", "subject": row.subject,
+            "code": self.behaviours[row.code].id, "onset_ms": row.ms, "offset_ms": offset,
+            "modifiers": modifiers, "comment": comment, "frame": row.frame})
 
     def _id_prefix(self, obs_name: str) -> str:
         """Event ids are a per-observation UUIDv5 whose last 48 bits are the row's index, so a
@@ -239,14 +250,13 @@ class _Reader:
         return self._prefixes[obs_name]
 
     def _modifiers(self, row: _Row, here: str) -> tuple[dict, str]:
+        """Parsed once per (behaviour, modifier string): a project repeats a few strings."""
         key = (row.code, row.modifiers)
         if key not in self._modifier_cache:
             self._modifier_cache[key] = eth.parse_modifiers(
                 row.modifiers, self.behaviours[row.code], here, self.warnings)
         values, extra = self._modifier_cache[key]
-        if not values:
-            return {}, extra
-        return {k: list(v) if isinstance(v, list) else v for k, v in values.items()}, extra
+        return values, extra  # Event validation copies the dict and its lists
 
     def _segments(self, obs: dict, here: str) -> list[Segment]:
         block = obs.get("samspill")

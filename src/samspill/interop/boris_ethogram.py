@@ -175,7 +175,7 @@ def _read_sets(conf: object, code_id: str, here: str, registry: dict[tuple, str]
     if not isinstance(conf, dict):
         raise InputError("'modifiers' is not a mapping", fix="repair the modifiers", where=here)
     out: list[SetInfo] = []
-    for idx in sorted(conf, key=lambda k: int(k) if str(k).isdigit() else 0):
+    for position, idx in enumerate(sorted(conf, key=lambda k: int(k) if str(k).isdigit() else 0)):
         mset = conf[idx]
         if not isinstance(mset, dict) or not isinstance(mset.get("values", []), list):
             raise InputError(f"modifier set #{idx} is malformed", fix="repair the modifiers",
@@ -186,7 +186,7 @@ def _read_sets(conf: object, code_id: str, here: str, registry: dict[tuple, str]
                              fix="use single, multiple or numeric", where=here)
         values = [_KEY_SUFFIX.sub("", str(v)).strip() for v in mset.get("values", [])]
         name = str(mset.get("name") or "")
-        label = str(mset.get("description") or name or f"Modifier {int(idx) + 1}")
+        label = str(mset.get("description") or name or f"Modifier {position + 1}")
         set_id = _register_set(registry, name, code_id, idx, kind, values)
         out.append(SetInfo(set_id, label, list(dict.fromkeys(v for v in values if v)), kind,
                            bool(mset.get("ask at stop", False))))
