@@ -98,8 +98,11 @@ def serve(
 def _register_optional_apps() -> None:
     """Command groups built on the core's analysis modules."""
     from samspill.cli.events import events_app
+    from samspill.cli.exchange import export_app, import_app
 
     app.add_typer(events_app, name="events")
+    app.add_typer(export_app, name="export")  # issue 6: research tables and coding files
+    app.add_typer(import_app, name="import")
     for module, attribute, name in (
         ("samspill.cli_agreement", "agreement_app", "agreement"),
         ("samspill.cli_analysis", "sequential_app", "sequential"),
@@ -109,6 +112,12 @@ def _register_optional_apps() -> None:
             sub_app = getattr(__import__(module, fromlist=[attribute]), attribute)
         except (ImportError, AttributeError):
             continue
+        if name == "sequential":  # issue 6: the same analyses on a study's stored codings
+            from samspill.cli.analysis_study import register
+
+            register(sub_app)
+        if name == "agreement":
+            import samspill.cli.agreement_study  # noqa: F401  (adds `agreement codings`)
         app.add_typer(sub_app, name=name)
 
 

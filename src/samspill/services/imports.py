@@ -20,7 +20,9 @@ Mapping of an observation:
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -30,7 +32,7 @@ from sqlalchemy.orm import Session
 from samspill.core.errors import ConflictError, InputError, NotFoundError
 from samspill.interop.boris import read_boris
 from samspill.interop.elan import read_elan
-from samspill.interop.events_csv import TimeUnit, read_events_csv
+from samspill.interop.events_csv import CSV_COLUMNS, TimeUnit, read_events_csv
 from samspill.interop.model import Imported, Observation, Project
 from samspill.services import codings, studies
 from samspill.services.accounts import get_user
@@ -97,6 +99,31 @@ def parse_mapping(text: str | None) -> dict[str, str]:
                              fix="write e.g. --mapping 'Behavior=code,Start (s)=onset_ms'")
         out[target.strip()] = column.strip()
     return out
+
+
+def csv_preview(data: bytes, *, source: str = "events.csv",
+                rows: int = 5) -> tuple[list[str], list[list[str]]]:
+    """The header and first rows of a CSV, for the mapping dialog; the import itself reads the
+    file with :func:`samspill.interop.events_csv.read_events_csv`."""
+    try:
+        text = data[:65536].decode("utf-8-sig", errors="strict")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"the file is not UTF-8 text (byte {exc.start})",
+                         fix="save the CSV as UTF-8", where=source) from None
+    lines = text.splitlines()
+    if not lines or not lines[0].strip() or "\x00" in text:
+        raise InputError("the file has no header row", where=source,
+                         fix=f"start with a header such as {','.join(CSV_COLUMNS)}")
+    delimiter = max(",;\t", key=lines[0].count)  # as the reader decides: from the header
+    table = list(csv.reader(io.StringIO("\n".join(lines[: rows + 1])), delimiter=delimiter))
+    return [h.strip() for h in table[0]], table[1:]
+
+
+def guess_mapping(header: list[str]) -> dict[str, str]:
+    """A first guess for the dialog: each field mapped to the column of the same name, ignoring
+    case (``Onset_ms`` → ``onset_ms``)."""
+    by_name = {h.casefold(): h for h in header}
+    return {f: by_name[f] for f in CSV_COLUMNS if f in by_name}
 
 
 def _scheme_row(db: Session, scheme_id: str | None) -> SchemeVersion | None:

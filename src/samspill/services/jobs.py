@@ -98,6 +98,15 @@ class Registry:
             raise NotFoundError("no such job", fix="start the export, import or analysis again")
         return job
 
+    def wait(self, job_id: str, timeout: float | None = None) -> Job:
+        """Block until the job has ended (or ``timeout`` seconds passed); the job."""
+        with self._lock:
+            job = self._jobs.get(job_id)
+        if job is None:
+            raise NotFoundError("no such job", fix="start it again")
+        job.finished.wait(timeout)
+        return job
+
     def hold(self, *, user_id: int, study: str, name: str, body: bytes) -> Upload:
         upload = Upload(secrets.token_urlsafe(12), user_id, study, name, body)
         with self._lock:

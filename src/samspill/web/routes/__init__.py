@@ -1,10 +1,12 @@
 """One module per resource; ROUTERS is what the app includes."""
 
 from samspill.web.routes import (
+    analysis,
     audit,
     auth,
     codings,
     dyads,
+    exchange,
     health,
     media,
     pages,
@@ -17,6 +19,7 @@ ROUTERS = [health.router, auth.router, studies.router, codings.router, media.rou
            workspace.router]
 ROUTERS += [audit.router, dyads.router]  # issue 7: audit log, identity, data rights
 ROUTERS += [study_admin.router]  # owners' forms: upload, members, settings
+ROUTERS += [exchange.router, analysis.router]  # issue 6: exports, imports, analyses
 
 
 def all_routes() -> list:

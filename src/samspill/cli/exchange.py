@@ -1,0 +1,226 @@
+"""`samspill export …` and `samspill import …`: research tables and coding files.
+
+Thin commands over :mod:`samspill.services.exports` and :mod:`samspill.services.imports`; the
+converters themselves live in :mod:`samspill.interop`. See ``docs/exports.md``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
+
+from samspill.cli.common import DataDir, Study, console, unit_of_work
+from samspill.core.errors import InputError
+from samspill.services import audit, exports, imports, studies
+from samspill.services.accounts import get_user
+from samspill.services.setup import ensure_admin
+
+export_app = typer.Typer(help="Export a study's codings as tables or coding files.",
+                         no_args_is_help=True)
+import_app = typer.Typer(help="Import BORIS, ELAN or CSV codings into a study.",
+                         no_args_is_help=True)
+MAX_IMPORT_BYTES = 512 * 2**20
+
+
+class TableFormat(StrEnum):
+    csv = "csv"
+    xlsx = "xlsx"
+    sav = "sav"
+    parquet = "parquet"
+
+
+class Tiers(StrEnum):
+    subject = "subject"
+    subject_dimension = "subject-dimension"
+
+
+class TimeUnit(StrEnum):
+    ms = "ms"
+    s = "s"
+
+
+Out = Annotated[Path, typer.Option("--out", help="File to write.")]
+SessionOpt = Annotated[str | None, typer.Option("--session", help="Only this session.")]
+CoderOpt = Annotated[str | None, typer.Option("--coder", help="Only this coder's codings.")]
+FormatOpt = Annotated[TableFormat, typer.Option("--format", help="csv, xlsx, sav or parquet.")]
+InFile = Annotated[Path, typer.Argument(help="The file to import.")]
+ImportCoder = Annotated[str | None, typer.Option(
+    "--coder", help="Who coded it (default: the file's coder if a member, else 'admin').")]
+SchemeOpt = Annotated[str | None, typer.Option(
+    "--scheme", help="Stored scheme the events use (its newest version).")]
+DyadOpt = Annotated[str | None, typer.Option(
+    "--dyad", help="Dyad code for a session that does not exist yet.")]
+
+
+@contextmanager
+def progress_bar(label: str) -> Iterator[Callable[[float], None]]:
+    """A rich progress bar on stderr (stdout stays clean); yields the fraction callback."""
+    bar = Progress(TextColumn(label), BarColumn(), TaskProgressColumn(),
+                   console=Console(stderr=True), transient=True)
+    with bar:
+        task = bar.add_task(label, total=1.0)
+        yield lambda fraction: bar.update(task, completed=fraction)
+
+
+def _write(out: Path, body: bytes) -> None:
+    try:
+        out.write_bytes(body)
+    except OSError as exc:
+        raise InputError(f"cannot write {out}: {exc.strerror}",
+                         fix="check the folder exists and is writable") from None
+
+
+def _table(kind: exports.TableKind, study: str, fmt: TableFormat, out: Path,
+           session: str | None, coder: str | None, data_dir: Path | None) -> None:
+    with unit_of_work(data_dir) as (db, _), progress_bar(f"export {kind}") as report:
+        target = studies.get_study(db, study)
+        chosen = exports.choose_codings(db, target, session=session, coder=coder)
+        exported = exports.table_export(db, target, kind, fmt.value, chosen, report)
+        _write(out, exported.body)
+        audit.record(db, action="export", target=f"{kind}.{fmt.value}", study=study,
+                     detail=f"{len(chosen)} coding(s)")
+    console.print(f"wrote {kind} of {len(chosen)} coding(s) to {out}")
+
+
+@export_app.command("cohort")
+def export_cohort(study: Study, out: Out, fmt: FormatOpt = TableFormat.csv,
+                  session: SessionOpt = None, coder: CoderOpt = None,
+                  data_dir: DataDir = None) -> None:
+    """One row per coding: identity, the six signs' values and flags, counts, level."""
+    _table("cohort", study, fmt, out, session, coder, data_dir)
+
+
+@export_app.command("events")
+def export_events(study: Study, out: Out, fmt: FormatOpt = TableFormat.csv,
+                  session: SessionOpt = None, coder: CoderOpt = None,
+                  data_dir: DataDir = None) -> None:
+    """Every event in long format: one row per event, identity columns repeated."""
+    _table("events", study, fmt, out, session, coder, data_dir)
+
+
+@export_app.command("predictors")
+def export_predictors(study: Study, out: Out, fmt: FormatOpt = TableFormat.csv,
+                      session: SessionOpt = None, coder: CoderOpt = None,
+                      data_dir: DataDir = None) -> None:
+    """One row per dyad (mean over its sessions' master or chosen codings), for
+    'samspill outcomes OUTCOMES.csv --predictors THIS.csv'."""
+    _table("predictors", study, fmt, out, session, coder, data_dir)
+
+
+def _file(kind: exports.FileKind, study: str, out: Path, session: str | None,
+          coder: str | None, data_dir: Path | None, tiers: Tiers = Tiers.subject) -> None:
+    with unit_of_work(data_dir) as (db, _), progress_bar(f"export {kind}") as report:
+        target = studies.get_study(db, study)
+        chosen = exports.choose_codings(db, target, session=session, coder=coder)
+        exported = exports.file_export(db, target, kind, chosen, tiers=tiers.value,
+                                       progress=report)
+        _write(out, exported.body)
+        audit.record(db, action="export", target=kind, study=study,
+                     detail=f"{len(chosen)} coding(s)")
+    console.print(f"wrote {kind} file of {len(chosen)} coding(s) to {out}")
+
+
+@export_app.command("boris")
+def export_boris(study: Study, out: Out, session: SessionOpt = None, coder: CoderOpt = None,
+                 data_dir: DataDir = None) -> None:
+    """A BORIS project (.boris): the scheme as ethogram, one observation per coding."""
+    _file("boris", study, out, session, coder, data_dir)
+
+
+@export_app.command("elan")
+def export_elan(study: Study, out: Out, session: SessionOpt = None, coder: CoderOpt = None,
+                tiers: Annotated[Tiers, typer.Option(
+                    "--tiers", help="One tier per subject, or per subject and dimension.")]
+                = Tiers.subject,
+                data_dir: DataDir = None) -> None:
+    """One coding as an ELAN file (.eaf); name the session (and the coder if several)."""
+    _file("elan", study, out, session, coder, data_dir, tiers)
+
+
+@export_app.command("sdis")
+def export_sdis(study: Study, out: Out, session: SessionOpt = None, coder: CoderOpt = None,
+                data_dir: DataDir = None) -> None:
+    """SDIS Timed data for GSEQ (.sds): one GSEQ session per coding."""
+    _file("sdis", study, out, session, coder, data_dir)
+
+
+# ---------------------------------------------------------------- imports
+
+def _read(file: Path) -> bytes:
+    try:
+        size = file.stat().st_size
+        if size > MAX_IMPORT_BYTES:
+            raise InputError(f"{file.name} is larger than {MAX_IMPORT_BYTES // 2**20} MB",
+                             fix="split the project into smaller files")
+        return file.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read {file}: {exc.strerror}", fix="check the path") from None
+
+
+def _run_import(kind: str, file: Path, study: str, coder: str | None, dyad: str | None,
+                data_dir: Path | None, call: Callable[..., imports.ImportResult],
+                **options: object) -> None:
+    data = _read(file)
+    with unit_of_work(data_dir) as (db, _), progress_bar(f"import {kind}") as report:
+        target = imports.Target(
+            study=studies.get_study(db, study), default_coder=ensure_admin(db),
+            coder=get_user(db, coder) if coder else None, dyad=dyad)
+        result = call(db, target, data, source=file.name, progress=report, **options)
+        audit.record(db, action="import", target=f"{kind} {file.name}"[:300], study=study,
+                     detail=result.summary())
+    for warning in result.warnings:
+        console.print(f"warning: {warning}")
+    console.print(f"imported {result.summary()}")
+
+
+@import_app.command("boris")
+def import_boris(file: InFile, study: Study, coder: ImportCoder = None,
+                 scheme: SchemeOpt = None, dyad: DyadOpt = None,
+                 data_dir: DataDir = None) -> None:
+    """A BORIS project (.boris or .boris.gz): one coding per observation, all or nothing.
+
+    Sessions come from the observations' 'session' variable or names, dyads from their 'dyad'
+    variable; without --scheme the project's own ethogram becomes a stored scheme.
+    """
+    _run_import("boris", file, study, coder, dyad, data_dir, imports.import_boris,
+                scheme_id=scheme)
+
+
+@import_app.command("elan")
+def import_elan(file: InFile, study: Study,
+                session: Annotated[str | None, typer.Option(
+                    "--session", help="Session to store it in (default: the file's name).")]
+                = None,
+                coder: ImportCoder = None, scheme: SchemeOpt = None, dyad: DyadOpt = None,
+                data_dir: DataDir = None) -> None:
+    """An ELAN file (.eaf) as one coding of a session (default scheme withdrawal-open)."""
+    _run_import("elan", file, study, coder, dyad, data_dir, imports.import_elan,
+                session=imports.session_name(session or file.name.removesuffix(".eaf")),
+                scheme_id=scheme)
+
+
+@import_app.command("csv")
+def import_csv(file: InFile, study: Study,
+               session: Annotated[str | None, typer.Option(
+                   "--session", help="Session to store it in (default: the file's name).")]
+               = None,
+               mapping: Annotated[str | None, typer.Option(
+                   "--mapping", help="File columns for Samspill's fields: "
+                                     "'Behavior=code,Start (s)=onset_ms'.")] = None,
+               time_unit: Annotated[TimeUnit, typer.Option(
+                   "--time-unit", help="Unit of onset and offset: ms or s.")] = TimeUnit.ms,
+               coder: ImportCoder = None, scheme: SchemeOpt = None, dyad: DyadOpt = None,
+               data_dir: DataDir = None) -> None:
+    """An events CSV (subject, code, onset_ms, offset_ms, modifiers, comment, or mapped
+    columns) as one coding of a session, all or nothing."""
+    _run_import("csv", file, study, coder, dyad, data_dir, imports.import_csv,
+                session=imports.session_name(session or file.name.removesuffix(".csv")),
+                mapping=imports.parse_mapping(mapping), time_unit=time_unit.value,
+                scheme_id=scheme)

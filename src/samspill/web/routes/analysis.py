@@ -1,0 +1,89 @@
+"""The analysis page: the built-in withdrawal query (and lag tables) on the study's stored
+codings, and outcome models with an uploaded outcome CSV. Both run as jobs; the job page shows
+progress, then the result tables.
+
+Blind coding holds: the analyses see only the codings the asking user may see; outcome models
+use the six signs, so they follow the study's rule for showing scores.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Request, UploadFile
+from fastapi.responses import Response
+from sqlalchemy.orm import Session
+
+from samspill.cli_analysis import parse_lags
+from samspill.core.errors import InputError, PermissionDeniedError
+from samspill.interop.variables import REGISTRY
+from samspill.services import analysis, exports, studies
+from samspill.services.scoring import scores_visible
+from samspill.store.models import Study, User
+from samspill.web.deps import Access, DbSession, Permission
+from samspill.web.routes.exchange import page, start_job, visible_to
+
+router = APIRouter(include_in_schema=False)
+ReadStudy = Annotated[Access, Depends(Permission("study.read"))]
+Text = Annotated[str, Form(max_length=200)]
+PREDICTORS = [name for name, v in REGISTRY.items()
+              if v.kind in ("number", "integer", "flag") and name not in ("coding_id",)
+              and name not in ("onset_ms", "offset_ms", "duration_ms")]
+
+
+@router.get("/studies/{study}/analysis")
+def analysis_page(request: Request, access: ReadStudy, db: DbSession) -> Response:
+    return page(request, access, "analysis_study.html",
+                sessions=studies.sessions_of(db, access.the_study), predictors=PREDICTORS,
+                scores_shown=scores_visible(access.the_study, access.role))
+
+
+@router.post("/studies/{study}/analysis/sequential")
+def run_sequential(request: Request, access: ReadStudy,
+                   query: Text = "withdrawal", session: Text = "",
+                   window_ms: Annotated[int, Form(gt=0, le=3_600_000)] = 10_000,
+                   unit_ms: Annotated[int, Form(gt=0, le=3_600_000)] = 1000,
+                   answer_codes: Text = "respond,initiate,hold", lag: Text = "1") -> Response:
+    """The withdrawal query (bid → caregiver answer within W) or lag tables, as a job."""
+    answers = [c.strip() for c in answer_codes.split(",") if c.strip()]
+    if not answers:
+        raise InputError("no answer code given", fix="give e.g. respond,initiate,hold")
+    lags = parse_lags(lag) if query == "lag" else []
+    visible = visible_to(access.user, access.role)
+
+    def work(db: Session, study: Study, _user: User, progress: Callable[[float], None]) -> Any:
+        chosen = exports.choose_codings(db, study, session=session or None, visible=visible)
+        progress(0.3)
+        if query == "lag":
+            return {"lag": analysis.lag_analysis(db, chosen, lags=lags)}
+        return {
+            "withdrawal": analysis.withdrawal_query(db, chosen, window_ms=window_ms,
+                                                    unit_ms=unit_ms, answer_codes=answers),
+            "bids": analysis.withdrawal_query(db, chosen, window_ms=window_ms,
+                                              answer_codes=answers, per_event=True)}
+    return start_job(request, access, f"sequential {query}", work)
+
+
+@router.post("/studies/{study}/analysis/outcomes")
+async def run_outcomes(request: Request, access: ReadStudy, file: UploadFile, outcome: Text,
+                       steps: Annotated[str, Form(max_length=4000)],
+                       dyad_col: Text = "dyad",
+                       confidence: Annotated[float, Form(gt=0, lt=1)] = 0.95) -> Response:
+    """Hierarchical OLS of an uploaded outcome on covariates and withdrawal predictors."""
+    if not scores_visible(access.the_study, access.role):
+        raise PermissionDeniedError("this study hides the scores from your role",
+                                    fix="ask the study's owner")
+    outcomes = analysis.read_outcomes(await file.read(), source=file.filename or "outcomes.csv",
+                                      dyad_col=dyad_col)
+    blocks = analysis.parse_steps(steps.splitlines())
+    visible = visible_to(access.user, access.role)
+
+    def work(db: Session, study: Study, _user: User, progress: Callable[[float], None]) -> Any:
+        chosen = exports.choose_codings(db, study, visible=visible)
+        progress(0.3)
+        result = analysis.outcome_model(db, study, chosen, outcomes, outcome=outcome,
+                                        steps=blocks, dyad_col=dyad_col, confidence=confidence)
+        return {"steps": result.steps, "coefficients": result.coefficients,
+                "excluded": result.excluded}
+    return start_job(request, access, "outcomes", work)
