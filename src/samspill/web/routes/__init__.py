@@ -10,6 +10,7 @@ from samspill.web.routes import (
     health,
     media,
     pages,
+    reports,
     studies,
     study_admin,
     workspace,
@@ -19,6 +20,7 @@ ROUTERS = [health.router, auth.router, studies.router, codings.router, media.rou
            workspace.router]
 ROUTERS += [audit.router, dyads.router]  # issue 7: audit log, identity, data rights
 ROUTERS += [study_admin.router]  # owners' forms: upload, members, settings
+ROUTERS += [reports.router]  # issue 6: session and cohort reports
 ROUTERS += [exchange.router, analysis.router]  # issue 6: exports, imports, analyses
 
 
