@@ -18,18 +18,10 @@ import pandas as pd
 import typer
 
 from samspill.core.errors import InputError
-from samspill.core.reliability import (
-    confusion_matrix,
-    event_kappa,
-    icc,
-    krippendorff_alpha,
-    match_events,
-    per_code_kappa_units,
-    percent_agreement,
-    time_unit_kappa,
-    time_unit_kappa_tolerance,
-    weighted_kappa,
-    wide_ratings,
+from samspill.core.reliability.summary import (
+    EventAgreement,
+    event_agreement,
+    rating_agreement,
 )
 
 EVENT_COLUMNS = ("subject", "code", "onset_ms", "offset_ms")
@@ -67,15 +59,6 @@ def _read_csv(file: Path, columns: tuple[str, ...]) -> pd.DataFrame:
     return frame
 
 
-def _numeric(values: pd.Series) -> bool:
-    present = values.dropna()
-    return bool(pd.to_numeric(present, errors="coerce").notna().all())
-
-
-def _icc_empty() -> pd.DataFrame:
-    return pd.DataFrame(columns=["type", "icc", "ci95_low", "ci95_high"])
-
-
 def _number(value: Any) -> float | None:
     value = float(value)
     return None if math.isnan(value) else value
@@ -97,28 +80,25 @@ def ratings_command(
     and are left out (an empty ICC list).
     """
     frame = _read_csv(file, (target, rater, rating))
-    cols = {"target": target, "rater": rater, "rating": rating}
-    labels_only = level is Level.nominal and not _numeric(frame[rating])
-    iccs = icc(frame, **cols) if not labels_only else _icc_empty()
-    alpha = krippendorff_alpha(frame, **cols, level=level.value)
-    percent = percent_agreement(frame, **cols)
-    two = wide_ratings(frame, **cols, numeric=False).shape[1] == 2
-    kappas = weighted_kappa(frame, **cols) if two and not labels_only else None
+    result = rating_agreement(frame, target=target, rater=rater, rating=rating,
+                              level=level.value)
     if fmt is Format.table:
-        for title, table in (("ICC", iccs if len(iccs) else None), ("Krippendorff's alpha", alpha),
-                             ("Percent agreement", percent), ("Cohen's kappa", kappas)):
+        for title, table in (("ICC", result.icc if len(result.icc) else None),
+                             ("Krippendorff's alpha", result.alpha),
+                             ("Percent agreement", result.percent),
+                             ("Cohen's kappa", result.kappa)):
             if table is not None:
                 _echo_table(title, table)
         return
     body: dict[str, Any] = {
         "icc": [{"type": r.type, "icc": _number(r.icc),
                  "ci95": [_number(r.ci95_low), _number(r.ci95_high)]}
-                for r in iccs.itertuples(index=False)],
-        "krippendorff_alpha": _number(alpha["alpha"].iloc[0]),
-        "percent_agreement": _number(percent["percent"].iloc[0]),
+                for r in result.icc.itertuples(index=False)],
+        "krippendorff_alpha": _number(result.alpha["alpha"].iloc[0]),
+        "percent_agreement": _number(result.percent["percent"].iloc[0]),
     }
-    if kappas is not None:
-        by = kappas.set_index("weights")["kappa"]
+    if result.kappa is not None:
+        by = result.kappa.set_index("weights")["kappa"]
         body["weighted_kappa"] = {"linear": _number(by["linear"]),
                                   "quadratic": _number(by["quadratic"])}
     typer.echo(json.dumps(body, indent=2))
@@ -137,31 +117,24 @@ def events_command(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Time-unit κ (with tolerance), per-code κ, event κ and the confusion matrix."""
-    a = _read_csv(coding_a, EVENT_COLUMNS)
-    b = _read_csv(coding_b, EVENT_COLUMNS)
-    kappas = time_unit_kappa(a, b, unit_ms=unit_ms)
-    tolerant = (time_unit_kappa_tolerance(a, b, unit_ms=unit_ms, tolerance_ms=tolerance_ms)
-                if tolerance_ms else None)
-    per_code = per_code_kappa_units(a, b, unit_ms=unit_ms)
-    matching = event_tolerance_ms if event_tolerance_ms is not None else max(tolerance_ms,
-                                                                             unit_ms)
-    events = event_kappa(match_events(a, b, tolerance_ms=matching))
-    confusion = confusion_matrix(a, b, unit_ms=unit_ms)
+    result = event_agreement(_read_csv(coding_a, EVENT_COLUMNS),
+                             _read_csv(coding_b, EVENT_COLUMNS), unit_ms=unit_ms,
+                             tolerance_ms=tolerance_ms, event_tolerance_ms=event_tolerance_ms)
     if fmt is Format.table:
-        _echo_events_tables(kappas, tolerant, per_code, events, confusion)
+        _echo_events_tables(result)
         return
-    body: dict[str, Any] = {"time_unit_kappa": _number(kappas["kappa"].iloc[-1])}
-    if tolerant is not None:
-        pooled = tolerant.iloc[-1]
+    body: dict[str, Any] = {"time_unit_kappa": _number(result.kappa["kappa"].iloc[-1])}
+    if result.tolerance is not None:
+        pooled = result.tolerance.iloc[-1]
         body["time_unit_kappa_tolerance"] = {
             "a_reference": _number(pooled["kappa_a_reference"]),
             "b_reference": _number(pooled["kappa_b_reference"]),
             "mean": _number(pooled["kappa_mean"])}
     body["per_code"] = [{"code": r.code, "kappa": _number(r.kappa)}
-                        for r in per_code.itertuples(index=False)]
-    body["event_kappa"] = _number(events["kappa"].iloc[0])
-    body["confusion"] = {"labels": list(confusion.index),
-                         "counts": confusion.to_numpy().astype(int).tolist()}
+                        for r in result.per_code.itertuples(index=False)]
+    body["event_kappa"] = _number(result.event_kappa["kappa"].iloc[0])
+    body["confusion"] = {"labels": list(result.confusion.index),
+                         "counts": result.confusion.to_numpy().astype(int).tolist()}
     typer.echo(json.dumps(body, indent=2))
 
 
@@ -170,13 +143,12 @@ def _echo_table(title: str, table: pd.DataFrame) -> None:
     typer.echo(table.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
 
 
-def _echo_events_tables(kappas: pd.DataFrame, tolerant: pd.DataFrame | None,
-                        per_code: pd.DataFrame, events: pd.DataFrame,
-                        confusion: pd.DataFrame) -> None:
-    _echo_table("Time-unit kappa", kappas)
-    if tolerant is not None:
-        _echo_table("Time-unit kappa with tolerance", tolerant)
-    _echo_table("Per-code kappa", per_code)
-    _echo_table("Event kappa (onset matching)", events)
+def _echo_events_tables(result: EventAgreement) -> None:
+    _echo_table("Time-unit kappa", result.kappa)
+    if result.tolerance is not None:
+        _echo_table("Time-unit kappa with tolerance", result.tolerance)
+    _echo_table("Per-code kappa", result.per_code)
+    _echo_table("Event kappa (onset matching)", result.event_kappa)
+    _echo_table("Point events", result.points)
     typer.echo("\nConfusion matrix (rows: coder A, columns: coder B)")
-    typer.echo(confusion.to_string())
+    typer.echo(result.confusion.to_string())
