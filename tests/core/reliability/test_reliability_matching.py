@@ -126,3 +126,10 @@ def test_point_summary_is_nan_without_points():
     a = _coding([("c", "x", 0, 1000)])
     summary = point_summary(match_events(a, a, tolerance_ms=0)).iloc[-1]
     assert summary["matched"] == 0 and np.isnan(summary["matched_share"])
+
+
+def test_agree_marks_pairs_with_the_same_code_only():
+    a = _coding([("c", "p", 1000, None), ("c", "p", 5000, None), ("c", "q", 9000, None)])
+    b = _coding([("c", "p", 1300, None), ("c", "q", 5200, None)])
+    pairs = match_events(a, b, tolerance_ms=500).sort_values("onset_a_ms")
+    assert list(pairs["agree"]) == [True, False, False]

@@ -11,7 +11,7 @@ from samspill.core.reliability._input import NIL, EventArrays, event_arrays
 from samspill.core.reliability.kappa import kappa, matrix_from_pairs
 
 PAIR_COLUMNS = ["subject", "kind", "a_row", "b_row", "code_a", "code_b", "onset_a_ms",
-                "onset_b_ms", "onset_diff_ms"]
+                "onset_b_ms", "onset_diff_ms", "agree"]
 Group = tuple[str, str, np.ndarray, np.ndarray]
 Pairer = Callable[[EventArrays, np.ndarray, EventArrays, np.ndarray], list[tuple[int, int]]]
 
@@ -56,8 +56,9 @@ def _record(subject: str, kind: str, ea: EventArrays, i: int, eb: EventArrays, j
     on_a = int(ea.onset[i]) if i >= 0 else None
     on_b = int(eb.onset[j]) if j >= 0 else None
     diff = on_b - on_a if on_a is not None and on_b is not None else None
-    return (subject, kind, i if i >= 0 else None, j if j >= 0 else None,
-            ea.code[i] if i >= 0 else NIL, eb.code[j] if j >= 0 else NIL, on_a, on_b, diff)
+    code_a, code_b = (ea.code[i] if i >= 0 else NIL), (eb.code[j] if j >= 0 else NIL)
+    return (subject, kind, i if i >= 0 else None, j if j >= 0 else None, code_a, code_b,
+            on_a, on_b, diff, bool(diff is not None and code_a == code_b))
 
 
 def pairs_matrix(pairs: pd.DataFrame) -> pd.DataFrame:

@@ -42,7 +42,9 @@ def match_events(
     DataFrame
         One row per pair or unpaired event: ``subject``, ``kind``, ``a_row`` and ``b_row``
         (row positions in ``a`` and ``b``, <NA> when unpaired), ``code_a`` and ``code_b``
-        (``nil`` when unpaired), ``onset_a_ms``, ``onset_b_ms`` and ``onset_diff_ms`` (B − A).
+        (``nil`` when unpaired), ``onset_a_ms``, ``onset_b_ms``, ``onset_diff_ms`` (B − A)
+        and ``agree`` (paired with the same code). The rows with ``agree`` False are the
+        disagreements to show side by side for consensus.
         Pass it to :func:`~samspill.core.reliability.event_matrix`,
         :func:`~samspill.core.reliability.event_kappa` or
         :func:`~samspill.core.reliability.point_summary`.
