@@ -230,3 +230,26 @@ def test_gzip_file_is_detected_by_content_not_name():
     plain = write_boris(vignette_project())
     assert read_boris(gzip.compress(plain), source="renamed.boris").project.observations
     assert sys.getsizeof(plain) > 0
+
+
+def test_ethogram_changed_in_boris_overrides_the_embedded_scheme_with_a_warning():
+    pj = json.loads(write_boris(vignette_project()))
+    pj["behaviors_conf"]["0"]["type"] = "Point event"  # distress made a point event in BORIS
+    for obs in pj["observations"].values():
+        obs["events"] = [e for e in obs["events"] if e[2] != "distress"]
+    imported = read_boris(json.dumps(pj).encode())
+    assert imported.project.scheme.code("distress").kind == "point"
+    assert any("changed after Samspill exported it" in w.message for w in imported.warnings)
+
+
+def test_a_stop_comment_is_kept_after_the_start_comment():
+    data = _project({"0": _behaviour("cry")}, [[1.0, "mother", "cry", "", "starts softly"],
+                                              [2.0, "mother", "cry", "", "calms"]])
+    assert read_boris(data).project.observations[0].events[0].comment == "starts softly / calms"
+
+
+def test_frame_indexes_of_media_observations_survive():
+    data = _project({"0": _behaviour("look", "Point event")},
+                    [[1.0, "mother", "look", "", "", 25], [2.0, "mother", "look", "", "", "NA"]])
+    frames = sorted((e.onset_ms, e.frame) for e in read_boris(data).project.observations[0].events)
+    assert frames == [(1000, 25), (2000, None)]
