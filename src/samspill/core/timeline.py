@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -52,6 +53,8 @@ class Timeline:
         ``coding, label, duration_ms, absent_ms, present_ms``, one row per coding.
     labels : tuple
         The codings' labels, in ``coding`` order.
+    event_ids : ExtensionArray
+        The input's ``event_id`` column; ``row`` in the tables indexes it.
     """
 
     points: pd.DataFrame
@@ -60,6 +63,7 @@ class Timeline:
     segments: pd.DataFrame
     sessions: pd.DataFrame
     labels: tuple[Hashable, ...]
+    event_ids: Any = None
 
     @property
     def stride(self) -> int:
@@ -97,15 +101,34 @@ def build_timelines(
     duration = pd.Series(durations).to_numpy(dtype="int64")
     ev_coding = _coding_numbers(events[coding_col], labels, "events")
     seg_coding = _coding_numbers(segments[coding_col], labels, "segments")
-    kind = events["code"].map({c.id: c.kind for c in scheme.codes})
-    _raise_on_problems(events, kind, ev_coding, duration, scheme, labels)
+    coded = _Coded.of(events)
+    kinds = {c.id: c.kind for c in scheme.codes}
+    kind = np.array([kinds.get(c, "") for c in coded.code_names] + [""], dtype=object)[coded.code]
+    _raise_on_problems(events, coded, kind, ev_coding, duration, scheme, labels)
     seg = _segment_table(segments, seg_coding, duration)
     stride = int(duration.max()) + 1 if len(duration) else 1
-    points, states = _split(events, ev_coding, (kind == "state").to_numpy(), seg, stride)
+    points, states = _split(events, coded, ev_coding, kind == "state", seg, stride)
     intervals = _clip_to_segments(states, seg, stride)
     seg = _with_presence(seg, intervals, caregiver, absent_code)
     sessions = _session_table(labels, duration, states, caregiver, absent_code)
-    return Timeline(points, states, intervals, seg, sessions, labels)
+    return Timeline(points, states, intervals, seg, sessions, labels, events["event_id"].array)
+
+
+@dataclass(frozen=True)
+class _Coded:
+    """Subjects and codes as integers (``-1``: missing), factorised once for speed."""
+
+    subject: np.ndarray
+    subject_names: pd.Index
+    code: np.ndarray
+    code_names: pd.Index
+
+    @classmethod
+    def of(cls, events: pd.DataFrame) -> _Coded:
+        subject, subject_names = pd.factorize(events["subject"])
+        code, code_names = pd.factorize(events["code"])
+        return cls(subject.astype("int64"), pd.Index(subject_names),
+                   code.astype("int64"), pd.Index(code_names))
 
 
 def _require(frame: pd.DataFrame, columns: list[str], what: str) -> None:
@@ -162,31 +185,26 @@ def segment_of(coding: np.ndarray, time: np.ndarray, seg: pd.DataFrame, stride: 
     return np.where(inside, idx, -1)
 
 
-def _split(events: pd.DataFrame, coding: np.ndarray, is_state: np.ndarray, seg: pd.DataFrame,
-           stride: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Points and states sorted by coding then onset; numpy/categorical columns for speed."""
+def _split(events: pd.DataFrame, coded: _Coded, coding: np.ndarray, is_state: np.ndarray,
+           seg: pd.DataFrame, stride: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Points and states sorted by coding then onset; ``row`` is the input row."""
     onset = events["onset_ms"].to_numpy(dtype="int64")
     order = np.lexsort((onset, coding))
     coding, onset, is_state = coding[order], onset[order], is_state[order]
     segment = segment_of(coding, onset, seg, stride)
-    base = {"coding": coding,
-            "event_id": events["event_id"].to_numpy(dtype=object)[order],
-            "subject": events["subject"].to_numpy(dtype=object)[order],
-            "code": events["code"].to_numpy(dtype=object)[order]}
+    ids = events["event_id"].array
 
-    # Shared categories: the integer codes mean the same in every table (see `select`).
-    subjects, codes = pd.unique(base["subject"]), pd.unique(base["code"])
-
-    def table(mask: np.ndarray, extra: dict[str, np.ndarray]) -> pd.DataFrame:
-        cols = {k: v[mask] for k, v in base.items()}
+    def table(mask: np.ndarray, extra: dict[str, Any]) -> pd.DataFrame:
+        rows = order[mask]
+        # Shared categories: integer codes mean the same in every table (see `select`).
         return pd.DataFrame({
-            "coding": cols["coding"], "event_id": pd.Series(cols["event_id"], dtype=object),
-            "subject": pd.Categorical(cols["subject"], categories=subjects),
-            "code": pd.Categorical(cols["code"], categories=codes), **extra})
+            "coding": coding[mask], "event_id": ids.take(rows), "row": rows,
+            "subject": pd.Categorical.from_codes(coded.subject[rows], coded.subject_names),
+            "code": pd.Categorical.from_codes(coded.code[rows], coded.code_names), **extra})
 
+    modifiers = events["modifiers"].to_numpy(dtype=object)[order][~is_state]
     points = table(~is_state, {"time_ms": onset[~is_state], "segment": segment[~is_state],
-                               "modifiers": pd.Series(events["modifiers"].to_numpy(
-                                   dtype=object)[order][~is_state], dtype=object)})
+                               "modifiers": pd.Series(modifiers, dtype=object)})
     offset = events["offset_ms"].to_numpy(dtype="float64", na_value=np.nan)[order][is_state]
     states = table(is_state, {"onset_ms": onset[is_state], "offset_ms": offset.astype("int64"),
                               "duration_ms": offset.astype("int64") - onset[is_state],
@@ -196,7 +214,7 @@ def _split(events: pd.DataFrame, coding: np.ndarray, is_state: np.ndarray, seg: 
 
 def _clip_to_segments(states: pd.DataFrame, seg: pd.DataFrame, stride: int) -> pd.DataFrame:
     """One row per state × overlapped segment, clipped to the segment."""
-    cols = ["coding", "event_id", "subject", "code", "segment", "onset_ms", "offset_ms",
+    cols = ["coding", "event_id", "row", "subject", "code", "segment", "onset_ms", "offset_ms",
             "duration_ms"]
     if not len(seg) or not len(states):
         return pd.DataFrame({c: pd.Series(dtype="int64" if c.endswith("ms") or c in (
@@ -213,7 +231,8 @@ def _clip_to_segments(states: pd.DataFrame, seg: pd.DataFrame, stride: int) -> p
     start = np.maximum(on[row], seg["start_ms"].to_numpy()[segment])
     end = np.minimum(off[row], seg["end_ms"].to_numpy()[segment])
     keep = end > start
-    out = states.iloc[row[keep]][["coding", "event_id", "subject", "code"]].reset_index(drop=True)
+    out = states.iloc[row[keep]][["coding", "event_id", "row", "subject", "code"]].reset_index(
+        drop=True)
     return out.assign(segment=segment[keep], onset_ms=start[keep], offset_ms=end[keep],
                       duration_ms=end[keep] - start[keep])[cols]
 
@@ -253,10 +272,11 @@ def _session_table(labels: tuple[Hashable, ...], duration: np.ndarray, states: p
                          "present_ms": duration - absent_ms})
 
 
-def _raise_on_problems(events: pd.DataFrame, kind: pd.Series, coding: np.ndarray,
-                       duration: np.ndarray, scheme: Scheme, labels: tuple[Hashable, ...]) -> None:
+def _raise_on_problems(events: pd.DataFrame, coded: _Coded, kind: np.ndarray,
+                       coding: np.ndarray, duration: np.ndarray, scheme: Scheme,
+                       labels: tuple[Hashable, ...]) -> None:
     """A vectorised screen; only codings it suspects go through :func:`event_problems`."""
-    suspect = _suspect_rows(events, kind, coding, duration, scheme)
+    suspect = _suspect_rows(events, coded, kind, coding, duration, scheme)
     if not suspect.any():
         return
     problems: list[Problem] = []
@@ -269,40 +289,38 @@ def _raise_on_problems(events: pd.DataFrame, kind: pd.Series, coding: np.ndarray
                          fix="correct the events named above, then score again")
 
 
-def _suspect_rows(events: pd.DataFrame, kind: pd.Series, coding: np.ndarray,
+def _suspect_rows(events: pd.DataFrame, coded: _Coded, kind: np.ndarray, coding: np.ndarray,
                   duration: np.ndarray, scheme: Scheme) -> np.ndarray:
     onset = events["onset_ms"].to_numpy(dtype="float64", na_value=np.nan)
     offset = events["offset_ms"].to_numpy(dtype="float64", na_value=np.nan)
-    pairs = {f"{c.id}\x1f{s}" for c in scheme.codes for s in c.subjects}
-    pair = events["code"].astype(str) + "\x1f" + events["subject"].astype(str)
-    wrong_subject = ~pair.isin(pairs)
-    is_state = (kind == "state").to_numpy()
+    allowed = np.zeros((len(coded.code_names) + 1, len(coded.subject_names) + 1), dtype=bool)
+    for i, name in enumerate(coded.code_names):
+        code = scheme.code(str(name))
+        for j, subject in enumerate(coded.subject_names):
+            allowed[i, j] = code is not None and subject in code.subjects
+    is_state = kind == "state"
     last = np.fmax(onset, offset)
-    bad = (kind.isna().to_numpy() | wrong_subject.to_numpy() | (is_state & np.isnan(offset))
+    bad = ((kind == "") | ~allowed[coded.code, coded.subject] | (is_state & np.isnan(offset))
            | (~is_state & ~np.isnan(offset)) | ~(onset >= 0) | (offset < onset)
            | (last > duration[coding]))
-    return bad | _overlapping(events, is_state & ~bad, coding, onset, offset, scheme)
+    return bad | _overlapping(coded, is_state & ~bad, coding, onset, offset, scheme)
 
 
-def _overlapping(events: pd.DataFrame, is_state: np.ndarray, coding: np.ndarray,
-                 onset: np.ndarray, offset: np.ndarray, scheme: Scheme) -> np.ndarray:
+def _overlapping(coded: _Coded, is_state: np.ndarray, coding: np.ndarray, onset: np.ndarray,
+                 offset: np.ndarray, scheme: Scheme) -> np.ndarray:
     """States of one exclusive group (or the same code) overlapping for one subject."""
-    lane_of = {c.id: c.id for c in scheme.codes} | {
-        code: g.id for g in scheme.exclusive_groups for code in g.codes}
+    group = {code: g.id for g in scheme.exclusive_groups for code in g.codes}
+    lane_names = [group.get(str(c), str(c)) for c in coded.code_names]
+    lane_of_code = pd.factorize(pd.Index([*lane_names, "?"], dtype=object))[0]
     rows = np.flatnonzero(is_state)
-    lane = events["code"].to_numpy()[rows]
-    key = pd.DataFrame({"c": coding[rows], "s": events["subject"].to_numpy()[rows],
-                        "l": pd.Series(lane).map(lane_of).to_numpy(), "on": onset[rows],
-                        "off": offset[rows], "row": rows}).sort_values(["c", "s", "l", "on"])
-    same = np.ones(len(key), dtype=bool)
-    for col in ("c", "s", "l"):
-        v = key[col].to_numpy()
-        same[1:] &= v[1:] == v[:-1]
-    same[:1] = False
-    hit = same.copy()
-    hit[1:] &= key["on"].to_numpy()[1:] < key["off"].to_numpy()[:-1]
-    out = np.zeros(len(events), dtype=bool)
-    out[key["row"].to_numpy()[hit]] = True
+    c, s, lane = coding[rows], coded.subject[rows], lane_of_code[coded.code[rows]]
+    order = np.lexsort((onset[rows], lane, s, c))
+    c, s, lane, rows = c[order], s[order], lane[order], rows[order]
+    hit = np.zeros(len(rows), dtype=bool)
+    hit[1:] = ((c[1:] == c[:-1]) & (s[1:] == s[:-1]) & (lane[1:] == lane[:-1])
+               & (onset[rows][1:] < offset[rows][:-1]))
+    out = np.zeros(len(coding), dtype=bool)
+    out[rows[hit]] = True
     return out
 
 

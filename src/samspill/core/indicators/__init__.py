@@ -83,11 +83,14 @@ def _evidence_table(ev: Columns, timeline: Timeline) -> pd.DataFrame:
     order = np.lexsort((ev["time_ms"], ev["coding"]))
     ev = {k: v[order] for k, v in ev.items()}
     seg_ids = timeline.segments["segment_id"].to_numpy(dtype=object)
-    segment = ev.pop("segment")
-    ev["segment_id"] = (np.where(segment >= 0, seg_ids[np.maximum(segment, 0)], None)
-                        if len(seg_ids) else np.full(len(segment), None, dtype=object))
-    frame = pd.DataFrame({k: pd.Series(v, dtype=object) if v.dtype == object else v
-                          for k, v in ev.items()})
-    frame["indicator"] = pd.Categorical(ev["indicator"])
-    frame["note"] = pd.Categorical(ev["note"])
-    return frame[EVIDENCE_OUTPUT_COLUMNS]
+    segment = ev["segment"]
+    ids = timeline.event_ids
+    return pd.DataFrame({
+        "coding": ev["coding"], "indicator": pd.Categorical(ev["indicator"]),
+        "segment_id": pd.Series(np.where(segment >= 0, seg_ids[np.maximum(segment, 0)], None)
+                                if len(seg_ids) else np.full(len(segment), None, dtype=object),
+                                dtype=object),
+        "event_id": ids.take(ev["row"]), "time_ms": ev["time_ms"],
+        "note": pd.Categorical(ev["note"]), "value_ms": ev["value_ms"],
+        "related_event_id": ids.take(ev["related_row"], allow_fill=True),
+        "related_time_ms": ev["related_time_ms"]}, columns=EVIDENCE_OUTPUT_COLUMNS)

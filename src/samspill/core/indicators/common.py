@@ -23,6 +23,9 @@ SCOPE_COLUMNS = ["coding", "scope", "segment_id", "name", "role", "start_ms", "e
                  "observed_ms", "present_ms"]
 EVIDENCE_COLUMNS = ["coding", "indicator", "segment", "event_id", "time_ms", "note", "value_ms",
                     "related_event_id", "related_time_ms"]
+# Internally evidence names events by their input row; ids are looked up once at the end.
+EVIDENCE_ROWS = ["coding", "indicator", "segment", "row", "time_ms", "note", "value_ms",
+                 "related_row", "related_time_ms"]
 
 
 @dataclass(frozen=True)
@@ -166,12 +169,13 @@ def inside_states(query_coding: np.ndarray, query_time: np.ndarray, states: pd.D
 class Onsets:
     """Points and state onsets as aligned numpy columns, sorted by coding then time.
 
-    ``modifiers`` is None for states; ``kind`` and ``present`` are filled for the child's bids
+    ``row`` is the event's input row (see ``Timeline.event_ids``); ``modifiers`` is None for
+    states; ``kind`` and ``present`` are filled for the child's bids
     (the bid's kind, and whether the caregiver was in the room).
     """
 
     coding: np.ndarray
-    event_id: np.ndarray
+    row: np.ndarray
     code: np.ndarray
     time_ms: np.ndarray
     segment: np.ndarray
@@ -196,13 +200,17 @@ def onsets(timeline: Timeline, subject: str, codes: Sequence[str]) -> Onsets:
     order = np.lexsort((time, coding))
 
     def both(column: str) -> np.ndarray:
-        return np.concatenate([pts[column].to_numpy(dtype=object)[p],
-                               sts[column].to_numpy(dtype=object)[q]])[order]
+        return np.concatenate([pts[column].to_numpy()[p], sts[column].to_numpy()[q]])[order]
 
-    segment = np.concatenate([pts["segment"].to_numpy()[p], sts["segment"].to_numpy()[q]])
+    def code_names(table: pd.DataFrame, mask: np.ndarray) -> np.ndarray:
+        col = table["code"]
+        names = np.asarray(col.cat.categories, dtype=object)
+        return np.append(names, None)[col.cat.codes.to_numpy()[mask]]
+
+    code = np.concatenate([code_names(pts, p), code_names(sts, q)])[order]
     modifiers = np.concatenate([pts["modifiers"].to_numpy(dtype=object)[p],
                                 np.full(int(q.sum()), None, dtype=object)])
-    return Onsets(coding[order], both("event_id"), both("code"), time[order], segment[order],
+    return Onsets(coding[order], both("row"), code, time[order], both("segment"),
                   modifiers[order])
 
 
@@ -216,25 +224,32 @@ def present_absent(timeline: Timeline, caregiver: str, absent_code: str) -> pd.D
     return timeline.states[select(timeline.states, subject=caregiver, codes=[absent_code])]
 
 
-def evidence_rows(indicator: str, coding: np.ndarray, segment: np.ndarray,
-                  event_id: np.ndarray, time_ms: np.ndarray, note: np.ndarray | str,
-                  value_ms: np.ndarray | None = None, related_id: np.ndarray | None = None,
+def evidence_rows(indicator: str, coding: np.ndarray, segment: np.ndarray, row: np.ndarray,
+                  time_ms: np.ndarray, note: np.ndarray | str, value_ms: np.ndarray | None = None,
+                  related_row: np.ndarray | None = None,
                   related_time: np.ndarray | None = None) -> Columns:
-    """Evidence rows as aligned arrays named as in :data:`EVIDENCE_COLUMNS`."""
+    """Evidence as aligned arrays named as in :data:`EVIDENCE_ROWS` (``-1``: no related row)."""
     n = len(coding)
     nan = np.full(n, np.nan)
     return {
         "coding": np.asarray(coding, dtype="int64"),
         "indicator": np.full(n, indicator, dtype=object),
-        "segment": np.asarray(segment, dtype="int64"),
-        "event_id": np.asarray(event_id, dtype=object), "time_ms": np.asarray(time_ms),
+        "segment": np.asarray(segment, dtype="int64"), "row": np.asarray(row, dtype="int64"),
+        "time_ms": np.asarray(time_ms),
         "note": np.full(n, note, dtype=object) if isinstance(note, str) else np.asarray(
             note, dtype=object),
         "value_ms": nan if value_ms is None else np.asarray(value_ms, dtype="float64"),
-        "related_event_id": np.full(n, None, dtype=object) if related_id is None else
-        np.asarray(related_id, dtype=object),
+        "related_row": np.full(n, -1, "int64") if related_row is None else np.asarray(
+            related_row, dtype="int64"),
         "related_time_ms": nan if related_time is None else np.asarray(related_time, "float64"),
     }
+
+
+def take_row(rows: np.ndarray, idx: np.ndarray) -> np.ndarray:
+    """``rows[idx]`` where ``idx >= 0``, else ``-1``."""
+    if not len(rows):
+        return np.full(len(idx), -1, dtype="int64")
+    return np.where(idx >= 0, rows[np.maximum(idx, 0)], -1)
 
 
 def concat_columns(parts: Sequence[Columns]) -> Columns:

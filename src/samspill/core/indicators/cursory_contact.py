@@ -19,6 +19,7 @@ from samspill.core.indicators.common import (
     evidence_rows,
     first_within,
     take,
+    take_row,
 )
 from samspill.core.timeline import select
 
@@ -45,8 +46,8 @@ def compute(ctx: Context) -> tuple[Columns, Columns]:
         "cursory_contact_flag": (n > 0) & ((median < s.hold_median_flag_below_ms)
                                            | (putdowns >= s.putdowns_flag_at))}
     note = np.where(protested, "hold bout: put down despite protest", "hold bout")
-    evidence = evidence_rows(SPEC.id, coding, segment, holds["event_id"].to_numpy(),
+    evidence = evidence_rows(SPEC.id, coding, segment, holds["row"].to_numpy(),
                               holds["onset_ms"].to_numpy(), note, length.astype("float64"),
-                              take(protests.event_id, hit, None),
+                              take_row(protests.row, hit),
                               take(protests.time_ms, hit, np.nan))
     return values, evidence

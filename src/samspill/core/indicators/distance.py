@@ -53,6 +53,6 @@ def compute(ctx: Context) -> tuple[Columns, Columns]:
     tl = ctx.timeline
     bouts = tl.states[select(tl.states, subject=s.caregiver, codes=[s.far_code])]
     evidence = evidence_rows(SPEC.id, bouts["coding"].to_numpy(), bouts["segment"].to_numpy(),
-                              bouts["event_id"].to_numpy(), bouts["onset_ms"].to_numpy(),
+                              bouts["row"].to_numpy(), bouts["onset_ms"].to_numpy(),
                               "caregiver far", bouts["duration_ms"].to_numpy(dtype="float64"))
     return values, evidence

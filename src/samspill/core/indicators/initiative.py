@@ -24,6 +24,7 @@ from samspill.core.indicators.common import (
     onsets,
     share,
     take,
+    take_row,
 )
 from samspill.core.timeline import select
 
@@ -33,12 +34,12 @@ SPEC = IndicatorSpec("initiative", "Lack of initiative when the child has attach
 
 
 def need_episodes(ctx: Context) -> Columns:
-    """Episodes of attachment need: ``coding, event_id, time_ms, end_ms, segment``."""
+    """Episodes of attachment need: ``coding, row, time_ms, end_ms, segment``."""
     s, states = ctx.settings, ctx.timeline.states
     d = select(states, subject=s.child, codes=s.distress_codes)
     runs = _bid_runs(ctx)
     distress = {"coding": states["coding"].to_numpy(),
-                "event_id": states["event_id"].to_numpy(dtype=object),
+                "row": states["row"].to_numpy(),
                 "time_ms": states["onset_ms"].to_numpy(), "end_ms": states["offset_ms"].to_numpy(),
                 "segment": states["segment"].to_numpy()}
     ep = {k: np.concatenate([v[d], runs[k]]) for k, v in distress.items()}
@@ -66,7 +67,7 @@ def _bid_runs(ctx: Context) -> Columns:
     last = group_max(time, starts)
     firsts = bids.select(new)
     keep = size >= s.bid_run_min_bids
-    return {"coding": firsts.coding[keep], "event_id": firsts.event_id[keep],
+    return {"coding": firsts.coding[keep], "row": firsts.row[keep],
             "time_ms": firsts.time_ms[keep], "end_ms": last[keep],
             "segment": firsts.segment[keep]}
 
@@ -89,7 +90,7 @@ def compute(ctx: Context) -> tuple[Columns, Columns]:
     act_time = take(acts.time_ms, hit, np.nan)
     note = np.where(initiated, "episode of need: caregiver initiated",
                     f"episode of need: no initiative within {s.initiative_window_ms / 1000:g} s")
-    evidence = evidence_rows(SPEC.id, coding, segment, episodes["event_id"], time,
-                              note, act_time - time, take(acts.event_id, hit, None),
+    evidence = evidence_rows(SPEC.id, coding, segment, episodes["row"], time,
+                              note, act_time - time, take_row(acts.row, hit),
                               act_time)
     return values, evidence

@@ -36,5 +36,5 @@ def compute(ctx: Context) -> tuple[Columns, Columns]:
         "hostile_rate_per_10min": rate, "hostile_events": n,
         "low_hostility_flag": (present > 0) & (rate < s.low_hostility_below_per_10min)}
     note = np.array([f"hostile or frightening: {c}" for c in events.code], dtype=object)
-    evidence = evidence_rows(SPEC.id, coding, segment, events.event_id, events.time_ms, note)
+    evidence = evidence_rows(SPEC.id, coding, segment, events.row, events.time_ms, note)
     return values, evidence

@@ -23,6 +23,7 @@ from samspill.core.indicators.common import (
     rate_per_10min,
     share,
     take,
+    take_row,
 )
 
 SPEC = IndicatorSpec("redirection", "Directing the child away from self",
@@ -60,10 +61,9 @@ def compute(ctx: Context) -> tuple[Columns, Columns]:
     note = np.where(redirected, "proximity bid: redirected",
                     np.where(contact, "proximity bid: contact", "proximity bid: no reaction"))
     related_time = np.where(redirected, r_time, np.where(contact, c_time, np.nan))
-    related_id = np.where(redirected, take(redirects.event_id, r, None),
-                          take(contacts.event_id, c, None))
-    evidence = evidence_rows(SPEC.id, coding, segment, bids.event_id, time, note,
+    related_id = np.where(redirected, take_row(redirects.row, r), take_row(contacts.row, c))
+    evidence = evidence_rows(SPEC.id, coding, segment, bids.row, time, note,
                               related_time - time, related_id, related_time)
-    acts = evidence_rows(SPEC.id, redirects.coding, redirects.segment, redirects.event_id,
+    acts = evidence_rows(SPEC.id, redirects.coding, redirects.segment, redirects.row,
                           redirects.time_ms, "redirect")
     return values, concat_columns([evidence, acts])

@@ -24,6 +24,7 @@ from samspill.core.indicators.common import (
     onsets,
     share,
     take,
+    take_row,
 )
 
 SPEC = IndicatorSpec("responsiveness", "Delayed or muted responding",
@@ -65,6 +66,6 @@ def compute(ctx: Context) -> tuple[Columns, Columns]:
     window = f"{s.response_window_ms / 1000:g} s"
     note = np.where(~answered, f"bid: unanswered within {window}",
                     np.where(muted, "bid: answered, muted", "bid: answered"))
-    evidence = evidence_rows(SPEC.id, coding, segment, bids.event_id, time, note, latency,
-                              take(answers.event_id, hit, None), answer_time)
+    evidence = evidence_rows(SPEC.id, coding, segment, bids.row, time, note, latency,
+                              take_row(answers.row, hit), answer_time)
     return values, evidence
