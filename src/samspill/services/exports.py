@@ -162,7 +162,7 @@ def study_project(db: Session, study: Study, chosen: Sequence[Coding],
     if len(versions) > 1:
         listed = ", ".join(f"{v.scheme_id} v{v.version}" for v in versions.values())
         raise InputError(f"the codings use several schemes ({listed}); a coding file holds one",
-                         fix="export one scheme's codings at a time with --session or --coder")
+                         fix="export one scheme's codings at a time: choose a session or a coder")
     names = observation_names(chosen)
     observations = []
     for n, coding in enumerate(chosen, start=1):
@@ -193,7 +193,7 @@ def file_export(db: Session, study: Study, kind: FileKind, chosen: Sequence[Codi
         raise InputError(f"unknown coding file '{kind}'", fix=f"use one of {', '.join(FILE_KINDS)}")
     if kind == "elan" and len(chosen) != 1:
         raise InputError(f"an ELAN file holds one coding, and {len(chosen)} were chosen",
-                         fix="name one session with --session (and --coder if it has several)")
+                         fix="choose one session, and its coder if it has several")
     project = study_project(db, study, chosen, progress)
     if kind == "boris":
         out = ExportFile(f"{study.name}.boris", MEDIA_TYPES["boris"], write_boris(project))

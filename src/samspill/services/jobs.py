@@ -38,6 +38,7 @@ class Job:
     user_id: int
     study: str
     kind: str
+    detail: str = ""
     state: State = "running"
     progress: float = 0.0
     result: Any = None
@@ -50,7 +51,7 @@ class Job:
         self.progress = max(self.progress, min(1.0, max(0.0, float(fraction))))
 
     def as_json(self) -> dict[str, Any]:
-        return {"id": self.id, "kind": self.kind, "state": self.state,
+        return {"id": self.id, "kind": self.kind, "detail": self.detail, "state": self.state,
                 "progress": round(self.progress, 3), "error": self.error}
 
 
@@ -74,11 +75,11 @@ class Registry:
         self._lock = threading.Lock()
         self._numbers = itertools.count(1)
 
-    def start(self, work: Work, *, user_id: int, study: str, kind: str,
+    def start(self, work: Work, *, user_id: int, study: str, kind: str, detail: str = "",
               background: bool = True) -> Job:
         """Run ``work(progress)`` in a thread (or inline); its return value is the result."""
         job = Job(id=f"{next(self._numbers)}-{secrets.token_hex(6)}", user_id=user_id,
-                  study=study, kind=kind)
+                  study=study, kind=kind, detail=detail)
         with self._lock:
             self._jobs[job.id] = job
             while len(self._jobs) > MAX_JOBS:

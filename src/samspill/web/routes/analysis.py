@@ -17,19 +17,23 @@ from sqlalchemy.orm import Session
 
 from samspill.cli_analysis import parse_lags
 from samspill.core.errors import InputError, PermissionDeniedError
-from samspill.interop.variables import REGISTRY
+from samspill.interop.variables import COHORT_COLUMNS, REGISTRY
 from samspill.services import analysis, exports, studies
 from samspill.services.scoring import scores_visible
 from samspill.store.models import Study, User
 from samspill.web.deps import Access, DbSession, Permission
 from samspill.web.routes.exchange import page, start_job, visible_to
 
+
+def _(message: str) -> str:
+    """Marks a title for Babel's extractor; the job page translates it when shown."""
+    return message
+
+
 router = APIRouter(include_in_schema=False)
 ReadStudy = Annotated[Access, Depends(Permission("study.read"))]
 Text = Annotated[str, Form(max_length=200)]
-PREDICTORS = [name for name, v in REGISTRY.items()
-              if v.kind in ("number", "integer", "flag") and name not in ("coding_id",)
-              and name not in ("onset_ms", "offset_ms", "duration_ms")]
+PREDICTORS = [c for c in COHORT_COLUMNS if REGISTRY[c].kind in ("number", "integer", "flag")]
 
 
 @router.get("/studies/{study}/analysis")
@@ -56,13 +60,15 @@ def run_sequential(request: Request, access: ReadStudy,
         chosen = exports.choose_codings(db, study, session=session or None, visible=visible)
         progress(0.3)
         if query == "lag":
-            return {"lag": analysis.lag_analysis(db, chosen, lags=lags)}
+            return {_("Lag-sequential tables"): analysis.lag_analysis(db, chosen, lags=lags)}
         return {
-            "withdrawal": analysis.withdrawal_query(db, chosen, window_ms=window_ms,
-                                                    unit_ms=unit_ms, answer_codes=answers),
-            "bids": analysis.withdrawal_query(db, chosen, window_ms=window_ms,
-                                              answer_codes=answers, per_event=True)}
-    return start_job(request, access, f"sequential {query}", work)
+            _("Bid → caregiver answer within W, per session and pooled"):
+                analysis.withdrawal_query(db, chosen, window_ms=window_ms, unit_ms=unit_ms,
+                                          answer_codes=answers),
+            _("Each bid and its first answer"):
+                analysis.withdrawal_query(db, chosen, window_ms=window_ms,
+                                          answer_codes=answers, per_event=True)}
+    return start_job(request, access, _("Sequential analysis"), work, detail=query)
 
 
 @router.post("/studies/{study}/analysis/outcomes")
@@ -84,6 +90,7 @@ async def run_outcomes(request: Request, access: ReadStudy, file: UploadFile, ou
         progress(0.3)
         result = analysis.outcome_model(db, study, chosen, outcomes, outcome=outcome,
                                         steps=blocks, dyad_col=dyad_col, confidence=confidence)
-        return {"steps": result.steps, "coefficients": result.coefficients,
-                "excluded": result.excluded}
-    return start_job(request, access, "outcomes", work)
+        return {_("Steps: R² and R² change"): result.steps,
+                _("Coefficients: standardised betas"): result.coefficients,
+                _("Dyads left out, and why"): result.excluded}
+    return start_job(request, access, _("Outcome model"), work, detail=outcome)

@@ -37,6 +37,11 @@ Text = Annotated[str, Form(max_length=200)]
 JobWork = Callable[[Session, Study, User, Callable[[float], None]], Any]
 
 
+def _(message: str) -> str:
+    """Marks a job title for Babel's extractor; the job page translates it when shown."""
+    return message
+
+
 def page(request: Request, access: Access, name: str, **context: object) -> Response:
     return templates.TemplateResponse(request, name, {
         "user": access.user, "csrf": access.csrf, "role": access.role,
@@ -54,7 +59,8 @@ def visible_to(user: User, role: str | None) -> Callable[[Coding], bool]:
     return visible
 
 
-def start_job(request: Request, access: Access, kind: str, work: JobWork) -> Response:
+def start_job(request: Request, access: Access, kind: str, work: JobWork,
+              detail: str = "") -> Response:
     """Run ``work`` in a job with its own unit of work; answer with the job page's address."""
     database: Database = request.app.state.database
     study_id, user_id = access.the_study.id, access.user.id
@@ -64,7 +70,8 @@ def start_job(request: Request, access: Access, kind: str, work: JobWork) -> Res
             study, user = db.get(Study, study_id), db.get(User, user_id)
             return work(db, study, user, progress)  # type: ignore[arg-type]
 
-    job = REGISTRY.start(run, user_id=user_id, study=access.the_study.name, kind=kind)
+    job = REGISTRY.start(run, user_id=user_id, study=access.the_study.name, kind=kind,
+                         detail=detail)
     return RedirectResponse(f"/studies/{access.the_study.name}/jobs/{job.id}", status_code=303)
 
 
@@ -79,12 +86,14 @@ def exchange_page(request: Request, access: ReadStudy, db: DbSession) -> Respons
     return page(request, access, "exchange_study.html",
                 sessions=studies.sessions_of(db, study), table_kinds=exports.TABLE_KINDS,
                 formats=FORMATS, schemes=_scheme_ids(db),
-                scores_shown=scores_visible(study, access.role))
+                scores_shown=scores_visible(study, access.role),
+                coders=[m.user.username for m in studies.members(db, study)]
+                if access.role == "owner" else [])
 
 
 @router.post("/studies/{study}/export")
 def start_export(request: Request, access: ReadStudy, what: Text, format: Text = "csv",
-                 session: Text = "", tiers: Text = "subject") -> Response:
+                 session: Text = "", coder: Text = "", tiers: Text = "subject") -> Response:
     """Start an export of the codings this user may see; the job page offers the file."""
     if what in ("cohort", "predictors") and not scores_visible(access.the_study, access.role):
         raise PermissionDeniedError("this study hides the scores from your role",
@@ -92,14 +101,16 @@ def start_export(request: Request, access: ReadStudy, what: Text, format: Text =
     if what not in (*exports.TABLE_KINDS, *exports.FILE_KINDS):
         raise InputError(f"unknown export '{what}'", fix="choose an export on the study page")
     visible, chosen_session = visible_to(access.user, access.role), session or None
+    chosen_coder = coder or None
 
     def work(db: Session, study: Study, _user: User, progress: Callable[[float], None]) -> Any:
-        chosen = exports.choose_codings(db, study, session=chosen_session, visible=visible)
+        chosen = exports.choose_codings(db, study, session=chosen_session, coder=chosen_coder,
+                                        visible=visible)
         if what in exports.TABLE_KINDS:
             return exports.table_export(db, study, what, format, chosen, progress)  # type: ignore[arg-type]
         return exports.file_export(db, study, what, chosen, tiers=tiers,  # type: ignore[arg-type]
                                    progress=progress)
-    return start_job(request, access, f"export {what}", work)
+    return start_job(request, access, _("Export"), work, detail=f"{what} {session}".strip())
 
 
 def _import_job(request: Request, access: Access, kind: str, data: bytes,
@@ -111,7 +122,7 @@ def _import_job(request: Request, access: Access, kind: str, data: bytes,
         audit.record(db, action="import", user=user, target=kind, study=study.name,
                      detail=result.summary())
         return result
-    return start_job(request, access, f"import {kind}", work)
+    return start_job(request, access, _("Import"), work, detail=kind)
 
 
 async def _read(upload: UploadFile) -> bytes:
