@@ -308,3 +308,47 @@ def _indicator_table(cohort: pd.DataFrame) -> pd.DataFrame:
                                    indicator="indicator", value="value", flag="flag")
     except InputError:
         return pd.DataFrame()
+
+
+def records(frame: pd.DataFrame) -> list[dict]:
+    """A table as JSON-ready rows: numpy scalars as Python values, NaN and <NA> as None."""
+    plain = frame.astype(object).where(frame.notna(), None)
+    return [{str(k): (v.item() if hasattr(v, "item") else v) for k, v in row.items()}
+            for row in plain.to_dict(orient="records")]
+
+
+def disagreement_runs(timeline: pd.DataFrame) -> pd.DataFrame:
+    """Consecutive disagreeing units of the core's agreement timeline as spans:
+    ``subject``, ``set``, ``start_ms``, ``end_ms`` (for plotting where coders differ)."""
+    if timeline.empty:
+        return pd.DataFrame(columns=["subject", "set", "start_ms", "end_ms"])
+    step = int(timeline["start_ms"].iloc[1] - timeline["start_ms"].iloc[0]) \
+        if len(timeline) > 1 else 1
+    bad = timeline[timeline["disagree"]]
+    lane = bad["subject"] + "\x00" + bad["set"]
+    new_run = (bad["unit"].diff() != 1) | (lane != lane.shift())
+    runs = bad.assign(run=new_run.cumsum()).groupby("run").agg(
+        subject=("subject", "first"), set=("set", "first"), start_ms=("start_ms", "first"),
+        end_ms=("start_ms", "last"))
+    return runs.assign(end_ms=runs["end_ms"] + step).reset_index(drop=True)
+
+
+def report_json(report: AgreementReport) -> dict:
+    """The report as JSON: tables as lists of rows, the pairwise matrix with its coders."""
+    def keyed(key: Key) -> dict:
+        return dict(zip(("session", "coder_a", "coder_b"), key, strict=True))
+
+    return {
+        "unit_ms": report.unit_ms, "tolerance_ms": report.tolerance_ms,
+        "pairs": records(report.pairs),
+        "pairwise": {"coders": [str(c) for c in report.pairwise.index],
+                     "values": records(report.pairwise.reset_index(drop=True))},
+        "per_code": records(report.per_code),
+        "ratings": records(report.ratings),
+        "indicators": records(report.indicators),
+        "confusion": [{**keyed(k), "labels": [str(x) for x in t.index],
+                       "counts": t.to_numpy().astype(int).tolist()}
+                      for k, t in report.confusion.items()],
+        "timeline": [{**keyed(k), "disagreements": records(disagreement_runs(t))}
+                     for k, t in report.timeline.items()],
+    }

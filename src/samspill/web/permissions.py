@@ -23,6 +23,8 @@ PermissionName = Literal[
     "identity.manage",
     "dyad.manage",
     "audit.read",
+    # Issue 5: agreement reports across coders (owners, and viewers who read finished work).
+    "agreement.read",
 ]
 
 ALL_ROLES = frozenset({"owner", "coder", "trainee", "viewer"})
@@ -40,6 +42,7 @@ STUDY_ROLES: dict[str, frozenset[str]] = {
     "identity.manage": frozenset({"owner"}),
     "dyad.manage": frozenset({"owner"}),
     "audit.read": frozenset({"owner"}),
+    "agreement.read": frozenset({"owner", "viewer"}),
 }
 
 # Roles that see other people's codings of a session (blind coding holds for the rest).

@@ -1,6 +1,8 @@
 """One module per resource; ROUTERS is what the app includes."""
 
 from samspill.web.routes import (
+    agreement,
+    agreement_pages,
     analysis,
     audit,
     auth,
@@ -20,6 +22,7 @@ ROUTERS = [health.router, auth.router, studies.router, codings.router, media.rou
            workspace.router]
 ROUTERS += [audit.router, dyads.router]  # issue 7: audit log, identity, data rights
 ROUTERS += [study_admin.router]  # owners' forms: upload, members, settings
+ROUTERS += [agreement.router, agreement_pages.router]  # issue 5: agreement and training
 ROUTERS += [reports.router]  # issue 6: session and cohort reports
 ROUTERS += [exchange.router, analysis.router]  # issue 6: exports, imports, analyses
 

@@ -1,0 +1,177 @@
+"""Agreement and training (issue 5): JSON API for assignments, reconciliation, consensus,
+master tapes, trainee feedback, certification and the agreement report.
+
+The pages that show the same live in :mod:`samspill.web.routes.agreement_pages`. Every answer
+comes from the services; the blind rule is applied by the Permission dependency.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Query
+from pydantic import BaseModel, Field
+
+from samspill.core.errors import PermissionDeniedError
+from samspill.services import accounts, agreement, assignments, consensus, training
+from samspill.services.scoring import settings_of
+from samspill.store.models import User
+from samspill.web.deps import Access, DbSession, Permission
+from samspill.web.routes.codings import coding_out
+
+router = APIRouter(tags=["agreement"])
+ReadStudy = Annotated[Access, Depends(Permission("study.read"))]
+ManageStudy = Annotated[Access, Depends(Permission("study.manage"))]
+ReadAgreement = Annotated[Access, Depends(Permission("agreement.read"))]
+ReadCoding = Annotated[Access, Depends(Permission("coding.read"))]
+ManageCoding = Annotated[Access, Depends(Permission("coding.manage"))]
+SESSION_API = "/api/studies/{study}/sessions/{session}"
+
+
+class AssignIn(BaseModel):
+    coders: list[str] = Field(min_length=1, max_length=20)
+
+
+class ReconcileIn(BaseModel):
+    tolerance_ms: int | None = Field(None, ge=0, le=60_000)
+
+
+class ConsensusIn(BaseModel):
+    events: dict[str, str] = Field(default_factory=dict)
+    ratings: dict[str, str] = Field(default_factory=dict)
+    master: bool = True
+
+
+class MasterIn(BaseModel):
+    purpose: Literal["training", "reliability"]
+
+
+@router.get(SESSION_API + "/assignments")
+def list_assignments(access: ManageStudy, db: DbSession) -> dict:
+    return assignment_state(access, db)
+
+
+@router.post(SESSION_API + "/assignments")
+def post_assignments(body: AssignIn, access: ManageStudy, db: DbSession) -> dict:
+    assignments.assign(db, session=access.the_session, usernames=body.coders, by=access.user)
+    return assignment_state(access, db)
+
+
+def assignment_state(access: Access, db: DbSession) -> dict:
+    session = access.the_session
+    recon = assignments.reconciliation_of(db, session)
+    return {
+        "session": session.name,
+        "coders": [a.coder.username for a in assignments.assignments_of(db, session)],
+        "submitted": [c.coder.username for c in assignments.assigned_codings(db, session)],
+        "reconciliation_open": recon is not None,
+        "reconciled_coding": recon.coding_id if recon else None,
+    }
+
+
+@router.post(SESSION_API + "/reconciliation")
+def open_reconciliation(body: ReconcileIn, access: ManageStudy, db: DbSession) -> dict:
+    tolerance = body.tolerance_ms
+    if tolerance is None:
+        tolerance = settings_of(access.the_study).agreement_tolerance_ms
+    assignments.open_reconciliation(db, session=access.the_session, by=access.user,
+                                    tolerance_ms=tolerance)
+    return assignment_state(access, db)
+
+
+@router.get(SESSION_API + "/reconciliation")
+def get_disagreements(access: ManageStudy, db: DbSession) -> dict:
+    found = consensus.disagreements(db, access.the_session)
+    return {
+        "coders": found.coders, "tolerance_ms": found.tolerance_ms,
+        "events": agreement.records(found.items),
+        "ratings": agreement.records(found.ratings),
+        "flags": agreement.records(found.flags),
+    }
+
+
+@router.post(SESSION_API + "/consensus", status_code=201)
+def post_consensus(body: ConsensusIn, access: ManageStudy, db: DbSession) -> dict:
+    coding = consensus.build(db, session=access.the_session, by=access.user,
+                             event_choices=body.events, rating_choices=body.ratings,
+                             master=body.master)
+    return {"coding": coding_out(coding).model_dump(),
+            "provenance": agreement.records(consensus.provenance(db, coding))}
+
+
+@router.get("/api/codings/{coding_id}/provenance")
+def get_provenance(access: ReadCoding, db: DbSession) -> list[dict]:
+    return agreement.records(consensus.provenance(db, access.the_coding))
+
+
+@router.put("/api/codings/{coding_id}/master")
+def put_master(body: MasterIn, access: ManageCoding, db: DbSession) -> dict:
+    coding = training.mark_master(db, coding=access.the_coding, purpose=body.purpose,
+                                  by=access.user)
+    return coding_out(coding).model_dump()
+
+
+@router.get("/api/codings/{coding_id}/feedback")
+def get_feedback(access: ReadCoding, db: DbSession) -> dict:
+    return feedback_json(training.feedback(db, access.the_coding))
+
+
+def feedback_json(found: training.Feedback) -> dict:
+    pooled = found.pair.kappa.iloc[-1]
+    tolerant = found.pair.tolerance
+    return {
+        "coding": found.coding.id, "master": found.master.id,
+        "time_unit_kappa": _none_if_nan(float(pooled["kappa"])),
+        "units": int(pooled["units"]),
+        "time_unit_kappa_tolerance": agreement.records(tolerant.iloc[[-1]])[0]
+        if tolerant is not None else None,
+        "event_kappa": _none_if_nan(found.pair.event_kappa),
+        "per_code": agreement.records(found.pair.per_code),
+        "differences": agreement.records(found.differences),
+        "ratings": agreement.records(found.ratings),
+        "flags": agreement.records(found.flags),
+    }
+
+
+def _none_if_nan(value: float) -> float | None:
+    return None if math.isnan(value) else value
+
+
+@router.get("/api/studies/{study}/certification")
+def get_certification(access: ReadStudy, db: DbSession,
+                      trainee: Annotated[str | None, Query(max_length=64)] = None) -> dict:
+    found = training.certification(db, access.the_study, trainee_for(access, db, trainee))
+    return certification_json(found)
+
+
+def trainee_for(access: Access, db: DbSession, name: str | None) -> User:
+    """Owners and viewers name any trainee; everyone else sees their own report only."""
+    if name is None or name == access.user.username:
+        return access.user
+    if access.role not in ("owner", "viewer"):
+        raise PermissionDeniedError("a certification report is its trainee's own",
+                                    fix="leave out ?trainee= to see your own report")
+    return accounts.get_user(db, name)
+
+
+def certification_json(found: training.CertificationReport) -> dict:
+    result = found.result
+    return {
+        "trainee": found.trainee,
+        "passed": result.passed if result else False,
+        "reasons": result.reasons if result else ["no tape is rated by both trainee and master"],
+        "criteria": agreement.records(result.report) if result else [],
+        "tapes": agreement.records(found.tapes),
+        "unrated": found.unrated,
+    }
+
+
+@router.get("/api/studies/{study}/agreement")
+def get_agreement(access: ReadAgreement, db: DbSession,
+                  session: Annotated[str | None, Query(max_length=100)] = None,
+                  unit_ms: Annotated[int | None, Query(ge=1, le=600_000)] = None,
+                  tolerance_ms: Annotated[int | None, Query(ge=0, le=600_000)] = None) -> dict:
+    report = agreement.study_agreement(db, access.the_study, session_name=session,
+                                       unit_ms=unit_ms, tolerance_ms=tolerance_ms)
+    return agreement.report_json(report)
