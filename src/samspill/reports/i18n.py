@@ -165,6 +165,14 @@ WORDS = {
     "Frightened/disoriented behaviour": N_("Frightened/disoriented behaviour"),
     "Negative/intrusive behaviour": N_("Negative/intrusive behaviour"),
     "Withdrawal": N_("Withdrawal"),
+    # ... and the open scheme's code names.
+    "Distress": N_("Distress"), "Bid": N_("Bid"), "Initiate": N_("Initiate"),
+    "Respond": N_("Respond"), "Hold": N_("Hold"), "Redirect": N_("Redirect"),
+    "Leave": N_("Leave"), "Return": N_("Return"), "Near (within reach)": N_("Near (within reach)"),
+    "Far (out of reach)": N_("Far (out of reach)"),
+    "Absent (out of the room)": N_("Absent (out of the room)"),
+    "Affective communication error": N_("Affective communication error"),
+    "Withdrawal behaviour": N_("Withdrawal behaviour"),
 }
 
 

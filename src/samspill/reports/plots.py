@@ -87,7 +87,7 @@ def timeline_figure(data: ReportData, _: Translator) -> Figure:
             points = rows[rows["kind"] == "point"]["onset_ms"]
             ax.plot(points, np.full(len(points), y), linestyle="none", marker="|",
                     markersize=8, markeredgewidth=1.3, color=colour)
-        labels = [f"{word(s, _)} · {_code_name(data, c)}" for s, c, _rows in lanes]
+        labels = [f"{word(s, _)} · {word(_code_name(data, c), _)}" for s, c, _rows in lanes]
         ax.set_yticks(range(len(lanes)), labels)
         ax.set_ylim(len(lanes) - 0.5, -0.5)
         _clock_axis(ax, data.header.duration_ms)

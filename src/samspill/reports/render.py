@@ -74,6 +74,8 @@ class WebLinks:
     html: str
     back: str
     css: str
+    job: str = ""  # where a form starts the file as a job with progress (cohort reports)
+    csrf: str = ""
 
 
 @cache

@@ -7,21 +7,26 @@ only, a viewer of a submitted or master coding (``deps.check_coding_access``).
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal
+from collections.abc import Callable
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 from sqlalchemy.orm import Session
 
+from samspill.core.errors import PermissionDeniedError
 from samspill.reports.cohort_report import cohort_document
 from samspill.reports.data import coding_data, cohort_data
 from samspill.reports.document import Document
 from samspill.reports.render import CSS_FILE, WebLinks, render, render_html
 from samspill.reports.session_report import session_document
 from samspill.services import codings
-from samspill.store.models import Coding
+from samspill.services.exports import ExportFile
+from samspill.services.scoring import scores_visible
+from samspill.store.models import Coding, Study, User
 from samspill.web import i18n
 from samspill.web.deps import Access, DbSession, Permission, allow, check_coding_access
+from samspill.web.routes.exchange import start_job
 
 router = APIRouter(tags=["reports"], include_in_schema=False)
 ReadStudy = Annotated[Access, Depends(Permission("study.read"))]
@@ -38,10 +43,16 @@ def report_css() -> FileResponse:
 
 
 def _coding_for(db: Session, access: Access, coder: str | None) -> Coding:
-    """The asked coder's coding, else one's own (coders, trainees), else the master or only."""
+    """The asked coder's coding, else one's own (coders, trainees), else the master or only.
+
+    A study that hides the scores from coders or trainees (blind mode) hides their reports too.
+    """
+    if not scores_visible(access.the_study, access.role):
+        raise PermissionDeniedError("this study hides the scores from your role",
+                                    fix="ask the study's owner for the report")
     if coder is None and access.role in ("coder", "trainee"):
         coder = access.user.username
-    coding = codings.pick_coding(db, session=access.session, coder=coder)  # type: ignore[arg-type]
+    coding = codings.pick_coding(db, session=access.the_session, coder=coder)
     check_coding_access(Access(access.user, access.role, coding=coding), write=False)
     return coding
 
@@ -52,25 +63,41 @@ def session_report(access: ReadStudy, db: DbSession, format: Format = "html",
     coding = _coding_for(db, access, coder)
     data = coding_data(db, coding)
     document = session_document(data, lang or i18n.current_language.get())
-    base = f"/studies/{access.study.name}/sessions/{access.session.name}"  # type: ignore[union-attr]
+    study, session = access.the_study.name, access.the_session.name
+    base = f"/studies/{study}/sessions/{session}"
     query = f"coder={coding.coder.username}&lang={document.language}"
     links = WebLinks(pdf=f"{base}/report?format=pdf&{query}",
                      html=f"{base}/report?format=download&{query}", back=base, css=CSS_PATH)
-    name = f"report-{access.study.name}-{access.session.name}-{coding.coder.username}"  # type: ignore[union-attr]
-    return _respond(document, format, links, name)
+    return _respond(document, format, links, f"report-{study}-{session}-{coding.coder.username}")
 
 
 @router.get("/studies/{study}/report")
 def cohort_report(access: ManageStudy, db: DbSession, format: Format = "html",
                   lang: Lang = None) -> Response:
     """Owners only: the cohort report shows every coder's results."""
-    study = access.study.name  # type: ignore[union-attr]
+    study = access.the_study.name
     data = cohort_data(db, study=study)
     document = cohort_document(data, lang or i18n.current_language.get())
     base = f"/studies/{study}/report?lang={document.language}"
     links = WebLinks(pdf=f"{base}&format=pdf", html=f"{base}&format=download",
-                     back=f"/studies/{study}", css=CSS_PATH)
+                     back=f"/studies/{study}", css=CSS_PATH, job=f"/studies/{study}/report",
+                     csrf=access.csrf)
     return _respond(document, format, links, f"cohort-{study}")
+
+
+@router.post("/studies/{study}/report")
+def cohort_report_job(request: Request, access: ManageStudy,
+                      format: Annotated[Literal["pdf", "html"], Form()] = "pdf",
+                      lang: Annotated[Literal["en", "nb"], Form()] = "en") -> Response:
+    """The cohort report as a file, made in a job: its page shows progress, then the file."""
+    def work(db: Session, study: Study, _user: User, progress: Callable[[float], None]) -> Any:
+        data = cohort_data(db, study=study.name,
+                           progress=lambda done, total: progress(0.8 * done / total))
+        body = render(cohort_document(data, lang), format)
+        media = "application/pdf" if format == "pdf" else "text/html; charset=utf-8"
+        return ExportFile(f"cohort-{study.name}.{format}", media, body)
+
+    return start_job(request, access, "Cohort report", work, detail=format.upper())
 
 
 def _respond(document: Document, fmt: str, links: WebLinks, name: str) -> Response:
