@@ -103,6 +103,35 @@ def test_icc_confidence_intervals_follow_the_f_distribution_at_full_precision():
         assert out.loc[kind, "ci95_low"] < out.loc[kind, "icc"] < out.loc[kind, "ci95_high"]
 
 
+def _mcgraw_wong_icc_a1_interval(x: np.ndarray) -> tuple[float, float]:
+    """95 % CI of ICC(A,1) by McGraw & Wong (1996), Psychological Methods 1(1), Table 7,
+    case 2A, with their Satterthwaite degrees of freedom written via a and b."""
+    n, k = x.shape
+    grand = x.mean()
+    msr = k * ((x.mean(axis=1) - grand) ** 2).sum() / (n - 1)
+    msc = n * ((x.mean(axis=0) - grand) ** 2).sum() / (k - 1)
+    mse = (((x - grand) ** 2).sum() - (n - 1) * msr - (k - 1) * msc) / ((n - 1) * (k - 1))
+    rho = (msr - mse) / (msr + (k - 1) * mse + k * (msc - mse) / n)
+    a = k * rho / (n * (1 - rho))
+    b = 1 + k * rho * (n - 1) / (n * (1 - rho))
+    v = (a * msc + b * mse) ** 2 / ((a * msc) ** 2 / (k - 1) + (b * mse) ** 2 / ((n - 1) * (k - 1)))
+    f_low, f_high = f_dist.ppf(0.975, n - 1, v), f_dist.ppf(0.975, v, n - 1)
+    rest = k * msc + (k * n - k - n) * mse
+    low = n * (msr - f_low * mse) / (f_low * rest + n * msr)
+    high = n * (f_high * msr - mse) / (rest + n * f_high * msr)
+    return low, high
+
+
+def test_icc2_interval_matches_mcgraw_wong_formula():
+    out = icc(_long(SHROUT_FLEISS), **COLS).set_index("type")
+    low, high = _mcgraw_wong_icc_a1_interval(SHROUT_FLEISS)
+    k = SHROUT_FLEISS.shape[1]
+    assert out.loc["ICC2", "ci95_low"] == pytest.approx(low, abs=1e-9)
+    assert out.loc["ICC2", "ci95_high"] == pytest.approx(high, abs=1e-9)
+    # the mean of k raters: Spearman–Brown of the single-rater bounds
+    assert out.loc["ICC2k", "ci95_low"] == pytest.approx(k * low / (1 + (k - 1) * low), abs=1e-9)
+
+
 def test_icc_leaves_out_targets_missing_a_rating():
     matrix = np.vstack([SHROUT_FLEISS, [5, N, 3, 4]])
     out = icc(_long(matrix), **COLS).set_index("type")
