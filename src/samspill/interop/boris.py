@@ -51,7 +51,7 @@ class _Row(NamedTuple):
     modifiers: str
     comment: str
     frame: int | None
-    index: int
+    position: int
 
 
 def read_boris(data: bytes | str, *, source: str = "project.boris", scheme: Scheme | None = None,
@@ -237,7 +237,7 @@ class _Reader:
         if stop_comment or extra:
             comment = " / ".join(c for c in (comment, stop_comment, extra) if c)[:MAX_COMMENT]
         return Event.model_validate({
-            "id": f"{prefix}{row.index:012x}", "subject": row.subject,
+            "id": f"{prefix}{row.position:012x}", "subject": row.subject,
             "code": self.behaviours[row.code].id, "onset_ms": row.ms, "offset_ms": offset,
             "modifiers": modifiers, "comment": comment, "frame": row.frame})
 
@@ -322,7 +322,7 @@ def _embedded_scheme(pj: dict) -> Scheme | None:
 def _agrees(embedded: Scheme, derived: Scheme) -> bool:
     """The embedded scheme still describes the ethogram: same codes, kinds and modifier options."""
     def shape(scheme: Scheme) -> dict:
-        return {c.id: (c.kind, tuple(c.modifiers),
-                       tuple(tuple(scheme.modifier_set(m).options) for m in c.modifiers
-                             if scheme.modifier_set(m) is not None)) for c in scheme.codes}
+        options = {m.id: tuple(m.options) for m in scheme.modifier_sets}
+        return {c.id: (c.kind, tuple(c.modifiers), tuple(options.get(m) for m in c.modifiers))
+                for c in scheme.codes}
     return shape(embedded) == shape(derived)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Literal
 
 from samspill.core.errors import InputError, SchemeError
 from samspill.core.events import Event, ModifierValue
@@ -54,7 +55,7 @@ class Behaviour:
 
     boris_code: str
     id: str
-    kind: str
+    kind: Literal["point", "state"]
     key: str
     description: str
     category: str

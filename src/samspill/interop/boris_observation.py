@@ -9,13 +9,15 @@ written: a path that no longer exists on this machine is no error, the media are
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Literal
 
 from samspill.core.errors import InputError
 from samspill.interop.model import IndependentVariable, MediaFile
 from samspill.interop.safety import ms_to_seconds, seconds_to_ms
 
-_TYPES_IN = {"numeric": "numeric", "text": "text", "value from set": "set",
-             "timestamp": "timestamp"}
+VariableType = Literal["numeric", "text", "set", "timestamp"]
+_TYPES_IN: dict[str, VariableType] = {"numeric": "numeric", "text": "text",
+                                      "value from set": "set", "timestamp": "timestamp"}
 _TYPES_OUT = {v: k for k, v in _TYPES_IN.items()}
 
 

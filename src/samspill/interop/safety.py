@@ -123,8 +123,7 @@ def seconds_to_ms(value: object, where: str, *, allow_negative: bool = False) ->
     A float written from whole ms (``27.04``) comes back exactly: the error of ``x * 1000`` is
     far below half a millisecond for any time up to ten days.
     """
-    kind = type(value)
-    if kind is float or kind is int:
+    if isinstance(value, float | int) and not isinstance(value, bool):
         if abs(value) > MAX_MS or not math.isfinite(value):
             raise InputError(f"time {value!r} s is out of range or not finite",
                              fix="correct the time; sessions longer than ten days are refused",

@@ -112,7 +112,8 @@ def write_sav(frame: pd.DataFrame) -> bytes:
             f"'{c}' ({', '.join(p)})" for c, p in bad.items()),
             fix="rename them (letters, digits and _ only, starting with a letter)")
     data, value_labels = _spss_frame(frame)
-    labels = {c: REGISTRY[c].label if c in REGISTRY else str(c) for c in frame.columns}
+    labels: dict[str, str | None] = {
+        str(c): REGISTRY[c].label if c in REGISTRY else str(c) for c in frame.columns}
     handle, path = tempfile.mkstemp(suffix=".sav")
     os.close(handle)
     try:
