@@ -112,3 +112,13 @@ def test_cohort_frames_stack_sessions_for_batch_scoring() -> None:
     events, segments, durations = cohort_frames(sessions)
     assert set(events["coding"]) == set(durations.index) == {s.name for s in sessions}
     assert len(events) == sum(len(s.table) for s in sessions) and len(segments) == 2
+
+
+def test_every_style_parameter_is_documented() -> None:
+    from pathlib import Path
+
+    from samspill.core.simulate import StyleParameters
+
+    text = (Path(__file__).parents[2] / "docs" / "simulator.md").read_text(encoding="utf-8")
+    missing = [name for name in StyleParameters.model_fields if f"`{name}`" not in text]
+    assert not missing
