@@ -61,7 +61,9 @@ def cohen_kappa(pairs: list[tuple[str, str]]) -> float:
     agree = sum(x == y for x, y in pairs) / n
     ca, cb = Counter(x for x, _ in pairs), Counter(y for _, y in pairs)
     chance = sum(ca[c] * cb[c] for c in set(ca) | set(cb)) / n**2
-    return float("nan") if math.isclose(chance, 1.0) else (agree - chance) / (1 - chance)
+    if len(set(ca) | set(cb)) == 1:  # one category only: chance agreement is 1
+        return float("nan")
+    return (agree - chance) / (1 - chance)
 
 
 @st.composite

@@ -44,10 +44,18 @@ def test_kappa_matches_cohen_1960_table_1():
 @given(arrays(np.int64, st.tuples(st.integers(2, 5)).map(lambda s: (s[0], s[0])),
               elements=st.integers(0, 40)))
 def test_kappa_agrees_with_statsmodels_on_random_tables(counts):
-    k, _p_o, p_e = kappa_from_counts(counts)
-    if counts.sum() == 0 or np.isclose(p_e, 1.0):
+    k, _p_o, _p_e = kappa_from_counts(counts)
+    if counts.sum() == 0 or len(np.flatnonzero(counts.sum(axis=0) + counts.sum(axis=1))) == 1:
         assert np.isnan(k)
         return
+    assert k == pytest.approx(cohens_kappa(counts, return_results=False), abs=1e-9)
+
+
+def test_kappa_stays_defined_when_one_category_dominates_a_huge_table():
+    # e.g. 1 ms units over an hour where "nil" fills nearly every unit: p_e is within 1e-5 of 1
+    counts = np.array([[3_600_000, 5], [5, 30]])
+    k, _, p_e = kappa_from_counts(counts)
+    assert p_e > 1 - 1e-4
     assert k == pytest.approx(cohens_kappa(counts, return_results=False), abs=1e-9)
 
 

@@ -18,10 +18,12 @@ def kappa_from_counts(counts: np.ndarray) -> tuple[float, float, float]:
     total = table.sum()
     if total <= 0:
         return float("nan"), float("nan"), float("nan")
+    rows, cols = table.sum(axis=1), table.sum(axis=0)
     p_o = np.trace(table) / total
-    p_e = float(table.sum(axis=1) @ table.sum(axis=0)) / total**2
-    if np.isclose(p_e, 1.0):
-        return float("nan"), float(p_o), float(p_e)
+    p_e = float(rows @ cols) / total**2
+    used = np.flatnonzero(rows + cols)
+    if len(used) == 1:  # both coders used one and the same category: p_e = 1 exactly
+        return float("nan"), float(p_o), 1.0
     return float((p_o - p_e) / (1.0 - p_e)), float(p_o), float(p_e)
 
 
