@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 
 from samspill.core.vignette import vignette_events
 from samspill.services import codings, studies
+from samspill.services.jobs import REGISTRY
 from samspill.services.schemes import latest_version
 from samspill.store.db import Database
 from samspill.web.app import create_app
@@ -90,8 +91,10 @@ def test_a_coder_gets_the_report_of_their_own_coding_only(
     assert own.status_code == 200 and "cora (in progress)" in own.text
     assert client.get(f"{SESSION}?coder=carl", headers=cora).status_code == 404
     assert client.get(f"{SESSION}?coder=carl&format=pdf", headers=cora).status_code == 404
-    trainee = _member(sqlite_database, "tess", "trainee")
-    assert client.get(SESSION, headers=trainee).status_code == 404  # no coding of her own
+    cody = _member(sqlite_database, "cody", "coder")
+    assert client.get(SESSION, headers=cody).status_code == 404  # no coding of his own
+    trainee = _member(sqlite_database, "tess", "trainee", coding=True)
+    assert client.get(SESSION, headers=trainee).status_code == 403  # trainees: scores hidden
     owner = bearer(sqlite_database, built.owner.username)
     assert client.get(f"{SESSION}?coder=carl", headers=owner).status_code == 200
 
@@ -112,7 +115,7 @@ def test_the_cohort_report_is_for_the_study_owner(
     assert page.status_code == 200 and "Cohort report" in page.text and "<svg" in page.text
     pdf = client.get("/studies/s1/report?format=pdf", headers=owner)
     assert pdf.headers["content-type"] == "application/pdf"
-    for name, role in (("cody", "coder"), ("vic", "viewer")):
+    for name, role in (("cole", "coder"), ("vic", "viewer")):
         assert client.get("/studies/s1/report", headers=_member(
             sqlite_database, name, role)).status_code == 403
 
@@ -120,3 +123,31 @@ def test_the_cohort_report_is_for_the_study_owner(
 def test_a_report_needs_a_login(client: TestClient) -> None:
     answer = client.get(SESSION, headers={"accept": "application/json"})
     assert answer.status_code == 401
+
+
+def test_a_study_in_blind_mode_hides_reports_from_its_coders(
+        client: TestClient, sqlite_database: Database, built: Built) -> None:
+    cora = _member(sqlite_database, "cora", "coder", coding=True)
+    with sqlite_database.session() as db:
+        studies.get_study(db, "s1").settings = {"hide_scores_from_coders": True}
+    assert client.get(SESSION, headers=cora).status_code == 403
+    owner = bearer(sqlite_database, built.owner.username)
+    assert client.get(f"{SESSION}?coder=cora", headers=owner).status_code == 200
+
+
+def test_the_cohort_file_is_made_in_a_job_with_progress(
+        client: TestClient, sqlite_database: Database, built: Built) -> None:
+    owner = bearer(sqlite_database, built.owner.username)
+    page = client.get("/studies/s1/report", headers=owner).text
+    assert 'action="/studies/s1/report"' in page and 'name="format" value="pdf"' in page
+    started = client.post("/studies/s1/report", headers=owner, data={"format": "pdf"},
+                          follow_redirects=False)
+    assert started.status_code == 303
+    job_id = started.headers["location"].rsplit("/", 1)[1]
+    REGISTRY.wait(job_id, timeout=60)
+    status = client.get(f"/api/studies/s1/jobs/{job_id}", headers=owner).json()
+    assert status["state"] == "done" and status["progress"] == 1.0
+    pdf = client.get(f"/studies/s1/jobs/{job_id}/export", headers=owner)
+    assert pdf.headers["content-type"] == "application/pdf"
+    text, _pages = pdf_text(pdf.content)
+    assert "Cohort report" in text and "Codings 1" in text
