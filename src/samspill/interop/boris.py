@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 import uuid
-from typing import Literal, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 from pydantic import ValidationError
 
@@ -93,11 +93,11 @@ class _Reader:
         self.problems: list[Problem] = []
         self.behaviours: dict[str, eth.Behaviour] = {}
         self.subjects: list[str] = []
-        self._modifier_cache: dict[tuple[str, str], tuple[dict, str]] = {}
+        self._modifier_cache: dict[tuple[str, str], tuple[dict[str, Any], str]] = {}
         self._prefixes: dict[str, str] = {}
         self.project_name = ""
 
-    def read(self, pj: dict, scheme: Scheme | None) -> Imported:
+    def read(self, pj: dict[str, Any], scheme: Scheme | None) -> Imported:
         self.project_name = _text(pj.get("project_name"))
         self.behaviours = eth.read_ethogram(pj["behaviors_conf"], self.source)
         self.subjects = _subject_names(pj.get("subjects_conf"), self.source)
@@ -115,7 +115,7 @@ class _Reader:
                           observations=observations)
         return Imported(project=project, warnings=self.warnings)
 
-    def _scheme(self, pj: dict, observations: list[Observation]) -> Scheme:
+    def _scheme(self, pj: dict[str, Any], observations: list[Observation]) -> Scheme:
         used = {e.subject for o in observations for e in o.events}
         subjects = self.subjects + sorted(used - set(self.subjects))
         derived = eth.derived_scheme(
@@ -158,7 +158,7 @@ class _Reader:
         observation.events = self._pair(rows, name, here, end)
         return observation
 
-    def _rows(self, events: list, here: str) -> list[_Row]:
+    def _rows(self, events: list[Any], here: str) -> list[_Row]:
         """Rows of plain, valid events take the fast path; anything else the checked one."""
         rows: list[_Row] = []
         known, floor, top = self.behaviours, math.floor, MAX_MS / 1000
@@ -249,7 +249,7 @@ class _Reader:
             self._prefixes[obs_name] = str(base)[:24]
         return self._prefixes[obs_name]
 
-    def _modifiers(self, row: _Row, here: str) -> tuple[dict, str]:
+    def _modifiers(self, row: _Row, here: str) -> tuple[dict[str, Any], str]:
         """Parsed once per (behaviour, modifier string): a project repeats a few strings."""
         key = (row.code, row.modifiers)
         if key not in self._modifier_cache:
@@ -258,7 +258,7 @@ class _Reader:
         values, extra = self._modifier_cache[key]
         return values, extra  # Event validation copies the dict and its lists
 
-    def _segments(self, obs: dict, here: str) -> list[Segment]:
+    def _segments(self, obs: dict[str, Any], here: str) -> list[Segment]:
         block = obs.get("samspill")
         if not isinstance(block, dict) or not block.get("segments"):
             return []
@@ -280,7 +280,7 @@ def _values(raw: object) -> dict[str, str]:
     return {str(k): "" if v is None else str(v) for k, v in raw.items()}
 
 
-def _kind(obs: dict, here: str, warnings: list[Problem]) -> Literal["media", "live"]:
+def _kind(obs: dict[str, Any], here: str, warnings: list[Problem]) -> Literal["media", "live"]:
     kind = obs.get("type", "MEDIA")
     if kind in ("MEDIA", "VIDEO", "AUDIO"):
         return "media"
@@ -309,7 +309,7 @@ def _subject_names(conf: object, source: str) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def _embedded_scheme(pj: dict) -> Scheme | None:
+def _embedded_scheme(pj: dict[str, Any]) -> Scheme | None:
     block = pj.get("samspill")
     if not isinstance(block, dict) or "scheme" not in block:
         return None
@@ -321,7 +321,7 @@ def _embedded_scheme(pj: dict) -> Scheme | None:
 
 def _agrees(embedded: Scheme, derived: Scheme) -> bool:
     """The embedded scheme still describes the ethogram: same codes, kinds and modifier options."""
-    def shape(scheme: Scheme) -> dict:
+    def shape(scheme: Scheme) -> dict[str, Any]:
         options = {m.id: tuple(m.options) for m in scheme.modifier_sets}
         return {c.id: (c.kind, tuple(c.modifiers), tuple(options.get(m) for m in c.modifiers))
                 for c in scheme.codes}

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from samspill.core.errors import InputError, SchemeError
 from samspill.core.events import Event, ModifierValue
@@ -75,12 +75,12 @@ def check_exportable(scheme: Scheme) -> None:
                               "outer spaces, or the words None/NA")
 
 
-def ethogram(scheme: Scheme) -> dict[str, dict]:
+def ethogram(scheme: Scheme) -> dict[str, dict[str, Any]]:
     """``behaviors_conf`` for a scheme, behaviours numbered in scheme order."""
     return {str(i): _behaviour_conf(scheme, code) for i, code in enumerate(scheme.codes)}
 
 
-def _behaviour_conf(scheme: Scheme, code: Code) -> dict:
+def _behaviour_conf(scheme: Scheme, code: Code) -> dict[str, Any]:
     group = scheme.exclusive_group_of(code.id)
     sets = [scheme.modifier_set(s) for s in code.modifiers]
     return {
@@ -117,7 +117,7 @@ def read_ethogram(conf: object, where: str) -> dict[str, Behaviour]:
                          where=where)
     problems: list[Problem] = []
     out: dict[str, Behaviour] = {}
-    registry: dict[tuple, str] = {}
+    registry: dict[tuple[Any, ...], str] = {}
     for idx, entry in conf.items():
         here = f"{where}: behaviour #{idx}"
         try:
@@ -141,7 +141,7 @@ def _join(problems: list[Problem]) -> str:
     return f"{len(problems)} problem(s):\n{summarise(problems)}"
 
 
-def _text(entry: dict, name: str, here: str, default: str = "") -> str:
+def _text(entry: dict[str, Any], name: str, here: str, default: str = "") -> str:
     value = entry.get(name, default)
     if value is None:
         return default
@@ -151,7 +151,7 @@ def _text(entry: dict, name: str, here: str, default: str = "") -> str:
     return value
 
 
-def _read_behaviour(entry: object, here: str, registry: dict[tuple, str]) -> Behaviour:
+def _read_behaviour(entry: object, here: str, registry: dict[tuple[Any, ...], str]) -> Behaviour:
     if not isinstance(entry, dict):
         raise InputError("the behaviour is not a mapping", fix="repair the ethogram", where=here)
     code = _text(entry, "code", here)
@@ -169,7 +169,10 @@ def _read_behaviour(entry: object, here: str, registry: dict[tuple, str]) -> Beh
     return behaviour
 
 
-def _read_sets(conf: object, code_id: str, here: str, registry: dict[tuple, str]) -> list[SetInfo]:
+_Registry = dict[tuple[Any, ...], str]
+
+
+def _read_sets(conf: object, code_id: str, here: str, registry: _Registry) -> list[SetInfo]:
     if isinstance(conf, str):  # project format < 4: "a,b,c|d,e"
         conf = {str(i): {"name": "", "type": SINGLE, "values": part.split(",")}
                 for i, part in enumerate(conf.split("|"))}
@@ -194,7 +197,7 @@ def _read_sets(conf: object, code_id: str, here: str, registry: dict[tuple, str]
     return out
 
 
-def _register_set(registry: dict[tuple, str], name: str, code_id: str, idx: object, kind: int,
+def _register_set(registry: _Registry, name: str, code_id: str, idx: object, kind: int,
                   values: list[str]) -> str:
     """Sets of equal name, type and values are one Samspill set; others get their own id."""
     signature = (name, kind, tuple(values))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 from datetime import UTC, datetime
+from typing import Any
 
 from samspill.core.errors import EventError, InputError
 from samspill.core.events import Event, event_problems
@@ -68,14 +69,14 @@ def _write(project: Project, compress: bool) -> bytes:
     return gzip.compress(body, mtime=0) if compress else body
 
 
-def _subjects_conf(scheme: Scheme) -> dict:
+def _subjects_conf(scheme: Scheme) -> dict[str, Any]:
     named = [s for s in scheme.subjects if s != NO_FOCAL_SUBJECT]
     return {str(i): {"key": "", "name": s, "description": ""} for i, s in enumerate(named)}
 
 
-def _observation_conf(obs: Observation, scheme: Scheme) -> dict:
+def _observation_conf(obs: Observation, scheme: Scheme) -> dict[str, Any]:
     media = obs.kind == "media"
-    conf: dict = {
+    conf: dict[str, Any] = {
         "file": {str(p): [m.path for m in obs.media if m.player == p]
                  for p in range(1, N_PLAYERS + 1)} if media else {},
         "type": "MEDIA" if media else "LIVE", "date": obs.date, "description": obs.description,
@@ -94,10 +95,10 @@ def _observation_conf(obs: Observation, scheme: Scheme) -> dict:
     return conf
 
 
-def _event_rows(events: list[Event], scheme: Scheme, *, with_frame: bool) -> list[list]:
+def _event_rows(events: list[Event], scheme: Scheme, *, with_frame: bool) -> list[list[Any]]:
     """Start, point and stop rows in time order; at one instant a state's stop comes before a
     new start of the same state, so BORIS's parity pairing restores the same intervals."""
-    keyed: list[tuple[int, int, int, list]] = []
+    keyed: list[tuple[int, int, int, list[Any]]] = []
     codes = {c.id: c for c in scheme.codes}
     for n, event in enumerate(sorted(events, key=lambda e: (e.onset_ms, e.subject, e.code))):
         code = codes.get(event.code)

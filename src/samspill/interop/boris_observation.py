@@ -9,7 +9,7 @@ written: a path that no longer exists on this machine is no error, the media are
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 from samspill.core.errors import InputError
 from samspill.interop.model import IndependentVariable, MediaFile
@@ -21,7 +21,7 @@ _TYPES_IN: dict[str, VariableType] = {"numeric": "numeric", "text": "text",
 _TYPES_OUT = {v: k for k, v in _TYPES_IN.items()}
 
 
-def read_media(obs: dict, here: str) -> list[MediaFile]:
+def read_media(obs: dict[str, Any], here: str) -> list[MediaFile]:
     """The observation's media files, player by player."""
     files = obs.get("file") or {}
     if isinstance(files, list):  # project format 0: [player 1 file, player 2 file]
@@ -43,7 +43,7 @@ def read_media(obs: dict, here: str) -> list[MediaFile]:
     return out
 
 
-def _media_file(path: str, player: int, info: dict, here: str) -> MediaFile:
+def _media_file(path: str, player: int, info: dict[str, Any], here: str) -> MediaFile:
     offsets = _mapping(info, "offset", here)
     lengths = _mapping(info, "length", here)
     fps = _mapping(info, "fps", here)
@@ -59,7 +59,7 @@ def _media_file(path: str, player: int, info: dict, here: str) -> MediaFile:
         has_audio=_flag(_mapping(info, "hasAudio", here).get(path)))
 
 
-def _mapping(info: dict, name: str, here: str) -> dict:
+def _mapping(info: dict[str, Any], name: str, here: str) -> dict[str, Any]:
     value = info.get(name) or {}
     if not isinstance(value, dict):
         raise InputError(f"media_info '{name}' is not a mapping", fix="repair the media info",
@@ -71,7 +71,7 @@ def _flag(value: object) -> bool | None:
     return value if isinstance(value, bool) else None
 
 
-def media_conf(media: list[MediaFile]) -> dict:
+def media_conf(media: list[MediaFile]) -> dict[str, Any]:
     """``media_info`` for an observation's media files."""
     players = sorted({m.player for m in media} | {1})
     offsets = {str(p): next((ms_to_seconds(m.offset_ms) for m in media if m.player == p), 0.0)
@@ -109,7 +109,7 @@ def read_variables(conf: object, source: str) -> list[IndependentVariable]:
     return out
 
 
-def variables_conf(variables: list[IndependentVariable]) -> dict:
+def variables_conf(variables: list[IndependentVariable]) -> dict[str, Any]:
     """``independent_variables`` for the project's variables."""
     return {str(i): {"label": v.label, "description": v.description,
                      "type": _TYPES_OUT[v.type], "default value": v.default,

@@ -27,7 +27,7 @@ import re
 import tempfile
 import uuid
 import warnings as pywarnings
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import quote, unquote
 
 from pympi import Elan
@@ -98,7 +98,7 @@ def write_elan(observation: Observation, scheme: Scheme, *, tiers: TierLayout = 
     for tier, events in lanes.items():
         _write_tier(eaf, tier, events, slots)
     eaf.properties = [("lastUsedAnnotation", eaf.maxaid)]
-    body = Elan.to_string(eaf)
+    body: str = Elan.to_string(eaf)
     return b'<?xml version="1.0" encoding="UTF-8"?>\n' + body.encode("utf-8")
 
 
@@ -189,7 +189,7 @@ def _child(eaf: Elan.Eaf, children: dict[str, str], tier: str, name: str, ling: 
 
 def _aligned(eaf: Elan.Eaf, tier: str, slots: list[str], value: str) -> str:
     """Add a time-aligned annotation and return its id (pympi's add_annotation, keeping the id)."""
-    aid = eaf.generate_annotation_id()
+    aid: str = eaf.generate_annotation_id()
     eaf.annotations[aid] = tier
     eaf.tiers[tier][0][aid] = (slots[0], slots[1], value, None)
     return aid
@@ -274,7 +274,8 @@ class _Reader:
 
     def _uses_code_cv(self, tier: str) -> bool:
         ling = self.eaf.tiers[tier][2].get("LINGUISTIC_TYPE_REF")
-        return self.eaf.linguistic_types.get(ling, {}).get("CONTROLLED_VOCABULARY_REF") == CODE_CV
+        cv: object = self.eaf.linguistic_types.get(ling, {}).get("CONTROLLED_VOCABULARY_REF")
+        return cv == CODE_CV
 
     def _tier_events(self, tier: str) -> list[Event]:
         params = self.eaf.tiers[tier][2]
@@ -317,8 +318,8 @@ class _Reader:
         return out
 
     def _annotation_extras(self, extras: dict[str, dict[str, str]], aid: str,
-                           code: Code) -> tuple[dict, str]:
-        modifiers: dict = {}
+                           code: Code) -> tuple[dict[str, Any], str]:
+        modifiers: dict[str, Any] = {}
         for set_id in code.modifiers:
             value = extras.get(set_id, {}).get(aid, "").strip()
             mset = self.scheme.modifier_set(set_id)

@@ -60,7 +60,8 @@ def write_table(frame: pd.DataFrame, fmt: Format, *, sheet: str = "data") -> byt
 
 
 def _csv(frame: pd.DataFrame) -> bytes:
-    return frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
+    text: str = frame.to_csv(index=False, lineterminator="\n")
+    return text.encode("utf-8")
 
 
 def _xlsx(frame: pd.DataFrame, sheet: str) -> bytes:
