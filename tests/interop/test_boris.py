@@ -202,10 +202,11 @@ def _boris_python() -> str | None:
 @pytest.mark.skipif(_boris_python() is None, reason=(
     "BORIS is not installed: set SAMSPILL_BORIS_PYTHON to a Python with boris-behav-obs "
     "(python -m venv /tmp/boris-venv && /tmp/boris-venv/bin/pip install boris-behav-obs)"))
-def test_boris_own_loader_reads_the_export_and_pairs_states_like_we_do(tmp_path: Path):
+@pytest.mark.parametrize("name", ["export.boris", "export.boris.gz"])
+def test_boris_own_loader_reads_the_export_and_pairs_states_like_we_do(tmp_path: Path, name: str):
     project = vignette_project()
-    path = tmp_path / "export.boris"
-    path.write_bytes(write_boris(project))
+    path = tmp_path / name
+    path.write_bytes(write_boris(project, compress=name.endswith(".gz")))
     run = subprocess.run([_boris_python(), str(Path(__file__).with_name("boris_loader_check.py")),
                           str(path)], capture_output=True, text=True, timeout=120,
                          env={**os.environ, "QT_QPA_PLATFORM": "offscreen"}, check=False)
