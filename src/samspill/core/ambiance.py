@@ -120,7 +120,7 @@ def ambiance_rating(ratings: Mapping[str, RatingValue] | None, *, scheme: Scheme
 
 def _level(ratings: Mapping[str, RatingValue], scheme: Scheme) -> int | None:
     item = scheme.rating_item(scheme.level_item) if scheme.level_item else None
-    raw = ratings.get(scheme.level_item) if item else None
+    raw = ratings.get(item.id) if item else None
     if item is None or raw is None or raw == "":
         return None
     try:
@@ -136,7 +136,7 @@ def _level(ratings: Mapping[str, RatingValue], scheme: Scheme) -> int | None:
 
 def _profile(ratings: Mapping[str, RatingValue], scheme: Scheme) -> str | None:
     item = scheme.rating_item(scheme.profile_item) if scheme.profile_item else None
-    raw = ratings.get(scheme.profile_item) if item else None
+    raw = ratings.get(item.id) if item else None
     if item is None or raw is None or raw == "":
         return None
     if item.kind == "choice" and str(raw) not in item.options:

@@ -9,7 +9,7 @@ session, so an answer just across a segment boundary still counts, and then aggr
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -180,14 +180,19 @@ class Onsets:
     time_ms: np.ndarray
     segment: np.ndarray
     modifiers: np.ndarray
-    kind: np.ndarray | None = None
-    present: np.ndarray | None = None
+    kind: np.ndarray = field(default_factory=lambda: np.array([], dtype=object))
+    present: np.ndarray = field(default_factory=lambda: np.array([], dtype=bool))
 
     def __len__(self) -> int:
         return len(self.time_ms)
 
     def select(self, mask: np.ndarray) -> Onsets:
-        return Onsets(**{k: None if v is None else v[mask] for k, v in vars(self).items()})
+        def pick(values: np.ndarray) -> np.ndarray:
+            return values[mask] if len(values) == len(self) else values
+
+        return Onsets(self.coding[mask], self.row[mask], self.code[mask], self.time_ms[mask],
+                      self.segment[mask], self.modifiers[mask], pick(self.kind),
+                      pick(self.present))
 
 
 def onsets(timeline: Timeline, subject: str, codes: Sequence[str]) -> Onsets:
@@ -205,7 +210,8 @@ def onsets(timeline: Timeline, subject: str, codes: Sequence[str]) -> Onsets:
     def code_names(table: pd.DataFrame, mask: np.ndarray) -> np.ndarray:
         col = table["code"]
         names = np.asarray(col.cat.categories, dtype=object)
-        return np.append(names, None)[col.cat.codes.to_numpy()[mask]]
+        return np.concatenate([names, np.array([None], dtype=object)])[
+            col.cat.codes.to_numpy()[mask]]
 
     code = np.concatenate([code_names(pts, p), code_names(sts, q)])[order]
     modifiers = np.concatenate([pts["modifiers"].to_numpy(dtype=object)[p],
@@ -315,14 +321,11 @@ def make_context(timeline: Timeline, scopes: Scopes, settings: IndicatorSettings
     return replace(ctx, bids=replace(bids, kind=kind, present=present))
 
 
-def take(values: np.ndarray, idx: np.ndarray, fill: object) -> np.ndarray:
+def take(values: np.ndarray, idx: np.ndarray, fill: float) -> np.ndarray:
     """``values[idx]`` where ``idx >= 0``, else ``fill`` (also when ``values`` is empty)."""
     if not len(values):
-        return np.full(len(idx), fill, dtype=object if fill is None else "float64")
-    picked = values[np.maximum(idx, 0)]
-    if fill is None:
-        return np.where(idx >= 0, picked.astype(object), None)
-    return np.where(idx >= 0, picked, fill)
+        return np.full(len(idx), fill, dtype="float64")
+    return np.asarray(np.where(idx >= 0, values[np.maximum(idx, 0)], fill))
 
 
 def group_max(values: np.ndarray, starts: np.ndarray) -> np.ndarray:

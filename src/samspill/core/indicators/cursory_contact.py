@@ -34,7 +34,7 @@ def compute(ctx: Context) -> tuple[Columns, Columns]:
     holds = tl.states[select(tl.states, subject=s.caregiver, codes=[s.hold_code])]
     coding, segment = holds["coding"].to_numpy(), holds["segment"].to_numpy()
     end, length = holds["offset_ms"].to_numpy(), holds["duration_ms"].to_numpy()
-    protests = ctx.bids.select(ctx.bids.kind == s.protest_kind)
+    protests = ctx.bids.select(np.asarray(ctx.bids.kind == s.protest_kind, dtype=bool))
     w = s.protest_window_ms
     hit = first_within(coding, end - w, protests.coding, protests.time_ms, 2 * w, ctx.stride)
     protested = hit >= 0

@@ -26,80 +26,115 @@ class IndicatorSettings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     # Codes shared by several indicators.
-    child: str = Field("child", description="Subject whose signals are scored.")
-    caregiver: str = Field("caregiver", description="Subject whose answers are scored.")
-    bid_code: str = Field("bid", description="Point code of a child's signal to the caregiver.")
-    bid_kind_modifier: str = Field("kind", description="Modifier set holding a bid's kind.")
+    child: str = Field(
+        default='child',
+        description="Subject whose signals are scored.")
+    caregiver: str = Field(
+        default='caregiver',
+        description="Subject whose answers are scored.")
+    bid_code: str = Field(
+        default='bid',
+        description="Point code of a child's signal to the caregiver.")
+    bid_kind_modifier: str = Field(
+        default='kind',
+        description="Modifier set holding a bid's kind.")
     distress_codes: tuple[str, ...] = Field(
-        ("distress",), description="State codes of child distress (each one is a need episode).")
+        default=('distress',),
+        description="State codes of child distress (each one is a need episode).")
     absent_code: str = Field(
-        "absent", description="Caregiver state meaning out of the room; not 'present' time.")
+        default='absent',
+        description="Caregiver state meaning out of the room; not 'present' time.")
     # 1 Initiative.
     initiative_window_ms: int = Field(
-        10_000, ge=0, description="W1: an initiative counts when it starts within this time "
-        "after the onset of an episode of attachment need.")
+        default=10_000, ge=0,
+        description="W1: an initiative counts when it starts within this time after the "
+        "onset of an episode of attachment need.")
     initiative_codes: tuple[str, ...] = Field(
-        ("initiate",), description="Caregiver codes that count as initiating contact or comfort.")
+        default=('initiate',),
+        description="Caregiver codes that count as initiating contact or comfort.")
     bid_run_gap_ms: int = Field(
-        20_000, ge=0, description="Bids less than this far apart form one run of bids.")
+        default=20_000, ge=0,
+        description="Bids less than this far apart form one run of bids.")
     bid_run_min_bids: int = Field(
-        2, ge=1, description="A run needs at least this many bids to be an episode of need.")
+        default=2, ge=1,
+        description="A run needs at least this many bids to be an episode of need.")
     initiative_flag_below: Share = Field(
-        0.5, ge=0, le=1, description="Flag when the initiative share is below this.")
+        default=0.5, ge=0, le=1,
+        description="Flag when the initiative share is below this.")
     # 2 Responsiveness.
     response_window_ms: int = Field(
-        10_000, ge=0,
+        default=10_000, ge=0,
         description="W2: an answer counts when it starts within this time after a bid.")
     answer_codes: tuple[str, ...] = Field(
-        ("respond", "initiate", "hold"), description="Caregiver codes that answer a bid "
-        "(for a state such as hold, its start).")
+        default=('respond', 'initiate', 'hold'),
+        description="Caregiver codes that answer a bid (for a state such as hold, its start).")
     intensity_modifier: str = Field(
-        "intensity", description="Modifier set of an answer's intensity.")
-    muted_option: str = Field("muted", description="Intensity option that marks a muted answer.")
+        default='intensity',
+        description="Modifier set of an answer's intensity.")
+    muted_option: str = Field(
+        default='muted',
+        description="Intensity option that marks a muted answer.")
     latency_flag_above_ms: float = Field(
-        3_000, ge=0, description="Flag when the median latency of answered bids is above this.")
+        default=3000, ge=0,
+        description="Flag when the median latency of answered bids is above this.")
     unanswered_flag_at: Share = Field(
-        0.4, ge=0, le=1, description="Flag when the share of unanswered bids is at least this.")
+        default=0.4, ge=0, le=1,
+        description="Flag when the share of unanswered bids is at least this.")
     # 3 Cursory contact.
-    hold_code: str = Field("hold", description="Caregiver state of holding the child.")
+    hold_code: str = Field(
+        default='hold',
+        description="Caregiver state of holding the child.")
     protest_kind: str = Field(
-        "protest-put-down", description="Bid kind of a child protesting being put down.")
+        default='protest-put-down',
+        description="Bid kind of a child protesting being put down.")
     protest_window_ms: int = Field(
-        2_000, ge=0, description="A protest within this time before or after a hold's end makes "
-        "that end a put-down despite protest.")
+        default=2000, ge=0,
+        description="A protest within this time before or after a hold's end makes that end a put- "
+        "down despite protest.")
     hold_median_flag_below_ms: float = Field(
-        15_000, ge=0, description="Flag when the median hold bout is shorter than this.")
+        default=15_000, ge=0,
+        description="Flag when the median hold bout is shorter than this.")
     putdowns_flag_at: int = Field(
-        1, ge=1, description="Flag when put-downs despite protest number at least this.")
+        default=1, ge=1,
+        description="Flag when put-downs despite protest number at least this.")
     # 4 Redirection.
-    redirect_code: str = Field("redirect", description="Caregiver code of steering the child away.")
+    redirect_code: str = Field(
+        default='redirect',
+        description="Caregiver code of steering the child away.")
     proximity_kinds: tuple[str, ...] = Field(
-        PROXIMITY_KINDS, description="Bid kinds that seek proximity.")
+        default=PROXIMITY_KINDS,
+        description="Bid kinds that seek proximity.")
     contact_codes: tuple[str, ...] = Field(
-        ("respond", "initiate", "hold"), description="Caregiver codes that count as contact "
-        "when they come before any redirect.")
+        default=('respond', 'initiate', 'hold'),
+        description="Caregiver codes that count as contact when they come before any redirect.")
     redirect_window_ms: int = Field(
-        10_000, ge=0, description="The caregiver's first reaction to a proximity bid must start "
-        "within this time.")
+        default=10_000, ge=0,
+        description="The caregiver's first reaction to a proximity bid must start within "
+        "this time.")
     redirect_share_flag_at: Share = Field(
-        0.3, ge=0, le=1, description="Flag when the share of proximity bids redirected is at "
-        "least this.")
+        default=0.3, ge=0, le=1,
+        description="Flag when the share of proximity bids redirected is at least this.")
     # 5 Distance.
-    far_code: str = Field("far", description="Caregiver state of being out of reach.")
+    far_code: str = Field(
+        default='far',
+        description="Caregiver state of being out of reach.")
     proximity_codes: tuple[str, ...] = Field(
-        ("near", "far"), description="Caregiver states that code proximity while present.")
+        default=('near', 'far'),
+        description="Caregiver states that code proximity while present.")
     far_share_flag_at: Share = Field(
-        0.6, ge=0, le=1, description="Flag when the caregiver is far for at least this share of "
-        "the time present.")
+        default=0.6, ge=0, le=1,
+        description="Flag when the caregiver is far for at least this share of the time present.")
     # 6 Low hostility.
     hostile_dimensions: tuple[str, ...] = Field(
-        ("NI", "FD"), description="Scheme dimensions whose codes count as hostile/intrusive or "
-        "frightening.")
+        default=('NI', 'FD'),
+        description="Scheme dimensions whose codes count as hostile/intrusive or frightening.")
     hostile_codes: tuple[str, ...] = Field(
-        (), description="Further codes counted as hostile, whatever their dimension.")
+        default=(),
+        description="Further codes counted as hostile, whatever their dimension.")
     low_hostility_below_per_10min: float = Field(
-        1.0, ge=0, description="'Consistent with a withdrawn profile' when the hostile rate per "
-        "10 minutes present is below this.")
+        default=1.0, ge=0,
+        description="'Consistent with a withdrawn profile' when the hostile rate per 10 minutes "
+        "present is below this.")
 
 
 def settings_from(overrides: dict[str, object] | IndicatorSettings | None) -> IndicatorSettings:
