@@ -151,3 +151,16 @@ def test_the_cohort_file_is_made_in_a_job_with_progress(
     assert pdf.headers["content-type"] == "application/pdf"
     text, _pages = pdf_text(pdf.content)
     assert "Cohort report" in text and "Codings 1" in text
+
+
+def test_the_report_shows_the_study_s_own_thresholds_and_cut_off(
+        client: TestClient, sqlite_database: Database, built: Built) -> None:
+    with sqlite_database.session() as db:
+        studies.get_study(db, "s1").settings = {
+            "disrupted_cutoff": 6, "indicators": {"latency_flag_above_ms": 5000}}
+        codings.set_ratings(db, coding=codings.get_coding(db, built.coding.id),
+                            ratings={"level": 5})
+    owner = bearer(sqlite_database, built.owner.username)
+    text, _pages = pdf_text(client.get(f"{SESSION}?format=pdf", headers=owner).content)
+    assert "flagged above 5.0 s" in text and "flagged above 3.0 s" not in text
+    assert "not disrupted (cut-off: level 6)" in text

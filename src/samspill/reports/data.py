@@ -19,10 +19,11 @@ from sqlalchemy.orm import Session
 from samspill.core.ambiance import RatingValue
 from samspill.core.errors import EventError, InputError
 from samspill.core.events import events_frame, segments_frame
-from samspill.core.indicators import IndicatorSettings, settings_from
+from samspill.core.indicators import IndicatorSettings
 from samspill.core.scheme import Scheme
 from samspill.core.scoring import Scores, cohort_table, score_coding
 from samspill.services import codings, studies
+from samspill.services.scoring import settings_of
 from samspill.store.models import Coding, ObservationSession, Study
 
 
@@ -86,13 +87,9 @@ class CohortData:
 
 
 def study_scoring_settings(study: Study) -> tuple[IndicatorSettings, float | None]:
-    """The study's indicator settings and disrupted cut-off (its ``settings`` JSON)."""
-    raw = dict(study.settings or {})
-    cutoff = raw.get("disrupted_cutoff")
-    if cutoff is not None and (isinstance(cutoff, bool) or not isinstance(cutoff, int | float)):
-        raise InputError(f"the study's disrupted_cutoff '{cutoff}' is not a number",
-                         fix="set it to a level from 1 to 7, or leave it empty")
-    return settings_from(raw.get("indicators") or None), cutoff
+    """The study's indicator settings and disrupted cut-off, as scoring uses them."""
+    settings = settings_of(study)
+    return settings.indicator_settings(), settings.disrupted_cutoff
 
 
 def build_report_data(
