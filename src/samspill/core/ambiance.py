@@ -155,4 +155,6 @@ def rating_table(ratings: Mapping[Hashable, Mapping[str, RatingValue] | None],
         rows.append({"coding": i, "level": r.level, "disrupted": r.disrupted,
                      "classification": r.classification, "cutoff": r.cutoff,
                      "profile": r.profile, "label": r.label})
-    return pd.DataFrame(rows, columns=RATING_COLUMNS)
+    # Nullable dtypes: a missing level stays missing instead of turning 6 into 6.0.
+    return pd.DataFrame(rows, columns=RATING_COLUMNS).astype(
+        {"level": "Int64", "disrupted": "boolean", "cutoff": "float64"})

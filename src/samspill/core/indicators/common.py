@@ -77,48 +77,46 @@ def build_scopes(timeline: Timeline) -> Scopes:
     """Whole session, each segment, and the reunions together (when a coding has any)."""
     sessions, seg = timeline.sessions, timeline.segments
     n_sessions, n_segments = len(sessions), len(seg)
-    seg_coding = seg["coding"].to_numpy(dtype="int64")
     reunion = (seg["role"] == "reunion").to_numpy()
-    re_codings = np.unique(seg_coding[reunion])
-    slot = np.searchsorted(re_codings, seg_coding[reunion])
+    re_codings, re_columns = _reunion_scopes(seg, reunion)
     n_re = len(re_codings)
-
-    def per_reunion(column: str, how: np.ufunc) -> np.ndarray:
-        values = seg[column].to_numpy(dtype="int64")[reunion]
-        out = np.full(n_re, values.max() if how is np.minimum and n_re else 0, dtype="int64")
-        how.at(out, slot, values)
-        return out
-
     duration = sessions["duration_ms"].to_numpy(dtype="int64")
-    columns = {
-        "coding": np.concatenate([np.arange(n_sessions), seg_coding, re_codings]),
-        "scope": np.array(["session"] * n_sessions + ["segment"] * n_segments
-                          + ["reunions"] * n_re, dtype=object),
-        "segment_id": np.concatenate([np.full(n_sessions, None, dtype=object),
-                                      seg["segment_id"].to_numpy(dtype=object),
-                                      np.full(n_re, None, dtype=object)]),
-        "name": np.concatenate([np.full(n_sessions, "Whole session", dtype=object),
-                                seg["name"].to_numpy(dtype=object),
-                                np.full(n_re, "Reunions", dtype=object)]),
-        "role": np.concatenate([np.full(n_sessions, None, dtype=object),
-                                seg["role"].to_numpy(dtype=object),
-                                np.full(n_re, "reunion", dtype=object)]),
-        "start_ms": np.concatenate([np.zeros(n_sessions, "int64"), seg["start_ms"].to_numpy(),
-                                    per_reunion("start_ms", np.minimum)]),
-        "end_ms": np.concatenate([duration, seg["end_ms"].to_numpy(),
-                                  per_reunion("end_ms", np.maximum)]),
-        "observed_ms": np.concatenate([duration, seg["observed_ms"].to_numpy(),
-                                       per_reunion("observed_ms", np.add)]),
-        "present_ms": np.concatenate([sessions["present_ms"].to_numpy(),
-                                      seg["present_ms"].to_numpy(),
-                                      per_reunion("present_ms", np.add)]),
-    }
+    whole = {"coding": np.arange(n_sessions), "scope": "session", "segment_id": None,
+             "name": "Whole session", "role": None, "start_ms": 0, "end_ms": duration,
+             "observed_ms": duration, "present_ms": sessions["present_ms"].to_numpy()}
+    parts = {c: seg[c].to_numpy() for c in SCOPE_COLUMNS if c in seg} | {"scope": "segment"}
+    reunions = re_columns | {"coding": re_codings, "scope": "reunions", "segment_id": None,
+                             "name": "Reunions", "role": "reunion"}
+    columns = {c: np.concatenate([_column(part[c], n) for part, n in (
+        (whole, n_sessions), (parts, n_segments), (reunions, n_re))]) for c in SCOPE_COLUMNS}
     table = pd.DataFrame({k: pd.Series(v, dtype=object) if v.dtype == object else
                           v.astype("int64") for k, v in columns.items()})
     reunion_of = np.full(n_sessions, -1, dtype="int64")
     reunion_of[re_codings] = n_sessions + n_segments + np.arange(n_re)
     return Scopes(table, np.arange(n_sessions), n_sessions + np.arange(n_segments), reunion_of,
                   reunion)
+
+
+def _column(value: object, n: int) -> np.ndarray:
+    """An array of length ``n`` from an array or one value repeated."""
+    if isinstance(value, np.ndarray):
+        return value.astype(object) if value.dtype.kind in "OUS" else value
+    return np.full(n, value, dtype=object if value is None or isinstance(value, str) else "int64")
+
+
+def _reunion_scopes(seg: pd.DataFrame, reunion: np.ndarray) -> tuple[np.ndarray, Columns]:
+    """Codings with reunions, and their span, observed and present time over all reunions."""
+    coding = seg["coding"].to_numpy(dtype="int64")[reunion]
+    codings = np.unique(coding)
+    slot = np.searchsorted(codings, coding)
+    out: Columns = {}
+    for column, how in (("start_ms", np.minimum), ("end_ms", np.maximum),
+                        ("observed_ms", np.add), ("present_ms", np.add)):
+        values = seg[column].to_numpy(dtype="int64")[reunion]
+        start = values.max() if how is np.minimum and len(values) else 0
+        out[column] = np.full(len(codings), start, dtype="int64")
+        how.at(out[column], slot, values)
+    return codings, out
 
 
 def group_median(values: np.ndarray, group: np.ndarray, n_groups: int) -> np.ndarray:
