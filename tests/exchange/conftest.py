@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -12,7 +14,8 @@ from samspill.core.events import Event
 from samspill.core.vignette import VIGNETTE_DURATION_MS, vignette_events
 from samspill.services import codings, studies
 from samspill.services.jobs import REGISTRY
-from samspill.services.schemes import latest_version
+from samspill.services.schemes import latest_version, register_builtin_schemes
+from samspill.settings import Settings
 from samspill.store.db import Database
 from samspill.web.app import create_app
 from tests.factories import PASSWORD, make_user
@@ -24,9 +27,27 @@ class Lab:
     coding_ids: dict[str, int]  # "own", "cod", "cod2" -> the coding of session v1; "v2" too
 
 
+@pytest.fixture(scope="session")
+def lab_template(tmp_path_factory: pytest.TempPathFactory) -> Lab:
+    """The lab built once (migrations and password hashes are slow); tests get copies."""
+    settings = Settings(data_dir=tmp_path_factory.mktemp("lab") / "data", min_password_length=12)
+    database = Database(settings)
+    database.migrate()
+    with database.session() as db:
+        register_builtin_schemes(db)
+    lab = build_lab(database)
+    database.dispose()
+    return lab
+
+
 @pytest.fixture
-def lab(sqlite_database: Database) -> Lab:
-    return build_lab(sqlite_database)
+def lab(lab_template: Lab, tmp_path: Path) -> Iterator[Lab]:
+    """A private copy of the lab (SQLite), free to change."""
+    folder = tmp_path / "data"
+    shutil.copytree(lab_template.database.settings.data_dir, folder)
+    database = Database(lab_template.database.settings.model_copy(update={"data_dir": folder}))
+    yield Lab(database, dict(lab_template.coding_ids))
+    database.dispose()
 
 
 def build_lab(database: Database) -> Lab:
