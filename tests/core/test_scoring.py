@@ -135,3 +135,16 @@ def test_scoring_many_at_once_equals_scoring_each_alone() -> None:
         got = {k: (None if pd.isna(v) else v) for k, v in batch.iloc[i].items() if k in alone}
         assert got == pytest.approx(alone, nan_ok=True), sim.name
         assert batch["coding"].iloc[i] == sim.name
+
+
+def test_many_codings_take_their_own_ratings_and_a_missing_rating_stays_missing() -> None:
+    sessions = simulate_cohort("frightened", 2, seed=4, duration_ms=120_000)
+    events, segments, durations = cohort_frames(sessions)
+    names = list(durations.index)
+    scores = score_codings(events, segments, scheme=SCHEME, durations=durations,
+                           ratings={names[0]: {"level": 3, "profile": "mixed"}})
+    table = cohort_table(scores)
+    assert table["level"].iloc[0] == 3 and table["classification"].iloc[0] == "not disrupted"
+    assert pd.isna(table["level"].iloc[1]) and pd.isna(table["disrupted"].iloc[1])
+    doc = scores_to_json(scores, coding=1)
+    assert doc["level"] is None and doc["disrupted"] is None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -11,6 +13,7 @@ from samspill.core.events import event_problems
 from samspill.core.simulate import (
     CENTRES,
     STYLES,
+    StyleParameters,
     cohort_frames,
     draw_parameters,
     simulate_cohort,
@@ -115,10 +118,6 @@ def test_cohort_frames_stack_sessions_for_batch_scoring() -> None:
 
 
 def test_every_style_parameter_is_documented() -> None:
-    from pathlib import Path
-
-    from samspill.core.simulate import StyleParameters
-
     text = (Path(__file__).parents[2] / "docs" / "simulator.md").read_text(encoding="utf-8")
     missing = [name for name in StyleParameters.model_fields if f"`{name}`" not in text]
     assert not missing
