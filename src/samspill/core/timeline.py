@@ -38,14 +38,16 @@ class Timeline:
     Attributes
     ----------
     points : DataFrame
-        One row per point event: ``coding, event_id, subject, code, time_ms, segment,
-        modifiers``, sorted by coding then time.
+        One row per point event: ``coding, event_id, row, subject, code, time_ms, segment,
+        modifiers``, sorted by coding then time. ``row`` is the event's row in the input
+        table; ``subject`` and ``code`` are categoricals sharing their categories across
+        tables.
     states : DataFrame
-        One row per state event: ``coding, event_id, subject, code, onset_ms, offset_ms,
+        One row per state event: ``coding, event_id, row, subject, code, onset_ms, offset_ms,
         duration_ms, segment`` (segment of the onset), sorted by coding then onset.
     intervals : DataFrame
         States clipped to segments, one row per state × segment it overlaps: ``coding,
-        event_id, subject, code, segment, onset_ms, offset_ms, duration_ms``.
+        event_id, row, subject, code, segment, onset_ms, offset_ms, duration_ms``.
     segments : DataFrame
         ``coding, segment, segment_id, spec_id, name, role, start_ms, end_ms, observed_ms,
         absent_ms, present_ms``; ``segment`` is the row number.
