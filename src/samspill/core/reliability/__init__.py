@@ -4,6 +4,7 @@ pairwise matrices and the certification rule. Pure: DataFrames in, DataFrames ou
 See ``docs/agreement.md`` for what each statistic means and how to read it.
 """
 
+from samspill.core.reliability._input import NIL
 from samspill.core.reliability._pairs import point_summary
 from samspill.core.reliability.alignment import align_costs, align_events
 from samspill.core.reliability.certification import Certification, CertificationRule, certify
@@ -36,6 +37,7 @@ from samspill.core.reliability.timeunit import (
 from samspill.core.reliability.tolerance import time_unit_kappa_tolerance
 
 __all__ = [
+    "NIL",
     "POOLED",
     "Certification",
     "CertificationRule",
