@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import math
+import statistics
 
-from tests.core.indicators.helpers import bid, cg, evidence, score, session
+from samspill.core.scoring import score_coding
+from samspill.core.simulate import simulate_session
+from tests.core.indicators.helpers import SCHEME, bid, cg, evidence, score, session
 
 
 def test_no_hold_gives_nan_median_zero_putdowns_and_no_flag() -> None:
@@ -48,3 +51,18 @@ def test_the_protest_window_is_a_setting() -> None:
     events = [cg("hold", 10, 40), bid(37, "protest-put-down")]
     assert session(score(events))["putdowns_despite_protest"] == 0
     assert session(score(events, protest_window_ms=3_000))["putdowns_despite_protest"] == 1
+
+
+def test_hold_median_and_putdowns_match_a_loop_on_a_simulated_session() -> None:
+    # Independent implementation (brute force): statistics.median over the hold states, and
+    # for each hold a scan of all protest bids.
+    sim = simulate_session("withdrawn", seed=8, duration_ms=3_600_000)
+    scores = score_coding(sim.table, sim.segments_table(), scheme=SCHEME,
+                          duration_ms=sim.duration_ms)
+    holds = [(r.onset_ms, int(r.offset_ms)) for r in sim.table.itertuples() if r.code == "hold"]
+    protests = [r.onset_ms for r in sim.table.itertuples()
+                if r.code == "bid" and r.modifiers.get("kind") == "protest-put-down"]
+    row = session(scores)
+    assert row["hold_median_ms"] == statistics.median(b - a for a, b in holds)
+    assert row["putdowns_despite_protest"] == sum(
+        any(abs(p - b) <= 2_000 for p in protests) for _, b in holds)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import math
 
-from tests.core.indicators.helpers import cg, score, seg, segment_row, session
+from samspill.core.scoring import score_coding
+from samspill.core.simulate import simulate_session
+from tests.core.indicators.helpers import SCHEME, cg, score, seg, segment_row, session
 
 
 def test_no_proximity_coded_gives_nan_and_no_flag() -> None:
@@ -33,3 +35,22 @@ def test_a_segment_without_the_caregiver_gives_nan() -> None:
     scores = score(events, duration_s=120, segments=[seg("a", 0, 60), seg("b", 60, 120)])
     assert math.isnan(segment_row(scores, "b")["far_share"])
     assert not segment_row(scores, "b")["distance_flag"]
+
+
+def test_far_share_per_episode_matches_a_loop_over_the_states() -> None:
+    # Independent implementation (brute force): overlap of each far/absent state with each
+    # Strange Situation episode, summed in plain Python.
+    sim = simulate_session("frightened", seed=21, procedure="ssp")
+    scores = score_coding(sim.table, sim.segments_table(), scheme=SCHEME,
+                          duration_ms=sim.duration_ms)
+    states = [(r.code, r.onset_ms, int(r.offset_ms)) for r in sim.table.itertuples()
+              if r.code in ("far", "near", "absent")]
+    for segment in sim.segments:
+        def overlap(code: str, a: int = segment.start_ms, b: int = segment.end_ms) -> int:
+            return sum(max(0, min(b, off) - max(a, on)) for c, on, off in states if c == code)
+        present = segment.end_ms - segment.start_ms - overlap("absent")
+        row = segment_row(scores, segment.name)
+        if present == 0:
+            assert math.isnan(row["far_share"])
+        else:
+            assert abs(row["far_share"] - overlap("far") / present) < 1e-12
