@@ -66,6 +66,11 @@ class ReportData:
     settings: IndicatorSettings
     scheme: Scheme
 
+    def segment_numbers(self) -> dict[str, int]:
+        """Segments numbered 1, 2, … in time order: short labels for plots and narrow tables."""
+        ordered = self.segments.sort_values("start_ms", kind="stable")["segment_id"]
+        return {segment_id: i for i, segment_id in enumerate(ordered, start=1)}
+
 
 @dataclass(frozen=True)
 class CohortData:

@@ -77,7 +77,7 @@ def timeline_figure(data: ReportData, _: Translator) -> Figure:
     with style():
         fig = Figure(figsize=(WIDTH_IN, 0.9 + 0.24 * max(len(lanes), 1)), layout="constrained")
         ax = fig.add_subplot()
-        _segment_bands(ax, data.segments)
+        _segment_bands(ax, data)
         for y, (subject, code, rows) in enumerate(lanes):
             colour = _colour(data, subject, code)
             states = rows[rows["kind"] == "state"]
@@ -120,10 +120,15 @@ def _colour(data: ReportData, subject: str, code: str) -> str:
     return SUBJECT_COLOURS.get(subject, INK)
 
 
-def _segment_bands(ax: Axes, segments: pd.DataFrame) -> None:
-    for i, seg in enumerate(segments.sort_values("start_ms").itertuples()):
+def _segment_bands(ax: Axes, data: ReportData) -> None:
+    """Bands with the segment's name above, or its number where the name does not fit."""
+    numbers = data.segment_numbers()
+    axis_pt = WIDTH_IN * 72 * 0.7  # about the plotting area's width
+    for i, seg in enumerate(data.segments.sort_values("start_ms").itertuples()):
         ax.axvspan(seg.start_ms, seg.end_ms, color=BANDS[i % 2], zorder=0, linewidth=0)
-        ax.text((seg.start_ms + seg.end_ms) / 2, 1.01, seg.name, transform=ax.get_xaxis_transform(),
+        room = axis_pt * (seg.end_ms - seg.start_ms) / data.header.duration_ms
+        label = seg.name if len(seg.name) * 4.2 < room else str(numbers[seg.segment_id])
+        ax.text((seg.start_ms + seg.end_ms) / 2, 1.01, label, transform=ax.get_xaxis_transform(),
                 ha="center", va="bottom", fontsize=7, color=INK, clip_on=False)
 
 

@@ -82,39 +82,50 @@ def _segments(data: ReportData, _: Translator) -> Section:
         return Section(_("Segments"), [Paragraph(
             _("No segments are marked: the whole session is scored as one."), "note")],
             "segments")
-    rows = [[s.name, word(s.role, _), clock(s.start_ms), clock(s.end_ms),
-             clock(s.end_ms - s.start_ms), s.note or ""] for s in segs.itertuples()]
-    table = Table([_("Segment"), _("Role"), _("Start"), _("End"), _("Length"), _("Note")],
-                  rows, numeric=frozenset({2, 3, 4}), widths=(3, 2, 2, 2, 2, 4))
+    numbers = data.segment_numbers()
+    rows = [[str(numbers[s.segment_id]), s.name, word(s.role, _), clock(s.start_ms),
+             clock(s.end_ms), clock(s.end_ms - s.start_ms), s.note or ""]
+            for s in segs.itertuples()]
+    table = Table(["#", _("Segment"), _("Role"), _("Start"), _("End"), _("Length"), _("Note")],
+                  rows, numeric=frozenset({0, 3, 4, 5}), widths=(0.7, 3, 2, 2, 2, 2, 4))
     return Section(_("Segments"), [table], "segments")
 
 
-def _scopes(data: ReportData, _: Translator) -> list[tuple[int, str]]:
-    """(row of the indicator table, its name) for the session, each segment, the reunions."""
-    return [(i, word(name, _) if scope != "segment" else name)
-            for i, (scope, name) in enumerate(zip(data.indicators["scope"],
-                                                  data.indicators["name"], strict=True))]
+def _scopes(data: ReportData, _: Translator) -> list[tuple[int, str, str]]:
+    """(row of the indicator table, short name, long name) for each scope: the whole session,
+    each segment (short: its number), the reunions together."""
+    numbers = data.segment_numbers()
+    out = []
+    for i, row in enumerate(data.indicators.itertuples()):
+        if row.scope == "segment":
+            number = numbers.get(row.segment_id, i)
+            named = row.name if row.name.startswith(f"{number} ") else f"{number} {row.name}"
+            out.append((i, str(number), named))
+        else:
+            out.append((i, word(row.name, _), word(row.name, _)))
+    return out
 
 
 def _counts(data: ReportData, _: Translator) -> Section:
+    """One row per scope, one column per dimension: narrow however many segments there are."""
     amb = data.ambiance[data.ambiance["item_type"] == "dimension"]
-    scopes = _scopes(data, _)
     title = _("%(label)s: counts per dimension and segment", label=label_of(data, _))
-    if not data.scheme.dimensions:
+    dims = data.scheme.dimensions
+    if not dims:
         return Section(title, [Paragraph(_("The scheme has no dimensions."), "note")], "counts")
+    counts = amb.pivot_table(index="scope_row", columns="item", values="count", aggfunc="sum")
     rows = []
-    for dim in data.scheme.dimensions:
-        mine = amb[amb["item"] == dim.id].set_index("scope_row")
-        cells = [str(int(mine["count"].get(i, 0))) for i, _name in scopes]
-        rate = mine["rate_per_10min"].get(0)
-        rows.append([f"{dim.id} – {word(dim.name, _)}", *cells, _.number(rate, 1)])
-    columns = [_("Dimension"), *[name for _i, name in scopes], _("per 10 min present")]
-    numeric = frozenset(range(1, len(columns)))
-    note = Paragraph(_("Counts of coded events (points, and states by their onsets). The rate "
-                       "is for the whole session, per 10 minutes with the caregiver present."),
-                     "note")
-    return Section(title, [Table(columns, rows, numeric=numeric,
-                                 widths=(5, *[2] * (len(columns) - 1))), note], "counts")
+    for i, _short, name in _scopes(data, _):
+        cells = [str(int(counts.at[i, d.id])) if i in counts.index else "0" for d in dims]
+        present = data.indicators.at[i, "present_ms"] / 60_000
+        rows.append([name, *cells, _.number(present, 1)])
+    columns = [_("Scope"), *[d.id for d in dims], _("minutes present")]
+    legend = "; ".join(f"{d.id}: {word(d.name, _)}" for d in dims)
+    note = Paragraph(_("Counts of coded events (points, and states by their onsets), per "
+                       "dimension: %(legend)s.", legend=legend), "note")
+    table = Table(columns, rows, numeric=frozenset(range(1, len(columns))),
+                  widths=(5, *[1.2] * len(dims), 2))
+    return Section(title, [table, note], "counts")
 
 
 def _level(data: ReportData, _: Translator) -> Section:
@@ -156,9 +167,11 @@ def _signs(data: ReportData, _: Translator) -> Section:
 def _per_scope_flags(data: ReportData, _: Translator) -> Table:
     scopes = _scopes(data, _)
     rows = [[_(SIGN_TITLES[sign]), *[_("flagged") if data.indicators.loc[i, f"{sign}_flag"]
-                                     else "–" for i, _name in scopes]] for sign in INDICATORS]
-    return Table([_("Sign"), *[name for _i, name in scopes]], rows,
-                 caption=_("Flags per scope"), widths=(5, *[2] * len(scopes)))
+                                     else "–" for i, _short, _name in scopes]]
+            for sign in INDICATORS]
+    return Table([_("Sign"), *[short for _i, short, _name in scopes]], rows,
+                 caption=_("Flags per scope (segments by number)"),
+                 widths=(5, *[1.6] * len(scopes)))
 
 
 def _evidence(data: ReportData, _: Translator) -> Section:
