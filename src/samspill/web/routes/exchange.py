@@ -42,8 +42,8 @@ def _(message: str) -> str:
     return message
 
 
-def page(request: Request, access: Access, name: str, **context: object) -> Response:
-    return templates.TemplateResponse(request, name, {
+def page(request: Request, access: Access, template: str, **context: object) -> Response:
+    return templates.TemplateResponse(request, template, {
         "user": access.user, "csrf": access.csrf, "role": access.role,
         "study": access.the_study, **context})
 
@@ -158,7 +158,7 @@ async def upload_csv(request: Request, access: ManageStudy, db: DbSession,
     header, rows = imports.csv_preview(data, source=name)
     held = REGISTRY.hold(user_id=access.user.id, study=access.the_study.name, name=name,
                          body=data)
-    return page(request, access, "exchange_mapping.html", upload_id=held.id, name=name,
+    return page(request, access, "exchange_mapping.html", upload_id=held.id, file_name=name,
                 header=header, rows=rows, fields=CSV_COLUMNS,
                 guess=imports.guess_mapping(header), schemes=_scheme_ids(db),
                 session=imports.session_name(name.removesuffix(".csv")))
