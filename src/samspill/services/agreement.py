@@ -96,7 +96,9 @@ def end_of(session: ObservationSession, *tables: pd.DataFrame) -> int | None:
     """The observed time: the session's length, or None to let the core use the codings' end."""
     if not session.duration_ms:
         return None
-    coded = [int(t[c].max()) + 1 for t in tables for c in ("onset_ms", "offset_ms")
+    # A point occupies its onset's ms; a state ends before its (exclusive) offset.
+    coded = [int(t[c].max()) + extra for t in tables
+             for c, extra in (("onset_ms", 1), ("offset_ms", 0))
              if len(t) and t[c].notna().any()]
     return max([int(session.duration_ms), *coded])
 
