@@ -254,3 +254,14 @@ def test_frame_indexes_of_media_observations_survive():
                     [[1.0, "mother", "look", "", "", 25], [2.0, "mother", "look", "", "", "NA"]])
     frames = sorted((e.onset_ms, e.frame) for e in read_boris(data).project.observations[0].events)
     assert frames == [(1000, 25), (2000, None)]
+
+
+def test_a_licensed_schemes_rating_anchors_stay_out_of_the_file():
+    scheme = open_scheme()
+    items = [i.model_copy(update={"anchors": {3: "LICENSED WORDING"}, "description": "SECRET"})
+             if i.kind == "scale" else i for i in scheme.rating_items]
+    licensed = scheme.model_copy(update={"licensed": True, "rating_items": items})
+    project = vignette_project().model_copy(update={"scheme": licensed})
+    data = write_boris(project)
+    assert b"LICENSED WORDING" not in data and b"SECRET" not in data
+    assert read_boris(data).project.scheme.code("bid") == licensed.code("bid")

@@ -66,10 +66,20 @@ def _write(project: Project, compress: bool) -> bytes:
                                          for i, c in enumerate(categories)},
         "independent_variables": variables_conf(project.variables),
         "coding_map": {}, "behaviors_coding_map": [], "converters": {},
-        "samspill": {"format": 1, "scheme": scheme.model_dump(mode="json")},
+        "samspill": {"format": 1, "scheme": _embedded_scheme(scheme)},
     }
     body = json.dumps(pj, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     return gzip.compress(body, mtime=0) if compress else body
+
+
+def _embedded_scheme(scheme: Scheme) -> dict[str, Any]:
+    """The scheme for the ``samspill`` key. A licensed scheme's rating anchors and item
+    descriptions (the manual's wording) stay home: BORIS files get shared."""
+    body = scheme.model_dump(mode="json")
+    if scheme.licensed:
+        for item in body["rating_items"]:
+            item["anchors"], item["description"] = {}, ""
+    return body
 
 
 def _subjects_conf(scheme: Scheme) -> dict[str, Any]:
