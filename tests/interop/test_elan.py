@@ -168,3 +168,10 @@ def test_export_refuses_incomplete_states():
 def test_well_formed_xml_that_is_not_elan_is_refused_clearly():
     with pytest.raises(InputError, match="not a readable ELAN document"):
         read_elan(b"<notes><note>hi</note></notes>", scheme=open_scheme(), source="n.eaf")
+
+
+def test_a_time_origin_that_is_not_whole_ms_is_ignored_with_a_warning():
+    data = FOREIGN.replace('TIME_ORIGIN="500"', 'TIME_ORIGIN="half"').encode()
+    imported = read_elan(data, scheme=open_scheme(), tiers=["Mum"])
+    assert imported.project.observations[0].media[0].offset_ms == 0
+    assert any("TIME_ORIGIN" in w.message for w in imported.warnings)

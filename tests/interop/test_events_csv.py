@@ -115,3 +115,9 @@ def test_broken_files_are_refused_with_the_fix(text: str | bytes, mapping: dict 
 def test_random_text_never_crashes_the_reader(text: str):
     with contextlib.suppress(SamspillError):
         read_events_csv(HEADER + text, scheme=open_scheme())
+
+
+def test_tab_separated_files_are_read_too():
+    text = "subject\tcode\tonset_ms\tmodifiers\nchild\tbid\t5\tkind=look;\n"
+    events = read_events_csv(text, scheme=open_scheme())
+    assert [(e.code, e.onset_ms, e.modifiers) for e in events] == [("bid", 5, {"kind": "look"})]
