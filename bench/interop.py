@@ -136,6 +136,7 @@ def main() -> None:
     import_s, import_cpu, imported = _timed(read_boris, data)
     if sum(len(o.events) for o in imported.project.observations) != total:
         raise SystemExit("the import lost events")
+    checked_s, checked_cpu, _ = _timed(lambda: read_boris(data, scheme=project.scheme), repeat=1)
     naive_s, naive_cpu, _ = _timed(naive_load, data)
     print(f"BORIS project: {args.observations} observations x {args.events} events = {total:,} "
           f"events, {len(data) / 2**20:.1f} MB JSON; load average {os.getloadavg()[0]:.1f} on "
@@ -143,6 +144,8 @@ def main() -> None:
     print("                               wall s   CPU s")
     print(f"export (write_boris):          {export_s:6.2f}  {export_cpu:6.2f}   target <= 2 s")
     print(f"import (read_boris):           {import_s:6.2f}  {import_cpu:6.2f}   target <= 2 s")
+    print(f"import with the study's scheme: {checked_s:5.2f}  {checked_cpu:6.2f}   (also checks "
+          "every event against the scheme)")
     print(f"json.load + naive pairing:     {naive_s:6.2f}  {naive_cpu:6.2f}   import/naive = "
           f"{import_cpu / naive_cpu:.1f}x CPU (the difference buys checks, errors, warnings)")
     boris = _boris(data)
