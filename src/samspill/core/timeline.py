@@ -204,10 +204,10 @@ def _split(events: pd.DataFrame, coded: _Coded, coding: np.ndarray, is_state: np
             "subject": pd.Categorical.from_codes(coded.subject[rows], coded.subject_names),
             "code": pd.Categorical.from_codes(coded.code[rows], coded.code_names), **extra})
 
-    modifiers = events["modifiers"].to_numpy(dtype=object)[order][~is_state]
+    modifiers = events["modifiers"].to_numpy(dtype=object)[order[~is_state]]
     points = table(~is_state, {"time_ms": onset[~is_state], "segment": segment[~is_state],
                                "modifiers": pd.Series(modifiers, dtype=object)})
-    offset = events["offset_ms"].to_numpy(dtype="float64", na_value=np.nan)[order][is_state]
+    offset = events["offset_ms"].to_numpy(dtype="float64", na_value=np.nan)[order[is_state]]
     states = table(is_state, {"onset_ms": onset[is_state], "offset_ms": offset.astype("int64"),
                               "duration_ms": offset.astype("int64") - onset[is_state],
                               "segment": segment[is_state]})

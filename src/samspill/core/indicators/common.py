@@ -220,8 +220,15 @@ def onsets(timeline: Timeline, subject: str, codes: Sequence[str]) -> Onsets:
 
 def modifier_values(modifiers: np.ndarray, key: str) -> np.ndarray:
     """One modifier's option per event (``None`` when absent); lists give their first item."""
-    out = [m.get(key) if isinstance(m, dict) else None for m in modifiers]
-    return np.array([v[0] if isinstance(v, list) and v else v for v in out], dtype=object)
+    try:
+        values = [m.get(key) for m in modifiers]  # the common case: every entry a dict
+    except AttributeError:
+        values = [m.get(key) if isinstance(m, dict) else None for m in modifiers]
+    if list in set(map(type, values)):
+        values = [(v[0] if v else None) if isinstance(v, list) else v for v in values]
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
 
 
 def present_absent(timeline: Timeline, caregiver: str, absent_code: str) -> pd.DataFrame:
