@@ -16,7 +16,7 @@ from samspill.core.ambiance import disrupted_cutoff_of
 from samspill.core.errors import SamspillError
 from samspill.core.indicators import INDICATORS
 from samspill.core.scheme import Scheme
-from samspill.services import codings, scoring, studies
+from samspill.services import codings, scoring, studies, workspace
 from samspill.services.media import media_of
 from samspill.services.schemes import segment_template_for
 from samspill.store.models import Coding, Study
@@ -144,7 +144,7 @@ def boot_data(db: DbSession, access: Access) -> dict[str, Any]:
         "role": access.role,
         "can_write": _can_write(access),
         "scheme": scheme.model_dump(mode="json"),
-        "events": [e.model_dump(mode="json") for e in codings.coding_events(db, coding)],
+        "events": workspace.event_rows(db, coding),
         "ratings": codings.ratings_of(db, coding),
         "segments": [s.model_dump(mode="json") for s in studies.segments_of(db, coding.session)],
         "template": template.model_dump(mode="json") if template else None,

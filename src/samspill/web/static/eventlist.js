@@ -1,9 +1,13 @@
-// The event list: one row per event, sorted, changed row by row (never rebuilt on a keypress).
-// Click or Enter seeks; F2 or a double click edits inline; Delete deletes.
+// The event list: sorted, always in sync, and windowed. Only the rows in view exist in the
+// document (rows have one fixed height), so a keypress changes a few dozen nodes whatever the
+// coding's length. Click or Enter seeks; F2 or a double click edits inline; Delete deletes.
 
 import { t } from "./i18n.js";
 import { formatMs } from "./time.js";
 import { editForm } from "./eventedit.js";
+
+const ROW_H = 26; // px; must match .event-list li in workspace.css
+const OVERSCAN = 4;
 
 function modifierText(event) {
   return Object.values(event.modifiers || {})
@@ -13,18 +17,29 @@ function modifierText(event) {
 
 export class EventList {
   constructor(ul, { scheme, lookup, onSeek, onEdit, onDelete, editable }) {
-    this.lookup = lookup;
     this.ul = ul;
-    this.scheme = scheme;
+    this.scroller = ul.parentElement;
     this.codes = new Map(scheme.codes.map((c) => [c.id, c]));
+    this.scheme = scheme;
+    this.lookup = lookup;
     this.onSeek = onSeek;
     this.onEdit = onEdit;
     this.onDelete = onDelete;
     this.editable = editable;
-    this.rows = new Map();
-    this.selected = null;
-    this.full = false; // true only to measure the naive rebuild-everything approach
     this.events = [];
+    this.selectedId = null;
+    this.editing = null;
+    this.full = false; // true only to measure the naive rebuild-every-row approach
+    this.top = 0;
+    this.height = this.scroller.clientHeight || 500;
+    this.scroller.addEventListener("scroll", () => {
+      this.top = this.scroller.scrollTop;
+      this.render();
+    }, { passive: true });
+    new ResizeObserver(() => {
+      this.height = this.scroller.clientHeight;
+      this.render();
+    }).observe(this.scroller);
     ul.addEventListener("click", (e) => this.onClick(e));
     ul.addEventListener("dblclick", (e) => this.rowOf(e.target) && this.edit(this.rowOf(e.target)));
     ul.addEventListener("keydown", (e) => this.onKey(e));
@@ -33,68 +48,82 @@ export class EventList {
   // The store's listener interface.
   reset(events) {
     this.events = events;
-    const fragment = document.createDocumentFragment();
-    this.rows.clear();
-    for (const event of events) fragment.append(this.row(event));
-    this.ul.replaceChildren(fragment);
-    this.count();
-    if (!this.selected && events.length) this.select(this.ul.firstElementChild, false);
+    if (!this.selectedId && events.length) this.selectedId = events[0].id;
+    this.render();
   }
 
   add(event, index) {
-    if (this.full) return this.reset(this.events);
-    this.ul.insertBefore(this.row(event), this.ul.children[index] || null);
-    this.count();
-    this.reveal(this.rows.get(event.id));
+    this.reveal(index);
+    this.render();
   }
 
-  update(event, index, old) {
-    if (this.full) return this.reset(this.events);
-    const oldRow = this.rows.get(old.id);
-    const wasSelected = oldRow === this.selected;
-    const hadFocus = oldRow !== undefined && oldRow.contains(document.activeElement);
-    oldRow?.remove();
-    const row = this.row(event);
-    this.ul.insertBefore(row, this.ul.children[index] || null);
-    if (wasSelected) this.select(row, hadFocus);
+  update() {
+    this.render();
   }
 
   remove(event) {
-    if (this.full) return this.reset(this.events);
-    const row = this.rows.get(event.id);
-    if (!row) return;
-    if (row === this.selected) {
-      const next = row.nextElementSibling || row.previousElementSibling;
-      const focused = document.activeElement === row;
-      row.remove();
-      this.selected = null;
-      if (next) this.select(next, focused);
-    } else row.remove();
-    this.rows.delete(event.id);
-    this.count();
+    if (event.id === this.selectedId) {
+      const index = Math.min(this.indexOfSelected(event), this.events.length - 1);
+      this.selectedId = index >= 0 ? this.events[index].id : null;
+    }
+    this.render();
   }
 
-  count() {
+  indexOfSelected(removed) {
+    const at = this.events.findIndex((e) => e.onset_ms >= removed.onset_ms);
+    return at < 0 ? this.events.length - 1 : at;
+  }
+
+  get selected() {
+    return this.ul.querySelector('li[tabindex="0"]');
+  }
+
+  // Scrolls (by arithmetic, no layout) so that row `index` is in view.
+  reveal(index) {
+    const y = index * ROW_H;
+    if (y >= this.top && y + ROW_H <= this.top + this.height) return;
+    this.top = Math.max(0, y - this.height / 2);
+    this.scroller.scrollTop = this.top;
+  }
+
+  render() {
+    if (this.editing) return; // the form stays until saved or cancelled; render() follows
+    const total = this.events.length;
+    const focused = this.ul.contains(document.activeElement);
+    let first = 0;
+    let last = total;
+    if (!this.full) {
+      first = Math.max(0, Math.floor(this.top / ROW_H) - OVERSCAN);
+      last = Math.min(total, first + Math.ceil(this.height / ROW_H) + 2 * OVERSCAN);
+    }
+    this.ul.style.height = `${total * ROW_H}px`;
+    this.ul.style.paddingTop = `${first * ROW_H}px`;
+    const rows = [];
+    for (let i = first; i < last; i += 1) rows.push(this.row(this.events[i], i, total));
+    if (rows.length && !rows.some((r) => r.tabIndex === 0)) rows[0].tabIndex = 0;
+    this.ul.replaceChildren(...rows);
     const counter = document.getElementById("event-count");
-    if (counter) counter.textContent = `(${this.rows.size})`;
+    if (counter) counter.textContent = `(${total})`;
+    if (focused) this.selected?.focus({ preventScroll: true });
   }
 
-  row(event) {
+  row(event, index, total) {
     const li = document.createElement("li");
     li.dataset.id = event.id;
-    li.tabIndex = -1;
+    li.tabIndex = event.id === this.selectedId ? 0 : -1;
+    li.setAttribute("aria-posinset", index + 1);
+    li.setAttribute("aria-setsize", total);
     const code = this.codes.get(event.code);
     const running = code?.kind === "state" && event.offset_ms === null;
     if (running) li.classList.add("running");
+    const end = running ? `▶ ${t("running")}` : event.offset_ms !== null ? `–${formatMs(event.offset_ms)}` : "";
     li.append(
       this.cell("time", formatMs(event.onset_ms)),
-      this.cell("end", running ? `▶ ${t("running")}` : event.offset_ms !== null ? `–${formatMs(event.offset_ms)}` : ""),
+      this.cell("end", end),
       this.cell("who", event.subject),
       this.cell("code", code ? code.name : event.code),
-      this.cell("mods", modifierText(event)),
-      this.cell("comment", event.comment || ""),
+      this.cell("mods", [modifierText(event), event.comment].filter(Boolean).join(" · ")),
     );
-    this.rows.set(event.id, li);
     return li;
   }
 
@@ -110,35 +139,34 @@ export class EventList {
     return li && this.ul.contains(li) && !li.classList.contains("editing") ? li : null;
   }
 
-  select(row, focus = true) {
-    if (this.selected) this.selected.tabIndex = -1;
-    this.selected = row;
-    row.tabIndex = 0;
-    if (focus) row.focus();
+  eventOf(row) {
+    return this.lookup(row.dataset.id);
   }
 
-  reveal(row) {
-    if (row && !this.ul.querySelector(".editing")) row.scrollIntoView({ block: "nearest" });
+  select(id) {
+    this.selectedId = id;
+    const index = this.events.indexOf(this.lookup(id));
+    if (index >= 0) this.reveal(index);
+    this.render();
+    this.selected?.focus({ preventScroll: true });
   }
 
   onClick(e) {
     const row = this.rowOf(e.target);
     if (!row) return;
-    this.select(row);
+    this.select(row.dataset.id);
     this.onSeek(this.eventOf(row).onset_ms);
-  }
-
-  eventOf(row) {
-    return this.lookup(row.dataset.id);
   }
 
   onKey(e) {
     const row = this.rowOf(e.target);
     if (!row || e.ctrlKey || e.altKey || e.metaKey) return;
-    const moves = { ArrowDown: row.nextElementSibling, ArrowUp: row.previousElementSibling,
-      Home: this.ul.firstElementChild, End: this.ul.lastElementChild };
+    const index = this.events.indexOf(this.eventOf(row));
+    const moves = { ArrowDown: index + 1, ArrowUp: index - 1, Home: 0, End: this.events.length - 1,
+      PageDown: index + 10, PageUp: index - 10 };
     if (e.key in moves) {
-      if (moves[e.key]) this.select(moves[e.key]);
+      const target = Math.min(this.events.length - 1, Math.max(0, moves[e.key]));
+      this.select(this.events[target].id);
     } else if (e.key === "Enter") this.onSeek(this.eventOf(row).onset_ms);
     else if (e.key === "F2" && this.editable()) this.edit(row);
     else if ((e.key === "Delete" || e.key === "Backspace") && this.editable()) {
@@ -151,15 +179,15 @@ export class EventList {
   edit(row) {
     if (!this.editable()) return;
     const event = this.eventOf(row);
+    this.editing = event.id;
     row.classList.add("editing");
     const form = editForm(event, this.scheme, {
       save: (changed) => this.onEdit(event, changed),
       close: () => {
-        row.classList.remove("editing");
-        form.remove();
-        for (const cell of row.children) cell.hidden = false;
-        const current = this.rows.get(event.id);
-        if (current) this.select(current);
+        this.editing = null;
+        this.selectedId = event.id;
+        this.render();
+        this.selected?.focus({ preventScroll: true });
       },
     });
     for (const cell of row.children) cell.hidden = true;

@@ -2,13 +2,19 @@
 // it taken and stays read only. Without Web Locks (plain http on a LAN address) a
 // BroadcastChannel asks whether another tab already has the coding open.
 
-function withLocks(name) {
+// Waits up to `waitMs` for the lock: a page being reloaded lets go of it a moment after the new
+// page asks. The request is withdrawn on time-out, so a second tab never takes it later unseen.
+function withLocks(name, waitMs) {
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), waitMs);
   return new Promise((resolve) => {
-    navigator.locks.request(name, { ifAvailable: true }, (lock) => {
-      if (!lock) return resolve(false);
-      resolve(true);
-      return new Promise(() => {}); // held for the life of the page
-    });
+    navigator.locks
+      .request(name, { signal: abort.signal }, () => {
+        clearTimeout(timer);
+        resolve(true);
+        return new Promise(() => {}); // held for the life of the page
+      })
+      .catch(() => resolve(false));
   });
 }
 
@@ -25,14 +31,8 @@ function withChannel(name) {
   });
 }
 
-// True when this tab may write. A page that was just reloaded may see its old self still
-// holding the lock for a moment, so it asks a few times before giving up.
-export async function claimCoding(codingId) {
+// True when this tab may write.
+export function claimCoding(codingId, waitMs = 1500) {
   const name = `samspill-coding-${codingId}`;
-  if (!navigator.locks) return withChannel(name);
-  for (let attempt = 0; attempt < 4; attempt += 1) {
-    if (await withLocks(name)) return true;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  return false;
+  return navigator.locks ? withLocks(name, waitMs) : withChannel(name);
 }

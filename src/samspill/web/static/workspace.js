@@ -17,6 +17,7 @@ import { formatMs, newId, parseTime } from "./time.js";
 import { Timeline } from "./timeline.js";
 import { History } from "./history.js";
 
+performance.mark("samspill-start");
 const $ = (id) => document.getElementById(id);
 const boot = JSON.parse($("boot").textContent);
 setStrings(boot.strings);
@@ -253,8 +254,11 @@ async function start() {
   bindStatus();
   bindKeys({ logger, commands, canCode: () => writable });
   showSubject(logger.subject);
+  performance.mark("samspill-bound");
   const pending = await outbox.open();
+  performance.mark("samspill-outbox");
   store.load(boot.events, pending.filter((a) => ["add", "edit", "delete"].includes(a.type)));
+  performance.mark("samspill-drawn");
   restore(pending);
   const mine = writable ? await claimCoding(codingId) : false;
   if (writable && !mine) setWritable(false, t("This coding is open in another tab: this tab is read only"));

@@ -1,0 +1,191 @@
+"""Benchmark: the coding workspace in Chromium with a coding of 5,000 events.
+
+Run: ``.venv/bin/python bench/workspace.py`` (optionally ``--events N --presses M``).
+Measures, in the page, the time from a key press (the keydown's own time stamp) to the new event
+being in both the event list and the timeline:
+
+- ``dom``: the list row and the timeline element are in the document;
+- ``layout``: the same plus a forced style and layout of the new row;
+- ``frame``: the next display frame after the change has been produced (what the coder sees).
+
+Targets: ``frame`` p95 <= 16 ms (one display frame at 60 Hz) and the page usable (the
+``samspill-ready`` mark: list and timeline drawn, outbox opened) within 1 s of navigation.
+Compared, in the same run, with a naive list that rebuilds every row on each change (what BORIS
+does with its event table), switched on through the page's own list object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+
+import uvicorn
+
+from samspill.core.events import Event
+from samspill.services import codings
+from samspill.services.demo import DEMO_SESSION, DEMO_STUDY, load_demo
+from samspill.services.schemes import latest_version, register_builtin_schemes
+from samspill.services.setup import ensure_admin, login_link
+from samspill.services.studies import get_session, get_study
+from samspill.settings import Settings
+from samspill.store.db import Database
+from samspill.web.app import create_app
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PORT = 8791
+PROBE = """() => {
+  window.__lat = [];
+  document.addEventListener("keydown", (e) => { window.__t0 = e.timeStamp; }, true);
+  document.addEventListener("samspill:applied", () => {
+    const t0 = window.__t0;
+    const dom = performance.now() - t0;
+    const rows = document.querySelectorAll("#event-list li");
+    rows[rows.length >> 1].getBoundingClientRect();
+    const layout = performance.now() - t0;
+    requestAnimationFrame(() => {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => window.__lat.push([dom, layout, performance.now() - t0]);
+      channel.port2.postMessage(null);
+    });
+  });
+}"""
+
+
+def coded_session(database: Database, count: int) -> int:
+    """The demo study with one more coding of ``count`` point events spread over the session."""
+    rng = random.Random(7)
+    with database.session() as db:
+        register_builtin_schemes(db)
+        owner = ensure_admin(db)
+        load_demo(db, owner=owner, media_dir=database.settings.media_dir, with_video=True)
+        session = get_session(db, study=get_study(db, DEMO_STUDY), name=DEMO_SESSION)
+        version = latest_version(db, "withdrawal-open")
+        coding = codings.create_coding(db, session=session, coder=owner, scheme_version=version)
+        points = [c for c in codings.coding_scheme(coding).codes if c.kind == "point"]
+        events = []
+        for _ in range(count):
+            code = rng.choice(points)
+            events.append(
+                Event(
+                    id=str(uuid.uuid4()),
+                    subject=code.subjects[0],
+                    code=code.id,
+                    onset_ms=rng.randrange(0, session.duration_ms),
+                )
+            )
+        codings.replace_events(db, coding=coding, events=events)
+        return coding.id
+
+
+def serve(database: Database) -> uvicorn.Server:
+    app = create_app(database.settings, database=database)
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=PORT, log_level="error"))
+    threading.Thread(target=server.run, daemon=True).start()
+    while not server.started:
+        time.sleep(0.05)
+    return server
+
+
+def open_times(page, url: str, times: int) -> list[float]:
+    found = []
+    for _ in range(times):
+        page.goto(url)
+        page.wait_for_selector("body[data-ready=true]", timeout=30_000)
+        found.append(
+            page.evaluate("() => performance.getEntriesByName('samspill-ready')[0].startTime")
+        )
+    return found
+
+
+def press_latencies(page, presses: int, duration_ms: int) -> list[list[float]]:
+    rng = random.Random(11)
+    page.evaluate(PROBE)
+    for i in range(presses):
+        page.evaluate("(ms) => window.samspill.player.seekTo(ms)", rng.randrange(duration_ms))
+        page.wait_for_function("() => !document.getElementById('video').seeking")
+        page.keyboard.press("i")
+        page.wait_for_function("(n) => window.__lat.length >= n", arg=i + 1)
+        page.wait_for_function("() => window.samspill.outbox.count === 0", timeout=30_000)
+    return page.evaluate("() => window.__lat")
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def report(name: str, samples: list[list[float]]) -> dict[str, float]:
+    out = {}
+    for i, label in enumerate(("dom", "layout", "frame")):
+        column = [s[i] for s in samples]
+        out[f"{label}_p50"], out[f"{label}_p95"] = pct(column, 0.5), pct(column, 0.95)
+    cells = [
+        f"{k} {out[f'{k}_p50']:6.1f} / {out[f'{k}_p95']:6.1f} ms"
+        for k in ("dom", "layout", "frame")
+    ]
+    print(f"  {name:<26} " + "  ".join(cells))
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=5000)
+    parser.add_argument("--presses", type=int, default=100)
+    args = parser.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as folder:
+        database = Database(Settings(data_dir=Path(folder) / "data"))
+        database.migrate()
+        print(f"preparing the demo study and a coding of {args.events} events …")
+        coding_id = coded_session(database, args.events)
+        server = serve(database)
+        with database.session() as db:
+            link = login_link(db, ensure_admin(db), host="127.0.0.1", port=PORT)
+        url = f"http://127.0.0.1:{PORT}/codings/{coding_id}"
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+            )
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.goto(link)
+            opened = open_times(page, url, 5)
+            print(f"\nopen the page ({args.events} events), navigation to usable, 5 loads:")
+            print(
+                f"  median {statistics.median(opened):.0f} ms, worst {max(opened):.0f} ms"
+                f"  (target <= 1000 ms)"
+            )
+            duration = page.evaluate("() => window.samspill.player.sessionEndMs()")
+            print(f"\nkeypress to visible in list and timeline, {args.presses} presses, p50 / p95:")
+            fast = report("incremental (Samspill)", press_latencies(page, args.presses, duration))
+            page.goto(url)
+            page.wait_for_selector("body[data-ready=true]")
+            page.evaluate("() => { window.samspill.list.full = true; }")
+            naive = report("naive full re-render", press_latencies(page, args.presses, duration))
+            browser.close()
+        server.should_exit = True
+        print(
+            f"\nframe p95 {fast['frame_p95']:.1f} ms (target <= 16 ms); "
+            f"naive/incremental: dom p50 x{naive['dom_p50'] / fast['dom_p50']:.0f}, "
+            f"layout p95 x{naive['layout_p95'] / fast['layout_p95']:.0f}, "
+            f"frame p95 x{naive['frame_p95'] / fast['frame_p95']:.1f}"
+        )
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,69 @@
+"""The workspace page's start data: events, rights, the cut-off, scores hiding, strings."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from samspill.services import codings, studies, workspace
+from samspill.store.db import Database
+from samspill.web.routes.workspace import JS_STRINGS
+from tests.factories import Built, make_user
+from tests.web.conftest import bearer
+
+
+def test_event_rows_are_the_stored_events_as_json(database: Database, built: Built) -> None:
+    with database.session() as db:
+        coding = codings.get_coding(db, built.coding.id)
+        expected = [e.model_dump(mode="json") for e in codings.coding_events(db, coding)]
+        assert workspace.event_rows(db, coding) == expected
+        assert len(expected) > 10
+
+
+def test_the_page_carries_the_coding_and_its_rights(
+    client: TestClient, database: Database, built: Built
+) -> None:
+    owner = bearer(database, built.owner.username)
+    boot = client.get(f"/api/codings/{built.coding.id}/workspace", headers=owner).json()
+    assert boot["can_write"] is True and boot["role"] == "owner"
+    assert boot["cutoff"] == 5.0  # the scheme's, as the study sets none
+    assert boot["scheme"]["id"] == "withdrawal-open"
+    assert [e["id"] for e in boot["events"]] == [
+        e["id"]
+        for e in client.get(f"/api/codings/{built.coding.id}/events", headers=owner).json()[
+            "events"
+        ]
+    ]
+    page = client.get(f"/codings/{built.coding.id}", headers=owner)
+    assert page.status_code == 200
+    assert '<script type="application/json" id="boot">' in page.text
+    assert 'name="csrf-token"' in page.text
+
+
+def test_a_viewer_reads_without_writing_and_a_trainee_sees_no_scores(
+    client: TestClient, database: Database, built: Built
+) -> None:
+    with database.session() as db:
+        study = studies.get_study(db, "s1")
+        study.settings = {"disrupted_cutoff": 4}
+        studies.set_role(db, study=study, user=make_user(db, "vera"), role="viewer")
+        studies.set_role(db, study=study, user=make_user(db, "tim"), role="trainee")
+        codings.set_status(db, coding=codings.get_coding(db, built.coding.id), status="submitted")
+    viewer = client.get(
+        f"/api/codings/{built.coding.id}/workspace", headers=bearer(database, "vera")
+    ).json()
+    assert viewer["can_write"] is False and viewer["cutoff"] == 4.0
+    trainee = bearer(database, "tim")
+    created = client.post("/api/studies/s1/sessions/v1/codings", headers=trainee, json={}).json()
+    boot = client.get(f"/api/codings/{created['id']}/workspace", headers=trainee).json()
+    assert boot["show_scores"] is False and boot["can_write"] is True
+
+
+def test_the_scripts_strings_come_translated(
+    client: TestClient, database: Database, built: Built
+) -> None:
+    headers = {**bearer(database, built.owner.username), "Accept-Language": "nb-NO"}
+    boot = client.get(f"/api/codings/{built.coding.id}/workspace", headers=headers).json()
+    assert set(JS_STRINGS) <= set(boot["strings"])
+    untranslated = [s for s in JS_STRINGS if boot["strings"][s] == s]
+    assert untranslated == []
+    assert boot["strings"]["Saved"] == "Lagret"
