@@ -265,3 +265,13 @@ def test_a_licensed_schemes_rating_anchors_stay_out_of_the_file():
     data = write_boris(project)
     assert b"LICENSED WORDING" not in data and b"SECRET" not in data
     assert read_boris(data).project.scheme.code("bid") == licensed.code("bid")
+
+
+def test_behaviours_sharing_a_modifier_set_share_values_added_on_import():
+    mods = {"0": {"name": "tone", "type": 0, "values": ["warm"]}}
+    data = _project({"0": _behaviour("say", "Point event", mods),
+                     "1": _behaviour("sing", "Point event", mods)},
+                    [[1.0, "mother", "sing", "icy", ""]])
+    scheme = read_boris(data).project.scheme
+    assert scheme.code("say").modifiers == scheme.code("sing").modifiers == ["tone"]
+    assert scheme.modifier_set("tone").options == ["warm", "icy"]

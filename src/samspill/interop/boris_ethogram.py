@@ -117,7 +117,7 @@ def read_ethogram(conf: object, where: str) -> dict[str, Behaviour]:
                          where=where)
     problems: list[Problem] = []
     out: dict[str, Behaviour] = {}
-    registry: dict[tuple[Any, ...], str] = {}
+    registry = _Registry()
     for idx, entry in conf.items():
         here = f"{where}: behaviour #{idx}"
         try:
@@ -151,7 +151,7 @@ def _text(entry: dict[str, Any], name: str, here: str, default: str = "") -> str
     return value
 
 
-def _read_behaviour(entry: object, here: str, registry: dict[tuple[Any, ...], str]) -> Behaviour:
+def _read_behaviour(entry: object, here: str, registry: _Registry) -> Behaviour:
     if not isinstance(entry, dict):
         raise InputError("the behaviour is not a mapping", fix="repair the ethogram", where=here)
     code = _text(entry, "code", here)
@@ -169,7 +169,13 @@ def _read_behaviour(entry: object, here: str, registry: dict[tuple[Any, ...], st
     return behaviour
 
 
-_Registry = dict[tuple[Any, ...], str]
+@dataclass
+class _Registry:
+    """Modifier sets seen so far: ids by signature, and one shared SetInfo per id (so a value
+    added while reading events shows in every behaviour that uses the set)."""
+
+    ids: dict[tuple[Any, ...], str] = field(default_factory=dict)
+    infos: dict[str, SetInfo] = field(default_factory=dict)
 
 
 def _read_sets(conf: object, code_id: str, here: str, registry: _Registry) -> list[SetInfo]:
@@ -192,8 +198,11 @@ def _read_sets(conf: object, code_id: str, here: str, registry: _Registry) -> li
         name = str(mset.get("name") or "")
         label = str(mset.get("description") or name or f"Modifier {position + 1}")
         set_id = _register_set(registry, name, code_id, idx, kind, values)
-        out.append(SetInfo(set_id, label, list(dict.fromkeys(v for v in values if v)), kind,
-                           bool(mset.get("ask at stop", False))))
+        if set_id not in registry.infos:
+            registry.infos[set_id] = SetInfo(set_id, label, list(dict.fromkeys(v for v in values
+                                                                               if v)),
+                                             kind, bool(mset.get("ask at stop", False)))
+        out.append(registry.infos[set_id])
     return out
 
 
@@ -201,14 +210,14 @@ def _register_set(registry: _Registry, name: str, code_id: str, idx: object, kin
                   values: list[str]) -> str:
     """Sets of equal name, type and values are one Samspill set; others get their own id."""
     signature = (name, kind, tuple(values))
-    if name and signature in registry:
-        return registry[signature]
+    if name and signature in registry.ids:
+        return registry.ids[signature]
     base = to_identifier(name, "modifier") if name else f"{code_id}-m{idx}"
-    taken = set(registry.values())
+    taken = set(registry.ids.values())
     set_id, n = base, 2
     while set_id in taken:
         set_id, n = f"{base}-{n}", n + 1
-    registry[signature if name else (code_id, idx)] = set_id
+    registry.ids[signature if name else (code_id, idx)] = set_id
     return set_id
 
 
