@@ -18,7 +18,7 @@ import pandas as pd
 from samspill.core.ambiance import RatingValue, ambiance_counts, rating_table
 from samspill.core.errors import InputError
 from samspill.core.indicators import DISCLAIMER, INDICATORS, IndicatorSettings, compute_indicators
-from samspill.core.indicators.common import build_scopes
+from samspill.core.indicators.common import IndicatorSpec, build_scopes
 from samspill.core.scheme import Scheme
 from samspill.core.timeline import build_timelines
 
@@ -184,7 +184,8 @@ def _scope_evidence(evidence: pd.DataFrame, row: pd.Series, reunion_ids: set[Any
     return evidence[evidence["segment_id"].isin(reunion_ids)]
 
 
-def _indicator_json(spec: Any, row: pd.Series, evidence: pd.DataFrame) -> dict[str, Any]:
+def _indicator_json(spec: IndicatorSpec, row: pd.Series,
+                    evidence: pd.DataFrame) -> dict[str, Any]:
     return {
         "id": spec.id, "title": spec.title, "scope": row["scope"],
         "segment_id": _plain(row["segment_id"]), "scope_name": row["name"],
