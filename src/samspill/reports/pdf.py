@@ -14,6 +14,7 @@ import io
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import cast
 from xml.sax.saxutils import escape
 
 import matplotlib
@@ -224,10 +225,10 @@ def _stamp(text_pdf: bytes, slots: list[_Slot]) -> bytes:
         name = NameObject(f"/SamspillPlot{number}")
         form = _form_xobject(writer, figure_page)
         page = writer.pages[slot.page]
-        resources = page[NameObject("/Resources")].get_object()
+        resources = cast(DictionaryObject, page[NameObject("/Resources")].get_object())
         if "/XObject" not in resources:
             resources[NameObject("/XObject")] = DictionaryObject()
-        resources["/XObject"].get_object()[name] = form
+        cast(DictionaryObject, resources["/XObject"].get_object())[name] = form
         scale = slot.width / float(figure_page.mediabox.width)
         draw = f"q {scale:.6f} 0 0 {scale:.6f} {slot.x:.3f} {slot.y:.3f} cm {name} Do Q"
         _append_content(writer, page, draw.encode("ascii"))
@@ -242,16 +243,17 @@ def _form_xobject(writer: PdfWriter, page: PageObject) -> IndirectObject:
     form.update({
         NameObject("/Type"): NameObject("/XObject"), NameObject("/Subtype"): NameObject("/Form"),
         NameObject("/BBox"): ArrayObject(FloatObject(v) for v in page.mediabox),
-        NameObject("/Resources"): page["/Resources"].get_object().clone(writer),
+        NameObject("/Resources"): cast(DictionaryObject,
+                                       page["/Resources"].get_object()).clone(writer),
     })
-    return writer._add_object(form)
+    return writer._add_object(form)  # pypdf's only way to add a free-standing object
 
 
 def _append_content(writer: PdfWriter, page: PageObject, operators: bytes) -> None:
     """Add drawing after the page's own, its graphics state saved around it."""
     contents = page[NameObject("/Contents")]
-    old = list(contents.get_object()) if isinstance(contents.get_object(), ArrayObject) \
-        else [contents]
+    target = contents.get_object()
+    old = list(target) if isinstance(target, ArrayObject) else [contents]
     streams = []
     for data in (b"q\n", b"\nQ\n" + operators + b"\n"):
         stream = DecodedStreamObject()

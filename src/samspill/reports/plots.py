@@ -12,6 +12,7 @@ import math
 import textwrap
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any, cast
 
 import matplotlib
 
@@ -48,7 +49,7 @@ STYLE = {"font.family": "DejaVu Sans", "font.size": 7.5, "axes.titlesize": 8,
 @contextmanager
 def style() -> Iterator[None]:
     """The report style, also while saving (fonts and SVG/PDF options are read then)."""
-    with matplotlib.rc_context(STYLE):
+    with matplotlib.rc_context(cast(Any, STYLE)):
         yield
 
 

@@ -9,6 +9,7 @@ norms, and that this is no diagnosis.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pandas as pd
 
@@ -130,7 +131,7 @@ def _counts(data: ReportData, _: Translator) -> Section:
 
 def _level(data: ReportData, _: Translator) -> Section:
     r = data.rating
-    level = r.get("level")
+    level: Any = r.get("level")
     rated = level is not None and not pd.isna(level)
     cutoff = _.number(r.get("cutoff"), 0)
     facts = Facts([
