@@ -67,3 +67,14 @@ def test_the_scripts_strings_come_translated(
     untranslated = [s for s in JS_STRINGS if boot["strings"][s] == s]
     assert untranslated == []
     assert boot["strings"]["Saved"] == "Lagret"
+
+
+def test_the_coders_guide_lists_every_key_of_the_open_scheme() -> None:
+    from pathlib import Path
+
+    from samspill.core.scheme_check import load_builtin_scheme
+
+    guide = (Path(__file__).parents[2] / "docs" / "coding.md").read_text(encoding="utf-8")
+    scheme = load_builtin_scheme("withdrawal-open")
+    for code in scheme.codes:
+        assert f"| `{code.key}` | {code.name}" in guide, code.id
