@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from samspill.services import codings, studies
+from samspill.services import audit, codings, studies
 from samspill.services.accounts import get_user
 from tests.agreement.conftest import Lab
 from tests.agreement.tapes import add_coding, noisy
@@ -85,6 +85,9 @@ def test_a_session_is_reconciled_once_and_the_sources_stay_as_they_were(
     before = lab.get("own", f"/api/codings/{ids['ann']}/events").json()
     assert lab.send("POST", "own", SESSION + "/consensus", {}).status_code == 201
     assert lab.send("POST", "own", SESSION + "/consensus", {}).status_code == 409
+    with lab.database.session() as db:
+        named = {e.action for e in audit.entries(db, study="s1")}
+    assert {"write.assignment", "write.reconciliation", "write.consensus"} <= named
     assert lab.get("own", f"/api/codings/{ids['ann']}/events").json() == before
     status = lab.get("own", f"/api/codings/{ids['ann']}").json()["status"]
     assert status == "submitted"
