@@ -61,9 +61,11 @@ DyadOpt = Annotated[str | None, typer.Option(
 
 @contextmanager
 def progress_bar(label: str) -> Iterator[Callable[[float], None]]:
-    """A rich progress bar on stderr (stdout stays clean); yields the fraction callback."""
-    bar = Progress(TextColumn(label), BarColumn(), TaskProgressColumn(),
-                   console=Console(stderr=True), transient=True)
+    """A rich progress bar on stderr (stdout stays clean); yields the fraction callback.
+    Off when stderr is no terminal, so pipes and logs get only the one-line messages."""
+    err = Console(stderr=True)
+    bar = Progress(TextColumn(label), BarColumn(), TaskProgressColumn(), console=err,
+                   transient=True, disable=not err.is_terminal)
     with bar:
         task = bar.add_task(label, total=1.0)
         yield lambda fraction: bar.update(task, completed=fraction)

@@ -1,0 +1,152 @@
+"""`samspill export …`, `samspill import …` and `samspill sequential study` as a user runs them."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from samspill.cli import app, main
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("cli") / "data"
+    for args in (["init"], ["demo", "--no-video"], ["user", "add", "cora"]):
+        assert runner.invoke(app, [*args, "--data-dir", str(folder)]).exit_code == 0
+    return folder
+
+
+@pytest.fixture
+def data(demo_template: Path, tmp_path: Path) -> Path:
+    folder = tmp_path / "data"
+    shutil.copytree(demo_template, folder)
+    return folder
+
+
+def _run(data: Path, *args: str):
+    result = runner.invoke(app, [*args, "--data-dir", str(data)])
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def _samspill(data: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """The real entry point in a new process, as a user runs it (exit code and stderr)."""
+    return subprocess.run([sys.executable, "-c", "from samspill.cli import main; main()", *args,
+                           "--data-dir", str(data)], capture_output=True, text=True, timeout=120)
+
+
+def _main(data: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+          *args: str) -> tuple[int, str]:
+    """``main()`` in this process (cheaper than a new one): exit status and stderr."""
+    monkeypatch.setattr(sys, "argv", ["samspill", *args, "--data-dir", str(data)])
+    with pytest.raises(SystemExit) as stopped:
+        main()
+    return int(stopped.value.code or 0), capsys.readouterr().err
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "sav", "parquet"])
+def test_export_cohort_writes_each_format(data: Path, tmp_path: Path, fmt: str) -> None:
+    out = tmp_path / f"cohort.{fmt}"
+    _run(data, "export", "cohort", "--study", "demo", "--session", "vignette", "--format", fmt,
+         "--out", str(out))
+    reader = {"csv": pd.read_csv, "xlsx": pd.read_excel, "parquet": pd.read_parquet,
+              "sav": pd.read_spss}[fmt]
+    table = reader(out)
+    assert table["session"].tolist() == ["vignette"] and "unanswered_share" in table.columns
+
+
+def test_boris_export_imports_into_a_new_study_for_another_coder(data: Path,
+                                                                  tmp_path: Path) -> None:
+    project = tmp_path / "demo.boris"
+    _run(data, "export", "boris", "--study", "demo", "--session", "vignette", "--out",
+         str(project))
+    _run(data, "study", "create", "copy")
+    done = _run(data, "import", "boris", str(project), "--study", "copy", "--coder", "cora")
+    assert "1 coding(s), 21 event(s), 1 new session(s)" in done.output
+    a, b = tmp_path / "a.csv", tmp_path / "b.csv"
+    _run(data, "export", "events", "--study", "demo", "--session", "vignette", "--out", str(a))
+    _run(data, "export", "events", "--study", "copy", "--out", str(b))
+    keep = ["dyad", "session", "subject", "code", "onset_ms", "offset_ms", "modifiers"]
+    first, second = pd.read_csv(a)[keep], pd.read_csv(b)[keep]
+    pd.testing.assert_frame_equal(first, second)
+    assert set(pd.read_csv(b)["coder"]) == {"cora"}
+
+
+def test_elan_and_sdis_exports_and_an_elan_import(data: Path, tmp_path: Path) -> None:
+    eaf, sds = tmp_path / "v.eaf", tmp_path / "demo.sds"
+    _run(data, "export", "elan", "--study", "demo", "--session", "vignette", "--tiers",
+         "subject-dimension", "--out", str(eaf))
+    _run(data, "export", "sdis", "--study", "demo", "--out", str(sds))
+    assert sds.read_text().count("<vignette>") == 1
+    done = _run(data, "import", "elan", str(eaf), "--study", "demo", "--session", "vignette",
+                "--coder", "cora")
+    assert "21 event(s), 0 new session(s)" in done.output
+
+
+def test_a_mapped_csv_imports_with_seconds(data: Path, tmp_path: Path) -> None:
+    source = tmp_path / "obs.csv"
+    source.write_text("Who,What,At\nchild,bid,1.5\ncaregiver,respond,2.25\n")
+    done = _run(data, "import", "csv", str(source), "--study", "demo", "--mapping",
+                "Who=subject,What=code,At=onset_ms", "--time-unit", "s", "--dyad", "D2")
+    assert "2 event(s), 1 new session(s)" in done.output
+    out = tmp_path / "back.csv"
+    _run(data, "export", "events", "--study", "demo", "--session", "obs", "--out", str(out))
+    assert pd.read_csv(out)["onset_ms"].tolist() == [1500, 2250]
+
+
+def test_export_predictors_feeds_the_file_based_outcomes_command(data: Path,
+                                                                  tmp_path: Path) -> None:
+    out = tmp_path / "p.csv"
+    _run(data, "export", "predictors", "--study", "demo", "--out", str(out))
+    cohort = tmp_path / "c.csv"
+    _run(data, "export", "cohort", "--study", "demo", "--out", str(cohort))
+    table = pd.read_csv(out)
+    assert sorted(table["dyad"]) == sorted(set(pd.read_csv(cohort)["dyad"]))
+    assert list(table.columns[:3]) == ["dyad", "initiative_share", "response_latency_median_ms"]
+
+
+def test_sequential_study_runs_the_withdrawal_query_on_stored_codings(data: Path) -> None:
+    result = _run(data, "sequential", "study", "--study", "demo", "--session", "vignette",
+                  "--format", "json")
+    rows = json.loads(result.output)
+    assert [r["session"] for r in rows] == ["vignette", "(pooled)"]
+    assert rows[0]["n_given"] == 7
+    lag = _run(data, "sequential", "study", "--study", "demo", "--query", "lag")
+    assert "adjusted_residual" in lag.output
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["export", "cohort", "--study", "nope", "--out", "x.csv"], "no study 'nope'"),
+    (["import", "boris", "missing.boris", "--study", "demo"], "cannot read"),
+    (["import", "csv", "{bad}", "--study", "demo", "--mapping", "Who"], "column=field"),
+    (["export", "elan", "--study", "demo", "--session", "nope", "--out", "x.eaf"],
+     "no session 'nope'"),
+])
+def test_bad_input_is_one_line_with_exit_2(data: Path, tmp_path: Path, args: list[str],
+                                            message: str, capsys: pytest.CaptureFixture[str],
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text("a,b\n1,2\n")
+    status, err = _main(data, capsys, monkeypatch, *[a.replace("{bad}", str(bad)) for a in args])
+    assert status == 2 and message in err and err.startswith("error: ")
+
+
+def test_a_hostile_project_is_refused_and_nothing_is_imported(data: Path,
+                                                             tmp_path: Path) -> None:
+    before, after = tmp_path / "before.csv", tmp_path / "after.csv"
+    _run(data, "export", "events", "--study", "demo", "--out", str(before))
+    evil = tmp_path / "evil.boris"
+    evil.write_text('{"behaviors_conf": {}, "observations": {"o": {"events": [[1, 2]]}}}')
+    result = _samspill(data, "import", "boris", str(evil), "--study", "demo")
+    assert result.returncode == 2 and "evil.boris" in result.stderr
+    _run(data, "export", "events", "--study", "demo", "--out", str(after))
+    assert before.read_bytes() == after.read_bytes()
