@@ -106,8 +106,9 @@ class _PlotSlot(Flowable):
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         limit = A4[1] - 2 * MARGIN - 30  # never taller than a page
-        self.width = avail_width
-        self.height = avail_width * self.aspect
+        natural = float(self.slot.figure.get_size_inches()[0]) * 72
+        self.width = min(avail_width, natural)  # fonts never grow beyond their set size
+        self.height = self.width * self.aspect
         if self.height > limit:
             self.height, self.width = limit, limit / self.aspect
         return self.width, self.height
@@ -188,10 +189,10 @@ def _table(block: d.Table, s: dict[str, ParagraphStyle]) -> RLTable:
     head = [cell(c, s["cell_bold"], i) for i, c in enumerate(block.columns)]
     body = [[cell(text, s["cell_marked"] if r in block.marked else s["cell"], i)
              for i, text in enumerate(row)] for r, row in enumerate(block.rows)]
-    width = A4[0] - 2 * MARGIN
+    width = (A4[0] - 2 * MARGIN) * (0.5 if len(block.columns) <= 2 else 1.0)
     weights = block.widths or (1.0,) * len(block.columns)
     table = RLTable([head, *body], colWidths=[width * w / sum(weights) for w in weights],
-                    repeatRows=1)
+                    repeatRows=1, hAlign="LEFT")
     table.setStyle(TableStyle([
         ("BACKGROUND", (0, 0), (-1, 0), HEAD_BG), ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LINEBELOW", (0, 0), (-1, -1), 0.4, LINE),

@@ -25,6 +25,7 @@ from samspill.reports.plots import style
 
 TEMPLATES = Path(__file__).parent / "templates"
 CSS_FILE = TEMPLATES / "report.css"
+SCREEN_SCALE = 1.35
 _STYLE_ATTR = re.compile(r'\sstyle="([^"]*)"')
 _ID_ATTR = re.compile(r'\sid="([^"]+)"')
 
@@ -42,8 +43,12 @@ def svg_markup(figure, *, key: str, alt: str) -> Markup:
     text = _prefix_ids(text, key)
     opening = (f'<svg class="plot" role="img" aria-label="{escape(alt)}" '
                'stroke-linejoin="round" stroke-linecap="butt" ')
-    text = re.sub(r'<svg\s[^>]*?(viewBox="[^"]*")[^>]*>', lambda m: opening + m.group(1)
-                  + ' xmlns="http://www.w3.org/2000/svg" '
+    # Drawn for print; on screen a third larger (the stylesheet caps it at the page's width).
+    size = re.search(r'<svg\s[^>]*?width="([\d.]+)pt" height="([\d.]+)pt"', text)
+    natural = (f'width="{float(size.group(1)) * SCREEN_SCALE:.1f}pt" '
+               f'height="{float(size.group(2)) * SCREEN_SCALE:.1f}pt" ') if size else ""
+    text = re.sub(r'<svg\s[^>]*?(viewBox="[^"]*")[^>]*>', lambda m: opening + natural
+                  + m.group(1) + ' xmlns="http://www.w3.org/2000/svg" '
                   'xmlns:xlink="http://www.w3.org/1999/xlink">', text, count=1)
     return Markup(text)
 
