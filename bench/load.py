@@ -27,6 +27,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -190,7 +191,7 @@ async def run_load(
     rate: float,
     seconds: float,
     kill_at: float | None,
-    restart: callable | None,
+    restart: Callable[[], None] | None,
     figures: Figures,
 ) -> float:
     stop = asyncio.Event()
