@@ -85,3 +85,28 @@ def coded_events(draw: st.DrawFn, limit: int = 10**8) -> list[Event]:
     events += draw(_lane(["hold"], "caregiver", limit))
     events += draw(_lane(["distress"], "child", limit))
     return events
+
+
+def rich_project() -> Project:
+    """The vignette plus a live observation with a multiple-choice modifier, a subject-less
+    zero-length state and a state that restarts the instant it stops."""
+    from samspill.core.scheme import Code, ModifierSet
+    from samspill.interop.model import NO_FOCAL_SUBJECT
+
+    base = open_scheme()
+    scheme = base.model_copy(update={
+        "subjects": [*base.subjects, NO_FOCAL_SUBJECT],
+        "modifier_sets": [*base.modifier_sets, ModifierSet(
+            id="with", label="With", options=["toy", "book", "cup"], choice="multiple")],
+        "codes": [*base.codes, Code(id="offer", name="Offer", kind="state",
+                                    subjects=["caregiver", NO_FOCAL_SUBJECT],
+                                    modifiers=["with", "channel"])]})
+    offer = {"with": ["toy", "cup"], "channel": "verbal"}
+    live = Observation(name="live one", kind="live", variables={"procedure": "ssp"}, events=[
+        Event(subject="caregiver", code="offer", onset_ms=1000, offset_ms=5000, modifiers=offer),
+        Event(subject=NO_FOCAL_SUBJECT, code="offer", onset_ms=2000, offset_ms=2000),
+        Event(subject="caregiver", code="offer", onset_ms=5000, offset_ms=9000, modifiers=offer,
+              comment="again")])
+    project = vignette_project()
+    return project.model_copy(update={"scheme": scheme,
+                                      "observations": [*project.observations, live]})

@@ -8,17 +8,24 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
-from interop_factories import coded_events, comparable, open_scheme, vignette_project
+from interop_factories import (
+    coded_events,
+    comparable,
+    open_scheme,
+    rich_project,
+    vignette_project,
+)
 
 from samspill.core.errors import EventError, InputError, SchemeError
 from samspill.core.events import Event
 from samspill.core.scheme import ModifierSet
 from samspill.interop.boris import read_boris, write_boris
-from samspill.interop.model import Observation, Project
+from samspill.interop.model import NO_FOCAL_SUBJECT, Observation, Project
 
 
 def _strip_samspill(data: bytes) -> bytes:
@@ -202,9 +209,12 @@ def _boris_python() -> str | None:
 @pytest.mark.skipif(_boris_python() is None, reason=(
     "BORIS is not installed: set SAMSPILL_BORIS_PYTHON to a Python with boris-behav-obs "
     "(python -m venv /tmp/boris-venv && /tmp/boris-venv/bin/pip install boris-behav-obs)"))
-@pytest.mark.parametrize("name", ["export.boris", "export.boris.gz"])
-def test_boris_own_loader_reads_the_export_and_pairs_states_like_we_do(tmp_path: Path, name: str):
-    project = vignette_project()
+@pytest.mark.parametrize(("name", "make"), [("export.boris", vignette_project),
+                                           ("export.boris.gz", vignette_project),
+                                           ("rich.boris", rich_project)])
+def test_boris_own_loader_reads_the_export_and_pairs_states_like_we_do(
+        tmp_path: Path, name: str, make: Callable[[], Project]):
+    project = make()
     path = tmp_path / name
     path.write_bytes(write_boris(project, compress=name.endswith(".gz")))
     run = subprocess.run([_boris_python(), str(Path(__file__).with_name("boris_loader_check.py")),
@@ -214,17 +224,20 @@ def test_boris_own_loader_reads_the_export_and_pairs_states_like_we_do(tmp_path:
     result = json.loads(run.stdout.strip().splitlines()[-1])
     assert result["error"] is None
     assert result["integrity"] == ""
-    boris_spans = sorted((s, c, m, round(float(a) * 1000), None if b is None else
-                          round(float(b) * 1000)) for s, c, m, a, b in
-                         result["intervals"][project.observations[0].name])
-    ours = sorted((e.subject, e.code, read_mods(e), e.onset_ms, e.offset_ms)
-                  for e in project.observations[0].events)
-    assert boris_spans == ours
+    for obs in project.observations:
+        boris_spans = sorted((s, c, m, round(float(a) * 1000), None if b is None else
+                              round(float(b) * 1000)) for s, c, m, a, b in
+                             result["intervals"][obs.name])
+        ours = sorted(("" if e.subject == NO_FOCAL_SUBJECT else e.subject, e.code,
+                       _boris_modifiers(e, project), e.onset_ms, e.offset_ms)
+                      for e in obs.events)
+        assert boris_spans == ours
 
 
-def read_mods(event: Event) -> str:
-    code = open_scheme().code(event.code)
-    return "|".join(str(event.modifiers.get(s, "None")) for s in code.modifiers)
+def _boris_modifiers(event: Event, project: Project) -> str:
+    code = project.scheme.code(event.code)
+    values = [event.modifiers.get(s, "None") for s in code.modifiers]
+    return "|".join(",".join(v) if isinstance(v, list) else v for v in values)
 
 
 def test_gzip_file_is_detected_by_content_not_name():
@@ -275,3 +288,12 @@ def test_behaviours_sharing_a_modifier_set_share_values_added_on_import():
     scheme = read_boris(data).project.scheme
     assert scheme.code("say").modifiers == scheme.code("sing").modifiers == ["tone"]
     assert scheme.modifier_set("tone").options == ["warm", "icy"]
+
+
+def test_rich_project_round_trips_with_multiple_choices_and_subjectless_states():
+    project = rich_project()
+    back = read_boris(write_boris(project)).project
+    assert back.scheme == project.scheme
+    for got, sent in zip(back.observations, project.observations, strict=True):
+        assert comparable(got.events) == comparable(sent.events)
+        assert got.variables == sent.variables
