@@ -7,7 +7,13 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from hypothesis import HealthCheck, given, settings
-from interop_factories import coded_events, comparable, open_scheme, vignette_project
+from interop_factories import (
+    coded_events,
+    comparable,
+    open_scheme,
+    rich_project,
+    vignette_project,
+)
 
 from samspill.core.errors import EventError, InputError
 from samspill.core.events import Event
@@ -175,3 +181,13 @@ def test_a_time_origin_that_is_not_whole_ms_is_ignored_with_a_warning():
     imported = read_elan(data, scheme=open_scheme(), tiers=["Mum"])
     assert imported.project.observations[0].media[0].offset_ms == 0
     assert any("TIME_ORIGIN" in w.message for w in imported.warnings)
+
+
+def test_multiple_choices_and_restarted_states_round_trip():
+    project = rich_project()
+    live = project.observations[1]
+    events = [e for e in live.events if e.offset_ms != e.onset_ms]
+    obs = live.model_copy(update={"events": events})
+    back = read_elan(write_elan(obs, project.scheme), scheme=project.scheme)
+    assert comparable(back.project.observations[0].events) == comparable(events)
+    assert back.project.observations[0].events[0].modifiers["with"] == ["toy", "cup"]
