@@ -26,6 +26,7 @@ from samspill.core.events import Event
 from samspill.core.scheme import ModifierSet
 from samspill.interop.boris import read_boris, write_boris
 from samspill.interop.model import NO_FOCAL_SUBJECT, Observation, Project
+from samspill.interop.safety import MAX_MS
 
 
 def _strip_samspill(data: bytes) -> bytes:
@@ -91,7 +92,7 @@ def test_ethogram_alone_restores_codes_modifiers_and_exclusive_groups():
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(coded_events())
+@given(coded_events(limit=MAX_MS))
 def test_any_valid_coding_survives_the_round_trip_to_the_millisecond(events: list[Event]):
     project = Project(scheme=open_scheme(), observations=[
         Observation(name="s", kind="media", events=events)])
