@@ -39,6 +39,7 @@ def test_any_valid_coding_round_trips_through_csv(events: list[Event]):
     assert comparable(back) == comparable(_no_frames(events))
 
 
+@settings(deadline=None)
 @given(st.dictionaries(st.text(min_size=1, max_size=6).filter(str.strip),
                        st.text(min_size=1, max_size=6).filter(lambda s: s == s.strip()),
                        max_size=4))
