@@ -11,7 +11,7 @@ from pypdf import PdfReader
 from samspill.core.events import Event
 from samspill.core.indicators import DISCLAIMER
 from samspill.reports.cohort_report import cohort_document
-from samspill.reports.data import CohortData, cohort_data
+from samspill.reports.data import CohortData, agreement_summary, cohort_data
 from samspill.reports.i18n import SIGN_TITLES
 from samspill.reports.render import render, render_html
 from samspill.services import codings, studies
@@ -104,3 +104,37 @@ def test_a_study_without_codings_gives_a_short_report(sqlite_database: Database)
         data = cohort_data(db, study="empty")
     text, pages = pdf_text(render(cohort_document(data, "en"), "pdf"))
     assert "The study has no scored codings yet." in text and pages == 1
+
+
+def test_double_coded_sessions_bring_the_agreement_summary(sqlite_database: Database) -> None:
+    """Three sessions coded by two coders who agree on every event and level."""
+    with sqlite_database.session() as db:
+        built = store_cohort(db, name="dbl", n_each=2)
+        second = make_user(db, "second")
+        studies.set_role(db, study=built["study"], user=second, role="coder")  # type: ignore[arg-type]
+        for session in built["sessions"][1:4]:  # type: ignore[index]
+            first = codings.codings_of(db, session)[0]
+            copy = codings.create_coding(db, session=session, coder=second,
+                                         scheme_version=first.scheme_version)
+            events = [e.model_copy(update={"id": f"5{e.id[1:]}"})
+                      for e in codings.coding_events(db, first)]
+            codings.replace_events(db, coding=copy, events=events)
+            codings.set_ratings(db, coding=copy, ratings=codings.ratings_of(db, first))
+            for coding in (first, copy):
+                codings.set_status(db, coding=coding, status="submitted")
+    with sqlite_database.session() as db:
+        summary = agreement_summary(db, study="dbl")
+        data = cohort_data(db, study="dbl", agreement=summary)
+    assert summary is not None
+    kappa = summary[summary["statistic"] == "time-unit kappa (mean of pairs)"]
+    assert kappa["value"].iloc[0] == pytest.approx(1.0) and kappa["targets"].iloc[0] == 3
+    assert (summary.loc[summary["measure"] == "level", "value"] == 1.0).any()
+    text, _pages = pdf_text(render(cohort_document(data, "en"), "pdf"))
+    assert "Agreement between coders" in text
+    assert "time-unit kappa (mean of pairs) 1.000 – – 3" in text
+
+
+def test_no_agreement_summary_without_double_coding(sqlite_database: Database) -> None:
+    with sqlite_database.session() as db:
+        store_cohort(db, name="single", n_each=1)
+        assert agreement_summary(db, study="single") is None

@@ -73,13 +73,13 @@ def _session(study: str, session: str, coder: str | None, lang: str, fmt: str,
 
 def _cohort(study: str, lang: str, fmt: str, data_dir: Path | None) -> bytes:
     from samspill.reports.cohort_report import cohort_document
-    from samspill.reports.data import cohort_data
+    from samspill.reports.data import agreement_summary, cohort_data
     from samspill.reports.render import render
 
     with unit_of_work(data_dir) as (db, _database), Progress(console=console,
                                                              transient=True) as bar:
         task = bar.add_task("scoring codings", total=None)
-        data = cohort_data(db, study=study,
+        data = cohort_data(db, study=study, agreement=agreement_summary(db, study=study),
                            progress=lambda done, total: bar.update(task, completed=done,
                                                                    total=total))
     return render(cohort_document(data, lang), fmt)

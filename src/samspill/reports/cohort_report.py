@@ -111,10 +111,15 @@ def _levels(data: CohortData, _: Translator) -> Section:
     ], "levels")
 
 
+COUNT_COLUMNS = ("n", "targets", "units", "sessions", "pairs")
+
+
 def _agreement(agreement: pd.DataFrame, _: Translator) -> Section:
     """Any table of agreement statistics, numbers to three decimals."""
-    rows = [[_cell(v, _) for v in row] for row in agreement.itertuples(index=False)]
-    table = Table([str(c) for c in agreement.columns], rows,
+    counts = {i for i, c in enumerate(agreement.columns) if c in COUNT_COLUMNS}
+    rows = [[_.number(v, 0) if i in counts else _cell(v, _) for i, v in enumerate(row)]
+            for row in agreement.itertuples(index=False)]
+    table = Table([word(c, _) for c in agreement.columns], rows,
                   numeric=frozenset(i for i, c in enumerate(agreement.columns)
                                     if pd.api.types.is_numeric_dtype(agreement[c])))
     return Section(_("Agreement between coders"), [table], "agreement")
@@ -127,7 +132,7 @@ def _cell(value: object, _: Translator) -> str:
         return str(value)
     if isinstance(value, float):
         return _.number(value, 3)
-    return str(value)
+    return word(value, _)
 
 
 def _codings(data: CohortData, _: Translator) -> Section:

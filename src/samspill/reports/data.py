@@ -17,12 +17,13 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from samspill.core.ambiance import RatingValue
-from samspill.core.errors import EventError, InputError
+from samspill.core.errors import EventError, InputError, SamspillError
 from samspill.core.events import events_frame, segments_frame
 from samspill.core.indicators import IndicatorSettings
 from samspill.core.scheme import Scheme
 from samspill.core.scoring import Scores, cohort_table, score_coding
 from samspill.services import codings, studies
+from samspill.services.agreement import study_agreement
 from samspill.services.scoring import settings_of
 from samspill.store.models import Coding, ObservationSession, Study
 
@@ -180,6 +181,29 @@ def cohort_data(db: Session, *, study: str, agreement: pd.DataFrame | None = Non
     table = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=IDENTITY_COLUMNS)
     return CohortData(row.name, row.title or row.name, table, settings,
                       tuple(dict.fromkeys(labels)), cutoff, agreement, tuple(excluded))
+
+
+AGREEMENT_COLUMNS = ["measure", "statistic", "value", "ci95_low", "ci95_high", "targets"]
+
+
+def agreement_summary(db: Session, *, study: str) -> pd.DataFrame | None:
+    """The study's agreement for the cohort report, or None when no session is double-coded.
+
+    Rows in :data:`AGREEMENT_COLUMNS`: the rating agreement of ``services.agreement`` (level
+    ICC, α and percent; disrupted κ and percent), then the mean time-unit κ over coder pairs.
+    """
+    try:
+        report = study_agreement(db, studies.get_study(db, study))
+    except SamspillError:
+        return None
+    rows = report.ratings.reindex(columns=AGREEMENT_COLUMNS)
+    pairs = report.pairs
+    if len(pairs) and "time_unit_kappa" in pairs:
+        mean = pd.DataFrame([{"measure": "events", "statistic": "time-unit kappa (mean of pairs)",
+                              "value": float(pairs["time_unit_kappa"].mean()),
+                              "targets": len(pairs)}], columns=AGREEMENT_COLUMNS)
+        rows = pd.concat([rows, mean], ignore_index=True)
+    return rows if len(rows) else None
 
 
 def _cohort_row(data: ReportData, coding: Coding) -> pd.DataFrame:

@@ -173,6 +173,11 @@ WORDS = {
     "Absent (out of the room)": N_("Absent (out of the room)"),
     "Affective communication error": N_("Affective communication error"),
     "Withdrawal behaviour": N_("Withdrawal behaviour"),
+    # ... and the agreement summary's columns and measures.
+    "measure": N_("measure"), "statistic": N_("statistic"), "value": N_("value"),
+    "ci95_low": N_("95 % CI, low"), "ci95_high": N_("95 % CI, high"),
+    "targets": N_("sessions"), "level": N_("level"), "events": N_("events"),
+    "time-unit kappa (mean of pairs)": N_("time-unit kappa (mean of pairs)"),
 }
 
 

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from samspill.core.errors import PermissionDeniedError
 from samspill.reports.cohort_report import cohort_document
-from samspill.reports.data import coding_data, cohort_data
+from samspill.reports.data import agreement_summary, coding_data, cohort_data
 from samspill.reports.document import Document
 from samspill.reports.render import CSS_FILE, WebLinks, render, render_html
 from samspill.reports.session_report import session_document
@@ -76,7 +76,7 @@ def cohort_report(access: ManageStudy, db: DbSession, format: Format = "html",
                   lang: Lang = None) -> Response:
     """Owners only: the cohort report shows every coder's results."""
     study = access.the_study.name
-    data = cohort_data(db, study=study)
+    data = cohort_data(db, study=study, agreement=agreement_summary(db, study=study))
     document = cohort_document(data, lang or i18n.current_language.get())
     base = f"/studies/{study}/report?lang={document.language}"
     links = WebLinks(pdf=f"{base}&format=pdf", html=f"{base}&format=download",
@@ -92,6 +92,7 @@ def cohort_report_job(request: Request, access: ManageStudy,
     """The cohort report as a file, made in a job: its page shows progress, then the file."""
     def work(db: Session, study: Study, _user: User, progress: Callable[[float], None]) -> Any:
         data = cohort_data(db, study=study.name,
+                           agreement=agreement_summary(db, study=study.name),
                            progress=lambda done, total: progress(0.8 * done / total))
         body = render(cohort_document(data, lang), format)
         media = "application/pdf" if format == "pdf" else "text/html; charset=utf-8"
