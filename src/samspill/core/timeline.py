@@ -241,13 +241,14 @@ def _clip_to_segments(states: pd.DataFrame, seg: pd.DataFrame, stride: int) -> p
 
 def select(table: pd.DataFrame, *, subject: str, codes: Iterable[str]) -> np.ndarray:
     """Rows of a timeline table with this subject and one of these codes (integer compares)."""
-    subject_col, code_col = table["subject"], table["code"]
-    if not isinstance(code_col.dtype, pd.CategoricalDtype):
-        return (subject_col.eq(subject) & code_col.isin(list(codes))).to_numpy()
-    wanted = [i for i, c in enumerate(code_col.cat.categories) if c in set(codes)]
-    who = [i for i, c in enumerate(subject_col.cat.categories) if c == subject]
-    return (np.isin(subject_col.cat.codes.to_numpy(), who)
-            & np.isin(code_col.cat.codes.to_numpy(), wanted))
+    subjects, names = table["subject"].array, table["code"].array
+    if not (isinstance(subjects, pd.Categorical) and isinstance(names, pd.Categorical)):
+        return (table["subject"].eq(subject) & table["code"].isin(list(codes))).to_numpy()
+    who = subjects.categories.get_indexer([subject])[0]
+    wanted = names.categories.get_indexer(list(codes))
+    if who < 0 or not (wanted >= 0).any():
+        return np.zeros(len(table), dtype=bool)
+    return (subjects.codes == who) & np.isin(names.codes, wanted[wanted >= 0])
 
 
 def _absent_mask(table: pd.DataFrame, caregiver: str, absent_code: str) -> np.ndarray:
