@@ -116,3 +116,11 @@ def test_the_rule_is_the_studys_setting(lab: Lab, rng: np.random.Generator) -> N
     assert lab.get("tre", "/api/studies/s1/certification?trainee=tra").status_code == 403
     page = lab.get("own", "/studies/s1/certification?trainee=tra")
     assert page.status_code == 200 and "tape05" in page.text
+
+
+def test_a_trainee_without_submitted_tapes_has_no_verdict_yet(lab: Lab) -> None:
+    report = lab.get("tra", "/api/studies/s1/certification").json()
+    assert (report["passed"], report["criteria"], report["tapes"]) == (False, [], [])
+    assert report["reasons"] == ["no tape is rated by both trainee and master"]
+    page = lab.get("tra", "/studies/s1/certification")
+    assert page.status_code == 200 and "No submitted tape has a master coding yet." in page.text

@@ -37,8 +37,9 @@ from samspill.core.reliability import (
     time_unit_kappa_tolerance,
 )
 from samspill.core.scheme import Scheme
+from samspill.core.scoring import cohort_table
 from samspill.services import codings, studies
-from samspill.services.scoring import cohort_for_study, settings_of
+from samspill.services.scoring import cohort_for_study, score_stored_coding, settings_of
 from samspill.store.models import Coding, ObservationSession, Reconciliation, Study
 
 FINISHED = ("submitted", "master")
@@ -170,34 +171,29 @@ def study_agreement(db: Session, study: Study, *, session_name: str | None = Non
     tables = {(name, c.coder.username): coding_table(db, c)
               for name, group in chosen.items() for c in group}
     empty = pd.DataFrame()
-    report = AgreementReport(unit, tau, pairs=empty, pairwise=_study_matrix(by_name, tables, unit),
-                             per_code=empty, ratings=empty, indicators=empty)
+    report = AgreementReport(unit, tau, pairs=empty, pairwise=empty, per_code=empty,
+                             ratings=empty, indicators=empty)
     _fill_pairs(report, chosen, by_name, tables)
+    report.pairwise = _study_matrix(report)
     report.ratings, report.indicators = _rating_tables(db, study, chosen)
     return report
 
 
-def _study_matrix(sessions: dict[str, ObservationSession],
-                  tables: dict[tuple[str, str], pd.DataFrame], unit: int) -> pd.DataFrame:
-    """Coders × coders: time-unit κ pooled over the sessions each pair both coded."""
-    long = pd.concat([t.assign(coder=coder, session=name) for (name, coder), t in tables.items()],
-                     ignore_index=True).drop(columns="event_id")
+def _study_matrix(report: AgreementReport) -> pd.DataFrame:
+    """Coders × coders: κ of each pair's time-unit tables (the core's confusion matrices from
+    :func:`_fill_pairs`) summed over the sessions both coded."""
+    keys = list(report.confusion)
+    names = sorted({c for _, x, y in keys for c in (x, y)})
+    coders = pd.DataFrame({"coder": names, "who": names})
 
     def pooled(a: pd.DataFrame, b: pd.DataFrame) -> float:
-        return _pooled_kappa(a, b, sessions, unit)
+        pair = tuple(sorted((a["who"].iloc[0], b["who"].iloc[0])))
+        return _pooled_kappa([t for (_, x, y), t in report.confusion.items() if (x, y) == pair])
 
-    return pairwise_matrix(long, coder="coder", statistic=pooled)
+    return pairwise_matrix(coders, coder="coder", statistic=pooled)
 
 
-def _pooled_kappa(a: pd.DataFrame, b: pd.DataFrame, sessions: dict[str, ObservationSession],
-                  unit: int) -> float:
-    """κ of the summed time-unit tables over the sessions both coders coded."""
-    tables = []
-    for name in sorted(set(a["session"]) & set(b["session"])):
-        one_a = a[a["session"] == name].drop(columns="session")
-        one_b = b[b["session"] == name].drop(columns="session")
-        tables.append(confusion_matrix(one_a, one_b, unit_ms=unit,
-                                       end_ms=end_of(sessions[name], one_a, one_b)))
+def _pooled_kappa(tables: list[pd.DataFrame]) -> float:
     if not tables:
         return float("nan")
     labels = sorted(set().union(*(t.index for t in tables)))
@@ -236,13 +232,29 @@ def _pair_row(name: str, x: str, y: str, pair: PairAgreement) -> tuple:
 RATING_COLUMNS = ["measure", "statistic", "value", "ci95_low", "ci95_high", "targets"]
 
 
+# Up to this many codings are scored one by one; more, in one pass over the whole study.
+FEW_CODINGS = 8
+
+
+def score_rows(db: Session, study: Study, group: Sequence[Coding]) -> pd.DataFrame:
+    """The cohort-table rows (level, disrupted, the six signs' values and flags, counts per
+    dimension) of these codings, with ``coding_id``, ``coder`` and ``session``."""
+    ids = [c.id for c in group]
+    if not group:
+        return pd.DataFrame(columns=["coding_id", "coder", "session"])
+    if len(group) > FEW_CODINGS:
+        cohort = cohort_for_study(db, study)
+        return cohort[cohort["coding_id"].isin(ids)].reset_index(drop=True)
+    rows = [cohort_table(score_stored_coding(db, c)).drop(columns="coding").assign(
+        coding_id=c.id, coder=c.coder.username, session=c.session.name) for c in group]
+    return pd.concat(rows, ignore_index=True)
+
+
 def _rating_tables(db: Session, study: Study,
                    chosen: dict[str, list[Coding]]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Agreement on the level and disrupted (rows of :data:`RATING_COLUMNS`) and on the six
     indicators (the core's ``indicator_agreement`` table)."""
-    ids = {c.id for group in chosen.values() for c in group}
-    cohort = cohort_for_study(db, study)
-    cohort = cohort[cohort["coding_id"].isin(ids)]
+    cohort = score_rows(db, study, [c for group in chosen.values() for c in group])
     rows = _level_rows(cohort) + _disrupted_rows(cohort)
     return pd.DataFrame(rows, columns=RATING_COLUMNS), _indicator_table(cohort)
 

@@ -21,7 +21,6 @@ from samspill.core.indicators import INDICATORS
 from samspill.core.reliability import match_events
 from samspill.core.reliability._input import NIL
 from samspill.services import agreement, assignments, audit, codings
-from samspill.services.scoring import cohort_for_study
 from samspill.store.models import Coding, ConsensusSource, ObservationSession, User
 
 
@@ -55,8 +54,7 @@ def disagreements(db: Session, session: ObservationSession) -> Disagreements:
                             fix="wait until two or more assigned coders have submitted")
     tables = {c.coder.username: agreement.coding_table(db, c) for c in group}
     items = _items(tables, recon.tolerance_ms)
-    cohort = cohort_for_study(db, session.study)
-    scored = cohort[cohort["coding_id"].isin([c.id for c in group])].set_index("coder")
+    scored = agreement.score_rows(db, session.study, group).set_index("coder")
     ratings = _compare({c.coder.username: codings.ratings_of(db, c) for c in group})
     flags = _compare({name: {spec.flag: _flag(scored.at[name, spec.flag])
                              for spec in INDICATORS.values()} for name in tables})

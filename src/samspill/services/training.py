@@ -18,7 +18,7 @@ from samspill.core.errors import ConflictError, InputError
 from samspill.core.indicators import INDICATORS
 from samspill.core.reliability import Certification, certify, time_unit_kappa
 from samspill.services import agreement, audit, codings, studies
-from samspill.services.scoring import cohort_for_study, settings_of
+from samspill.services.scoring import settings_of
 from samspill.store.models import Coding, ObservationSession, Study, User
 
 TAPE_PURPOSES = ("training", "reliability")
@@ -92,16 +92,11 @@ def feedback(db: Session, coding: Coding) -> Feedback:
         tolerance_ms=settings.agreement_tolerance_ms,
         end_ms=agreement.end_of(coding.session, mine, theirs))
     differ = pair.matches[pair.matches["code_a"] != pair.matches["code_b"]]
-    rows = _score_rows(db, coding.session.study, [coding.id, master.id])
+    rows = agreement.score_rows(db, coding.session.study, [coding, master]).set_index("coding_id")
     return Feedback(coding, master, pair, differ.reset_index(drop=True),
                     _side_by_side(rows, coding, master, ["level", "disrupted", "profile"]),
                     _side_by_side(rows, coding, master,
                                   [spec.flag for spec in INDICATORS.values()]))
-
-
-def _score_rows(db: Session, study: Study, ids: list[int]) -> pd.DataFrame:
-    cohort = cohort_for_study(db, study)
-    return cohort[cohort["coding_id"].isin(ids)].set_index("coding_id")
 
 
 def _side_by_side(rows: pd.DataFrame, coding: Coding, master: Coding,
@@ -129,7 +124,8 @@ def tapes(db: Session, study: Study, trainee: User) -> tuple[pd.DataFrame, pd.Da
         master, mine = master_of(db, session), submitted_coding(db, session, trainee)
         if master is not None and mine is not None and master.coder_id != trainee.id:
             pairs.append((session, mine, master))
-    rows = _score_rows(db, study, [c.id for _, m, ms in pairs for c in (m, ms)])
+    rows = agreement.score_rows(db, study, [c for _, m, ms in pairs for c in (m, ms)]) \
+        .set_index("coding_id")
     settings = settings_of(study)
     table, dims = [], []
     for session, mine, master in pairs:
