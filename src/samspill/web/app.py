@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import errno
 import logging
+import sqlite3
 from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from samspill import __version__
@@ -40,6 +43,7 @@ def create_app(
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     _install_error_handlers(app)
+    _install_storage_handler(app)  # issue 7
     app.middleware("http")(_headers_and_language)
     return app
 
@@ -210,6 +214,55 @@ def _install_error_handlers(app: FastAPI) -> None:
                 "fix": "try again; nothing you saved before is lost",
             },
         )
+
+
+# --- Degraded storage (issue 7): a full disk or a read-only data folder is said plainly (503);
+# the answer is an error, so the coding screen's outbox keeps the work and sends it again.
+STORAGE_PROBLEMS = {
+    errno.ENOSPC: "the server's disk is full",
+    errno.EROFS: "the server's data folder is read-only",
+    errno.EACCES: "the server may not write to its data folder",
+    errno.EDQUOT: "the server's disk quota is used up",
+}
+SQLITE_PROBLEMS = {
+    "database or disk is full": "the server's disk is full",
+    "readonly database": "the server's data folder is read-only",
+    "unable to open database": "the server cannot open its database",
+    "disk i/o error": "the server's disk failed to write",
+}
+
+
+def storage_problem(exc: BaseException) -> str | None:
+    """What is wrong with the storage, if ``exc`` (or its cause) says so; else None."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, OSError) and seen.errno in STORAGE_PROBLEMS:
+            return STORAGE_PROBLEMS[seen.errno]
+        text = str(seen).lower()
+        for needle, problem in SQLITE_PROBLEMS.items():
+            if needle in text and isinstance(seen, DBAPIError | sqlite3.Error):
+                return problem
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
+def _install_storage_handler(app: FastAPI) -> None:
+    async def storage_error(request: Request, exc: Exception) -> Response:
+        problem = storage_problem(exc)
+        if problem is None:
+            raise exc
+        log.error("storage problem on %s %s: %s", request.method, request.url.path, problem)
+        body = {
+            "type": "StorageError",
+            "message": f"{problem}; nothing was saved",
+            "where": "",
+            "fix": "tell the administrator; your unsaved work is kept and sent again",
+        }
+        return _error_response(request, 503, body)
+
+    app.add_exception_handler(OSError, storage_error)
+    app.add_exception_handler(DBAPIError, storage_error)
+    app.add_exception_handler(sqlite3.Error, storage_error)
 
 
 __all__ = ["HTMLResponse", "create_app"]
