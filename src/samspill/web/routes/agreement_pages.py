@@ -81,10 +81,12 @@ def _item_lanes(found: consensus.Disagreements, duration_ms: int | None) -> list
             onset, offset = row[f"{coder}:onset_ms"], row[f"{coder}:offset_ms"]
             x = PLOT_WIDTH * onset / end
             width = PLOT_WIDTH * (offset - onset) / end if offset is not None else 0
-            marks.append({"x": round(x, 1), "w": round(max(width, 2.0), 1),
-                          "agree": bool(row["agree"]), "code": row[f"{coder}:code"],
-                          "subject": row["subject"], "onset_ms": int(onset)})
-        lanes.append({"coder": coder, "marks": marks})
+            marks.append({"x": round(x, 1), "w": round(max(width, 3.0), 1),
+                          "point": offset is None, "agree": bool(row["agree"]),
+                          "code": row[f"{coder}:code"], "subject": row["subject"],
+                          "onset_ms": int(onset)})
+        # States first, so the points (drawn taller) stay visible on top of them.
+        lanes.append({"coder": coder, "marks": sorted(marks, key=lambda m: m["point"])})
     return lanes
 
 
