@@ -10,7 +10,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pyreadstat
 import pytest
-from interop_factories import vignette_project
+from interop_factories import open_scheme, vignette_project
 
 from samspill.core.errors import InputError
 from samspill.core.simulate import STYLES
@@ -133,3 +133,13 @@ def test_variables_doc_is_current_and_lists_every_variable():
     assert text == variables_markdown() + "\n", "regenerate docs/variables.md"
     for name in REGISTRY:
         assert f"`{name}`" in text
+
+
+def test_every_column_the_core_scores_is_registered():
+    from samspill.core.indicators import INDICATORS
+    from samspill.core.scoring import COHORT_VALUES
+
+    scored = [*COHORT_VALUES, *(spec.flag for spec in INDICATORS.values()), "level",
+              "disrupted", "classification", "profile"]
+    dimensions = [f"count_{d.id}" for d in open_scheme().dimensions]
+    assert [c for c in scored + dimensions if c not in REGISTRY] == []
