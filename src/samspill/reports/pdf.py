@@ -33,6 +33,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (
     Flowable,
@@ -190,14 +191,32 @@ def _table(block: d.Table, s: dict[str, ParagraphStyle]) -> RLTable:
     body = [[cell(text, s["cell_marked"] if r in block.marked else s["cell"], i)
              for i, text in enumerate(row)] for r, row in enumerate(block.rows)]
     width = (A4[0] - 2 * MARGIN) * (0.5 if len(block.columns) <= 2 else 1.0)
-    weights = block.widths or (1.0,) * len(block.columns)
-    table = RLTable([head, *body], colWidths=[width * w / sum(weights) for w in weights],
-                    repeatRows=1, hAlign="LEFT")
+    table = RLTable([head, *body], colWidths=_column_widths(block, width), repeatRows=1,
+                    hAlign="LEFT")
     table.setStyle(TableStyle([
         ("BACKGROUND", (0, 0), (-1, 0), HEAD_BG), ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LINEBELOW", (0, 0), (-1, -1), 0.4, LINE),
         ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2)]))
     return table
+
+
+CELL_PADDING = 12  # reportlab's default left + right padding
+
+
+def _column_widths(block: d.Table, width: float) -> list[float]:
+    """The table's relative widths, but never narrower than a column's longest header word
+    (so no word breaks mid-word); the room comes from the columns that have some to spare."""
+    _regular, bold = _fonts()
+    weights = block.widths or (1.0,) * len(block.columns)
+    widths = [width * w / sum(weights) for w in weights]
+    need = [max((stringWidth(word, bold, 7.5) for word in c.split()), default=0) + CELL_PADDING
+            for c in block.columns]
+    short = sum(max(n - w, 0) for n, w in zip(need, widths, strict=True))
+    spare = sum(max(w - n, 0) for n, w in zip(need, widths, strict=True))
+    if short == 0 or spare < short:
+        return widths
+    return [n if n > w else w - (w - n) * short / spare
+            for n, w in zip(need, widths, strict=True)]
 
 
 def _footer(document: d.Document):

@@ -156,7 +156,7 @@ def _signs(data: ReportData, _: Translator) -> Section:
         [[r.sign_title, r.label, r.value_text, r.rule_text, _("yes") if r.flagged else _("no")]
          for r in rows],
         marked=frozenset(i for i, r in enumerate(rows) if r.flagged),
-        numeric=frozenset({2}), widths=(5, 4, 2, 3, 1.6))
+        numeric=frozenset({2}), widths=(4.6, 4, 1.5, 3.8, 1.6))
     return Section(_("The six withdrawal signs"), [
         Paragraph(_("Whole session: %(flagged)s of 6 signs flagged.", flagged=flagged)),
         Plot(signs_figure(rows, _), _("Each measure as a bar against the study's threshold "
@@ -172,7 +172,7 @@ def _per_scope_flags(data: ReportData, _: Translator) -> Table:
             for sign in INDICATORS]
     return Table([_("Sign"), *[short for _i, short, _name in scopes]], rows,
                  caption=_("Flags per scope (segments by number)"),
-                 widths=(5, *[1.6] * len(scopes)))
+                 widths=(4.2, *[2.0] * len(scopes)))
 
 
 def _evidence(data: ReportData, _: Translator) -> Section:
