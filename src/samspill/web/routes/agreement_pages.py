@@ -166,14 +166,15 @@ def report_page(request: Request, access: ReadAgreement, db: DbSession,
         indicators=agreement.records(report.indicators),
         confusions=[(key, [str(x) for x in t.index], t.to_numpy().astype(int).tolist())
                     for key, t in report.confusion.items()],
-        plots=[(key, _run_lanes(t)) for key, t in report.timeline.items()],
+        plots=[(key, _run_lanes(t, report.unit_ms)) for key, t in report.timeline.items()],
     )
 
 
-def _run_lanes(timeline: pd.DataFrame) -> dict:
-    """Disagreement spans per subject and set, scaled to 0–PLOT_WIDTH."""
+def _run_lanes(timeline: pd.DataFrame, unit_ms: int) -> dict:
+    """Disagreement spans per subject and set, scaled to 0–PLOT_WIDTH (the end of the last
+    unit)."""
     runs = agreement.disagreement_runs(timeline)
-    end = max(int(timeline["start_ms"].max()) + 1, 1) if len(timeline) else 1
+    end = int(timeline["start_ms"].max()) + unit_ms if len(timeline) else 1
     lanes = list(dict.fromkeys(zip(timeline["subject"], timeline["set"], strict=True)))
     spans = [{"lane": lanes.index((r.subject, r.set)), "x": round(PLOT_WIDTH * r.start_ms / end, 1),
               "w": round(max(PLOT_WIDTH * (r.end_ms - r.start_ms) / end, 1.0), 1),
