@@ -166,3 +166,13 @@ def test_cli_changes_to_roles_are_logged_too(database: Database) -> None:
             ("x-coder", "role none -> coder", "cli"),
             ("x-owner", "role none -> owner", "cli"),
         ]
+
+
+def test_the_audit_and_dyad_pages_speak_norwegian(world: World, world_client: TestClient) -> None:
+    from samspill.web import i18n
+
+    world_client.cookies.set(i18n.LANG_COOKIE, "nb")
+    headers = {**world.headers("own"), "Accept": "text/html"}
+    assert "Revisjonslogg" in world_client.get("/studies/s1/audit", headers=headers).text
+    page = world_client.get("/studies/s1/dyads", headers=headers).text
+    assert "Omsorgspersonens navn" in page and "Slett for godt" in page
