@@ -99,3 +99,14 @@ def test_the_withdrawn_profile_is_flagged_more_than_the_sensitive(cohort: pd.Dat
     withdrawn = _style(cohort, "withdrawn")[flags].mean()
     sensitive = _style(cohort, "sensitive")[flags].mean()
     assert (withdrawn > sensitive).all()
+
+
+@pytest.mark.parametrize(("style", "tolerance"), [
+    ("withdrawn", 0.03), ("hostile", 0.03), ("frightened", 0.03), ("sensitive", 0.08)])
+def test_far_share_recovers_the_simulated_share_less_the_time_held(
+        cohort: pd.DataFrame, style: str, tolerance: float) -> None:
+    # The simulator brings the caregiver near while holding, so the measured share can only
+    # fall below the generating one, most for sensitive caregivers who hold long and often.
+    group = _style(cohort, style)
+    gap = (group["far_share"] - group["sim_far_share"]).median()
+    assert -tolerance <= gap <= 0.0
