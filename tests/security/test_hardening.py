@@ -190,3 +190,11 @@ def test_other_errors_are_not_mistaken_for_storage_problems() -> None:
     wrapped = RuntimeError("outer")
     wrapped.__cause__ = OSError(errno.EROFS, "Read-only file system")
     assert storage_problem(wrapped) == "the server's data folder is read-only"
+
+
+def test_passwords_are_hashed_with_argon2id_and_short_ones_refused() -> None:
+    from samspill.services import accounts
+
+    assert accounts.hash_password("a long enough passphrase").startswith("$argon2id$")
+    with pytest.raises(InputError, match="shorter than 12"):
+        accounts.hash_password("too short", 12)
