@@ -13,6 +13,7 @@ import pandas as pd
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
+from samspill.core.indicators import INDICATORS
 from samspill.core.reliability._input import NIL
 from samspill.services import agreement, assignments, codings, consensus, studies, training
 from samspill.services.scoring import settings_of
@@ -31,10 +32,16 @@ SESSION_PAGE = "/studies/{study}/sessions/{session}"
 PLOT_WIDTH = 1000
 
 
+# Row labels of the rating and flag tables: the six signs' titles (already in the catalogs).
+ITEM_TITLES = {spec.flag: spec.title for spec in INDICATORS.values()} | {
+    "level": "Level of disrupted communication", "profile": "Profile",
+    "disrupted": "Disrupted (classification)"}
+
+
 def _page(request: Request, access: Access, name: str, **context: object) -> Response:
     return templates.TemplateResponse(
         request, name, {"user": access.user, "csrf": access.csrf, "role": access.role,
-                        "study": access.study, **context})
+                        "study": access.study, "titles": ITEM_TITLES, **context})
 
 
 def _to_reconcile(access: Access) -> Response:
