@@ -11,8 +11,8 @@ then times, wall clock, each step a user waits for:
 - the disagreements of one session for reconciliation (three coders);
 - the trainee's feedback on one tape and the certification report across all tapes.
 
-It prints the sizes (sessions, codings, events) and the seconds per step, and the share of the
-report's time spent scoring (the indicators the six-sign agreement needs).
+It prints the sizes (sessions, codings, events), the seconds per step, and the share of the
+whole-study report that one scoring pass over the study takes (the six signs need scores).
 """
 
 from __future__ import annotations
@@ -96,7 +96,7 @@ def main() -> None:
                           lambda: agreement.study_agreement(db, study))
             timed("agreement report, one session", lambda: agreement.study_agreement(
                 db, study, session_name="t00"))
-            scoring = timed("  of which: scoring every coding once",
+            scoring = timed("scoring every coding of the study (one pass)",
                             lambda: cohort_for_study(db, study))
             timed("disagreements of one session (3 coders)",
                   lambda: consensus.disagreements(db, first))
@@ -104,7 +104,7 @@ def main() -> None:
             timed("trainee feedback on one tape", lambda: training.feedback(db, mine))
             timed(f"certification report ({n} tapes)",
                   lambda: training.certification(db, study, tra))
-            print(f"scoring share of the whole-study report: {scoring / whole:.0%}")
+            print(f"one scoring pass, as a share of the whole report: {scoring / whole:.0%}")
         database.dispose()
 
 
