@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from itertools import pairwise
 from typing import Annotated
 
@@ -32,7 +33,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
 from samspill.core.problems import Problem
-from samspill.core.scheme import Scheme
+from samspill.core.scheme import Code, ModifierSet, Scheme
 
 ModifierValue = str | list[str]
 EVENT_COLUMNS = [
@@ -126,6 +127,28 @@ def segments_frame(segments: Iterable[Segment]) -> pd.DataFrame:
     return frame.sort_values("start_ms", kind="stable").reset_index(drop=True)
 
 
+@dataclass(frozen=True)
+class _Index:
+    """A scheme's look-ups, built once per check instead of once per event."""
+
+    codes: dict[str, Code]
+    modifier_sets: dict[str, ModifierSet]
+    lane_of: dict[str, str]  # state code -> its exclusive group's id, or itself
+    known: str
+
+    @classmethod
+    def of(cls, scheme: Scheme) -> _Index:
+        lanes = {c.id: c.id for c in scheme.codes}
+        for group in reversed(scheme.exclusive_groups):
+            lanes.update(dict.fromkeys(group.codes, group.id))
+        return cls(
+            {c.id: c for c in scheme.codes},
+            {m.id: m for m in scheme.modifier_sets},
+            lanes,
+            ", ".join(c.id for c in scheme.codes),
+        )
+
+
 def event_problems(
     events: Sequence[Event],
     scheme: Scheme,
@@ -140,22 +163,24 @@ def event_problems(
     ``complete`` requires every state to be closed (for import and scoring).
     """
     names = list(labels) if labels is not None else [f"event {e.id}" for e in events]
+    index = _Index.of(scheme)
     problems: list[Problem] = []
     for name, event in zip(names, events, strict=True):
         problems += [
-            p.located(name) for p in _single_event_problems(event, scheme, duration_ms, complete)
+            p.located(name) for p in _single_event_problems(event, index, duration_ms, complete)
         ]
-    problems += _overlap_problems(events, scheme, names)
+    problems += _overlap_problems(events, index, names)
     return problems
 
 
 def _single_event_problems(
-    event: Event, scheme: Scheme, duration_ms: int | None, complete: bool
+    event: Event, index: _Index, duration_ms: int | None, complete: bool
 ) -> list[Problem]:
-    code = scheme.code(event.code)
+    code = index.codes.get(event.code)
     if code is None:
-        known = ", ".join(c.id for c in scheme.codes)
-        return [Problem(f"unknown code '{event.code}'", f"use one of the scheme's codes: {known}")]
+        return [
+            Problem(f"unknown code '{event.code}'", f"use one of the scheme's codes: {index.known}")
+        ]
     out: list[Problem] = []
     if event.subject not in code.subjects:
         out.append(
@@ -188,14 +213,14 @@ def _single_event_problems(
                 "correct the time or check the media offset",
             )
         )
-    out += _modifier_problems(event, scheme, code.modifiers)
+    out += _modifier_problems(event, index, code.modifiers)
     return out
 
 
-def _modifier_problems(event: Event, scheme: Scheme, allowed: Sequence[str]) -> list[Problem]:
+def _modifier_problems(event: Event, index: _Index, allowed: Sequence[str]) -> list[Problem]:
     out: list[Problem] = []
     for set_id, value in event.modifiers.items():
-        mset = scheme.modifier_set(set_id) if set_id in allowed else None
+        mset = index.modifier_sets.get(set_id) if set_id in allowed else None
         if mset is None:
             out.append(
                 Problem(
@@ -219,16 +244,15 @@ def _modifier_problems(event: Event, scheme: Scheme, allowed: Sequence[str]) -> 
 
 
 def _overlap_problems(
-    events: Sequence[Event], scheme: Scheme, names: Sequence[str]
+    events: Sequence[Event], index: _Index, names: Sequence[str]
 ) -> list[Problem]:
     """States of one exclusive group, or the same state twice, must not overlap per subject."""
     lanes: dict[tuple[str, str], list[tuple[int, int, str, str]]] = {}
     for name, event in zip(names, events, strict=True):
-        code = scheme.code(event.code)
+        code = index.codes.get(event.code)
         if code is None or code.kind != "state" or event.offset_ms is None:
             continue
-        group = scheme.exclusive_group_of(code.id)
-        lane = group.id if group else code.id
+        lane = index.lane_of[code.id]
         lanes.setdefault((event.subject, lane), []).append(
             (event.onset_ms, event.offset_ms, code.id, name)
         )
