@@ -95,3 +95,17 @@ def test_reconciliation_waits_for_two_submitted_codings(lab: Lab, rng: np.random
     assert refused.status_code == 409
     assert "submitted" in refused.json()["error"]["message"]
     assert _reads(lab, "bob", ids["ann"]) == [404] * 4
+
+
+def test_assignments_close_when_reconciliation_opens(lab: Lab, rng: np.random.Generator) -> None:
+    lab.send("POST", "own", SESSION + "/assignments", {"coders": ["ann", "bob"]})
+    ids = _code(lab, rng, ["ann", "bob"])
+    for name in ("ann", "bob"):
+        _submit(lab, name, ids[name])
+    opened = lab.send("POST", "own", SESSION + "/reconciliation", {}).json()
+    assert opened["reconciliation_open"] is True
+    again = lab.send("POST", "own", SESSION + "/reconciliation", {"tolerance_ms": 10})
+    assert again.status_code == 200  # opening twice changes nothing
+    late = lab.send("POST", "own", SESSION + "/assignments", {"coders": ["cat"]})
+    assert late.status_code == 409
+    assert _reads(lab, "cat", ids["ann"]) == [404] * 4

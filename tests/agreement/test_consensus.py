@@ -105,3 +105,9 @@ def test_assigned_coders_read_the_reconciled_coding(lab: Lab, rng: np.random.Gen
     made = lab.send("POST", "own", SESSION + "/consensus", {}).json()["coding"]["id"]
     assert lab.get("ann", f"/api/codings/{made}/events").status_code == 200
     assert lab.get("cat", f"/api/codings/{made}/events").status_code == 404
+
+
+def test_a_reconciled_coding_need_not_be_the_master(lab: Lab, rng: np.random.Generator) -> None:
+    _double_coded(lab, rng)
+    made = lab.send("POST", "own", SESSION + "/consensus", {"master": False})
+    assert made.json()["coding"]["status"] == "submitted"
