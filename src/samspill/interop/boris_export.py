@@ -109,10 +109,11 @@ def _observation_conf(obs: Observation, scheme: Scheme) -> dict[str, Any]:
 
 
 def _event_rows(events: list[Event], scheme: Scheme, *, with_frame: bool) -> list[list[Any]]:
-    """Start, point and stop rows in time order; at one instant a state's stop comes before a
-    new start of the same state, so BORIS's parity pairing restores the same intervals.
+    """Start, point and stop rows in time order. At one instant: stops of running states first,
+    then each zero-length state's start and stop side by side, then new starts, so BORIS's
+    parity pairing restores the same intervals.
     Times are ``ms / 1000`` (what :func:`ms_to_seconds` does, inlined for speed)."""
-    keyed: list[tuple[int, int, int, list[Any]]] = []
+    keyed: list[tuple[int, int, int, int, list[Any]]] = []
     codes = {c.id: c for c in scheme.codes}
     for n, event in enumerate(sorted(events, key=lambda e: (e.onset_ms, e.subject, e.code))):
         code = codes.get(event.code)
@@ -123,11 +124,12 @@ def _event_rows(events: list[Event], scheme: Scheme, *, with_frame: bool) -> lis
         start = [event.onset_ms / 1000, subject, code.id, mods, event.comment]
         if with_frame:
             start.append(event.frame if event.frame is not None else "NA")
-        keyed.append((event.onset_ms, 1, n, start))
+        instant = code.kind == "state" and event.offset_ms == event.onset_ms
+        keyed.append((event.onset_ms, 1 if instant else 2, n, 0, start))
         if code.kind == "state" and event.offset_ms is not None:
             stop = [event.offset_ms / 1000, subject, code.id, mods, ""]
             if with_frame:
                 stop.append("NA")
-            keyed.append((event.offset_ms, 2 if event.offset_ms == event.onset_ms else 0, n, stop))
-    keyed.sort(key=lambda k: (k[0], k[1], k[2]))
-    return [k[3] for k in keyed]
+            keyed.append((event.offset_ms, 1 if instant else 0, n, 1, stop))
+    keyed.sort(key=lambda k: k[:4])
+    return [k[4] for k in keyed]
