@@ -22,8 +22,7 @@ from samspill.core.sequential import (
     caregiver_answer_after_bid,
     lag_sequential,
 )
-from samspill.services import codings
-from samspill.services.exports import observation_names, predictors_frame
+from samspill.services.exports import events_by_coding, observation_names, predictors_frame
 from samspill.store.models import Coding, Study
 
 SESSION_COL = "session"
@@ -34,11 +33,11 @@ def sequence_frame(db: Session, chosen: Sequence[Coding]) -> tuple[pd.DataFrame,
     """Events of the chosen codings (``session``, ``subject``, ``code``, ``onset_ms``,
     ``offset_ms``) and each sequence's length in ms where the session's length is known."""
     names = observation_names(chosen)
+    stored = events_by_coding(db, chosen)
     rows, durations = [], {}
     for coding in chosen:
         label = names[coding.id]
-        rows += [(label, e.subject, e.code, e.onset_ms, e.offset_ms)
-                 for e in codings.coding_events(db, coding)]
+        rows += [(label, e.subject, e.code, e.onset_ms, e.offset_ms) for e in stored[coding.id]]
         if coding.session.duration_ms:
             durations[label] = int(coding.session.duration_ms)
     frame = pd.DataFrame(rows, columns=[SESSION_COL, "subject", "code", "onset_ms", "offset_ms"])
