@@ -13,6 +13,7 @@ import io
 from collections.abc import Collection, Sequence
 
 import pandas as pd
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from samspill.core.errors import InputError
@@ -22,8 +23,8 @@ from samspill.core.sequential import (
     caregiver_answer_after_bid,
     lag_sequential,
 )
-from samspill.services.exports import events_by_coding, observation_names, predictors_frame
-from samspill.store.models import Coding, Study
+from samspill.services.exports import observation_names, predictors_frame
+from samspill.store.models import Coding, EventRow, Study
 
 SESSION_COL = "session"
 MAX_OUTCOME_BYTES = 20 * 2**20
@@ -33,15 +34,18 @@ def sequence_frame(db: Session, chosen: Sequence[Coding]) -> tuple[pd.DataFrame,
     """Events of the chosen codings (``session``, ``subject``, ``code``, ``onset_ms``,
     ``offset_ms``) and each sequence's length in ms where the session's length is known."""
     names = observation_names(chosen)
-    stored = events_by_coding(db, chosen)
-    rows, durations = [], {}
-    for coding in chosen:
-        label = names[coding.id]
-        rows += [(label, e.subject, e.code, e.onset_ms, e.offset_ms) for e in stored[coding.id]]
-        if coding.session.duration_ms:
-            durations[label] = int(coding.session.duration_ms)
-    frame = pd.DataFrame(rows, columns=[SESSION_COL, "subject", "code", "onset_ms", "offset_ms"])
-    frame = frame.astype({"onset_ms": "int64", "offset_ms": "Int64"})
+    rows = []
+    ids = list(names)
+    for start in range(0, len(ids), 500):  # plain columns: no object per event
+        rows += db.execute(
+            select(EventRow.coding_id, EventRow.subject, EventRow.code, EventRow.onset_ms,
+                   EventRow.offset_ms).where(EventRow.coding_id.in_(ids[start:start + 500]))
+        ).all()
+    frame = pd.DataFrame(rows, columns=["coding", "subject", "code", "onset_ms", "offset_ms"])
+    frame.insert(0, SESSION_COL, frame.pop("coding").map(names))
+    frame = frame.astype({SESSION_COL: object, "onset_ms": "int64", "offset_ms": "Int64"})
+    durations = {names[c.id]: int(c.session.duration_ms) for c in chosen
+                 if c.session.duration_ms}
     return frame.sort_values([SESSION_COL, "onset_ms"], kind="stable", ignore_index=True), durations
 
 
