@@ -11,7 +11,7 @@ import re
 import pandas as pd
 from fastapi.testclient import TestClient
 
-from samspill.services import codings, studies
+from samspill.services import audit, codings, studies
 from samspill.services.accounts import get_user
 from tests.exchange.conftest import Lab, finished, login
 
@@ -97,6 +97,20 @@ def test_the_owner_imports_a_boris_project_by_upload(lab: Lab, web: TestClient) 
     page = finished(web, started, "own")
     assert "1 coding(s), 21 event(s), 1 new session(s)" in page.text
     assert 'href="/studies/copy/sessions/v2"' in page.text
+
+
+def test_web_exports_and_imports_are_in_the_audit_log(lab: Lab, web: TestClient) -> None:
+    csrf = login(web, "own")
+    body = _export(web, csrf, "own", what="boris", session="v2")
+    web.post("/studies", data={"name": "copy", "csrf_token": csrf})
+    finished(web, web.post("/studies/copy/import/boris", data={"csrf_token": csrf},
+                           files={"file": ("lab.boris", body, "application/json")}), "own")
+    with lab.database.session() as db:
+        rows = audit.entries(db, username="own")
+        exported = [r for r in rows if r.action == "export" and r.study == "lab"]
+        imported = [r for r in rows if r.action == "import" and r.study == "copy"]
+        assert exported and len(imported) == 1
+        assert "21 event(s)" in imported[0].detail and imported[0].client != "cli"
 
 
 def test_a_coder_cannot_import(lab: Lab, web: TestClient) -> None:

@@ -10,6 +10,7 @@ Held uploads (the CSV import's first step, before the mapping is chosen) live he
 
 from __future__ import annotations
 
+import contextvars
 import itertools
 import logging
 import secrets
@@ -85,7 +86,9 @@ class Registry:
             while len(self._jobs) > MAX_JOBS:
                 self._jobs.popitem(last=False)
         if background:
-            threading.Thread(target=_run, args=(job, work), daemon=True,
+            # The request's context (language, the audit log's client address) goes along.
+            context = contextvars.copy_context()
+            threading.Thread(target=context.run, args=(_run, job, work), daemon=True,
                              name=f"samspill-job-{job.id}").start()
         else:
             _run(job, work)
