@@ -12,8 +12,9 @@ from sqlalchemy import func, select
 from samspill.core.errors import ConflictError, EventError, InputError, SamspillError
 from samspill.services import codings, exports, imports, studies
 from samspill.services.accounts import get_user
+from samspill.store.db import Database
 from samspill.store.models import Coding, Dyad, EventRow, ObservationSession
-from tests.exchange.conftest import Lab
+from tests.exchange.conftest import Lab, build_lab
 
 
 def _key(events) -> list[tuple]:
@@ -161,6 +162,21 @@ def _gzip_bomb(megabytes: int) -> bytes:
     packer = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
     chunk = b" " * 2**20
     return b"".join([packer.compress(chunk) for _ in range(megabytes)] + [packer.flush()])
+
+
+def test_an_import_is_all_or_nothing_on_each_storage_backend(database: Database) -> None:
+    lab = build_lab(database)
+    body = _export(lab, "boris")
+    project = json.loads(body)
+    last = list(project["observations"])[-1]
+    project["observations"][last]["events"].append([1.0, "child", "giggle", "", ""])
+    _new_study(lab)
+    with pytest.raises(InputError, match="giggle"), lab.database.session() as db:
+        imports.import_boris(db, _target(db, "copy"), json.dumps(project).encode())
+    with lab.database.session() as db:
+        assert studies.sessions_of(db, studies.get_study(db, "copy")) == []
+        result = imports.import_boris(db, _target(db, "copy"), body)
+    assert len(result.codings) == 4 and _counts(lab)[0] == 4
 
 
 def test_broken_or_hostile_boris_files_are_named_and_import_nothing(lab: Lab) -> None:
