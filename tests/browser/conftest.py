@@ -54,7 +54,9 @@ class Server:
 
     def start(self) -> None:
         command = [sys.executable, "-m", "tests.browser.serve", str(self.data_dir), str(self.port)]
-        self.process = subprocess.Popen(command, cwd=ROOT)
+        # Its output goes to a file: a pipe held by a stray server would hang whoever reads it.
+        with (self.data_dir / "server.log").open("ab") as log:
+            self.process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=log)
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
             try:

@@ -7,7 +7,16 @@ import { t } from "./i18n.js";
 import { formatMs, newId } from "./time.js";
 
 export const GUARD_MS = 600;
-const TYPING = new Set(["INPUT", "SELECT", "TEXTAREA"]);
+const CHOICES = new Set(["radio", "checkbox", "button", "submit", "reset"]);
+
+// Text fields and menus keep their keys; a rating's radio button keeps only its own
+// (arrows and Space), so coding goes on after a click on a rating.
+function ownsKey(target, e) {
+  if (target.tagName === "SELECT" || target.tagName === "TEXTAREA") return true;
+  if (target.tagName !== "INPUT") return false;
+  if (!CHOICES.has(target.type)) return true;
+  return e.key === " " || e.key.startsWith("Arrow");
+}
 
 export class Logger {
   constructor({ scheme, store, player, commit, modifiers, toast }) {
@@ -105,7 +114,7 @@ export class Logger {
 // The page's keyboard: scheme keys first, then the player's and the editor's keys.
 export function bindKeys({ logger, commands, canCode }) {
   document.addEventListener("keydown", (e) => {
-    if (e.defaultPrevented || TYPING.has(e.target.tagName) || e.target.closest?.("dialog")) return;
+    if (e.defaultPrevented || ownsKey(e.target, e) || e.target.closest?.("dialog")) return;
     if (e.isComposing || e.metaKey) return;
     const command = commandFor(e, logger);
     if (!command) return;
@@ -118,14 +127,20 @@ export function bindKeys({ logger, commands, canCode }) {
 }
 
 function commandFor(e, logger) {
-  if (e.ctrlKey) {
+  // AltGr (Ctrl+Alt on Windows) types [ ] | on Nordic keyboards: those are plain keys here.
+  const plain = e.getModifierState?.("AltGraph");
+  if (e.ctrlKey && !plain) {
     const key = e.key.toLowerCase();
     if (key === "z") return { name: e.shiftKey ? "redo" : "undo" };
     if (key === "y") return { name: "redo" };
     if (e.key === "ArrowLeft" || e.key === "ArrowRight") return { name: "frame", arg: e.key === "ArrowLeft" ? -1 : 1 };
     return null;
   }
-  if (e.altKey) return e.code === "KeyE" ? { name: "focusList" } : null;
+  if (e.altKey && !plain) {
+    if (e.code === "KeyE") return { name: "focusList" };
+    if (/^[a-z0-9]$/i.test(e.key) || e.key.startsWith("Arrow")) return null; // the browser's
+  } // Option+8 on a Mac types [, which is meant as [
+
   const code = logger.byKey.get(e.key);
   if (code) return { code };
   const arrows = { ArrowLeft: -1000, ArrowRight: 1000 };

@@ -1,16 +1,12 @@
 // The timeline: a segments band, one lane per subject and dimension (or category), the playhead.
-// SVG in milliseconds: zoom and scroll change the viewBox only; adding an event adds one element.
-// The playhead is its own layer above the SVG, so moving it never repaints thousands of marks.
+// Drawn on a canvas that keeps what it has drawn: adding an event draws one mark, never the
+// others. Zooming, scrolling, editing or deleting redraws once, in the next frame. The playhead
+// is its own layer above the canvas, so moving it never repaints the marks.
 
-const NS = "http://www.w3.org/2000/svg";
 const LANE = 16;
 const BAND = 14;
-
-function svg(name, attrs = {}) {
-  const el = document.createElementNS(NS, name);
-  for (const [key, value] of Object.entries(attrs)) el.setAttribute(key, value);
-  return el;
-}
+const COLOURS = { lane: "#ffffff", odd: "#f4f6f9", band: "rgba(47,93,154,0.10)",
+  bandOdd: "rgba(154,106,47,0.10)", point: "#2f5d9a", state: "rgba(79,138,91,0.8)" };
 
 function laneKey(subject, code) {
   return `${subject}|${code.dimension || code.category || code.id}`;
@@ -23,11 +19,14 @@ export class Timeline {
     this.durationMs = Math.max(1000, durationMs || 60000);
     this.onSeek = onSeek;
     this.lanes = this.buildLanes(scheme);
-    this.elements = new Map();
+    this.events = [];
+    this.segments = [];
     this.running = new Map();
     this.start = 0;
     this.span = this.durationMs;
     this.nowMs = 0;
+    this.grown = 0;
+    this.pending = false;
     this.build();
   }
 
@@ -45,7 +44,7 @@ export class Timeline {
   }
 
   build() {
-    const height = BAND + this.lanes.size * LANE + 4;
+    this.height = BAND + this.lanes.size * LANE + 4;
     const labels = document.createElement("ol");
     labels.className = "tl-labels";
     labels.setAttribute("aria-hidden", "true");
@@ -53,44 +52,47 @@ export class Timeline {
     for (const lane of this.lanes.values()) {
       labels.append(Object.assign(document.createElement("li"), { textContent: lane.label }));
     }
-    this.svg = svg("svg", { class: "tl-svg", height, preserveAspectRatio: "none", role: "presentation" });
-    this.bands = svg("g", { class: "tl-bands" });
-    this.grid = svg("g", { class: "tl-grid" });
-    this.layer = svg("g", { class: "tl-events" });
+    this.canvas = document.createElement("canvas");
+    this.canvas.className = "tl-canvas";
     this.playhead = document.createElement("div");
     this.playhead.className = "tl-playhead";
-    for (let i = 0; i < this.lanes.size; i += 1) {
-      this.grid.append(svg("rect", { class: i % 2 ? "tl-lane odd" : "tl-lane", x: 0, y: BAND + i * LANE, width: this.durationMs, height: LANE }));
-    }
-    this.svg.append(this.grid, this.bands, this.layer);
-    this.height = height;
     const track = document.createElement("div");
     track.className = "tl-track";
-    track.append(this.svg, this.playhead);
+    track.append(this.canvas, this.playhead);
     this.host.replaceChildren(labels, track);
+    this.ctx = this.canvas.getContext("2d");
     this.width = 1;
-    new ResizeObserver(() => {
-      this.width = this.svg.clientWidth || 1;
-      this.movePlayhead();
-    }).observe(this.svg);
-    this.grown = 0;
-    this.svg.addEventListener("click", (e) => this.onSeek(this.msAt(e.clientX)));
+    new ResizeObserver(() => this.resize(track.clientWidth)).observe(track);
+    this.canvas.addEventListener("click", (e) => this.onSeek(this.msAt(e.clientX)));
     this.host.addEventListener("wheel", (e) => this.onWheel(e), { passive: false });
-    this.view();
+  }
+
+  resize(width) {
+    const ratio = window.devicePixelRatio || 1;
+    this.width = Math.max(1, width);
+    this.canvas.width = Math.round(this.width * ratio);
+    this.canvas.height = Math.round(this.height * ratio);
+    this.canvas.style.height = `${this.height}px`;
+    this.ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    this.redraw();
+  }
+
+  x(ms) {
+    return ((ms - this.start) / this.span) * this.width;
   }
 
   msAt(clientX) {
-    const box = this.svg.getBoundingClientRect();
+    const box = this.canvas.getBoundingClientRect();
     return Math.round(this.start + ((clientX - box.left) / box.width) * this.span);
   }
 
   view() {
-    this.svg.setAttribute("viewBox", `${this.start} 0 ${this.span} ${this.height}`);
     this.movePlayhead();
+    this.redrawSoon();
   }
 
   movePlayhead() {
-    const x = ((this.nowMs - this.start) / this.span) * this.width;
+    const x = this.x(this.nowMs);
     this.playhead.style.transform = `translateX(${Math.round(x)}px)`;
     this.playhead.hidden = x < 0 || x > this.width;
   }
@@ -119,87 +121,85 @@ export class Timeline {
     else this.pan(((e.deltaX || e.deltaY) / 500) * this.span);
   }
 
-  // Called for every frame shown: moves the playhead, grows running states, keeps it in view.
+  // Called for every frame shown: moves the playhead, keeps it in view, grows running states.
   setNow(ms) {
     this.nowMs = ms;
     this.movePlayhead();
     if (ms < this.start || ms > this.start + this.span) this.pan(ms - this.start - this.span * 0.1);
     const now = performance.now();
-    if (now - this.grown < 250) return; // running states grow four times a second
+    if (!this.running.size || now - this.grown < 250) return; // four times a second
     this.grown = now;
-    for (const [id, el] of this.running) {
-      const onset = Number(el.getAttribute("x"));
-      el.setAttribute("width", Math.max(0, ms - onset));
-      if (!el.isConnected) this.running.delete(id);
-    }
+    for (const event of this.running.values()) this.mark(event);
   }
 
   // The store's listener interface.
-  // A whole coding at once: one string parsed once is much faster than thousands of nodes.
   reset(events) {
-    this.elements.clear();
-    this.running.clear();
-    this.layer.innerHTML = events.map((event) => this.markup(event)).join("");
-    for (const el of this.layer.children) {
-      this.elements.set(el.dataset.id, el);
-      if (el.dataset.running) this.running.set(el.dataset.id, el);
-    }
-  }
-
-  markup(event) {
-    const code = this.codes.get(event.code);
-    const lane = code && this.lanes.get(laneKey(event.subject, code));
-    const y = BAND + (lane ? lane.index : 0) * LANE;
-    const id = String(event.id).replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;");
-    if (code?.kind === "state") {
-      const end = event.offset_ms ?? Math.max(event.onset_ms, this.nowMs);
-      const running = event.offset_ms === null ? ' data-running="1"' : "";
-      return `<rect class="tl-state" data-id="${id}"${running} x="${event.onset_ms}" y="${y + 2}" width="${end - event.onset_ms}" height="${LANE - 4}"/>`;
-    }
-    return `<line class="tl-point" data-id="${id}" x1="${event.onset_ms}" x2="${event.onset_ms}" y1="${y + 2}" y2="${y + LANE - 2}" vector-effect="non-scaling-stroke"/>`;
+    this.events = events;
+    this.running = new Map(events.filter((e) => this.isRunning(e)).map((e) => [e.id, e]));
+    this.redrawSoon();
   }
 
   add(event) {
-    this.layer.append(this.element(event));
+    if (this.isRunning(event)) this.running.set(event.id, event);
+    this.mark(event);
   }
 
   update(event, _index, old) {
-    this.remove(old);
-    this.add(event);
+    this.running.delete(old.id);
+    if (this.isRunning(event)) this.running.set(event.id, event);
+    this.redrawSoon();
   }
 
   remove(event) {
-    this.elements.get(event.id)?.remove();
-    this.elements.delete(event.id);
     this.running.delete(event.id);
-  }
-
-  element(event) {
-    const code = this.codes.get(event.code);
-    const lane = code && this.lanes.get(laneKey(event.subject, code));
-    const y = BAND + (lane ? lane.index : 0) * LANE;
-    let el;
-    if (code?.kind === "state") {
-      const end = event.offset_ms ?? Math.max(event.onset_ms, this.nowMs);
-      el = svg("rect", { class: `tl-state c-${code.id}`, x: event.onset_ms, y: y + 2, width: end - event.onset_ms, height: LANE - 4 });
-      if (event.offset_ms === null) this.running.set(event.id, el);
-    } else {
-      el = svg("line", { class: "tl-point", x1: event.onset_ms, x2: event.onset_ms, y1: y + 2, y2: y + LANE - 2, "vector-effect": "non-scaling-stroke" });
-    }
-    el.dataset.id = event.id;
-    this.elements.set(event.id, el);
-    return el;
+    this.redrawSoon();
   }
 
   setSegments(segments) {
-    this.bands.replaceChildren(
-      ...segments.map((s, i) => {
-        const band = svg("rect", { class: `tl-band ${i % 2 ? "odd" : ""}`, x: s.start_ms, y: 0, width: s.end_ms - s.start_ms, height: this.height });
-        const title = svg("title");
-        title.textContent = s.name;
-        band.append(title);
-        return band;
-      }),
-    );
+    this.segments = segments;
+    this.redrawSoon();
+  }
+
+  isRunning(event) {
+    return this.codes.get(event.code)?.kind === "state" && event.offset_ms === null;
+  }
+
+  mark(event) {
+    const code = this.codes.get(event.code);
+    const lane = code && this.lanes.get(laneKey(event.subject, code));
+    const y = BAND + (lane ? lane.index : 0) * LANE + 2;
+    const x = this.x(event.onset_ms);
+    if (code?.kind === "state") {
+      const end = this.x(event.offset_ms ?? Math.max(event.onset_ms, this.nowMs));
+      if (end < 0 || x > this.width) return;
+      this.ctx.fillStyle = COLOURS.state;
+      this.ctx.fillRect(x, y, Math.max(1, end - x), LANE - 4);
+    } else if (x >= -2 && x <= this.width + 2) {
+      this.ctx.fillStyle = COLOURS.point;
+      this.ctx.fillRect(Math.round(x) - 1, y, 2, LANE - 4);
+    }
+  }
+
+  redrawSoon() {
+    if (this.pending) return;
+    this.pending = true;
+    requestAnimationFrame(() => {
+      this.pending = false;
+      this.redraw();
+    });
+  }
+
+  redraw() {
+    const { ctx } = this;
+    ctx.clearRect(0, 0, this.width, this.height);
+    for (let i = 0; i < this.lanes.size; i += 1) {
+      ctx.fillStyle = i % 2 ? COLOURS.odd : COLOURS.lane;
+      ctx.fillRect(0, BAND + i * LANE, this.width, LANE);
+    }
+    this.segments.forEach((s, i) => {
+      ctx.fillStyle = i % 2 ? COLOURS.bandOdd : COLOURS.band;
+      ctx.fillRect(this.x(s.start_ms), 0, this.x(s.end_ms) - this.x(s.start_ms), this.height);
+    });
+    for (const event of this.events) this.mark(event);
   }
 }
