@@ -145,6 +145,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=5000)
     parser.add_argument("--presses", type=int, default=100)
+    parser.add_argument("--naive-presses", type=int, default=30, help="the naive list is slow")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -175,7 +176,9 @@ def main() -> None:
             page.goto(url)
             page.wait_for_selector("body[data-ready=true]")
             page.evaluate("() => { window.samspill.list.full = true; }")
-            naive = report("naive full re-render", press_latencies(page, args.presses, duration))
+            naive = report(
+                "naive full re-render", press_latencies(page, args.naive_presses, duration)
+            )
             browser.close()
         server.should_exit = True
         print(
