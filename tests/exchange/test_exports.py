@@ -16,6 +16,7 @@ from samspill.interop.elan import read_elan
 from samspill.interop.variables import COHORT_COLUMNS, EVENT_TABLE_COLUMNS, REGISTRY
 from samspill.services import codings, exports, studies
 from samspill.services.schemes import scheme_of
+from samspill.store.models import MediaFile
 from tests.exchange.conftest import Lab
 
 
@@ -152,3 +153,19 @@ def test_the_visible_filter_keeps_only_what_the_caller_allows(lab: Lab) -> None:
         own_only = exports.choose_codings(db, study, visible=lambda c: c.coder.username == "cod")
         frame = exports.events_frame(db, study, own_only)
     assert set(frame["coder"]) == {"cod"} and set(frame["coding_id"]) == {lab.coding_ids["cod"]}
+
+
+def test_coding_files_name_videos_by_session_never_by_the_uploaded_name(lab: Lab) -> None:
+    with lab.database.session() as db:
+        study = studies.get_study(db, "lab")
+        session = studies.get_session(db, study=study, name="v2")
+        db.add(MediaFile(session_id=session.id, sha256="0" * 64, filename="Ingrid Testesen.MP4",
+                         content_type="video/mp4", size_bytes=10, duration_ms=360_000, fps=25.0,
+                         offset_ms=1500))
+        db.flush()
+        chosen = exports.choose_codings(db, study, session="v2")
+        files = [exports.file_export(db, study, kind, chosen).body for kind in ("boris", "elan")]
+    for body in files:
+        assert b"Ingrid" not in body and b"v2.mp4" in body
+    media = read_boris(files[0]).project.observations[0].media[0]
+    assert (media.path, media.offset_ms, media.fps) == ("v2.mp4", 1500, 25.0)

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 from typing import Literal
 
 import pandas as pd
@@ -205,14 +206,23 @@ def study_project(db: Session, study: Study, chosen: Sequence[Coding],
 
 def _observation(db: Session, coding: Coding, name: str, events: list[Event]) -> Observation:
     session = coding.session
-    media = [MediaFile(path=m.filename, offset_ms=m.offset_ms, duration_ms=m.duration_ms,
-                       fps=m.fps) for m in media_of(db, session)]
+    media = [MediaFile(path=_media_name(session.name, n, m.filename), offset_ms=m.offset_ms,
+                       duration_ms=m.duration_ms, fps=m.fps)
+             for n, m in enumerate(media_of(db, session), start=1)]
     return Observation(
         name=name, date=session.date.isoformat() if session.date else "",
         kind="media" if media else "live", media=media,
         variables={"dyad": session.dyad.code, "session": session.name,
                    "coder": coding.coder.username, "procedure": session.procedure},
         events=events, segments=studies.segments_of(db, session))
+
+
+def _media_name(session: str, number: int, filename: str) -> str:
+    """A video's name in a coding file: the session's name and the file's extension. Uploaded
+    file names may name the child, so they never leave in an export."""
+    suffix = PurePosixPath(filename).suffix.lower()
+    suffix = suffix if suffix[1:].isalnum() and len(suffix) <= 6 else ""
+    return f"{session}{'' if number == 1 else f'-{number}'}{suffix}"
 
 
 def file_export(db: Session, study: Study, kind: FileKind, chosen: Sequence[Coding], *,
