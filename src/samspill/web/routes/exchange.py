@@ -100,6 +100,9 @@ def start_export(request: Request, access: ReadStudy, what: Text, format: Text =
                                     fix="export the events, or ask the study's owner")
     if what not in (*exports.TABLE_KINDS, *exports.FILE_KINDS):
         raise InputError(f"unknown export '{what}'", fix="choose an export on the study page")
+    if tiers not in ("subject", "subject-dimension"):
+        raise InputError(f"unknown ELAN tier layout '{tiers}'",
+                         fix="choose subject or subject-dimension")
     visible, chosen_session = visible_to(access.user, access.role), session or None
     chosen_coder = coder or None
 
