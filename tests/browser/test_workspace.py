@@ -233,3 +233,40 @@ def test_submit_locks_and_the_owner_reopens(workspace):
     assert page.is_visible("#banner")
     page.click("#reopen-coding")
     page.wait_for_selector("#coding-status[data-status=in_progress]")
+
+
+def test_an_edit_the_server_refuses_is_reported_and_undone_on_screen(workspace, demo_database):
+    page, coding_id = workspace
+    go_to(page, "00:10")
+    page.keyboard.press("n")
+    go_to(page, "00:12")
+    page.wait_for_timeout(700)  # past the double-press guard
+    page.keyboard.press("n")
+    go_to(page, "00:20")
+    page.keyboard.press("i")
+    wait_saved(page)
+    page.keyboard.press("Alt+e")
+    page.keyboard.press("End")  # the initiate at 00:20
+    page.keyboard.press("F2")
+    page.select_option("#event-list form.edit select[name=code]", "redirect")
+    page.keyboard.press("Enter")  # the code changes inline: initiate → redirect
+    page.keyboard.press("Home")  # near: an end before its start is caught in the form
+    page.keyboard.press("F2")
+    page.fill("#event-list form.edit input[name=offset]", "00:09.000")
+    page.keyboard.press("Enter")
+    assert "before it starts" in page.inner_text("#event-list form.edit .error")
+    page.keyboard.press("Escape")
+    near = page_events(page)[0]
+    refused = {**near, "offset_ms": 400_000}  # past the session's end: the server says no
+    page.evaluate(
+        "(e) => window.samspill.history.commit([{type: 'edit', event: e}], 'test')", refused
+    )
+    page.wait_for_selector("#toast.bad")
+    assert "Not saved" in page.inner_text("#toast")
+    wait_saved(page)
+    page.wait_for_function("() => window.samspill.store.sorted[0].offset_ms === 12000")
+    rows = stored_events(demo_database, coding_id)
+    assert [(r.code, r.onset_ms, r.offset_ms) for r in rows] == [
+        ("near", 10000, 12000),
+        ("redirect", 20000, None),
+    ]
