@@ -239,3 +239,15 @@ def test_bad_rating_tables_raise_input_error(frame, words):
 def test_unknown_alpha_level_is_refused():
     with pytest.raises(InputError, match="nominal, ordinal or interval"):
         krippendorff_alpha(_long(KRIPPENDORFF.T), **COLS, level="ratio")
+
+
+def test_icc_on_too_few_ratings_is_an_input_error_not_an_assertion() -> None:
+    import pandas as pd
+    import pytest
+
+    from samspill.core.errors import InputError
+    from samspill.core.reliability.ratings import icc
+
+    frame = pd.DataFrame({"t": [1, 1, 2, 2], "r": ["a", "b", "a", "b"], "y": [3, 4, 5, 5]})
+    with pytest.raises(InputError, match="at least 5 ratings"):
+        icc(frame, target="t", rater="r", rating="y")

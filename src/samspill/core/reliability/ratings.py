@@ -53,6 +53,9 @@ def wide_ratings(frame: pd.DataFrame, *, target: str, rater: str, rating: str,
     return long.pivot(index=target, columns=rater, values=rating)
 
 
+MIN_ICC_RATINGS = 5
+
+
 def _complete(wide: pd.DataFrame, *, need_raters: int = 2, need_targets: int = 2) -> pd.DataFrame:
     full = wide.dropna(axis=0, how="any")
     if wide.shape[1] < need_raters or len(full) < need_targets:
@@ -104,6 +107,10 @@ def icc(frame: pd.DataFrame, *, target: str, rater: str, rating: str) -> pd.Data
     coefficients. Psychological Methods, 1(1), 30–46.
     """
     full = _complete(wide_ratings(frame, target=target, rater=rater, rating=rating))
+    if full.size < MIN_ICC_RATINGS:  # pingouin's ANOVA needs this many; say so, not assert
+        raise InputError(f"only {full.size} complete ratings for the ICC",
+                         fix=f"give at least {MIN_ICC_RATINGS} ratings from raters who each "
+                         "rated every target (e.g. 3 targets × 2 raters)")
     long = full.rename_axis(index="t", columns="r").stack().rename("y").reset_index()
     with _full_precision(), np.errstate(invalid="ignore", divide="ignore"):
         out = pingouin.intraclass_corr(long, targets="t", raters="r", ratings="y")
