@@ -5,6 +5,9 @@ const DB_NAME = "samspill-outbox";
 const STORE = "actions";
 const BATCH = 200;
 const MAX_BACKOFF_MS = 8000;
+// Sending waits this long after the write: presses in quick succession go in one request, and
+// the request does not compete with drawing the frame that shows the new event.
+const GATHER_MS = 30;
 
 function request(req) {
   return new Promise((resolve, reject) => {
@@ -70,7 +73,8 @@ export class Outbox {
     const store = tx.objectStore(STORE);
     for (const action of actions) store.add({ coding: this.codingId, action });
     await done(tx);
-    this.drain();
+    clearTimeout(this.gather);
+    this.gather = setTimeout(() => this.drain(), GATHER_MS);
   }
 
   async remove(records) {

@@ -84,7 +84,7 @@ const outbox = new Outbox({ codingId, send: (actions) => call("POST", api("/acti
 const history = new History({
   store,
   enqueue: (actions) => {
-    outbox.add(actions);
+    outbox.add(actions).catch(storageFailed);
     document.dispatchEvent(new CustomEvent("samspill:applied", { detail: { count: actions.length } }));
   },
   canWrite: () => writable,
@@ -102,7 +102,12 @@ const modifiers = new ModifierDialog($("modifier-dialog"), { onPassKey: (e) => d
 const logger = new Logger({ scheme, store, player, modifiers, toast, commit: (ops, label, group) => history.commit(ops, label, group) });
 
 function send(action) {
-  if (writable) outbox.add([{ id: newId(), ...action }]);
+  if (writable) outbox.add([{ id: newId(), ...action }]).catch(storageFailed);
+}
+
+// The browser refused to store (private mode, a full disk): say so at once, never silently.
+function storageFailed(error) {
+  toast(t("Not saved: {message}", { message: error?.message || "IndexedDB" }), true);
 }
 
 let lastState = "saved";
@@ -268,7 +273,7 @@ async function start() {
     window.addEventListener("online", () => outbox.drain());
   }
   updateScores();
-  window.samspill = { store, list, timeline, outbox, player, logger, history };
+  window.samspill = { store, list, timeline, outbox, player, logger, history, scores };
   performance.mark("samspill-ready");
   document.body.dataset.ready = "true";
 }
