@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import threading
+from types import SimpleNamespace
 
 import pytest
 
 from samspill.core.errors import InputError, NotFoundError
+from samspill.services import jobs
 from samspill.services.jobs import MAX_JOBS, Registry
 
 
@@ -69,3 +71,17 @@ def test_held_uploads_are_private_and_released() -> None:
     registry.release(held.id)
     with pytest.raises(NotFoundError, match="upload the file again"):
         registry.held(held.id, user_id=1, study="s")
+
+
+def test_old_export_files_are_dropped_when_they_hold_too_much_memory(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(jobs, "MAX_RESULT_BYTES", 100)
+    registry = Registry()
+    big = registry.start(lambda _p: SimpleNamespace(body=b"x" * 80), user_id=1, study="s",
+                         kind="Export", background=False)
+    second = registry.start(lambda _p: SimpleNamespace(body=b"y" * 80), user_id=1, study="s",
+                            kind="Export", background=False)
+    registry.start(lambda _p: None, user_id=1, study="s", kind="Export", background=False)
+    with pytest.raises(NotFoundError):
+        registry.get(big.id, user_id=1, study="s")
+    assert registry.get(second.id, user_id=1, study="s").result.body == b"y" * 80

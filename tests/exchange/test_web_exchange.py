@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import io
 import re
+import threading
 
 import pandas as pd
 from fastapi.testclient import TestClient
 
 from samspill.services import audit, codings, studies
 from samspill.services.accounts import get_user
+from samspill.services.jobs import REGISTRY
 from tests.exchange.conftest import Lab, finished, login
 
 
@@ -190,3 +192,21 @@ def test_the_pages_speak_norwegian(lab: Lab, web: TestClient) -> None:
     web.cookies.set("samspill_lang", "nb")
     assert "Eksport og import" in web.get("/studies/lab/exchange").text
     assert "Predikerer tilbaketrekning" in web.get("/studies/lab/analysis").text
+
+
+def test_a_running_job_shows_a_progress_bar_that_polls(lab: Lab, web: TestClient) -> None:
+    login(web, "own")
+    gate = threading.Event()
+    with lab.database.session() as db:
+        owner = get_user(db, "own").id
+    job = REGISTRY.start(lambda progress: progress(0.25) or gate.wait(30), user_id=owner,
+                         study="lab", kind="Export", detail="events")
+    try:
+        page = web.get(f"/studies/lab/jobs/{job.id}")
+        assert f'data-poll="/api/studies/lab/jobs/{job.id}"' in page.text
+        assert 'src="/static/jobs.js"' in page.text and "<progress" in page.text
+        assert web.get(f"/api/studies/lab/jobs/{job.id}").json()["state"] == "running"
+        assert web.get("/static/jobs.js").status_code == 200
+    finally:
+        gate.set()
+    assert REGISTRY.wait(job.id, timeout=30).state == "done"

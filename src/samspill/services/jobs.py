@@ -25,6 +25,7 @@ from samspill.core.errors import NotFoundError, SamspillError
 
 log = logging.getLogger("samspill.jobs")
 MAX_JOBS = 200
+MAX_RESULT_BYTES = 1024 * 2**20  # finished export files kept, all jobs together
 MAX_UPLOADS = 50
 State = Literal["running", "done", "failed"]
 Progress = Callable[[float], None]
@@ -83,7 +84,8 @@ class Registry:
                   study=study, kind=kind, detail=detail)
         with self._lock:
             self._jobs[job.id] = job
-            while len(self._jobs) > MAX_JOBS:
+            while len(self._jobs) > MAX_JOBS or (
+                    len(self._jobs) > 1 and _held_bytes(self._jobs) > MAX_RESULT_BYTES):
                 self._jobs.popitem(last=False)
         if background:
             # The request's context (language, the audit log's client address) goes along.
@@ -130,6 +132,11 @@ class Registry:
     def release(self, upload_id: str) -> None:
         with self._lock:
             self._uploads.pop(upload_id, None)
+
+
+def _held_bytes(jobs: OrderedDict[str, Job]) -> int:
+    """Bytes of the finished files the jobs hold (export results carry a ``body``)."""
+    return sum(len(getattr(j.result, "body", b"") or b"") for j in jobs.values())
 
 
 def _run(job: Job, work: Work) -> None:
