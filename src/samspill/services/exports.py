@@ -82,8 +82,8 @@ def choose_codings(db: Session, study: Study, *, session: str | None = None,
     if not chosen:
         where = f" of session '{session}'" if session else ""
         who = f" by '{coder}'" if coder else ""
-        raise NotFoundError(f"study '{study.name}' has no coding{where}{who} to export",
-                            fix="code a session first, or check --session and --coder")
+        raise NotFoundError(f"study '{study.name}' has no coding{where}{who} that you may use",
+                            fix="code a session first, or choose another session or coder")
     return chosen
 
 
