@@ -47,7 +47,19 @@ function modifierFields(scheme, code, event) {
     const options = multiple ? [] : [["", "–"]];
     const control = select(`mod:${setId}`, [...options, ...set.options.map((o) => [o, o])],
       event.modifiers?.[setId], multiple);
-    return field(set.label, control);
+    const wrap = field(set.label, control);
+    wrap.classList.add("modifier");
+    return wrap;
+  });
+}
+
+// Another code takes other modifiers: the form shows the new code's.
+function followCode(form, scheme, event) {
+  form.elements.code.addEventListener("change", () => {
+    const code = scheme.codes.find((c) => c.id === form.elements.code.value);
+    for (const old of form.querySelectorAll(".modifier")) old.remove();
+    const comment = form.elements.comment.closest(".field");
+    for (const wrap of modifierFields(scheme, code, event)) comment.before(wrap);
   });
 }
 
@@ -95,6 +107,7 @@ export function editForm(event, scheme, { save, close }) {
     error,
   );
   form.lastElementChild.previousElementSibling.addEventListener("click", close);
+  followCode(form, scheme, event);
   form.addEventListener("submit", (e) => {
     e.preventDefault();
     const result = readForm(form, event, scheme);
