@@ -1,5 +1,5 @@
 """The coding workspace in a real Chromium: keyboard logging, reload, offline outbox, languages,
-undo/redo, inline edit, exclusive states, two tabs, submit and reopen."""
+undo/redo, inline edit, exclusive states, refused actions, two tabs, submit, media offset."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from samspill.store.db import Database
-from samspill.store.models import AppliedAction, EventRow
+from samspill.store.models import AppliedAction, EventRow, MediaFile
 from tests.browser.conftest import Server, log_in, new_coding, open_workspace
 
 pytestmark = pytest.mark.browser
@@ -270,3 +270,29 @@ def test_an_edit_the_server_refuses_is_reported_and_undone_on_screen(workspace, 
         ("near", 10000, 12000),
         ("redirect", 20000, None),
     ]
+
+
+def test_a_media_offset_codes_on_the_sessions_clock(browser, demo_database, server: Server):
+    def set_offset(ms: int) -> None:
+        with demo_database.session() as db:
+            for media in db.scalars(select(MediaFile)).all():
+                media.offset_ms = ms
+
+    set_offset(5000)  # the video starts 5 s into the session
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        log_in(page, demo_database, server)
+        coding_id = new_coding(demo_database)
+        open_workspace(page, server, coding_id)
+        go_to(page, "00:15")
+        assert abs(video_ms(page) - 10_000) < FRAME_MS
+        page.keyboard.press("i")
+        assert page.inner_text("#clock") == "00:15.000"
+        wait_saved(page)
+        assert [(r.onset_ms, r.frame) for r in stored_events(demo_database, coding_id)] == [
+            (15000, 100)
+        ]
+    finally:
+        set_offset(0)
+        context.close()
