@@ -26,8 +26,8 @@ from hypothesis import strategies as st
 from samspill.core.errors import SamspillError
 from samspill.core.scheme_check import load_builtin_scheme, parse_scheme
 from samspill.core.vignette import VIGNETTE_DURATION_MS, vignette_events, vignette_segments
+from samspill.interop.events_csv import write_events_csv
 from samspill.services.archive import read_archive
-from samspill.services.events_io import read_events_csv, write_events_csv
 
 
 @cache
@@ -46,7 +46,6 @@ def seeds() -> dict[str, bytes]:
     return {
         "scheme": (folder / "withdrawal-open.yaml").read_bytes(),
         "events_csv": write_events_csv(vignette_events()).encode(),
-        "interop_csv": write_events_csv(vignette_events()).encode(),
         "archive": _archive_seed(),
         "boris": boris if isinstance(boris, bytes) else boris.encode(),
         "elan": _text(write_elan(observation, scheme)).encode(),
@@ -92,7 +91,7 @@ def _boris(data: bytes) -> None:
     read_boris(data)
 
 
-def _interop_csv(data: bytes) -> None:
+def _events_csv(data: bytes) -> None:
     from samspill.interop.events_csv import read_events_csv as read_mapped_csv
 
     read_mapped_csv(data, scheme=load_builtin_scheme("withdrawal-open"))
@@ -106,8 +105,7 @@ def _elan(data: bytes) -> None:
 
 IMPORTERS: dict[str, Callable[[bytes], object]] = {
     "scheme": lambda data: parse_scheme(data.decode("utf-8", "replace"), "fuzz.yaml"),
-    "events_csv": lambda data: read_events_csv(data.decode("utf-8", "replace"), source="fuzz"),
-    "interop_csv": _interop_csv,
+    "events_csv": _events_csv,
     "archive": _read_archive,
     "boris": _boris,
     "elan": _elan,

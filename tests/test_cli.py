@@ -163,7 +163,7 @@ def test_bad_event_rows_are_named_and_nothing_is_imported(data: Path, tmp_path: 
         str(data),
     )
     assert result.returncode == 2
-    assert "bad.csv row 5" in result.stderr
+    assert "bad.csv: row 5" in result.stderr
     out = tmp_path / "after.csv"
     _run(data, "events", "export", "--study", "demo", "--session", "vignette", "--out", str(out))
     assert len(out.read_text().splitlines()) == 22

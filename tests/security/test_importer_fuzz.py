@@ -12,15 +12,9 @@ CASES = {
     "archive": 150,
     "boris": 100,
     "elan": 25,
-    "interop_csv": 25,
 }
-# Findings of this fuzzing in files this suite does not own: each has a strict regression test
-# below (it starts passing, and so failing as XPASS, once the importer is fixed).
-KNOWN = {
-    "events_csv": ("crash: Error: new-line character",),
-    "archive": ("crash: BadZipFile", "crash: OSError", "crash: NotImplementedError"),
-    "elan": ("crash: LookupError: unknown encoding",),
-}
+# Crashes this fuzzing found once (now refused cleanly); each keeps a regression test below.
+KNOWN: dict[str, tuple[str, ...]] = {}
 
 
 @pytest.mark.parametrize("name", sorted(IMPORTERS))
@@ -34,19 +28,16 @@ def test_the_valid_seed_is_accepted(name: str) -> None:
     assert outcome(IMPORTERS[name], seeds()[name]) == "accepted"
 
 
-@pytest.mark.xfail(reason="events_io.read_events_csv lets csv.Error through", strict=True)
 def test_a_bare_carriage_return_in_an_events_csv_is_refused_clearly() -> None:
     assert outcome(IMPORTERS["events_csv"], b"a\rb,c\n") == "refused"
 
 
-@pytest.mark.xfail(reason="archive.read_archive lets a damaged member through", strict=True)
 def test_a_study_archive_with_a_damaged_member_is_refused_clearly() -> None:
     damaged = bytearray(seeds()["archive"])
     damaged[0:4] = b"XXXX"  # the central directory is intact, the member header is not
     assert outcome(IMPORTERS["archive"], bytes(damaged)) == "refused"
 
 
-@pytest.mark.xfail(reason="elan.read_elan lets LookupError through", strict=True)
 def test_an_elan_file_declaring_an_unknown_encoding_is_refused_clearly() -> None:
     declared = seeds()["elan"].replace(b"UTF-8", b"UTF-9", 1)
     assert outcome(IMPORTERS["elan"], declared) == "refused"

@@ -9,8 +9,8 @@ import typer
 
 from samspill.cli.common import DataDir, Study, console, unit_of_work
 from samspill.core.errors import InputError
+from samspill.interop.events_csv import read_events_csv, write_events_csv
 from samspill.services import accounts, codings, studies
-from samspill.services.events_io import read_events_csv, write_events_csv
 from samspill.services.schemes import latest_version
 
 events_app = typer.Typer(help="Import and export a coding's events as CSV.", no_args_is_help=True)
@@ -39,11 +39,11 @@ def import_(
         text = file.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"cannot read {file}: {exc}", fix="check the path; save as UTF-8") from exc
-    events, labels = read_events_csv(text, source=file.name)
     with unit_of_work(data_dir) as (db, _):
         target = studies.get_session(db, study=studies.get_study(db, study), name=session)
         coding = _coding_for(db, target, coder, scheme)
-        count = codings.replace_events(db, coding=coding, events=events, labels=labels)
+        events = read_events_csv(text, scheme=codings.coding_scheme(coding), source=file.name)
+        count = codings.replace_events(db, coding=coding, events=events)
     console.print(f"imported {count} events into coding {coding.id}")
 
 

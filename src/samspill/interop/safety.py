@@ -115,6 +115,9 @@ def check_xml(raw: bytes, source: str) -> None:
     except SafeET.ParseError as exc:
         raise InputError(f"malformed XML ({exc})",
                          fix="open the file in ELAN and save it again", where=source) from exc
+    except LookupError as exc:  # an <?xml encoding="..."?> Python does not know
+        raise InputError(f"the XML declares an unknown encoding ({exc})",
+                         fix="save the file as UTF-8", where=source) from exc
 
 
 def seconds_to_ms(value: object, where: str, *, allow_negative: bool = False) -> int:

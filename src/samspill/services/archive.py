@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import zipfile
+import zlib
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -40,6 +41,14 @@ from samspill.store.models import (
 
 MAX_JSON_BYTES = 512 * 2**20
 MAX_MEMBER_RATIO = 200  # a zip member that inflates more than this is refused as a bomb
+# What zipfile raises for a damaged or unsupported member (bad header, CRC, method).
+DAMAGED_MEMBER = (
+    zipfile.BadZipFile,
+    OSError,
+    EOFError,
+    NotImplementedError,
+    zlib.error,
+)  # a zip member that inflates more than this is refused as a bomb
 
 
 def build_archive(db: Session, study: Study) -> StudyArchive:
@@ -156,7 +165,7 @@ def _parse(zf: zipfile.ZipFile, path: Path) -> StudyArchive:
     if info.file_size > MAX_JSON_BYTES:
         raise InputError(f"{path}: study.json is too large", fix="split the study")
     try:
-        raw = json.loads(zf.read(info))
+        raw = json.loads(_read_member(zf, info, path))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise InputError(
             f"{path}: study.json is not valid JSON ({exc})", fix="export it again"
@@ -178,6 +187,17 @@ def _parse(zf: zipfile.ZipFile, path: Path) -> StudyArchive:
         raise InputError(
             f"{path}: study.json is malformed at {where}: {first['msg']}",
             fix="export it again with 'samspill study export'",
+        ) from exc
+
+
+def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path) -> bytes:
+    """A member's bytes; a damaged or unsupported member is a clear error, not a crash."""
+    try:
+        return zf.read(info)
+    except DAMAGED_MEMBER as exc:
+        raise InputError(
+            f"{path}: the archive member '{info.filename}' is damaged ({exc})",
+            fix="export the study again with 'samspill study export'",
         ) from exc
 
 
@@ -285,15 +305,19 @@ def _import_media(
     media_dir: Path,
 ) -> None:
     try:
-        member = zf.open(f"media/{media.sha256}")
+        with zf.open(f"media/{media.sha256}") as member:
+            stored = store_stream(
+                media_dir, iter(lambda: member.read(1 << 20), b""), max_bytes=media.size_bytes
+            )
     except KeyError as exc:
         raise InputError(
             f"the archive lacks the media file {media.filename}", fix="export it again"
         ) from exc
-    with member:
-        stored = store_stream(
-            media_dir, iter(lambda: member.read(1 << 20), b""), max_bytes=media.size_bytes
-        )
+    except DAMAGED_MEMBER as exc:
+        raise InputError(
+            f"the media file {media.filename} in the archive is damaged ({exc})",
+            fix="export the study again",
+        ) from exc
     if stored.sha256 != media.sha256:
         raise InputError(
             f"media file {media.filename} is damaged (checksum differs)",
