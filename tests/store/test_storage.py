@@ -135,3 +135,24 @@ def test_study_names_are_unique(database: Database) -> None:
         studies.create_study(db, name="twice", owner=owner)
         with pytest.raises(ConflictError):
             studies.create_study(db, name="twice", owner=owner)
+
+
+def test_a_save_checks_only_the_lane_it_touches_yet_still_refuses_overlaps(
+        database: Database) -> None:
+    many = [Event(subject="child", code="bid", onset_ms=t, modifiers={"kind": "look"})
+            for t in range(0, 300_000, 100)]
+    with database.session() as db:
+        coding = make_coded_session(db, events=[]).coding
+        codings.replace_events(db, coding=coding, events=many)
+        codings.upsert_event(db, coding=coding, event=Event(
+            subject="caregiver", code="far", onset_ms=0, offset_ms=10_000))
+        codings.upsert_event(db, coding=coding, event=Event(
+            subject="caregiver", code="near", onset_ms=10_000, offset_ms=20_000))
+        with pytest.raises(EventError, match="proximity"):
+            codings.upsert_event(db, coding=coding, event=Event(
+                subject="caregiver", code="absent", onset_ms=15_000, offset_ms=16_000))
+        with pytest.raises(EventError, match="proximity"):
+            codings.upsert_event(db, coding=coding, event=Event(
+                subject="caregiver", code="far", onset_ms=500, offset_ms=30_000))
+        codings.upsert_event(db, coding=coding, event=Event(
+            subject="child", code="distress", onset_ms=500, offset_ms=30_000))

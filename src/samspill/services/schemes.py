@@ -52,8 +52,18 @@ def register_builtin_schemes(db: Session) -> None:
         register_scheme(db, load_builtin_scheme(scheme_id))
 
 
+_PARSED: dict[tuple[int, str, int], Scheme] = {}
+
+
 def scheme_of(row: SchemeVersion) -> Scheme:
-    return Scheme.model_validate(row.content)
+    """The stored version as a Scheme; parsed once per process (a version never changes)."""
+    if row.id is None:
+        return Scheme.model_validate(row.content)
+    key = (row.id, row.content_hash, row.version)
+    scheme = _PARSED.get(key)
+    if scheme is None:
+        scheme = _PARSED[key] = Scheme.model_validate(row.content)
+    return scheme
 
 
 def latest_version(db: Session, scheme_id: str) -> SchemeVersion:
