@@ -122,3 +122,16 @@ def test_tab_separated_files_are_read_too():
     text = "subject\tcode\tonset_ms\tmodifiers\nchild\tbid\t5\tkind=look;\n"
     events = read_events_csv(text, scheme=open_scheme())
     assert [(e.code, e.onset_ms, e.modifiers) for e in events] == [("bid", 5, {"kind": "look"})]
+
+
+def test_a_modifier_set_given_twice_is_refused_rather_than_half_kept() -> None:
+    import pytest
+
+    from samspill.core.errors import InputError
+    from samspill.core.scheme_check import load_builtin_scheme
+    from samspill.interop.events_csv import read_events_csv
+
+    text = ("subject,code,onset_ms,offset_ms,modifiers,comment\n"
+            "caregiver,respond,100,,channel=verbal;channel=physical,\n")
+    with pytest.raises(InputError, match="appears twice"):
+        read_events_csv(text, scheme=load_builtin_scheme("withdrawal-open"))

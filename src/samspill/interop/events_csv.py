@@ -56,6 +56,9 @@ def parse_modifiers(text: str, scheme: Scheme, where: str) -> dict[str, Modifier
             raise InputError(f"modifier '{part}' is not set=value", where=where,
                              fix="write modifiers as set=value;set2=value")
         set_id = unquote(set_id.strip())
+        if set_id in out:  # never keep only the last of two: that would lose a choice
+            raise InputError(f"modifier set '{set_id}' appears twice", where=where,
+                             fix=f"write several choices once, as {set_id}=a,b")
         values = [unquote(v.strip()) for v in value.split(",") if v.strip()]
         mset = scheme.modifier_set(set_id)
         if mset is not None and mset.choice == "multiple":
