@@ -27,9 +27,11 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
 import httpx
 from sqlalchemy import func, select
@@ -68,6 +70,9 @@ class Figures:
     latencies_ms: list[float] = field(default_factory=list)
     failures: int = 0
     duplicates: int = 0
+
+
+T = TypeVar("T")
 
 
 def free_port() -> int:
@@ -219,6 +224,13 @@ def stored(settings: Settings) -> tuple[dict[str, int], int]:
     return {r[0]: r[1] for r in rows}, applied
 
 
+def _in_own_loop(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run on a fresh event loop in its own thread: the caller's thread may already run one
+    (Playwright's sync API leaves one running in a test worker), and asyncio.run refuses that."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 def crash_run(
     settings: Settings,
     *,
@@ -242,7 +254,7 @@ def crash_run(
 
     figures = Figures()
     try:
-        elapsed = asyncio.run(
+        elapsed = _in_own_loop(
             run_load(
                 coders,
                 port,
