@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from typing import TypeVar
 
 from pydantic import BaseModel
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from samspill.core.errors import ConflictError, EventError, InputError, NotFoundError
@@ -163,8 +163,9 @@ def replace_events(
     )
     _check_ids_free(db, coding, events)
     db.execute(delete(EventRow).where(EventRow.coding_id == coding.id))
-    db.add_all(_row(coding, e) for e in events)
-    db.flush()
+    if events:  # one bulk INSERT, not one ORM object per event: imports hold thousands
+        stamp = utcnow()
+        db.execute(insert(EventRow), [{**_values(coding, e), "updated_at": stamp} for e in events])
     return len(events)
 
 
@@ -181,18 +182,22 @@ def _check_ids_free(db: Session, coding: Coding, events: Sequence[Event]) -> Non
         )
 
 
+def _values(coding: Coding, event: Event) -> dict[str, object]:
+    return {
+        "id": event.id,
+        "coding_id": coding.id,
+        "subject": event.subject,
+        "code": event.code,
+        "onset_ms": event.onset_ms,
+        "offset_ms": event.offset_ms,
+        "modifiers": dict(event.modifiers),
+        "comment": event.comment,
+        "frame": event.frame,
+    }
+
+
 def _row(coding: Coding, event: Event) -> EventRow:
-    return EventRow(
-        id=event.id,
-        coding_id=coding.id,
-        subject=event.subject,
-        code=event.code,
-        onset_ms=event.onset_ms,
-        offset_ms=event.offset_ms,
-        modifiers=dict(event.modifiers),
-        comment=event.comment,
-        frame=event.frame,
-    )
+    return EventRow(**_values(coding, event))
 
 
 def upsert_event(db: Session, *, coding: Coding, event: Event) -> None:
