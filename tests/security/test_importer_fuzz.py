@@ -54,3 +54,10 @@ def test_a_crash_is_told_apart_from_a_clear_refusal() -> None:
 
     assert outcome(crashes, b"").startswith("crash: KeyError")
     assert outcome(refuses, b"") == "refused"
+
+
+def test_a_study_archive_with_an_encrypted_member_is_refused_clearly() -> None:
+    encrypted = bytearray(seeds()["archive"])
+    central = bytes(encrypted).index(b"PK\x01\x02")  # the member's central-directory entry
+    encrypted[central + 8] |= 0x01  # its general-purpose flag: "encrypted"
+    assert outcome(IMPORTERS["archive"], bytes(encrypted)) == "refused"

@@ -41,14 +41,16 @@ from samspill.store.models import (
 
 MAX_JSON_BYTES = 512 * 2**20
 MAX_MEMBER_RATIO = 200  # a zip member that inflates more than this is refused as a bomb
-# What zipfile raises for a damaged or unsupported member (bad header, CRC, method).
+# What zipfile raises for a damaged or unsupported member (bad header, CRC, method, and
+# RuntimeError for an encrypted one).
 DAMAGED_MEMBER = (
     zipfile.BadZipFile,
     OSError,
     EOFError,
     NotImplementedError,
+    RuntimeError,
     zlib.error,
-)  # a zip member that inflates more than this is refused as a bomb
+)
 
 
 def build_archive(db: Session, study: Study) -> StudyArchive:
