@@ -135,3 +135,17 @@ def test_a_modifier_set_given_twice_is_refused_rather_than_half_kept() -> None:
             "caregiver,respond,100,,channel=verbal;channel=physical,\n")
     with pytest.raises(InputError, match="appears twice"):
         read_events_csv(text, scheme=load_builtin_scheme("withdrawal-open"))
+
+
+def test_an_astronomically_large_time_is_out_of_range_not_a_crash() -> None:
+    import pytest
+
+    from samspill.core.errors import InputError
+    from samspill.core.scheme_check import load_builtin_scheme
+    from samspill.interop.events_csv import read_events_csv
+
+    text = ("subject,code,onset_ms,offset_ms,modifiers,comment\n"
+            "child,bid,9e999999,,kind=look,\n")
+    for unit in ("ms", "s"):
+        with pytest.raises(InputError, match="out of range"):
+            read_events_csv(text, scheme=load_builtin_scheme("withdrawal-open"), time_unit=unit)

@@ -178,6 +178,9 @@ def _time(text: str, unit: TimeUnit, what: str) -> int:
     except InvalidOperation:
         raise InputError(f"{what} '{text}' is not a number",
                          fix=f"give the {what} in {'seconds' if unit == 's' else 'ms'}") from None
+    if abs(value) > MAX_MS:  # before any arithmetic: 9e999999 would overflow the context
+        raise InputError(f"{what} '{text}' is out of range",
+                         fix="give a time from 0 up to ten days")
     if unit == "s":
         value = value * 1000
     ms = value.quantize(Decimal(1), rounding=ROUND_HALF_UP) if abs(value) <= MAX_MS else value
