@@ -9,19 +9,15 @@ language (decimal comma in bokmål); times on the session are ``mm:ss.mmm``.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import math
 import re
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 
 from babel.dates import format_date
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
-from babel.support import NullTranslations, Translations
+from babel.support import NullTranslations
 
+from samspill.catalogs import load_catalog
 from samspill.core.errors import InputError
 
 LANGUAGES = ("en", "nb")
@@ -32,17 +28,8 @@ def N_(message: str) -> str:
     return message
 
 
-@cache
 def _catalog(language: str) -> NullTranslations:
-    path = resources.files("samspill.reports") / "i18n" / language / "LC_MESSAGES" / "messages.po"
-    if not path.is_file():
-        return NullTranslations()
-    with path.open("rb") as handle:
-        catalog = read_po(handle, locale=language)
-    buffer = io.BytesIO()
-    write_mo(buffer, catalog)
-    buffer.seek(0)
-    return Translations(buffer)
+    return load_catalog("samspill.reports", language)
 
 
 def check_language(language: str) -> str:

@@ -94,16 +94,7 @@ def _archived_session(db: Session, session: ObservationSession) -> ArchivedSessi
         ground_truth=session.ground_truth,
         segments=studies.segments_of(db, session),
         media=[
-            ArchivedMedia(
-                sha256=m.sha256,
-                filename=m.filename,
-                content_type=m.content_type,
-                size_bytes=m.size_bytes,
-                duration_ms=m.duration_ms,
-                fps=m.fps,
-                offset_ms=m.offset_ms,
-            )
-            for m in media_of(db, session)
+            ArchivedMedia.model_validate(m, from_attributes=True) for m in media_of(db, session)
         ],
         codings=[_archived_coding(db, c) for c in codings.codings_of(db, session)],
     )

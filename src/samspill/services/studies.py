@@ -178,18 +178,7 @@ def segments_of(db: Session, session: ObservationSession) -> list[Segment]:
     rows = db.scalars(
         select(SegmentRow).where(SegmentRow.session_id == session.id).order_by(SegmentRow.start_ms)
     ).all()
-    return [
-        Segment(
-            id=r.id,
-            spec_id=r.spec_id,
-            name=r.name,
-            role=r.role,
-            start_ms=r.start_ms,
-            end_ms=r.end_ms,
-            note=r.note,
-        )
-        for r in rows
-    ]
+    return [Segment.model_validate(r, from_attributes=True) for r in rows]
 
 
 def put_segment(db: Session, *, session: ObservationSession, segment: Segment) -> None:

@@ -6,14 +6,11 @@ language comes from the ``lang`` cookie (set by the switch) or else ``Accept-Lan
 
 from __future__ import annotations
 
-import io
 from contextvars import ContextVar
-from functools import cache
-from importlib import resources
 
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-from babel.support import NullTranslations, Translations
+from babel.support import NullTranslations
+
+from samspill.catalogs import load_catalog
 
 LANGUAGES = ("en", "nb")
 DEFAULT_LANGUAGE = "en"
@@ -21,17 +18,8 @@ LANG_COOKIE = "samspill_lang"
 current_language: ContextVar[str] = ContextVar("current_language", default=DEFAULT_LANGUAGE)
 
 
-@cache
 def translations(language: str) -> NullTranslations:
-    path = resources.files("samspill.web") / "i18n" / language / "LC_MESSAGES" / "messages.po"
-    if not path.is_file():
-        return NullTranslations()
-    with path.open("rb") as handle:
-        catalog = read_po(handle, locale=language)
-    buffer = io.BytesIO()
-    write_mo(buffer, catalog)
-    buffer.seek(0)
-    return Translations(buffer)
+    return load_catalog("samspill.web", language)
 
 
 def gettext(message: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 from samspill.core.events import Event, Segment
 from samspill.services.actions import Action, ActionResult, ActionsIn
@@ -72,7 +72,12 @@ class MediaOut(BaseModel):
     duration_ms: int | None
     fps: float | None
     offset_ms: int
-    url: str
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def url(self) -> str:
+        """Where the player fetches the video (range requests allowed)."""
+        return f"/api/media/{self.id}"
 
 
 class SessionOut(BaseModel):

@@ -139,17 +139,5 @@ def session_out(db, session: ObservationSession) -> SessionOut:
         duration_ms=session.duration_ms,
         notes=session.notes,
         segments=studies.segments_of(db, session),
-        media=[
-            MediaOut(
-                id=m.id,
-                filename=m.filename,
-                content_type=m.content_type,
-                size_bytes=m.size_bytes,
-                duration_ms=m.duration_ms,
-                fps=m.fps,
-                offset_ms=m.offset_ms,
-                url=f"/api/media/{m.id}",
-            )
-            for m in media_of(db, session)
-        ],
+        media=[MediaOut.model_validate(m, from_attributes=True) for m in media_of(db, session)],
     )
