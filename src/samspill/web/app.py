@@ -12,7 +12,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import DBAPIError
+from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from samspill import __version__
 from samspill.core.errors import AuthenticationError, InputError, SamspillError
@@ -44,36 +46,65 @@ def create_app(
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     _install_error_handlers(app)
     _install_storage_handler(app)  # issue 7
-    app.middleware("http")(_headers_and_language)
+    app.add_middleware(HeadersAndLanguage)
     return app
 
 
-async def _headers_and_language(request: Request, call_next):
-    language = i18n.negotiate(
-        request.cookies.get(i18n.LANG_COOKIE), request.headers.get("accept-language")
-    )
-    too_big = _upload_too_big(request)
-    if too_big is not None:
-        return too_big
-    token = i18n.current_language.set(language)
-    # Audit (issue 7): the client address, for every row this request writes.
-    client = audit.CLIENT.set(request.client.host if request.client else "")
-    audit.RECORDED.set([])
-    try:
-        response: Response = await call_next(request)
-        _audit_unknown_login(request, response)
-    finally:
-        i18n.current_language.reset(token)
-        audit.CLIENT.reset(client)
-    headers = response.headers
-    headers["Content-Security-Policy"] = CSP
-    headers["X-Content-Type-Options"] = "nosniff"
-    headers["Referrer-Policy"] = "no-referrer"
-    headers["X-Frame-Options"] = "DENY"
-    headers.setdefault("Cache-Control", "no-store")
-    if request.url.scheme == "https":
-        headers["Strict-Transport-Security"] = "max-age=31536000"
-    return response
+class HeadersAndLanguage:
+    """Per request: the language, the audit context and the upload limit on the way in, the
+    security headers on the way out. Plain ASGI, not BaseHTTPMiddleware: that one runs every
+    request in an extra task and stream, a cost each of many coders' saves would pay."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
+        too_big = _upload_too_big(request)
+        if too_big is not None:
+            await too_big(scope, receive, _with_security_headers(send, request, {}))
+            return
+        language = i18n.negotiate(
+            request.cookies.get(i18n.LANG_COOKIE), request.headers.get("accept-language")
+        )
+        token = i18n.current_language.set(language)
+        # Audit (issue 7): the client address, for every row this request writes.
+        client = audit.CLIENT.set(request.client.host if request.client else "")
+        audit.RECORDED.set([])
+        answered: dict[str, int] = {}
+        try:
+            await self.app(scope, receive, _with_security_headers(send, request, answered))
+            _audit_unknown_login(request, answered.get("status", 0))
+        finally:
+            i18n.current_language.reset(token)
+            audit.CLIENT.reset(client)
+
+
+SECURITY_HEADERS = {
+    "content-security-policy": CSP,
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "no-referrer",
+    "x-frame-options": "DENY",
+}
+
+
+def _with_security_headers(send: Send, request: Request, answered: dict[str, int]) -> Send:
+    async def send_with_headers(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            answered["status"] = message["status"]
+            headers = MutableHeaders(scope=message)
+            for name, value in SECURITY_HEADERS.items():
+                headers[name] = value
+            if "cache-control" not in headers:
+                headers["cache-control"] = "no-store"
+            if request.url.scheme == "https":
+                headers["strict-transport-security"] = "max-age=31536000"
+        await send(message)
+
+    return send_with_headers
 
 
 def _upload_too_big(request: Request) -> Response | None:
@@ -92,12 +123,12 @@ def _upload_too_big(request: Request) -> Response | None:
 LOGIN_PATHS = frozenset({"/login", "/api/login", "/login/link"})
 
 
-def _audit_unknown_login(request: Request, response: Response) -> None:
+def _audit_unknown_login(request: Request, status: int) -> None:
     """A refused login that changed no account (unknown name, locked, used link): log it here.
 
     Refusals of a known account are logged by the flush hook in services/audit.py.
     """
-    if request.url.path not in LOGIN_PATHS or response.status_code not in (401, 429):
+    if request.url.path not in LOGIN_PATHS or status not in (401, 429):
         return
     if request.method == "GET" and request.url.path != "/login/link":
         return
@@ -109,7 +140,7 @@ def _audit_unknown_login(request: Request, response: Response) -> None:
             db,
             action="login.failed",
             target=f"{request.method} {request.url.path}",
-            detail=f"answered {response.status_code}",
+            detail=f"answered {status}",
         )
 
 
