@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from bench.workspace import CHROMIUM_ARGS  # one list of flags for tests and bench
 
 from samspill.services import codings
 from samspill.services.demo import DEMO_SESSION, DEMO_STUDY, load_demo
@@ -26,14 +27,6 @@ from samspill.settings import Settings
 from samspill.store.db import Database
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 ROOT = Path(__file__).resolve().parents[2]
 
 

@@ -270,3 +270,19 @@ def allow(name: PermissionName):
 
 
 CurrentLogin = Annotated[Login, Depends(require_login)]
+
+
+# One typed dependency per permission of the table: routes name these in their signatures.
+Authenticated = Annotated[Access, Depends(Permission("authenticated"))]
+Admin = Annotated[Access, Depends(Permission("admin"))]
+ReadStudy = Annotated[Access, Depends(Permission("study.read"))]
+ManageStudy = Annotated[Access, Depends(Permission("study.manage"))]
+CodeStudy = Annotated[Access, Depends(Permission("study.code"))]
+ReadCoding = Annotated[Access, Depends(Permission("coding.read"))]
+WriteCoding = Annotated[Access, Depends(Permission("coding.write"))]
+ManageCoding = Annotated[Access, Depends(Permission("coding.manage"))]
+ReadMedia = Annotated[Access, Depends(Permission("media.read"))]
+ReadAgreement = Annotated[Access, Depends(Permission("agreement.read"))]
+ReadAudit = Annotated[Access, Depends(Permission("audit.read"))]
+ManageIdentity = Annotated[Access, Depends(Permission("identity.manage"))]
+ManageDyad = Annotated[Access, Depends(Permission("dyad.manage"))]

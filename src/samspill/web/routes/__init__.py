@@ -18,8 +18,15 @@ from samspill.web.routes import (
     workspace,
 )
 
-ROUTERS = [health.router, auth.router, studies.router, codings.router, media.router, pages.router,
-           workspace.router]
+ROUTERS = [
+    health.router,
+    auth.router,
+    studies.router,
+    codings.router,
+    media.router,
+    pages.router,
+    workspace.router,
+]
 ROUTERS += [audit.router, dyads.router]  # issue 7: audit log, identity, data rights
 ROUTERS += [study_admin.router]  # owners' forms: upload, members, settings
 ROUTERS += [agreement.router, agreement_pages.router]  # issue 5: agreement and training

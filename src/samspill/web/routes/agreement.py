@@ -10,22 +10,25 @@ from __future__ import annotations
 import math
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from samspill.core.errors import PermissionDeniedError
 from samspill.services import accounts, agreement, assignments, consensus, training
 from samspill.services.scoring import settings_of
 from samspill.store.models import User
-from samspill.web.deps import Access, DbSession, Permission
+from samspill.web.deps import (
+    Access,
+    DbSession,
+    ManageCoding,
+    ManageStudy,
+    ReadAgreement,
+    ReadCoding,
+    ReadStudy,
+)
 from samspill.web.routes.codings import coding_out
 
 router = APIRouter(tags=["agreement"])
-ReadStudy = Annotated[Access, Depends(Permission("study.read"))]
-ManageStudy = Annotated[Access, Depends(Permission("study.manage"))]
-ReadAgreement = Annotated[Access, Depends(Permission("agreement.read"))]
-ReadCoding = Annotated[Access, Depends(Permission("coding.read"))]
-ManageCoding = Annotated[Access, Depends(Permission("coding.manage"))]
 SESSION_API = "/api/studies/{study}/sessions/{session}"
 
 
@@ -75,8 +78,9 @@ def open_reconciliation(body: ReconcileIn, access: ManageStudy, db: DbSession) -
     tolerance = body.tolerance_ms
     if tolerance is None:
         tolerance = settings_of(access.the_study).agreement_tolerance_ms
-    assignments.open_reconciliation(db, session=access.the_session, by=access.user,
-                                    tolerance_ms=tolerance)
+    assignments.open_reconciliation(
+        db, session=access.the_session, by=access.user, tolerance_ms=tolerance
+    )
     return assignment_state(access, db)
 
 
@@ -84,7 +88,8 @@ def open_reconciliation(body: ReconcileIn, access: ManageStudy, db: DbSession) -
 def get_disagreements(access: ManageStudy, db: DbSession) -> dict:
     found = consensus.disagreements(db, access.the_session)
     return {
-        "coders": found.coders, "tolerance_ms": found.tolerance_ms,
+        "coders": found.coders,
+        "tolerance_ms": found.tolerance_ms,
         "events": agreement.records(found.items),
         "ratings": agreement.records(found.ratings),
         "flags": agreement.records(found.flags),
@@ -93,11 +98,18 @@ def get_disagreements(access: ManageStudy, db: DbSession) -> dict:
 
 @router.post(SESSION_API + "/consensus", status_code=201)
 def post_consensus(body: ConsensusIn, access: ManageStudy, db: DbSession) -> dict:
-    coding = consensus.build(db, session=access.the_session, by=access.user,
-                             event_choices=body.events, rating_choices=body.ratings,
-                             master=body.master)
-    return {"coding": coding_out(coding).model_dump(),
-            "provenance": agreement.records(consensus.provenance(db, coding))}
+    coding = consensus.build(
+        db,
+        session=access.the_session,
+        by=access.user,
+        event_choices=body.events,
+        rating_choices=body.ratings,
+        master=body.master,
+    )
+    return {
+        "coding": coding_out(coding).model_dump(),
+        "provenance": agreement.records(consensus.provenance(db, coding)),
+    }
 
 
 @router.get("/api/codings/{coding_id}/provenance")
@@ -107,8 +119,9 @@ def get_provenance(access: ReadCoding, db: DbSession) -> list[dict]:
 
 @router.put("/api/codings/{coding_id}/master")
 def put_master(body: MasterIn, access: ManageCoding, db: DbSession) -> dict:
-    coding = training.mark_master(db, coding=access.the_coding, purpose=body.purpose,
-                                  by=access.user)
+    coding = training.mark_master(
+        db, coding=access.the_coding, purpose=body.purpose, by=access.user
+    )
     return coding_out(coding).model_dump()
 
 
@@ -121,11 +134,13 @@ def feedback_json(found: training.Feedback) -> dict:
     pooled = found.pair.kappa.iloc[-1]
     tolerant = found.pair.tolerance
     return {
-        "coding": found.coding.id, "master": found.master.id,
+        "coding": found.coding.id,
+        "master": found.master.id,
         "time_unit_kappa": _none_if_nan(float(pooled["kappa"])),
         "units": int(pooled["units"]),
         "time_unit_kappa_tolerance": agreement.records(tolerant.iloc[[-1]])[0]
-        if tolerant is not None else None,
+        if tolerant is not None
+        else None,
         "event_kappa": _none_if_nan(found.pair.event_kappa),
         "per_code": agreement.records(found.pair.per_code),
         "differences": agreement.records(found.differences),
@@ -139,8 +154,9 @@ def _none_if_nan(value: float) -> float | None:
 
 
 @router.get("/api/studies/{study}/certification")
-def get_certification(access: ReadStudy, db: DbSession,
-                      trainee: Annotated[str | None, Query(max_length=64)] = None) -> dict:
+def get_certification(
+    access: ReadStudy, db: DbSession, trainee: Annotated[str | None, Query(max_length=64)] = None
+) -> dict:
     found = training.certification(db, access.the_study, trainee_for(access, db, trainee))
     return certification_json(found)
 
@@ -150,8 +166,10 @@ def trainee_for(access: Access, db: DbSession, name: str | None) -> User:
     if name is None or name == access.user.username:
         return access.user
     if access.role not in ("owner", "viewer"):
-        raise PermissionDeniedError("a certification report is its trainee's own",
-                                    fix="leave out ?trainee= to see your own report")
+        raise PermissionDeniedError(
+            "a certification report is its trainee's own",
+            fix="leave out ?trainee= to see your own report",
+        )
     return accounts.get_user(db, name)
 
 
@@ -168,10 +186,14 @@ def certification_json(found: training.CertificationReport) -> dict:
 
 
 @router.get("/api/studies/{study}/agreement")
-def get_agreement(access: ReadAgreement, db: DbSession,
-                  session: Annotated[str | None, Query(max_length=100)] = None,
-                  unit_ms: Annotated[int | None, Query(ge=1, le=600_000)] = None,
-                  tolerance_ms: Annotated[int | None, Query(ge=0, le=600_000)] = None) -> dict:
-    report = agreement.study_agreement(db, access.the_study, session_name=session,
-                                       unit_ms=unit_ms, tolerance_ms=tolerance_ms)
+def get_agreement(
+    access: ReadAgreement,
+    db: DbSession,
+    session: Annotated[str | None, Query(max_length=100)] = None,
+    unit_ms: Annotated[int | None, Query(ge=1, le=600_000)] = None,
+    tolerance_ms: Annotated[int | None, Query(ge=0, le=600_000)] = None,
+) -> dict:
+    report = agreement.study_agreement(
+        db, access.the_study, session_name=session, unit_ms=unit_ms, tolerance_ms=tolerance_ms
+    )
     return agreement.report_json(report)

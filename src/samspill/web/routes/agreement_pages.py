@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import pandas as pd
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from samspill.core.indicators import INDICATORS
@@ -18,35 +18,51 @@ from samspill.core.reliability._input import NIL
 from samspill.services import agreement, assignments, codings, consensus, studies, training
 from samspill.services.scoring import settings_of
 from samspill.store.models import Coding, Reconciliation
-from samspill.web.deps import Access, DbSession, Permission
+from samspill.web.deps import (
+    Access,
+    DbSession,
+    ManageCoding,
+    ManageStudy,
+    ReadAgreement,
+    ReadCoding,
+    ReadStudy,
+)
 from samspill.web.routes.agreement import trainee_for
 from samspill.web.templating import templates
 
 router = APIRouter(include_in_schema=False)
-ReadStudy = Annotated[Access, Depends(Permission("study.read"))]
-ManageStudy = Annotated[Access, Depends(Permission("study.manage"))]
-ReadAgreement = Annotated[Access, Depends(Permission("agreement.read"))]
-ReadCoding = Annotated[Access, Depends(Permission("coding.read"))]
-ManageCoding = Annotated[Access, Depends(Permission("coding.manage"))]
 SESSION_PAGE = "/studies/{study}/sessions/{session}"
 PLOT_WIDTH = 1000
 
 
 # Row labels of the rating and flag tables: the six signs' titles (already in the catalogs).
 ITEM_TITLES = {spec.flag: spec.title for spec in INDICATORS.values()} | {
-    "level": "Level of disrupted communication", "profile": "Profile",
-    "disrupted": "Disrupted (classification)"}
+    "level": "Level of disrupted communication",
+    "profile": "Profile",
+    "disrupted": "Disrupted (classification)",
+}
 
 
 def _page(request: Request, access: Access, name: str, **context: object) -> Response:
     return templates.TemplateResponse(
-        request, name, {"user": access.user, "csrf": access.csrf, "role": access.role,
-                        "study": access.study, "titles": ITEM_TITLES, **context})
+        request,
+        name,
+        {
+            "user": access.user,
+            "csrf": access.csrf,
+            "role": access.role,
+            "study": access.study,
+            "titles": ITEM_TITLES,
+            **context,
+        },
+    )
 
 
 def _to_reconcile(access: Access) -> Response:
-    return RedirectResponse(f"/studies/{access.the_study.name}/sessions/"
-                            f"{access.the_session.name}/reconcile", status_code=303)
+    return RedirectResponse(
+        f"/studies/{access.the_study.name}/sessions/{access.the_session.name}/reconcile",
+        status_code=303,
+    )
 
 
 @router.get(SESSION_PAGE + "/reconcile")
@@ -55,16 +71,27 @@ def reconcile_page(request: Request, access: ManageStudy, db: DbSession) -> Resp
     recon = assignments.reconciliation_of(db, session)
     found = consensus.disagreements(db, session) if recon is not None else None
     return _page(
-        request, access, "agreement_reconcile.html", session=session, recon=recon,
-        coders=[m.user.username for m in studies.members(db, access.the_study)
-                if m.role in assignments.CODING_ROLES],
+        request,
+        access,
+        "agreement_reconcile.html",
+        session=session,
+        recon=recon,
+        coders=[
+            m.user.username
+            for m in studies.members(db, access.the_study)
+            if m.role in assignments.CODING_ROLES
+        ],
         assigned=[a.coder.username for a in assignments.assignments_of(db, session)],
         submitted=[c.coder.username for c in assignments.assigned_codings(db, session)],
-        found=found, nil=NIL,
+        found=found,
+        nil=NIL,
         chosen=consensus.default_choice(found.items, found.coders) if found else {},
         lanes=_item_lanes(found, session.duration_ms) if found else [],
-        provenance=(agreement.records(consensus.provenance(db, recon_coding))
-                    if (recon_coding := _reconciled(db, recon)) else []),
+        provenance=(
+            agreement.records(consensus.provenance(db, recon_coding))
+            if (recon_coding := _reconciled(db, recon))
+            else []
+        ),
         default_tolerance=settings_of(access.the_study).agreement_tolerance_ms,
     )
 
@@ -88,27 +115,37 @@ def _item_lanes(found: consensus.Disagreements, duration_ms: int | None) -> list
             onset, offset = row[f"{coder}:onset_ms"], row[f"{coder}:offset_ms"]
             x = PLOT_WIDTH * onset / end
             width = PLOT_WIDTH * (offset - onset) / end if offset is not None else 0
-            marks.append({"x": round(x, 1), "w": round(max(width, 3.0), 1),
-                          "point": offset is None, "agree": bool(row["agree"]),
-                          "code": row[f"{coder}:code"], "subject": row["subject"],
-                          "onset_ms": int(onset)})
+            marks.append(
+                {
+                    "x": round(x, 1),
+                    "w": round(max(width, 3.0), 1),
+                    "point": offset is None,
+                    "agree": bool(row["agree"]),
+                    "code": row[f"{coder}:code"],
+                    "subject": row["subject"],
+                    "onset_ms": int(onset),
+                }
+            )
         # States first, so the points (drawn taller) stay visible on top of them.
         lanes.append({"coder": coder, "marks": sorted(marks, key=lambda m: m["point"])})
     return lanes
 
 
 @router.post(SESSION_PAGE + "/assign")
-def assign_form(access: ManageStudy, db: DbSession,
-                coders: Annotated[list[str], Form(max_length=20)]) -> Response:
+def assign_form(
+    access: ManageStudy, db: DbSession, coders: Annotated[list[str], Form(max_length=20)]
+) -> Response:
     assignments.assign(db, session=access.the_session, usernames=coders, by=access.user)
     return _to_reconcile(access)
 
 
 @router.post(SESSION_PAGE + "/reconcile")
-def reconcile_form(access: ManageStudy, db: DbSession,
-                   tolerance_ms: Annotated[int, Form(ge=0, le=60_000)]) -> Response:
-    assignments.open_reconciliation(db, session=access.the_session, by=access.user,
-                                    tolerance_ms=tolerance_ms)
+def reconcile_form(
+    access: ManageStudy, db: DbSession, tolerance_ms: Annotated[int, Form(ge=0, le=60_000)]
+) -> Response:
+    assignments.open_reconciliation(
+        db, session=access.the_session, by=access.user, tolerance_ms=tolerance_ms
+    )
     return _to_reconcile(access)
 
 
@@ -118,61 +155,95 @@ async def consensus_form(request: Request, access: ManageStudy, db: DbSession) -
     form = await request.form()
     events = {k[6:]: str(v) for k, v in form.items() if k.startswith("event:")}
     ratings = {k[7:]: str(v) for k, v in form.items() if k.startswith("rating:")}
-    consensus.build(db, session=access.the_session, by=access.user, event_choices=events,
-                    rating_choices=ratings, master=form.get("master") == "on")
+    consensus.build(
+        db,
+        session=access.the_session,
+        by=access.user,
+        event_choices=events,
+        rating_choices=ratings,
+        master=form.get("master") == "on",
+    )
     return _to_reconcile(access)
 
 
 @router.post("/codings/{coding_id}/master")
-def master_form(access: ManageCoding, db: DbSession,
-                purpose: Annotated[str, Form(max_length=16)]) -> Response:
-    coding = training.mark_master(db, coding=access.the_coding, purpose=purpose,
-                                  by=access.user)
-    return RedirectResponse(f"/studies/{access.the_study.name}/sessions/"
-                            f"{coding.session.name}", status_code=303)
+def master_form(
+    access: ManageCoding, db: DbSession, purpose: Annotated[str, Form(max_length=16)]
+) -> Response:
+    coding = training.mark_master(db, coding=access.the_coding, purpose=purpose, by=access.user)
+    return RedirectResponse(
+        f"/studies/{access.the_study.name}/sessions/{coding.session.name}", status_code=303
+    )
 
 
 @router.get("/codings/{coding_id}/feedback")
 def feedback_page(request: Request, access: ReadCoding, db: DbSession) -> Response:
     found = training.feedback(db, access.the_coding)
     pooled = found.pair.kappa.iloc[-1]
-    return _page(request, access, "agreement_feedback.html", found=found,
-                 kappa=float(pooled["kappa"]), units=int(pooled["units"]),
-                 tolerant=(float(found.pair.tolerance["kappa_mean"].iloc[-1])
-                           if found.pair.tolerance is not None else None),
-                 differences=agreement.records(found.differences),
-                 ratings=agreement.records(found.ratings),
-                 flags=agreement.records(found.flags),
-                 per_code=agreement.records(found.pair.per_code))
+    return _page(
+        request,
+        access,
+        "agreement_feedback.html",
+        found=found,
+        kappa=float(pooled["kappa"]),
+        units=int(pooled["units"]),
+        tolerant=(
+            float(found.pair.tolerance["kappa_mean"].iloc[-1])
+            if found.pair.tolerance is not None
+            else None
+        ),
+        differences=agreement.records(found.differences),
+        ratings=agreement.records(found.ratings),
+        flags=agreement.records(found.flags),
+        per_code=agreement.records(found.pair.per_code),
+    )
 
 
 @router.get("/studies/{study}/certification")
-def certification_page(request: Request, access: ReadStudy, db: DbSession,
-                       trainee: Annotated[str | None, Query(max_length=64)] = None) -> Response:
+def certification_page(
+    request: Request,
+    access: ReadStudy,
+    db: DbSession,
+    trainee: Annotated[str | None, Query(max_length=64)] = None,
+) -> Response:
     study = access.the_study
     found = training.certification(db, study, trainee_for(access, db, trainee))
-    return _page(request, access, "agreement_certification.html", found=found,
-                 rule=settings_of(study).certification,
-                 criteria=agreement.records(found.result.report) if found.result else [],
-                 tapes=agreement.records(found.tapes),
-                 trainees=training.trainees_of(db, study) if access.role in ("owner", "viewer")
-                 else [])
+    return _page(
+        request,
+        access,
+        "agreement_certification.html",
+        found=found,
+        rule=settings_of(study).certification,
+        criteria=agreement.records(found.result.report) if found.result else [],
+        tapes=agreement.records(found.tapes),
+        trainees=training.trainees_of(db, study) if access.role in ("owner", "viewer") else [],
+    )
 
 
 @router.get("/studies/{study}/agreement")
-def report_page(request: Request, access: ReadAgreement, db: DbSession,
-                session: Annotated[str | None, Query(max_length=100)] = None) -> Response:
+def report_page(
+    request: Request,
+    access: ReadAgreement,
+    db: DbSession,
+    session: Annotated[str | None, Query(max_length=100)] = None,
+) -> Response:
     report = agreement.study_agreement(db, access.the_study, session_name=session)
     matrix = report.pairwise
     return _page(
-        request, access, "agreement_report.html", report=report,
+        request,
+        access,
+        "agreement_report.html",
+        report=report,
         coders=[str(c) for c in matrix.index],
         matrix=[[None if pd.isna(v) else float(v) for v in row] for row in matrix.to_numpy()],
-        pairs=agreement.records(report.pairs), per_code=agreement.records(report.per_code),
+        pairs=agreement.records(report.pairs),
+        per_code=agreement.records(report.per_code),
         ratings=agreement.records(report.ratings),
         indicators=agreement.records(report.indicators),
-        confusions=[(key, [str(x) for x in t.index], t.to_numpy().astype(int).tolist())
-                    for key, t in report.confusion.items()],
+        confusions=[
+            (key, [str(x) for x in t.index], t.to_numpy().astype(int).tolist())
+            for key, t in report.confusion.items()
+        ],
         plots=[(key, _run_lanes(t, report.unit_ms)) for key, t in report.timeline.items()],
     )
 
@@ -183,8 +254,14 @@ def _run_lanes(timeline: pd.DataFrame, unit_ms: int) -> dict:
     runs = agreement.disagreement_runs(timeline)
     end = int(timeline["start_ms"].max()) + unit_ms if len(timeline) else 1
     lanes = list(dict.fromkeys(zip(timeline["subject"], timeline["set"], strict=True)))
-    spans = [{"lane": lanes.index((r.subject, r.set)), "x": round(PLOT_WIDTH * r.start_ms / end, 1),
-              "w": round(max(PLOT_WIDTH * (r.end_ms - r.start_ms) / end, 1.0), 1),
-              "start_ms": int(r.start_ms), "end_ms": int(r.end_ms)}
-             for r in runs.itertuples(index=False)]
+    spans = [
+        {
+            "lane": lanes.index((r.subject, r.set)),
+            "x": round(PLOT_WIDTH * r.start_ms / end, 1),
+            "w": round(max(PLOT_WIDTH * (r.end_ms - r.start_ms) / end, 1.0), 1),
+            "start_ms": int(r.start_ms),
+            "end_ms": int(r.end_ms),
+        }
+        for r in runs.itertuples(index=False)
+    ]
     return {"lanes": [f"{s} · {k}" for s, k in lanes], "spans": spans, "end_ms": end}

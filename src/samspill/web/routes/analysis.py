@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Request, UploadFile
+from fastapi import APIRouter, Form, Request, UploadFile
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
@@ -21,7 +21,7 @@ from samspill.interop.variables import COHORT_COLUMNS, REGISTRY
 from samspill.services import analysis, exports, studies
 from samspill.services.scoring import scores_visible
 from samspill.store.models import Study, User
-from samspill.web.deps import Access, DbSession, Permission
+from samspill.web.deps import DbSession, ReadStudy
 from samspill.web.routes.exchange import page, start_job, visible_to
 
 
@@ -31,24 +31,33 @@ def _(message: str) -> str:
 
 
 router = APIRouter(include_in_schema=False)
-ReadStudy = Annotated[Access, Depends(Permission("study.read"))]
 Text = Annotated[str, Form(max_length=200)]
 PREDICTORS = [c for c in COHORT_COLUMNS if REGISTRY[c].kind in ("number", "integer", "flag")]
 
 
 @router.get("/studies/{study}/analysis")
 def analysis_page(request: Request, access: ReadStudy, db: DbSession) -> Response:
-    return page(request, access, "analysis_study.html",
-                sessions=studies.sessions_of(db, access.the_study), predictors=PREDICTORS,
-                scores_shown=scores_visible(access.the_study, access.role))
+    return page(
+        request,
+        access,
+        "analysis_study.html",
+        sessions=studies.sessions_of(db, access.the_study),
+        predictors=PREDICTORS,
+        scores_shown=scores_visible(access.the_study, access.role),
+    )
 
 
 @router.post("/studies/{study}/analysis/sequential")
-def run_sequential(request: Request, access: ReadStudy,
-                   query: Text = "withdrawal", session: Text = "",
-                   window_ms: Annotated[int, Form(gt=0, le=3_600_000)] = 10_000,
-                   unit_ms: Annotated[int, Form(gt=0, le=3_600_000)] = 1000,
-                   answer_codes: Text = "respond,initiate,hold", lag: Text = "1") -> Response:
+def run_sequential(
+    request: Request,
+    access: ReadStudy,
+    query: Text = "withdrawal",
+    session: Text = "",
+    window_ms: Annotated[int, Form(gt=0, le=3_600_000)] = 10_000,
+    unit_ms: Annotated[int, Form(gt=0, le=3_600_000)] = 1000,
+    answer_codes: Text = "respond,initiate,hold",
+    lag: Text = "1",
+) -> Response:
     """The withdrawal query (bid → caregiver answer within W) or lag tables, as a job."""
     answers = [c.strip() for c in answer_codes.split(",") if c.strip()]
     if not answers:
@@ -62,35 +71,55 @@ def run_sequential(request: Request, access: ReadStudy,
         if query == "lag":
             return {_("Lag-sequential tables"): analysis.lag_analysis(db, chosen, lags=lags)}
         return {
-            _("Bid → caregiver answer within W, per session and pooled"):
-                analysis.withdrawal_query(db, chosen, window_ms=window_ms, unit_ms=unit_ms,
-                                          answer_codes=answers),
-            _("Each bid and its first answer"):
-                analysis.withdrawal_query(db, chosen, window_ms=window_ms,
-                                          answer_codes=answers, per_event=True)}
+            _("Bid → caregiver answer within W, per session and pooled"): analysis.withdrawal_query(
+                db, chosen, window_ms=window_ms, unit_ms=unit_ms, answer_codes=answers
+            ),
+            _("Each bid and its first answer"): analysis.withdrawal_query(
+                db, chosen, window_ms=window_ms, answer_codes=answers, per_event=True
+            ),
+        }
+
     return start_job(request, access, _("Sequential analysis"), work, detail=query)
 
 
 @router.post("/studies/{study}/analysis/outcomes")
-async def run_outcomes(request: Request, access: ReadStudy, file: UploadFile, outcome: Text,
-                       steps: Annotated[str, Form(max_length=4000)],
-                       dyad_col: Text = "dyad",
-                       confidence: Annotated[float, Form(gt=0, lt=1)] = 0.95) -> Response:
+async def run_outcomes(
+    request: Request,
+    access: ReadStudy,
+    file: UploadFile,
+    outcome: Text,
+    steps: Annotated[str, Form(max_length=4000)],
+    dyad_col: Text = "dyad",
+    confidence: Annotated[float, Form(gt=0, lt=1)] = 0.95,
+) -> Response:
     """Hierarchical OLS of an uploaded outcome on covariates and withdrawal predictors."""
     if not scores_visible(access.the_study, access.role):
-        raise PermissionDeniedError("this study hides the scores from your role",
-                                    fix="ask the study's owner")
-    outcomes = analysis.read_outcomes(await file.read(), source=file.filename or "outcomes.csv",
-                                      dyad_col=dyad_col)
+        raise PermissionDeniedError(
+            "this study hides the scores from your role", fix="ask the study's owner"
+        )
+    outcomes = analysis.read_outcomes(
+        await file.read(), source=file.filename or "outcomes.csv", dyad_col=dyad_col
+    )
     blocks = analysis.parse_steps(steps.splitlines())
     visible = visible_to(access.user, access.role)
 
     def work(db: Session, study: Study, _user: User, progress: Callable[[float], None]) -> Any:
         chosen = exports.choose_codings(db, study, visible=visible)
         progress(0.3)
-        result = analysis.outcome_model(db, study, chosen, outcomes, outcome=outcome,
-                                        steps=blocks, dyad_col=dyad_col, confidence=confidence)
-        return {_("Steps: R² and R² change"): result.steps,
-                _("Coefficients: standardised betas"): result.coefficients,
-                _("Dyads left out, and why"): result.excluded}
+        result = analysis.outcome_model(
+            db,
+            study,
+            chosen,
+            outcomes,
+            outcome=outcome,
+            steps=blocks,
+            dyad_col=dyad_col,
+            confidence=confidence,
+        )
+        return {
+            _("Steps: R² and R² change"): result.steps,
+            _("Coefficients: standardised betas"): result.coefficients,
+            _("Dyads left out, and why"): result.excluded,
+        }
+
     return start_job(request, access, _("Outcome model"), work, detail=outcome)

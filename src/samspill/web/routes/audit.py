@@ -8,18 +8,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
 
 from samspill.services import audit
 from samspill.store.models import AuditEntry
-from samspill.web.deps import Access, DbSession, Permission
+from samspill.web.deps import Admin, DbSession, ReadAudit
 from samspill.web.templating import templates
 
 router = APIRouter(tags=["audit"])
-ReadAudit = Annotated[Access, Depends(Permission("audit.read"))]
-Admin = Annotated[Access, Depends(Permission("admin"))]
 
 
 class AuditOut(BaseModel):

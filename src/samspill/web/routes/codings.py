@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 
 from samspill.core.errors import NotFoundError, PermissionDeniedError
 from samspill.core.scoring import scores_to_json
 from samspill.services import actions, codings, scoring
 from samspill.services.schemes import latest_version
 from samspill.store.models import Coding
-from samspill.web.deps import Access, DbSession, Permission, check_coding_access
+from samspill.web.deps import (
+    Access,
+    CodeStudy,
+    DbSession,
+    ReadCoding,
+    ReadStudy,
+    WriteCoding,
+    check_coding_access,
+)
 from samspill.web.schemas import (
     ActionResult,
     ActionsIn,
@@ -23,11 +29,6 @@ from samspill.web.schemas import (
 )
 
 router = APIRouter(tags=["codings"])
-ReadStudy = Annotated[Access, Depends(Permission("study.read"))]
-CodeStudy = Annotated[Access, Depends(Permission("study.code"))]
-ReadCoding = Annotated[Access, Depends(Permission("coding.read"))]
-WriteCoding = Annotated[Access, Depends(Permission("coding.write"))]
-ManageCoding = Annotated[Access, Depends(Permission("coding.manage"))]
 
 
 def coding_out(coding: Coding) -> CodingOut:

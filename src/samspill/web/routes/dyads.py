@@ -10,7 +10,7 @@ import tempfile
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from pydantic import BaseModel, ValidationError
 from starlette.background import BackgroundTask
@@ -18,12 +18,10 @@ from starlette.background import BackgroundTask
 from samspill.core.errors import InputError
 from samspill.services import audit, dyad_rights, identity, studies
 from samspill.services.identity import Identity
-from samspill.web.deps import Access, DbSession, Permission
+from samspill.web.deps import DbSession, ManageDyad, ManageIdentity
 from samspill.web.templating import templates
 
 router = APIRouter(tags=["dyads"])
-ManageIdentity = Annotated[Access, Depends(Permission("identity.manage"))]
-ManageDyad = Annotated[Access, Depends(Permission("dyad.manage"))]
 API = "/api/studies/{study}/dyads/{dyad}"
 
 

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Annotated, Any
 
 import pandas as pd
-from fastapi import APIRouter, Depends, Form, Request, UploadFile
+from fastapi import APIRouter, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
@@ -26,12 +26,16 @@ from samspill.services.schemes import scheme_versions
 from samspill.services.scoring import scores_visible
 from samspill.store.db import Database
 from samspill.store.models import Coding, Study, User
-from samspill.web.deps import Access, DbSession, Permission, check_coding_access
+from samspill.web.deps import (
+    Access,
+    DbSession,
+    ManageStudy,
+    ReadStudy,
+    check_coding_access,
+)
 from samspill.web.templating import templates
 
 router = APIRouter(include_in_schema=False)
-ReadStudy = Annotated[Access, Depends(Permission("study.read"))]
-ManageStudy = Annotated[Access, Depends(Permission("study.manage"))]
 Text = Annotated[str, Form(max_length=200)]
 # Work done in a job: (its own db session, the study, the user, progress) → the result.
 JobWork = Callable[[Session, Study, User, Callable[[float], None]], Any]
@@ -43,24 +47,35 @@ def _(message: str) -> str:
 
 
 def page(request: Request, access: Access, template: str, **context: object) -> Response:
-    return templates.TemplateResponse(request, template, {
-        "user": access.user, "csrf": access.csrf, "role": access.role,
-        "study": access.the_study, **context})
+    return templates.TemplateResponse(
+        request,
+        template,
+        {
+            "user": access.user,
+            "csrf": access.csrf,
+            "role": access.role,
+            "study": access.the_study,
+            **context,
+        },
+    )
 
 
 def visible_to(user: User, role: str | None) -> Callable[[Coding], bool]:
     """The blind rule as a filter: the codings this user may read."""
+
     def visible(coding: Coding) -> bool:
         try:
             check_coding_access(Access(user, role, coding=coding), write=False)
         except NotFoundError:
             return False
         return True
+
     return visible
 
 
-def start_job(request: Request, access: Access, kind: str, work: JobWork,
-              detail: str = "") -> Response:
+def start_job(
+    request: Request, access: Access, kind: str, work: JobWork, detail: str = ""
+) -> Response:
     """Run ``work`` in a job with its own unit of work; answer with the job page's address."""
     database: Database = request.app.state.database
     study_id, user_id = access.the_study.id, access.user.id
@@ -70,8 +85,9 @@ def start_job(request: Request, access: Access, kind: str, work: JobWork,
             study, user = db.get(Study, study_id), db.get(User, user_id)
             return work(db, study, user, progress)  # type: ignore[arg-type]
 
-    job = REGISTRY.start(run, user_id=user_id, study=access.the_study.name, kind=kind,
-                         detail=detail)
+    job = REGISTRY.start(
+        run, user_id=user_id, study=access.the_study.name, kind=kind, detail=detail
+    )
     return RedirectResponse(f"/studies/{access.the_study.name}/jobs/{job.id}", status_code=303)
 
 
@@ -83,48 +99,81 @@ def _job(access: Access, job_id: str) -> Job:
 def exchange_page(request: Request, access: ReadStudy, db: DbSession) -> Response:
     """Download buttons for every export; upload forms for the owners."""
     study = access.the_study
-    return page(request, access, "exchange_study.html",
-                sessions=studies.sessions_of(db, study), table_kinds=exports.TABLE_KINDS,
-                formats=FORMATS, schemes=_scheme_ids(db),
-                scores_shown=scores_visible(study, access.role),
-                coders=[m.user.username for m in studies.members(db, study)]
-                if access.role == "owner" else [])
+    return page(
+        request,
+        access,
+        "exchange_study.html",
+        sessions=studies.sessions_of(db, study),
+        table_kinds=exports.TABLE_KINDS,
+        formats=FORMATS,
+        schemes=_scheme_ids(db),
+        scores_shown=scores_visible(study, access.role),
+        coders=[m.user.username for m in studies.members(db, study)]
+        if access.role == "owner"
+        else [],
+    )
 
 
 @router.post("/studies/{study}/export")
-def start_export(request: Request, access: ReadStudy, what: Text, format: Text = "csv",
-                 session: Text = "", coder: Text = "", tiers: Text = "subject") -> Response:
+def start_export(
+    request: Request,
+    access: ReadStudy,
+    what: Text,
+    format: Text = "csv",
+    session: Text = "",
+    coder: Text = "",
+    tiers: Text = "subject",
+) -> Response:
     """Start an export of the codings this user may see; the job page offers the file."""
     if what in ("cohort", "predictors") and not scores_visible(access.the_study, access.role):
-        raise PermissionDeniedError("this study hides the scores from your role",
-                                    fix="export the events, or ask the study's owner")
+        raise PermissionDeniedError(
+            "this study hides the scores from your role",
+            fix="export the events, or ask the study's owner",
+        )
     if what not in (*exports.TABLE_KINDS, *exports.FILE_KINDS):
         raise InputError(f"unknown export '{what}'", fix="choose an export on the study page")
     if tiers not in ("subject", "subject-dimension"):
-        raise InputError(f"unknown ELAN tier layout '{tiers}'",
-                         fix="choose subject or subject-dimension")
+        raise InputError(
+            f"unknown ELAN tier layout '{tiers}'", fix="choose subject or subject-dimension"
+        )
     visible, chosen_session = visible_to(access.user, access.role), session or None
     chosen_coder = coder or None
 
     def work(db: Session, study: Study, _user: User, progress: Callable[[float], None]) -> Any:
-        chosen = exports.choose_codings(db, study, session=chosen_session, coder=chosen_coder,
-                                        visible=visible)
+        chosen = exports.choose_codings(
+            db, study, session=chosen_session, coder=chosen_coder, visible=visible
+        )
         if what in exports.TABLE_KINDS:
             return exports.table_export(db, study, what, format, chosen, progress)  # type: ignore[arg-type]
-        return exports.file_export(db, study, what, chosen, tiers=tiers,  # type: ignore[arg-type]
-                                   progress=progress)
+        return exports.file_export(
+            db,
+            study,
+            what,
+            chosen,
+            tiers=tiers,  # type: ignore[arg-type]
+            progress=progress,
+        )
+
     return start_job(request, access, _("Export"), work, detail=f"{what} {session}".strip())
 
 
-def _import_job(request: Request, access: Access, kind: str, data: bytes,
-                call: Callable[..., imports.ImportResult], dyad: str = "",
-                **options: object) -> Response:
+def _import_job(
+    request: Request,
+    access: Access,
+    kind: str,
+    data: bytes,
+    call: Callable[..., imports.ImportResult],
+    dyad: str = "",
+    **options: object,
+) -> Response:
     def work(db: Session, study: Study, user: User, progress: Callable[[float], None]) -> Any:
         target = imports.Target(study=study, default_coder=user, coder=user, dyad=dyad or None)
         result = call(db, target, data, progress=progress, **options)
-        audit.record(db, action="import", user=user, target=kind, study=study.name,
-                     detail=result.summary())
+        audit.record(
+            db, action="import", user=user, target=kind, study=study.name, detail=result.summary()
+        )
         return result
+
     return start_job(request, access, _("Import"), work, detail=kind)
 
 
@@ -136,35 +185,66 @@ async def _read(upload: UploadFile) -> bytes:
 
 
 @router.post("/studies/{study}/import/boris")
-async def import_boris(request: Request, access: ManageStudy, file: UploadFile,
-                       scheme: Text = "") -> Response:
+async def import_boris(
+    request: Request, access: ManageStudy, file: UploadFile, scheme: Text = ""
+) -> Response:
     data = await _read(file)
-    return _import_job(request, access, "boris", data, imports.import_boris,
-                       source=file.filename or "project.boris", scheme_id=scheme or None)
+    return _import_job(
+        request,
+        access,
+        "boris",
+        data,
+        imports.import_boris,
+        source=file.filename or "project.boris",
+        scheme_id=scheme or None,
+    )
 
 
 @router.post("/studies/{study}/import/elan")
-async def import_elan(request: Request, access: ManageStudy, file: UploadFile,
-                      session: Text, dyad: Text = "", scheme: Text = "") -> Response:
+async def import_elan(
+    request: Request,
+    access: ManageStudy,
+    file: UploadFile,
+    session: Text,
+    dyad: Text = "",
+    scheme: Text = "",
+) -> Response:
     data = await _read(file)
-    return _import_job(request, access, "elan", data, imports.import_elan,
-                       source=file.filename or "session.eaf", session=session,
-                       scheme_id=scheme or None, dyad=dyad)
+    return _import_job(
+        request,
+        access,
+        "elan",
+        data,
+        imports.import_elan,
+        source=file.filename or "session.eaf",
+        session=session,
+        scheme_id=scheme or None,
+        dyad=dyad,
+    )
 
 
 @router.post("/studies/{study}/import/csv")
-async def upload_csv(request: Request, access: ManageStudy, db: DbSession,
-                     file: UploadFile) -> Response:
+async def upload_csv(
+    request: Request, access: ManageStudy, db: DbSession, file: UploadFile
+) -> Response:
     """The CSV import's first step: hold the file and show its columns for the mapping."""
     data = await _read(file)
     name = file.filename or "events.csv"
     header, rows = imports.csv_preview(data, source=name)
-    held = REGISTRY.hold(user_id=access.user.id, study=access.the_study.name, name=name,
-                         body=data)
-    return page(request, access, "exchange_mapping.html", upload_id=held.id, file_name=name,
-                header=header, rows=rows, fields=CSV_COLUMNS,
-                guess=imports.guess_mapping(header), schemes=_scheme_ids(db),
-                session=imports.session_name(name.removesuffix(".csv")))
+    held = REGISTRY.hold(user_id=access.user.id, study=access.the_study.name, name=name, body=data)
+    return page(
+        request,
+        access,
+        "exchange_mapping.html",
+        upload_id=held.id,
+        file_name=name,
+        header=header,
+        rows=rows,
+        fields=CSV_COLUMNS,
+        guess=imports.guess_mapping(header),
+        schemes=_scheme_ids(db),
+        session=imports.session_name(name.removesuffix(".csv")),
+    )
 
 
 def _scheme_ids(db: Session) -> list[str]:
@@ -172,8 +252,15 @@ def _scheme_ids(db: Session) -> list[str]:
 
 
 @router.post("/studies/{study}/import/csv/{upload_id}")
-async def import_csv(request: Request, access: ManageStudy, upload_id: str, session: Text,
-                     dyad: Text = "", scheme: Text = "", time_unit: Text = "ms") -> Response:
+async def import_csv(
+    request: Request,
+    access: ManageStudy,
+    upload_id: str,
+    session: Text,
+    dyad: Text = "",
+    scheme: Text = "",
+    time_unit: Text = "ms",
+) -> Response:
     """The second step: import the held file with the chosen column for each field."""
     held = REGISTRY.held(upload_id, user_id=access.user.id, study=access.the_study.name)
     form = await request.form()
@@ -182,23 +269,38 @@ async def import_csv(request: Request, access: ManageStudy, upload_id: str, sess
     if time_unit not in ("ms", "s"):
         raise InputError(f"unknown time unit '{time_unit}'", fix="choose ms or s")
     REGISTRY.release(upload_id)
-    return _import_job(request, access, "csv", held.body, imports.import_csv,
-                       source=held.name, session=imports.session_name(session),
-                       scheme_id=scheme or None, mapping=mapping, time_unit=time_unit,
-                       dyad=dyad)
+    return _import_job(
+        request,
+        access,
+        "csv",
+        held.body,
+        imports.import_csv,
+        source=held.name,
+        session=imports.session_name(session),
+        scheme_id=scheme or None,
+        mapping=mapping,
+        time_unit=time_unit,
+        dyad=dyad,
+    )
 
 
 # ---------------------------------------------------------------- jobs
+
 
 @router.get("/studies/{study}/jobs/{job_id}")
 def job_page(request: Request, access: ReadStudy, job_id: str) -> Response:
     """Progress while the job runs (the page polls), then its result or error."""
     job = _job(access, job_id)
     result = job.result if job.state == "done" else None
-    return page(request, access, "exchange_job.html", job=job,
-                file=result if isinstance(result, exports.ExportFile) else None,
-                imported=result if isinstance(result, imports.ImportResult) else None,
-                tables=result_tables(result))
+    return page(
+        request,
+        access,
+        "exchange_job.html",
+        job=job,
+        file=result if isinstance(result, exports.ExportFile) else None,
+        imported=result if isinstance(result, imports.ImportResult) else None,
+        tables=result_tables(result),
+    )
 
 
 @router.get("/api/studies/{study}/jobs/{job_id}")
@@ -213,8 +315,11 @@ def job_file(access: ReadStudy, job_id: str) -> Response:
     if job.state != "done" or not isinstance(job.result, exports.ExportFile):
         raise NotFoundError("this job has no file (yet)", fix="wait until the job is done")
     exported = job.result
-    return Response(exported.body, media_type=exported.media_type, headers={
-        "Content-Disposition": f'attachment; filename="{_safe(exported.name)}"'})
+    return Response(
+        exported.body,
+        media_type=exported.media_type,
+        headers={"Content-Disposition": f'attachment; filename="{_safe(exported.name)}"'},
+    )
 
 
 def _safe(name: str) -> str:
@@ -225,9 +330,15 @@ def result_tables(result: object) -> list[dict[str, Any]]:
     """An analysis result ({title: DataFrame}) as plain rows for the template."""
     if not isinstance(result, dict):
         return []
-    return [{"title": title, "columns": [str(c) for c in frame.columns],
-             "rows": [[_cell(v) for v in row] for row in frame.itertuples(index=False)]}
-            for title, frame in result.items() if isinstance(frame, pd.DataFrame)]
+    return [
+        {
+            "title": title,
+            "columns": [str(c) for c in frame.columns],
+            "rows": [[_cell(v) for v in row] for row in frame.itertuples(index=False)],
+        }
+        for title, frame in result.items()
+        if isinstance(frame, pd.DataFrame)
+    ]
 
 
 def _cell(value: object) -> object:

@@ -5,22 +5,19 @@ from __future__ import annotations
 import tempfile
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse
 from starlette.concurrency import run_in_threadpool
 
 from samspill.core.errors import InputError
 from samspill.services.media import attach_file
 from samspill.store.media import media_path, safe_filename
-from samspill.web.deps import Access, DbSession, Permission
+from samspill.web.deps import DbSession, ManageStudy, ReadMedia
 from samspill.web.routes.studies import session_out
 from samspill.web.schemas import SessionOut
 
 router = APIRouter(tags=["media"])
-ManageStudy = Annotated[Access, Depends(Permission("study.manage"))]
-ReadMedia = Annotated[Access, Depends(Permission("media.read"))]
 
 
 @router.post("/api/studies/{study}/sessions/{session}/media", status_code=201)

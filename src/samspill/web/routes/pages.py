@@ -6,7 +6,7 @@ import datetime as dt
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from samspill.core.events import Segment
@@ -17,15 +17,19 @@ from samspill.services.media import media_of
 from samspill.services.schemes import latest_version, segment_template_for
 from samspill.services.scoring import score_stored_coding, scores_visible
 from samspill.store.models import Coding
-from samspill.web.deps import Access, DbSession, Permission, allow
+from samspill.web.deps import (
+    Access,
+    Authenticated,
+    CodeStudy,
+    DbSession,
+    ManageStudy,
+    ReadStudy,
+    allow,
+)
 from samspill.web.routes.codings import visible_codings
 from samspill.web.templating import templates
 
 router = APIRouter(include_in_schema=False)
-Authenticated = Annotated[Access, Depends(Permission("authenticated"))]
-ReadStudy = Annotated[Access, Depends(Permission("study.read"))]
-ManageStudy = Annotated[Access, Depends(Permission("study.manage"))]
-CodeStudy = Annotated[Access, Depends(Permission("study.code"))]
 
 
 def _page(request: Request, access: Access, name: str, **context: object) -> Response:

@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 from sqlalchemy.orm import Session
 
@@ -25,12 +25,17 @@ from samspill.services.exports import ExportFile
 from samspill.services.scoring import scores_visible
 from samspill.store.models import Coding, Study, User
 from samspill.web import i18n
-from samspill.web.deps import Access, DbSession, Permission, allow, check_coding_access
+from samspill.web.deps import (
+    Access,
+    DbSession,
+    ManageStudy,
+    ReadStudy,
+    allow,
+    check_coding_access,
+)
 from samspill.web.routes.exchange import start_job
 
 router = APIRouter(tags=["reports"], include_in_schema=False)
-ReadStudy = Annotated[Access, Depends(Permission("study.read"))]
-ManageStudy = Annotated[Access, Depends(Permission("study.manage"))]
 Format = Annotated[Literal["html", "pdf", "download"], Query()]
 Lang = Annotated[Literal["en", "nb"] | None, Query()]
 CSS_PATH = "/reports/report.css"
@@ -48,8 +53,9 @@ def _coding_for(db: Session, access: Access, coder: str | None) -> Coding:
     A study that hides the scores from coders or trainees (blind mode) hides their reports too.
     """
     if not scores_visible(access.the_study, access.role):
-        raise PermissionDeniedError("this study hides the scores from your role",
-                                    fix="ask the study's owner for the report")
+        raise PermissionDeniedError(
+            "this study hides the scores from your role", fix="ask the study's owner for the report"
+        )
     if coder is None and access.role in ("coder", "trainee"):
         coder = access.user.username
     coding = codings.pick_coding(db, session=access.the_session, coder=coder)
@@ -58,42 +64,64 @@ def _coding_for(db: Session, access: Access, coder: str | None) -> Coding:
 
 
 @router.get("/studies/{study}/sessions/{session}/report")
-def session_report(access: ReadStudy, db: DbSession, format: Format = "html",
-                   coder: str | None = None, lang: Lang = None) -> Response:
+def session_report(
+    access: ReadStudy,
+    db: DbSession,
+    format: Format = "html",
+    coder: str | None = None,
+    lang: Lang = None,
+) -> Response:
     coding = _coding_for(db, access, coder)
     data = coding_data(db, coding)
     document = session_document(data, lang or i18n.current_language.get())
     study, session = access.the_study.name, access.the_session.name
     base = f"/studies/{study}/sessions/{session}"
     query = f"coder={coding.coder.username}&lang={document.language}"
-    links = WebLinks(pdf=f"{base}/report?format=pdf&{query}",
-                     html=f"{base}/report?format=download&{query}", back=base, css=CSS_PATH)
+    links = WebLinks(
+        pdf=f"{base}/report?format=pdf&{query}",
+        html=f"{base}/report?format=download&{query}",
+        back=base,
+        css=CSS_PATH,
+    )
     return _respond(document, format, links, f"report-{study}-{session}-{coding.coder.username}")
 
 
 @router.get("/studies/{study}/report")
-def cohort_report(access: ManageStudy, db: DbSession, format: Format = "html",
-                  lang: Lang = None) -> Response:
+def cohort_report(
+    access: ManageStudy, db: DbSession, format: Format = "html", lang: Lang = None
+) -> Response:
     """Owners only: the cohort report shows every coder's results."""
     study = access.the_study.name
     data = cohort_data(db, study=study, agreement=agreement_summary(db, study=study))
     document = cohort_document(data, lang or i18n.current_language.get())
     base = f"/studies/{study}/report?lang={document.language}"
-    links = WebLinks(pdf=f"{base}&format=pdf", html=f"{base}&format=download",
-                     back=f"/studies/{study}", css=CSS_PATH, job=f"/studies/{study}/report",
-                     csrf=access.csrf)
+    links = WebLinks(
+        pdf=f"{base}&format=pdf",
+        html=f"{base}&format=download",
+        back=f"/studies/{study}",
+        css=CSS_PATH,
+        job=f"/studies/{study}/report",
+        csrf=access.csrf,
+    )
     return _respond(document, format, links, f"cohort-{study}")
 
 
 @router.post("/studies/{study}/report")
-def cohort_report_job(request: Request, access: ManageStudy,
-                      format: Annotated[Literal["pdf", "html"], Form()] = "pdf",
-                      lang: Annotated[Literal["en", "nb"], Form()] = "en") -> Response:
+def cohort_report_job(
+    request: Request,
+    access: ManageStudy,
+    format: Annotated[Literal["pdf", "html"], Form()] = "pdf",
+    lang: Annotated[Literal["en", "nb"], Form()] = "en",
+) -> Response:
     """The cohort report as a file, made in a job: its page shows progress, then the file."""
+
     def work(db: Session, study: Study, _user: User, progress: Callable[[float], None]) -> Any:
-        data = cohort_data(db, study=study.name,
-                           agreement=agreement_summary(db, study=study.name),
-                           progress=lambda done, total: progress(0.8 * done / total))
+        data = cohort_data(
+            db,
+            study=study.name,
+            agreement=agreement_summary(db, study=study.name),
+            progress=lambda done, total: progress(0.8 * done / total),
+        )
         body = render(cohort_document(data, lang), format)
         media = "application/pdf" if format == "pdf" else "text/html; charset=utf-8"
         return ExportFile(f"cohort-{study.name}.{format}", media, body)
@@ -109,5 +137,8 @@ def _respond(document: Document, fmt: str, links: WebLinks, name: str) -> Respon
     body = render(document, kind)
     name = re.sub(r"[^A-Za-z0-9._-]", "_", name)
     media = "application/pdf" if kind == "pdf" else "text/html; charset=utf-8"
-    return Response(body, media_type=media, headers={
-        "Content-Disposition": f'attachment; filename="{name}.{kind}"'})
+    return Response(
+        body,
+        media_type=media,
+        headers={"Content-Disposition": f'attachment; filename="{name}.{kind}"'},
+    )

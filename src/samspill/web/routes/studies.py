@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 
 from samspill.core.events import Segment
 from samspill.services import accounts, studies
 from samspill.services.media import media_of
 from samspill.store.models import ObservationSession
-from samspill.web.deps import Access, CurrentLogin, DbSession, Permission, allow
+from samspill.web.deps import (
+    CodeStudy,
+    CurrentLogin,
+    DbSession,
+    ManageStudy,
+    ReadStudy,
+    allow,
+)
 from samspill.web.schemas import (
     DyadIn,
     DyadOut,
@@ -23,9 +28,6 @@ from samspill.web.schemas import (
 )
 
 router = APIRouter(prefix="/api/studies", tags=["studies"])
-ReadStudy = Annotated[Access, Depends(Permission("study.read"))]
-ManageStudy = Annotated[Access, Depends(Permission("study.manage"))]
-CodeStudy = Annotated[Access, Depends(Permission("study.code"))]
 
 
 @router.get("", dependencies=[allow("authenticated")])

@@ -7,7 +7,7 @@ import tempfile
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request, UploadFile
+from fastapi import APIRouter, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
@@ -16,50 +16,72 @@ from samspill.core.study_settings import study_settings
 from samspill.services import accounts, studies
 from samspill.services.media import attach_file
 from samspill.store.media import safe_filename
-from samspill.web.deps import Access, DbSession, Permission
+from samspill.web.deps import Access, DbSession, ManageStudy
 
 router = APIRouter(include_in_schema=False)
-ManageStudy = Annotated[Access, Depends(Permission("study.manage"))]
 
 
 @router.post("/studies/{study}/sessions/{session}/media")
-async def upload_form(request: Request, access: ManageStudy, db: DbSession, video: UploadFile,
-                      offset_ms: Annotated[int, Form(ge=0)] = 0) -> Response:
+async def upload_form(
+    request: Request,
+    access: ManageStudy,
+    db: DbSession,
+    video: UploadFile,
+    offset_ms: Annotated[int, Form(ge=0)] = 0,
+) -> Response:
     """The upload form: the file is checked by ffmpeg, stored by its hash, then attached."""
     settings = request.app.state.settings
     limit = settings.max_upload_mb * 2**20
     if video.size is not None and video.size > limit:
-        raise InputError(f"the video is larger than {settings.max_upload_mb} MB",
-                         fix="compress the video or raise max_upload_mb")
+        raise InputError(
+            f"the video is larger than {settings.max_upload_mb} MB",
+            fix="compress the video or raise max_upload_mb",
+        )
     settings.media_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=settings.media_dir, prefix=".incoming-") as folder:
         spool = Path(folder) / safe_filename(video.filename or "video")
         with spool.open("wb") as handle:
             await run_in_threadpool(shutil.copyfileobj, video.file, handle)
-        await run_in_threadpool(attach_file, db, session=access.the_session,
-                                media_dir=settings.media_dir, source=spool, offset_ms=offset_ms)
+        await run_in_threadpool(
+            attach_file,
+            db,
+            session=access.the_session,
+            media_dir=settings.media_dir,
+            source=spool,
+            offset_ms=offset_ms,
+        )
     return _back(access, f"/sessions/{access.the_session.name}")
 
 
 @router.post("/studies/{study}/members")
-def add_member(access: ManageStudy, db: DbSession,
-               username: Annotated[str, Form(max_length=64)],
-               role: Annotated[str, Form(max_length=16)]) -> Response:
+def add_member(
+    access: ManageStudy,
+    db: DbSession,
+    username: Annotated[str, Form(max_length=64)],
+    role: Annotated[str, Form(max_length=16)],
+) -> Response:
     studies.set_role(db, study=access.the_study, user=accounts.get_user(db, username), role=role)
     return _back(access)
 
 
 @router.post("/studies/{study}/settings")
-def change_settings(access: ManageStudy, db: DbSession,
-                    disrupted_cutoff: Annotated[str, Form(max_length=8)] = "",
-                    hide_scores_from_coders: Annotated[bool, Form()] = False,
-                    hide_scores_from_trainees: Annotated[bool, Form()] = False) -> Response:
+def change_settings(
+    access: ManageStudy,
+    db: DbSession,
+    disrupted_cutoff: Annotated[str, Form(max_length=8)] = "",
+    hide_scores_from_coders: Annotated[bool, Form()] = False,
+    hide_scores_from_trainees: Annotated[bool, Form()] = False,
+) -> Response:
     study = access.the_study
     current = study_settings(study.settings)
     cutoff = float(disrupted_cutoff) if disrupted_cutoff.strip() else None
-    updated = current.model_copy(update={
-        "disrupted_cutoff": cutoff, "hide_scores_from_coders": hide_scores_from_coders,
-        "hide_scores_from_trainees": hide_scores_from_trainees})
+    updated = current.model_copy(
+        update={
+            "disrupted_cutoff": cutoff,
+            "hide_scores_from_coders": hide_scores_from_coders,
+            "hide_scores_from_trainees": hide_scores_from_trainees,
+        }
+    )
     study.settings = study_settings(updated.model_dump(mode="json")).model_dump(mode="json")
     return _back(access)
 

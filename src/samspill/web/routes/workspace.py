@@ -7,9 +7,9 @@ without a second round trip. Writes go through the browser's outbox to the actio
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from samspill.core.ambiance import disrupted_cutoff_of
@@ -21,12 +21,11 @@ from samspill.services.media import media_of
 from samspill.services.schemes import segment_template_for
 from samspill.store.models import Coding, Study
 from samspill.web import i18n
-from samspill.web.deps import Access, DbSession, Permission, check_coding_access
+from samspill.web.deps import Access, DbSession, ReadCoding, check_coding_access
 from samspill.web.permissions import STUDY_ROLES
 from samspill.web.templating import templates
 
 router = APIRouter(tags=["workspace"])
-ReadCoding = Annotated[Access, Depends(Permission("coding.read"))]
 
 
 def _(message: str) -> str:
