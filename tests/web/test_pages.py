@@ -89,8 +89,6 @@ def test_an_upload_that_is_not_a_video_is_refused_and_nothing_kept(
 
 
 def test_study_settings_and_members_from_the_forms(client: TestClient, built: Built) -> None:
-    from tests.factories import make_user  # noqa: F401 - the fixture's database holds users
-
     csrf = _login(client, built.owner.username)
     saved = client.post("/studies/s1/settings", data={
         "disrupted_cutoff": "6", "hide_scores_from_coders": "true", "csrf_token": csrf})
