@@ -13,12 +13,21 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from samspill.settings import Settings
+from samspill.store.sqlite_gate import WriteGate, gated_connection_class
+
+BUSY_TIMEOUT_S = 30
 
 
 def make_engine(url: str) -> Engine:
-    """An engine; SQLite gets WAL, foreign keys and a busy timeout on every connection."""
+    """An engine; SQLite gets WAL, foreign keys, a busy timeout and a write gate (one writer at
+    a time, queued in the process: see ``sqlite_gate``)."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        connect_args = {
+            "check_same_thread": False,
+            "timeout": BUSY_TIMEOUT_S,
+            "factory": gated_connection_class(WriteGate(BUSY_TIMEOUT_S)),
+        }
+        engine = create_engine(url, connect_args=connect_args)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
@@ -29,7 +38,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_S * 1000}")
     cursor.close()
 
 

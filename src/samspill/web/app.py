@@ -260,6 +260,7 @@ SQLITE_PROBLEMS = {
     "readonly database": "the server's data folder is read-only",
     "unable to open database": "the server cannot open its database",
     "disk i/o error": "the server's disk failed to write",
+    "database is locked": "the database stayed busy with other writes for too long",
 }
 
 
