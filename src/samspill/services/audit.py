@@ -38,6 +38,7 @@ CLIENT: ContextVar[str] = ContextVar("samspill_audit_client", default="cli")
 # The actions recorded during the current request (a list the request owns), so the web layer
 # can tell whether a refused login was logged already.
 RECORDED: ContextVar[list[str] | None] = ContextVar("samspill_audit_recorded", default=None)
+_AT_COMMIT = "samspill_audit_at_commit"  # the session.info key of rows due at commit
 CSV_COLUMNS = ("id", "at", "username", "action", "target", "study", "client", "detail")
 MAX_ROWS = 10_000
 
@@ -68,6 +69,24 @@ def record(
     if recorded is not None:
         recorded.append(entry.action)
     return entry
+
+
+def record_at_commit(db: Session, **fields: object) -> None:
+    """Like :func:`record`, but the row is added when the transaction commits.
+
+    A request's reads then all run before it writes, so on SQLite it holds the single write
+    lock only for its final burst of writes (see ``store/sqlite_gate``).
+    """
+    db.info.setdefault(_AT_COMMIT, []).append(fields)
+
+
+def _add_rows_due_at_commit(db: Session) -> None:
+    for fields in db.info.pop(_AT_COMMIT, []):
+        record(db, **fields)  # type: ignore[arg-type]
+
+
+def _forget_rows_due_at_commit(db: Session, *_args: object) -> None:
+    db.info.pop(_AT_COMMIT, None)  # rolled back with the change they described
 
 
 def entries(
@@ -167,9 +186,15 @@ def _actor() -> User | None:
 
 
 def install() -> None:
-    """Register the flush hook once for every ORM session of the process."""
-    if not event.contains(Session, "before_flush", _on_flush):
-        event.listen(Session, "before_flush", _on_flush)
+    """Register the flush and commit hooks once for every ORM session of the process."""
+    hooks = (
+        ("before_flush", _on_flush),
+        ("before_commit", _add_rows_due_at_commit),
+        ("after_rollback", _forget_rows_due_at_commit),
+    )
+    for name, hook in hooks:
+        if not event.contains(Session, name, hook):
+            event.listen(Session, name, hook)
 
 
 install()

@@ -32,7 +32,9 @@ def get_db(request: Request) -> Iterator[Session]:
         yield db
 
 
-DbSession = Annotated[Session, Depends(get_db)]
+# scope="function": the unit of work commits before the answer leaves, so a client is never
+# told "saved" about a change whose commit then fails.
+DbSession = Annotated[Session, Depends(get_db, scope="function")]
 
 
 def get_settings(request: Request) -> Settings:
@@ -166,7 +168,7 @@ def _audit(request: Request, db: Session, permission: str, access: Access) -> No
         has_session=has_session,
     )
     if action is not None:
-        audit.record(
+        audit.record_at_commit(
             db,
             action=action,
             user=access.user,
