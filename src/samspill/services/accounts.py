@@ -10,7 +10,7 @@ import secrets
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from samspill.core.errors import AuthenticationError, ConflictError, InputError, NotFoundError
 from samspill.store.models import ApiToken, AuthSession, User, utcnow
@@ -125,7 +125,9 @@ def create_api_token(
 
 def user_for_token(db: Session, token: str) -> User | None:
     row = db.scalar(
-        select(ApiToken).where(ApiToken.token_hash == digest(token), ApiToken.kind == "api")
+        select(ApiToken)
+        .options(joinedload(ApiToken.user))  # one query for the token and its user
+        .where(ApiToken.token_hash == digest(token), ApiToken.kind == "api")
     )
     if row is None or (row.expires_at and _aware(row.expires_at) < utcnow()):
         return None
@@ -163,7 +165,7 @@ def start_browser_session(db: Session, *, user: User, hours: float) -> tuple[str
 
 
 def browser_session(db: Session, cookie: str) -> AuthSession | None:
-    row = db.get(AuthSession, digest(cookie))
+    row = db.get(AuthSession, digest(cookie), options=[joinedload(AuthSession.user)])
     if row is None or _aware(row.expires_at) < utcnow():
         return None
     return row

@@ -8,7 +8,7 @@ from typing import TypeVar
 
 from pydantic import BaseModel
 from sqlalchemy import delete, insert, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from samspill.core.errors import ConflictError, EventError, InputError, NotFoundError
 from samspill.core.events import Event, event_problems
@@ -58,7 +58,15 @@ def create_coding(
 
 
 def get_coding(db: Session, coding_id: int) -> Coding:
-    coding = db.get(Coding, coding_id)
+    """The coding with its session, study and scheme version, in one query."""
+    coding = db.get(
+        Coding,
+        coding_id,
+        options=[
+            joinedload(Coding.session).joinedload(ObservationSession.study),
+            joinedload(Coding.scheme_version),
+        ],
+    )
     if coding is None:
         raise NotFoundError(f"no coding {coding_id}", fix="check the coding id")
     return coding
@@ -196,10 +204,6 @@ def _values(coding: Coding, event: Event) -> dict[str, object]:
     }
 
 
-def _row(coding: Coding, event: Event) -> EventRow:
-    return EventRow(**_values(coding, event))
-
-
 def upsert_event(db: Session, *, coding: Coding, event: Event) -> None:
     """Add or edit one event (the id decides), checked against the states it could overlap.
 
@@ -213,8 +217,12 @@ def upsert_event(db: Session, *, coding: Coding, event: Event) -> None:
     row = db.get(EventRow, event.id)
     if row is not None and row.coding_id != coding.id:
         raise ConflictError("that event id belongs to another coding", fix="use a new id")
-    db.merge(_row(coding, event))
-    db.flush()
+    values = _values(coding, event)
+    if row is None:
+        db.add(EventRow(**values))
+    else:
+        for column, value in values.items():
+            setattr(row, column, value)
 
 
 def _lane_rows(db: Session, coding: Coding, event: Event, scheme: Scheme) -> Sequence[EventRow]:

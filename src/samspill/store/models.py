@@ -167,7 +167,8 @@ class SchemeVersion(Base):
     scheme_id: Mapped[str] = mapped_column(String(64))
     version: Mapped[int] = mapped_column(Integer)
     content_hash: Mapped[str] = mapped_column(String(64))
-    content: Mapped[dict[str, Any]] = mapped_column()
+    # Loaded only when a version is parsed the first time (services.schemes caches the parse).
+    content: Mapped[dict[str, Any]] = mapped_column(deferred=True)
     licensed: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[dt.datetime] = mapped_column(Stamp, default=utcnow)
 
