@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Annotated, TypeVar
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session, object_session
+from starlette.concurrency import run_in_threadpool
 
 from samspill.core.errors import AuthenticationError, NotFoundError, PermissionDeniedError
 from samspill.services import accounts, assignments, audit, codings, studies, training
@@ -26,10 +27,32 @@ SESSION_COOKIE = "samspill_session"
 T = TypeVar("T")
 
 
-def get_db(request: Request) -> Iterator[Session]:
+async def get_db(request: Request) -> AsyncIterator[Session]:
+    """The request's unit of work: committed on success, rolled back on any error.
+
+    Opening a session does no I/O, so it happens on the event loop; the commit or rollback
+    runs in a worker thread, and not at all when the route committed already (the save path),
+    which spares each request two thread hand-offs.
+    """
     database: Database = request.app.state.database
-    with database.session() as db:
+    db = database.sessions()
+    try:
         yield db
+    except BaseException:
+        await run_in_threadpool(_end, db, commit=False)
+        raise
+    if db.in_transaction():
+        await run_in_threadpool(_end, db, commit=True)
+    else:
+        db.close()
+
+
+def _end(db: Session, *, commit: bool) -> None:
+    try:
+        if commit:
+            db.commit()
+    finally:
+        db.close()  # rolls back whatever was not committed
 
 
 # scope="function": the unit of work commits before the answer leaves, so a client is never
@@ -110,20 +133,24 @@ class Permission:
     def __repr__(self) -> str:
         return f"Permission({self.name!r})"
 
-    async def __call__(
-        self,
-        request: Request,
-        db: DbSession,
-        login: Annotated[Login | None, Depends(optional_login)],
-    ) -> Access | None:
+    async def __call__(self, request: Request, db: DbSession) -> Access | None:
         if self.name == "public":
             return None
+        sent_csrf = await _sent_csrf_token(request)
+        # Login, CSRF, the path's objects, the role and the audit row: one worker-thread call,
+        # so the event loop never waits on the database.
+        access = await run_in_threadpool(self._authorise, request, db, sent_csrf)
+        audit.ACTOR.set(access.user)  # set here: a worker thread's context does not come back
+        return access
+
+    def _authorise(self, request: Request, db: Session, sent_csrf: str | None) -> Access:
+        login = optional_login(request, db)
         if login is None:
             raise AuthenticationError(
                 "log in first", fix="log in, or send 'Authorization: Bearer TOKEN'"
             )
         if login.browser is not None and request.method not in SAFE_METHODS:
-            await _check_csrf(request, login.browser)
+            _check_csrf(sent_csrf, login.browser)
         audit.ACTOR.set(login.user)
         access = _resolve(db, request.path_params, login.user)
         access.csrf = login.browser.csrf_token if login.browser else ""
@@ -196,13 +223,26 @@ CSRF_HEADER = "x-csrf-token"
 CSRF_FIELD = "csrf_token"
 
 
-async def _check_csrf(request: Request, browser: AuthSession) -> None:
-    """A browser's state-changing request must echo the login's CSRF token."""
+async def _sent_csrf_token(request: Request) -> str | None:
+    """The CSRF token a browser's state-changing request echoes (header or form field).
+
+    Read on the event loop, before the login is known, because reading a form is async; only
+    requests that may come from a browser login (a session cookie, no Bearer token) are read.
+    """
+    if request.method in SAFE_METHODS or SESSION_COOKIE not in request.cookies:
+        return None
+    if request.headers.get("authorization", "").lower().startswith("bearer "):
+        return None
     sent = request.headers.get(CSRF_HEADER)
     if sent is None and request.headers.get("content-type", "").startswith(
         ("application/x-www-form-urlencoded", "multipart/form-data")
     ):
         sent = str((await request.form()).get(CSRF_FIELD, ""))
+    return sent
+
+
+def _check_csrf(sent: str | None, browser: AuthSession) -> None:
+    """A browser's state-changing request must echo the login's CSRF token."""
     if not sent or not secrets.compare_digest(sent, browser.csrf_token):
         raise PermissionDeniedError(
             "the form's security token is missing or old", fix="reload the page and try again"

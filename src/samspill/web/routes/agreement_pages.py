@@ -12,6 +12,7 @@ from typing import Annotated
 import pandas as pd
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from samspill.core.indicators import INDICATORS
 from samspill.core.reliability._input import NIL
@@ -155,7 +156,8 @@ async def consensus_form(request: Request, access: ManageStudy, db: DbSession) -
     form = await request.form()
     events = {k[6:]: str(v) for k, v in form.items() if k.startswith("event:")}
     ratings = {k[7:]: str(v) for k, v in form.items() if k.startswith("rating:")}
-    consensus.build(
+    await run_in_threadpool(  # it writes: never on the event loop
+        consensus.build,
         db,
         session=access.the_session,
         by=access.user,
