@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import os
 import random
@@ -45,13 +46,14 @@ from samspill.store.db import Database
 from samspill.store.models import AppliedAction, EventRow
 
 SERVER = """
-import sys, uvicorn
+import sys
 from samspill.settings import Settings
 from samspill.web.app import create_app
+from samspill.web.serving import serve
 settings = Settings(data_dir=sys.argv[1], database_url=sys.argv[2] or None)
 app = create_app(settings)
 sys.stdin.readline()  # imported and ready; bind the port only when told
-uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[3]), log_level="error", access_log=False)
+serve(app, host="127.0.0.1", port=int(sys.argv[3]), log_level="error")  # as 'samspill serve'
 """
 SESSION_MS = 36_000_000  # a ten-hour session: room for every event
 
@@ -220,21 +222,26 @@ async def run_load(
         )
         for c in coders
     ]
+    # The load generator's own collector pauses would be counted as save latency: none while
+    # it runs (it makes little garbage in a run this short).
+    gc.collect()
+    gc.disable()
     started = time.perf_counter()
     tasks = [
         asyncio.create_task(coder_loop(coder, client, rate, stop, figures))
         for coder, client in zip(coders, clients, strict=True)
     ]
-    if kill_at is not None and restart is not None:
-        await asyncio.sleep(kill_at)
-        await asyncio.to_thread(restart)
-        await asyncio.sleep(max(0.0, seconds - kill_at))
-    else:
-        await asyncio.sleep(seconds)
-    stop.set()
     try:
+        if kill_at is not None and restart is not None:
+            await asyncio.sleep(kill_at)
+            await asyncio.to_thread(restart)
+            await asyncio.sleep(max(0.0, seconds - kill_at))
+        else:
+            await asyncio.sleep(seconds)
+        stop.set()
         await asyncio.wait_for(asyncio.gather(*tasks), timeout=120)
     finally:
+        gc.enable()
         await asyncio.gather(*(client.aclose() for client in clients))
     return time.perf_counter() - started
 

@@ -78,10 +78,9 @@ def serve(
     port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
 ) -> None:
     """Serve the web app, printing a one-time login link for the local administrator."""
-    import uvicorn
-
     from samspill.services.setup import ensure_admin, login_link
     from samspill.web.app import create_app, require_safe_secret
+    from samspill.web.serving import serve as serve_app
 
     database = open_database(data_dir)
     require_safe_secret(database.settings, host)  # no default secret off localhost
@@ -92,7 +91,7 @@ def serve(
         f"Samspill is serving at http://{host}:{port}\n"
         f"Log in as the local administrator (the link works once):\n  {link}"
     )
-    uvicorn.run(web_app, host=host, port=port, log_level="warning", access_log=False)
+    serve_app(web_app, host=host, port=port)
 
 
 def _register_optional_apps() -> None:
