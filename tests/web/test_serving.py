@@ -1,10 +1,13 @@
-"""The server process exempts its startup heap from the collector's full passes."""
+"""The server process warms up and exempts its startup heap from the collector's full passes."""
 
 from __future__ import annotations
 
 import gc
 
-from samspill.web.serving import freeze_startup_heap
+from sqlalchemy import func, select
+
+from samspill.store.models import AuditEntry
+from samspill.web.serving import freeze_startup_heap, warm_up
 
 
 def test_freezing_moves_every_tracked_object_to_the_permanent_generation() -> None:
@@ -15,3 +18,11 @@ def test_freezing_moves_every_tracked_object_to_the_permanent_generation() -> No
     finally:
         gc.unfreeze()
     assert gc.get_freeze_count() == 0
+
+
+def test_warming_up_answers_without_touching_stored_data(app, database) -> None:
+    with database.session() as db:
+        before = db.scalar(select(func.count()).select_from(AuditEntry))
+    assert warm_up(app) == [404, 401]
+    with database.session() as db:
+        assert db.scalar(select(func.count()).select_from(AuditEntry)) == before
