@@ -27,7 +27,10 @@ def make_engine(url: str) -> Engine:
             "timeout": BUSY_TIMEOUT_S,
             "factory": gated_connection_class(WriteGate(BUSY_TIMEOUT_S)),
         }
-        engine = create_engine(url, connect_args=connect_args)
+        # No cap on connections: a SQLite connection is a file handle, and a cap below the web
+        # server's worker threads could leave every worker waiting for a connection held by a
+        # request that is itself waiting for a worker. Idle ones beyond 10 are closed.
+        engine = create_engine(url, connect_args=connect_args, pool_size=10, max_overflow=-1)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)

@@ -125,18 +125,26 @@ def _present(value: T | None, what: str) -> T:
 
 
 class Permission:
-    """A dependency that resolves the study from the path and checks the role against the table."""
+    """A dependency that resolves the study from the path and checks the role against the table.
 
-    def __init__(self, name: PermissionName) -> None:
+    With ``in_route=True`` the check is handed to the route as an :class:`Authorisation`, which
+    the route runs inside its own worker-thread call: the coding screen's save then costs one
+    thread hand-off, not two (see ``web/lanes.py``).
+    """
+
+    def __init__(self, name: PermissionName, *, in_route: bool = False) -> None:
         self.name = name
+        self.in_route = in_route
 
     def __repr__(self) -> str:
         return f"Permission({self.name!r})"
 
-    async def __call__(self, request: Request, db: DbSession) -> Access | None:
+    async def __call__(self, request: Request, db: DbSession) -> Access | Authorisation | None:
         if self.name == "public":
             return None
         sent_csrf = await _sent_csrf_token(request)
+        if self.in_route:
+            return Authorisation(self, request, db, sent_csrf)
         # Login, CSRF, the path's objects, the role and the audit row: one worker-thread call,
         # so the event loop never waits on the database.
         access = await run_in_threadpool(self._authorise, request, db, sent_csrf)
@@ -181,6 +189,20 @@ class Permission:
             )
         if access.coding is not None and self.name.startswith("coding."):
             check_coding_access(access, write=self.name != "coding.read")
+
+
+@dataclass
+class Authorisation:
+    """A permission check the route runs in its own worker-thread call (``in_route=True``)."""
+
+    permission: Permission
+    request: Request
+    db: Session
+    sent_csrf: str | None
+
+    def check(self) -> Access:
+        """Who asks and what they may do; raises the same refusals as any other route."""
+        return self.permission._authorise(self.request, self.db, self.sent_csrf)
 
 
 # --- Audit trail (issue 7): who, what, when, from where; never bodies or identifying content.
@@ -322,6 +344,7 @@ ManageStudy = Annotated[Access, Depends(Permission("study.manage"))]
 CodeStudy = Annotated[Access, Depends(Permission("study.code"))]
 ReadCoding = Annotated[Access, Depends(Permission("coding.read"))]
 WriteCoding = Annotated[Access, Depends(Permission("coding.write"))]
+SaveToCoding = Annotated[Authorisation, Depends(Permission("coding.write", in_route=True))]
 ManageCoding = Annotated[Access, Depends(Permission("coding.manage"))]
 ReadMedia = Annotated[Access, Depends(Permission("media.read"))]
 ReadAgreement = Annotated[Access, Depends(Permission("agreement.read"))]

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from functools import partial
+
+from fastapi import APIRouter, Request
+from fastapi.exceptions import RequestValidationError
+from pydantic import ValidationError
 
 from samspill.core.errors import NotFoundError, PermissionDeniedError
 from samspill.core.scoring import scores_to_json
@@ -11,13 +15,16 @@ from samspill.services.schemes import latest_version
 from samspill.store.models import Coding
 from samspill.web.deps import (
     Access,
+    Authorisation,
     CodeStudy,
     DbSession,
     ReadCoding,
     ReadStudy,
+    SaveToCoding,
     WriteCoding,
     check_coding_access,
 )
+from samspill.web.lanes import in_save_lane
 from samspill.web.schemas import (
     ActionResult,
     ActionsIn,
@@ -89,12 +96,41 @@ def get_events(access: ReadCoding, db: DbSession) -> EventsOut:
     )
 
 
-@router.post("/api/codings/{coding_id}/actions")
-def post_actions(body: ActionsIn, access: WriteCoding, db: DbSession) -> list[ActionResult]:
+# The body is read by the route, not by FastAPI: the permission check runs first (as on every
+# route, a refusal never comments on the body), and both run in one call on a save thread.
+ACTIONS_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {"application/json": {"schema": ActionsIn.model_json_schema()}},
+    }
+}
+
+
+@router.post("/api/codings/{coding_id}/actions", openapi_extra=ACTIONS_BODY)
+async def post_actions(request: Request, auth: SaveToCoding) -> list[ActionResult]:
     """Apply the outbox's actions in order; answered only after the commit."""
-    results = actions.apply_actions(db, coding=access.the_coding, actions=body.actions)
-    db.commit()
+    raw = await request.body()
+    return await in_save_lane(partial(_save, auth, raw))
+
+
+def _save(auth: Authorisation, raw: bytes) -> list[ActionResult]:
+    """Authorise, read the body, apply and commit in one worker call (see ``web/lanes.py``)."""
+    access = auth.check()
+    batch = _actions_of(raw)
+    try:
+        results = actions.apply_actions(auth.db, coding=access.the_coding, actions=batch)
+        auth.db.commit()
+    except BaseException:
+        auth.db.rollback()  # gives SQLite's write lock back at once
+        raise
     return results
+
+
+def _actions_of(raw: bytes) -> list[actions.Action]:
+    try:
+        return ActionsIn.model_validate_json(raw).actions
+    except ValidationError as error:
+        raise RequestValidationError(error.errors(include_url=False), body=raw) from error
 
 
 @router.get("/api/codings/{coding_id}/ratings")
