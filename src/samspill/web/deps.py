@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Annotated, TypeVar
 
+import anyio
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session, object_session
 from starlette.concurrency import run_in_threadpool
@@ -39,10 +40,12 @@ async def get_db(request: Request) -> AsyncIterator[Session]:
     try:
         yield db
     except BaseException:
-        await run_in_threadpool(_end, db, commit=False)
+        with anyio.CancelScope(shield=True):  # a client that hangs up still gets a rollback
+            await run_in_threadpool(_end, db, commit=False)
         raise
     if db.in_transaction():
-        await run_in_threadpool(_end, db, commit=True)
+        with anyio.CancelScope(shield=True):
+            await run_in_threadpool(_end, db, commit=True)
     else:
         db.close()
 
