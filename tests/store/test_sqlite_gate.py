@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from samspill.store.db import make_engine
 from samspill.store.sqlite_gate import WriteGate, first_keyword, gated_connection_class
 
 
@@ -116,3 +117,15 @@ def test_a_writer_that_waits_too_long_gets_sqlites_own_words(path: Path) -> None
     holder.commit()
     waiter.execute("INSERT INTO t VALUES (2)")
     waiter.commit()
+
+
+@pytest.mark.parametrize("url", ["sqlite://", "sqlite:///:memory:", "file"])
+def test_sqlite_engines_use_the_gate_and_in_memory_ones_open(url: str, tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'e.db'}" if url == "file" else url)
+    with engine.begin() as connection:
+        connection.exec_driver_sql("CREATE TABLE t (x INTEGER)")
+        connection.exec_driver_sql("INSERT INTO t VALUES (1)")
+        assert type(connection.connection.dbapi_connection).__name__ == "GatedConnection"
+    if url == "file":  # no cap: a worker never waits for a connection (see store/db.py)
+        assert engine.pool._max_overflow == -1
+    engine.dispose()

@@ -9,7 +9,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from samspill.settings import Settings
@@ -30,7 +30,9 @@ def make_engine(url: str) -> Engine:
         # No cap on connections: a SQLite connection is a file handle, and a cap below the web
         # server's worker threads could leave every worker waiting for a connection held by a
         # request that is itself waiting for a worker. Idle ones beyond 10 are closed.
-        engine = create_engine(url, connect_args=connect_args, pool_size=10, max_overflow=-1)
+        in_memory = make_url(url).database in (None, "", ":memory:")
+        pool = {} if in_memory else {"pool_size": 10, "max_overflow": -1}
+        engine = create_engine(url, connect_args=connect_args, **pool)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
