@@ -43,6 +43,22 @@ def test_logins_and_failed_logins_are_logged(world: World, world_client: TestCli
     assert all(r.client == "testclient" for r in _rows(world) if r.action.startswith("login"))
 
 
+def test_an_unknown_api_token_is_a_failed_login_and_the_token_is_not_kept(
+    world: World, world_client: TestClient
+) -> None:
+    token = "not-a-token-" + uuid.uuid4().hex
+    answer = world_client.get(
+        f"/api/codings/{world.codings['cod']}", headers={"Authorization": f"Bearer {token}"}
+    )
+    assert answer.status_code == 401
+    row = _last(world, "login.failed")
+    assert row.detail == "answered 401 to an unknown API token"
+    assert row.username == "" and row.client
+    assert all(token not in f"{r.target} {r.detail}" for r in _rows(world))
+    world_client.get(f"/api/codings/{world.codings['cod']}")  # no credential: no login attempt
+    assert [r.action for r in _rows(world)].count("login.failed") == 1
+
+
 def test_a_lockout_is_logged(world: World, world_client: TestClient) -> None:
     for _ in range(6):
         world_client.post("/api/login", json={"username": "vie", "password": "wrong password!"})

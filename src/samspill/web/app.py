@@ -12,6 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import DBAPIError
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -77,7 +78,8 @@ class HeadersAndLanguage:
         answered: dict[str, int] = {}
         try:
             await self.app(scope, receive, _with_security_headers(send, request, answered))
-            _audit_unknown_login(request, answered.get("status", 0))
+            if _is_unknown_login_refusal(request, answered.get("status", 0)):
+                await run_in_threadpool(_record_unknown_login, request, answered["status"])
         finally:
             i18n.current_language.reset(token)
             audit.CLIENT.reset(client)
@@ -123,24 +125,28 @@ def _upload_too_big(request: Request) -> Response | None:
 LOGIN_PATHS = frozenset({"/login", "/api/login", "/login/link"})
 
 
-def _audit_unknown_login(request: Request, status: int) -> None:
-    """A refused login that changed no account (unknown name, locked, used link): log it here.
+def _is_unknown_login_refusal(request: Request, status: int) -> bool:
+    """A refused login that changed no account: an unknown name, a locked account, a used
+    link, or an API token that matches none. Refusals of a known account's password are
+    logged by the flush hook in services/audit.py."""
+    if status not in (401, 429) or "login.failed" in (audit.RECORDED.get() or []):
+        return False
+    if request.headers.get("authorization", "").lower().startswith("bearer "):
+        return True
+    if request.url.path not in LOGIN_PATHS:
+        return False
+    return request.method != "GET" or request.url.path == "/login/link"
 
-    Refusals of a known account are logged by the flush hook in services/audit.py.
-    """
-    if request.url.path not in LOGIN_PATHS or status not in (401, 429):
-        return
-    if request.method == "GET" and request.url.path != "/login/link":
-        return
-    if "login.failed" in (audit.RECORDED.get() or []):
-        return
+
+def _record_unknown_login(request: Request, status: int) -> None:
+    bearer = request.headers.get("authorization", "").lower().startswith("bearer ")
     database: Database = request.app.state.database
     with database.session() as db:
         audit.record(
             db,
             action="login.failed",
             target=f"{request.method} {request.url.path}",
-            detail=f"answered {status}",
+            detail=f"answered {status}" + (" to an unknown API token" if bearer else ""),
         )
 
 
