@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 
 from sqlalchemy import func, select
@@ -26,3 +27,10 @@ def test_warming_up_answers_without_touching_stored_data(app, database) -> None:
     assert warm_up(app) == [404, 401]
     with database.session() as db:
         assert db.scalar(select(func.count()).select_from(AuditEntry)) == before
+
+
+def test_warming_up_works_from_a_thread_that_runs_an_event_loop(app) -> None:
+    async def inside_a_loop() -> list[int]:
+        return warm_up(app)
+
+    assert asyncio.run(inside_a_loop()) == [404, 401]

@@ -13,6 +13,7 @@ server) still meet SQLite's own busy handler, as before.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import threading
 from typing import Any
@@ -28,6 +29,17 @@ def first_keyword(sql: str) -> str:
         end = text.find("\n") if text.startswith("--") else text.find("*/")
         text = "" if end < 0 else text[end + (1 if text.startswith("--") else 2) :].lstrip()
     return text[:7].split(None, 1)[0].upper() if text else ""
+
+
+def writes(sql: str) -> bool:
+    """Whether the statement may write: a write verb first, or a WITH clause ending in one."""
+    keyword = first_keyword(sql)
+    if keyword == "WITH":
+        return _WRITE_WORD.search(sql) is not None
+    return keyword in WRITE_VERBS
+
+
+_WRITE_WORD = re.compile(r"\b(INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE)
 
 
 class WriteGate:
@@ -55,6 +67,31 @@ def gated_connection_class(gate: WriteGate) -> type[sqlite3.Connection]:
         def cursor(self, factory: Any = None) -> sqlite3.Cursor:
             return super().cursor(factory or GatedCursor)
 
+        # The connection's own shortcuts make a plain cursor in C: route them through ours.
+        def execute(self, sql: str, parameters: Any = (), /) -> sqlite3.Cursor:
+            return self.cursor().execute(sql, parameters)
+
+        def executemany(self, sql: str, seq_of_parameters: Any, /) -> sqlite3.Cursor:
+            return self.cursor().executemany(sql, seq_of_parameters)
+
+        def executescript(self, sql_script: str, /) -> sqlite3.Cursor:
+            if not self.holds_gate:  # a script may write anywhere in it
+                gate.acquire()
+                self.holds_gate = True
+            try:
+                return super().executescript(sql_script)
+            finally:
+                self.leave()  # the script commits first; kept only if it leaves one open
+
+        def __exit__(self, *exc_info: object) -> bool:
+            try:
+                return super().__exit__(*exc_info)  # commits or rolls back in C
+            finally:
+                self.leave()
+
+        def __del__(self) -> None:
+            self._release()  # a connection dropped without close() must not keep the gate
+
         def commit(self) -> None:
             try:
                 super().commit()
@@ -75,7 +112,7 @@ def gated_connection_class(gate: WriteGate) -> type[sqlite3.Connection]:
 
         def enter(self, sql: str) -> None:
             """Before a statement: a write that starts a transaction waits for the gate."""
-            if not self.holds_gate and first_keyword(sql) in WRITE_VERBS:
+            if not self.holds_gate and writes(sql):
                 gate.acquire()
                 self.holds_gate = True
 

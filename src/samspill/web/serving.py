@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 from fastapi import FastAPI
@@ -31,7 +32,9 @@ def warm_up(app: FastAPI) -> list[int]:
     the login check on a save thread. Neither touches stored data, and neither is a login
     attempt for the audit log. Returns the answers' status codes (404 and 401).
     """
-    return asyncio.run(_warm_up_requests(app))
+    # On a thread of its own: the caller's thread may run an event loop already.
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        return thread.submit(asyncio.run, _warm_up_requests(app)).result()
 
 
 async def _warm_up_requests(app: FastAPI) -> list[int]:
