@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 
-from samspill.core.errors import NotFoundError, PermissionDeniedError
+from samspill.core.errors import InputError, NotFoundError, PermissionDeniedError
 from samspill.core.scoring import scores_to_json
 from samspill.services import actions, codings, scoring
 from samspill.services.schemes import latest_version
@@ -96,12 +96,29 @@ def get_events(access: ReadCoding, db: DbSession) -> EventsOut:
     )
 
 
+def _inline_defs(schema: dict) -> dict:
+    """The JSON schema with its ``$defs`` written in place (OpenAPI cannot resolve them)."""
+    defs = schema.pop("$defs", {})
+
+    def resolve(node: object) -> object:
+        if isinstance(node, dict):
+            ref = node.get("$ref", "")
+            if ref.startswith("#/$defs/"):
+                return resolve(defs[ref.removeprefix("#/$defs/")])
+            return {key: resolve(value) for key, value in node.items()}
+        if isinstance(node, list):
+            return [resolve(item) for item in node]
+        return node
+
+    return resolve(schema)  # type: ignore[return-value]
+
+
 # The body is read by the route, not by FastAPI: the permission check runs first (as on every
 # route, a refusal never comments on the body), and both run in one call on a save thread.
 ACTIONS_BODY = {
     "requestBody": {
         "required": True,
-        "content": {"application/json": {"schema": ActionsIn.model_json_schema()}},
+        "content": {"application/json": {"schema": _inline_defs(ActionsIn.model_json_schema())}},
     }
 }
 
@@ -109,11 +126,13 @@ ACTIONS_BODY = {
 @router.post("/api/codings/{coding_id}/actions", openapi_extra=ACTIONS_BODY)
 async def post_actions(request: Request, auth: SaveToCoding) -> list[ActionResult]:
     """Apply the outbox's actions in order; answered only after the commit."""
-    raw = await request.body()
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    is_json = content_type == "application/json" or content_type.endswith("+json")
+    raw = await request.body() if is_json else None  # a form was read by the CSRF check
     return await in_save_lane(partial(_save, auth, raw))
 
 
-def _save(auth: Authorisation, raw: bytes) -> list[ActionResult]:
+def _save(auth: Authorisation, raw: bytes | None) -> list[ActionResult]:
     """Authorise, read the body, apply and commit in one worker call (see ``web/lanes.py``)."""
     access = auth.check()
     batch = _actions_of(raw)
@@ -126,11 +145,20 @@ def _save(auth: Authorisation, raw: bytes) -> list[ActionResult]:
     return results
 
 
-def _actions_of(raw: bytes) -> list[actions.Action]:
+def _actions_of(raw: bytes | None) -> list[actions.Action]:
+    if raw is None:
+        raise InputError(
+            "the actions must be sent as JSON", fix="send 'Content-Type: application/json'"
+        )
     try:
         return ActionsIn.model_validate_json(raw).actions
     except ValidationError as error:
-        raise RequestValidationError(error.errors(include_url=False), body=raw) from error
+        # Located as FastAPI locates body errors ("body", field, ...), for the same clients.
+        problems = [
+            {**problem, "loc": ("body", *problem["loc"])}
+            for problem in error.errors(include_url=False)
+        ]
+        raise RequestValidationError(problems, body=raw) from error
 
 
 @router.get("/api/codings/{coding_id}/ratings")
