@@ -192,3 +192,18 @@ def test_the_audit_and_dyad_pages_speak_norwegian(world: World, world_client: Te
     assert "Revisjonslogg" in world_client.get("/studies/s1/audit", headers=headers).text
     page = world_client.get("/studies/s1/dyads", headers=headers).text
     assert "Omsorgspersonens navn" in page and "Slett for godt" in page
+
+
+def test_rows_due_at_commit_survive_a_savepoint_and_go_with_a_rollback(
+    database: Database,
+) -> None:
+    with database.session() as db:
+        audit.record_at_commit(db, action="read", username="kept", target="GET /x")
+        with db.begin_nested() as savepoint:
+            savepoint.rollback()
+    with database.sessions() as db:
+        audit.record_at_commit(db, action="read", username="dropped", target="GET /y")
+        db.rollback()
+    with database.session() as db:
+        names = [r.username for r in db.scalars(select(AuditEntry))]
+    assert "kept" in names and "dropped" not in names

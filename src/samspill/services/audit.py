@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from contextvars import ContextVar
 
 from sqlalchemy import event, inspect, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
 
 from samspill.core.errors import InputError
 from samspill.store.models import (
@@ -85,8 +85,11 @@ def _add_rows_due_at_commit(db: Session) -> None:
         record(db, **fields)  # type: ignore[arg-type]
 
 
-def _forget_rows_due_at_commit(db: Session, *_args: object) -> None:
-    db.info.pop(_AT_COMMIT, None)  # rolled back with the change they described
+def _forget_rows_due_at_commit(db: Session, transaction: SessionTransaction) -> None:
+    # Only when the outermost transaction ends (a commit took them already; a rollback takes
+    # them with the change they described). A savepoint's rollback leaves them be.
+    if transaction.parent is None:
+        db.info.pop(_AT_COMMIT, None)
 
 
 def entries(
@@ -190,7 +193,7 @@ def install() -> None:
     hooks = (
         ("before_flush", _on_flush),
         ("before_commit", _add_rows_due_at_commit),
-        ("after_rollback", _forget_rows_due_at_commit),
+        ("after_transaction_end", _forget_rows_due_at_commit),
     )
     for name, hook in hooks:
         if not event.contains(Session, name, hook):
