@@ -29,11 +29,9 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Callable, Coroutine
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
 
 import httpx
 from sqlalchemy import func, select
@@ -44,6 +42,7 @@ from samspill.services.schemes import latest_version, register_builtin_schemes
 from samspill.settings import Settings
 from samspill.store.db import Database
 from samspill.store.models import AppliedAction, EventRow
+from samspill.web.serving import run_in_own_loop
 
 SERVER = """
 import sys
@@ -77,7 +76,6 @@ class Figures:
     server_down: bool = False
 
 
-T = TypeVar("T")
 
 
 def free_port() -> int:
@@ -261,13 +259,6 @@ def stored(settings: Settings) -> tuple[dict[str, int], int]:
     return {r[0]: r[1] for r in rows}, applied
 
 
-def _in_own_loop(coroutine: Coroutine[Any, Any, T]) -> T:
-    """Run on a fresh event loop in its own thread: the caller's thread may already run one
-    (Playwright's sync API leaves one running in a test worker), and asyncio.run refuses that."""
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
-
-
 def crash_run(
     settings: Settings,
     *,
@@ -294,7 +285,7 @@ def crash_run(
 
     figures = Figures()
     try:
-        elapsed = _in_own_loop(
+        elapsed = run_in_own_loop(
             run_load(
                 coders,
                 port,

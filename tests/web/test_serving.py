@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import gc
-from concurrent.futures import ThreadPoolExecutor
 
 from sqlalchemy import func, select
 
 from samspill.store.models import AuditEntry
-from samspill.web.serving import freeze_startup_heap, warm_up
+from samspill.web.serving import freeze_startup_heap, run_in_own_loop, warm_up
 
 
 def test_freezing_moves_every_tracked_object_to_the_permanent_generation() -> None:
@@ -34,6 +32,4 @@ def test_warming_up_works_from_a_thread_that_runs_an_event_loop(app) -> None:
     async def inside_a_loop() -> list[int]:
         return warm_up(app)
 
-    # The outer loop gets a thread of its own too: this test's thread may run one already.
-    with ThreadPoolExecutor(max_workers=1) as thread:
-        assert thread.submit(asyncio.run, inside_a_loop()).result() == [404, 401]
+    assert run_in_own_loop(inside_a_loop()) == [404, 401]  # warm_up runs inside that loop

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import gc
+from collections.abc import Coroutine
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
 
 import httpx
 from fastapi import FastAPI
+
+T = TypeVar("T")
 
 
 def freeze_startup_heap() -> None:
@@ -32,9 +36,14 @@ def warm_up(app: FastAPI) -> list[int]:
     the login check on a save thread. Neither touches stored data, and neither is a login
     attempt for the audit log. Returns the answers' status codes (404 and 401).
     """
-    # On a thread of its own: the caller's thread may run an event loop already.
+    return run_in_own_loop(_warm_up_requests(app))
+
+
+def run_in_own_loop(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run ``coroutine`` on a fresh event loop in a thread of its own: the caller's thread may
+    run a loop already (a test worker where Playwright left one), and asyncio.run refuses that."""
     with ThreadPoolExecutor(max_workers=1) as thread:
-        return thread.submit(asyncio.run, _warm_up_requests(app)).result()
+        return thread.submit(asyncio.run, coroutine).result()
 
 
 async def _warm_up_requests(app: FastAPI) -> list[int]:
