@@ -89,10 +89,13 @@ def _assign(ea: EventArrays, ia: np.ndarray, eb: EventArrays, ib: np.ndarray, to
             min_overlap: float) -> list[tuple[int, int]]:
     cost = _pair_cost(ea, ia, eb, ib, tol, min_overlap)
     na, nb = cost.shape
+    # Leaving an event unpaired costs more than any number of disagreements a pairing could
+    # add, so the assignment pairs the most events first (then agrees most, then nearest).
+    unpaired = min(na, nb) + 1.0
     full = np.full((na + nb, nb + na), _FORBIDDEN)
     full[:na, :nb] = cost
-    full[:na, nb:][np.diag_indices(na)] = 1.0
-    full[na:, :nb][np.diag_indices(nb)] = 1.0
+    full[:na, nb:][np.diag_indices(na)] = unpaired
+    full[na:, :nb][np.diag_indices(nb)] = unpaired
     full[na:, nb:] = 0.0
     rows, cols = linear_sum_assignment(full)
     keep = (rows < na) & (cols < nb)
@@ -102,9 +105,11 @@ def _assign(ea: EventArrays, ia: np.ndarray, eb: EventArrays, ib: np.ndarray, to
 
 def _pair_cost(ea: EventArrays, ia: np.ndarray, eb: EventArrays, ib: np.ndarray, tol: int,
                min_overlap: float) -> np.ndarray:
-    """Cost of pairing: 1 for differing codes plus < 0.5 for the onset gap (unpaired: 1)."""
+    """Cost of pairing: 1 for differing codes plus the onset gap, scaled so that the gaps of
+    all pairs in the cluster together stay below 1 (they only break ties)."""
     diff = np.abs(ea.onset[ia][:, None] - eb.onset[ib][None, :])
-    cost = (ea.code[ia][:, None] != eb.code[ib][None, :]) + 0.5 * diff / (tol + 1)
+    n_pairs = max(1, min(len(ia), len(ib)))
+    cost = (ea.code[ia][:, None] != eb.code[ib][None, :]) + 0.5 * diff / (tol + 1) / n_pairs
     allowed = diff <= tol
     if min_overlap > 0 and not ea.is_point[ia].any():
         start = np.maximum(ea.onset[ia][:, None], eb.onset[ib][None, :])
