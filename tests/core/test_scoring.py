@@ -11,7 +11,7 @@ import pytest
 
 from samspill.core.errors import InputError
 from samspill.core.events import events_frame, segments_frame
-from samspill.core.indicators import DISCLAIMER, INDICATORS
+from samspill.core.indicators import DISCLAIMER, INDICATORS, SIGNS
 from samspill.core.scoring import (
     cohort_row,
     cohort_table,
@@ -25,10 +25,13 @@ from tests.core.indicators.helpers import SCHEME, score, session
 
 COHORT_KEYS = {
     "initiative_share", "response_latency_median_ms", "unanswered_share", "muted_share",
-    "hold_median_ms", "putdowns_despite_protest", "redirect_share", "far_share",
-    "hostile_rate_per_10min", "initiative_flag", "responsiveness_flag", "cursory_contact_flag",
-    "redirection_flag", "distance_flag", "low_hostility_flag", "count_AE", "count_RB",
-    "count_FD", "count_NI", "count_WD", "level", "disrupted"}
+    "hold_median_ms", "putdown_share", "putdowns_despite_protest", "redirect_share",
+    "far_share", "proximity_coverage", "hostile_rate_per_10min", "initiative_flag",
+    "initiative_state", "initiative_reason", "responsiveness_flag", "cursory_contact_flag",
+    "redirection_flag", "distance_flag", "distance_state", "low_hostility_flag",
+    "hostility_qualifier", "hostility_reason", "signs_present", "signs_absent",
+    "signs_not_observable", "count_AE", "count_RB", "count_FD", "count_NI", "count_WD",
+    "level", "disrupted"}
 
 
 @pytest.fixture(scope="module")
@@ -39,17 +42,21 @@ def vignette():  # type: ignore[no-untyped-def]
                         ratings={"level": 6, "profile": "helpless-fearful"})
 
 
-def test_the_vignette_flags_all_six_signs(vignette) -> None:  # type: ignore[no-untyped-def]
+def test_the_vignette_shows_all_five_signs_with_little_hostility(vignette) -> None:  # type: ignore[no-untyped-def]
     row = session(vignette)
-    assert all(row[spec.flag] for spec in INDICATORS.values())
+    assert all(row[spec.state] == "present" for spec in SIGNS.values())
+    assert all(row[spec.flag] for spec in SIGNS.values())
+    assert (row["signs_present"], row["signs_not_observable"]) == (5, 0)
+    assert row["hostility_qualifier"] == "low" and row["low_hostility_flag"]
 
 
 def _vignette_latencies_by_hand() -> list[float]:
-    """From the spec's timeline: each bid's first respond/initiate/hold start within 10 s."""
+    """From the spec's timeline: each bid's first respond/initiate/hold start within 10 s;
+    the protest at 246 s is made on the mother's lap (held since 240 s) and waits for none."""
     events = vignette_events()
     answers = [e.onset_ms for e in events if e.code in ("respond", "initiate", "hold")]
     out = []
-    for bid in (e for e in events if e.code == "bid"):
+    for bid in (e for e in events if e.code == "bid" and e.onset_ms != 246_000):
         later = [a - bid.onset_ms for a in answers if 0 <= a - bid.onset_ms <= 10_000]
         out.append(min(later) if later else math.nan)
     return out
@@ -57,13 +64,18 @@ def _vignette_latencies_by_hand() -> list[float]:
 
 def test_the_vignettes_values_match_the_timeline_by_hand(vignette) -> None:  # type: ignore[no-untyped-def]
     row = session(vignette)
-    latencies = _vignette_latencies_by_hand()  # 7 s, 8 s, then five bids unanswered
+    latencies = _vignette_latencies_by_hand()  # 7 s, 8 s, then four bids unanswered
     answered = [x for x in latencies if not math.isnan(x)]
     assert row["response_latency_median_ms"] == statistics.median(answered) == 7_500
-    assert row["unanswered_share"] == 5 / 7 and row["muted_share"] == 1.0
+    assert row["unanswered_share"] == 4 / 6 and row["muted_share"] == 1.0
+    assert row["bids_in_contact"] == 1
     assert (row["need_episodes"], row["initiative_share"]) == (1, 0.0)  # distress at 180 s
     assert (row["hold_median_ms"], row["putdowns_despite_protest"]) == (8_000, 1)
-    assert row["redirect_share"] == 1 / 3  # 215 s -> redirect at 216 s; 205 s, 228 s no reaction
+    assert row["putdown_share"] == 1.0
+    # Seeking the caregiver: the distress at 180 s (redirect at 185 s) and the climb at 215 s
+    # (redirect at 216 s) were redirected; the climbs at 205 s and 228 s got no reaction.
+    assert (row["signals_redirected"], row["signals_contact"], row["redirect_share"]) == (
+        2, 0, 1.0)
     assert row["redirects_per_10min"] == 6.0  # 3 redirects in 300 s present
     assert row["far_share"] == (120 + 24 + 110) / 300
     assert row["hostile_rate_per_10min"] == 0.0
@@ -72,7 +84,7 @@ def test_the_vignettes_values_match_the_timeline_by_hand(vignette) -> None:  # t
 def test_the_reunions_scope_holds_the_reunion_segment(vignette) -> None:  # type: ignore[no-untyped-def]
     table = vignette.indicators
     reunions = table[table["scope"] == "reunions"].iloc[0]
-    assert reunions["present_ms"] == 180_000 and reunions["bids"] == 4
+    assert reunions["present_ms"] == 180_000 and reunions["bids"] == 3
     assert reunions["initiative_flag"] and reunions["redirection_flag"]
 
 
@@ -86,7 +98,7 @@ def test_json_has_indicators_per_scope_with_evidence_and_the_disclaimer(vignette
     assert set(whole) == set(INDICATORS)
     resp = whole["responsiveness"]
     assert resp["flag"] is True and resp["values"]["response_latency_median_ms"] == 7_500
-    assert resp["counts"]["bids"] == 7
+    assert resp["counts"]["bids"] == 6 and resp["state"] == "present"
     assert [e["time_ms"] for e in resp["evidence"]] == [
         20_000, 55_000, 95_000, 205_000, 215_000, 228_000, 246_000]
     assert doc["settings"]["response_window_ms"] == 10_000
@@ -120,7 +132,9 @@ def test_an_empty_coding_scores_without_error() -> None:
     scores = score([])
     row = cohort_row(scores)
     assert row["initiative_share"] is None and row["initiative_flag"] is False
-    assert row["low_hostility_flag"] is True  # no hostility in 10 minutes present
+    # Nothing coded: no sign is present, and there is no hostility qualifier either.
+    assert row["signs_present"] == 0 and row["signs_not_observable"] == 5
+    assert row["hostility_qualifier"] == "not_observable" and row["low_hostility_flag"] is False
     json.dumps(scores_to_json(scores), allow_nan=False)
 
 

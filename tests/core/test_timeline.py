@@ -104,4 +104,35 @@ def test_many_codings_at_once_equal_each_alone() -> None:
     pd.testing.assert_frame_equal(got.drop(columns=["coding", "segment", "row"]),
                                   alone.states.drop(columns=["coding", "segment", "row"]),
                                   check_categorical=False)
-    assert both.sessions["present_ms"].tolist() == [90_000, 60_000]
+    # With segments, the observed period is the segments' span (0-60 s), not the recording.
+    assert both.sessions["present_ms"].tolist() == [60_000, 30_000]
+
+
+def test_leave_and_return_mark_an_absence_like_an_absent_state() -> None:
+    tl = _timeline([cg("leave", 30), cg("return", 50), bid(40)])
+    assert tl.sessions["absent_ms"].tolist() == [20_000]
+    # A leave whose return was not coded ends when she is next coded doing something.
+    tl = _timeline([cg("leave", 30), cg("respond", 70)])
+    assert tl.sessions["absent_ms"].tolist() == [40_000]
+    # ... or at the end of the recording; an absent state and a leave span join.
+    tl = _timeline([cg("leave", 100), cg("absent", 90, 110)])
+    assert tl.sessions["absent_ms"].tolist() == [30_000]
+
+
+def test_the_observed_period_runs_from_the_first_segment_to_the_last() -> None:
+    tl = _timeline([], [seg("a", 10, 40), seg("b", 50, 100)])
+    row = tl.sessions.iloc[0]
+    assert (row["period_start_ms"], row["period_end_ms"], row["observed_ms"]) == (
+        10_000, 100_000, 90_000)
+
+
+def test_categorical_subject_and_code_columns_give_the_same_timeline() -> None:
+    frame = events_frame(vignette_events(), SCHEME)
+    plain = build_timeline(frame, segments_frame([]), scheme=SCHEME,
+                           duration_ms=VIGNETTE_DURATION_MS)
+    typed = build_timeline(frame.astype({"subject": "category", "code": "category"}),
+                           segments_frame([]), scheme=SCHEME, duration_ms=VIGNETTE_DURATION_MS)
+    for table in ("points", "states"):
+        a, b = getattr(plain, table), getattr(typed, table)
+        assert a["code"].astype(str).tolist() == b["code"].astype(str).tolist()
+        assert a["subject"].astype(str).tolist() == b["subject"].astype(str).tolist()

@@ -42,12 +42,14 @@ def ambiance_counts(timeline: Timeline, scopes: Scopes, *, scheme: Scheme) -> pd
     dims = [d.id for d in scheme.dimensions]
     code_dim = [scheme.code(c).dimension for c in codes]  # type: ignore[union-attr]
     events = pd.concat([
-        timeline.points[["coding", "code", "segment"]],
-        timeline.states[["coding", "code", "segment"]]], ignore_index=True)
+        timeline.points[["coding", "code", "segment", "time_ms"]],
+        timeline.states[["coding", "code", "segment", "onset_ms"]].rename(
+            columns={"onset_ms": "time_ms"})], ignore_index=True)
     item = pd.Categorical(events["code"], categories=codes).codes.astype("int64")
     known = item >= 0
     rows, scope = scopes.explode(events["coding"].to_numpy()[known],
-                                 events["segment"].to_numpy()[known])
+                                 events["segment"].to_numpy()[known],
+                                 events["time_ms"].to_numpy()[known])
     n_scopes, n_codes = len(scopes.table), len(codes)
     per_code = np.bincount(scope * n_codes + item[known][rows],
                            minlength=n_scopes * n_codes).reshape(n_scopes, n_codes)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Hashable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -17,14 +17,24 @@ import pandas as pd
 
 from samspill.core.ambiance import RatingValue, ambiance_counts, rating_table
 from samspill.core.errors import InputError
-from samspill.core.indicators import DISCLAIMER, INDICATORS, IndicatorSettings, compute_indicators
+from samspill.core.indicators import (
+    DISCLAIMER,
+    INDICATORS,
+    QUALIFIER,
+    REASONS,
+    SIGNS,
+    SUMMARY_COLUMNS,
+    IndicatorSettings,
+    compute_indicators,
+)
 from samspill.core.indicators.common import IndicatorSpec, build_scopes
 from samspill.core.scheme import Scheme
+from samspill.core.stability import PIVOTAL_COLUMNS, STABILITY_COLUMNS, sign_stability
 from samspill.core.timeline import build_timelines
 
 COHORT_VALUES = ["initiative_share", "response_latency_median_ms", "unanswered_share",
-                 "muted_share", "hold_median_ms", "putdowns_despite_protest", "redirect_share",
-                 "far_share", "hostile_rate_per_10min"]
+                 "muted_share", "hold_median_ms", "putdown_share", "putdowns_despite_protest",
+                 "redirect_share", "far_share", "proximity_coverage", "hostile_rate_per_10min"]
 
 
 @dataclass(frozen=True)
@@ -34,7 +44,8 @@ class Scores:
     Attributes
     ----------
     indicators : DataFrame
-        One row per scope of each coding (see :func:`~samspill.core.indicators.compute_indicators`).
+        One row per scope of each coding (see :func:`~samspill.core.indicators.compute_indicators`),
+        with the :data:`~samspill.core.stability.STABILITY_COLUMNS` when stability was asked for.
     evidence : DataFrame
         One row per unit behind an indicator, with event ids and times (ms) to seek the video.
     ambiance : DataFrame
@@ -48,6 +59,9 @@ class Scores:
         How the AMBIANCE outputs are labelled (``scheme.label()``).
     codings : tuple
         The codings' labels; ``coding`` in every table is a position in this tuple.
+    pivotal : DataFrame
+        The single events whose removal changes a sign's state (see
+        :class:`~samspill.core.stability.Stability`); empty without stability.
     """
 
     indicators: pd.DataFrame
@@ -57,14 +71,21 @@ class Scores:
     settings: IndicatorSettings
     label: str
     codings: tuple[Hashable, ...]
+    pivotal: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=PIVOTAL_COLUMNS))
+
+    @property
+    def has_stability(self) -> bool:
+        return STABILITY_COLUMNS[0] in self.indicators
 
 
 def score_coding(
     events: pd.DataFrame, segments: pd.DataFrame, *, scheme: Scheme, duration_ms: int,
     ratings: Mapping[str, RatingValue] | None = None, settings: IndicatorSettings | None = None,
-    disrupted_cutoff: float | None = None,
+    disrupted_cutoff: float | None = None, stability: bool = False,
 ) -> Scores:
     """Score one coding: ``events_frame`` and ``segments_frame`` tables, its media length.
+
+    ``stability=True`` adds how sure each sign is (:mod:`samspill.core.stability`).
 
     Raises :class:`~samspill.core.errors.EventError` listing every problem with the events
     (unclosed states, overlaps in an exclusive group, unknown codes, times past the end) and
@@ -73,7 +94,7 @@ def score_coding(
     return score_codings(
         events.assign(coding=0), segments.assign(coding=0), scheme=scheme,
         durations={0: duration_ms}, ratings={0: ratings}, settings=settings,
-        disrupted_cutoff=disrupted_cutoff)
+        disrupted_cutoff=disrupted_cutoff, stability=stability)
 
 
 def score_codings(
@@ -81,6 +102,7 @@ def score_codings(
     durations: Mapping[Hashable, int] | pd.Series, coding_col: str = "coding",
     ratings: Mapping[Hashable, Mapping[str, RatingValue] | None] | None = None,
     settings: IndicatorSettings | None = None, disrupted_cutoff: float | None = None,
+    stability: bool = False,
 ) -> Scores:
     """Score many codings in one pass; ``coding_col`` names each row's coding in both tables.
 
@@ -90,27 +112,46 @@ def score_codings(
     settings = settings or IndicatorSettings()
     timeline = build_timelines(events, segments, scheme=scheme, durations=durations,
                                coding_col=coding_col, caregiver=settings.caregiver,
-                               absent_code=settings.absent_code)
+                               absent_code=settings.absent_code, leave_code=settings.leave_code,
+                               return_code=settings.return_code)
     scopes = build_scopes(timeline)
     indicators, evidence = compute_indicators(timeline, scheme=scheme, settings=settings,
                                               scopes=scopes)
     counts = ambiance_counts(timeline, scopes, scheme=scheme)
     rated = rating_table(ratings or {}, timeline.labels, scheme=scheme,
                          disrupted_cutoff=disrupted_cutoff)
-    return Scores(indicators, evidence, counts, rated, settings, scheme.label(), timeline.labels)
+    scores = Scores(indicators, evidence, counts, rated, settings, scheme.label(),
+                    timeline.labels)
+    if not stability:
+        return scores
+    found = sign_stability(events, segments, scheme=scheme, durations=durations, base=indicators,
+                           settings=settings, coding_col=coding_col)
+    return replace(scores, indicators=pd.concat([indicators, found.table], axis=1),
+                   pivotal=found.pivotal)
+
+
+def sign_columns(stability: bool) -> list[str]:
+    """The per-sign columns of the cohort table, signs first, then the qualifier."""
+    out = []
+    for spec in INDICATORS.values():
+        out += [spec.state, spec.reason, spec.flag]
+        if stability:
+            out.append(spec.stability)
+    return out
 
 
 def cohort_table(scores: Scores) -> pd.DataFrame:
-    """One row per coding: the whole-session values, flags, counts per dimension, level.
+    """One row per coding: the whole-session values, states, counts per dimension, level.
 
-    Columns: ``coding`` (the label), the :data:`COHORT_VALUES`, ``<indicator>_flag`` for the
-    six indicators, ``count_<DIM>`` per dimension, ``level``, ``disrupted``,
-    ``classification``, ``profile``.
+    Columns: ``coding`` (the label), the :data:`COHORT_VALUES`; per sign ``<sign>_state``,
+    ``<sign>_reason``, ``<sign>_flag`` and (with stability) ``<sign>_stability``; the same for
+    the qualifier (``hostility_qualifier``, ``hostility_reason``, ``low_hostility_flag``,
+    ``hostility_stability``); the :data:`~samspill.core.indicators.SUMMARY_COLUMNS`;
+    ``count_<DIM>`` per dimension, ``level``, ``disrupted``, ``classification``, ``profile``.
     """
     table = scores.indicators
     session = table[table["scope"] == "session"].set_index("coding")
-    flags = [spec.flag for spec in INDICATORS.values()]
-    out = session[COHORT_VALUES + flags].copy()
+    out = session[COHORT_VALUES + sign_columns(scores.has_stability) + SUMMARY_COLUMNS].copy()
     amb = scores.ambiance
     dims = amb[(amb["scope"] == "session") & (amb["item_type"] == "dimension")]
     wide = dims.pivot(index="coding", columns="item", values="count")
@@ -147,28 +188,37 @@ def _plain(value: Any) -> Any:
 def scores_to_json(scores: Scores, coding: int = 0) -> dict[str, Any]:
     """What the API and the scores panel show for one coding (position ``coding``).
 
-    Keys: ``label``, ``disclaimer``, ``settings``, ``scopes`` (list), ``indicators`` (one object
-    per scope × indicator with ``id``, ``title``, ``scope``, ``segment_id``, ``scope_name``,
-    ``flag``, ``values``, ``counts``, ``evidence``), ``ambiance`` (``counts``: list of rows),
+    Keys: ``label``, ``disclaimer``, ``settings``, ``reasons`` (reason key -> sentence),
+    ``scopes`` (list, each with its summary: ``signs_present``, ``signs_absent``,
+    ``signs_not_observable``, ``hostility_qualifier``), ``indicators`` (one object per scope ×
+    sign or qualifier with ``id``, ``kind``, ``title``, ``scope``, ``segment_id``,
+    ``scope_name``, ``state``, ``reasons``, ``flag``, ``values``, ``counts``, ``stability``
+    (None when not computed), ``evidence``), ``ambiance`` (``counts``: list of rows),
     ``level``, ``disrupted``, ``classification``, ``cutoff``, ``profile``.
     """
     table = scores.indicators[scores.indicators["coding"] == coding]
     evidence = scores.evidence[scores.evidence["coding"] == coding]
+    pivotal = scores.pivotal[scores.pivotal["coding"] == coding]
     reunion_ids = set(table.loc[(table["scope"] == "segment") & (table["role"] == "reunion"),
                                 "segment_id"])
     items = []
     for _, row in table.iterrows():
         seen = _scope_evidence(evidence, row, reunion_ids)
-        items += [_indicator_json(spec, row, seen[seen["indicator"] == spec.id])
+        pivots = pivotal[(pivotal["scope"] == row["scope"])
+                         & (pivotal["segment_id"].fillna("") == (row["segment_id"] or ""))]
+        items += [_indicator_json(spec, row, seen[seen["indicator"] == spec.id],
+                                  pivots[pivots["indicator"] == spec.id], scores.has_stability)
                   for spec in INDICATORS.values()]
     rating = scores.ratings[scores.ratings["coding"] == coding].iloc[0]
     amb = scores.ambiance[scores.ambiance["coding"] == coding].drop(columns=["coding"])
+    scope_columns = ["scope", "segment_id", "name", "role", "start_ms", "end_ms", "observed_ms",
+                     "present_ms", *SUMMARY_COLUMNS, QUALIFIER.state]
     return {
         "label": scores.label, "disclaimer": DISCLAIMER,
         "settings": scores.settings.model_dump(mode="json"),
-        "scopes": [_record(r) for r in table[["scope", "segment_id", "name", "role", "start_ms",
-                                              "end_ms", "observed_ms", "present_ms"]].to_dict(
-                                                  "records")],
+        "reasons": dict(REASONS),
+        "signs": list(SIGNS),
+        "scopes": [_record(r) for r in table[scope_columns].to_dict("records")],
         "indicators": items,
         "ambiance": {"label": scores.label, "counts": [_record(r) for r in amb.to_dict("records")]},
         **{k: _plain(rating[k]) for k in ("level", "disrupted", "classification", "cutoff",
@@ -184,17 +234,31 @@ def _scope_evidence(evidence: pd.DataFrame, row: pd.Series, reunion_ids: set[Any
     return evidence[evidence["segment_id"].isin(reunion_ids)]
 
 
-def _indicator_json(spec: IndicatorSpec, row: pd.Series,
-                    evidence: pd.DataFrame) -> dict[str, Any]:
+def _indicator_json(spec: IndicatorSpec, row: pd.Series, evidence: pd.DataFrame,
+                    pivotal: pd.DataFrame, stability: bool) -> dict[str, Any]:
+    reason = row[spec.reason]
     return {
-        "id": spec.id, "title": spec.title, "scope": row["scope"],
+        "id": spec.id, "kind": spec.kind, "title": spec.title, "scope": row["scope"],
         "segment_id": _plain(row["segment_id"]), "scope_name": row["name"],
+        "state": row[spec.state], "reasons": [r for r in str(reason or "").split(",") if r],
         "flag": bool(row[spec.flag]),
         "values": {k: _plain(row[k]) for k in spec.values},
         "counts": {k: _plain(row[k]) for k in spec.counts},
+        "stability": _stability_json(spec, row, pivotal) if stability else None,
         "evidence": [_record(r) for r in evidence.drop(
             columns=["coding", "indicator"]).to_dict("records")],
     }
+
+
+def _stability_json(spec: IndicatorSpec, row: pd.Series, pivotal: pd.DataFrame
+                    ) -> dict[str, Any]:
+    get = {k: _plain(row[f"{spec.id}_{k}"]) for k in (
+        "stability", "stability_jitter", "stability_dropout", "pivotal_events", "stable")}
+    return {"share": get["stability"], "jitter": get["stability_jitter"],
+            "dropout": get["stability_dropout"], "pivotal_events": get["pivotal_events"],
+            "stable": get["stable"],
+            "pivotal": [_record(r) for r in pivotal[["event_id", "time_ms", "state_without"]]
+                        .to_dict("records")]}
 
 
 def _record(row: Mapping[str, Any]) -> dict[str, Any]:

@@ -9,13 +9,18 @@ Rules
 * An event belongs to the segment holding its onset; segments are half-open ``[start, end)``.
   ``segment`` is the row of :attr:`Timeline.segments` (``-1``: outside every segment).
 * States are clipped to each segment they overlap in :attr:`Timeline.intervals`.
-* Time *present* is observed time minus the caregiver's ``absent`` time.
+* The *observed period* of a coding is its whole recording, or, when it has segments, the span
+  from the first segment's start to the last one's end (the procedure that was scored).
+* The caregiver is *absent* during an ``absent`` state and from a ``leave`` to the next
+  ``return``, or to the next thing she is coded doing in the room when the return was not
+  coded (to the end of the recording when nothing follows); a ``return`` with no leave before
+  it closes nothing. Time *present* is observed time minus absent time.
 """
 
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -24,6 +29,7 @@ from pydantic import ValidationError
 
 from samspill.core.errors import EventError, InputError
 from samspill.core.events import Event, event_problems
+from samspill.core.intervals import IntervalSet, measure_between, normalise, subtract
 from samspill.core.problems import Problem, summarise
 from samspill.core.scheme import Scheme
 
@@ -52,7 +58,10 @@ class Timeline:
         ``coding, segment, segment_id, spec_id, name, role, start_ms, end_ms, observed_ms,
         absent_ms, present_ms``; ``segment`` is the row number.
     sessions : DataFrame
-        ``coding, label, duration_ms, absent_ms, present_ms``, one row per coding.
+        ``coding, label, duration_ms, period_start_ms, period_end_ms, observed_ms, absent_ms,
+        present_ms``, one row per coding; the period is the observed period (see above).
+    absences : IntervalSet
+        When the caregiver is out of the room, per coding (normal: sorted, disjoint).
     labels : tuple
         The codings' labels, in ``coding`` order.
     event_ids : ExtensionArray
@@ -66,6 +75,7 @@ class Timeline:
     sessions: pd.DataFrame
     labels: tuple[Hashable, ...]
     event_ids: Any = None
+    absences: IntervalSet = field(default_factory=IntervalSet.empty)
 
     @property
     def stride(self) -> int:
@@ -75,7 +85,8 @@ class Timeline:
 
 def build_timeline(
     events: pd.DataFrame, segments: pd.DataFrame, *, scheme: Scheme, duration_ms: int,
-    caregiver: str = "caregiver", absent_code: str = "absent",
+    caregiver: str = "caregiver", absent_code: str = "absent", leave_code: str = "leave",
+    return_code: str = "return",
 ) -> Timeline:
     """The timeline of one coding (``events_frame`` and ``segments_frame`` tables).
 
@@ -84,13 +95,15 @@ def build_timeline(
     """
     return build_timelines(
         events.assign(coding=0), segments.assign(coding=0), scheme=scheme,
-        durations={0: duration_ms}, caregiver=caregiver, absent_code=absent_code)
+        durations={0: duration_ms}, caregiver=caregiver, absent_code=absent_code,
+        leave_code=leave_code, return_code=return_code)
 
 
 def build_timelines(
     events: pd.DataFrame, segments: pd.DataFrame, *, scheme: Scheme,
     durations: Mapping[Hashable, int] | pd.Series, coding_col: str = "coding",
-    caregiver: str = "caregiver", absent_code: str = "absent",
+    caregiver: str = "caregiver", absent_code: str = "absent", leave_code: str = "leave",
+    return_code: str = "return",
 ) -> Timeline:
     """The timelines of many codings at once; ``coding_col`` names each row's coding.
 
@@ -111,9 +124,12 @@ def build_timelines(
     stride = int(duration.max()) + 1 if len(duration) else 1
     points, states = _split(events, coded, ev_coding, kind == "state", seg, stride)
     intervals = _clip_to_segments(states, seg, stride)
-    seg = _with_presence(seg, intervals, caregiver, absent_code)
-    sessions = _session_table(labels, duration, states, caregiver, absent_code)
-    return Timeline(points, states, intervals, seg, sessions, labels, events["event_id"].array)
+    absences = _absences(points, states, duration, stride, caregiver,
+                         (absent_code, leave_code, return_code))
+    seg = _with_presence(seg, absences, stride)
+    sessions = _session_table(labels, duration, seg, absences, stride)
+    return Timeline(points, states, intervals, seg, sessions, labels, events["event_id"].array,
+                    absences)
 
 
 @dataclass(frozen=True)
@@ -129,8 +145,10 @@ class _Coded:
     def of(cls, events: pd.DataFrame) -> _Coded:
         subject, subject_names = pd.factorize(events["subject"])
         code, code_names = pd.factorize(events["code"])
-        return cls(subject.astype("int64"), pd.Index(subject_names),
-                   code.astype("int64"), pd.Index(code_names))
+        # Plain labels: a categorical input gives a CategoricalIndex, whose own category
+        # order would silently re-map the codes in Categorical.from_codes.
+        return cls(subject.astype("int64"), pd.Index(np.asarray(subject_names, dtype=object)),
+                   code.astype("int64"), pd.Index(np.asarray(code_names, dtype=object)))
 
 
 def _require(frame: pd.DataFrame, columns: list[str], what: str) -> None:
@@ -251,28 +269,85 @@ def select(table: pd.DataFrame, *, subject: str, codes: Iterable[str]) -> np.nda
     return (subjects.codes == who) & np.isin(names.codes, wanted[wanted >= 0])
 
 
-def _absent_mask(table: pd.DataFrame, caregiver: str, absent_code: str) -> np.ndarray:
-    return select(table, subject=caregiver, codes=[absent_code])
+def _absences(points: pd.DataFrame, states: pd.DataFrame, duration: np.ndarray, stride: int,
+              caregiver: str, codes: tuple[str, str, str]) -> IntervalSet:
+    """The caregiver's ``absent`` states joined with each leave-to-return span."""
+    absent_code, leave_code, _ = codes
+    absent = states[select(states, subject=caregiver, codes=[absent_code])]
+    leaves = points[select(points, subject=caregiver, codes=[leave_code])]
+    coding = leaves["coding"].to_numpy(dtype="int64")
+    time = leaves["time_ms"].to_numpy(dtype="int64")
+    back = _back_in_room(points, states, coding, time, duration, stride, caregiver, codes)
+    return normalise(
+        np.concatenate([absent["coding"].to_numpy(dtype="int64"), coding]),
+        np.concatenate([absent["onset_ms"].to_numpy(dtype="int64"), time]),
+        np.concatenate([absent["offset_ms"].to_numpy(dtype="int64"), back]), stride)
 
 
-def _with_presence(seg: pd.DataFrame, intervals: pd.DataFrame, caregiver: str,
-                   absent_code: str) -> pd.DataFrame:
-    absent = intervals[_absent_mask(intervals, caregiver, absent_code)]
-    absent_ms = np.bincount(absent["segment"].to_numpy(dtype="int64"),
-                            weights=absent["duration_ms"].to_numpy(dtype="float64"),
-                            minlength=len(seg)).astype("int64")
+def _back_in_room(points: pd.DataFrame, states: pd.DataFrame, coding: np.ndarray,
+                  time: np.ndarray, duration: np.ndarray, stride: int, caregiver: str,
+                  codes: tuple[str, str, str]) -> np.ndarray:
+    """When the caregiver is back after each leave: at the next return, or at the next thing
+    she is coded doing in the room (a missed return must not leave her out to the end), or
+    at the end of the recording."""
+    absent_code, leave_code, _ = codes
+    mine_p = select(points, subject=caregiver, codes=set(points["code"].cat.categories)
+                    - {leave_code, absent_code}) if len(points) else np.zeros(0, bool)
+    mine_s = select(states, subject=caregiver, codes=set(states["code"].cat.categories)
+                    - {leave_code, absent_code}) if len(states) else np.zeros(0, bool)
+    c = np.concatenate([points["coding"].to_numpy(dtype="int64")[mine_p],
+                        states["coding"].to_numpy(dtype="int64")[mine_s]])
+    t = np.concatenate([points["time_ms"].to_numpy(dtype="int64")[mine_p],
+                        states["onset_ms"].to_numpy(dtype="int64")[mine_s]])
+    keys = np.sort(c * stride + t)
+    idx = np.searchsorted(keys, coding * stride + time, side="right")
+    nxt = keys[np.minimum(idx, max(len(keys) - 1, 0))] if len(keys) else np.zeros(len(time))
+    found = (idx < len(keys)) & (nxt // stride == coding) if len(keys) else np.zeros(
+        len(time), bool)
+    return np.where(found, nxt - coding * stride, duration[coding]).astype("int64")
+
+
+def _with_presence(seg: pd.DataFrame, absences: IntervalSet, stride: int) -> pd.DataFrame:
+    absent_ms = measure_between(absences, seg["coding"].to_numpy(dtype="int64"),
+                                seg["start_ms"].to_numpy(dtype="int64"),
+                                seg["end_ms"].to_numpy(dtype="int64"), stride)
     return seg.assign(absent_ms=absent_ms, present_ms=seg["observed_ms"].to_numpy() - absent_ms)
 
 
-def _session_table(labels: tuple[Hashable, ...], duration: np.ndarray, states: pd.DataFrame,
-                   caregiver: str, absent_code: str) -> pd.DataFrame:
-    absent = states[_absent_mask(states, caregiver, absent_code)]
-    absent_ms = np.bincount(absent["coding"].to_numpy(dtype="int64"),
-                            weights=absent["duration_ms"].to_numpy(dtype="float64"),
-                            minlength=len(labels)).astype("int64")
-    return pd.DataFrame({"coding": np.arange(len(labels)), "label": list(labels),
-                         "duration_ms": duration, "absent_ms": absent_ms,
-                         "present_ms": duration - absent_ms})
+def _session_table(labels: tuple[Hashable, ...], duration: np.ndarray, seg: pd.DataFrame,
+                   absences: IntervalSet, stride: int) -> pd.DataFrame:
+    coding = np.arange(len(labels))
+    start, end = observed_period(seg, duration)
+    absent_ms = measure_between(absences, coding, start, end, stride)
+    return pd.DataFrame({"coding": coding, "label": list(labels), "duration_ms": duration,
+                         "period_start_ms": start, "period_end_ms": end,
+                         "observed_ms": end - start, "absent_ms": absent_ms,
+                         "present_ms": end - start - absent_ms})
+
+
+def observed_period(seg: pd.DataFrame, duration: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(start, end) per coding: the recording, or from its first segment to its last."""
+    start = np.zeros(len(duration), dtype="int64")
+    end = np.asarray(duration, dtype="int64").copy()
+    if len(seg):
+        coding = seg["coding"].to_numpy(dtype="int64")
+        first = np.full(len(duration), np.iinfo("int64").max)
+        np.minimum.at(first, coding, seg["start_ms"].to_numpy(dtype="int64"))
+        last = np.full(len(duration), -1)
+        np.maximum.at(last, coding, seg["end_ms"].to_numpy(dtype="int64"))
+        has = last >= 0
+        start[has], end[has] = first[has], last[has]
+    return start, end
+
+
+def presence(timeline: Timeline) -> IntervalSet:
+    """When the caregiver is in the room within each coding's observed period."""
+    sessions = timeline.sessions
+    coding = sessions["coding"].to_numpy(dtype="int64")
+    period = IntervalSet(coding, sessions["period_start_ms"].to_numpy(dtype="int64"),
+                         sessions["period_end_ms"].to_numpy(dtype="int64"))
+    return subtract(period, timeline.absences, sessions["duration_ms"].to_numpy(dtype="int64"),
+                    timeline.stride)
 
 
 def _raise_on_problems(events: pd.DataFrame, coded: _Coded, kind: np.ndarray,

@@ -7,8 +7,15 @@ from pathlib import Path
 import pytest
 
 from samspill.core.errors import InputError
-from samspill.core.indicators import INDICATORS, IndicatorSettings, settings_from
+from samspill.core.indicators import (
+    INDICATORS,
+    REASONS,
+    SUMMARY_COLUMNS,
+    IndicatorSettings,
+    settings_from,
+)
 from samspill.core.indicators.common import EVIDENCE_COLUMNS, SCOPE_COLUMNS
+from samspill.core.stability import PIVOTAL_COLUMNS, STABILITY_COLUMNS
 
 DOC = Path(__file__).parents[3] / "docs" / "indicators.md"
 
@@ -18,7 +25,7 @@ def test_defaults_are_the_specs_starting_settings() -> None:
     assert (s.initiative_window_ms, s.response_window_ms) == (10_000, 10_000)
     assert (s.initiative_flag_below, s.latency_flag_above_ms, s.unanswered_flag_at) == (
         0.5, 3_000, 0.4)
-    assert (s.protest_window_ms, s.hold_median_flag_below_ms) == (2_000, 15_000)
+    assert (s.protest_window_ms, s.hold_median_flag_below_ms) == (5_000, 15_000)
     assert (s.redirect_share_flag_at, s.far_share_flag_at) == (0.3, 0.6)
     assert s.low_hostility_below_per_10min == 1.0
     assert s.proximity_kinds == ("approach", "reach", "climb-or-lift-arms")
@@ -55,8 +62,15 @@ def test_every_setting_has_a_description_and_is_documented() -> None:
 
 def test_every_output_column_is_documented() -> None:
     text = DOC.read_text(encoding="utf-8")
-    columns = [*SCOPE_COLUMNS, *EVIDENCE_COLUMNS]
+    columns = [*SCOPE_COLUMNS, *EVIDENCE_COLUMNS, *SUMMARY_COLUMNS, *STABILITY_COLUMNS,
+               *PIVOTAL_COLUMNS]
     for spec in INDICATORS.values():
-        columns += [*spec.values, *spec.counts, spec.flag]
+        columns += [*spec.values, *spec.counts, spec.flag, spec.state, spec.reason]
     missing = [c for c in columns if f"`{c}`" not in text]
     assert not missing, f"undocumented columns: {missing}"
+
+
+def test_every_reason_is_documented() -> None:
+    text = DOC.read_text(encoding="utf-8")
+    missing = [key for key in REASONS if f"`{key}`" not in text]
+    assert not missing, f"undocumented reasons: {missing}"

@@ -13,8 +13,8 @@ import pandas as pd
 from samspill.core.indicators import (
     cursory_contact,
     distance,
+    hostility,
     initiative,
-    low_hostility,
     redirection,
     responsiveness,
 )
@@ -29,15 +29,21 @@ from samspill.core.indicators.common import (
     make_context,
 )
 from samspill.core.indicators.settings import DISCLAIMER, IndicatorSettings, settings_from
+from samspill.core.indicators.states import ABSENT, NOT_OBSERVABLE, PRESENT, REASONS
 from samspill.core.scheme import Scheme
 from samspill.core.timeline import Timeline
 
-MODULES = (initiative, responsiveness, cursory_contact, redirection, distance, low_hostility)
+MODULES = (initiative, responsiveness, cursory_contact, redirection, distance, hostility)
 INDICATORS: dict[str, IndicatorSpec] = {m.SPEC.id: m.SPEC for m in MODULES}
+# The five signs of withdrawal; hostility qualifies the profile and is no sign.
+SIGNS: dict[str, IndicatorSpec] = {k: v for k, v in INDICATORS.items() if v.kind == "sign"}
+QUALIFIER: IndicatorSpec = hostility.SPEC
+SUMMARY_COLUMNS = ["signs_present", "signs_absent", "signs_not_observable"]
 EVIDENCE_OUTPUT_COLUMNS = [c if c != "segment" else "segment_id" for c in EVIDENCE_COLUMNS]
 
-__all__ = ["DISCLAIMER", "INDICATORS", "IndicatorSettings", "IndicatorSpec",
-           "compute_indicators", "hostile_codes", "settings_from"]
+__all__ = ["DISCLAIMER", "INDICATORS", "QUALIFIER", "REASONS", "SIGNS", "SUMMARY_COLUMNS",
+           "IndicatorSettings", "IndicatorSpec", "compute_indicators", "hostile_codes",
+           "settings_from"]
 
 
 def hostile_codes(scheme: Scheme, settings: IndicatorSettings) -> tuple[str, ...]:
@@ -48,17 +54,20 @@ def hostile_codes(scheme: Scheme, settings: IndicatorSettings) -> tuple[str, ...
 
 def compute_indicators(
     timeline: Timeline, *, scheme: Scheme, settings: IndicatorSettings | None = None,
-    scopes: Scopes | None = None,
+    scopes: Scopes | None = None, evidence: bool = True,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """All six indicators for every scope of every coding in ``timeline``.
+    """The five signs and the hostility qualifier for every scope of every coding.
 
     Returns
     -------
     indicators : DataFrame
         One row per scope: the scope columns ``coding, scope, segment_id, name, role,
         start_ms, end_ms, observed_ms, present_ms`` (``scope`` is ``session``, ``segment`` or
-        ``reunions``), then for each indicator its value columns, count columns and
-        ``<id>_flag`` (see :data:`INDICATORS`).
+        ``reunions``), then for each sign its value columns, count columns, ``<id>_state``
+        (``present``, ``absent``, ``not_observable``), ``<id>_reason`` and ``<id>_flag``
+        (True only when present); for the qualifier ``hostility_qualifier`` (``low``,
+        ``hostile``, ``not_observable``), ``hostility_reason`` and ``low_hostility_flag``;
+        then :data:`SUMMARY_COLUMNS`, the number of signs in each state.
     evidence : DataFrame
         One row per unit behind an indicator: ``coding, indicator, segment_id, event_id,
         time_ms, note, value_ms, related_event_id, related_time_ms``. ``event_id``/``time_ms``
@@ -67,16 +76,22 @@ def compute_indicators(
     """
     settings = settings or IndicatorSettings()
     scopes = scopes or build_scopes(timeline)
-    ctx = make_context(timeline, scopes, settings, hostile_codes(scheme, settings))
+    ctx = make_context(timeline, scopes, settings, hostile_codes(scheme, settings),
+                       evidence=evidence)
     values: Columns = {}
-    evidence = []
+    rows = []
     for module in MODULES:
-        found, rows = module.compute(ctx)
+        found, units = module.compute(ctx)
         values.update({k: v for k, v in found.items() if k not in SCOPE_COLUMNS})
-        evidence.append(rows)
+        rows.append(units)
+    for column, state in zip(SUMMARY_COLUMNS, (PRESENT, ABSENT, NOT_OBSERVABLE), strict=True):
+        values[column] = sum((values[spec.state] == state).astype("int64")
+                             for spec in SIGNS.values())
     table = pd.concat([scopes.table[SCOPE_COLUMNS].reset_index(drop=True),
                        pd.DataFrame(values)], axis=1)
-    return table, _evidence_table(concat_columns(evidence), timeline)
+    if not evidence:
+        return table, pd.DataFrame(columns=EVIDENCE_OUTPUT_COLUMNS)
+    return table, _evidence_table(concat_columns(rows), timeline)
 
 
 def _evidence_table(ev: Columns, timeline: Timeline) -> pd.DataFrame:

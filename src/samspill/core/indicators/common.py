@@ -15,7 +15,8 @@ import numpy as np
 import pandas as pd
 
 from samspill.core.indicators.settings import IndicatorSettings
-from samspill.core.timeline import Timeline, select
+from samspill.core.intervals import IntervalSet, containing, normalise
+from samspill.core.timeline import Timeline, presence, select
 
 TEN_MINUTES_MS = 600_000
 Columns = dict[str, np.ndarray]
@@ -41,10 +42,15 @@ class Scopes:
     segment_of: np.ndarray
     reunion_of: np.ndarray
     reunion_segment: np.ndarray
+    period_start: np.ndarray
+    period_end: np.ndarray
 
-    def explode(self, coding: np.ndarray, segment: np.ndarray,
+    def explode(self, coding: np.ndarray, segment: np.ndarray, time: np.ndarray,
                 session: bool = True) -> tuple[np.ndarray, np.ndarray]:
-        """(unit row, scope) pairs for units of given coding and segment (``-1``: none)."""
+        """(unit row, scope) pairs for units of given coding, segment (``-1``: none) and time.
+
+        A unit counts for its whole session only inside the coding's observed period.
+        """
         n = np.arange(len(coding))
         has_seg = segment >= 0
         seg = segment[has_seg]
@@ -53,24 +59,41 @@ class Scopes:
         parts_rows = [n[has_seg], n[has_seg][in_re]]
         parts_scope = [self.segment_of[seg], reunion[in_re]]
         if session:
-            parts_rows.insert(0, n)
-            parts_scope.insert(0, self.session_of[coding])
+            inside = self.in_period(coding, time)
+            parts_rows.insert(0, n[inside])
+            parts_scope.insert(0, self.session_of[coding[inside]])
         return np.concatenate(parts_rows), np.concatenate(parts_scope)
 
+    def in_period(self, coding: np.ndarray, time: np.ndarray) -> np.ndarray:
+        return (time >= self.period_start[coding]) & (time < self.period_end[coding])
+
     def total(self, values: np.ndarray, coding: np.ndarray, segment: np.ndarray,
-              session: bool = True) -> np.ndarray:
+              time: np.ndarray, session: bool = True) -> np.ndarray:
         """Sum of ``values`` per scope."""
-        rows, scope = self.explode(coding, segment, session)
+        rows, scope = self.explode(coding, segment, time, session)
         return np.bincount(scope, weights=np.asarray(values, dtype="float64")[rows],
                            minlength=len(self.table))
 
-    def count(self, mask: np.ndarray, coding: np.ndarray, segment: np.ndarray) -> np.ndarray:
-        return self.total(mask.astype("float64"), coding, segment).astype("int64")
+    def count(self, mask: np.ndarray, coding: np.ndarray, segment: np.ndarray,
+              time: np.ndarray) -> np.ndarray:
+        return self.total(mask.astype("float64"), coding, segment, time).astype("int64")
 
-    def median(self, values: np.ndarray, coding: np.ndarray, segment: np.ndarray) -> np.ndarray:
+    def median(self, values: np.ndarray, coding: np.ndarray, segment: np.ndarray,
+               time: np.ndarray) -> np.ndarray:
         """Median of ``values`` per scope; NaN where a scope has none."""
-        rows, scope = self.explode(coding, segment)
+        rows, scope = self.explode(coding, segment, time)
         return group_median(np.asarray(values, dtype="float64")[rows], scope, len(self.table))
+
+    def from_parts(self, session: np.ndarray, segment: np.ndarray) -> np.ndarray:
+        """A per-scope array from per-coding and per-segment values (reunions: their sum)."""
+        out = np.zeros(len(self.table), dtype=np.result_type(session, segment, "int64"))
+        out[self.session_of] = session
+        out[self.segment_of] = segment
+        reunions = self.reunion_segment
+        if reunions.any():
+            coding = self.table["coding"].to_numpy()[self.segment_of[reunions]]
+            np.add.at(out, self.reunion_of[coding], segment[reunions])
+        return out
 
 
 def build_scopes(timeline: Timeline) -> Scopes:
@@ -80,10 +103,11 @@ def build_scopes(timeline: Timeline) -> Scopes:
     reunion = (seg["role"] == "reunion").to_numpy()
     re_codings, re_columns = _reunion_scopes(seg, reunion)
     n_re = len(re_codings)
-    duration = sessions["duration_ms"].to_numpy(dtype="int64")
+    start = sessions["period_start_ms"].to_numpy(dtype="int64")
+    end = sessions["period_end_ms"].to_numpy(dtype="int64")
     whole = {"coding": np.arange(n_sessions), "scope": "session", "segment_id": None,
-             "name": "Whole session", "role": None, "start_ms": 0, "end_ms": duration,
-             "observed_ms": duration, "present_ms": sessions["present_ms"].to_numpy()}
+             "name": "Whole session", "role": None, "start_ms": start, "end_ms": end,
+             "observed_ms": end - start, "present_ms": sessions["present_ms"].to_numpy()}
     parts = {c: seg[c].to_numpy() for c in SCOPE_COLUMNS if c in seg} | {"scope": "segment"}
     reunions = re_columns | {"coding": re_codings, "scope": "reunions", "segment_id": None,
                              "name": "Reunions", "role": "reunion"}
@@ -94,7 +118,7 @@ def build_scopes(timeline: Timeline) -> Scopes:
     reunion_of = np.full(n_sessions, -1, dtype="int64")
     reunion_of[re_codings] = n_sessions + n_segments + np.arange(n_re)
     return Scopes(table, np.arange(n_sessions), n_sessions + np.arange(n_segments), reunion_of,
-                  reunion)
+                  reunion, start, end)
 
 
 def _column(value: object, n: int) -> np.ndarray:
@@ -139,14 +163,58 @@ def first_within(query_coding: np.ndarray, query_time: np.ndarray, target_coding
 
     Targets must be sorted by (coding, time). ``-1`` where there is none.
     """
+    return first_in_window(query_coding, query_time, query_time + window_ms, target_coding,
+                           target_time, stride)
+
+
+def first_in_window(query_coding: np.ndarray, low: np.ndarray, high: np.ndarray,
+                    target_coding: np.ndarray, target_time: np.ndarray,
+                    stride: int) -> np.ndarray:
+    """Index of the first target with ``low <= time <= high`` in the query's coding, else -1.
+
+    Targets must be sorted by (coding, time); ``low`` may lie before the query's own time
+    (a tolerance for coders' timing).
+    """
     if not len(target_time):
-        return np.full(len(query_time), -1, dtype="int64")
+        return np.full(len(low), -1, dtype="int64")
     keys = target_coding * stride + target_time
-    idx = np.searchsorted(keys, query_coding * stride + query_time, side="left")
+    idx = np.searchsorted(keys, query_coding * stride + low, side="left")
     safe = np.minimum(idx, len(keys) - 1)
     ok = ((idx < len(keys)) & (target_coding[safe] == query_coding)
-          & (target_time[safe] - query_time <= window_ms))
+          & (target_time[safe] <= high))
     return np.where(ok, safe, -1)
+
+
+def first_answers(coding: np.ndarray, time: np.ndarray, high: np.ndarray,
+                  target_coding: np.ndarray, target_time: np.ndarray, tolerance_ms: int,
+                  stride: int, max_rounds: int = 64) -> np.ndarray:
+    """Each unit's answer: the first target from ``tolerance_ms`` before it up to ``high``,
+    but never the answer of the unit before it when that answer came earlier.
+
+    One answer after several bids answers them all; but an answer coded just before a bid
+    (the tolerance is for coders' timing) cannot also be the answer of the bid before, or a
+    late answer to the first bid of a run would count as an instant answer to the second.
+    Targets must be sorted by (coding, time). The rule runs along each coding's units; it is
+    solved by repeating a vectorised pass until nothing changes.
+    """
+    order = np.lexsort((time, coding))
+    c, t, h = coding[order], time[order], high[order]
+    same = np.zeros(len(t), dtype=bool)
+    same[1:] = c[1:] == c[:-1]
+    low = t - tolerance_ms
+    hit = first_in_window(c, low, h, target_coding, target_time, stride)
+    for _ in range(max_rounds):
+        prev_time = np.concatenate([[-1], np.where(hit >= 0, target_time[np.maximum(hit, 0)]
+                                                   if len(target_time) else 0, -1)[:-1]])
+        taken = same & (prev_time >= 0) & (prev_time < t)
+        new_low = np.where(taken, np.minimum(np.maximum(low, prev_time + 1), t), low)
+        new_hit = first_in_window(c, new_low, h, target_coding, target_time, stride)
+        if np.array_equal(new_hit, hit):
+            break
+        hit = new_hit
+    out = np.empty_like(hit)
+    out[order] = hit
+    return out
 
 
 def inside_states(query_coding: np.ndarray, query_time: np.ndarray, states: pd.DataFrame,
@@ -231,10 +299,6 @@ def modifier_values(modifiers: np.ndarray, key: str) -> np.ndarray:
     return out
 
 
-def present_absent(timeline: Timeline, caregiver: str, absent_code: str) -> pd.DataFrame:
-    return timeline.states[select(timeline.states, subject=caregiver, codes=[absent_code])]
-
-
 def evidence_rows(indicator: str, coding: np.ndarray, segment: np.ndarray, row: np.ndarray,
                   time_ms: np.ndarray, note: np.ndarray | str, value_ms: np.ndarray | None = None,
                   related_row: np.ndarray | None = None,
@@ -280,24 +344,43 @@ def share(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
 
 @dataclass(frozen=True)
 class IndicatorSpec:
-    """What one indicator reports: its value columns, count columns and flag column."""
+    """What one measure reports: its value and count columns, and its state columns.
+
+    ``kind`` is ``sign`` for the five signs of withdrawal and ``qualifier`` for hostility,
+    which qualifies the profile and is never counted as a sign.
+    """
 
     id: str
     title: str
     values: tuple[str, ...]
     counts: tuple[str, ...]
+    kind: str = "sign"
 
     @property
     def flag(self) -> str:
-        return f"{self.id}_flag"
+        """True only when present (for the qualifier: when hostility is low)."""
+        return "low_hostility_flag" if self.kind == "qualifier" else f"{self.id}_flag"
+
+    @property
+    def state(self) -> str:
+        return f"{self.id}_qualifier" if self.kind == "qualifier" else f"{self.id}_state"
+
+    @property
+    def reason(self) -> str:
+        return f"{self.id}_reason"
+
+    @property
+    def stability(self) -> str:
+        return f"{self.id}_stability"
 
 
 @dataclass(frozen=True)
 class Context:
-    """Inputs every indicator reads: the timeline, its scopes, the settings, the child's bids.
+    """Inputs every measure reads: the timeline, its scopes, the settings, and what is shared.
 
     ``bids`` are the child's bids with ``kind`` (the bid's kind modifier) and ``present``
-    (False when the caregiver was absent at the bid).
+    (False when the caregiver was out of the room at the bid). ``presence`` is when the
+    caregiver is in the room within the observed period; ``holds`` when the child is held.
     """
 
     timeline: Timeline
@@ -305,23 +388,61 @@ class Context:
     settings: IndicatorSettings
     hostile_codes: tuple[str, ...]
     bids: Onsets
+    presence: IntervalSet
+    holds: IntervalSet
+    evidence: bool = True
 
     @property
     def stride(self) -> int:
         return self.timeline.stride
 
+    @property
+    def present_ms(self) -> np.ndarray:
+        return self.scopes.table["present_ms"].to_numpy()
+
+    def presence_checks(self) -> list[tuple[np.ndarray, str]]:
+        """The reasons no sign can be observed in a scope, whatever the sign."""
+        present = self.present_ms
+        return [(present == 0, "caregiver_absent"),
+                (present < self.settings.min_present_ms, "too_short")]
+
     def present_at(self, coding: np.ndarray, time: np.ndarray) -> np.ndarray:
+        """In the room and inside the observed period at ``time``."""
+        return containing(self.presence, coding, time, self.stride) >= 0
+
+    def in_contact(self, coding: np.ndarray, time: np.ndarray) -> np.ndarray:
+        """Held at ``time`` by a hold that began before it (a hold starting then answers)."""
+        idx = containing(self.holds, coding, time, self.stride)
+        start = take(self.holds.start, idx, np.inf)
+        return (idx >= 0) & (start < time)
+
+    def window_end(self, coding: np.ndarray, time: np.ndarray, width: int) -> np.ndarray:
+        """Where a window of ``width`` after ``time`` ends: at ``time + width``, or earlier
+        when the caregiver leaves or the observed period ends (then the window is cut)."""
+        idx = containing(self.presence, coding, time, self.stride)
+        leaves = take(self.presence.end, idx, 0).astype("int64")
+        return np.minimum(time + width, np.where(idx >= 0, leaves, time))
+
+    def acts(self, codes: Sequence[str], *, muted: bool = True) -> Onsets:
+        """The caregiver's events of ``codes``; ``muted=False`` leaves out muted answers."""
         s = self.settings
-        absent = present_absent(self.timeline, s.caregiver, s.absent_code)
-        return ~inside_states(coding, time, absent, self.stride)
+        found = onsets(self.timeline, s.caregiver, codes)
+        if muted or not len(found):
+            return found
+        loud = modifier_values(found.modifiers, s.intensity_modifier) != s.muted_option
+        return found.select(np.asarray(loud, dtype=bool))
 
 
 def make_context(timeline: Timeline, scopes: Scopes, settings: IndicatorSettings,
-                 hostile_codes: tuple[str, ...]) -> Context:
+                 hostile_codes: tuple[str, ...], *, evidence: bool = True) -> Context:
     s = settings
     bids = onsets(timeline, s.child, [s.bid_code])
     kind = modifier_values(bids.modifiers, s.bid_kind_modifier)
-    ctx = Context(timeline, scopes, settings, hostile_codes, bids)
+    held = timeline.states[select(timeline.states, subject=s.caregiver, codes=[s.hold_code])]
+    holds = normalise(held["coding"].to_numpy(), held["onset_ms"].to_numpy(),
+                      held["offset_ms"].to_numpy(), timeline.stride)
+    ctx = Context(timeline, scopes, settings, hostile_codes, bids, presence(timeline), holds,
+                  evidence)
     present = ctx.present_at(bids.coding, bids.time_ms)
     return replace(ctx, bids=replace(bids, kind=kind, present=present))
 

@@ -1,11 +1,27 @@
-"""Sign 3: cursory responding: contact is brief, and the child is put down while protesting.
+"""Sign 3: cursory responding: contact is brief, ended despite protest, or never given.
 
-Hold bouts are the caregiver's ``hold_code`` states (a bout belongs to the segment holding its
-start and keeps its full length). A bout ends *despite protest* when a child bid of kind
-``protest_kind`` lies within ``protest_window_ms`` before or after its end. Reported: the
-median bout length and the number of put-downs despite protest. Flagged when the median is
-below ``hold_median_flag_below_ms`` or put-downs reach ``putdowns_flag_at``. No bouts: NaN
-median, 0 put-downs, not flagged.
+Hold bouts are the caregiver's ``hold_code`` states that start in the observed period (a bout
+belongs to the segment holding its start and keeps its full length). A bout is *cut* when it
+ends within ``timing_tolerance_ms`` of the end of the observation, or within
+``separation_margin_ms`` before the caregiver leaves the room (the procedure ended it); a cut
+bout tells nothing about put-downs, and counts towards the median only when it is already at
+least ``hold_median_flag_below_ms`` long (it is long, whatever came after).
+
+A completed bout ends *despite protest* when a child bid of kind ``protest_kind`` lies within
+``protest_window_ms`` of its end and no new hold starts within ``repickup_window_ms`` after it
+(a caregiver who picks the child up again has answered the protest).
+
+Present when any of:
+
+* ``putdown_share``: put-downs despite protest are at least ``putdown_share_flag_at`` of the
+  completed bouts (and at least ``putdowns_flag_at``);
+* ``median_hold``: the median bout is shorter than ``hold_median_flag_below_ms``, over at
+  least ``hold_median_min_bouts`` bouts;
+* ``no_contact``: the child made at least ``no_contact_min_bids`` scored bids for proximity
+  and got no contact at all in the scope: no hold, no answer by touch, no initiative. This is
+  the strongest form of cursory contact, and the one a count of holds alone never sees.
+
+Not observable when there is no bout to judge and too few bids for contact.
 """
 
 from __future__ import annotations
@@ -17,37 +33,114 @@ from samspill.core.indicators.common import (
     Context,
     IndicatorSpec,
     evidence_rows,
-    first_within,
+    first_in_window,
+    modifier_values,
+    share,
     take,
     take_row,
 )
+from samspill.core.indicators.responsiveness import bid_answers
+from samspill.core.indicators.states import decide, not_observable
+from samspill.core.intervals import measure_between, next_start
 from samspill.core.timeline import select
 
 SPEC = IndicatorSpec("cursory_contact", "Cursory responding",
-                     values=("hold_median_ms", "putdowns_despite_protest"),
-                     counts=("hold_bouts",))
+                     values=("hold_median_ms", "putdown_share", "putdowns_despite_protest"),
+                     counts=("hold_bouts", "holds_completed", "holds_cut", "proximity_bids",
+                             "contacts"))
 
 
 def compute(ctx: Context) -> tuple[Columns, Columns]:
-    """Per-scope median hold length, put-downs despite protest, bout count and flag."""
+    """Per-scope median hold, put-downs despite protest, contact, counts and state."""
     s, scopes, tl = ctx.settings, ctx.scopes, ctx.timeline
     holds = tl.states[select(tl.states, subject=s.caregiver, codes=[s.hold_code])]
     coding, segment = holds["coding"].to_numpy(), holds["segment"].to_numpy()
-    end, length = holds["offset_ms"].to_numpy(), holds["duration_ms"].to_numpy()
+    onset, end = holds["onset_ms"].to_numpy(), holds["offset_ms"].to_numpy()
+    length = end - onset
+    cut = _cut_by_observation(ctx, coding, end)
+    long_enough = length >= s.hold_median_flag_below_ms
+    counted = ~cut | long_enough
+    protest, answered, protest_at = _protested(ctx, coding, end)
+    putdown = ~cut & protest & ~answered
+    n_done = scopes.count(~cut, coding, segment, onset)
+    n_bouts = scopes.count(counted, coding, segment, onset)
+    putdowns = scopes.count(putdown, coding, segment, onset)
+    median = scopes.median(length[counted], coding[counted], segment[counted], onset[counted])
+    putdown_share = share(putdowns, n_done)
+    bids, contacts = _contact(ctx)
+    no_contact = (bids >= s.no_contact_min_bids) & (contacts == 0)
+    n_cut = scopes.count(cut, coding, segment, onset)
+    none = (n_bouts == 0) & ~no_contact
+    reason = not_observable(len(n_bouts), [
+        *ctx.presence_checks(), (none & (n_cut > 0), "window_cut"),
+        (none, "no_hold")])
+    values = {
+        "hold_median_ms": median, "putdown_share": putdown_share,
+        "putdowns_despite_protest": putdowns, "hold_bouts": n_bouts, "holds_completed": n_done,
+        "holds_cut": n_cut, "proximity_bids": bids,
+        "contacts": contacts,
+        **decide(SPEC.id, reason, {
+            "putdown_share": (putdown_share >= s.putdown_share_flag_at)
+            & (putdowns >= s.putdowns_flag_at),
+            "median_hold": (median < s.hold_median_flag_below_ms)
+            & (n_bouts >= s.hold_median_min_bouts),
+            "no_contact": no_contact})}
+    if not ctx.evidence:
+        return values, {}
+    note = np.select([cut, putdown, protest & answered], [
+        "hold bout: cut by the end of the observation or a separation",
+        "hold bout: put down despite protest",
+        "hold bout: protest answered by a new hold"], "hold bout")
+    evidence = evidence_rows(SPEC.id, coding, segment, holds["row"].to_numpy(), onset, note,
+                             length.astype("float64"), protest_at[0], protest_at[1])
+    return values, evidence
+
+
+def _cut_by_observation(ctx: Context, coding: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """Bouts that end at the end of the observed period or just before a separation."""
+    s = ctx.settings
+    period_end = ctx.scopes.period_end[coding]
+    leaves = next_start(ctx.timeline.absences, coding, end, ctx.stride,
+                        np.full(len(end), np.iinfo("int64").max))
+    at_end = end >= period_end - s.timing_tolerance_ms
+    return at_end | (leaves - end <= s.separation_margin_ms)
+
+
+def _protested(ctx: Context, coding: np.ndarray, end: np.ndarray
+               ) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray]]:
+    """Whether each bout's end was protested, whether a new hold answered it, and the
+    protest's row and time."""
+    s = ctx.settings
     protests = ctx.bids.select(np.asarray(ctx.bids.kind == s.protest_kind, dtype=bool))
     w = s.protest_window_ms
-    hit = first_within(coding, end - w, protests.coding, protests.time_ms, 2 * w, ctx.stride)
-    protested = hit >= 0
-    n = scopes.count(np.ones(len(holds), dtype=bool), coding, segment)
-    putdowns = scopes.count(protested, coding, segment)
-    median = scopes.median(length, coding, segment)
-    values = {
-        "hold_median_ms": median, "putdowns_despite_protest": putdowns, "hold_bouts": n,
-        "cursory_contact_flag": (n > 0) & ((median < s.hold_median_flag_below_ms)
-                                           | (putdowns >= s.putdowns_flag_at))}
-    note = np.where(protested, "hold bout: put down despite protest", "hold bout")
-    evidence = evidence_rows(SPEC.id, coding, segment, holds["row"].to_numpy(),
-                              holds["onset_ms"].to_numpy(), note, length.astype("float64"),
-                              take_row(protests.row, hit),
-                              take(protests.time_ms, hit, np.nan))
-    return values, evidence
+    hit = first_in_window(coding, end - w, end + w, protests.coding, protests.time_ms,
+                          ctx.stride)
+    again = next_start(ctx.holds, coding, end, ctx.stride, np.full(len(end), -1))
+    picked_up = (again >= 0) & (again - end <= s.repickup_window_ms)
+    # The next bout may have merged with this one in ``ctx.holds`` (no gap): then no put-down.
+    still_held = measure_between(ctx.holds, coding, end, end + 1, ctx.stride) > 0
+    return hit >= 0, picked_up | still_held, (take_row(protests.row, hit),
+                                              take(protests.time_ms, hit, np.nan))
+
+
+def _contact(ctx: Context) -> tuple[np.ndarray, np.ndarray]:
+    """Per scope: scored bids for proximity, and contacts (holds, touches, initiatives)."""
+    s, scopes, tl = ctx.settings, ctx.scopes, ctx.timeline
+    proximity = ctx.bids.select(ctx.bids.present
+                                & np.isin(ctx.bids.kind, list(s.proximity_kinds)))
+    found = bid_answers(ctx, proximity)
+    b = found.bids
+    bids = scopes.count(found.scored, b.coding, b.segment, b.time_ms)
+    acts = ctx.acts([c for c in s.contact_codes if c != s.hold_code])
+    channel = modifier_values(acts.modifiers, s.channel_modifier)
+    # An act with no channel coded (an initiative) counts as contact; so does a touch.
+    touch = (channel == None) | (channel == s.physical_option)  # noqa: E711
+    contacts = scopes.count(np.asarray(touch, dtype=bool), acts.coding, acts.segment,
+                            acts.time_ms)
+    # Held at any time in the scope, whenever the hold began.
+    pieces = tl.intervals[select(tl.intervals, subject=s.caregiver, codes=[s.hold_code])]
+    seg_held = np.bincount(pieces["segment"].to_numpy(dtype="int64"),
+                           minlength=len(tl.segments))
+    sess_held = measure_between(ctx.holds, np.arange(len(scopes.period_start)),
+                                scopes.period_start, scopes.period_end, ctx.stride) > 0
+    return bids, contacts + scopes.from_parts(sess_held.astype("int64"), seg_held)

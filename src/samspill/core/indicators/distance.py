@@ -1,9 +1,10 @@
 """Sign 5: interaction at a distance.
 
-``far_share`` is the time the caregiver's proximity is ``far_code`` divided by the time the
-caregiver is present (observed time minus ``absent`` time) in the scope. States are clipped to
-each segment. Flagged when the share is at least ``far_share_flag_at``. A scope with no time
-present, or with no proximity coded at all, gives NaN and no flag.
+``far_share`` is the time the caregiver is ``far_code`` divided by the time her proximity is
+coded (``proximity_codes``, with time holding the child counting as near), both counted only
+while she is in the room and inside the observed period. Uncoded time is never read as near:
+when proximity is coded for less than ``proximity_coverage_min`` of the time present, the sign
+is not observable. Present when the share is at least ``far_share_flag_at``.
 """
 
 from __future__ import annotations
@@ -17,42 +18,63 @@ from samspill.core.indicators.common import (
     evidence_rows,
     share,
 )
+from samspill.core.indicators.states import decide, not_observable
+from samspill.core.intervals import (
+    IntervalSet,
+    intersect,
+    measure_between,
+    normalise,
+    subtract,
+    union,
+)
 from samspill.core.timeline import select
 
-SPEC = IndicatorSpec("distance", "Interaction at a distance", values=("far_share",),
+SPEC = IndicatorSpec("distance", "Interaction at a distance",
+                     values=("far_share", "proximity_coverage"),
                      counts=("far_ms", "proximity_coded_ms", "present_ms"))
 
 
-def _state_time(ctx: Context, codes: tuple[str, ...]) -> np.ndarray:
-    """Time per scope in the caregiver's ``codes`` states: whole states for the session,
-    pieces clipped to segments for segments and reunions."""
-    tl, s, scopes = ctx.timeline, ctx.settings, ctx.scopes
-    states = tl.states[select(tl.states, subject=s.caregiver, codes=codes)]
-    whole = np.bincount(states["coding"].to_numpy(dtype="int64"),
-                        weights=states["duration_ms"].to_numpy(dtype="float64"),
-                        minlength=len(scopes.session_of))
-    total = np.zeros(len(scopes.table))
-    total[scopes.session_of] = whole
-    pieces = tl.intervals[select(tl.intervals, subject=s.caregiver, codes=codes)]
-    total += scopes.total(pieces["duration_ms"].to_numpy(), pieces["coding"].to_numpy(),
-                          pieces["segment"].to_numpy(), session=False)
-    return total
+def _caregiver_states(ctx: Context, codes: tuple[str, ...]) -> IntervalSet:
+    states = ctx.timeline.states
+    chosen = states[select(states, subject=ctx.settings.caregiver, codes=codes)]
+    return normalise(chosen["coding"].to_numpy(), chosen["onset_ms"].to_numpy(),
+                     chosen["offset_ms"].to_numpy(), ctx.stride)
+
+
+def _per_scope(ctx: Context, times: IntervalSet) -> np.ndarray:
+    """How much of ``times`` (normal) lies in each scope."""
+    scopes, seg = ctx.scopes, ctx.timeline.segments
+    codings = np.arange(len(scopes.period_start))
+    whole = measure_between(times, codings, scopes.period_start, scopes.period_end, ctx.stride)
+    parts = measure_between(times, seg["coding"].to_numpy(dtype="int64"),
+                            seg["start_ms"].to_numpy(dtype="int64"),
+                            seg["end_ms"].to_numpy(dtype="int64"), ctx.stride)
+    return scopes.from_parts(whole, parts)
 
 
 def compute(ctx: Context) -> tuple[Columns, Columns]:
-    """Per-scope far share, the times behind it, and flag; one evidence row per far bout."""
-    s = ctx.settings
-    far = _state_time(ctx, (s.far_code,))
-    coded = _state_time(ctx, tuple(s.proximity_codes))
-    present = ctx.scopes.table["present_ms"].to_numpy()
-    value = np.where(coded > 0, share(far, present), np.nan)
+    """Per-scope far share and coverage, the times behind them, and state."""
+    s, stride = ctx.settings, ctx.stride
+    spans = ctx.timeline.sessions["duration_ms"].to_numpy(dtype="int64")
+    coded_states = union(_caregiver_states(ctx, tuple(s.proximity_codes)), ctx.holds, stride)
+    far_states = subtract(_caregiver_states(ctx, (s.far_code,)), ctx.holds, spans, stride)
+    coded = _per_scope(ctx, intersect(coded_states, ctx.presence, stride))
+    far = _per_scope(ctx, intersect(far_states, ctx.presence, stride))
+    present = ctx.present_ms
+    value = share(far, coded)
+    coverage = share(coded, present)
+    reason = not_observable(len(present), [
+        *ctx.presence_checks(), (coded == 0, "proximity_not_coded"),
+        (coverage < s.proximity_coverage_min, "proximity_coverage_low")])
     values = {
-        "far_share": value, "far_ms": far.astype("int64"),
+        "far_share": value, "proximity_coverage": coverage, "far_ms": far.astype("int64"),
         "proximity_coded_ms": coded.astype("int64"), "present_ms": present,
-        "distance_flag": (coded > 0) & (present > 0) & (value >= s.far_share_flag_at)}
+        **decide(SPEC.id, reason, {"far_share": value >= s.far_share_flag_at})}
+    if not ctx.evidence:
+        return values, {}
     tl = ctx.timeline
     bouts = tl.states[select(tl.states, subject=s.caregiver, codes=[s.far_code])]
     evidence = evidence_rows(SPEC.id, bouts["coding"].to_numpy(), bouts["segment"].to_numpy(),
-                              bouts["row"].to_numpy(), bouts["onset_ms"].to_numpy(),
-                              "caregiver far", bouts["duration_ms"].to_numpy(dtype="float64"))
+                             bouts["row"].to_numpy(), bouts["onset_ms"].to_numpy(),
+                             "caregiver far", bouts["duration_ms"].to_numpy(dtype="float64"))
     return values, evidence

@@ -40,18 +40,55 @@ class IndicatorSettings(BaseModel):
         description="Modifier set holding a bid's kind.")
     distress_codes: tuple[str, ...] = Field(
         default=('distress',),
-        description="State codes of child distress (each one is a need episode).")
+        description="State codes of child distress (each one is an episode of need).")
     absent_code: str = Field(
         default='absent',
-        description="Caregiver state meaning out of the room; not 'present' time.")
+        description="Caregiver state meaning out of the room; not time present.")
+    leave_code: str = Field(
+        default='leave',
+        description="Caregiver point code of leaving the room: absent until the next return.")
+    return_code: str = Field(
+        default='return',
+        description="Caregiver point code of coming back into the room.")
+    hold_code: str = Field(
+        default='hold',
+        description="Caregiver state of holding the child (contact; bids while held are not "
+        "waiting for an answer).")
+    intensity_modifier: str = Field(
+        default='intensity',
+        description="Modifier set of an answer's intensity.")
+    muted_option: str = Field(
+        default='muted',
+        description="Intensity option that marks a muted answer.")
+    channel_modifier: str = Field(
+        default='channel',
+        description="Modifier set of an answer's channel.")
+    physical_option: str = Field(
+        default='physical',
+        description="Channel option of an answer by touch (contact).")
+    min_present_ms: int = Field(
+        default=30_000, ge=0,
+        description="A scope with less time than this with the caregiver in the room is too "
+        "short: no sign is observable in it.")
+    timing_tolerance_ms: int = Field(
+        default=2_000, ge=0,
+        description="An answer, initiative or reaction coded up to this long before the "
+        "child's signal still counts for it: coders' timing differs by a second or two. A hold "
+        "ending this close to the end of the observation counts as cut by it.")
     # 1 Initiative.
     initiative_window_ms: int = Field(
         default=10_000, ge=0,
         description="W1: an initiative counts when it starts within this time after the "
-        "onset of an episode of attachment need.")
+        "onset of an episode of attachment need (or after the caregiver's return, for an "
+        "episode still going on then).")
     initiative_codes: tuple[str, ...] = Field(
-        default=('initiate',),
-        description="Caregiver codes that count as initiating contact or comfort.")
+        default=('initiate', 'hold', 'respond'),
+        description="Caregiver codes that count as taking the initiative to contact or "
+        "comfort (for a state such as hold, its start).")
+    initiative_counts_muted: bool = Field(
+        default=False,
+        description="Whether a muted answer counts as initiative (by default a faint nod "
+        "to a child in need is no comfort).")
     bid_run_gap_ms: int = Field(
         default=20_000, ge=0,
         description="Bids less than this far apart form one run of bids.")
@@ -60,7 +97,10 @@ class IndicatorSettings(BaseModel):
         description="A run needs at least this many bids to be an episode of need.")
     initiative_flag_below: Share = Field(
         default=0.5, ge=0, le=1,
-        description="Flag when the initiative share is below this.")
+        description="Present when the share of episodes met with initiative is below this.")
+    initiative_min_episodes: int = Field(
+        default=1, ge=1,
+        description="Fewer scored episodes of need than this: not observable.")
     # 2 Responsiveness.
     response_window_ms: int = Field(
         default=10_000, ge=0,
@@ -68,35 +108,52 @@ class IndicatorSettings(BaseModel):
     answer_codes: tuple[str, ...] = Field(
         default=('respond', 'initiate', 'hold'),
         description="Caregiver codes that answer a bid (for a state such as hold, its start).")
-    intensity_modifier: str = Field(
-        default='intensity',
-        description="Modifier set of an answer's intensity.")
-    muted_option: str = Field(
-        default='muted',
-        description="Intensity option that marks a muted answer.")
     latency_flag_above_ms: float = Field(
         default=3000, ge=0,
-        description="Flag when the median latency of answered bids is above this.")
+        description="Present when the median latency of answered bids is above this.")
     unanswered_flag_at: Share = Field(
         default=0.4, ge=0, le=1,
-        description="Flag when the share of unanswered bids is at least this.")
+        description="Present when the share of unanswered bids is at least this.")
+    muted_flag_at: Share = Field(
+        default=0.5, ge=0, le=1,
+        description="Present when the share of muted answers is at least this.")
+    responsiveness_min_bids: int = Field(
+        default=3, ge=1,
+        description="Fewer scored bids than this: not observable.")
     # 3 Cursory contact.
-    hold_code: str = Field(
-        default='hold',
-        description="Caregiver state of holding the child.")
     protest_kind: str = Field(
         default='protest-put-down',
         description="Bid kind of a child protesting being put down.")
     protest_window_ms: int = Field(
-        default=2000, ge=0,
-        description="A protest within this time before or after a hold's end makes that end a put- "
-        "down despite protest.")
+        default=5000, ge=0,
+        description="A protest within this time before or after a hold's end makes that end a "
+        "put-down despite protest.")
+    repickup_window_ms: int = Field(
+        default=10_000, ge=0,
+        description="A protested put-down followed by a new hold within this time is not "
+        "counted: the caregiver answered the protest.")
+    separation_margin_ms: int = Field(
+        default=10_000, ge=0,
+        description="A hold ending this close before the caregiver leaves the room was ended "
+        "by the separation: it is left out, like a hold cut by the end of the recording.")
     hold_median_flag_below_ms: float = Field(
         default=15_000, ge=0,
-        description="Flag when the median hold bout is shorter than this.")
+        description="Present when the median hold bout is shorter than this (with at least "
+        "hold_median_min_bouts bouts).")
+    hold_median_min_bouts: int = Field(
+        default=2, ge=1,
+        description="The median hold length needs at least this many bouts to count.")
+    putdown_share_flag_at: Share = Field(
+        default=0.5, ge=0, le=1,
+        description="Present when at least this share of the holds ended with a put-down "
+        "despite protest.")
     putdowns_flag_at: int = Field(
         default=1, ge=1,
-        description="Flag when put-downs despite protest number at least this.")
+        description="...and put-downs despite protest number at least this.")
+    no_contact_min_bids: int = Field(
+        default=4, ge=1,
+        description="Present when the child made at least this many bids for proximity and "
+        "got no contact at all (no hold, no answer by touch, no initiative).")
     # 4 Redirection.
     redirect_code: str = Field(
         default='redirect',
@@ -109,22 +166,33 @@ class IndicatorSettings(BaseModel):
         description="Caregiver codes that count as contact when they come before any redirect.")
     redirect_window_ms: int = Field(
         default=10_000, ge=0,
-        description="The caregiver's first reaction to a proximity bid must start within "
-        "this time.")
+        description="The caregiver's first reaction to a bid for proximity or to distress must "
+        "start within this time.")
     redirect_share_flag_at: Share = Field(
         default=0.3, ge=0, le=1,
-        description="Flag when the share of proximity bids redirected is at least this.")
+        description="Present when at least this share of the reactions to bids for proximity "
+        "and to distress were redirects...")
+    redirect_min_count: int = Field(
+        default=2, ge=1,
+        description="...and at least this many were redirected; fewer reactions than this: "
+        "not observable.")
     # 5 Distance.
     far_code: str = Field(
         default='far',
         description="Caregiver state of being out of reach.")
     proximity_codes: tuple[str, ...] = Field(
         default=('near', 'far'),
-        description="Caregiver states that code proximity while present.")
+        description="Caregiver states that code proximity while present (a hold counts as "
+        "near).")
     far_share_flag_at: Share = Field(
         default=0.6, ge=0, le=1,
-        description="Flag when the caregiver is far for at least this share of the time present.")
-    # 6 Low hostility.
+        description="Present when the caregiver is far for at least this share of the time "
+        "with proximity coded.")
+    proximity_coverage_min: Share = Field(
+        default=0.75, ge=0, le=1,
+        description="Proximity coded for less than this share of the time present: not "
+        "observable.")
+    # Hostility: the profile's qualifier, not a sign.
     hostile_dimensions: tuple[str, ...] = Field(
         default=('NI', 'FD'),
         description="Scheme dimensions whose codes count as hostile/intrusive or frightening.")
@@ -133,8 +201,27 @@ class IndicatorSettings(BaseModel):
         description="Further codes counted as hostile, whatever their dimension.")
     low_hostility_below_per_10min: float = Field(
         default=1.0, ge=0,
-        description="'Consistent with a withdrawn profile' when the hostile rate per 10 minutes "
-        "present is below this.")
+        description="'Little or no hostility' when the hostile rate per 10 minutes present is "
+        "below this; otherwise hostile or intrusive behaviour is present.")
+    # How sure each sign is.
+    stability_jitter_ms: int = Field(
+        default=1_000, ge=0,
+        description="Stability: every time is moved by a random amount up to this, in each "
+        "replicate.")
+    stability_replicates: int = Field(
+        default=40, ge=1, le=1000,
+        description="Stability: how many jittered replicates are scored.")
+    stability_max_dropouts: int = Field(
+        default=400, ge=0,
+        description="Stability: each event is left out in turn; above this many events a "
+        "seeded sample of this size is left out instead.")
+    stable_at: Share = Field(
+        default=0.9, ge=0, le=1,
+        description="A sign is 'stable' when at least this share of the jittered replicates "
+        "keep its state and no single event left out changes it.")
+    stability_seed: int = Field(
+        default=2023, ge=0,
+        description="Seed of the stability replicates (the same coding gives the same figure).")
 
 
 def settings_from(overrides: dict[str, object] | IndicatorSettings | None) -> IndicatorSettings:
