@@ -115,6 +115,7 @@ __all__ = [
     "behaviour_cohort",
     "centre_with",
     "draw_behaviour_traits",
+    "event_table",
     "simulate_behaviour",
 ]
 
@@ -177,12 +178,12 @@ _LOG_SD = 0.3  # per-dyad spread of times and rates (log scale) at spread=1
 _ORDINARY_CHILD: dict[str, float] = {
     "bid_rate_per_min": 2.0, "distress_per_10min": 1.0, "distress_duration_s": 40.0,
     "separation_distress_per_min": 0.5, "persistence": 0.6, "escalation": 0.1,
-    "protest": 0.3, "hold_need_s": 30.0, "reunion_seek": 0.8,
+    "protest": 0.3, "hold_need_s": 25.0, "reunion_seek": 0.8,
 }
 _FUSSY_CHILD: dict[str, float] = {
-    **_ORDINARY_CHILD, "bid_rate_per_min": 3.0, "distress_per_10min": 5.0,
+    **_ORDINARY_CHILD, "bid_rate_per_min": 3.5, "distress_per_10min": 5.0,
     "distress_duration_s": 90.0, "separation_distress_per_min": 1.2, "persistence": 0.75,
-    "escalation": 0.25, "protest": 0.5, "hold_need_s": 45.0, "reunion_seek": 0.9,
+    "escalation": 0.25, "protest": 0.5, "hold_need_s": 30.0, "reunion_seek": 0.9,
 }
 _FEW_ACTS: dict[str, float] = {
     "hostility_per_10min": 0.2, "intrusion_per_10min": 0.2, "frightening_per_10min": 0.05,
@@ -255,8 +256,8 @@ _FREEZE_S = (5.0, 15.0)  # the child stops bidding after a frightening act
 
 _CONTACT_KINDS = frozenset({"approach", "reach", "climb-or-lift-arms"})
 _CALM_KINDS = {
-    "near": ({"look": 0.3, "show": 0.35, "call": 0.1, "reach": 0.2, "climb-or-lift-arms": 0.05}),
-    "far": ({"look": 0.3, "show": 0.25, "call": 0.25, "approach": 0.2}),
+    "near": {"look": 0.3, "show": 0.35, "call": 0.1, "reach": 0.2, "climb-or-lift-arms": 0.05},
+    "far": {"look": 0.3, "show": 0.25, "call": 0.25, "approach": 0.2},
 }
 _SEEKING_KINDS = {
     "near": {"reach": 0.4, "climb-or-lift-arms": 0.45, "call": 0.15},
@@ -313,7 +314,9 @@ def draw_behaviour_traits(style: str, rng: np.random.Generator, spread: float = 
     drawn: dict[str, float] = {}
     for name, value in centre.items():  # fixed field order: the same draws for the same seed
         noise = rng.normal(0.0, 1.0) * spread
-        if name in _PROBABILITY_TRAITS:
+        if noise == 0.0:
+            drawn[name] = value  # spread 0: the centre exactly, not through a round trip
+        elif name in _PROBABILITY_TRAITS:
             drawn[name] = (value if value in (0.0, 1.0)
                            else _logistic(_logit(value) + _LOGIT_SD * noise))
         else:
@@ -438,9 +441,13 @@ class _Dyad:
         return bool(self.rng.random() < p)
 
     def _pick(self, weights: Mapping[str, float]) -> str:
-        names = list(weights)
-        p = np.asarray([weights[n] for n in names], dtype=float)
-        return names[int(self.rng.choice(len(names), p=p / p.sum()))]
+        """One name, with probability proportional to its weight (one uniform draw)."""
+        u = self.rng.random() * sum(weights.values())
+        for name, weight in weights.items():
+            u -= weight
+            if u < 0:
+                return name
+        return name  # rounding at the top end
 
     # -- logging -------------------------------------------------------------------------------
 
@@ -878,27 +885,40 @@ def _id_maker(rng: np.random.Generator) -> Callable[[str, int], str]:
     return make
 
 
+EventRow = tuple[str, str, str, str, int, int | None, dict[str, Any]]
+"""(event id, subject, code, kind, onset, offset or None, modifiers): a row of an event table."""
+
+
+def event_table(rows: list[EventRow]) -> pd.DataFrame:
+    """Rows as an ``events_frame``-shaped table, sorted by onset, subject and code (stably);
+    no comments, no video frames."""
+    rows = sorted(rows, key=lambda r: (r[4], r[1], r[2]))
+    offsets = np.asarray([-1 if r[5] is None else r[5] for r in rows], dtype="int64")
+    n = len(rows)
+    return pd.DataFrame({
+        "event_id": [r[0] for r in rows],
+        "subject": [r[1] for r in rows],
+        "code": [r[2] for r in rows],
+        "kind": [r[3] for r in rows],
+        "onset_ms": np.asarray([r[4] for r in rows], dtype="int64"),
+        "offset_ms": pd.arrays.IntegerArray(offsets, offsets < 0),
+        "modifiers": [r[6] for r in rows],
+        "comment": [""] * n,
+        "frame": pd.arrays.IntegerArray(np.zeros(n, dtype="int64"), np.ones(n, dtype=bool)),
+    }, columns=EVENT_COLUMNS)
+
+
 def _events_table(record: _Record, duration_ms: int,
                   make_id: Callable[[str, int], str]) -> pd.DataFrame:
-    rows: list[tuple[str, str, int, int | None, dict[str, str]]] = [
+    rows: list[tuple[str, str, int, int | None, dict[str, Any]]] = [
         (subject, code, t, None, mods) for t, subject, code, mods in record.points]
     rows += [(subject, code, a, b, {}) for a, b, subject, code in record.states]
     rows += [("caregiver", state, a, b, {})
              for a, b, state in _proximity_states(record.proximity, duration_ms)]
-    rows.sort(key=lambda r: (r[2], r[0], r[1]))
-    n = len(rows)
-    frame = pd.DataFrame({
-        "event_id": [make_id("8", i) for i in range(n)],
-        "subject": [r[0] for r in rows],
-        "code": [r[1] for r in rows],
-        "kind": ["state" if r[1] in STATE_CODES else "point" for r in rows],
-        "onset_ms": np.asarray([r[2] for r in rows], dtype="int64"),
-        "offset_ms": pd.array([r[3] for r in rows], dtype="Int64"),
-        "modifiers": [r[4] for r in rows],
-        "comment": "",
-        "frame": pd.array([None] * n, dtype="Int64"),
-    }, columns=EVENT_COLUMNS)
-    return frame.sort_values(["onset_ms", "subject", "code"], kind="stable").reset_index(drop=True)
+    rows.sort(key=lambda r: (r[2], r[0], r[1]))  # ids follow the table's order
+    return event_table([(make_id("8", i), subject, code,
+                         "state" if code in STATE_CODES else "point", onset, offset, mods)
+                        for i, (subject, code, onset, offset, mods) in enumerate(rows)])
 
 
 def simulate_behaviour(style: str, *, seed: int | np.random.SeedSequence,

@@ -51,6 +51,7 @@ from samspill.core.events import EVENT_COLUMNS
 from samspill.core.scheme import Scheme
 from samspill.core.scheme_check import load_builtin_scheme
 from samspill.core.simulate import SimulatedSession
+from samspill.core.simulate.behaviour import event_table
 
 __all__ = ["CoderConventions", "Jitter", "code_session"]
 
@@ -99,17 +100,16 @@ def code_session(session: SimulatedSession, *, seed: int | np.random.SeedSequenc
     """
     conventions = conventions or CoderConventions()
     _check_parameters(jitter_ms, jitter, miss_share)
-    table = session.table
-    streams = [np.random.default_rng(s) for s in
-               np.random.default_rng(seed).integers(0, 2**63, size=4)]
-    conv_rng, miss_rng, jitter_rng, absent_rng = streams
-    n = len(table)
+    n = len(session.table)
+    # one stream per kind of error, drawn for every event: changing one parameter leaves the
+    # other errors of the same seed as they were
+    conv_rng, miss_rng, jitter_rng, absent_rng = (
+        np.random.default_rng(s) for s in np.random.default_rng(seed).integers(0, 2**63, size=4))
     flips = conv_rng.random(n) < conventions.intensity_error
     absent_draws = absent_rng.random(n) < conventions.absent_uncoded
     missed = miss_rng.random(n) < miss_share
     jitters = _draw_jitter(jitter_rng, 2 * n, jitter_ms, jitter).reshape(n, 2)
-    coded = [_Coded(_row(r), int(r.onset_ms), _maybe_int(r.offset_ms), int(j[0]), int(j[1]))
-             for r, j in zip(table.itertuples(index=False), jitters, strict=True)]
+    coded = _true_events(session.table, jitters)
     keep = _kept_by_conventions(coded, conventions, absent_draws, session.duration_ms)
     keep &= ~missed
     for c, flip in zip(coded, flips, strict=True):
@@ -144,10 +144,15 @@ def _draw_jitter(rng: np.random.Generator, n: int, jitter_ms: int, jitter: Jitte
     return np.rint(draws).astype("int64")
 
 
-def _row(r: Any) -> dict[str, Any]:
-    row = r._asdict()
-    row["modifiers"] = dict(row["modifiers"])  # the coder's copy; the truth stays as it is
-    return row
+def _true_events(table: pd.DataFrame, jitters: np.ndarray) -> list[_Coded]:
+    columns = {c: table[c].tolist() for c in EVENT_COLUMNS}  # column-wise: fast on Arrow strings
+    out: list[_Coded] = []
+    for i in range(len(table)):
+        row = {c: columns[c][i] for c in EVENT_COLUMNS}
+        row["modifiers"] = dict(row["modifiers"])  # the coder's copy; the truth stays as it is
+        out.append(_Coded(row, int(row["onset_ms"]), _maybe_int(row["offset_ms"]),
+                          int(jitters[i, 0]), int(jitters[i, 1])))
+    return out
 
 
 def _maybe_int(value: Any) -> int | None:
@@ -280,6 +285,7 @@ def _clip(t: int, duration_ms: int) -> int:
 
 
 def _frame(coded: Iterable[_Coded]) -> pd.DataFrame:
-    frame = pd.DataFrame([c.row for c in coded], columns=EVENT_COLUMNS)
-    frame = frame.astype({"onset_ms": "int64", "offset_ms": "Int64", "frame": "Int64"})
-    return frame.sort_values(["onset_ms", "subject", "code"], kind="stable").reset_index(drop=True)
+    return event_table([(c.row["event_id"], c.row["subject"], c.row["code"], c.row["kind"],
+                         c.row["onset_ms"],
+                         c.row["offset_ms"] if c.true_offset is not None else None,
+                         c.row["modifiers"]) for c in coded])
