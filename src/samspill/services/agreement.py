@@ -245,7 +245,7 @@ def score_rows(db: Session, study: Study, group: Sequence[Coding]) -> pd.DataFra
     if len(group) > FEW_CODINGS:
         cohort = cohort_for_study(db, study)
         return cohort[cohort["coding_id"].isin(ids)].reset_index(drop=True)
-    rows = [cohort_table(score_stored_coding(db, c)).drop(columns="coding").assign(
+    rows = [cohort_table(score_stored_coding(db, c, stability=False)).drop(columns="coding").assign(
         coding_id=c.id, coder=c.coder.username, session=c.session.name) for c in group]
     return pd.concat(rows, ignore_index=True)
 

@@ -34,10 +34,12 @@ def settings_of(study: Study) -> StudySettings:
     return study_settings(study.settings)
 
 
-def score_stored_coding(db: Session, coding: Coding) -> Scores:
-    """The withdrawal profile and AMBIANCE scores of one stored coding."""
+def score_stored_coding(db: Session, coding: Coding, *, stability: bool = True) -> Scores:
+    """The withdrawal profile and AMBIANCE scores of one stored coding, by default with how
+    sure each sign is (``stability``; see :mod:`samspill.core.stability`)."""
     return _score_group(
-        db, [coding], scheme_of(coding.scheme_version), settings_of(coding.session.study)
+        db, [coding], scheme_of(coding.scheme_version), settings_of(coding.session.study),
+        stability=stability,
     )
 
 
@@ -88,7 +90,8 @@ def _identity(group: Sequence[Coding], study: Study) -> pd.DataFrame:
 
 
 def _score_group(
-    db: Session, group: Sequence[Coding], scheme: Scheme, settings: StudySettings
+    db: Session, group: Sequence[Coding], scheme: Scheme, settings: StudySettings,
+    *, stability: bool = False,
 ) -> Scores:
     ids = [c.id for c in group]
     events = _events_table(db, ids, scheme)
@@ -103,6 +106,7 @@ def _score_group(
         ratings={i: ratings.get(i, {}) for i in ids},
         settings=settings.indicator_settings(),
         disrupted_cutoff=settings.disrupted_cutoff,
+        stability=stability,
     )
 
 
