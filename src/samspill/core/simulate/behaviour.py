@@ -22,13 +22,14 @@ Caregiver
     bid (``approach``), not changing the caregiver's proximity (as in the reference vignette).
 
     *Answers*: each bid the caregiver is not already about to answer is answered with
-    probability ``sensitivity`` (lower when far), after a log-normal latency with median
-    ``answer_latency_s`` (longer when far). A bid for contact (approach, reach, climb or lift
-    arms), or any bid from a distressed child, is met with a redirect (probability
-    ``redirection``; the child goes on seeking), else with contact (probability ``warmth``: the
-    child is picked up, or touched when it only approached), else with a plain answer. A plain
-    answer is full with probability ``warmth``, otherwise muted; after a muted answer the child
-    often keeps bidding. A noticed bid left unanswered sometimes shows as a visible turning
+    probability ``sensitivity`` (lower when far; a repeated signal is harder to ignore), after a
+    log-normal latency with median ``answer_latency_s`` (longer when far). A bid for contact
+    (approach, reach, climb or lift arms), or any bid from a distressed child, is first met
+    with a redirect with probability ``redirection`` (the child goes on seeking). Otherwise a
+    distressed or climbing child is lifted with probability ``(1 + warmth) / 2``, a child who
+    approached or reached gets a touch with probability ``warmth``, and the rest get a plain
+    answer: full with probability ``warmth``, otherwise muted (after a muted answer the child
+    often keeps bidding). A noticed bid left unanswered sometimes shows as a visible turning
     away (``wd``, probability ``turns_away``).
 
     *Initiative*: at each onset of distress, and at a reunion, the caregiver starts comfort on
