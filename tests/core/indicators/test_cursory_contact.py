@@ -7,7 +7,7 @@ import statistics
 
 from samspill.core.scoring import score_coding
 from samspill.core.simulate import simulate_session
-from tests.core.indicators.helpers import SCHEME, bid, cg, evidence, score, session
+from tests.core.indicators.helpers import SCHEME, bid, cg, ev, evidence, score, session
 
 
 def test_no_hold_and_few_bids_is_not_observable() -> None:
@@ -29,12 +29,33 @@ def test_an_even_number_of_bouts_averages_the_middle_two() -> None:
     assert row["hold_median_ms"] == 17_500 and row["cursory_contact_state"] == "absent"
 
 
-def test_a_short_median_needs_two_bouts() -> None:
-    # One brief hold is no pattern; two are.
-    assert session(score([cg("hold", 10, 18)]))["cursory_contact_state"] == "absent"
-    row = session(score([cg("hold", 10, 18), cg("hold", 30, 40)]))
+def test_brief_holds_the_child_ends_itself_are_no_sign() -> None:
+    # The child calms, gets down and plays: short holds with no sign of need at the end.
+    row = session(score([cg("hold", 10, 18), cg("hold", 30, 40), cg("hold", 60, 66)]))
+    assert row["hold_median_ms"] == 8_000 and row["putdowns_despite_need"] == 0
+    assert row["cursory_contact_state"] == "absent"
+
+
+def test_brief_holds_put_down_while_the_child_is_still_upset_are_the_sign() -> None:
+    # Put down at 18 s and 40 s while still distressed: two put-downs despite need, 8 and 10 s.
+    events = [ev("child", "distress", 5, 25), cg("hold", 10, 18),
+              ev("child", "distress", 28, 50), cg("hold", 30, 40), cg("hold", 60, 100),
+              cg("hold", 120, 160), cg("hold", 200, 240)]
+    row = session(score(events))
+    assert (row["putdowns_despite_need"], row["putdown_median_ms"]) == (2, 9_000)
+    assert row["putdown_share"] == 0.4  # 2 of 5: below half
     assert (row["cursory_contact_state"], row["cursory_contact_reason"]) == (
         "present", "median_hold")
+    # One such put-down is no pattern for the median.
+    one = session(score(events[2:]))
+    assert one["putdowns_despite_need"] == 1 and one["cursory_contact_state"] == "absent"
+
+
+def test_a_bid_for_contact_right_after_the_put_down_shows_the_need() -> None:
+    row = session(score([cg("hold", 10, 18), bid(20, "climb-or-lift-arms")]))
+    assert row["putdowns_despite_need"] == 1 and row["putdowns_despite_protest"] == 0
+    assert (row["cursory_contact_state"], row["cursory_contact_reason"]) == (
+        "present", "putdown_share")
 
 
 def test_a_protest_near_the_end_is_a_putdown_despite_protest() -> None:
@@ -43,6 +64,7 @@ def test_a_protest_near_the_end_is_a_putdown_despite_protest() -> None:
               cg("hold", 120, 150), bid(151, "protest-put-down")]  # 1 s after: counts
     row = session(score(events))
     assert row["putdowns_despite_protest"] == 2 and row["putdown_share"] == 2 / 3
+    assert row["putdowns_despite_need"] == 2
     assert (row["cursory_contact_state"], row["cursory_contact_reason"]) == (
         "present", "putdown_share")
     notes = evidence(score(events), "cursory_contact")["note"].tolist()

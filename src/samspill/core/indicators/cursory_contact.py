@@ -1,27 +1,32 @@
-"""Sign 3: cursory responding: contact is brief, ended despite protest, or never given.
+"""Sign 3: cursory responding: contact the caregiver cuts short while the child still needs it.
 
 Hold bouts are the caregiver's ``hold_code`` states that start in the observed period (a bout
 belongs to the segment holding its start and keeps its full length). A bout is *cut* when it
 ends within ``timing_tolerance_ms`` of the end of the observation, or within
 ``separation_margin_ms`` before the caregiver leaves the room (the procedure ended it); a cut
-bout tells nothing about put-downs, and counts towards the median only when it is already at
-least ``hold_median_flag_below_ms`` long (it is long, whatever came after).
+bout tells nothing about put-downs.
 
-A completed bout ends *despite protest* when a child bid of kind ``protest_kind`` lies within
-``protest_window_ms`` of its end and no new hold starts within ``repickup_window_ms`` after it
-(a caregiver who picks the child up again has answered the protest).
+A completed bout is a *put-down despite need* when at its end the child still needs contact
+and is not picked up again within ``repickup_window_ms`` (a caregiver who picks the child up
+again has answered it). The child still needs contact when it protests (a bid of kind
+``protest_kind`` within ``protest_window_ms`` of the end), is still distressed (a distress
+state running ``timing_tolerance_ms`` before the end), or bids for proximity within
+``protest_window_ms`` after the end. A hold the child ends itself (it calms and gets down,
+with no sign of need) says nothing about the caregiver: brief holds alone are no sign.
 
 Present when any of:
 
-* ``putdown_share``: put-downs despite protest are at least ``putdown_share_flag_at`` of the
+* ``putdown_share``: put-downs despite need are at least ``putdown_share_flag_at`` of the
   completed bouts (and at least ``putdowns_flag_at``);
-* ``median_hold``: the median bout is shorter than ``hold_median_flag_below_ms``, over at
-  least ``hold_median_min_bouts`` bouts;
+* ``median_hold``: the holds put down despite need last less than
+  ``hold_median_flag_below_ms`` (median), over at least ``hold_median_min_bouts`` of them;
 * ``no_contact``: the child made at least ``no_contact_min_bids`` scored bids for proximity
   and got no contact at all in the scope: no hold, no answer by touch, no initiative. This is
   the strongest form of cursory contact, and the one a count of holds alone never sees.
 
-Not observable when there is no bout to judge and too few bids for contact.
+Not observable when there is no completed bout to judge and too few bids for contact.
+``hold_median_ms`` (all bouts, a cut bout counting when already that long) is reported as a
+description.
 """
 
 from __future__ import annotations
@@ -41,13 +46,13 @@ from samspill.core.indicators.common import (
 )
 from samspill.core.indicators.responsiveness import bid_answers
 from samspill.core.indicators.states import decide, not_observable
-from samspill.core.intervals import measure_between, next_start
+from samspill.core.intervals import containing, measure_between, next_start, normalise
 from samspill.core.timeline import select
 
 SPEC = IndicatorSpec("cursory_contact", "Cursory responding",
-                     values=("hold_median_ms", "putdown_share", "putdowns_despite_protest"),
-                     counts=("hold_bouts", "holds_completed", "holds_cut", "proximity_bids",
-                             "contacts"))
+                     values=("putdown_share", "putdown_median_ms", "hold_median_ms"),
+                     counts=("putdowns_despite_need", "putdowns_despite_protest", "hold_bouts",
+                             "holds_completed", "holds_cut", "proximity_bids", "contacts"))
 
 
 def compute(ctx: Context) -> tuple[Columns, Columns]:
@@ -61,39 +66,57 @@ def compute(ctx: Context) -> tuple[Columns, Columns]:
     long_enough = length >= s.hold_median_flag_below_ms
     counted = ~cut | long_enough
     protest, answered, protest_at = _protested(ctx, coding, end)
-    putdown = ~cut & protest & ~answered
+    need = ~cut & ~answered & (protest | _still_in_need(ctx, coding, end))
     n_done = scopes.count(~cut, coding, segment, onset)
     n_bouts = scopes.count(counted, coding, segment, onset)
-    putdowns = scopes.count(putdown, coding, segment, onset)
+    n_need = scopes.count(need, coding, segment, onset)
     median = scopes.median(length[counted], coding[counted], segment[counted], onset[counted])
-    putdown_share = share(putdowns, n_done)
+    need_median = scopes.median(length[need], coding[need], segment[need], onset[need])
+    putdown_share = share(n_need, n_done)
     bids, contacts = _contact(ctx)
     no_contact = (bids >= s.no_contact_min_bids) & (contacts == 0)
     n_cut = scopes.count(cut, coding, segment, onset)
-    none = (n_bouts == 0) & ~no_contact
+    none = (n_done == 0) & ~no_contact
     reason = not_observable(len(n_bouts), [
         *ctx.presence_checks(), (none & (n_cut > 0), "window_cut"),
         (none, "no_hold")])
     values = {
-        "hold_median_ms": median, "putdown_share": putdown_share,
-        "putdowns_despite_protest": putdowns, "hold_bouts": n_bouts, "holds_completed": n_done,
-        "holds_cut": n_cut, "proximity_bids": bids,
-        "contacts": contacts,
+        "putdown_share": putdown_share, "putdown_median_ms": need_median,
+        "hold_median_ms": median, "putdowns_despite_need": n_need,
+        "putdowns_despite_protest": scopes.count(~cut & ~answered & protest, coding, segment,
+                                                 onset),
+        "hold_bouts": n_bouts, "holds_completed": n_done, "holds_cut": n_cut,
+        "proximity_bids": bids, "contacts": contacts,
         **decide(SPEC.id, reason, {
             "putdown_share": (putdown_share >= s.putdown_share_flag_at)
-            & (putdowns >= s.putdowns_flag_at),
-            "median_hold": (median < s.hold_median_flag_below_ms)
-            & (n_bouts >= s.hold_median_min_bouts),
+            & (n_need >= s.putdowns_flag_at),
+            "median_hold": (need_median < s.hold_median_flag_below_ms)
+            & (n_need >= s.hold_median_min_bouts),
             "no_contact": no_contact})}
     if not ctx.evidence:
         return values, {}
-    note = np.select([cut, putdown, protest & answered], [
+    note = np.select([cut, need & protest, need, protest & answered], [
         "hold bout: cut by the end of the observation or a separation",
         "hold bout: put down despite protest",
+        "hold bout: put down while the child still sought contact",
         "hold bout: protest answered by a new hold"], "hold bout")
     evidence = evidence_rows(SPEC.id, coding, segment, holds["row"].to_numpy(), onset, note,
                              length.astype("float64"), protest_at[0], protest_at[1])
     return values, evidence
+
+
+def _still_in_need(ctx: Context, coding: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """Whether the child is still distressed at each bout's end, or bids for proximity just
+    after it."""
+    s, tl = ctx.settings, ctx.timeline
+    d = tl.states[select(tl.states, subject=s.child, codes=s.distress_codes)]
+    distress = normalise(d["coding"].to_numpy(), d["onset_ms"].to_numpy(),
+                         d["offset_ms"].to_numpy(), ctx.stride)
+    upset = containing(distress, coding, end - s.timing_tolerance_ms, ctx.stride) >= 0
+    seeking = ctx.bids.select(np.isin(ctx.bids.kind, list(s.proximity_kinds)))
+    again = first_in_window(coding, end, end + s.protest_window_ms, seeking.coding,
+                            seeking.time_ms, ctx.stride)
+    return upset | (again >= 0)
 
 
 def _cut_by_observation(ctx: Context, coding: np.ndarray, end: np.ndarray) -> np.ndarray:

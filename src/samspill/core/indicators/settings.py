@@ -138,18 +138,18 @@ class IndicatorSettings(BaseModel):
         "by the separation: it is left out, like a hold cut by the end of the recording.")
     hold_median_flag_below_ms: float = Field(
         default=15_000, ge=0,
-        description="Present when the median hold bout is shorter than this (with at least "
-        "hold_median_min_bouts bouts).")
+        description="Present when the holds put down while the child still needed contact "
+        "last less than this (median, over at least hold_median_min_bouts of them).")
     hold_median_min_bouts: int = Field(
         default=2, ge=1,
-        description="The median hold length needs at least this many bouts to count.")
+        description="That median needs at least this many put-downs despite need.")
     putdown_share_flag_at: Share = Field(
         default=0.5, ge=0, le=1,
-        description="Present when at least this share of the holds ended with a put-down "
-        "despite protest.")
+        description="Present when at least this share of the completed holds were put-downs "
+        "despite need (protest, distress, or a bid for contact right after).")
     putdowns_flag_at: int = Field(
         default=1, ge=1,
-        description="...and put-downs despite protest number at least this.")
+        description="...and put-downs despite need number at least this.")
     no_contact_min_bids: int = Field(
         default=4, ge=1,
         description="Present when the child made at least this many bids for proximity and "
