@@ -32,13 +32,17 @@ def vignette_header(**changes: object) -> ReportHeader:
 
 
 def vignette_data(*, settings: IndicatorSettings | None = None, ratings: dict | None = None,
-                  segments: bool = True, extra: list[Event] = (), **header: object) -> ReportData:
-    """The vignette scored for a report; ``extra`` events are added to the article's."""
+                  segments: bool = True, extra: list[Event] = (),
+                  events: list[Event] | None = None, stability: bool = True,
+                  **header: object) -> ReportData:
+    """The vignette scored for a report (with stability, as reports are); ``extra`` events
+    are added to the article's, ``events`` replace them."""
+    base = vignette_events() if events is None else events
     return build_report_data(
-        vignette_header(**header), events_frame([*vignette_events(), *extra], SCHEME),
+        vignette_header(**header), events_frame([*base, *extra], SCHEME),
         segments_frame(vignette_segments() if segments else []), scheme=SCHEME,
         ratings={"level": 6, "profile": "helpless-fearful"} if ratings is None else ratings,
-        settings=settings or IndicatorSettings())
+        settings=settings or IndicatorSettings(), stability=stability)
 
 
 @pytest.fixture(scope="module")

@@ -19,9 +19,10 @@ from sqlalchemy.orm import Session
 from samspill.core.ambiance import RatingValue
 from samspill.core.errors import EventError, InputError, SamspillError
 from samspill.core.events import events_frame, segments_frame
-from samspill.core.indicators import IndicatorSettings
+from samspill.core.indicators import INDICATORS, IndicatorSettings
 from samspill.core.scheme import Scheme
 from samspill.core.scoring import Scores, cohort_table, score_coding
+from samspill.core.stability import PIVOTAL_COLUMNS, STABILITY_COLUMNS
 from samspill.services import codings, studies
 from samspill.services.agreement import study_agreement
 from samspill.services.scoring import settings_of
@@ -52,8 +53,9 @@ class ReportHeader:
 class ReportData:
     """One scored coding: the header, its events and segments, and the scored tables.
 
-    ``indicators``, ``evidence``, ``ambiance`` are the core's tables for this one coding (see
-    :class:`~samspill.core.scoring.Scores`); ``rating`` holds ``level, disrupted,
+    ``indicators``, ``evidence``, ``ambiance`` and ``pivotal`` are the core's tables for this
+    one coding (see :class:`~samspill.core.scoring.Scores`; ``indicators`` carries the
+    stability columns when scored with stability); ``rating`` holds ``level, disrupted,
     classification, cutoff, profile``; ``scheme`` names the codes and dimensions.
     """
 
@@ -66,6 +68,11 @@ class ReportData:
     rating: dict[str, Any]
     settings: IndicatorSettings
     scheme: Scheme
+    pivotal: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=PIVOTAL_COLUMNS))
+
+    @property
+    def has_stability(self) -> bool:
+        return STABILITY_COLUMNS[0] in self.indicators
 
     def segment_numbers(self) -> dict[str, int]:
         """Segments numbered 1, 2, … in time order: short labels for plots and narrow tables."""
@@ -101,14 +108,19 @@ def study_scoring_settings(study: Study) -> tuple[IndicatorSettings, float | Non
 def build_report_data(
     header: ReportHeader, events: pd.DataFrame, segments: pd.DataFrame, *, scheme: Scheme,
     ratings: Mapping[str, RatingValue] | None, settings: IndicatorSettings,
-    disrupted_cutoff: float | None = None,
+    disrupted_cutoff: float | None = None, stability: bool = True,
 ) -> ReportData:
-    """Score one coding's tables (``events_frame``/``segments_frame``) into report data."""
+    """Score one coding's tables (``events_frame``/``segments_frame``) into report data.
+
+    Reports score with each sign's stability (how sure each state is); ``stability=False``
+    leaves it out, and the report then says "not computed".
+    """
     scores = score_coding(events, segments, scheme=scheme, duration_ms=header.duration_ms,
-                          ratings=ratings, settings=settings, disrupted_cutoff=disrupted_cutoff)
+                          ratings=ratings, settings=settings, disrupted_cutoff=disrupted_cutoff,
+                          stability=stability)
     rating = scores.ratings.iloc[0].to_dict()
     return ReportData(header, events, segments, scores.indicators, scores.evidence,
-                      scores.ambiance, rating, scores.settings, scheme)
+                      scores.ambiance, rating, scores.settings, scheme, scores.pivotal)
 
 
 def header_of(coding: Coding, scheme: Scheme, duration_ms: int) -> ReportHeader:
@@ -157,7 +169,8 @@ IDENTITY_COLUMNS = ["dyad", "session", "coder", "coding_id", "procedure", "statu
 
 def cohort_data(db: Session, *, study: str, agreement: pd.DataFrame | None = None,
                 progress: Callable[[int, int], None] | None = None) -> CohortData:
-    """Score every study coding (purpose ``study``) of the study's sessions, one row each.
+    """Score every study coding (purpose ``study``) of the study's sessions, one row each,
+    with each sign's state, reason and stability (``cohort_table``'s columns).
 
     Codings whose events cannot be scored (for example a state left running) are left out and
     named in ``excluded``, so one unfinished coding does not stop the cohort report.
@@ -207,9 +220,16 @@ def agreement_summary(db: Session, *, study: str) -> pd.DataFrame | None:
 
 
 def _cohort_row(data: ReportData, coding: Coding) -> pd.DataFrame:
+    """``cohort_table``'s row, and with stability also ``<id>_stable`` per sign and for the
+    qualifier (whether the whole session's state is stable, as the session report says)."""
     scores = Scores(data.indicators, data.evidence, data.ambiance,
-                    pd.DataFrame([data.rating]), data.settings, data.scheme.label(), (coding.id,))
+                    pd.DataFrame([data.rating]), data.settings, data.scheme.label(), (coding.id,),
+                    data.pivotal)
     table = cohort_table(scores).drop(columns=["coding"])
+    if data.has_stability:
+        session = data.indicators[data.indicators["scope"] == "session"].iloc[0]
+        for spec in INDICATORS.values():
+            table[f"{spec.id}_stable"] = bool(session[f"{spec.id}_stable"])
     head = data.header
     identity = pd.DataFrame([{"dyad": head.dyad, "session": head.session, "coder": head.coder,
                               "coding_id": coding.id, "procedure": head.procedure,
