@@ -9,7 +9,7 @@ import pytest
 from pypdf import PdfReader
 
 from samspill.core.events import Event
-from samspill.core.indicators import DISCLAIMER
+from samspill.core.indicators import DISCLAIMER, SIGNS
 from samspill.reports.cohort_report import cohort_document
 from samspill.reports.data import CohortData, agreement_summary, cohort_data
 from samspill.reports.i18n import SIGN_TITLES
@@ -44,28 +44,41 @@ def test_one_row_per_study_coding_without_training_codings(cohort: CohortData) -
     assert {f"{sign}_flag" for sign in SIGN_TITLES} <= set(table.columns)
 
 
-def test_withdrawn_dyads_are_flagged_more_often_than_sensitive_ones(cohort: CohortData) -> None:
+def test_the_table_has_each_sign_s_state_reason_and_stability(cohort: CohortData) -> None:
+    table = cohort.table
+    for sign in SIGNS:
+        for column in ("state", "reason", "stability", "stable"):
+            assert f"{sign}_{column}" in table, (sign, column)
+        assert set(table[f"{sign}_state"]) <= {"present", "absent", "not_observable"}
+    for column in ("hostility_qualifier", "hostility_reason", "hostility_stability",
+                   "signs_present", "signs_absent", "signs_not_observable"):
+        assert column in table, column
+
+
+def test_withdrawn_dyads_show_more_signs_than_sensitive_ones(cohort: CohortData) -> None:
     """A sanity check of the inputs the report summarises (the simulator's styles)."""
-    flags = cohort.table[[f"{sign}_flag" for sign in SIGN_TITLES]].sum(axis=1)
-    assert flags.iloc[:3].mean() > flags.iloc[3:].mean()
+    present = (cohort.table[[f"{sign}_state" for sign in SIGNS]] == "present").sum(axis=1)
+    assert present.iloc[:3].mean() > present.iloc[3:].mean()
 
 
-def test_cohort_pdf_has_distributions_flags_levels_and_classification_counts(
+def test_cohort_pdf_has_states_distributions_levels_and_classification_counts(
         cohort: CohortData) -> None:
     content = render(cohort_document(cohort, "en"), "pdf")
     text, pages = pdf_text(content)
-    for expected in ("Cohort report", "Codings 6", "Distributions of the indicators",
-                     "Flags per sign", "Levels and classifications", "Classification counts",
-                     "disrupted 2", "not disrupted 3", "not rated 1", collapse(DISCLAIMER)):
+    for expected in ("Cohort report", "Codings 6", "Distributions of the measures",
+                     "Signs across the codings", "Levels and classifications",
+                     "Classification counts", "disrupted 2", "not disrupted 3", "not rated 1",
+                     collapse(DISCLAIMER)):
         assert expected in text, expected
     for title in SIGN_TITLES.values():
         assert title in text
-    assert "Agreement between coders" not in text
-    assert 2 <= pages <= 6
+    assert "Agreement between coders" not in text and "flagged" not in text
+    assert 2 <= pages <= 8
     assert all(len(p.images) == 0 for p in PdfReader(io.BytesIO(content)).pages)
 
 
 def test_cohort_html_has_three_svg_plots(cohort: CohortData) -> None:
+    """The signs' states, the distributions, the levels."""
     page = render_html(cohort_document(cohort, "en"))
     assert page.count("<svg") == 3 and "Agreement between coders" not in page
 

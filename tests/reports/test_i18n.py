@@ -9,13 +9,24 @@ import pytest
 from babel.messages.pofile import read_po
 
 from samspill.core.errors import InputError
-from samspill.core.indicators import DISCLAIMER
+from samspill.core.indicators import DISCLAIMER, REASONS
 from samspill.core.scoring import score_coding
 from samspill.core.simulate import simulate_session
 from samspill.reports.data import ReportData
-from samspill.reports.i18n import DISCLAIMER_TEXT, note_text, translator
+from samspill.reports.i18n import (
+    DISCLAIMER_TEXT,
+    INDICATOR_TITLES,
+    NOTES,
+    REASON_TEXTS,
+    STATE_WORDS,
+    note_text,
+    reason_text,
+    state_text,
+    translator,
+)
 from samspill.reports.render import render, render_html
 from samspill.reports.session_report import session_document
+from samspill.reports.signs import MEASURES, QUALIFIER_MEASURE, QUALIFIER_WORDS
 from tests.reports.conftest import SCHEME, pdf_text
 
 FIELD = re.compile(r"%\(\w+\)s")
@@ -40,13 +51,56 @@ def test_every_message_has_a_bokmal_translation_with_the_same_fields() -> None:
     for message_id in ids:
         translated = nb.get(message_id)
         assert translated is not None and translated.string, message_id
+        # A fuzzy entry is left out when the catalog is compiled: the reader gets English.
+        assert not translated.fuzzy, message_id
         assert sorted(FIELD.findall(translated.string)) == sorted(FIELD.findall(message_id))
+
+
+def _shown_strings() -> dict[str, str]:
+    """Every sign string the reports build from tables: reasons, states, titles, criteria,
+    evidence notes, the qualifier's words."""
+    strings = {f"reason {k}": v for k, v in REASON_TEXTS.items()}
+    strings |= {f"state {k}": v for k, v in STATE_WORDS.items()}
+    strings |= {f"title {k}": v for k, v in INDICATOR_TITLES.items()}
+    strings |= {f"qualifier {k}": v for k, v in QUALIFIER_WORDS.items()}
+    strings |= {f"note {message}": message for _pattern, message in NOTES}
+    for m in (*MEASURES, QUALIFIER_MEASURE):
+        strings[f"measure {m.criterion}"] = m.label
+        strings |= {f"condition {m.criterion} {c.column}": c.label for c in m.conditions}
+    return strings
+
+
+def test_every_reason_state_title_and_criterion_is_in_the_catalog_in_bokmal() -> None:
+    """The strings shown from the core's tables are extracted and translated, and the reason
+    sentences are exactly the core's (a new or changed reason fails here)."""
+    assert REASON_TEXTS == REASONS
+    template, nb = _catalog("pot"), _catalog("nb")
+    translate = translator("nb")
+    for what, message in _shown_strings().items():
+        assert template.get(message) is not None, f"{what}: not extracted"
+        entry = nb.get(message)
+        assert entry is not None and entry.string and not entry.fuzzy, what
+        assert translate(message) == entry.string != message, what
+
+
+def test_reasons_read_as_sentences_in_both_languages() -> None:
+    en, nb = translator("en"), translator("nb")
+    assert reason_text("median_latency,unanswered_share", en) == (
+        "slow answers (median latency); many bids unanswered")
+    assert reason_text("median_latency,unanswered_share", nb) == (
+        "langsomme svar (median latens); mange signaler ubesvart")
+    assert reason_text("too_few_bids", nb) == "for få signaler til å vurdere"
+    # A reason the reports do not know yet is shown as written, never dropped.
+    assert reason_text("some_new_reason", nb) == "some_new_reason"
+    assert state_text("not_observable", nb) == "kan ikke vurderes"
+    assert state_text("absent", nb) == "ikke til stede"
+    assert state_text("present", nb) == "til stede"
 
 
 def test_the_norwegian_pdf_speaks_bokmal(vignette: ReportData) -> None:
     text, _pages = pdf_text(render(session_document(vignette, "nb"), "pdf"))
     for expected in ("Øktrapport", "Studie demo", "Barnets alder 24 måneder", "14. mars 2023",
-                     "Segmenter", "De seks tegnene på tilbaketrekning",
+                     "Segmenter", "De fem tegnene på tilbaketrekning: hele økten",
                      "Forsinket eller dempet respons", "Samspill på avstand",
                      "Tersklene er denne studiens innstillinger, ikke kliniske normer.",
                      "de er ingen diagnose", "7,5 s", "signal: ubesvart innen 10 s",

@@ -1,8 +1,11 @@
 """The cohort report: a researcher's overview of a study's codings.
 
-Distributions of the indicators (against the study's thresholds) and of the levels, counts of
-flags and classifications, one row per coding, and an agreement summary when agreement
-statistics are passed in (``CohortData.agreement``; the section is left out otherwise).
+Per sign, how many codings have it present, absent or not observable (and why), and how many
+are fragile; the profile's qualifier apart; distributions of the measures over the codings
+where each can be judged (against the study's thresholds); the levels and classifications;
+one row per coding with its signs present counted from the states; and an agreement summary
+when agreement statistics are passed in (``CohortData.agreement``; left out otherwise).
+Codings that could not be scored are named with the reason.
 """
 
 from __future__ import annotations
@@ -10,15 +13,45 @@ from __future__ import annotations
 import datetime as dt
 import math
 
+import numpy as np
 import pandas as pd
 
 from samspill import __version__
 from samspill.core.ambiance import DEFAULT_DISRUPTED_CUTOFF
 from samspill.reports.data import CohortData
 from samspill.reports.document import Document, Facts, Paragraph, Plot, Section, Table
-from samspill.reports.i18n import DISCLAIMER_TEXT, SIGN_TITLES, Translator, translator, word
-from samspill.reports.plots import distributions_figure, flags_figure, levels_figure
-from samspill.reports.signs import MEASURES, SIGNS, rule_text, show_value, threshold_of
+from samspill.reports.i18n import (
+    DISCLAIMER_TEXT,
+    SIGN_TITLES,
+    Translator,
+    reason_text,
+    seconds,
+    state_text,
+    translator,
+    word,
+)
+from samspill.reports.plots import (
+    STATE_ORDER,
+    assessable_values,
+    distribution_measures,
+    distributions_figure,
+    levels_figure,
+    state_counts,
+    states_figure,
+)
+from samspill.reports.signs import (
+    HOSTILE,
+    LOW,
+    NOT_OBSERVABLE,
+    PRESENT,
+    QUALIFIER,
+    QUALIFIER_WORDS,
+    SIGNS,
+    count_states,
+    rule_text,
+    show_value,
+    threshold_of,
+)
 
 
 def cohort_document(data: CohortData, language: str = "en",
@@ -30,7 +63,7 @@ def cohort_document(data: CohortData, language: str = "en",
         sections.append(Section(_("Codings"), [Paragraph(
             _("The study has no scored codings yet."), "note")], "codings"))
     else:
-        sections += [_indicators(data, _), _flags(data, _), _levels(data, _)]
+        sections += [_states(data, _), _indicators(data, _), _levels(data, _)]
         if data.agreement is not None:
             sections.append(_agreement(data.agreement, _))
         sections.append(_codings(data, _))
@@ -45,7 +78,9 @@ def cohort_document(data: CohortData, language: str = "en",
 def _cutoff(data: CohortData) -> float:
     if data.cutoff is not None:
         return float(data.cutoff)
-    cutoffs = pd.to_numeric(data.table.get("cutoff"), errors="coerce").dropna()
+    column = data.table.get("cutoff")
+    cutoffs = (pd.to_numeric(column, errors="coerce").dropna() if column is not None
+               else pd.Series([], dtype=float))
     return float(cutoffs.iloc[0]) if len(cutoffs) else DEFAULT_DISRUPTED_CUTOFF
 
 
@@ -63,32 +98,84 @@ def _facts(data: CohortData, _: Translator) -> Facts:
 
 def _indicators(data: CohortData, _: Translator) -> Section:
     rows = []
-    for m in MEASURES:
-        values = pd.to_numeric(data.table.get(m.column), errors="coerce").dropna()
-        stats = [values.median(), values.min(), values.max()] if len(values) else [math.nan] * 3
-        rows.append([_(SIGN_TITLES[m.sign]), _(m.label), str(len(values)),
-                     *[show_value(m, v, _) for v in stats],
-                     rule_text(m, threshold_of(m, data.settings), _)])
-    table = Table([_("Sign"), _("Measure"), _("n"), _("Median"), _("Min"), _("Max"),
+    for m, state_column in distribution_measures():
+        values = assessable_values(data.table, m, state_column)
+        stats = [float(np.median(values)), float(values.min()), float(values.max())] \
+            if len(values) else [math.nan] * 3
+        title = (_("Qualifier (not a sign): hostility") if m.sign == QUALIFIER
+                 else _(SIGN_TITLES[m.sign]))
+        threshold = threshold_of(m, data.settings)
+        rule = (_("hostile at %(threshold)s or more", threshold=show_value(m.unit, threshold, _))
+                if m.sign == QUALIFIER else rule_text(m, threshold, _, data.settings))
+        rows.append([title, _(m.label), str(len(values)),
+                     *[show_value(m.unit, v, _) if not math.isnan(v) else "–" for v in stats],
+                     rule])
+    table = Table([_("Sign"), _("Measure"), _("n judged"), _("Median"), _("Min"), _("Max"),
                    _("Study threshold")], rows, numeric=frozenset({2, 3, 4, 5}),
-                  widths=(4, 4, 1, 1.6, 1.6, 1.6, 3))
+                  widths=(3.4, 4, 1.2, 1.5, 1.5, 1.5, 3.4),
+                  caption=_("n judged: the codings in which the sign (or the qualifier) is "
+                            "observable; a value from a coding too thin to judge is left out."))
     plot = Plot(distributions_figure(data.table, data.settings, _),
-                _("Each measure across the codings; dashed: the study's threshold; shaded: "
-                  "where a coding is flagged."), "distributions")
-    return Section(_("Distributions of the indicators"), [plot, table], "indicators")
+                _("Each measure across the codings where it can be judged; dashed: the study's "
+                  "threshold; shaded: the side where the criterion is met (for the qualifier: "
+                  "hostile)."), "distributions")
+    return Section(_("Distributions of the measures"), [plot, table], "indicators")
 
 
-def _flags(data: CohortData, _: Translator) -> Section:
-    n = len(data.table)
+def _states(data: CohortData, _: Translator) -> Section:
+    """Per sign: codings with it present, absent, not observable (and why), and fragile."""
+    t = data.table
+    n = len(t)
     rows = []
     for sign in SIGNS:
-        flagged = int(data.table[f"{sign}_flag"].fillna(False).astype(bool).sum())
-        rows.append([_(SIGN_TITLES[sign]), str(flagged), f"{_.number(100 * flagged / n, 0)} %"])
-    plot = Plot(flags_figure(data.table, _), _("The share of codings flagged on each sign."),
-                "flags")
-    return Section(_("Flags per sign"), [plot, Table(
-        [_("Sign"), _("Codings flagged"), _("Share")], rows, numeric=frozenset({1, 2}),
-        widths=(6, 2, 2))], "flags")
+        counts = state_counts(t, sign)
+        rows.append([_(SIGN_TITLES[sign]),
+                     *[_count_share(counts[state], n, _) for state in STATE_ORDER],
+                     _unobservable_reasons(t, sign, _), _fragile_count(t, sign, _)])
+    table = Table([_("Sign"), state_text("present", _), state_text("absent", _),
+                   state_text("not_observable", _), _("Why not observable"), _("Fragile")],
+                  rows, numeric=frozenset({1, 2, 3, 5}), widths=(3.6, 1.6, 1.6, 1.8, 5, 1.4),
+                  caption=_("Codings per sign and state (whole session); fragile: codings whose "
+                            "state changes in more than %(share)s of replicates with every time "
+                            "moved by up to %(jitter)s, or when one event is left out.",
+                            share=show_value("share", 1 - data.settings.stable_at, _),
+                            jitter=seconds(data.settings.stability_jitter_ms, _)))
+    plot = Plot(states_figure(t, _), _("For each sign, the codings with it present (solid), "
+                                       "absent (dotted) and not observable (hatched)."),
+                "states")
+    per_coding = pd.Series([count_states(r)["present"] for r in t.to_dict("records")])
+    present_rows = [[_("%(present)s of %(total)s", present=k, total=len(SIGNS)),
+                     str(int((per_coding == k).sum()))] for k in range(len(SIGNS) + 1)]
+    qualifier = t.get(f"{QUALIFIER}_qualifier", pd.Series([], dtype=object)).astype(str)
+    qualifier_rows = [[_(QUALIFIER_WORDS[k]), _count_share(int((qualifier == k).sum()), n, _)]
+                      for k in (LOW, HOSTILE, NOT_OBSERVABLE)]
+    return Section(_("Signs across the codings"), [
+        plot, table,
+        Table([_("Signs present"), _("Codings")], present_rows, numeric=frozenset({1}),
+              caption=_("Signs present per coding (counted from the states)"), widths=(4, 2)),
+        Table([_("Qualifier"), _("Codings")], qualifier_rows, numeric=frozenset({1}),
+              caption=_("The profile's qualifier (hostility), not a sign"), widths=(4, 2)),
+    ], "states")
+
+
+def _count_share(k: int, n: int, _: Translator) -> str:
+    return f"{k} ({_.number(100 * k / n, 0)} %)" if n else str(k)
+
+
+def _unobservable_reasons(table: pd.DataFrame, sign: str, _: Translator) -> str:
+    state, reason = table.get(f"{sign}_state"), table.get(f"{sign}_reason")
+    if state is None or reason is None:
+        return "–"
+    found = reason[state.astype(str) == NOT_OBSERVABLE].astype(str).value_counts()
+    return "; ".join(f"{reason_text(k, _)} ({int(v)})" for k, v in found.items()) or "–"
+
+
+def _fragile_count(table: pd.DataFrame, sign: str, _: Translator) -> str:
+    stable = table.get(f"{sign}_stable")
+    if stable is None:
+        return _("not computed")
+    known = stable.dropna()
+    return str(int((~known.astype(bool)).sum())) if len(known) else _("not computed")
 
 
 def _levels(data: CohortData, _: Translator) -> Section:
@@ -137,13 +224,24 @@ def _cell(value: object, _: Translator) -> str:
 
 def _codings(data: CohortData, _: Translator) -> Section:
     rows = []
-    for r in data.table.itertuples():
-        flags = sum(bool(getattr(r, f"{s}_flag")) for s in SIGNS)
-        level = r.level if r.level is not None and not pd.isna(r.level) else None
-        rows.append([r.dyad, r.session, r.coder, word(r.status, _),
+    for r in data.table.to_dict("records"):
+        counts = count_states(r)
+        level = r.get("level")
+        level = level if level is not None and not pd.isna(level) else None
+        qualifier = str(r.get(f"{QUALIFIER}_qualifier"))
+        fragile = [s for s in SIGNS if f"{s}_stable" in r and r[f"{s}_stable"] is not None
+                   and not pd.isna(r[f"{s}_stable"]) and not bool(r[f"{s}_stable"])]
+        has_stability = any(f"{s}_stable" in r for s in SIGNS)
+        rows.append([r["dyad"], r["session"], r["coder"], word(r["status"], _),
                      str(int(level)) if level is not None else "–",
-                     word(r.classification, _), f"{flags} / 6"])
+                     word(r.get("classification"), _),
+                     _("%(present)s of %(total)s", present=counts[PRESENT], total=len(SIGNS)),
+                     str(counts[NOT_OBSERVABLE]),
+                     _(QUALIFIER_WORDS[qualifier]) if qualifier in QUALIFIER_WORDS else qualifier,
+                     str(len(fragile)) if has_stability else "–"])
     return Section(_("Codings"), [Table(
         [_("Dyad"), _("Session"), _("Coder"), _("Status"), _("Level"), _("Classification"),
-         _("Signs flagged")], rows, numeric=frozenset({4, 6}),
-        widths=(2, 3, 2.4, 2, 1.2, 2.6, 1.6))], "codings")
+         _("Signs present"), _("Not observable"), _("Qualifier"), _("Fragile signs")], rows,
+        numeric=frozenset({4, 7, 9}), widths=(1.4, 1.8, 2.6, 1.8, 1.1, 2.2, 1.6, 1.8, 2.6, 1.5),
+        caption=_("Whole-session states of each coding, counted from the states; the "
+                  "qualifier is no sign."))], "codings")

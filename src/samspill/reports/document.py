@@ -1,6 +1,6 @@
-"""A report as a document: sections of facts, paragraphs, tables and plots, already in the
-report's language. The session and cohort reports build one; :mod:`render` writes it as HTML
-or PDF, so both formats say the same thing.
+"""A report as a document: sections of facts, headings, paragraphs, tables and plots, already
+in the report's language. The session and cohort reports build one; :mod:`render` writes it as
+HTML or PDF, so both formats say the same thing.
 """
 
 from __future__ import annotations
@@ -18,9 +18,16 @@ class Facts:
 
 
 @dataclass(frozen=True)
+class Heading:
+    """A heading inside a section (e.g. one segment's part of the signs)."""
+
+    text: str
+
+
+@dataclass(frozen=True)
 class Paragraph:
     text: str
-    kind: str = "plain"  # plain | note (muted) | notice (the disclaimer)
+    kind: str = "plain"  # plain | summary (bold) | note (muted) | notice (the disclaimer)
 
 
 @dataclass(frozen=True)
@@ -48,7 +55,7 @@ class Plot:
     key: str
 
 
-Block = Facts | Paragraph | Table | Plot
+Block = Facts | Heading | Paragraph | Table | Plot
 
 
 @dataclass

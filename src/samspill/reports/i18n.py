@@ -98,16 +98,35 @@ NOTES: tuple[tuple[re.Pattern[str], str], ...] = (
      N_("bid: unanswered within %(window)s")),
     (re.compile(r"^bid: answered, muted$"), N_("bid: answered, muted")),
     (re.compile(r"^bid: answered$"), N_("bid: answered")),
-    (re.compile(r"^episode of need: caregiver initiated$"),
-     N_("episode of need: caregiver initiated")),
+    (re.compile(r"^bid: outside the observed period \(not counted\)$"),
+     N_("bid: outside the observed period (not counted)")),
+    (re.compile(r"^bid: child held \(not scored\)$"), N_("bid: child held (not scored)")),
+    (re.compile(r"^bid: window cut \(not counted\)$"), N_("bid: window cut (not counted)")),
+    (re.compile(r"^episode of need: caregiver took the initiative$"),
+     N_("episode of need: caregiver took the initiative")),
+    (re.compile(r"^episode of need: child already held$"),
+     N_("episode of need: child already held")),
+    (re.compile(r"^episode of need: window cut \(not counted\)$"),
+     N_("episode of need: window cut (not counted)")),
     (re.compile(r"^episode of need: no initiative within (?P<window>.+)$"),
      N_("episode of need: no initiative within %(window)s")),
     (re.compile(r"^hold bout: put down despite protest$"),
      N_("hold bout: put down despite protest")),
+    (re.compile(r"^hold bout: put down while the child still sought contact$"),
+     N_("hold bout: put down while the child still sought contact")),
+    (re.compile(r"^hold bout: protest answered by a new hold$"),
+     N_("hold bout: protest answered by a new hold")),
+    (re.compile(r"^hold bout: the child's protest was answered$"),
+     N_("hold bout: the child's protest was answered")),
+    (re.compile(r"^hold bout: cut by the end of the observation or a separation$"),
+     N_("hold bout: cut by the end of the observation or a separation")),
     (re.compile(r"^hold bout$"), N_("hold bout")),
-    (re.compile(r"^proximity bid: redirected$"), N_("proximity bid: redirected")),
-    (re.compile(r"^proximity bid: contact$"), N_("proximity bid: contact")),
-    (re.compile(r"^proximity bid: no reaction$"), N_("proximity bid: no reaction")),
+    (re.compile(r"^seeking the caregiver: redirected$"), N_("seeking the caregiver: redirected")),
+    (re.compile(r"^seeking the caregiver: contact$"), N_("seeking the caregiver: contact")),
+    (re.compile(r"^seeking the caregiver: no reaction$"),
+     N_("seeking the caregiver: no reaction")),
+    (re.compile(r"^seeking the caregiver: window cut \(not counted\)$"),
+     N_("seeking the caregiver: window cut (not counted)")),
     (re.compile(r"^redirect$"), N_("redirect")),
     (re.compile(r"^caregiver far$"), N_("caregiver far")),
     (re.compile(r"^hostile or frightening: (?P<code>.+)$"),
@@ -134,8 +153,56 @@ SIGN_TITLES = {
     "cursory_contact": N_("Cursory responding"),
     "redirection": N_("Directing the child away from self"),
     "distance": N_("Interaction at a distance"),
-    "low_hostility": N_("Little or no hostility or intrusiveness"),
 }
+# Hostility qualifies the profile; it is never shown as a sign.
+QUALIFIER_TITLE = N_("Hostility or intrusiveness (the profile's qualifier, not a sign)")
+# Titles of the rows of the evidence table: the five signs and the qualifier.
+INDICATOR_TITLES = {**SIGN_TITLES, "hostility": QUALIFIER_TITLE}
+
+# A sign's three states, as a reader reads them.
+STATE_WORDS = {"present": N_("present"), "absent": N_("absent"),
+               "not_observable": N_("not observable")}
+# The same sentences as core.indicators.REASONS (a test keeps them equal), for extraction.
+REASON_TEXTS = {
+    "caregiver_absent": N_("the caregiver was out of the room the whole time"),
+    "too_short": N_("too little time with the caregiver in the room"),
+    "no_episode_of_need": N_("no episode of attachment need (no distress, no run of bids)"),
+    "too_few_episodes": N_("too few episodes of attachment need"),
+    "too_few_bids": N_("too few bids to judge"),
+    "no_hold": N_("no hold to judge, and too few bids for contact"),
+    "no_reaction": N_("no reaction to the child's bids for proximity or distress"),
+    "too_few_reactions": N_("too few reactions to the child's bids for proximity or distress"),
+    "proximity_not_coded": N_("proximity (near/far) is not coded"),
+    "proximity_coverage_low": N_("proximity is coded for too little of the time present"),
+    "window_cut": N_("every window was cut by the end of the observation or a separation"),
+    "nothing_coded": N_("nothing of the caregiver is coded"),
+    "initiative_share": N_("few episodes of need met with initiative"),
+    "median_latency": N_("slow answers (median latency)"),
+    "unanswered_share": N_("many bids unanswered"),
+    "muted_share": N_("many answers muted"),
+    "putdown_share": N_("holds ended despite the child's protest"),
+    "median_hold": N_("brief holds (median length)"),
+    "no_contact": N_("no contact despite the child's bids for it"),
+    "redirect_share": N_("bids for proximity or distress redirected"),
+    "far_share": N_("caregiver far for much of the time"),
+    "hostile_rate": N_("hostile, intrusive or frightening acts"),
+}
+
+
+def state_text(state: object, _: Translator) -> str:
+    """A sign's state in words; an unknown state is shown as written, never as absent."""
+    text = str(state)
+    return _(STATE_WORDS[text]) if text in STATE_WORDS else text
+
+
+def reason_text(reason: object, _: Translator) -> str:
+    """A reason (one key, or comma-separated keys of criteria met) as translated sentences.
+
+    A key the reports do not know is shown as written: a new reason must never vanish.
+    """
+    keys = [k for k in str(reason or "").split(",") if k]
+    return "; ".join(_(REASON_TEXTS[k]) if k in REASON_TEXTS else k for k in keys)
+
 WORDS = {
     "plain": N_("plain"), "separation": N_("separation"), "reunion": N_("reunion"),
     "introduction": N_("introduction"), "stranger": N_("stranger"),

@@ -73,6 +73,9 @@ def _styles() -> dict[str, ParagraphStyle]:
                                    spaceAfter=6),
         "h2": ParagraphStyle("h2", base, fontName=bold, fontSize=11.5, leading=14,
                              spaceBefore=10, spaceAfter=4),
+        "h3": ParagraphStyle("h3", base, fontName=bold, fontSize=9.5, leading=12,
+                             spaceBefore=8, spaceAfter=3, keepWithNext=1),
+        "summary": ParagraphStyle("summary", base, fontName=bold),
         "note": ParagraphStyle("note", base, textColor=MUTED, fontSize=8),
         "notice": ParagraphStyle("notice", base, fontName=bold, backColor="#fff8e6",
                                  borderColor="#f0a500", borderWidth=0.8, borderPadding=5,
@@ -153,6 +156,8 @@ def _section(section: d.Section, s: dict[str, ParagraphStyle], slots: list[_Slot
 
 
 def _block(block: d.Block, s: dict[str, ParagraphStyle], slots: list[_Slot]) -> list:
+    if isinstance(block, d.Heading):
+        return [Paragraph(escape(block.text), s["h3"])]
     if isinstance(block, d.Paragraph):
         return [Paragraph(escape(block.text), s.get(block.kind, s["base"])), Spacer(1, 3)]
     if isinstance(block, d.Facts):

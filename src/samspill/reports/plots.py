@@ -1,5 +1,8 @@
-"""The reports' plots (matplotlib, no pyplot state): a coding's timeline, the six signs against
-the study's thresholds, and cohort distributions.
+"""The reports' plots (matplotlib, no pyplot state): a coding's timeline, the five signs'
+criteria against the study's thresholds, and the cohort's distributions and states.
+
+A sign's three states are told apart without colour alone (patterns and words); the hostility
+qualifier is never drawn as a sign.
 
 Figures are built for an A4 page (6.8 inches wide); :mod:`render` saves them as SVG for HTML
 and as PDF (vector) for the PDF report. All text on them is in the report's language.
@@ -26,13 +29,16 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator, MultipleLocator
 
 from samspill.core.indicators import IndicatorSettings
 from samspill.reports.data import ReportData
-from samspill.reports.i18n import SIGN_TITLES, Translator, clock, word
+from samspill.reports.i18n import SIGN_TITLES, Translator, clock, state_text, word
 from samspill.reports.signs import (
     MEASURES,
+    QUALIFIER,
+    QUALIFIER_MEASURE,
     SIGNS,
     Measure,
     MeasureRow,
-    meets,
+    compare,
+    show_value,
     threshold_of,
 )
 
@@ -134,38 +140,54 @@ def _segment_bands(ax: Axes, data: ReportData) -> None:
 
 
 def signs_figure(rows: list[MeasureRow], _: Translator) -> Figure:
-    """Each measure as a bar against its threshold (dashed), the flag zone shaded."""
+    """Each criterion's measure as a bar against its threshold (dashed), the side where the
+    criterion is met shaded, and each sign's state written beside its title."""
     with style():
-        fig = Figure(figsize=(WIDTH_IN, 0.3 + 0.56 * len(rows)))
+        fig = Figure(figsize=(WIDTH_IN, 0.3 + 0.62 * len(rows)))
         axes = fig.subplots(len(rows), 1, squeeze=False)[:, 0]
+        seen: set[str] = set()
         for ax, row in zip(axes, rows, strict=True):
-            _measure_bar(ax, row, _)
-        fig.subplots_adjust(left=0.5, right=0.84, top=0.97, bottom=0.04, hspace=1.1)
+            _measure_bar(ax, row, first=row.measure.sign not in seen, _=_)
+            seen.add(row.measure.sign)
+        fig.subplots_adjust(left=0.5, right=0.8, top=0.97, bottom=0.03, hspace=1.25)
     return fig
 
 
-def _measure_bar(ax: Axes, row: MeasureRow, _: Translator) -> None:
+# How a bar looks in each state, told apart without colour: solid dark for a criterion met,
+# solid light for one not met, hatched outline for a sign that is not observable.
+def _bar_style(row: MeasureRow) -> dict[str, Any]:
+    if row.met is None:
+        return {"color": "white", "edgecolor": MUTED, "hatch": "////", "linewidth": 0.6}
+    return {"color": FLAG if row.met else MUTED}
+
+
+def _measure_bar(ax: Axes, row: MeasureRow, *, first: bool, _: Translator) -> None:
     m = row.measure
     top = _axis_top(m, [row.value], row.threshold)
     _flag_zone(ax, m, row.threshold, top)
-    colour = FLAG if row.meets and row.flagged else MUTED
     if not math.isnan(row.value):
-        ax.barh([0], [row.value], height=0.7, color=colour)
+        ax.barh([0], [row.value], height=0.7, **_bar_style(row))
     ax.axvline(row.threshold, color=INK, linestyle="--", linewidth=0.9)
     ax.set_xlim(0, top)
     ax.set_ylim(-0.6, 0.6)
     ax.set_yticks([])
     ax.tick_params(axis="x", labelsize=6, length=2, pad=1)
     _measure_axis(ax, m, top, _)
-    title = textwrap.fill(row.sign_title, 60)
-    ax.text(-0.02, 0.55, title, transform=ax.transAxes, ha="right", va="bottom", fontsize=7,
-            fontweight="bold" if row.flagged else "normal", color=FLAG if row.flagged else INK)
-    ax.text(-0.02, 0.45, row.label, transform=ax.transAxes, ha="right", va="top",
-            fontsize=6.5, color=MUTED)
-    verdict = _("flagged") if row.meets and row.flagged else ""
-    ax.text(1.03, 0.5, f"{row.value_text}\n{verdict}".strip(), transform=ax.transAxes,
-            ha="left", va="center", color=colour if verdict else INK,
-            fontweight="bold" if verdict else "normal")
+    if first:  # the sign's title and state once, above its first criterion
+        present = row.state == "present"
+        title = f"{row.sign_title}: {state_text(row.state, _)}"
+        ax.text(-0.02, 0.62, textwrap.fill(title, 52), transform=ax.transAxes, ha="right",
+                va="bottom", fontsize=7, fontweight="bold" if present else "normal",
+                fontstyle="italic" if row.met is None else "normal",
+                color=FLAG if present else INK)
+    ax.text(-0.02, 0.45, textwrap.fill(row.label, 62), transform=ax.transAxes, ha="right",
+            va="top", fontsize=6.5, color=MUTED)
+    verdict = {True: _("criterion met"), False: _("not met"),
+               None: _("not observable")}[row.met]
+    value = show_value(m.unit, row.value, _)
+    ax.text(1.03, 0.5, f"{value}\n{verdict}", transform=ax.transAxes, ha="left", va="center",
+            color=FLAG if row.met else INK, fontweight="bold" if row.met else "normal",
+            fontstyle="italic" if row.met is None else "normal")
 
 
 def _measure_axis(ax: Axes, m: Measure, top: float, _: Translator) -> None:
@@ -202,33 +224,58 @@ def _flag_zone(ax: Axes, m: Measure, threshold: float, top: float) -> None:
     ax.axvspan(left, right, color=FLAG_ZONE, zorder=0, linewidth=0)
 
 
+def distribution_measures() -> list[tuple[Measure, str]]:
+    """The measures shown as cohort distributions, with the column of the state that says
+    whether a coding's value can be judged: the signs' criteria, then the qualifier."""
+    found = [(m, f"{m.sign}_state") for m in MEASURES if m.histogram]
+    return [*found, (QUALIFIER_MEASURE, f"{QUALIFIER}_qualifier")]
+
+
+def assessable_values(table: pd.DataFrame, m: Measure, state_column: str) -> np.ndarray:
+    """A measure's values over the codings in which its sign (or the qualifier) is
+    observable: a value from a coding too thin to judge is no part of the distribution."""
+    if m.column not in table:
+        return np.array([], dtype=float)
+    values = pd.to_numeric(table[m.column], errors="coerce")
+    if state_column in table:
+        values = values[table[state_column].astype(str) != "not_observable"]
+    return values.dropna().to_numpy(float)
+
+
 def distributions_figure(table: pd.DataFrame, settings: IndicatorSettings,
                          _: Translator) -> Figure:
-    """A histogram per measure over the cohort's codings, threshold dashed, flag zone shaded."""
+    """A histogram per measure over the codings where it can be judged, the threshold dashed,
+    the side where the criterion is met shaded (for the qualifier: where it is hostile)."""
+    measures = distribution_measures()
+    n_rows = math.ceil(len(measures) / 2)
     with style():
-        fig = Figure(figsize=(WIDTH_IN, 5.6), layout="constrained")
-        axes = fig.subplots(4, 2).ravel()
-        for ax, m in zip(axes, MEASURES, strict=True):
-            _histogram(ax, m, table, threshold_of(m, settings), _)
+        fig = Figure(figsize=(WIDTH_IN, 1.45 * n_rows), layout="constrained")
+        axes = fig.subplots(n_rows, 2).ravel()
+        for ax, (m, state) in zip(axes, measures, strict=False):
+            _histogram(ax, m, assessable_values(table, m, state), threshold_of(m, settings),
+                       qualifier=m.sign == QUALIFIER, _=_)
+        for ax in axes[len(measures):]:
+            ax.set_visible(False)
     return fig
 
 
-def _histogram(ax: Axes, m: Measure, table: pd.DataFrame, threshold: float,
-               _: Translator) -> None:
-    values = pd.to_numeric(table.get(m.column), errors="coerce").dropna().to_numpy(float)
+def _histogram(ax: Axes, m: Measure, values: np.ndarray, threshold: float, *,
+               qualifier: bool, _: Translator) -> None:
     top = _axis_top(m, list(values), threshold)
     _flag_zone(ax, m, threshold, top)
     bins = np.linspace(0, top, 11)
     counts, edges = np.histogram(np.clip(values, 0, top), bins=bins)
-    colours = [FLAG if meets(m, (a + b) / 2, threshold) else MUTED
-               for a, b in itertools.pairwise(edges)]
-    ax.bar(edges[:-1], counts, width=np.diff(edges), align="edge", color=colours,
-           edgecolor="white", linewidth=0.5)
+    on_side = [compare(m.rule, (a + b) / 2, threshold) for a, b in itertools.pairwise(edges)]
+    ax.bar(edges[:-1], counts, width=np.diff(edges), align="edge",
+           color=[FLAG if hit else MUTED for hit in on_side], edgecolor="white", linewidth=0.5)
     ax.axvline(threshold, color=INK, linestyle="--", linewidth=0.9)
     ax.set_xlim(0, top)
     ax.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=4))
     _measure_axis(ax, m, top, _)
-    ax.set_title(textwrap.fill(f"{_(m.label)} (n = {len(values)})", 50), fontsize=7)
+    label = _(m.label)
+    if qualifier:
+        label = _("qualifier, not a sign: %(label)s", label=label)
+    ax.set_title(textwrap.fill(f"{label} (n = {len(values)})", 50), fontsize=7)
 
 
 def levels_figure(table: pd.DataFrame, cutoff: float, _: Translator) -> Figure:
@@ -248,23 +295,47 @@ def levels_figure(table: pd.DataFrame, cutoff: float, _: Translator) -> Figure:
     return fig
 
 
-def flags_figure(table: pd.DataFrame, _: Translator) -> Figure:
-    """The share of codings flagged on each of the six signs."""
-    shares = [_flag_share(table, s) for s in SIGNS]
+STATE_ORDER = ("present", "absent", "not_observable")
+# Told apart without colour: solid dark, solid light with dots, white hatched.
+STATE_STYLE = {
+    "present": {"color": FLAG, "edgecolor": INK},
+    "absent": {"color": "#d9dde3", "edgecolor": INK, "hatch": ".."},
+    "not_observable": {"color": "white", "edgecolor": INK, "hatch": "////"},
+}
+
+
+def state_counts(table: pd.DataFrame, sign: str) -> dict[str, int]:
+    """How many codings have the sign in each state (from ``<sign>_state``)."""
+    column = table.get(f"{sign}_state")
+    states = column.astype(str) if column is not None else pd.Series([], dtype=str)
+    return {state: int((states == state).sum()) for state in STATE_ORDER}
+
+
+def states_figure(table: pd.DataFrame, _: Translator) -> Figure:
+    """Per sign, the codings with it present, absent and not observable, as stacked bars
+    (patterns and a legend tell the states apart, and each part carries its count)."""
     with style():
-        fig = Figure(figsize=(WIDTH_IN, 2.2), layout="constrained")
+        fig = Figure(figsize=(WIDTH_IN, 2.5), layout="constrained")
         ax = fig.add_subplot()
         y = np.arange(len(SIGNS))
-        ax.barh(y, [100 * s for s in shares], color=FLAG, height=0.6)
+        left = np.zeros(len(SIGNS))
+        for state in STATE_ORDER:
+            counts = np.array([state_counts(table, s)[state] for s in SIGNS], dtype=float)
+            ax.barh(y, counts, left=left, height=0.6, linewidth=0.5,
+                    label=state_text(state, _), **STATE_STYLE[state])
+            for yi, (x, n) in enumerate(zip(left, counts, strict=True)):
+                if n:
+                    ax.text(x + n / 2, yi, str(int(n)), ha="center", va="center", fontsize=7,
+                            color="white" if state == "present" else INK,
+                            bbox=None if state == "present" else
+                            {"boxstyle": "square,pad=0.1", "facecolor": "white",
+                             "edgecolor": "none"})
+            left += counts
         ax.set_yticks(y, [textwrap.fill(_(SIGN_TITLES[s]), 44) for s in SIGNS])
         ax.set_ylim(len(SIGNS) - 0.5, -0.5)
-        ax.set_xlim(0, 100)
-        ax.set_xlabel(_("codings flagged (%)"))
+        ax.set_xlim(0, max(len(table), 1))
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=6))
+        ax.set_xlabel(_("codings"))
+        ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=3, frameon=False,
+                  fontsize=7)
     return fig
-
-
-def _flag_share(table: pd.DataFrame, sign: str) -> float:
-    column = table.get(f"{sign}_flag")
-    if column is None or not len(column):
-        return 0.0
-    return float(column.fillna(False).astype(bool).mean())

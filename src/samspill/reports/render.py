@@ -18,7 +18,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from samspill.core.errors import InputError
-from samspill.reports.document import Document, Facts, Paragraph, Plot, Table
+from samspill.reports.document import Document, Facts, Heading, Paragraph, Plot, Table
 from samspill.reports.i18n import translator
 from samspill.reports.pdf import render_pdf
 from samspill.reports.plots import style
@@ -97,7 +97,8 @@ def _environment(language: str) -> jinja2.Environment:
 
 
 def _block_kind(block: object) -> str:
-    kinds = {Facts: "facts", Paragraph: "paragraph", Table: "table", Plot: "plot"}
+    kinds = {Facts: "facts", Heading: "heading", Paragraph: "paragraph", Table: "table",
+             Plot: "plot"}
     return kinds[type(block)]
 
 

@@ -1,9 +1,10 @@
 """The session report: what a clinician reads and shares about one coding of one session.
 
 Header (pseudonymous), segments, a timeline of the coding, counts per dimension and segment,
-the coder's level and the classification, the six withdrawal signs against the study's
-thresholds, the evidence with times, and the statement that the thresholds are settings, not
-norms, and that this is no diagnosis.
+the coder's level and the classification, the five signs of withdrawal (state, why, stability,
+the criteria against the study's thresholds) and the profile's hostility qualifier for the
+whole session, then for each segment and the reunions together, the evidence with times, and
+the statement that the thresholds are settings, not norms, and that this is no diagnosis.
 """
 
 from __future__ import annotations
@@ -14,22 +15,47 @@ from typing import Any
 import pandas as pd
 
 from samspill import __version__
-from samspill.core.indicators import INDICATORS
 from samspill.reports.data import ReportData
-from samspill.reports.document import Document, Facts, Paragraph, Plot, Section, Table
+from samspill.reports.document import (
+    Block,
+    Document,
+    Facts,
+    Heading,
+    Paragraph,
+    Plot,
+    Section,
+    Table,
+)
 from samspill.reports.i18n import (
     DISCLAIMER_TEXT,
+    INDICATOR_TITLES,
     SIGN_TITLES,
     Translator,
     clock,
     note_text,
     scheme_label,
     seconds,
+    state_text,
     translator,
     word,
 )
 from samspill.reports.plots import signs_figure, timeline_figure
-from samspill.reports.signs import measure_rows
+from samspill.reports.signs import (
+    NOT_OBSERVABLE,
+    PRESENT,
+    QUALIFIER,
+    SIGNS,
+    MeasureRow,
+    count_states,
+    measure_rows,
+    pivotal_of,
+    qualifier_measure_text,
+    qualifier_text,
+    show_value,
+    stability_text,
+    summary_text,
+    why_text,
+)
 
 
 def session_document(data: ReportData, language: str = "en",
@@ -46,13 +72,14 @@ def session_document(data: ReportData, language: str = "en",
         _counts(data, _),
         _level(data, _),
         _signs(data, _),
+        _per_scope(data, _),
         _evidence(data, _),
     ]
     return Document(
         language=language,
         title=_("Session report"),
         subtitle=f"{h.study} · {h.dyad} · {h.session}",
-        sections=sections,
+        sections=[section for section in sections if section is not None],
         disclaimer=_(DISCLAIMER_TEXT),
         footer=_("Samspill %(version)s · made %(date)s", version=__version__,
                  date=_.date(today or dt.date.today())),
@@ -148,31 +175,107 @@ def _level(data: ReportData, _: Translator) -> Section:
 
 
 def _signs(data: ReportData, _: Translator) -> Section:
+    """The whole session: the summary, each sign's state, why, and stability, the chart and
+    the criteria against the study's thresholds, then the profile's qualifier."""
     session = data.indicators.iloc[0]
     rows = measure_rows(session, data.settings, _)
-    flagged = sum(bool(session[f"{sign}_flag"]) for sign in INDICATORS)
-    table = Table(
-        [_("Sign"), _("Measure"), _("Value"), _("Study threshold"), _("Sign flagged")],
-        [[r.sign_title, r.label, r.value_text, r.rule_text, _("yes") if r.flagged else _("no")]
-         for r in rows],
-        marked=frozenset(i for i, r in enumerate(rows) if r.flagged),
-        numeric=frozenset({2}), widths=(4.6, 4, 1.5, 3.8, 1.6))
-    return Section(_("The six withdrawal signs"), [
-        Paragraph(_("Whole session: %(flagged)s of 6 signs flagged.", flagged=flagged)),
-        Plot(signs_figure(rows, _), _("Each measure as a bar against the study's threshold "
-                                      "(dashed line); the shaded side is where it is flagged."),
-             "signs"),
-        table, _per_scope_flags(data, _), Paragraph(_(DISCLAIMER_TEXT), "notice")], "signs")
+    blocks: list[Block] = [
+        Paragraph(_("Each sign is present, absent, or not observable. Not observable means the "
+                    "coding holds too little to judge the sign, for the reason given; it never "
+                    "means absent. Hostility is no sign: it qualifies the profile. Stable: the "
+                    "state stays the same in at least %(share)s of replicates with every time "
+                    "moved by up to %(jitter)s, and leaving out any one event does not change "
+                    "it; fragile: it does change, and the times say where to look.",
+                    share=show_value("share", data.settings.stable_at, _),
+                    jitter=seconds(data.settings.stability_jitter_ms, _)), "note"),
+        Paragraph(_("Whole session: %(summary)s.", summary=summary_text(session, _)),
+                  "summary"),
+        _states_table(data, session, _),
+        Plot(signs_figure(rows, _), _("Each criterion's measure as a bar against the study's "
+                                      "threshold (dashed line); the shaded side is where the "
+                                      "criterion is met. Each sign's state is written beside "
+                                      "it; a hatched bar belongs to a sign that is not "
+                                      "observable."), "signs"),
+        _measures_table(rows, _),
+        _qualifier(data, session, _),
+        Paragraph(_(DISCLAIMER_TEXT), "notice"),
+    ]
+    return Section(_("The five signs of withdrawal: whole session"), blocks, "signs")
 
 
-def _per_scope_flags(data: ReportData, _: Translator) -> Table:
+def _states_table(data: ReportData, scope: pd.Series, _: Translator) -> Table:
+    """One row per sign: its state in words, why, and how stable the state is."""
+    rows, marked = [], set()
+    for i, sign in enumerate(SIGNS):
+        state = str(scope[f"{sign}_state"])
+        rows.append([_(SIGN_TITLES[sign]), state_text(state, _),
+                     why_text(state, scope[f"{sign}_reason"], _),
+                     _stability(data, scope, sign, _)])
+        if state == PRESENT:
+            marked.add(i)
+    return Table([_("Sign"), _("State"), _("Why"), _("Stability")], rows,
+                 marked=frozenset(marked), widths=(4, 2, 5, 5))
+
+
+def _measures_table(rows: list[MeasureRow], _: Translator) -> Table:
+    """Each criterion: the measure's value beside the study's threshold, and whether met."""
+    cells, seen = [], set()
+    for r in rows:
+        cells.append([r.sign_title if r.measure.sign not in seen else "", r.label,
+                      r.value_text, r.rule_text, r.met_text])
+        seen.add(r.measure.sign)
+    return Table([_("Sign"), _("Criterion: measure"), _("Value"), _("Study threshold"),
+                  _("Criterion met")], cells,
+                 marked=frozenset(i for i, r in enumerate(rows) if r.met),
+                 caption=_("The criteria against the study's thresholds: a sign is present when "
+                           "any of its criteria is met."),
+                 widths=(3.4, 4.2, 2.8, 3.6, 2.6))
+
+
+def _stability(data: ReportData, scope: pd.Series, spec_id: str, _: Translator) -> str:
+    return stability_text(scope, spec_id, pivotal_of(data.pivotal, spec_id, scope),
+                          data.settings, _)
+
+
+def _qualifier(data: ReportData, scope: pd.Series, _: Translator) -> Paragraph:
+    present = count_states(scope)[PRESENT]
+    text = qualifier_text(scope[f"{QUALIFIER}_qualifier"], scope[f"{QUALIFIER}_reason"],
+                          present, _)
+    return Paragraph(_("The profile's qualifier (not a sign): %(qualifier)s. Measured: "
+                       "%(measure)s. Stability: %(stability)s.", qualifier=text,
+                       measure=qualifier_measure_text(scope, data.settings, _),
+                       stability=_stability(data, scope, QUALIFIER, _)))
+
+
+def _per_scope(data: ReportData, _: Translator) -> Section | None:
+    """Every segment and the reunions together: an overview of the states, then each
+    scope's summary, states, criteria and qualifier, as for the whole session."""
     scopes = _scopes(data, _)
-    rows = [[_(SIGN_TITLES[sign]), *[_("flagged") if data.indicators.loc[i, f"{sign}_flag"]
-                                     else "–" for i, _short, _name in scopes]]
-            for sign in INDICATORS]
-    return Table([_("Sign"), *[short for _i, short, _name in scopes]], rows,
-                 caption=_("Flags per scope (segments by number)"),
-                 widths=(4.2, *[2.0] * len(scopes)))
+    if len(scopes) <= 1:
+        return None
+    table = data.indicators
+    rows = [[_(SIGN_TITLES[sign]), *[state_text(table.loc[i, f"{sign}_state"], _)
+                                     for i, _short, _name in scopes]] for sign in SIGNS]
+    rows.append([_("Signs present"), *[
+        _("%(present)s of %(total)s", present=count_states(table.loc[i])[PRESENT],
+          total=len(SIGNS)) for i, _short, _name in scopes]])
+    overview = Table([_("Sign"), *[short for _i, short, _name in scopes]], rows,
+                     caption=_("States per scope (segments by number, as in Segments)"),
+                     widths=(4.2, *[2.0] * len(scopes)))
+    blocks: list[Block] = [overview]
+    for i, _short, name in scopes[1:]:
+        scope = table.loc[i]
+        measures = measure_rows(scope, data.settings, _)
+        title = (_("%(name)s: all reunion segments together", name=name)
+                 if scope["scope"] == "reunions" else
+                 f"{name} ({word(scope['role'], _)}, {clock(scope['start_ms'])}–"
+                 f"{clock(scope['end_ms'])})")
+        blocks += [Heading(title), Paragraph(summary_text(scope, _) + ".", "summary"),
+                   _states_table(data, scope, _)]
+        if count_states(scope)[NOT_OBSERVABLE] < len(SIGNS):  # else no criterion is judged
+            blocks.append(_measures_table(measures, _))
+        blocks.append(_qualifier(data, scope, _))
+    return Section(_("The signs per segment and in the reunions"), blocks, "scopes")
 
 
 def _evidence(data: ReportData, _: Translator) -> Section:
@@ -181,10 +284,11 @@ def _evidence(data: ReportData, _: Translator) -> Section:
         return Section(_("Evidence"), [Paragraph(_("No evidence: nothing behind any sign was "
                                                    "coded."), "note")], "evidence")
     names = dict(zip(data.segments["segment_id"], data.segments["name"], strict=True))
-    rows = [[clock(e.time_ms), _(SIGN_TITLES.get(e.indicator, e.indicator)),
+    rows = [[clock(e.time_ms), _(INDICATOR_TITLES.get(e.indicator, e.indicator)),
              names.get(e.segment_id, "–"), note_text(e.note, _), seconds(e.value_ms, _),
              clock(e.related_time_ms)] for e in ev.itertuples()]
-    table = Table([_("Time"), _("Sign"), _("Segment"), _("What"), _("Latency or length"),
+    table = Table([_("Time"), _("Sign or qualifier"), _("Segment"), _("What"),
+                   _("Latency or length"),
                    _("Answer at")], rows, numeric=frozenset({0, 4, 5}),
                   widths=(2, 4.2, 2.2, 4.6, 1.8, 1.8))
     note = Paragraph(_("Times are mm:ss.mmm on the session's clock; seek the video there."),

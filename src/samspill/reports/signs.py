@@ -1,121 +1,358 @@
-"""The six signs' measures next to the study's thresholds: one row per measure with a threshold.
+"""The five signs and the hostility qualifier as a reader sees them: states, reasons, measures
+next to the study's thresholds, the summary, and how stable each state is.
 
-Each sign is flagged by the core (``<id>_flag``); a sign can have two measures with their own
-thresholds (responsiveness: latency and unanswered share; cursory contact: hold length and
-put-downs). These rows feed the chart, the table, and the cohort distributions.
+The core decides every state (``<sign>_state``, ``<sign>_reason``; ``hostility_qualifier``);
+this module only puts it into words. A sign's criteria are shown by :data:`MEASURES`: one row
+per criterion, its measure against the study's setting, with the further conditions it needs
+(e.g. at least ``putdowns_flag_at`` put-downs). Whether a criterion is met is read from the
+core's reason, never recomputed for display; :func:`meets` recomputes it only for the cohort
+histograms and for a test that keeps these rows in step with the core.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
 import pandas as pd
 
+from samspill.core.indicators import SIGNS as SIGN_SPECS
 from samspill.core.indicators import IndicatorSettings
-from samspill.reports.i18n import N_, SIGN_TITLES, Translator, seconds
+from samspill.reports.i18n import (
+    N_,
+    SIGN_TITLES,
+    Translator,
+    clock,
+    reason_text,
+    seconds,
+    state_text,
+)
 
-Rule = Literal["below", "above", "at_least"]
+Rule = Literal["below", "above", "at_least", "none"]
 Unit = Literal["share", "ms", "count", "rate"]
+
+PRESENT, ABSENT, NOT_OBSERVABLE = "present", "absent", "not_observable"
+LOW, HOSTILE = "low", "hostile"
+SIGNS = tuple(SIGN_SPECS)  # the five signs, in the core's order
+QUALIFIER = "hostility"
 
 
 @dataclass(frozen=True)
-class Measure:
-    sign: str
+class Condition:
+    """A further requirement of a criterion, e.g. at least 2 hold bouts for the median.
+
+    ``setting`` names the threshold in :class:`IndicatorSettings`; with rule ``none`` there is
+    no setting: the count must be zero.
+    """
+
     column: str
-    setting: str
+    setting: str | None
     rule: Rule
     unit: Unit
     label: str
 
 
+@dataclass(frozen=True)
+class Measure:
+    """One criterion of a sign: ``column`` against the setting ``setting`` by ``rule``, and
+    the ``conditions`` it also needs. ``criterion`` is its key in the core's reasons."""
+
+    sign: str
+    criterion: str
+    column: str
+    setting: str
+    rule: Rule
+    unit: Unit
+    label: str
+    conditions: tuple[Condition, ...] = ()
+    histogram: bool = True  # shown as a distribution in the cohort report
+
+
 MEASURES = (
-    Measure("initiative", "initiative_share", "initiative_flag_below", "below", "share",
-            N_("episodes of need the caregiver initiated")),
-    Measure("responsiveness", "response_latency_median_ms", "latency_flag_above_ms", "above",
-            "ms", N_("median latency of answered bids")),
-    Measure("responsiveness", "unanswered_share", "unanswered_flag_at", "at_least", "share",
-            N_("bids left unanswered")),
-    Measure("cursory_contact", "hold_median_ms", "hold_median_flag_below_ms", "below", "ms",
-            N_("median hold bout")),
-    Measure("cursory_contact", "putdowns_despite_protest", "putdowns_flag_at", "at_least",
-            "count", N_("put-downs despite protest")),
-    Measure("redirection", "redirect_share", "redirect_share_flag_at", "at_least", "share",
-            N_("proximity bids redirected")),
-    Measure("distance", "far_share", "far_share_flag_at", "at_least", "share",
-            N_("time present spent far")),
-    Measure("low_hostility", "hostile_rate_per_10min", "low_hostility_below_per_10min", "below",
-            "rate", N_("hostile or frightening acts per 10 min present")),
+    Measure("initiative", "initiative_share", "initiative_share", "initiative_flag_below",
+            "below", "share", N_("episodes of need met with the caregiver's initiative")),
+    Measure("responsiveness", "median_latency", "response_latency_median_ms",
+            "latency_flag_above_ms", "above", "ms", N_("median latency of answered bids")),
+    Measure("responsiveness", "unanswered_share", "unanswered_share", "unanswered_flag_at",
+            "at_least", "share", N_("bids left unanswered")),
+    Measure("responsiveness", "muted_share", "muted_share", "muted_flag_at", "at_least",
+            "share", N_("answers that were muted")),
+    Measure("cursory_contact", "putdown_share", "putdown_share", "putdown_share_flag_at",
+            "at_least", "share",
+            N_("completed holds put down while the child still needed contact"),
+            (Condition("putdowns_despite_need", "putdowns_flag_at", "at_least", "count",
+                       N_("put-downs despite need")),)),
+    Measure("cursory_contact", "median_hold", "putdown_median_ms", "hold_median_flag_below_ms",
+            "below", "ms", N_("median length of the holds put down despite need"),
+            (Condition("putdowns_despite_need", "hold_median_min_bouts", "at_least", "count",
+                       N_("put-downs despite need")),)),
+    Measure("cursory_contact", "no_contact", "proximity_bids", "no_contact_min_bids",
+            "at_least", "count", N_("bids for proximity"),
+            (Condition("contacts", None, "none", "count",
+                       N_("contacts (hold, touch or initiative)")),), histogram=False),
+    Measure("redirection", "redirect_share", "redirect_share", "redirect_share_flag_at",
+            "at_least", "share",
+            N_("reactions to bids for proximity or distress that were redirects"),
+            (Condition("signals_redirected", "redirect_min_count", "at_least", "count",
+                       N_("redirected")),)),
+    Measure("distance", "far_share", "far_share", "far_share_flag_at", "at_least", "share",
+            N_("time with proximity coded that the caregiver was far"),
+            (Condition("proximity_coverage", "proximity_coverage_min", "at_least", "share",
+                       N_("proximity coded, share of the time present")),)),
 )
-SIGNS = tuple(dict.fromkeys(m.sign for m in MEASURES))
+# The qualifier's measure: hostile when the rate reaches the setting (low below it).
+QUALIFIER_MEASURE = Measure(
+    QUALIFIER, "hostile_rate", "hostile_rate_per_10min", "low_hostility_below_per_10min",
+    "at_least", "rate", N_("hostile, intrusive or frightening acts per 10 min present"))
+
+QUALIFIER_WORDS = {LOW: N_("little or no hostility"), HOSTILE: N_("hostile or intrusive"),
+                   NOT_OBSERVABLE: N_("not observable")}
 
 
 @dataclass(frozen=True)
 class MeasureRow:
-    """A measure of one scope, ready to show: values raw and as text."""
+    """A criterion of one scope, ready to show.
+
+    ``met`` is True or False as the core decided, None when the sign is not observable (then
+    no criterion is judged, and ``met_text`` says why).
+    """
 
     measure: Measure
     sign_title: str
     label: str
     value: float
     threshold: float
-    meets: bool
-    flagged: bool
+    state: str
+    met: bool | None
     value_text: str
     rule_text: str
+    met_text: str
 
 
-def threshold_of(measure: Measure, settings: IndicatorSettings) -> float:
+def threshold_of(measure: Measure | Condition, settings: IndicatorSettings) -> float:
+    if measure.setting is None:
+        return 0.0
     return float(getattr(settings, measure.setting))
 
 
-def meets(measure: Measure, value: float, threshold: float) -> bool:
+def compare(rule: Rule, value: float, threshold: float) -> bool:
+    """Whether ``value`` lies on the side of ``threshold`` that ``rule`` asks for."""
     if value is None or math.isnan(value):
         return False
-    if measure.rule == "below":
+    if rule == "below":
         return value < threshold
-    if measure.rule == "above":
+    if rule == "above":
         return value > threshold
+    if rule == "none":
+        return value == 0
     return value >= threshold
 
 
-def show_value(measure: Measure, value: float | None, _: Translator) -> str:
+def meets(measure: Measure, scope: Mapping[str, object], settings: IndicatorSettings) -> bool:
+    """The criterion recomputed from a scope's values (its measure and every condition)."""
+    if not compare(measure.rule, as_float(scope.get(measure.column)),
+                   threshold_of(measure, settings)):
+        return False
+    return all(compare(c.rule, as_float(scope.get(c.column)), threshold_of(c, settings))
+               for c in measure.conditions)
+
+
+def show_value(unit: Unit, value: float | None, _: Translator) -> str:
+    """A value as people read it: ``85 %``, ``7.5 s`` (``7,5 s``), ``3``, ``1.2``."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
-        return _("no data")
-    if measure.unit == "share":
+        return _("nothing to measure")
+    if unit == "share":
         return f"{_.number(100 * value, 0)} %"
-    if measure.unit == "ms":
+    if unit == "ms":
         return seconds(value, _)
-    if measure.unit == "count":
+    if unit == "count":
         return _.number(value, 0)
     return _.number(value, 1)
 
 
-def rule_text(measure: Measure, threshold: float, _: Translator) -> str:
-    shown = show_value(measure, threshold, _)
+def rule_text(measure: Measure, threshold: float, _: Translator,
+              settings: IndicatorSettings | None = None) -> str:
+    """The criterion: ``above 3.0 s``, ``50 % or more; put-downs despite protest: at least 1``."""
+    shown = show_value(measure.unit, threshold, _)
     if measure.rule == "below":
-        return _("flagged below %(threshold)s", threshold=shown)
-    if measure.rule == "above":
-        return _("flagged above %(threshold)s", threshold=shown)
-    return _("flagged at %(threshold)s or more", threshold=shown)
+        text = _("below %(threshold)s", threshold=shown)
+    elif measure.rule == "above":
+        text = _("above %(threshold)s", threshold=shown)
+    else:
+        text = _("%(threshold)s or more", threshold=shown)
+    if settings is None:
+        return text
+    return "; ".join([text, *[_condition_rule(c, settings, _) for c in measure.conditions]])
 
 
-def measure_rows(scope: pd.Series, settings: IndicatorSettings, _: Translator) -> list[MeasureRow]:
-    """The eight measures of one scope row of the indicator table."""
+def _condition_rule(condition: Condition, settings: IndicatorSettings, _: Translator) -> str:
+    if condition.rule == "none":
+        return _("%(label)s: none", label=_(condition.label))
+    shown = show_value(condition.unit, threshold_of(condition, settings), _)
+    return _("%(label)s: at least %(threshold)s", label=_(condition.label), threshold=shown)
+
+
+def value_text(measure: Measure, scope: Mapping[str, object], _: Translator) -> str:
+    """The measure's value, with each condition's value: ``100 % (put-downs …: 1)``."""
+    text = show_value(measure.unit, as_float(scope.get(measure.column)), _)
+    extra = [f"{_(c.label)}: {show_value(c.unit, as_float(scope.get(c.column)), _)}"
+             for c in measure.conditions]
+    return f"{text} ({'; '.join(extra)})" if extra else text
+
+
+def reason_keys(reason: object) -> list[str]:
+    return [k for k in str(reason or "").split(",") if k]
+
+
+def measure_rows(scope: pd.Series, settings: IndicatorSettings, _: Translator,
+                 signs: tuple[str, ...] = SIGNS) -> list[MeasureRow]:
+    """The criteria of the five signs in one scope row of the indicator table."""
     rows = []
-    for m in MEASURES:
-        value = _float(scope[m.column])
-        threshold = threshold_of(m, settings)
+    for m in (m for m in MEASURES if m.sign in signs):
+        state = str(scope[f"{m.sign}_state"])
+        reason = scope[f"{m.sign}_reason"]
+        if state == NOT_OBSERVABLE:
+            met, met_text = None, _("not assessed: %(reason)s", reason=reason_text(reason, _))
+        else:
+            met = state == PRESENT and m.criterion in reason_keys(reason)
+            met_text = _("met") if met else _("not met")
         rows.append(MeasureRow(
-            m, _(SIGN_TITLES[m.sign]), _(m.label), value, threshold,
-            meets(m, value, threshold), bool(scope[f"{m.sign}_flag"]),
-            show_value(m, value, _), rule_text(m, threshold, _)))
+            m, _(SIGN_TITLES[m.sign]), _(m.label), as_float(scope[m.column]),
+            threshold_of(m, settings), state, met, value_text(m, scope, _),
+            rule_text(m, threshold_of(m, settings), _, settings), met_text))
     return rows
 
 
-def _float(value: object) -> float:
+# --- States, the qualifier, the summary ---------------------------------------------------
+
+
+def why_text(state: str, reason: object, _: Translator) -> str:
+    """Why a sign is in its state: the criteria met, the reason it cannot be observed, or,
+    when absent, that no criterion is met."""
+    if state == ABSENT:
+        return _("no criterion met")
+    return reason_text(reason, _) or "–"
+
+
+def qualifier_text(state: object, reason: object, signs_present: int, _: Translator) -> str:
+    """The profile's qualifier as a sentence (never a sign, never a flag)."""
+    if state == LOW:
+        if signs_present > 0:
+            return _("Little or no hostility or intrusiveness: consistent with a withdrawn "
+                     "profile")
+        return _("Little or no hostility or intrusiveness")
+    if state == HOSTILE:
+        return _("Hostile or intrusive behaviour present: mixed or hostile profile")
+    if state == NOT_OBSERVABLE:
+        return _("Hostility cannot be judged: %(reason)s", reason=reason_text(reason, _))
+    return str(state)
+
+
+def count_states(scope: Mapping[str, object]) -> dict[str, int]:
+    """How many of the five signs are in each state, counted from the states themselves."""
+    states = [str(scope.get(f"{sign}_state")) for sign in SIGNS]
+    return {s: states.count(s) for s in (PRESENT, ABSENT, NOT_OBSERVABLE)}
+
+
+def summary_text(scope: Mapping[str, object], _: Translator) -> str:
+    """``3 of 5 signs present, 1 not observable; little or no hostility …: consistent with a
+    withdrawn profile``."""
+    counts = count_states(scope)
+    head = _("%(present)s of %(total)s signs present, %(unobservable)s not observable",
+             present=counts[PRESENT], total=len(SIGNS), unobservable=counts[NOT_OBSERVABLE])
+    qualifier = qualifier_text(scope.get(f"{QUALIFIER}_qualifier"),
+                               scope.get(f"{QUALIFIER}_reason"), counts[PRESENT], _)
+    return f"{head}; {qualifier[:1].lower()}{qualifier[1:]}"
+
+
+def qualifier_measure_text(scope: Mapping[str, object], settings: IndicatorSettings,
+                           _: Translator) -> str:
+    """``0.0 hostile, intrusive or frightening acts per 10 min present (little or no hostility
+    below 1.0)``."""
+    m = QUALIFIER_MEASURE
+    return _("%(value)s %(label)s (little or no hostility below %(threshold)s)",
+             value=show_value(m.unit, as_float(scope.get(m.column)), _), label=_(m.label),
+             threshold=show_value(m.unit, threshold_of(m, settings), _))
+
+
+# --- Stability ------------------------------------------------------------------------------
+
+MAX_TIMES_LISTED = 6
+
+
+def has_stability(scope: Mapping[str, object], spec_id: str) -> bool:
+    return f"{spec_id}_stable" in scope
+
+
+def stability_text(scope: Mapping[str, object], spec_id: str, pivotal: pd.DataFrame,
+                   settings: IndicatorSettings, _: Translator) -> str:
+    """``stable``, or ``fragile:`` and why: the share of jittered replicates that change the
+    state, and the events whose leaving out alone changes it, with their times.
+
+    ``pivotal`` holds this sign's and this scope's rows of ``Scores.pivotal``.
+    """
+    if not has_stability(scope, spec_id):
+        return _("not computed")
+    if _true(scope.get(f"{spec_id}_stable")):
+        return _("stable")
+    parts = []
+    jitter = as_float(scope.get(f"{spec_id}_stability_jitter"))
+    if not math.isnan(jitter) and jitter < settings.stable_at:
+        parts.append(_("changes in %(share)s of the replicates with every time moved by up "
+                       "to %(jitter)s", share=show_value("share", 1 - jitter, _),
+                       jitter=seconds(settings.stability_jitter_ms, _)))
+    counted = as_float(scope.get(f"{spec_id}_pivotal_events"))
+    n_pivotal = 0 if math.isnan(counted) else int(counted)
+    if n_pivotal or len(pivotal):
+        parts.append(_pivotal_text(spec_id, max(n_pivotal, len(pivotal)), pivotal, _))
+    if not parts:  # not stable, yet no reason given: say so rather than guess
+        return _("fragile")
+    return _("fragile: %(why)s", why="; ".join(parts))
+
+
+def _pivotal_text(spec_id: str, n: int, pivotal: pd.DataFrame, _: Translator) -> str:
+    ordered = pivotal.sort_values("time_ms", kind="stable")
+    words = QUALIFIER_WORDS if spec_id == QUALIFIER else None
+    times = []
+    for row in ordered.head(MAX_TIMES_LISTED).itertuples():
+        without = _(words[row.state_without]) if words and row.state_without in words \
+            else state_text(row.state_without, _)
+        times.append(_("%(time)s (without it: %(state)s)", time=clock(row.time_ms),
+                       state=without))
+    if len(ordered) > MAX_TIMES_LISTED:
+        times.append(_("and %(more)s more", more=len(ordered) - MAX_TIMES_LISTED))
+    listed = ", ".join(times)
+    if n == 1:
+        return _("changes if this event is left out: %(times)s", times=listed) if listed \
+            else _("changes if one event is left out")
+    if listed:
+        return _("changes if any one of these %(n)s events is left out: %(times)s", n=n,
+                 times=listed)
+    return _("changes if any one of %(n)s events is left out", n=n)
+
+
+def pivotal_of(pivotal: pd.DataFrame, spec_id: str, scope: Mapping[str, object]) -> pd.DataFrame:
+    """The rows of ``Scores.pivotal`` for one sign (or the qualifier) and one scope."""
+    if pivotal is None or pivotal.empty:
+        return pd.DataFrame(columns=["time_ms", "state_without"])
+    mine = pivotal[(pivotal["indicator"] == spec_id) & (pivotal["scope"] == scope["scope"])]
+    if scope["scope"] == "segment":
+        mine = mine[mine["segment_id"] == scope["segment_id"]]
+    return mine
+
+
+# --- Small helpers ----------------------------------------------------------------------------
+
+
+def as_float(value: object) -> float:
     try:
         return float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         return math.nan
+
+
+def _true(value: object) -> bool:
+    return value is not None and not (isinstance(value, float) and math.isnan(value)) \
+        and value is not pd.NA and bool(value)
