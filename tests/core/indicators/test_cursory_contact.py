@@ -84,7 +84,15 @@ def test_a_protest_answered_by_picking_the_child_up_again_is_no_putdown() -> Non
     row = session(score(events))
     assert row["putdowns_despite_protest"] == 0 and row["cursory_contact_state"] == "absent"
     notes = evidence(score(events), "cursory_contact")["note"].tolist()
-    assert "hold bout: protest answered by a new hold" in notes
+    assert "hold bout: the child's protest was answered" in notes
+
+
+def test_a_put_down_followed_by_comfort_is_no_put_down_despite_need() -> None:
+    events = [ev("child", "distress", 5, 30), cg("hold", 10, 18),
+              cg("respond", 20, intensity="full"), cg("hold", 60, 100)]
+    assert session(score(events))["putdowns_despite_need"] == 0
+    faint = [*events[:2], cg("respond", 20, intensity="muted"), events[3]]
+    assert session(score(faint))["putdowns_despite_need"] == 1
 
 
 def test_other_bid_kinds_are_not_protests() -> None:

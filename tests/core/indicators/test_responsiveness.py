@@ -45,8 +45,9 @@ def test_an_answer_coded_just_before_its_bid_counts_with_latency_zero() -> None:
     # Coders' timing differs by a second or two: 0.2 s early is the same moment.
     row = session(score([cg("respond", 9.8), bid(10)]))
     assert row["bids_answered"] == 1 and row["response_latency_median_ms"] == 0
-    # Earlier than the tolerance (2 s), or later than W2 (10 s), is no answer.
-    assert session(score([cg("respond", 7.9), bid(10)]))["bids_answered"] == 0
+    # Earlier than the tolerance (3 s), or later than W2 (10 s), is no answer.
+    assert session(score([cg("respond", 6.9), bid(10)]))["bids_answered"] == 0
+    assert session(score([cg("respond", 7.1), bid(10)]))["bids_answered"] == 1
     assert session(score([bid(10), cg("respond", 20.001)]))["bids_answered"] == 0
     assert session(score([bid(10), cg("respond", 20)]))["bids_answered"] == 1
     assert session(score([cg("respond", 9), bid(10)], timing_tolerance_ms=0))["bids_answered"] == 0
@@ -150,7 +151,7 @@ def test_evidence_holds_every_bid_with_its_answer_time() -> None:
 
 
 def _brute_force_latencies(table, duration_ms: int, window_ms: int = 10_000,  # type: ignore[no-untyped-def]
-                           tolerance_ms: int = 2_000) -> list[float]:
+                           tolerance_ms: int = 3_000) -> list[float]:
     """A plain loop over the bids, written from the definition (independent implementation).
 
     A bid counts when the caregiver is in the room and the child is not held by a hold begun

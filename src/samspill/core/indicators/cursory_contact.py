@@ -7,11 +7,12 @@ ends within ``timing_tolerance_ms`` of the end of the observation, or within
 bout tells nothing about put-downs.
 
 A completed bout is a *put-down despite need* when at its end the child still needs contact
-and is not picked up again within ``repickup_window_ms`` (a caregiver who picks the child up
-again has answered it). The child still needs contact when it protests (a bid of kind
-``protest_kind`` within ``protest_window_ms`` of the end), is still distressed (a distress
-state running ``timing_tolerance_ms`` before the end), or bids for proximity within
-``protest_window_ms`` after the end. A hold the child ends itself (it calms and gets down,
+and the caregiver does not answer it again within ``repickup_window_ms``: no new hold, no
+initiative, no full answer (one who picks the child up again, or comforts it, has answered).
+The child still needs contact when it protests (a bid of kind ``protest_kind`` within
+``protest_window_ms`` of the end), is still distressed (a distress state running
+``timing_tolerance_ms`` before the end), or bids for proximity within ``protest_window_ms``
+after the end. A hold the child ends itself (it calms and gets down,
 with no sign of need) says nothing about the caregiver: brief holds alone are no sign.
 
 Present when any of:
@@ -99,7 +100,7 @@ def compute(ctx: Context) -> tuple[Columns, Columns]:
         "hold bout: cut by the end of the observation or a separation",
         "hold bout: put down despite protest",
         "hold bout: put down while the child still sought contact",
-        "hold bout: protest answered by a new hold"], "hold bout")
+        "hold bout: the child's protest was answered"], "hold bout")
     evidence = evidence_rows(SPEC.id, coding, segment, holds["row"].to_numpy(), onset, note,
                              length.astype("float64"), protest_at[0], protest_at[1])
     return values, evidence
@@ -131,19 +132,21 @@ def _cut_by_observation(ctx: Context, coding: np.ndarray, end: np.ndarray) -> np
 
 def _protested(ctx: Context, coding: np.ndarray, end: np.ndarray
                ) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray]]:
-    """Whether each bout's end was protested, whether a new hold answered it, and the
+    """Whether each bout's end was protested; whether the caregiver answered the child again
+    (held on, picked it up again, or comforted it) within ``repickup_window_ms``; and the
     protest's row and time."""
     s = ctx.settings
     protests = ctx.bids.select(np.asarray(ctx.bids.kind == s.protest_kind, dtype=bool))
     w = s.protest_window_ms
     hit = first_in_window(coding, end - w, end + w, protests.coding, protests.time_ms,
                           ctx.stride)
-    again = next_start(ctx.holds, coding, end, ctx.stride, np.full(len(end), -1))
-    picked_up = (again >= 0) & (again - end <= s.repickup_window_ms)
-    # The next bout may have merged with this one in ``ctx.holds`` (no gap): then no put-down.
+    # The next bout may have merged with this one in ``ctx.holds`` (no gap): no put-down.
     still_held = measure_between(ctx.holds, coding, end, end + 1, ctx.stride) > 0
-    return hit >= 0, picked_up | still_held, (take_row(protests.row, hit),
-                                              take(protests.time_ms, hit, np.nan))
+    comfort = ctx.acts(s.initiative_codes, muted=s.initiative_counts_muted)
+    again = first_in_window(coding, end + 1, end + s.repickup_window_ms, comfort.coding,
+                            comfort.time_ms, ctx.stride)
+    return hit >= 0, still_held | (again >= 0), (take_row(protests.row, hit),
+                                                 take(protests.time_ms, hit, np.nan))
 
 
 def _contact(ctx: Context) -> tuple[np.ndarray, np.ndarray]:
