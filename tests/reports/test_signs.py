@@ -204,23 +204,28 @@ def _two_brief_holds() -> list[Event]:
                   modifiers={"kind": "protest-put-down"})]
 
 
+ALL_CRITERIA = IndicatorSettings(hold_median_flag_below_ms=15_000)
+
+
 def _scored_examples() -> list[pd.DataFrame]:
-    tables = [vignette_data(stability=False).indicators,
-              vignette_data(events=_never_held(), stability=False).indicators,
-              vignette_data(events=_two_brief_holds(), stability=False).indicators,
+    """Codings scored with every criterion on (brevity is off by default)."""
+    s = ALL_CRITERIA
+    tables = [vignette_data(stability=False, settings=s).indicators,
+              vignette_data(events=_never_held(), stability=False, settings=s).indicators,
+              vignette_data(events=_two_brief_holds(), stability=False, settings=s).indicators,
               _without_proximity().indicators]
     for style in ("sensitive", "withdrawn", "hostile", "frightened"):
         for seed, duration in ((7, 300_000), (8, 1_200_000), (9, 900_000)):
             sim = simulate_session(style, seed=seed, duration_ms=duration)
             tables.append(score_coding(sim.table, sim.segments_table(), scheme=SCHEME,
-                                       duration_ms=sim.duration_ms).indicators)
+                                       duration_ms=sim.duration_ms, settings=s).indicators)
     return tables
 
 
 def test_the_criteria_shown_are_the_ones_the_core_decides_by() -> None:
     """Recomputed from the values and settings the report shows, each criterion is met
     exactly when the core lists it; every criterion the core lists has its row."""
-    settings = IndicatorSettings()
+    settings = ALL_CRITERIA
     shown = {m.criterion for m in MEASURES}
     seen: dict[bool, set[str]] = {True: set(), False: set()}
     for table in _scored_examples():

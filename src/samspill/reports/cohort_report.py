@@ -98,7 +98,7 @@ def _facts(data: CohortData, _: Translator) -> Facts:
 
 def _indicators(data: CohortData, _: Translator) -> Section:
     rows = []
-    for m, state_column in distribution_measures():
+    for m, state_column in distribution_measures(data.settings):
         values = assessable_values(data.table, m, state_column)
         stats = [float(np.median(values)), float(values.min()), float(values.max())] \
             if len(values) else [math.nan] * 3

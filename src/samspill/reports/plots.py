@@ -38,6 +38,7 @@ from samspill.reports.signs import (
     Measure,
     MeasureRow,
     compare,
+    in_use,
     show_value,
     threshold_of,
 )
@@ -224,10 +225,11 @@ def _flag_zone(ax: Axes, m: Measure, threshold: float, top: float) -> None:
     ax.axvspan(left, right, color=FLAG_ZONE, zorder=0, linewidth=0)
 
 
-def distribution_measures() -> list[tuple[Measure, str]]:
+def distribution_measures(settings: IndicatorSettings) -> list[tuple[Measure, str]]:
     """The measures shown as cohort distributions, with the column of the state that says
-    whether a coding's value can be judged: the signs' criteria, then the qualifier."""
-    found = [(m, f"{m.sign}_state") for m in MEASURES if m.histogram]
+    whether a coding's value can be judged: the signs' criteria the study uses, then the
+    qualifier."""
+    found = [(m, f"{m.sign}_state") for m in MEASURES if m.histogram and in_use(m, settings)]
     return [*found, (QUALIFIER_MEASURE, f"{QUALIFIER}_qualifier")]
 
 
@@ -246,7 +248,7 @@ def distributions_figure(table: pd.DataFrame, settings: IndicatorSettings,
                          _: Translator) -> Figure:
     """A histogram per measure over the codings where it can be judged, the threshold dashed,
     the side where the criterion is met shaded (for the qualifier: where it is hostile)."""
-    measures = distribution_measures()
+    measures = distribution_measures(settings)
     n_rows = math.ceil(len(measures) / 2)
     with style():
         fig = Figure(figsize=(WIDTH_IN, 1.45 * n_rows), layout="constrained")

@@ -134,7 +134,13 @@ class MeasureRow:
 def threshold_of(measure: Measure | Condition, settings: IndicatorSettings) -> float:
     if measure.setting is None:
         return 0.0
-    return float(getattr(settings, measure.setting))
+    value = getattr(settings, measure.setting)
+    return math.nan if value is None else float(value)
+
+
+def in_use(measure: Measure, settings: IndicatorSettings) -> bool:
+    """A criterion the study has switched off (its threshold not set) is not shown."""
+    return measure.setting is None or getattr(settings, measure.setting) is not None
 
 
 def compare(rule: Rule, value: float, threshold: float) -> bool:
@@ -210,7 +216,7 @@ def measure_rows(scope: pd.Series, settings: IndicatorSettings, _: Translator,
                  signs: tuple[str, ...] = SIGNS) -> list[MeasureRow]:
     """The criteria of the five signs in one scope row of the indicator table."""
     rows = []
-    for m in (m for m in MEASURES if m.sign in signs):
+    for m in (m for m in MEASURES if m.sign in signs and in_use(m, settings)):
         state = str(scope[f"{m.sign}_state"])
         reason = scope[f"{m.sign}_reason"]
         if state == NOT_OBSERVABLE:

@@ -36,7 +36,7 @@ def test_brief_holds_the_child_ends_itself_are_no_sign() -> None:
     assert row["cursory_contact_state"] == "absent"
 
 
-def test_brief_holds_put_down_while_the_child_is_still_upset_are_the_sign() -> None:
+def test_brief_holds_put_down_while_upset_are_the_sign_when_the_study_asks() -> None:
     # Put down at 18 s and 40 s while still distressed: two put-downs despite need, 8 and 10 s.
     events = [ev("child", "distress", 5, 25), cg("hold", 10, 18),
               ev("child", "distress", 28, 50), cg("hold", 30, 40), cg("hold", 60, 100),
@@ -44,10 +44,14 @@ def test_brief_holds_put_down_while_the_child_is_still_upset_are_the_sign() -> N
     row = session(score(events))
     assert (row["putdowns_despite_need"], row["putdown_median_ms"]) == (2, 9_000)
     assert row["putdown_share"] == 0.4  # 2 of 5: below half
+    # Brevity alone is off by default (the codes do not say who ended a hold); a study that
+    # turns it on sees the sign.
+    assert row["cursory_contact_state"] == "absent"
+    row = session(score(events, hold_median_flag_below_ms=15_000))
     assert (row["cursory_contact_state"], row["cursory_contact_reason"]) == (
         "present", "median_hold")
     # One such put-down is no pattern for the median.
-    one = session(score(events[2:]))
+    one = session(score(events[2:], hold_median_flag_below_ms=15_000))
     assert one["putdowns_despite_need"] == 1 and one["cursory_contact_state"] == "absent"
 
 

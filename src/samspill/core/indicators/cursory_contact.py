@@ -19,14 +19,14 @@ Present when any of:
 
 * ``putdown_share``: put-downs despite need are at least ``putdown_share_flag_at`` of the
   completed bouts (and at least ``putdowns_flag_at``);
-* ``median_hold``: the holds put down despite need last less than
-  ``hold_median_flag_below_ms`` (median), over at least ``hold_median_min_bouts`` of them;
+* ``median_hold`` (off unless ``hold_median_flag_below_ms`` is set): the holds put down
+  despite need last less than it (median), over at least ``hold_median_min_bouts`` of them;
 * ``no_contact``: the child made at least ``no_contact_min_bids`` scored bids for proximity
   and got no contact at all in the scope: no hold, no answer by touch, no initiative. This is
   the strongest form of cursory contact, and the one a count of holds alone never sees.
 
 Not observable when there is no completed bout to judge and too few bids for contact.
-``hold_median_ms`` (all bouts, a cut bout counting when already that long) is reported as a
+``hold_median_ms`` (all bouts, a cut bout counting when already 15 s long) is reported as a
 description.
 """
 
@@ -46,10 +46,13 @@ from samspill.core.indicators.common import (
     take_row,
 )
 from samspill.core.indicators.responsiveness import bid_answers
+from samspill.core.indicators.settings import IndicatorSettings
 from samspill.core.indicators.states import decide, not_observable
 from samspill.core.intervals import containing, measure_between, next_start, normalise
 from samspill.core.timeline import select
 
+# A hold cut by the end of the observation already this long counts as long in the median.
+LONG_HOLD_MS = 15_000
 SPEC = IndicatorSpec("cursory_contact", "Cursory responding",
                      values=("putdown_share", "putdown_median_ms", "hold_median_ms"),
                      counts=("putdowns_despite_need", "putdowns_despite_protest", "hold_bouts",
@@ -64,7 +67,7 @@ def compute(ctx: Context) -> tuple[Columns, Columns]:
     onset, end = holds["onset_ms"].to_numpy(), holds["offset_ms"].to_numpy()
     length = end - onset
     cut = _cut_by_observation(ctx, coding, end)
-    long_enough = length >= s.hold_median_flag_below_ms
+    long_enough = length >= LONG_HOLD_MS
     counted = ~cut | long_enough
     protest, answered, protest_at = _protested(ctx, coding, end)
     need = ~cut & ~answered & (protest | _still_in_need(ctx, coding, end))
@@ -91,8 +94,7 @@ def compute(ctx: Context) -> tuple[Columns, Columns]:
         **decide(SPEC.id, reason, {
             "putdown_share": (putdown_share >= s.putdown_share_flag_at)
             & (n_need >= s.putdowns_flag_at),
-            "median_hold": (need_median < s.hold_median_flag_below_ms)
-            & (n_need >= s.hold_median_min_bouts),
+            "median_hold": _brief(need_median, n_need, s),
             "no_contact": no_contact})}
     if not ctx.evidence:
         return values, {}
@@ -104,6 +106,13 @@ def compute(ctx: Context) -> tuple[Columns, Columns]:
     evidence = evidence_rows(SPEC.id, coding, segment, holds["row"].to_numpy(), onset, note,
                              length.astype("float64"), protest_at[0], protest_at[1])
     return values, evidence
+
+
+def _brief(median: np.ndarray, n: np.ndarray, s: IndicatorSettings) -> np.ndarray:
+    """The optional brevity criterion (off when its threshold is not set)."""
+    if s.hold_median_flag_below_ms is None:
+        return np.zeros(len(median), dtype=bool)
+    return (median < s.hold_median_flag_below_ms) & (n >= s.hold_median_min_bouts)
 
 
 def _still_in_need(ctx: Context, coding: np.ndarray, end: np.ndarray) -> np.ndarray:

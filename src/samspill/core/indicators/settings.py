@@ -137,10 +137,12 @@ class IndicatorSettings(BaseModel):
         default=10_000, ge=0,
         description="A hold ending this close before the caregiver leaves the room was ended "
         "by the separation: it is left out, like a hold cut by the end of the recording.")
-    hold_median_flag_below_ms: float = Field(
-        default=15_000, ge=0,
-        description="Present when the holds put down while the child still needed contact "
-        "last less than this (median, over at least hold_median_min_bouts of them).")
+    hold_median_flag_below_ms: float | None = Field(
+        default=None, ge=0,
+        description="Off by default. When set (e.g. 15000), also present when the holds put "
+        "down while the child still needed contact last less than this (median, over at "
+        "least hold_median_min_bouts of them). The codes do not say who ended a hold, so "
+        "brevity alone showed the sign on sensitive parents of fussy children.")
     hold_median_min_bouts: int = Field(
         default=2, ge=1,
         description="That median needs at least this many put-downs despite need.")
