@@ -136,10 +136,54 @@ def test_variables_doc_is_current_and_lists_every_variable():
 
 
 def test_every_column_the_core_scores_is_registered():
-    from samspill.core.indicators import INDICATORS
-    from samspill.core.scoring import COHORT_VALUES
+    from samspill.core.indicators import INDICATORS, SUMMARY_COLUMNS
+    from samspill.core.scoring import COHORT_VALUES, sign_columns
 
-    scored = [*COHORT_VALUES, *(spec.flag for spec in INDICATORS.values()), "level",
-              "disrupted", "classification", "profile"]
+    scored = [*COHORT_VALUES, *sign_columns(stability=True), *SUMMARY_COLUMNS,
+              *(spec.flag for spec in INDICATORS.values()), "level", "disrupted",
+              "classification", "profile"]
     dimensions = [f"count_{d.id}" for d in open_scheme().dimensions]
     assert [c for c in scored + dimensions if c not in REGISTRY] == []
+    assert [c for c in scored + dimensions if c not in COHORT_COLUMNS] == []
+
+
+def test_states_are_categories_and_the_qualifier_says_it_is_no_sign():
+    from samspill.core.indicators import QUALIFIER, SIGNS
+
+    for spec in SIGNS.values():
+        state = REGISTRY[spec.state]
+        assert state.kind == "category"
+        assert {text for _, text in state.values} == {"present", "absent", "not_observable"}
+    qualifier = REGISTRY[QUALIFIER.state]
+    assert {text for _, text in qualifier.values} == {"low", "hostile", "not_observable"}
+    assert "qualifier" in qualifier.label and "not a sign" in qualifier.label
+    assert "not a sign" in REGISTRY[QUALIFIER.flag].label
+
+
+def test_sav_carries_value_labels_for_the_states_and_not_observable_is_user_missing(
+        tmp_path: Path):
+    frame = pd.DataFrame({"distance_state": ["present", "absent", "not_observable", None],
+                          "hostility_qualifier": ["low", "hostile", "not_observable", "low"],
+                          "distance_reason": ["far_share", "", "proximity_not_coded", None],
+                          "distance_stability": [1.0, 0.85, None, 0.5]})
+    _, meta = _read_sav(write_table(frame, "sav"), tmp_path)
+    assert meta.variable_value_labels["distance_state"] == {
+        0.0: "absent", 1.0: "present", 9.0: "not_observable"}
+    assert meta.variable_value_labels["hostility_qualifier"] == {
+        0.0: "hostile", 1.0: "low", 9.0: "not_observable"}
+    assert meta.column_names_to_labels["distance_state"] == "Distance: state"
+    kept, _ = pyreadstat.read_sav(str(tmp_path / "t.sav"), user_missing=True)
+    assert kept["distance_state"].tolist()[:3] == [1.0, 0.0, 9.0]
+    assert pd.isna(kept["distance_state"].iloc[3])
+    missing, _ = pyreadstat.read_sav(str(tmp_path / "t.sav"))  # 9 is user-missing: not absent
+    assert pd.isna(missing["distance_state"].iloc[2]) and pd.isna(
+        missing["hostility_qualifier"].iloc[2])
+    labelled, _ = pyreadstat.read_sav(str(tmp_path / "t.sav"), apply_value_formats=True,
+                                      user_missing=True)
+    assert labelled["distance_state"].tolist()[:3] == ["present", "absent", "not_observable"]
+    assert kept["distance_reason"].tolist()[:3] == ["far_share", "", "proximity_not_coded"]
+
+
+def test_sav_refuses_a_state_it_has_no_code_for():
+    with pytest.raises(InputError, match="'distance_state' holds value"):
+        write_table(pd.DataFrame({"distance_state": ["maybe"]}), "sav")

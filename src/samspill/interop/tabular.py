@@ -1,10 +1,11 @@
 """Tables (cohort, session, long events) to CSV, XLSX, SPSS ``.sav`` and Parquet bytes.
 
 Column meaning comes from :mod:`samspill.interop.variables`: SPSS gets variable labels and
-value labels (flags and the classification as 0/1, categories such as ``sim_style`` as coded
-integers), XLSX a second sheet ``variables``, Parquet the label and description as field
-metadata. Columns missing from the registry are written unlabelled; :func:`undocumented`
-lists them so a test can keep the registry complete.
+value labels (flags and the classification as 0/1, categories such as ``sim_style`` or a
+sign's state as coded integers, a sign's ``not_observable`` as user-missing), XLSX a second
+sheet ``variables``, Parquet the label and description as field metadata. Columns missing from
+the registry are written unlabelled; :func:`undocumented` lists them so a test can keep the
+registry complete.
 """
 
 from __future__ import annotations
@@ -101,7 +102,8 @@ def _parquet(frame: pd.DataFrame) -> bytes:
 
 
 def write_sav(frame: pd.DataFrame) -> bytes:
-    """SPSS ``.sav`` with variable labels and value labels from the registry.
+    """SPSS ``.sav`` with variable labels, value labels and user-missing codes from the
+    registry (a sign's ``not_observable`` state is user-missing: never read as absent).
 
     Raises :class:`InputError` for a column name SPSS cannot hold or a category value the
     registry does not code.
@@ -115,10 +117,14 @@ def write_sav(frame: pd.DataFrame) -> bytes:
     data, value_labels = _spss_frame(frame)
     labels: dict[str, str | None] = {
         str(c): REGISTRY[c].label if c in REGISTRY else str(c) for c in frame.columns}
+    missing: dict[str, list[int | float | str | pyreadstat.pyclasses.MissingRange]] = {
+        str(c): [float(code) for code in REGISTRY[c].missing]
+        for c in frame.columns if c in REGISTRY and REGISTRY[c].missing}
     handle, path = tempfile.mkstemp(suffix=".sav")
     os.close(handle)
     try:
-        pyreadstat.write_sav(data, path, column_labels=labels, variable_value_labels=value_labels)
+        pyreadstat.write_sav(data, path, column_labels=labels, variable_value_labels=value_labels,
+                             missing_ranges=missing or None)
         with open(path, "rb") as saved:
             return saved.read()
     finally:

@@ -30,12 +30,50 @@ class Variable:
     description: str
     values: tuple[tuple[int, str], ...] = ()
     unit: str = ""
+    missing: tuple[int, ...] = ()  # codes SPSS treats as user-missing
+
+
+# A sign's three states; not observable is user-missing in SPSS, never read as absent.
+NOT_OBSERVABLE_CODE = 9
+STATE_VALUES = ((0, "absent"), (1, "present"), (NOT_OBSERVABLE_CODE, "not_observable"))
+QUALIFIER_VALUES = ((0, "hostile"), (1, "low"), (NOT_OBSERVABLE_CODE, "not_observable"))
+# The five signs (column prefix, short label) in the core's order; then the qualifier.
+SIGN_LABELS = (("initiative", "Initiative"), ("responsiveness", "Responsiveness"),
+               ("cursory_contact", "Cursory contact"), ("redirection", "Redirection"),
+               ("distance", "Distance"))
+_NORMS = "Thresholds are study settings, not clinical norms."
 
 
 def _flag(indicator: str, label: str, rule: str) -> Variable:
     return Variable(f"{indicator}_flag", f"{label} flag", "flag",
-                    f"1 when the {label.lower()} indicator passes its threshold ({rule}, a "
-                    "study setting, not a clinical norm).", YES_NO)
+                    f"1 only when the sign is present ({rule}, a study setting, not a clinical "
+                    f"norm); 0 when absent or not observable: {indicator}_state tells them "
+                    "apart. Kept for exports made before the three states.", YES_NO)
+
+
+def _state(sign: str, label: str) -> Variable:
+    return Variable(f"{sign}_state", f"{label}: state", "category",
+                    f"present, absent, or not_observable: the coding holds too little to judge "
+                    f"the sign ({sign}_reason says why). Not observable is never absent; SPSS "
+                    f"reads it as user-missing ({NOT_OBSERVABLE_CODE}). {_NORMS}",
+                    STATE_VALUES, missing=(NOT_OBSERVABLE_CODE,))
+
+
+def _reason(sign: str, label: str) -> Variable:
+    return Variable(f"{sign}_reason", f"{label}: reason", "text",
+                    "Not observable: why, as one key (e.g. too_few_bids, caregiver_absent, "
+                    "proximity_not_coded). Present: the criteria met, comma-separated keys (e.g. "
+                    "median_latency,unanswered_share). Empty when absent. Every key with its "
+                    "sentence: docs/indicators.md.")
+
+
+def _stability(prefix: str, label: str) -> Variable:
+    return Variable(f"{prefix}_stability", f"{label}: stability", "number",
+                    "How sure the state is: the smaller of the share of replicates with every "
+                    "time moved by up to 1 s (40 replicates) and the share of single-event "
+                    "removals that keep the state (defaults; study settings). 1 = no small "
+                    "change alters it. Empty when the cohort was made without stability.",
+                    unit="proportion 0-1")
 
 
 def _count(dim: str, name: str) -> Variable:
@@ -59,42 +97,93 @@ _IDENTITY = [
              "Ground-truth style of a simulated session; empty for real sessions.",
              ((1, "sensitive"), (2, "withdrawn"), (3, "hostile"), (4, "frightened"))),
 ]
-_INDICATORS = [
+_VALUES = [
     Variable("initiative_share", "Share of need episodes with caregiver initiative", "number",
              "Of the episodes of attachment need, the share in which the caregiver initiated "
-             "contact or comfort within the initiative window.", unit="proportion 0-1"),
+             "contact or comfort within the initiative window (censored episodes left out).",
+             unit="proportion 0-1"),
     Variable("response_latency_median_ms", "Median response latency", "number",
              "Median time from a child bid to the first caregiver answer.", unit="ms"),
     Variable("unanswered_share", "Share of bids unanswered", "number",
-             "Share of child bids without a caregiver answer within the response window.",
+             "Share of scored child bids without a caregiver answer within the response window.",
              unit="proportion 0-1"),
     Variable("muted_share", "Share of answers that are muted", "number",
              "Share of caregiver answers coded with intensity muted.", unit="proportion 0-1"),
     Variable("hold_median_ms", "Median hold bout length", "number",
              "Median length of the bouts in which the child is held.", unit="ms"),
     Variable("putdowns_despite_protest", "Put-downs despite protest", "integer",
-             "Number of hold bouts ended while the child protested."),
-    Variable("redirect_share", "Share of proximity bids redirected", "number",
-             "Share of proximity bids answered with a redirect rather than contact.",
+             "Number of completed hold bouts ended while the child protested (a bid of the "
+             "protest kind) and not answered again: the put-downs despite need with a protest."),
+    Variable("redirect_share", "Share of seeking signals redirected", "number",
+             "Of the child's signals seeking the caregiver (bids for proximity, distress) that "
+             "got a reaction, the share redirected rather than met with contact.",
              unit="proportion 0-1"),
     Variable("far_share", "Share of present time far", "number",
-             "Share of the time with the caregiver present that proximity is far.",
+             "Share of the time with the caregiver present and proximity coded that she is far.",
              unit="proportion 0-1"),
     Variable("hostile_rate_per_10min", "Hostile and frightening events per 10 min", "number",
              "Hostile/intrusive plus frightening events per 10 minutes.", unit="per 10 min"),
-    _flag("initiative", "Initiative", "default: below 50 %"),
-    _flag("responsiveness", "Responsiveness", "default: median latency > 3 s or >= 40 % "
-          "unanswered"),
-    _flag("cursory_contact", "Cursory contact", "default: median hold < 15 s or any put-down "
-          "despite protest"),
-    _flag("redirection", "Redirection", "default: >= 30 % of proximity bids redirected"),
-    _flag("distance", "Distance", "default: far >= 60 % of present time"),
-    _flag("low_hostility", "Low hostility", "default: below 1 hostile or frightening event "
-          "per 10 min"),
+]
+_FLAGS = [
+    _flag("initiative", "Initiative", "default: below 50 % of need episodes met with "
+          "initiative"),
+    _flag("responsiveness", "Responsiveness", "default: median latency > 3 s, >= 40 % "
+          "unanswered, or >= 50 % of answers muted"),
+    _flag("cursory_contact", "Cursory contact", "default: >= 50 % of completed holds put down "
+          "despite need, such holds brief (median < 15 s), or no contact despite >= 4 bids"),
+    _flag("redirection", "Redirection", "default: >= 30 % of reactions to seeking signals are "
+          "redirects, and at least 2"),
+    _flag("distance", "Distance", "default: far >= 60 % of the time proximity is coded"),
+    Variable("low_hostility_flag", "Low hostility flag (the profile's qualifier, not a sign)",
+             "flag", "1 when hostility_qualifier is low (default: below 1 hostile or frightening "
+             "event per 10 min, a study setting, not a clinical norm). The qualifier of the "
+             "profile, never counted among the signs. Kept for exports made before the "
+             "qualifier.", YES_NO),
+]
+_COUNTS = [
     _count("AE", "Affective communication errors"), _count("RB", "Role/boundary confusion"),
     _count("FD", "Frightened/disoriented behaviour"), _count("NI", "Negative/intrusive behaviour"),
     _count("WD", "Withdrawal"),
 ]
+# Columns added with the three states (issue 18): after the earlier columns, which keep their
+# place so that syntax files using positions or TO ranges still work.
+_NEW_VALUES = [
+    Variable("putdown_share", "Share of completed holds put down despite need", "number",
+             "Of the completed hold bouts (not cut by a separation or the end), the share the "
+             "caregiver ended while the child still needed contact (protest, still distressed, "
+             "or reaching again) and did not answer again.", unit="proportion 0-1"),
+    Variable("proximity_coverage", "Share of present time with proximity coded", "number",
+             "Share of the time the caregiver is present that her proximity (near/far) is "
+             "coded; below the study's minimum, distance is not observable.",
+             unit="proportion 0-1"),
+]
+_SIGN_STATES = [v for sign, label in SIGN_LABELS
+                for v in (_state(sign, label), _reason(sign, label), _stability(sign, label))]
+_QUALIFIER = [
+    Variable("hostility_qualifier", "Hostility: the profile's qualifier (not a sign)",
+             "category", "The qualifier of the withdrawal profile, never one of the signs: low "
+             "(little or no hostility or intrusiveness; with signs present, consistent with a "
+             "withdrawn profile), hostile (hostile or intrusive behaviour present: a mixed or "
+             "hostile profile), or not_observable (user-missing in SPSS, "
+             f"{NOT_OBSERVABLE_CODE}). {_NORMS}", QUALIFIER_VALUES,
+             missing=(NOT_OBSERVABLE_CODE,)),
+    Variable("hostility_reason", "Hostility qualifier: reason", "text",
+             "hostile_rate when hostile; why, when not observable (e.g. caregiver_absent, "
+             "nothing_coded); empty when low."),
+    _stability("hostility", "Hostility qualifier"),
+]
+_SUMMARY = [
+    Variable("signs_present", "Signs present (of 5)", "integer",
+             "How many of the five signs are present in the whole session (the hostility "
+             "qualifier is no sign)."),
+    Variable("signs_absent", "Signs absent (of 5)", "integer",
+             "How many of the five signs are absent in the whole session."),
+    Variable("signs_not_observable", "Signs not observable (of 5)", "integer",
+             "How many of the five signs cannot be judged in the whole session (see each "
+             "<sign>_reason)."),
+]
+_INDICATORS = _VALUES + _FLAGS + _COUNTS
+_STATES = _NEW_VALUES + _SIGN_STATES + _QUALIFIER + _SUMMARY
 _RATINGS = [
     Variable("level", "Level of disrupted communication (1-7)", "integer",
              "The coder's overall rating on the 1-7 scale."),
@@ -121,9 +210,14 @@ _EVENTS = [
     Variable("comment", "Comment", "text", "The coder's free-text comment."),
 ]
 
-REGISTRY: dict[str, Variable] = {v.name: v for v in _IDENTITY + _INDICATORS + _RATINGS + _EVENTS}
-COHORT_COLUMNS = [v.name for v in _IDENTITY] + [v.name for v in _INDICATORS] + [
-    "level", "disrupted"]
+REGISTRY: dict[str, Variable] = {
+    v.name: v for v in _IDENTITY + _INDICATORS + _STATES + _RATINGS + _EVENTS}
+COHORT_COLUMNS = [v.name for v in _IDENTITY + _INDICATORS] + [
+    "level", "disrupted", "classification", "profile"] + [v.name for v in _STATES]
+# Cohort columns an outcome model may use: the values, flags, counts, signs counted, level
+# (not the stability, which describes the coding, not the dyad).
+PREDICTOR_COLUMNS = [c for c in COHORT_COLUMNS if REGISTRY[c].kind in ("number", "integer", "flag")
+                     and not c.endswith("_stability")]
 EVENT_TABLE_COLUMNS = [v.name for v in _IDENTITY[:5]] + [v.name for v in _EVENTS]
 
 _SPSS_RESERVED = {"ALL", "AND", "BY", "EQ", "GE", "GT", "LE", "LT", "NE", "NOT", "OR", "TO",
@@ -155,9 +249,16 @@ def variables_markdown() -> str:
              + ", ".join(f"`{c}`" for c in COHORT_COLUMNS) + ".", "",
              "The long events table has one row per event: "
              + ", ".join(f"`{c}`" for c in EVENT_TABLE_COLUMNS) + ".", "",
-             "Thresholds behind the flags are study settings, not clinical norms.", ""]
+             "Thresholds behind the states and flags are study settings, not clinical norms. "
+             "Each of the five signs is `present`, `absent` or `not_observable` "
+             "(`<sign>_state`); not observable is never absent, and SPSS files mark it as "
+             "user-missing. Hostility is no sign: `hostility_qualifier` qualifies the profile. "
+             "Columns of earlier versions keep their place; the columns added with the three "
+             "states follow them.", ""]
     for title, group in (("Identity", _IDENTITY), ("Withdrawal indicators and counts", _INDICATORS),
-                         ("Ratings", _RATINGS), ("Events", _EVENTS)):
+                         ("Ratings", _RATINGS),
+                         ("States, reasons, stability and the hostility qualifier", _STATES),
+                         ("Events", _EVENTS)):
         lines += [f"## {title}", "", "| name | label | kind | unit | values | description |",
                   "|---|---|---|---|---|---|"]
         lines += [_row(v) for v in group]
@@ -166,7 +267,8 @@ def variables_markdown() -> str:
 
 
 def _row(v: Variable) -> str:
-    values = "; ".join(f"{code} = {text}" for code, text in v.values)
+    values = "; ".join(f"{code} = {text}" + (" (missing)" if code in v.missing else "")
+                       for code, text in v.values)
     cells = [f"`{v.name}`", v.label, v.kind, v.unit, values, v.description]
     return "| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |"
 

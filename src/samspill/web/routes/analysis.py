@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from samspill.cli_analysis import parse_lags
 from samspill.core.errors import InputError, PermissionDeniedError
-from samspill.interop.variables import COHORT_COLUMNS, REGISTRY
+from samspill.interop.variables import PREDICTOR_COLUMNS
 from samspill.services import analysis, exports, studies
 from samspill.services.scoring import scores_visible
 from samspill.store.models import Study, User
@@ -32,7 +32,7 @@ def _(message: str) -> str:
 
 router = APIRouter(include_in_schema=False)
 Text = Annotated[str, Form(max_length=200)]
-PREDICTORS = [c for c in COHORT_COLUMNS if REGISTRY[c].kind in ("number", "integer", "flag")]
+PREDICTORS = PREDICTOR_COLUMNS
 
 
 @router.get("/studies/{study}/analysis")
