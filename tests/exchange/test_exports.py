@@ -81,6 +81,54 @@ def test_spss_gets_variable_and_value_labels(lab: Lab) -> None:
     assert meta.variable_value_labels["status"] == {1.0: "in_progress", 2.0: "submitted",
                                                     3.0: "master"}
     assert meta.variable_value_labels["initiative_flag"] == {0.0: "no", 1.0: "yes"}
+    assert meta.variable_value_labels["distance_state"] == {
+        0.0: "absent", 1.0: "present", 9.0: "not_observable"}
+    assert meta.variable_value_labels["hostility_qualifier"] == {
+        0.0: "hostile", 1.0: "low", 9.0: "not_observable"}
+    assert "not a sign" in labels["hostility_qualifier"]
+
+
+def _leave_a_hold_running(lab: Lab) -> None:
+    from samspill.core.events import Event
+
+    with lab.database.session() as db:
+        coding = codings.get_coding(db, lab.coding_ids["cod"])
+        codings.upsert_event(db, coding=coding, event=Event(
+            subject="caregiver", code="hold", onset_ms=5000))
+
+
+def test_an_unscorable_coding_is_left_out_of_the_cohort_export_with_its_reason(lab: Lab) -> None:
+    _leave_a_hold_running(lab)
+    with lab.database.session() as db:
+        study = studies.get_study(db, "lab")
+        chosen = exports.choose_codings(db, study)
+        exported = exports.table_export(db, study, "cohort", "csv", chosen, stability=False)
+        only_cod = [c for c in chosen if c.id == lab.coding_ids["cod"]]
+        predictors = exports.table_export(db, study, "predictors", "csv", only_cod)
+        events = exports.table_export(db, study, "events", "csv", chosen)
+    back = _read("csv", exported.body)
+    assert sorted(back["coding_id"]) == sorted(
+        i for k, i in lab.coding_ids.items() if k != "cod")
+    assert "distance_stability" not in back  # stability=False
+    left = exported.excluded
+    assert left["coding_id"].tolist() == [lab.coding_ids["cod"]]
+    assert left["coder"].tolist() == ["cod"] and "has no offset" in left["reason"].iloc[0]
+    assert left["fix"].iloc[0].startswith("correct the events")
+    assert predictors.excluded["coding_id"].tolist() == [lab.coding_ids["cod"]]
+    assert _read("csv", predictors.body).empty
+    assert events.excluded.empty
+
+
+def test_the_cohort_carries_states_stability_and_the_qualifier(lab: Lab) -> None:
+    with lab.database.session() as db:
+        study = studies.get_study(db, "lab")
+        frame = exports.cohort_frame(db, study, exports.choose_codings(db, study))
+    master = frame[frame["coding_id"] == lab.coding_ids["own"]].iloc[0]
+    assert master["distance_state"] == "present" and bool(master["distance_flag"])
+    assert master["hostility_qualifier"] == "low" and master["signs_present"] == 5
+    assert 0 <= master["distance_stability"] <= 1
+    assert list(frame.columns[: len(COHORT_COLUMNS)]) == [
+        c for c in COHORT_COLUMNS if c in frame.columns]
 
 
 def test_predictors_have_one_row_per_dyad_and_the_master_stands_for_its_session(

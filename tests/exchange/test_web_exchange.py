@@ -42,6 +42,24 @@ def test_the_owner_downloads_the_cohort_of_every_coding(lab: Lab, web: TestClien
     assert sorted(table["coding_id"]) == sorted(lab.coding_ids.values())
 
 
+def test_the_cohort_job_page_lists_the_codings_left_out_with_reason_and_fix(
+        lab: Lab, web: TestClient) -> None:
+    from samspill.core.events import Event
+
+    with lab.database.session() as db:
+        coding = codings.get_coding(db, lab.coding_ids["cod"])
+        codings.upsert_event(db, coding=coding, event=Event(
+            subject="caregiver", code="hold", onset_ms=5000))
+    csrf = login(web, "own")
+    started = web.post("/studies/lab/export",
+                       data={"csrf_token": csrf, "what": "cohort", "format": "csv"})
+    page = finished(web, started, "own")
+    table = pd.read_csv(io.BytesIO(_download(web, page)))
+    assert lab.coding_ids["cod"] not in set(table["coding_id"]) and len(table) == 3
+    assert "Codings left out, and why" in page.text
+    assert "has no offset" in page.text and "correct the events named above" in page.text
+
+
 def test_a_coder_exports_only_their_own_coding(lab: Lab, web: TestClient) -> None:
     csrf = login(web, "cod")
     events = pd.read_csv(io.BytesIO(_export(web, csrf, "cod", what="events", format="csv")))

@@ -12,6 +12,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
+import pandas as pd
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
@@ -71,6 +72,21 @@ def progress_bar(label: str) -> Iterator[Callable[[float], None]]:
         yield lambda fraction: bar.update(task, completed=fraction)
 
 
+def print_excluded(excluded: pd.DataFrame) -> None:
+    """The codings a cohort left out because they cannot be scored, with the reason and fix."""
+    if excluded.empty:
+        return
+    n = len(excluded)
+    typer.echo(f"{n} coding{'s' if n > 1 else ''} left out: {'they' if n > 1 else 'it'} "
+               "cannot be scored")
+    for row in excluded.itertuples():
+        reason = str(row.reason).replace("\n", "\n    ")
+        typer.echo(f"  session {row.session}, coder {row.coder} (coding {row.coding_id}): "
+                   f"{reason}")
+        if row.fix:
+            typer.echo(f"    Fix: {row.fix}")
+
+
 def _write(out: Path, body: bytes) -> None:
     try:
         out.write_bytes(body)
@@ -80,23 +96,33 @@ def _write(out: Path, body: bytes) -> None:
 
 
 def _table(kind: exports.TableKind, study: str, fmt: TableFormat, out: Path,
-           session: str | None, coder: str | None, data_dir: Path | None) -> None:
+           session: str | None, coder: str | None, data_dir: Path | None,
+           stability: bool = True) -> None:
     with unit_of_work(data_dir) as (db, _), progress_bar(f"export {kind}") as report:
         target = studies.get_study(db, study)
         chosen = exports.choose_codings(db, target, session=session, coder=coder)
-        exported = exports.table_export(db, target, kind, fmt.value, chosen, report)
+        exported = exports.table_export(db, target, kind, fmt.value, chosen, report,
+                                        stability=stability)
         _write(out, exported.body)
         audit.record(db, action="export", target=f"{kind}.{fmt.value}", study=study,
                      detail=f"{len(chosen)} coding(s)")
-    console.print(f"wrote {kind} of {len(chosen)} coding(s) to {out}")
+    left_out = len(exported.excluded)
+    console.print(f"wrote {kind} of {len(chosen) - left_out} coding(s) to {out}")
+    print_excluded(exported.excluded)
 
 
 @export_app.command("cohort")
 def export_cohort(study: Study, out: Out, fmt: FormatOpt = TableFormat.csv,
                   session: SessionOpt = None, coder: CoderOpt = None,
+                  stability: Annotated[bool, typer.Option(
+                      "--stability/--no-stability",
+                      help="Each sign's stability (about 0.1 s per coding; --no-stability for "
+                      "large cohorts).")] = True,
                   data_dir: DataDir = None) -> None:
-    """One row per coding: identity, the six signs' values and flags, counts, level."""
-    _table("cohort", study, fmt, out, session, coder, data_dir)
+    """One row per coding: identity, each sign's values, state, reason, flag and stability, the
+    hostility qualifier, the summary, counts, level. Codings that cannot be scored are left
+    out and listed with the reason and the fix."""
+    _table("cohort", study, fmt, out, session, coder, data_dir, stability)
 
 
 @export_app.command("events")

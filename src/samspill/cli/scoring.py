@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from samspill.cli.common import DataDir, Study, console, unit_of_work
+from samspill.cli.exchange import print_excluded, progress_bar
 from samspill.core.errors import InputError
 from samspill.core.scoring import scores_to_json
 from samspill.core.simulate import STYLES
@@ -69,13 +70,25 @@ def _fmt(value: object) -> str:
 def cohort(
     study: Study,
     out: Annotated[Path, typer.Option("--out", help="CSV file to write.")],
+    stability: Annotated[bool, typer.Option(
+        "--stability/--no-stability",
+        help="Each sign's stability (about 0.1 s per coding; --no-stability for large "
+        "cohorts).")] = True,
     data_dir: DataDir = None,
 ) -> None:
-    """One row per coding: the six signs' values and flags, dimension counts, level."""
-    with unit_of_work(data_dir) as (db, _):
-        table = cohort_for_study(db, studies.get_study(db, study))
-    table.to_csv(out, index=False)
-    console.print(f"wrote {len(table)} rows to {out}")
+    """One row per coding: each sign's values, state, reason, flag and stability, the hostility
+    qualifier, the summary, dimension counts, level. Codings that cannot be scored are left
+    out and listed with the reason and the fix."""
+    with unit_of_work(data_dir) as (db, _), progress_bar("cohort") as report:
+        found = cohort_for_study(db, studies.get_study(db, study), stability=stability,
+                                 progress=report)
+    try:
+        found.table.to_csv(out, index=False)
+    except OSError as exc:
+        raise InputError(f"cannot write {out}: {exc.strerror}",
+                         fix="check the folder exists and is writable") from None
+    console.print(f"wrote {len(found.table)} rows to {out}", markup=False)
+    print_excluded(found.excluded)
 
 
 def simulate(

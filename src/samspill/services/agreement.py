@@ -37,9 +37,8 @@ from samspill.core.reliability import (
     time_unit_kappa_tolerance,
 )
 from samspill.core.scheme import Scheme
-from samspill.core.scoring import cohort_table
 from samspill.services import codings, studies
-from samspill.services.scoring import cohort_for_study, score_stored_coding, settings_of
+from samspill.services.scoring import cohort_for_study, settings_of
 from samspill.store.models import Coding, ObservationSession, Reconciliation, Study
 
 FINISHED = ("submitted", "master")
@@ -232,28 +231,30 @@ def _pair_row(name: str, x: str, y: str, pair: PairAgreement) -> tuple:
 RATING_COLUMNS = ["measure", "statistic", "value", "ci95_low", "ci95_high", "targets"]
 
 
-# Up to this many codings are scored one by one; more, in one pass over the whole study.
-FEW_CODINGS = 8
-
-
 def score_rows(db: Session, study: Study, group: Sequence[Coding]) -> pd.DataFrame:
-    """The cohort-table rows (level, disrupted, the six signs' values and flags, counts per
-    dimension) of these codings, with ``coding_id``, ``coder`` and ``session``."""
-    ids = [c.id for c in group]
+    """The cohort-table rows (level, disrupted, each sign's values, state, reason and flag,
+    the qualifier, counts per dimension) of these codings, scored in one pass without
+    stability, with ``coding_id``, ``coder`` and ``session``.
+
+    Comparing coders needs every one of their codings: one that cannot be scored is an error
+    naming it, its reason and the fix (the cohort, instead, sets such codings apart).
+    """
     if not group:
         return pd.DataFrame(columns=["coding_id", "coder", "session"])
-    if len(group) > FEW_CODINGS:
-        cohort = cohort_for_study(db, study)
-        return cohort[cohort["coding_id"].isin(ids)].reset_index(drop=True)
-    rows = [cohort_table(score_stored_coding(db, c, stability=False)).drop(columns="coding").assign(
-        coding_id=c.id, coder=c.coder.username, session=c.session.name) for c in group]
-    return pd.concat(rows, ignore_index=True)
+    cohort = cohort_for_study(db, study, chosen=group, stability=False)
+    if len(cohort.excluded):
+        raise InputError(
+            f"{len(cohort.excluded)} coding(s) cannot be scored: " + "; ".join(
+                f"{r.session} by {r.coder} (coding {r.coding_id}): {r.reason}"
+                for r in cohort.excluded.itertuples()),
+            fix="; ".join(dict.fromkeys(cohort.excluded["fix"].astype(str))))
+    return cohort.table
 
 
 def _rating_tables(db: Session, study: Study,
                    chosen: dict[str, list[Coding]]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Agreement on the level and disrupted (rows of :data:`RATING_COLUMNS`) and on the six
-    indicators (the core's ``indicator_agreement`` table)."""
+    """Agreement on the level and disrupted (rows of :data:`RATING_COLUMNS`) and on the five
+    signs and the hostility qualifier (:data:`INDICATOR_COLUMNS`)."""
     cohort = score_rows(db, study, [c for group in chosen.values() for c in group])
     rows = _level_rows(cohort) + _disrupted_rows(cohort)
     return pd.DataFrame(rows, columns=RATING_COLUMNS), _indicator_table(cohort)

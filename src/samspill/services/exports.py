@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Literal
 
@@ -29,11 +29,11 @@ from samspill.interop.boris import write_boris
 from samspill.interop.elan import TierLayout, write_elan
 from samspill.interop.model import IndependentVariable, MediaFile, Observation, Project
 from samspill.interop.sdis import write_sdis
-from samspill.interop.variables import COHORT_COLUMNS, REGISTRY
+from samspill.interop.variables import REGISTRY
 from samspill.services import codings, studies
 from samspill.services.media import media_of
 from samspill.services.schemes import scheme_of
-from samspill.services.scoring import cohort_for_study
+from samspill.services.scoring import EXCLUDED_COLUMNS, Cohort, cohort_for_study
 from samspill.store.models import Coding, EventRow, Study
 
 TableKind = Literal["cohort", "events", "predictors"]
@@ -57,11 +57,18 @@ Progress = Callable[[float], None]
 
 @dataclass(frozen=True)
 class ExportFile:
-    """A finished export: a suggested file name, its media type and its bytes."""
+    """A finished export: a suggested file name, its media type and its bytes.
+
+    ``excluded`` lists the chosen codings a cohort or predictors table left out because they
+    cannot be scored (:data:`~samspill.services.scoring.EXCLUDED_COLUMNS`: who, the reason,
+    the fix); empty otherwise.
+    """
 
     name: str
     media_type: str
     body: bytes
+    excluded: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=EXCLUDED_COLUMNS), compare=False)
 
 
 def _quiet(_fraction: float) -> None:
@@ -122,20 +129,30 @@ def observation_names(chosen: Sequence[Coding]) -> dict[int, str]:
 
 # ---------------------------------------------------------------- tables
 
-def cohort_frame(db: Session, study: Study, chosen: Sequence[Coding]) -> pd.DataFrame:
-    """One row per chosen coding: identity, the six signs' values and flags, counts, level."""
-    full = cohort_for_study(db, study)
-    ids = {c.id for c in chosen}
-    frame = full[full["coding_id"].isin(ids)].reset_index(drop=True)
-    first = [c for c in COHORT_COLUMNS if c in frame.columns]
-    return frame[first + [c for c in frame.columns if c not in first]]
+def cohort_of(db: Session, study: Study, chosen: Sequence[Coding], *, stability: bool = True,
+              progress: Progress = _quiet) -> Cohort:
+    """The chosen codings' cohort (``table``: one row per coding, in the registry's order)
+    and the codings that cannot be scored (``excluded``, with the reason and the fix).
+    ``stability=False`` leaves out each sign's stability (much faster for large studies)."""
+    return cohort_for_study(db, study, chosen=chosen, stability=stability, progress=progress)
+
+
+def cohort_frame(db: Session, study: Study, chosen: Sequence[Coding], *,
+                 stability: bool = True) -> pd.DataFrame:
+    """One row per chosen coding that can be scored: identity, each sign's values, state,
+    reason, flag and stability, the qualifier, the summary, counts, level (see
+    :func:`cohort_of` for the codings left out)."""
+    return cohort_of(db, study, chosen, stability=stability).table
 
 
 def predictors_frame(db: Session, study: Study, chosen: Sequence[Coding]) -> pd.DataFrame:
     """One row per dyad for outcome models: the mean of the indicator values, flags, counts and
     level over the dyad's sessions. A session's master coding stands for it when there is one,
-    else the mean over its chosen codings."""
-    frame = cohort_frame(db, study, _masters_first(chosen))
+    else the mean over its chosen codings. Codings that cannot be scored are left out."""
+    return _predictors(cohort_of(db, study, _masters_first(chosen), stability=False).table)
+
+
+def _predictors(frame: pd.DataFrame) -> pd.DataFrame:
     numeric = [c for c in frame.columns if c in REGISTRY and c not in _IDENTITY
                and REGISTRY[c].kind in ("number", "integer", "flag")]
     values = frame[["dyad", *numeric]].copy()
@@ -167,19 +184,29 @@ def events_frame(db: Session, study: Study, chosen: Sequence[Coding],
 
 
 def table_export(db: Session, study: Study, kind: TableKind, fmt: tabular.Format,
-                 chosen: Sequence[Coding], progress: Progress = _quiet) -> ExportFile:
-    """A table of the chosen codings in CSV, XLSX, SPSS ``.sav`` or Parquet."""
+                 chosen: Sequence[Coding], progress: Progress = _quiet, *,
+                 stability: bool = True) -> ExportFile:
+    """A table of the chosen codings in CSV, XLSX, SPSS ``.sav`` or Parquet.
+
+    The cohort carries each sign's stability unless ``stability=False``; codings the cohort
+    or predictors table cannot score are left out and listed in ``ExportFile.excluded``.
+    """
     if kind not in TABLE_KINDS:
         raise InputError(f"unknown table '{kind}'", fix=f"use one of {', '.join(TABLE_KINDS)}")
+    excluded = pd.DataFrame(columns=EXCLUDED_COLUMNS)
     if kind == "events":
         frame = events_frame(db, study, chosen, progress)
+    elif kind == "cohort":
+        cohort = cohort_of(db, study, chosen, stability=stability,
+                           progress=lambda f: progress(0.95 * f))
+        frame, excluded = cohort.table, cohort.excluded
     else:
-        builder = cohort_frame if kind == "cohort" else predictors_frame
-        frame = builder(db, study, chosen)
+        cohort = cohort_of(db, study, _masters_first(chosen), stability=False)
+        frame, excluded = _predictors(cohort.table), cohort.excluded
     body = tabular.write_table(frame, fmt, sheet=kind)
     progress(1.0)
     media_type = MEDIA_TYPES.get(fmt, "application/octet-stream")
-    return ExportFile(f"{study.name}-{kind}.{fmt}", media_type, body)
+    return ExportFile(f"{study.name}-{kind}.{fmt}", media_type, body, excluded)
 
 
 # ---------------------------------------------------------------- coding files

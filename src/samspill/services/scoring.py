@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from samspill.core.errors import InputError
+from samspill.core.errors import InputError, SamspillError
 from samspill.core.events import EVENT_COLUMNS
 from samspill.core.scheme import Scheme
 from samspill.core.scoring import Scores, cohort_table, score_codings
 from samspill.core.study_settings import StudySettings, study_settings
+from samspill.interop.variables import COHORT_COLUMNS
 from samspill.services import codings, studies
 from samspill.services.schemes import scheme_of
 from samspill.store.models import Coding, EventRow, Rating, SegmentRow, Study
@@ -53,21 +55,128 @@ def scores_visible(study: Study, role: str | None) -> bool:
     return role is not None
 
 
-def cohort_for_study(db: Session, study: Study) -> pd.DataFrame:
-    """One row per coding in the study: identity columns, then the core's cohort columns."""
-    all_codings = [c for s in studies.sessions_of(db, study) for c in codings.codings_of(db, s)]
+EXCLUDED_COLUMNS = [*IDENTITY_COLUMNS, "reason", "fix"]
+# With stability each coding is scored some 50-400 times; batches keep the progress moving.
+STABILITY_BATCH = 50
+Progress = Callable[[float], None]
+
+
+@dataclass(frozen=True)
+class Cohort:
+    """A study's cohort: ``table`` has one row per scored coding (:data:`IDENTITY_COLUMNS`,
+    then the core's cohort columns); ``excluded`` one row per coding that could not be scored
+    (:data:`EXCLUDED_COLUMNS`: who, why, and how to fix it)."""
+
+    table: pd.DataFrame
+    excluded: pd.DataFrame
+
+
+def cohort_for_study(
+    db: Session, study: Study, *, chosen: Sequence[Coding] | None = None,
+    stability: bool = True, progress: Progress | None = None,
+) -> Cohort:
+    """One row per coding of the study (or of ``chosen``): identity columns, then the core's
+    cohort columns (in the order of ``docs/variables.md``), with each sign's stability unless
+    ``stability=False``.
+
+    Codings are scored in batches per scheme version. A coding that cannot be scored (a
+    state left running, an event past the end, a session with no length) is set apart in
+    ``excluded`` with the reason and the fix; the other codings are scored all the same.
+    """
+    group_of = chosen if chosen is not None else [
+        c for s in studies.sessions_of(db, study) for c in codings.codings_of(db, s)]
     groups: dict[int, list[Coding]] = defaultdict(list)
-    for coding in all_codings:
+    for coding in group_of:
         groups[coding.scheme_version_id].append(coding)
     settings = settings_of(study)
-    tables = []
+    settings.indicator_settings()  # a study setting in error fails the cohort, not each coding
+    tables, excluded = [], []
+    done, total = 0, max(len(group_of), 1)
     for group in groups.values():
-        scores = _score_group(db, group, scheme_of(group[0].scheme_version), settings)
-        table = cohort_table(scores).rename(columns={"coding": "coding_id"})
-        tables.append(_identity(group, study).merge(table, on="coding_id", how="right"))
+        for batch in _batches(group, STABILITY_BATCH if stability else len(group)):
+            scores, failed = _score_resilient(
+                db, batch, scheme_of(batch[0].scheme_version), settings, stability=stability)
+            if scores is not None:
+                table = cohort_table(scores).rename(columns={"coding": "coding_id"})
+                tables.append(_identity(batch, study).merge(table, on="coding_id", how="right"))
+            excluded += [(coding, error) for coding, error in failed]
+            done += len(batch)
+            if progress is not None:
+                progress(done / total)
+    return Cohort(_in_order(_sorted(tables, IDENTITY_COLUMNS)), _excluded_table(excluded, study))
+
+
+def _in_order(table: pd.DataFrame) -> pd.DataFrame:
+    """The registry's columns first (earlier versions' columns keep their place), then any
+    other column the core adds."""
+    first = [c for c in COHORT_COLUMNS if c in table.columns]
+    return table[first + [c for c in table.columns if c not in first]]
+
+
+def _batches(group: Sequence[Coding], size: int) -> list[list[Coding]]:
+    size = max(size, 1)
+    return [list(group[i:i + size]) for i in range(0, len(group), size)]
+
+
+def _sorted(tables: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
     if not tables:
-        return pd.DataFrame(columns=IDENTITY_COLUMNS)
-    return pd.concat(tables, ignore_index=True).sort_values(["session", "coder"], ignore_index=True)
+        return pd.DataFrame(columns=columns)
+    return pd.concat(tables, ignore_index=True).sort_values(["session", "coder"],
+                                                            ignore_index=True)
+
+
+def _score_resilient(
+    db: Session, group: Sequence[Coding], scheme: Scheme, settings: StudySettings, *,
+    stability: bool,
+) -> tuple[Scores | None, list[tuple[Coding, SamspillError]]]:
+    """Score the group in one pass; when that raises, score each coding alone to find the
+    ones that fail, set them apart, and score the rest in one pass again.
+
+    Returns the scores of the codings that could be scored (None when none could) and the
+    others with their error.
+    """
+    loaded = _load(db, group, scheme)
+    failed = list(loaded.failed)
+    good = [c for c in group if c.id in loaded.durations]
+    while good:
+        try:
+            return _score_loaded(loaded, good, scheme, settings, stability=stability), failed
+        except SamspillError:
+            # Cheap check first (no stability); with stability alone only if that finds none.
+            alone = _failing_alone(loaded, good, scheme, settings, stability=False)
+            if not alone and stability:
+                alone = _failing_alone(loaded, good, scheme, settings, stability=True)
+            if not alone:  # every coding scores alone: the batch's error is no coding's
+                raise
+        bad = {c.id for c, _ in alone}
+        good = [c for c in good if c.id not in bad]
+        failed += alone
+    return None, failed
+
+
+def _failing_alone(loaded: _Loaded, group: Sequence[Coding], scheme: Scheme,
+                   settings: StudySettings, *, stability: bool,
+                   ) -> list[tuple[Coding, SamspillError]]:
+    out = []
+    for coding in group:
+        try:
+            _score_loaded(loaded, [coding], scheme, settings, stability=stability)
+        except SamspillError as error:
+            out.append((coding, error))
+    return out
+
+
+def _excluded_table(excluded: list[tuple[Coding, SamspillError]], study: Study) -> pd.DataFrame:
+    if not excluded:
+        return pd.DataFrame(columns=EXCLUDED_COLUMNS)
+    identity = _identity([c for c, _ in excluded], study)
+    identity["reason"] = [_reason(e) for _, e in excluded]
+    identity["fix"] = [e.fix for _, e in excluded]
+    return identity.sort_values(["session", "coder"], ignore_index=True)[EXCLUDED_COLUMNS]
+
+
+def _reason(error: SamspillError) -> str:
+    return f"{error.where}: {error.message}" if error.where else error.message
 
 
 def _identity(group: Sequence[Coding], study: Study) -> pd.DataFrame:
@@ -93,21 +202,55 @@ def _score_group(
     db: Session, group: Sequence[Coding], scheme: Scheme, settings: StudySettings,
     *, stability: bool = False,
 ) -> Scores:
+    loaded = _load(db, group, scheme)
+    if loaded.failed:
+        raise loaded.failed[0][1]
+    return _score_loaded(loaded, group, scheme, settings, stability=stability)
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    """A group's stored tables, loaded once: events, segments, ratings, and the length of
+    every coding that has one (``failed``: those without, with the error)."""
+
+    events: pd.DataFrame
+    segments: pd.DataFrame
+    durations: dict[int, int]
+    ratings: dict[int, dict[str, str]]
+    failed: list[tuple[Coding, SamspillError]]
+
+
+def _load(db: Session, group: Sequence[Coding], scheme: Scheme) -> _Loaded:
     ids = [c.id for c in group]
     events = _events_table(db, ids, scheme)
-    segments = _segments_table(db, group)
-    durations = {c.id: _duration(c, events) for c in group}
-    ratings = _ratings(db, ids)
+    durations, failed = {}, []
+    for coding in group:
+        try:
+            durations[coding.id] = _duration(coding, events)
+        except SamspillError as error:
+            failed.append((coding, error))
+    return _Loaded(events, _segments_table(db, group), durations, _ratings(db, ids), failed)
+
+
+def _score_loaded(loaded: _Loaded, group: Sequence[Coding], scheme: Scheme,
+                  settings: StudySettings, *, stability: bool) -> Scores:
+    ids = [c.id for c in group]
+    events, segments = _only(loaded.events, ids), _only(loaded.segments, ids)
     return score_codings(
         events,
         segments,
         scheme=scheme,
-        durations=durations,
-        ratings={i: ratings.get(i, {}) for i in ids},
+        durations={i: loaded.durations[i] for i in ids},
+        ratings={i: loaded.ratings.get(i, {}) for i in ids},
         settings=settings.indicator_settings(),
         disrupted_cutoff=settings.disrupted_cutoff,
         stability=stability,
     )
+
+
+def _only(frame: pd.DataFrame, ids: list[int]) -> pd.DataFrame:
+    keep = frame["coding"].isin(ids)
+    return frame if keep.all() else frame[keep].reset_index(drop=True)
 
 
 def _events_table(db: Session, coding_ids: list[int], scheme: Scheme) -> pd.DataFrame:

@@ -299,8 +299,17 @@ def job_page(request: Request, access: ReadStudy, job_id: str) -> Response:
         job=job,
         file=result if isinstance(result, exports.ExportFile) else None,
         imported=result if isinstance(result, imports.ImportResult) else None,
-        tables=result_tables(result),
+        tables=result_tables(_left_out(result) if isinstance(result, exports.ExportFile)
+                             else result),
     )
+
+
+def _left_out(exported: exports.ExportFile) -> dict[str, pd.DataFrame]:
+    """The codings a cohort or predictors export left out (they cannot be scored), with the
+    reason and the fix, shown under the download."""
+    if exported.excluded.empty:
+        return {}
+    return {_("Codings left out, and why"): exported.excluded}
 
 
 @router.get("/api/studies/{study}/jobs/{job_id}")
