@@ -13,6 +13,9 @@ from samspill.cli import app
 runner = CliRunner()
 
 
+SIGNS = {"initiative", "responsiveness", "cursory_contact", "redirection", "distance"}
+
+
 def test_score_cohort_and_simulate_on_the_demo(tmp_path: Path) -> None:
     data = str(tmp_path / "data")
     assert runner.invoke(app, ["demo", "--no-video", "--data-dir", data]).exit_code == 0
@@ -20,23 +23,105 @@ def test_score_cohort_and_simulate_on_the_demo(tmp_path: Path) -> None:
                                  "--format", "json", "--data-dir", data])
     assert scored.exit_code == 0
     result = json.loads(scored.output)
-    session = [i for i in result["indicators"] if i["scope"] == "session"]
-    assert {i["id"] for i in session} == {"initiative", "responsiveness", "cursory_contact",
-                                          "redirection", "distance", "low_hostility"}
-    assert all({"id", "flag", "values", "evidence"} <= set(i) for i in session)
-    assert all(i["flag"] for i in session)
-    assert "settings" in result and "ambiance" in result
+    session = {i["id"]: i for i in result["indicators"] if i["scope"] == "session"}
+    assert set(session) == {*SIGNS, "hostility"}
+    assert all({"id", "kind", "state", "reasons", "flag", "values", "stability", "evidence"}
+               <= set(i) for i in session.values())
+    assert all(session[s]["state"] == "present" and session[s]["flag"] for s in SIGNS)
+    assert (session["hostility"]["kind"], session["hostility"]["state"]) == ("qualifier", "low")
+    assert all(i["stability"] is not None for i in session.values())
+    assert "settings" in result and "ambiance" in result and set(result["signs"]) == SIGNS
 
     added = runner.invoke(app, ["simulate", "--study", "demo", "--style", "withdrawn",
                                 "--sessions", "2", "--seed", "7", "--procedure", "ssp",
                                 "--data-dir", data])
     assert added.exit_code == 0, added.output
     out = tmp_path / "cohort.csv"
-    assert runner.invoke(app, ["cohort", "--study", "demo", "--out", str(out),
-                               "--data-dir", data]).exit_code == 0
+    made = runner.invoke(app, ["cohort", "--study", "demo", "--out", str(out),
+                               "--data-dir", data])
+    assert made.exit_code == 0 and "left out" not in made.output
     rows = list(csv.DictReader(out.open()))
     assert sum(r["sim_style"] == "withdrawn" for r in rows) >= 2
-    assert {"session", "coder", "far_share", "distance_flag", "level"} <= set(rows[0])
+    assert {"session", "coder", "far_share", "distance_flag", "level", "distance_state",
+            "distance_reason", "distance_stability", "hostility_qualifier", "hostility_reason",
+            "low_hostility_flag", "signs_present", "signs_absent",
+            "signs_not_observable"} <= set(rows[0])
+    vignette = next(r for r in rows if r["session"] == "vignette")
+    assert (vignette["distance_state"], vignette["distance_flag"]) == ("present", "True")
+    assert (vignette["hostility_qualifier"], vignette["signs_present"]) == ("low", "5")
+    assert all(r["initiative_state"] in ("present", "absent", "not_observable") for r in rows)
+
+    quick = tmp_path / "quick.csv"
+    assert runner.invoke(app, ["cohort", "--study", "demo", "--out", str(quick),
+                               "--no-stability", "--data-dir", data]).exit_code == 0
+    header = next(csv.reader(quick.open()))
+    assert "distance_state" in header and "distance_stability" not in header
+
+
+def test_score_table_reads_as_words_and_human_numbers(tmp_path: Path) -> None:
+    data = str(tmp_path / "data")
+    runner.invoke(app, ["demo", "--no-video", "--data-dir", data])
+    shown = runner.invoke(app, ["score", "--study", "demo", "--session", "vignette",
+                                "--data-dir", data], env={"COLUMNS": "400"})
+    assert shown.exit_code == 0, shown.output
+    text = shown.output
+    # Per sign: its title, state in words, reason as a sentence, values as people read them.
+    assert "Delayed or muted responding" in text
+    assert "slow answers (median latency); many bids unanswered; many answers muted" in text
+    assert "response latency median 7.5 s" in text and "unanswered share 67 %" in text
+    assert "far share 85 %" in text and "bids 6, bids answered 2" in text
+    # Stability: stable, or fragile with the pivotal events' times as mm:ss.
+    assert "stable" in text
+    assert "fragile: changes if any one of these 2 events is left out: 00:00" in text
+    # The summary and the qualifier on its own line, for the session and the reunions.
+    assert "Whole session" in text and "Reunions" in text
+    assert text.count("5 of 5 signs present, 0 not observable") == 2
+    lines = [line.strip() for line in text.splitlines()]
+    assert lines.count("Little or no hostility or intrusiveness: consistent with a withdrawn "
+                       "profile") == 2
+    assert "level 6 · disrupted · profile helpless-fearful" in text
+    assert "they are no diagnosis" in text
+    for never in ("e+0", "True", "False", "FLAG", "hostility_qualifier", "hostile rate"):
+        assert never not in text
+
+
+def test_a_cohort_with_an_unscorable_coding_lists_it_and_writes_the_rest(tmp_path: Path) -> None:
+    from samspill.cli.common import unit_of_work
+    from samspill.core.events import Event
+    from samspill.services import codings, studies
+    from samspill.services.accounts import add_user
+    from samspill.services.schemes import latest_version
+
+    data = tmp_path / "data"
+    runner.invoke(app, ["demo", "--no-video", "--data-dir", str(data)])
+    with unit_of_work(data) as (db, _):
+        study = studies.get_study(db, "demo")
+        session = studies.get_session(db, study=study, name="vignette")
+        coder = add_user(db, username="rita", password="correct horse battery staple")
+        running = codings.create_coding(db, session=session, coder=coder,
+                                        scheme_version=latest_version(db, "withdrawal-open"))
+        codings.upsert_event(db, coding=running, event=Event(
+            subject="caregiver", code="hold", onset_ms=5000))
+        scored = len([c for s in studies.sessions_of(db, study)
+                      for c in codings.codings_of(db, s)]) - 1
+    out = tmp_path / "cohort.csv"
+    made = runner.invoke(app, ["cohort", "--study", "demo", "--out", str(out), "--no-stability",
+                               "--data-dir", str(data)])
+    assert made.exit_code == 0, made.output
+    rows = list(csv.DictReader(out.open()))
+    assert len(rows) == scored and "rita" not in {r["coder"] for r in rows}
+    written = made.output.index(f"wrote {scored} rows")
+    listed = made.output.index("1 coding left out: it cannot be scored")
+    assert written < listed
+    assert "session vignette, coder rita" in made.output
+    assert "state 'hold' at 5000 ms has no offset" in made.output
+    assert "Fix: correct the events named above" in made.output
+
+    export = tmp_path / "cohort.sav"
+    exported = runner.invoke(app, ["export", "cohort", "--study", "demo", "--out", str(export),
+                                   "--format", "sav", "--no-stability", "--data-dir", str(data)])
+    assert exported.exit_code == 0, exported.output
+    assert "1 coding left out" in exported.output and "coder rita" in exported.output
 
 
 def test_score_without_coder_lists_the_codings_when_ambiguous(tmp_path: Path) -> None:
@@ -54,3 +139,59 @@ def test_score_without_coder_lists_the_codings_when_ambiguous(tmp_path: Path) ->
     both = runner.invoke(app, ["score", "--study", "demo", "--session", "vignette", "--coder",
                                "cora", "--format", "json", "--data-dir", data])
     assert json.loads(both.output)["coding"]["coder"] == "cora"
+
+
+def test_numbers_are_shown_as_people_read_them() -> None:
+    from samspill.cli import scores_text as t
+
+    assert t.value_text("response_latency_median_ms", 7500.0) == "response latency median 7.5 s"
+    assert t.value_text("hold_median_ms", 8000.0) == "hold median 8 s"
+    assert t.value_text("far_share", 0.8466) == "far share 85 %"
+    assert t.value_text("proximity_coverage", 1.0) == "proximity coverage 100 %"
+    assert t.value_text("redirects_per_10min", 6.0) == "redirects 6.0 per 10 min"
+    assert t.value_text("muted_share", None) == "muted share –"
+    assert t.value_text("response_latency_median_ms", float("nan")) == \
+        "response latency median –"
+    assert t.count_item("bids", 7) == "bids 7" and t.count_item("bids", 7.0) == "bids 7"
+    assert t.count_item("far_ms", 254_000) == "far 04:14"
+    assert t.clock(3_725_000) == "62:05"
+
+
+def test_stability_reads_stable_or_fragile_with_why_and_when() -> None:
+    from samspill.cli import scores_text as t
+
+    settings = {"stable_at": 0.9, "stability_jitter_ms": 1000}
+    assert t.stability_text(None, settings) == "not computed"
+    assert t.stability_text({"stable": True, "jitter": 1.0, "pivotal_events": 0,
+                             "pivotal": []}, settings) == "stable"
+    jittery = {"stable": False, "jitter": 0.7, "pivotal_events": 0, "pivotal": []}
+    assert t.stability_text(jittery, settings) == (
+        "fragile: changes in 30 % of the replicates with every time moved by up to 1 s")
+    one = {"stable": False, "jitter": 1.0, "pivotal_events": 1,
+           "pivotal": [{"event_id": "e", "time_ms": 246_500, "state_without": "not_observable"}]}
+    assert t.stability_text(one, settings) == (
+        "fragile: changes if this event is left out: 04:06 (without it: not observable)")
+    many = {"stable": False, "jitter": 0.5, "pivotal_events": 7,
+            "pivotal": [{"event_id": str(i), "time_ms": 1000 * (10 - i), "state_without": "absent"}
+                        for i in range(7)]}
+    text = t.stability_text(many, settings)
+    assert text.startswith("fragile: changes in 50 % of the replicates")
+    assert "any one of these 7 events is left out: 00:04 (without it: absent), 00:05" in text
+    assert text.endswith("and 2 more")
+
+
+def test_the_qualifier_is_a_sentence_never_a_sign() -> None:
+    from samspill.cli import scores_text as t
+
+    low = {"state": "low", "reasons": []}
+    assert t.qualifier_text(low, 3) == ("Little or no hostility or intrusiveness: consistent "
+                                        "with a withdrawn profile")
+    assert t.qualifier_text(low, 0) == "Little or no hostility or intrusiveness"
+    assert t.qualifier_text({"state": "hostile", "reasons": ["hostile_rate"]}, 2) == (
+        "Hostile or intrusive behaviour present: mixed or hostile profile")
+    assert t.qualifier_text({"state": "not_observable", "reasons": ["caregiver_absent"]}, 0) == (
+        "Hostility cannot be judged: the caregiver was out of the room the whole time")
+    assert t.summary_text({"signs_present": 3, "signs_not_observable": 1}, 5) == (
+        "3 of 5 signs present, 1 not observable")
+    assert t.reason_text("absent", []) == "no criterion met"
+    assert t.reason_text("not_observable", ["too_few_bids"]) == "too few bids to judge"

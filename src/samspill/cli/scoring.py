@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
+from samspill.cli import scores_text
 from samspill.cli.common import DataDir, Study, console, unit_of_work
 from samspill.cli.exchange import print_excluded, progress_bar
 from samspill.core.errors import InputError
@@ -28,7 +31,8 @@ def score(
     output: Annotated[str, typer.Option("--format", help="json or table.")] = "table",
     data_dir: DataDir = None,
 ) -> None:
-    """The six withdrawal signs and the AMBIANCE counts of one coding."""
+    """The five withdrawal signs (state, reason, values, stability), the hostility qualifier
+    and the AMBIANCE level of one coding, for the whole session and the reunions."""
     if output not in ("json", "table"):
         raise InputError(f"unknown format '{output}'", fix="use --format json or table")
     with unit_of_work(data_dir) as (db, _):
@@ -47,24 +51,30 @@ def score(
 
 
 def _print_table(result: dict) -> None:
+    from rich.console import Console
     from rich.table import Table
 
-    table = Table(title=f"Withdrawal signs · {result['label']}")
-    for column in ("sign", "flag", "values"):
-        table.add_column(column)
-    for item in result["indicators"]:
-        if item["scope"] == "session":
-            values = ", ".join(f"{k}={_fmt(v)}" for k, v in item["values"].items())
-            table.add_row(item["id"], "FLAG" if item["flag"] else "", values)
-    console.print(table)
-    console.print(
-        f"level {result['level']} · {result['classification']} · profile {result['profile']}"
-    )
-    console.print(result["disclaimer"], style="italic")
-
-
-def _fmt(value: object) -> str:
-    return f"{value:.3g}" if isinstance(value, float) else str(value)
+    # A terminal (or $COLUMNS) sets the width; a pipe or log gets 160 columns, whole phrases.
+    out = Console()
+    if not out.is_terminal and "COLUMNS" not in os.environ:
+        out = Console(width=160)
+    coding = result.get("coding") or {}
+    out.print(f"Withdrawal signs · {result['label']}", markup=False)
+    if coding:
+        out.print(f"coding {coding['id']} by {coding['coder']} ({coding['status']})",
+                  markup=False)
+    for section in scores_text.scope_sections(result):
+        table = Table(title=section["title"], title_justify="left", show_lines=True)
+        for column in ("sign", "state", "why", "values", "stability"):
+            table.add_column(column, overflow="fold")
+        for row in section["rows"]:
+            table.add_row(*(escape(row[c]) for c in ("sign", "state", "why", "values",
+                                                      "stability")))
+        out.print(table)
+        out.print(section["summary"], markup=False)
+        out.print(section["qualifier"], markup=False)
+    out.print(scores_text.rating_text(result), markup=False)
+    out.print(result["disclaimer"], style="italic", markup=False)
 
 
 def cohort(
