@@ -303,26 +303,52 @@ def _complete_targets(frame: pd.DataFrame, value: str) -> int:
     return int(wide.notna().all(axis=1).sum()) if wide.shape[1] >= 2 else 0
 
 
+INDICATOR_COLUMNS = ["indicator", "kind", "sessions", "coders", "icc", "ci95_low", "ci95_high",
+                     "state_percent", "state_kappa", "state_kappa_kind", "flag_percent",
+                     "flag_kappa", "flag_kappa_kind"]
+
+
 def indicator_long(cohort: pd.DataFrame) -> pd.DataFrame:
-    """One row per coding and indicator: its first value and its flag (value left empty for an
-    indicator with too few sessions for an ICC, see :data:`ICC_MIN_TARGETS`)."""
+    """One row per coding and indicator (the five signs, then the hostility qualifier): its
+    first value, its state (``present``/``absent``/``not_observable``; for the qualifier
+    ``low``/``hostile``/``not_observable``) and its flag (value left empty for an indicator
+    with too few sessions for an ICC, see :data:`ICC_MIN_TARGETS`)."""
     parts = []
     for name, spec in INDICATORS.items():
-        part = cohort[["session", "coder", spec.values[0], spec.flag]].set_axis(
-            ["session", "coder", "value", "flag"], axis=1).astype({"value": float})
+        part = cohort[["session", "coder", spec.values[0], spec.state, spec.flag]].set_axis(
+            ["session", "coder", "value", "state", "flag"], axis=1).astype({"value": float})
         if _complete_targets(part, "value") < ICC_MIN_TARGETS:
             part = part.assign(value=np.nan)
-        parts.append(part.assign(indicator=name))
+        parts.append(part.assign(indicator=name, kind=spec.kind))
     long = pd.concat(parts, ignore_index=True)
-    return long.assign(flag=long["flag"].fillna(False).astype(bool))
+    return long.assign(flag=long["flag"].fillna(False).astype(bool),
+                       state=long["state"].astype(object))
 
 
 def _indicator_table(cohort: pd.DataFrame) -> pd.DataFrame:
+    """Per sign and for the qualifier: the core's ``indicator_agreement`` (ICC of the value,
+    agreement on the flag, kept for old exports) and agreement on the three states
+    (``state_*``), where a sign one coder finds not observable and another absent differs."""
+    long = indicator_long(cohort)
     try:
-        return indicator_agreement(indicator_long(cohort), coder="coder", session="session",
-                                   indicator="indicator", value="value", flag="flag")
+        table = indicator_agreement(long, coder="coder", session="session",
+                                    indicator="indicator", value="value", flag="flag")
     except InputError:
-        return pd.DataFrame()
+        return pd.DataFrame(columns=INDICATOR_COLUMNS)
+    states = []
+    for name, part in long.groupby("indicator", sort=False):
+        try:
+            row = classification_agreement(part, target="session", rater="coder",
+                                           label="state").iloc[0]
+            states.append((name, float(row["percent"]), float(row["kappa"]), row["kappa_kind"]))
+        except InputError:
+            states.append((name, np.nan, np.nan, None))
+    found = pd.DataFrame(states, columns=["indicator", "state_percent", "state_kappa",
+                                          "state_kappa_kind"])
+    kinds = pd.DataFrame({"indicator": list(INDICATORS),
+                          "kind": [spec.kind for spec in INDICATORS.values()]})
+    table = kinds.merge(table, on="indicator").merge(found, on="indicator", how="left")
+    return table[INDICATOR_COLUMNS]
 
 
 def records(frame: pd.DataFrame) -> list[dict]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 from sqlalchemy import select
@@ -28,14 +28,21 @@ from samspill.store.models import Coding, ConsensusSource, ObservationSession, U
 class Disagreements:
     """``items``: one row per event item with ``key``, ``subject``, ``kind``, ``onset_ms``,
     ``agree`` and per coder ``<coder>:code``, ``<coder>:onset_ms``, ``<coder>:offset_ms``,
-    ``<coder>:event_id``; ``ratings`` and ``flags``: one row per item, a column per coder and
-    ``agree``."""
+    ``<coder>:event_id``; ``ratings``, ``states`` and ``flags``: one row per item, a column per
+    coder and ``agree``.
+
+    ``states`` holds each sign's state (``<sign>_state``: present, absent, not_observable) and
+    the qualifier's (``hostility_qualifier``: low, hostile, not_observable): what coders should
+    agree on, since a sign one finds absent and the other cannot observe differs there while
+    both flags read false. ``flags`` (``"true"``/``"false"``) is kept for old readers.
+    """
 
     codings: list[Coding]
     tolerance_ms: int
     items: pd.DataFrame
     ratings: pd.DataFrame
     flags: pd.DataFrame
+    states: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["item", "agree"]))
 
     @property
     def coders(self) -> list[str]:
@@ -58,7 +65,13 @@ def disagreements(db: Session, session: ObservationSession) -> Disagreements:
     ratings = _compare({c.coder.username: codings.ratings_of(db, c) for c in group})
     flags = _compare({name: {spec.flag: _flag(scored.at[name, spec.flag])
                              for spec in INDICATORS.values()} for name in tables})
-    return Disagreements(group, recon.tolerance_ms, items, ratings, flags)
+    states = _compare({name: {spec.state: _state(scored.at[name, spec.state])
+                              for spec in INDICATORS.values()} for name in tables})
+    return Disagreements(group, recon.tolerance_ms, items, ratings, flags, states)
+
+
+def _state(value: object) -> str:
+    return "" if pd.isna(value) else str(value)  # type: ignore[call-overload]
 
 
 def _flag(value: object) -> str:

@@ -8,7 +8,7 @@ The certification report judges all their tapes against the study's rule
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 from sqlalchemy import select
@@ -66,7 +66,14 @@ def may_see_master(db: Session, *, coding: Coding, user: User) -> bool:
 
 @dataclass
 class Feedback:
-    """A trainee's submitted tape against its master."""
+    """A trainee's submitted tape against its master.
+
+    ``ratings``, ``states`` and ``flags``: one row per item with ``item``, ``trainee``,
+    ``master``, ``same``. ``states`` compares each sign's state (present, absent,
+    not_observable) and the hostility qualifier's (low, hostile, not_observable): a sign the
+    trainee finds absent where the master cannot observe it differs there, while both flags
+    are false. ``flags`` (True when present) is kept for old readers.
+    """
 
     coding: Coding
     master: Coding
@@ -74,10 +81,12 @@ class Feedback:
     differences: pd.DataFrame
     ratings: pd.DataFrame
     flags: pd.DataFrame
+    states: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        columns=["item", "trainee", "master", "same"]))
 
 
 def feedback(db: Session, coding: Coding) -> Feedback:
-    """Agreement with the master and the events, ratings and flags that differ."""
+    """Agreement with the master and the events, ratings, sign states and flags that differ."""
     if coding.status != "submitted":
         raise ConflictError("feedback comes after the tape is submitted",
                             fix="submit your coding of this tape first")
@@ -96,7 +105,9 @@ def feedback(db: Session, coding: Coding) -> Feedback:
     return Feedback(coding, master, pair, differ.reset_index(drop=True),
                     _side_by_side(rows, coding, master, ["level", "disrupted", "profile"]),
                     _side_by_side(rows, coding, master,
-                                  [spec.flag for spec in INDICATORS.values()]))
+                                  [spec.flag for spec in INDICATORS.values()]),
+                    _side_by_side(rows, coding, master,
+                                  [spec.state for spec in INDICATORS.values()]))
 
 
 def _side_by_side(rows: pd.DataFrame, coding: Coding, master: Coding,
