@@ -31,7 +31,8 @@ def codings_command(
     data_dir: DataDir = None,
 ) -> None:
     """Agreement among the finished codings of a study: time-unit κ per pair (with tolerance),
-    event κ, per code, confusion, level and disrupted, the six signs, the pairwise matrix."""
+    event κ, per code, confusion, level and disrupted, the five signs (states, values, flags)
+    and the hostility qualifier, the pairwise matrix."""
     with unit_of_work(data_dir) as (db, _):
         report = study_agreement(db, studies.get_study(db, study), session_name=session,
                                  unit_ms=unit_ms, tolerance_ms=tolerance_ms)
@@ -53,7 +54,7 @@ def _echo_tables(report: AgreementReport) -> None:
     typer.echo(report.pairwise.to_string(float_format=lambda v: f"{v:.3f}"))
     show("Per code", report.per_code)
     show("Ratings", report.ratings)
-    show("The six signs", report.indicators)
+    show("The five signs and the hostility qualifier", report.indicators)
     for (session, a, b), table in report.confusion.items():
         typer.echo(f"\nConfusion matrix {session}: {a} (rows) x {b} (columns)")
         typer.echo(table.to_string())

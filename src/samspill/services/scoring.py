@@ -46,7 +46,7 @@ def score_stored_coding(db: Session, coding: Coding, *, stability: bool = True) 
 
 
 def scores_visible(study: Study, role: str | None) -> bool:
-    """Blind and trainee modes hide the six signs while coding when the study says so."""
+    """Blind and trainee modes hide the signs while coding when the study says so."""
     settings = settings_of(study)
     if role == "coder":
         return not settings.hide_scores_from_coders
