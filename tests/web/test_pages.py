@@ -99,10 +99,11 @@ def test_study_settings_and_members_from_the_forms(client: TestClient, built: Bu
     assert bad.status_code == 400
 
 
-def test_the_session_page_shows_the_six_signs_with_seekable_evidence(
+def test_the_session_page_shows_the_five_signs_with_seekable_evidence(
         client: TestClient, built: Built) -> None:
     _login(client, built.owner.username)
     page = client.get("/studies/s1/sessions/v1")
-    assert page.text.count('scope="row"') >= 6
+    assert page.text.count('scope="row"') == 5  # the hostility qualifier is no sign
+    assert 'data-indicator="hostility"' in page.text
     assert 'data-seek-ms="20000"' in page.text
     assert "not clinical norms" in page.text

@@ -6,9 +6,10 @@ import datetime as dt
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
+from samspill.core.errors import SamspillError
 from samspill.core.events import Segment
 from samspill.core.scoring import scores_to_json
 from samspill.core.study_settings import study_settings
@@ -26,7 +27,7 @@ from samspill.web.deps import (
     ReadStudy,
     allow,
 )
-from samspill.web.routes.codings import visible_codings
+from samspill.web.routes.codings import scores_display, visible_codings
 from samspill.web.templating import templates
 
 router = APIRouter(include_in_schema=False)
@@ -96,18 +97,27 @@ def create_session(
 
 
 @router.get("/studies/{study}/sessions/{session}")
-def session_page(request: Request, access: ReadStudy, db: DbSession) -> Response:
+def session_page(
+    request: Request,
+    access: ReadStudy,
+    db: DbSession,
+    scope: Annotated[str, Query(max_length=200)] = "session",
+) -> Response:
     session = access.the_session
     template = segment_template_for(db, session.procedure)
     visible = visible_codings(access, db)
     shown = _scored_coding(access, visible)
+    scores, display, problem = _scores_of(db, shown)
     return _page(
         request,
         access,
         "session.html",
         study=access.the_study,
         session=session,
-        scores=scores_to_json(score_stored_coding(db, shown)) if shown else None,
+        scores=scores,
+        scores_display=display,
+        scores_scope=_chosen_scope(display, scope),
+        scores_problem=problem,
         scored_coding=shown,
         media=media_of(db, session),
         segments=studies.segments_of(db, session),
@@ -115,6 +125,28 @@ def session_page(request: Request, access: ReadStudy, db: DbSession) -> Response
         codings=visible,
         age=studies.age_in_months(session.dyad.child_birth_month, session.date),
     )
+
+
+def _scores_of(
+    db: DbSession, coding: Coding | None
+) -> tuple[dict | None, dict | None, SamspillError | None]:
+    """The coding's scores and what the page shows of them; or, when the coding cannot be
+    scored (a state still running, an event past the media's end), the reason and the fix."""
+    if coding is None:
+        return None, None, None
+    try:
+        scores = scores_to_json(score_stored_coding(db, coding))
+    except SamspillError as problem:
+        return None, None, problem
+    return scores, scores_display(scores), None
+
+
+def _chosen_scope(display: dict | None, key: str) -> dict | None:
+    """The scope asked for (``session``, ``reunions``, ``segment:<id>``), else the whole session."""
+    if display is None:
+        return None
+    scopes = display["scopes"]
+    return next((s for s in scopes if s["key"] == key), scopes[0] if scopes else None)
 
 
 def _scored_coding(access: Access, visible: list[Coding]) -> Coding | None:

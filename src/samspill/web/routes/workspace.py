@@ -76,18 +76,17 @@ JS_STRINGS = (
     _("Classification: {classification} (cut-off {cutoff})"),
     _("Rate the level to see the classification"),
     _("Scores cannot be computed yet: {message}"),
+    _("How to fix it: {fix}"),
     _("Scores update when no state is running"),
-    _("Sign"),
-    _("Flag"),
-    _("Values"),
+    # The scores panel; the words of the signs themselves come translated in its data.
+    _("Scope"),
+    _("Stability"),
     _("Evidence"),
-    _("present"),
-    _("not present"),
+    _("Qualifier of the profile (not a sign): hostility or intrusiveness"),
     _(
         "The thresholds are this study's settings, not clinical norms. The indicators support a "
         "trained coder's judgement; they are no diagnosis."
     ),
-    _("Evidence at {time}: seek"),
     _("Submit this coding? It will be locked."),
     _("Wait until everything is saved, then submit"),
 )

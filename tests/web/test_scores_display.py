@@ -1,0 +1,393 @@
+"""The signs as people read them, on the session page and in the scores API's ``display``:
+three states with their reasons, labelled values, stability with pivotal events, the hostility
+qualifier apart from the five signs, the scopes; in English and bokmål. A coding that cannot
+be scored says why and how to fix it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+from fastapi.testclient import TestClient
+
+from samspill.core.events import Event, events_frame, segments_frame
+from samspill.core.indicators import INDICATORS, REASONS
+from samspill.core.scheme_check import load_builtin_scheme
+from samspill.core.scoring import score_coding, scores_to_json
+from samspill.core.vignette import VIGNETTE_DURATION_MS, vignette_events, vignette_segments
+from samspill.services import studies
+from samspill.store.db import Database
+from samspill.store.models import EventRow
+from samspill.web import i18n
+from samspill.web.routes import workspace
+from samspill.web.routes.codings import (
+    REASON_SENTENCES,
+    VALUE_LABELS,
+    format_value,
+    scores_display,
+)
+from tests.factories import PASSWORD, Built, make_coded_session
+
+SCHEME = load_builtin_scheme("withdrawal-open")
+FREE_PLAY = f"segment:{vignette_segments()[0].id}"
+NBSP = "\u00a0"
+I18N = Path(i18n.__file__).parent / "i18n"
+
+
+@contextmanager
+def language(lang: str) -> Iterator[None]:
+    token = i18n.current_language.set(lang)
+    try:
+        yield
+    finally:
+        i18n.current_language.reset(token)
+
+
+def near_in_free_play() -> list[Event]:
+    """The vignette with Monica near Maria during free play: distance is then absent."""
+    return [e.model_copy(update={"code": "near"}) if e.code == "far" and e.onset_ms == 0 else e
+            for e in vignette_events()]
+
+
+def hostile() -> list[Event]:
+    return [*vignette_events(), Event(subject="caregiver", code="ni", onset_ms=30_000),
+            Event(subject="caregiver", code="ni", onset_ms=70_000)]
+
+
+def display_of(events: list[Event], lang: str = "en") -> dict:
+    scores = score_coding(events_frame(events, SCHEME), segments_frame(vignette_segments()),
+                          scheme=SCHEME, duration_ms=VIGNETTE_DURATION_MS, stability=True)
+    with language(lang):
+        return scores_display(scores_to_json(scores))
+
+
+def scope(display: dict, key: str) -> dict:
+    return next(s for s in display["scopes"] if s["key"] == key)
+
+
+def sign(view: dict, sign_id: str) -> dict:
+    return next(s for s in view["signs"] if s["id"] == sign_id)
+
+
+# --- The display itself -------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def vignette_en() -> dict:
+    return display_of(vignette_events())
+
+
+def test_the_whole_session_comes_first_then_the_reunions_then_each_segment(vignette_en) -> None:
+    keys = [s["key"] for s in vignette_en["scopes"]]
+    assert keys[:2] == ["session", "reunions"] and keys[2] == FREE_PLAY and len(keys) == 5
+    labels = [s["label"] for s in vignette_en["scopes"]]
+    assert labels[:3] == ["Whole session", "Reunions (together)", "Free play (00:00–02:00)"]
+
+
+def test_five_signs_and_the_qualifier_apart(vignette_en) -> None:
+    view = scope(vignette_en, "session")
+    assert [s["id"] for s in view["signs"]] == [
+        "initiative", "responsiveness", "cursory_contact", "redirection", "distance"]
+    assert view["qualifier"]["id"] == "hostility" and view["qualifier"]["kind"] == "qualifier"
+    assert view["summary"] == ("5 of 5 signs present; little or no hostility: consistent with a "
+                               "withdrawn profile")
+    assert view["qualifier"]["sentence"] == (
+        "Little or no hostility or intrusiveness: consistent with a withdrawn profile")
+
+
+def test_present_says_which_criteria_were_met_and_values_read_as_people_read_them(
+        vignette_en) -> None:
+    row = sign(scope(vignette_en, "session"), "responsiveness")
+    assert (row["state"], row["state_text"], row["mark"]) == ("present", "present", "●")
+    assert row["reason"] == ("Criteria met: slow answers (median latency); many bids unanswered; "
+                             "many answers muted")
+    values = {v["key"]: (v["label"], v["text"]) for v in row["values"]}
+    assert values["response_latency_median_ms"] == ("median latency", f"7.5{NBSP}s")
+    assert values["unanswered_share"] == ("share of bids unanswered", f"66.7{NBSP}%")
+    assert values["muted_share"] == ("share of answers muted", f"100{NBSP}%")
+    counts = {v["key"]: v["text"] for v in row["counts"]}
+    assert counts["bids"] == "6" and counts["bids_in_contact"] == "1"
+    distance = sign(scope(vignette_en, "session"), "distance")
+    assert {v["key"]: v["text"] for v in distance["counts"]}["far_ms"] == "04:14"
+
+
+def test_not_observable_says_why_and_never_reads_as_absent(vignette_en) -> None:
+    view = scope(vignette_en, FREE_PLAY)
+    assert view["summary"].startswith("2 of 5 signs present, 3 not observable; ")
+    row = sign(view, "initiative")
+    assert (row["state"], row["state_text"], row["mark"]) == (
+        "not_observable", "not observable", "◌")
+    assert row["reason"] == "No episode of attachment need (no distress, no run of bids)"
+    assert {v["text"] for v in row["values"]} == {"–"}
+
+
+def test_absent_says_no_criterion_was_met() -> None:
+    row = sign(scope(display_of(near_in_free_play()), FREE_PLAY), "distance")
+    assert (row["state"], row["state_text"], row["mark"]) == ("absent", "absent", "○")
+    assert row["reason"] == "No criterion met"
+
+
+def test_stability_is_stable_or_fragile_with_the_pivotal_events_as_times(vignette_en) -> None:
+    view = scope(vignette_en, "session")
+    shown = [s["stability"] for s in view["signs"]]
+    assert {"stable": True, "text": "stable", "pivotal": [], "pivotal_more": 0} in shown
+    fragile = next(s for s in shown if not s["stable"] and s["pivotal"])
+    assert fragile["text"].startswith("fragile: the state holds in ")
+    assert re.search(r"it changes if (this event|one of these \d+ events) is left out:$",
+                     fragile["text"])
+    first = fragile["pivotal"][0]
+    assert re.fullmatch(r"\d\d:\d\d\.\d{3}", first["time"])
+    assert first["label"].startswith(f"{first['time']}: without this event: ")
+
+
+def _one_sign(stability: dict) -> dict:
+    """scores_display of a made-up answer: one present sign with these stability figures."""
+    item = {"id": "distance", "kind": "sign", "title": "Interaction at a distance",
+            "scope": "session", "segment_id": None, "state": "present", "reasons": ["far_share"],
+            "values": {"far_share": 0.8}, "counts": {}, "stability": stability, "evidence": []}
+    result = {"settings": {"stability_jitter_ms": 1000}, "reasons": REASONS, "disclaimer": "",
+              "scopes": [{"scope": "session", "segment_id": None, "name": "Whole session",
+                          "start_ms": 0, "end_ms": 60_000}],
+              "indicators": [item]}
+    return scores_display(result)["scopes"][0]["signs"][0]["stability"]
+
+
+def _pivotal(*times: int) -> list[dict]:
+    return [{"event_id": str(t), "time_ms": t, "state_without": "not_observable"} for t in times]
+
+
+def test_stability_text_from_the_figures() -> None:
+    jittery = _one_sign({"share": 0.7, "jitter": 0.7, "dropout": 1.0, "pivotal_events": 0,
+                         "stable": False, "pivotal": []})
+    assert jittery["text"] == (f"fragile: the state holds in 70{NBSP}% of replicates with every "
+                               f"time moved by up to 1{NBSP}s")
+    one = _one_sign({"share": 0.9, "jitter": 1.0, "dropout": 0.9, "pivotal_events": 1,
+                     "stable": False, "pivotal": _pivotal(246_000)})
+    assert one["text"].endswith("; it changes if this event is left out:")
+    assert one["pivotal"] == [{"time_ms": 246_000, "time": "04:06.000",
+                               "label": "04:06.000: without this event: not observable"}]
+    many = _one_sign({"share": 0.5, "jitter": 0.95, "dropout": 0.5, "pivotal_events": 14,
+                      "stable": False, "pivotal": _pivotal(*range(0, 14_000, 1000))})
+    assert "it changes if one of these 14 events is left out:" in many["text"]
+    assert len(many["pivotal"]) == 12 and many["pivotal_more"] == 2
+    with language("nb"):
+        nb = _one_sign({"share": 0.7, "jitter": 0.7, "dropout": 1.0, "pivotal_events": 1,
+                        "stable": False, "pivotal": _pivotal(1000)})
+    assert nb["text"] == (f"skjør: tilstanden holder i 70{NBSP}% av replikatene når alle tider "
+                          f"flyttes med inntil 1{NBSP}s; den endres hvis denne hendelsen utelates:")
+    assert nb["pivotal"][0]["label"] == "00:01.000: uten denne hendelsen: kan ikke vurderes"
+    assert _one_sign(None) is None  # scored without stability: nothing shown
+
+
+def test_a_hostile_caregiver_gives_a_mixed_profile_never_a_sign() -> None:
+    view = scope(display_of(hostile()), "session")
+    assert view["summary"] == (
+        "5 of 5 signs present; hostile or intrusive behaviour present: mixed or hostile profile")
+    assert view["qualifier"]["state"] == "hostile"
+    assert view["qualifier"]["sentence"] == (
+        "Hostile or intrusive behaviour present: mixed or hostile profile")
+    assert "hostility" not in {s["id"] for s in view["signs"]}
+
+
+def test_the_qualifier_cannot_be_judged_when_the_caregiver_is_out_of_the_room(vignette_en) -> None:
+    separation = next(s for s in vignette_en["scopes"] if s["label"].startswith("Separation"))
+    assert separation["summary"] == (
+        "0 of 5 signs present, 5 not observable; hostility not observable")
+    assert separation["qualifier"]["sentence"] == (
+        "Hostility cannot be judged: the caregiver was out of the room the whole time")
+
+
+def test_bokmaal_words_numbers_and_sentences() -> None:
+    display = display_of(vignette_events(), "nb")
+    view = scope(display, "session")
+    assert view["label"] == "Hele økten"
+    assert view["summary"] == ("5 av 5 tegn til stede; lite eller ingen fiendtlighet: forenlig "
+                               "med en tilbaketrukket profil")
+    row = sign(view, "responsiveness")
+    assert row["state_text"] == "til stede" and row["title"] == "Forsinket eller dempet respons"
+    values = {v["key"]: (v["label"], v["text"]) for v in row["values"]}
+    assert values["response_latency_median_ms"] == ("median latens", f"7,5{NBSP}s")
+    assert values["unanswered_share"] == ("andel signaler ubesvart", f"66,7{NBSP}%")
+    assert sign(view, "cursory_contact")["stability"]["text"].startswith("skjør: tilstanden holder")
+    assert sign(view, "initiative")["stability"]["text"] == "stabil"
+    free_play = scope(display, FREE_PLAY)
+    assert free_play["summary"].startswith("2 av 5 tegn til stede, 3 kan ikke vurderes; ")
+    initiative = sign(free_play, "initiative")
+    assert initiative["state_text"] == "kan ikke vurderes"
+    assert initiative["reason"] == (
+        "Ingen episode med tilknytningsbehov (ingen uro, ingen rekke av signaler)")
+    assert display["disclaimer"].startswith("Tersklene")
+
+
+def test_format_value_in_both_languages() -> None:
+    with language("en"):
+        assert format_value("far_share", 0.85) == f"85{NBSP}%"
+        assert format_value("hold_median_ms", 12_000) == f"12.0{NBSP}s"
+        assert format_value("redirects_per_10min", 6.0) == "6 per 10 min"
+        assert format_value("bids", 6) == "6"
+        assert format_value("present_ms", 300_000) == "05:00"
+        assert format_value("far_share", None) == "–"
+    with language("nb"):
+        assert format_value("far_share", 0.845) == f"84,5{NBSP}%"
+        assert format_value("redirects_per_10min", 2.5) == "2,5 per 10 min"
+
+
+# --- Every word has its label and its translation -----------------------------------------
+
+
+def _bokmaal():
+    with (I18N / "nb" / "LC_MESSAGES" / "messages.po").open("rb") as handle:
+        return read_po(handle, locale="nb")
+
+
+def _translated(catalog, msgid: str) -> bool:
+    message = catalog.get(msgid)
+    return message is not None and bool(message.string) and not message.fuzzy
+
+
+def test_every_reason_the_core_gives_is_extracted_and_translated() -> None:
+    assert set(REASONS.values()) <= set(REASON_SENTENCES)
+    catalog = _bokmaal()
+    assert [s for s in REASONS.values() if not _translated(catalog, s)] == []
+
+
+def test_every_value_and_count_has_a_translated_label() -> None:
+    keys = {k for spec in INDICATORS.values() for k in (*spec.values, *spec.counts)}
+    assert keys - set(VALUE_LABELS) == set()
+    catalog = _bokmaal()
+    assert [label for label, _ in VALUE_LABELS.values() if not _translated(catalog, label)] == []
+    assert {unit for _, unit in VALUE_LABELS.values()} <= {
+        "share", "seconds", "duration", "rate", "count"}
+
+
+def test_the_panels_own_strings_are_in_the_js_catalogue() -> None:
+    for msgid in ("Scope", "Stability", "Evidence", "How to fix it: {fix}",
+                  "Qualifier of the profile (not a sign): hostility or intrusiveness"):
+        assert msgid in workspace.JS_STRINGS and _translated(_bokmaal(), msgid)
+
+
+# --- The session page and the API ---------------------------------------------------------
+
+
+def _login(client: TestClient, username: str) -> None:
+    page = client.post("/login", data={"username": username, "password": PASSWORD, "next": "/"})
+    assert page.status_code == 200
+
+
+def _build(database: Database, events: list[Event]) -> Built:
+    with database.session() as db:
+        built = make_coded_session(db, events=events)
+        for segment in vignette_segments():
+            studies.put_segment(db, session=built.session, segment=segment)
+        return built
+
+
+@pytest.fixture
+def near(database: Database) -> Built:
+    return _build(database, near_in_free_play())
+
+
+def _rows(html: str) -> dict[str, str]:
+    """sign id -> state, for the rows of the signs table."""
+    start = html.index('<table class="list scores-table">')
+    table = html[start:html.index("</table>", start)]
+    return dict(re.findall(r'data-indicator="(\w+)" data-state="(\w+)"', table))
+
+
+def test_the_session_page_shows_the_signs_of_the_whole_session(
+        client: TestClient, near: Built) -> None:
+    _login(client, near.owner.username)
+    html = client.get("/studies/s1/sessions/v1").text
+    assert _rows(html) == {"initiative": "present", "responsiveness": "present",
+                           "cursory_contact": "present", "redirection": "present",
+                           "distance": "absent"}
+    assert ("4 of 5 signs present; little or no hostility: consistent with a withdrawn "
+            "profile") in html
+    assert 'data-indicator="hostility" data-state="low"' in html  # apart, below the table
+    assert "Qualifier of the profile (not a sign)" in html
+    assert "not clinical norms" in html
+    assert f"median latency: <b>7.5{NBSP}s</b>" in html
+    assert "No criterion met" in html and ">● present</span>" not in html  # mark and words
+    assert '<span class="mark" aria-hidden="true">●</span> present' in html
+    # Stability: stable, and fragile with the pivotal events as buttons that seek the video.
+    assert '<p class="stability stable">stable' in html
+    assert "it changes if one of these 2 events is left out:" in html
+    assert re.search(r'class="seek small pivotal" data-seek-ms="\d+"', html)
+    assert 'data-seek-ms="20000"' in html  # evidence, as before
+    # The scope selector, usable without a script.
+    assert '<select id="scores-scope" name="scope">' in html
+    assert f'<option value="{FREE_PLAY}" >Free play (00:00–02:00)</option>' in html
+    assert '<option value="reunions" >Reunions (together)</option>' in html
+
+
+def test_the_page_shows_a_chosen_scope_with_all_three_states(
+        client: TestClient, near: Built) -> None:
+    _login(client, near.owner.username)
+    html = client.get("/studies/s1/sessions/v1", params={"scope": FREE_PLAY}).text
+    assert _rows(html) == {"initiative": "not_observable", "responsiveness": "present",
+                           "cursory_contact": "not_observable", "redirection": "not_observable",
+                           "distance": "absent"}
+    assert "1 of 5 signs present, 3 not observable" in html
+    assert "No episode of attachment need (no distress, no run of bids)" in html
+    assert f'<option value="{FREE_PLAY}" selected>' in html
+    unknown = client.get("/studies/s1/sessions/v1", params={"scope": "segment:nope"}).text
+    assert "4 of 5 signs present" in unknown  # the whole session again
+
+
+def test_the_session_page_in_bokmaal(client: TestClient, near: Built) -> None:
+    _login(client, near.owner.username)
+    nb = {"Accept-Language": "nb"}
+    html = client.get("/studies/s1/sessions/v1", headers=nb).text
+    assert "Tegn på tilbaketrekning" in html
+    assert ("4 av 5 tegn til stede; lite eller ingen fiendtlighet: forenlig med en "
+            "tilbaketrukket profil") in html
+    assert "</span> til stede</span>" in html and "</span> ikke til stede</span>" in html
+    assert "Kvalifikator for profilen (ikke et tegn)" in html
+    assert f"median latens: <b>7,5{NBSP}s</b>" in html
+    assert "skjør: tilstanden holder i" in html and "den endres hvis" in html
+    assert "Tersklene" in html
+    html = client.get("/studies/s1/sessions/v1", params={"scope": FREE_PLAY}, headers=nb).text
+    assert "</span> kan ikke vurderes</span>" in html
+    assert "Ingen episode med tilknytningsbehov" in html
+
+
+def test_the_api_gives_the_display_in_the_requests_language(
+        client: TestClient, near: Built) -> None:
+    _login(client, near.owner.username)
+    body = client.get(f"/api/codings/{near.coding.id}/scores").json()
+    assert body["signs"] == ["initiative", "responsiveness", "cursory_contact", "redirection",
+                             "distance"]
+    view = body["display"]["scopes"][0]
+    assert view["key"] == "session" and view["summary"].startswith("4 of 5 signs present")
+    nb = client.get(f"/api/codings/{near.coding.id}/scores",
+                    headers={"Accept-Language": "nb"}).json()
+    assert nb["display"]["scopes"][0]["summary"].startswith("4 av 5 tegn til stede")
+    assert nb["indicators"] == body["indicators"]  # the data itself is language-neutral
+
+
+@pytest.mark.parametrize(("event", "said"), [
+    (dict(subject="child", code="distress", onset_ms=300_000, offset_ms=None), "has no offset"),
+    (dict(subject="child", code="bid", onset_ms=400_000, offset_ms=None,
+          modifiers={"kind": "show"}), "lies beyond the media"),
+], ids=["running state", "past the end"])
+def test_a_coding_that_cannot_be_scored_says_why_on_the_page_and_in_the_api(
+        client: TestClient, database: Database, near: Built, event: dict, said: str) -> None:
+    with database.session() as db:
+        db.add(EventRow(id="00000000-0000-4000-8000-00000000dead", coding_id=near.coding.id,
+                        **event))
+    _login(client, near.owner.username)
+    page = client.get("/studies/s1/sessions/v1")
+    assert page.status_code == 200
+    assert "The signs cannot be computed for this coding yet." in page.text
+    assert said in page.text
+    assert "How to fix it: correct the events named above, then score again" in page.text
+    assert "not clinical norms" in page.text and "scores-table" not in page.text
+    nb = client.get("/studies/s1/sessions/v1", headers={"Accept-Language": "nb"}).text
+    assert "Tegnene kan ikke beregnes for denne kodingen ennå." in nb
+    assert "Slik retter du det:" in nb
+    api = client.get(f"/api/codings/{near.coding.id}/scores")
+    assert api.status_code == 400 and said in api.json()["error"]["message"]
