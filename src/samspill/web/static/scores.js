@@ -1,13 +1,34 @@
-// The six withdrawal signs of this coding, refreshed after saves; evidence times seek the video.
+// The signs of withdrawal of this coding, refreshed after saves: per scope (the whole session,
+// the reunions together, each segment) a summary, the five signs with their state, reason,
+// values, stability and evidence, and the hostility qualifier apart. The words come translated
+// from the server (`display` in GET /api/codings/{id}/scores, the same as the session page);
+// every time is a button that seeks the video.
 
 import { t } from "./i18n.js";
-import { formatMs } from "./time.js";
 
-const SHOWN_EVIDENCE = 12;
+const DISCLAIMER =
+  "The thresholds are this study's settings, not clinical norms. The indicators support a trained coder's judgement; they are no diagnosis.";
 
-function number(value) {
-  if (value === null || value === undefined) return "–";
-  return typeof value === "number" && !Number.isInteger(value) ? value.toFixed(2) : String(value);
+function el(tag, props = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(props)) {
+    if (key === "dataset") Object.assign(node.dataset, value);
+    else if (key in node && key !== "ariaLabel") node[key] = value;
+    else node.setAttribute(key === "ariaLabel" ? "aria-label" : key, value);
+  }
+  node.append(...children.filter((c) => c !== null && c !== undefined && c !== ""));
+  return node;
+}
+
+function timeButton(entry, className) {
+  return el("button", {
+    type: "button", className, ariaLabel: entry.label, title: entry.label,
+    dataset: { seekMs: String(entry.time_ms) },
+  }, entry.time);
+}
+
+function more(n) {
+  return n > 0 ? ` … (+${n})` : "";
 }
 
 export class ScoresPanel {
@@ -16,6 +37,21 @@ export class ScoresPanel {
     this.url = `/api/codings/${codingId}/scores`;
     this.onSeek = onSeek;
     this.timer = null;
+    this.display = null;
+    this.scope = "session";
+    // Only the summary line is announced; the whole panel changing would be read out in full.
+    host.setAttribute("aria-live", "off");
+    this.select = el("select", { id: "scores-scope" });
+    this.select.addEventListener("change", () => {
+      this.scope = this.select.value;
+      this.renderScope();
+    });
+    this.controls = el("p", { className: "scores-scope", hidden: true },
+      el("label", { htmlFor: "scores-scope" }, t("Scope")), " ", this.select);
+    this.status = el("p", { className: "scores-summary", "aria-live": "polite", "aria-atomic": "true" });
+    this.body = el("div", { className: "scores-body" });
+    this.note = el("p", { className: "notice small", role: "note" }, t(DISCLAIMER));
+    host.replaceChildren(this.controls, this.status, this.body, this.note);
     host.addEventListener("click", (e) => {
       const ms = e.target.closest?.("button[data-seek-ms]")?.dataset.seekMs;
       if (ms !== undefined) this.onSeek(Number(ms));
@@ -33,8 +69,8 @@ export class ScoresPanel {
     try {
       const response = await fetch(this.url, { headers: { Accept: "application/json" } });
       const body = await response.json();
-      if (!response.ok) this.message(t("Scores cannot be computed yet: {message}", { message: body.error?.message || response.status }));
-      else this.render(body);
+      if (!response.ok) this.problem(body.error, response.status);
+      else this.render(body.display);
     } catch {
       // Offline: the last scores stay; the outbox's status already says why.
     } finally {
@@ -42,54 +78,94 @@ export class ScoresPanel {
     }
   }
 
-  message(text) {
-    const p = document.createElement("p");
-    p.className = "muted";
-    p.textContent = text;
-    this.host.replaceChildren(p);
+  // A line instead of the signs (e.g. while a state is running).
+  message(text, detail = "") {
+    this.display = null;
+    this.controls.hidden = true;
+    this.status.className = "scores-summary muted";
+    this.status.textContent = text;
+    this.body.replaceChildren(...(detail ? [el("p", { className: "scores-problem-fix" }, detail)] : []));
   }
 
-  render(scores) {
-    const rows = scores.indicators.filter((item) => item.scope === "session").map((item) => this.row(item));
-    const table = document.createElement("table");
-    table.className = "list scores-table";
-    const head = table.createTHead().insertRow();
-    for (const label of [t("Sign"), t("Flag"), t("Values"), t("Evidence")]) {
-      const th = document.createElement("th");
-      th.scope = "col";
-      th.textContent = label;
-      head.append(th);
-    }
-    table.createTBody().append(...rows);
-    const note = document.createElement("p");
-    note.className = "muted small";
-    note.textContent = t("The thresholds are this study's settings, not clinical norms. The indicators support a trained coder's judgement; they are no diagnosis.");
-    this.host.replaceChildren(table, note);
+  // The coding cannot be scored: the reason and the fix, as the server said them.
+  problem(error, status) {
+    const message = error?.message || String(status);
+    this.message(
+      t("Scores cannot be computed yet: {message}", { message }),
+      error?.fix ? t("How to fix it: {fix}", { fix: error.fix }) : "",
+    );
+    this.status.className = "scores-summary scores-problem";
   }
 
-  row(item) {
-    const tr = document.createElement("tr");
-    tr.dataset.indicator = item.id;
-    const th = document.createElement("th");
-    th.scope = "row";
-    th.textContent = t(item.title);
-    const flag = document.createElement("td");
-    flag.textContent = item.flag ? t("present") : t("not present");
-    if (item.flag) flag.className = "flag-on";
-    const values = document.createElement("td");
-    values.textContent = Object.entries(item.values).map(([k, v]) => `${k} ${number(v)}`).join(" · ");
-    const evidence = document.createElement("td");
-    for (const e of item.evidence.slice(0, SHOWN_EVIDENCE)) {
-      const button = document.createElement("button");
-      button.type = "button";
-      button.className = "seek small";
-      button.dataset.seekMs = e.time_ms;
-      button.textContent = formatMs(e.time_ms);
-      button.setAttribute("aria-label", t("Evidence at {time}: seek", { time: formatMs(e.time_ms) }));
-      evidence.append(button, " ");
+  render(display) {
+    this.display = display;
+    const keys = display.scopes.map((s) => s.key);
+    if (!keys.includes(this.scope)) this.scope = display.default;
+    const options = display.scopes.map((s) => el("option", { value: s.key }, s.label));
+    // Rebuilt only when the scopes change, so that a focused selector keeps its focus.
+    const same = this.select.options.length === options.length
+      && options.every((o, i) => this.select.options[i].value === o.value && this.select.options[i].text === o.text);
+    if (!same) this.select.replaceChildren(...options);
+    this.select.value = this.scope;
+    this.controls.hidden = display.scopes.length < 2;
+    this.renderScope();
+  }
+
+  renderScope() {
+    const view = this.display?.scopes.find((s) => s.key === this.scope);
+    if (!view) return;
+    this.status.className = "scores-summary";
+    this.status.dataset.scope = view.key;
+    // Announced (aria-live) only when it says something new, not after every save.
+    if (this.status.textContent !== `${view.label}: ${view.summary}`) {
+      this.status.replaceChildren(el("strong", {}, `${view.label}: `), view.summary);
     }
-    if (item.evidence.length > SHOWN_EVIDENCE) evidence.append(`… (+${item.evidence.length - SHOWN_EVIDENCE})`);
-    tr.append(th, flag, values, evidence);
-    return tr;
+    const list = el("ul", { className: "sign-list" }, ...view.signs.map((item) => this.sign(item)));
+    this.body.replaceChildren(list, ...(view.qualifier ? [this.qualifier(view.qualifier)] : []));
+  }
+
+  // The state in words with its mark; for the qualifier the mark alone (its sentence says it).
+  badge(item, { words = true } = {}) {
+    return el("span", { className: `state state-${item.state}` },
+      el("span", { className: "mark", "aria-hidden": "true" }, item.mark), words ? ` ${item.state_text}` : "");
+  }
+
+  details(item, { reason = true } = {}) {
+    const parts = [];
+    if (reason && item.reason) parts.push(el("p", { className: "reason" }, item.reason));
+    if (item.values.length) {
+      parts.push(el("ul", { className: "values" }, ...item.values.map((v) =>
+        el("li", { dataset: { value: v.key } }, `${v.label}: `, el("b", {}, v.text)))));
+    }
+    if (item.counts.length) {
+      parts.push(el("p", { className: "counts small muted" },
+        item.counts.map((v) => `${v.label}: ${v.text}`).join(" · ")));
+    }
+    const stability = item.stability;
+    if (stability) {
+      parts.push(el("p", { className: `stability ${stability.stable ? "stable" : "fragile"}` },
+        `${t("Stability")}: ${stability.text} `,
+        ...stability.pivotal.flatMap((p) => [timeButton(p, "seek small pivotal"), " "]),
+        more(stability.pivotal_more)));
+    }
+    if (item.evidence.length) {
+      parts.push(el("p", { className: "evidence" }, `${t("Evidence")}: `,
+        ...item.evidence.flatMap((e) => [timeButton(e, "seek small"), " "]),
+        more(item.evidence_more)));
+    }
+    return parts;
+  }
+
+  sign(item) {
+    return el("li", { className: `sign sign-${item.state}`, dataset: { indicator: item.id, state: item.state } },
+      el("h3", { className: "sign-head" }, el("span", { className: "sign-title" }, item.title), " ", this.badge(item)),
+      ...this.details(item));
+  }
+
+  qualifier(item) {
+    return el("div", { className: "qualifier", dataset: { indicator: item.id, state: item.state } },
+      el("h3", {}, t("Qualifier of the profile (not a sign): hostility or intrusiveness")),
+      el("p", { className: "qualifier-sentence" }, this.badge(item, { words: false }), " ", el("strong", {}, item.sentence)),
+      ...this.details(item, { reason: item.state !== "not_observable" }));
   }
 }

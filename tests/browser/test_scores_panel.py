@@ -1,0 +1,119 @@
+"""The coding screen's live scores panel in a real Chromium at 1366×768: the three states with
+their words, the hostility qualifier apart, the scope selector by keyboard, pivotal events that
+seek the video, and a coding that cannot be scored."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from samspill.core.events import Event
+from samspill.core.vignette import vignette_events
+from samspill.services import codings
+from samspill.store.db import Database
+from samspill.store.models import Coding
+from tests.browser.conftest import Server, log_in, new_coding, open_workspace
+
+pytestmark = pytest.mark.browser
+FRAME_MS = 100
+
+
+def near_in_free_play() -> list[Event]:
+    """The vignette with Monica near Maria during free play (distance is then absent), with
+    event ids of its own (ids are unique across codings)."""
+    return [e.model_copy(update={"id": str(uuid.uuid4()),
+                                 **({"code": "near"} if e.code == "far" and e.onset_ms == 0
+                                    else {})})
+            for e in vignette_events()]
+
+
+@pytest.fixture
+def panel(browser, demo_database: Database, server: Server):
+    """A logged-in coding screen (1366×768) on a new coding holding the events above."""
+    coding_id = new_coding(demo_database)
+    with demo_database.session() as db:
+        codings.replace_events(db, coding=db.get(Coding, coding_id), events=near_in_free_play())
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="en-GB")
+    page = context.new_page()
+    log_in(page, demo_database, server)
+    open_workspace(page, server, coding_id)
+    page.wait_for_selector("#scores .scores-summary[data-scope=session]")
+    yield page
+    context.close()
+
+
+def states(page) -> dict[str, str]:
+    return page.evaluate("""() => Object.fromEntries([...document.querySelectorAll(
+        '#scores .sign-list li.sign')].map((li) => [li.dataset.indicator, li.dataset.state]))""")
+
+
+def video_ms(page) -> float:
+    page.wait_for_function("() => !document.getElementById('video').seeking")
+    return page.evaluate("document.getElementById('video').currentTime * 1000")
+
+
+def test_the_panel_shows_the_states_and_the_scope_selector_works_by_keyboard(panel):
+    page = panel
+    assert states(page) == {"initiative": "present", "responsiveness": "present",
+                            "cursory_contact": "present", "redirection": "present",
+                            "distance": "absent"}
+    summary = page.inner_text("#scores .scores-summary")
+    assert "Whole session: 4 of 5 signs present; little or no hostility" in summary
+    # The qualifier is shown apart, never as a sixth sign; the disclaimer stays visible.
+    assert page.locator("#scores .sign-list [data-indicator=hostility]").count() == 0
+    assert "Qualifier of the profile (not a sign)" in page.inner_text("#scores .qualifier")
+    assert page.is_visible("#scores .notice")
+    assert "no diagnosis" in page.inner_text("#scores .notice")
+    # Words and a mark beside the colour.
+    distance = page.inner_text("#scores li.sign[data-indicator=distance] .state")
+    assert distance.split() == ["○", "absent"]
+    assert "No criterion met" in page.inner_text("#scores li.sign[data-indicator=distance]")
+    latency = page.inner_text("#scores li.sign[data-indicator=responsiveness] .values")
+    assert "median latency: 7.5\u00a0s" in latency
+
+    page.focus("#scores-scope")
+    page.keyboard.press("ArrowDown")  # Reunions (together)
+    page.keyboard.press("ArrowDown")  # Free play
+    page.wait_for_selector("#scores .scores-summary[data-scope^='segment:']")
+    assert page.evaluate("document.activeElement.id") == "scores-scope"
+    assert states(page) == {"initiative": "not_observable", "responsiveness": "present",
+                            "cursory_contact": "not_observable", "redirection": "not_observable",
+                            "distance": "absent"}
+    assert "Free play (00:00–02:00): 1 of 5 signs present, 3 not observable" in page.inner_text(
+        "#scores .scores-summary")
+    initiative = page.locator("#scores li.sign[data-indicator=initiative]")
+    assert initiative.locator(".state").inner_text().split() == ["◌", "not", "observable"]
+    assert "No episode of attachment need" in initiative.inner_text()
+    # Fits the screen: no sideways scrolling at 1366×768.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1366
+
+
+def test_a_pivotal_event_is_a_button_that_seeks_the_video(panel):
+    page = panel
+    buttons = page.locator("#scores .sign-list .stability.fragile button.pivotal")
+    assert buttons.count() > 0
+    times = [int(t) for t in buttons.evaluate_all("(bs) => bs.map((b) => b.dataset.seekMs)")]
+    button = buttons.nth(max(range(len(times)), key=lambda i: times[i]))  # the latest, not 0
+    target = int(button.get_attribute("data-seek-ms"))
+    assert target > 0 and "without this event" in button.get_attribute("aria-label")
+    assert "left out" in page.locator("#scores .stability.fragile").first.inner_text()
+    button.focus()
+    page.keyboard.press("Enter")
+    assert abs(video_ms(page) - target) < FRAME_MS
+    evidence = page.locator("#scores li.sign[data-indicator=redirection] .evidence button").first
+    first = int(evidence.get_attribute("data-seek-ms"))
+    evidence.click()
+    assert abs(video_ms(page) - first) < FRAME_MS
+
+
+def test_a_coding_that_cannot_be_scored_says_why_in_the_panel(panel):
+    page = panel
+    page.keyboard.press("h")  # a hold starts and is saved while still running
+    page.wait_for_selector("#save-status[data-state=saved]")
+    page.evaluate("window.samspill.scores.refresh()")
+    page.wait_for_selector("#scores .scores-summary.scores-problem")
+    said = page.inner_text("#scores")
+    assert "Scores cannot be computed yet:" in said and "has no offset" in said
+    assert "How to fix it:" in said
+    assert "no diagnosis" in said
