@@ -22,16 +22,18 @@ def test_no_bids_is_not_observable() -> None:
 
 
 def test_hand_computed_latencies_shares_and_state() -> None:
-    events = [bid(10), cg("respond", 12, intensity="muted"), bid(20), cg("respond", 25),
+    events = [bid(10), cg("respond", 12, intensity="muted"), bid(20), cg("respond", 26),
               bid(40)]
     row = session(score(events))
-    # latencies 2 s and 5 s; the bid at 40 s is unanswered.
-    assert row["response_latency_median_ms"] == 3_500
+    # latencies 2 s and 6 s; the bid at 40 s is unanswered.
+    assert row["response_latency_median_ms"] == 4_000
     assert row["unanswered_share"] == 1 / 3 and row["muted_share"] == 0.5
     assert (row["bids"], row["bids_answered"], row["answers"], row["answers_muted"]) == (
         3, 2, 2, 1)
     assert row["responsiveness_state"] == "present"
-    assert row["responsiveness_reason"] == "median_latency,muted_share"  # 3.5 s > 3 s; 50 %
+    assert row["responsiveness_reason"] == "muted_share"  # 4 s is not above 4 s; 50 % muted
+    late = session(score(events, latency_flag_above_ms=3_000))
+    assert late["responsiveness_reason"] == "median_latency,muted_share"
 
 
 def test_initiate_and_the_start_of_a_hold_answer_but_a_redirect_does_not() -> None:

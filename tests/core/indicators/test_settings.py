@@ -24,7 +24,7 @@ def test_defaults_are_the_specs_starting_settings() -> None:
     s = IndicatorSettings()
     assert (s.initiative_window_ms, s.response_window_ms) == (10_000, 10_000)
     assert (s.initiative_flag_below, s.latency_flag_above_ms, s.unanswered_flag_at) == (
-        0.5, 3_000, 0.4)
+        0.5, 4_000, 0.4)
     assert (s.protest_window_ms, s.hold_median_flag_below_ms) == (5_000, None)
     assert (s.redirect_share_flag_at, s.far_share_flag_at) == (0.3, 0.6)
     assert s.low_hostility_below_per_10min == 1.0

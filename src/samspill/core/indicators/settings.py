@@ -110,8 +110,10 @@ class IndicatorSettings(BaseModel):
         default=('respond', 'initiate', 'hold'),
         description="Caregiver codes that answer a bid (for a state such as hold, its start).")
     latency_flag_above_ms: float = Field(
-        default=3000, ge=0,
-        description="Present when the median latency of answered bids is above this.")
+        default=4000, ge=0,
+        description="Present when the median latency of answered bids is above this. 4 s "
+        "lies within the 3-5 s windows of contingent answers in the literature; coders' "
+        "timing error of about 2 s made 3 s show the sign on sensitive caregivers.")
     unanswered_flag_at: Share = Field(
         default=0.4, ge=0, le=1,
         description="Present when the share of unanswered bids is at least this.")
