@@ -46,9 +46,10 @@ _NORMS = "Thresholds are study settings, not clinical norms."
 
 def _flag(indicator: str, label: str, rule: str) -> Variable:
     return Variable(f"{indicator}_flag", f"{label} flag", "flag",
-                    f"1 only when the sign is present ({rule}, a study setting, not a clinical "
-                    f"norm); 0 when absent or not observable: {indicator}_state tells them "
-                    "apart. Kept for exports made before the three states.", YES_NO)
+                    f"1 only when the sign is present ({rule}; thresholds: the study's "
+                    "settings, not clinical norms, see docs/indicators.md); 0 when absent or "
+                    f"not observable: {indicator}_state tells them apart. Kept for exports made "
+                    "before the three states.", YES_NO)
 
 
 def _state(sign: str, label: str) -> Variable:
@@ -70,9 +71,9 @@ def _reason(sign: str, label: str) -> Variable:
 def _stability(prefix: str, label: str) -> Variable:
     return Variable(f"{prefix}_stability", f"{label}: stability", "number",
                     "How sure the state is: the smaller of the share of replicates with every "
-                    "time moved by up to 1 s (40 replicates) and the share of single-event "
-                    "removals that keep the state (defaults; study settings). 1 = no small "
-                    "change alters it. Empty when the cohort was made without stability.",
+                    "time moved a little (by default up to 1 s, 40 replicates) and the share of "
+                    "single-event removals that keep the state. 1 = no such change alters it. "
+                    "Empty when the cohort was made without stability.",
                     unit="proportion 0-1")
 
 
@@ -124,20 +125,20 @@ _VALUES = [
     Variable("hostile_rate_per_10min", "Hostile and frightening events per 10 min", "number",
              "Hostile/intrusive plus frightening events per 10 minutes.", unit="per 10 min"),
 ]
+# The criteria and their default thresholds are in docs/indicators.md; they are the study's
+# settings and change, so the flags' descriptions name the criteria, not the numbers.
 _FLAGS = [
-    _flag("initiative", "Initiative", "default: below 50 % of need episodes met with "
-          "initiative"),
-    _flag("responsiveness", "Responsiveness", "default: median latency > 3 s, >= 40 % "
-          "unanswered, or >= 50 % of answers muted"),
-    _flag("cursory_contact", "Cursory contact", "default: >= 50 % of completed holds put down "
-          "despite need, such holds brief (median < 15 s), or no contact despite >= 4 bids"),
-    _flag("redirection", "Redirection", "default: >= 30 % of reactions to seeking signals are "
-          "redirects, and at least 2"),
-    _flag("distance", "Distance", "default: far >= 60 % of the time proximity is coded"),
+    _flag("initiative", "Initiative", "few episodes of need met with initiative"),
+    _flag("responsiveness", "Responsiveness", "slow answers, many bids unanswered, or many "
+          "answers muted"),
+    _flag("cursory_contact", "Cursory contact", "holds put down despite the child's need, "
+          "or no contact despite its bids"),
+    _flag("redirection", "Redirection", "the child's seeking redirected, more than once"),
+    _flag("distance", "Distance", "caregiver far for much of the time proximity is coded"),
     Variable("low_hostility_flag", "Low hostility flag (the profile's qualifier, not a sign)",
-             "flag", "1 when hostility_qualifier is low (default: below 1 hostile or frightening "
-             "event per 10 min, a study setting, not a clinical norm). The qualifier of the "
-             "profile, never counted among the signs. Kept for exports made before the "
+             "flag", "1 when hostility_qualifier is low (few hostile or frightening events per "
+             "10 minutes; the threshold is a study setting, not a clinical norm). The qualifier "
+             "of the profile, never counted among the signs. Kept for exports made before the "
              "qualifier.", YES_NO),
 ]
 _COUNTS = [
