@@ -197,18 +197,23 @@ def scores_to_json(scores: Scores, coding: int = 0) -> dict[str, Any]:
     ``level``, ``disrupted``, ``classification``, ``cutoff``, ``profile``.
     """
     table = scores.indicators[scores.indicators["coding"] == coding]
-    evidence = scores.evidence[scores.evidence["coding"] == coding]
+    evidence = _by_indicator_and_segment(scores.evidence[scores.evidence["coding"] == coding])
     pivotal = scores.pivotal[scores.pivotal["coding"] == coding]
+    pivots: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
+    for r in pivotal.to_dict("records"):
+        pivots.setdefault((r["indicator"], r["scope"], _plain(r["segment_id"])), []).append(
+            _record({k: r[k] for k in ("event_id", "time_ms", "state_without")}))
     reunion_ids = set(table.loc[(table["scope"] == "segment") & (table["role"] == "reunion"),
                                 "segment_id"])
     items = []
-    for _, row in table.iterrows():
-        seen = _scope_evidence(evidence, row, reunion_ids)
-        pivots = pivotal[(pivotal["scope"] == row["scope"])
-                         & (pivotal["segment_id"].fillna("") == (row["segment_id"] or ""))]
-        items += [_indicator_json(spec, row, seen[seen["indicator"] == spec.id],
-                                  pivots[pivots["indicator"] == spec.id], scores.has_stability)
-                  for spec in INDICATORS.values()]
+    for row in table.to_dict("records"):
+        segments = _scope_segments(row, evidence, reunion_ids)
+        for spec in INDICATORS.values():
+            found = [e for seg in segments for e in evidence.get((spec.id, seg), [])]
+            items.append(_indicator_json(
+                spec, row, sorted(found, key=lambda e: e["time_ms"]),
+                pivots.get((spec.id, row["scope"], _plain(row["segment_id"])), []),
+                scores.has_stability))
     rating = scores.ratings[scores.ratings["coding"] == coding].iloc[0]
     amb = scores.ambiance[scores.ambiance["coding"] == coding].drop(columns=["coding"])
     scope_columns = ["scope", "segment_id", "name", "role", "start_ms", "end_ms", "observed_ms",
@@ -226,16 +231,28 @@ def scores_to_json(scores: Scores, coding: int = 0) -> dict[str, Any]:
     }
 
 
-def _scope_evidence(evidence: pd.DataFrame, row: pd.Series, reunion_ids: set[Any]) -> pd.DataFrame:
+def _by_indicator_and_segment(evidence: pd.DataFrame) -> dict[tuple[Any, Any],
+                                                            list[dict[str, Any]]]:
+    """Evidence rows as JSON records, grouped by (indicator, segment id)."""
+    out: dict[tuple[Any, Any], list[dict[str, Any]]] = {}
+    for r in evidence.drop(columns=["coding"]).to_dict("records"):
+        out.setdefault((r.pop("indicator"), _plain(r["segment_id"])), []).append(_record(r))
+    return out
+
+
+def _scope_segments(row: Mapping[str, Any], evidence: Mapping[tuple[Any, Any], Any],
+                    reunion_ids: set[Any]) -> list[Any]:
+    """The segment ids whose evidence a scope shows (the session: all, outside ones too)."""
     if row["scope"] == "session":
-        return evidence
+        return list(dict.fromkeys(seg for _, seg in evidence))
     if row["scope"] == "segment":
-        return evidence[evidence["segment_id"] == row["segment_id"]]
-    return evidence[evidence["segment_id"].isin(reunion_ids)]
+        return [_plain(row["segment_id"])]
+    return sorted(reunion_ids, key=str)
 
 
-def _indicator_json(spec: IndicatorSpec, row: pd.Series, evidence: pd.DataFrame,
-                    pivotal: pd.DataFrame, stability: bool) -> dict[str, Any]:
+def _indicator_json(spec: IndicatorSpec, row: Mapping[str, Any],
+                    evidence: list[dict[str, Any]], pivotal: list[dict[str, Any]],
+                    stability: bool) -> dict[str, Any]:
     reason = row[spec.reason]
     return {
         "id": spec.id, "kind": spec.kind, "title": spec.title, "scope": row["scope"],
@@ -245,20 +262,17 @@ def _indicator_json(spec: IndicatorSpec, row: pd.Series, evidence: pd.DataFrame,
         "values": {k: _plain(row[k]) for k in spec.values},
         "counts": {k: _plain(row[k]) for k in spec.counts},
         "stability": _stability_json(spec, row, pivotal) if stability else None,
-        "evidence": [_record(r) for r in evidence.drop(
-            columns=["coding", "indicator"]).to_dict("records")],
+        "evidence": evidence,
     }
 
 
-def _stability_json(spec: IndicatorSpec, row: pd.Series, pivotal: pd.DataFrame
-                    ) -> dict[str, Any]:
+def _stability_json(spec: IndicatorSpec, row: Mapping[str, Any],
+                    pivotal: list[dict[str, Any]]) -> dict[str, Any]:
     get = {k: _plain(row[f"{spec.id}_{k}"]) for k in (
         "stability", "stability_jitter", "stability_dropout", "pivotal_events", "stable")}
     return {"share": get["stability"], "jitter": get["stability_jitter"],
             "dropout": get["stability_dropout"], "pivotal_events": get["pivotal_events"],
-            "stable": get["stable"],
-            "pivotal": [_record(r) for r in pivotal[["event_id", "time_ms", "state_without"]]
-                        .to_dict("records")]}
+            "stable": get["stable"], "pivotal": pivotal}
 
 
 def _record(row: Mapping[str, Any]) -> dict[str, Any]:
