@@ -3,20 +3,31 @@ master tapes, trainee feedback, certification and the agreement report.
 
 The pages that show the same live in :mod:`samspill.web.routes.agreement_pages`. Every answer
 comes from the services; the blind rule is applied by the Permission dependency.
+
+Coders (or a trainee and the master) are compared on the five signs' *states* (present,
+absent, not observable) and, apart, on the hostility qualifier's (low, hostile, not
+observable), never on the flags alone: a sign one coder cannot observe and another finds
+absent has the same flag but differs. :func:`sign_states` and :func:`tape_states` turn the
+services' state tables into what the pages and the API show, with the words in the request's
+language.
 """
 
 from __future__ import annotations
 
 import math
-from typing import Annotated, Literal
+from collections.abc import Callable
+from typing import Annotated, Any, Literal
 
+import pandas as pd
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from samspill.core.errors import PermissionDeniedError
+from samspill.core.indicators import INDICATORS, IndicatorSpec
 from samspill.services import accounts, agreement, assignments, consensus, training
 from samspill.services.scoring import settings_of
 from samspill.store.models import User
+from samspill.web import i18n
 from samspill.web.deps import (
     Access,
     DbSession,
@@ -26,7 +37,7 @@ from samspill.web.deps import (
     ReadCoding,
     ReadStudy,
 )
-from samspill.web.routes.codings import coding_out
+from samspill.web.routes.codings import QUALIFIER_WORDS, STATE_MARKS, STATE_WORDS, coding_out
 
 router = APIRouter(tags=["agreement"])
 SESSION_API = "/api/studies/{study}/sessions/{session}"
@@ -92,6 +103,9 @@ def get_disagreements(access: ManageStudy, db: DbSession) -> dict:
         "tolerance_ms": found.tolerance_ms,
         "events": agreement.records(found.items),
         "ratings": agreement.records(found.ratings),
+        **sign_states(found),
+        # Kept for old readers: a flag is true only when present, so absent and not
+        # observable read alike there. Compare the signs on "signs" and "qualifier".
         "flags": agreement.records(found.flags),
     }
 
@@ -145,6 +159,8 @@ def feedback_json(found: training.Feedback) -> dict:
         "per_code": agreement.records(found.pair.per_code),
         "differences": agreement.records(found.differences),
         "ratings": agreement.records(found.ratings),
+        **tape_states(found),
+        # Kept for old readers; see "signs" and "qualifier".
         "flags": agreement.records(found.flags),
     }
 
@@ -197,3 +213,65 @@ def get_agreement(
         db, access.the_study, session_name=session, unit_ms=unit_ms, tolerance_ms=tolerance_ms
     )
     return agreement.report_json(report)
+
+
+# --- The signs' states compared: coders in reconciliation, a trainee against the master.
+
+_ = i18n.gettext
+SEPARATOR = " · "
+
+
+def state_text(spec: IndicatorSpec, state: object) -> str:
+    """A sign's state in words (present, absent, not observable), or the qualifier's (little
+    or no hostility, hostile or intrusive, not observable); "–" when there is none."""
+    if state is None or state == "" or (isinstance(state, float) and math.isnan(state)):
+        return "–"
+    words = QUALIFIER_WORDS if spec.kind == "qualifier" else STATE_WORDS
+    key = str(state)
+    return _(words[key]) if key in words else key.replace("_", " ")
+
+
+def indicator_title(spec: IndicatorSpec) -> str:
+    """A sign's title, or the qualifier's short name (its heading says it is no sign)."""
+    if spec.kind == "qualifier":
+        return _("Hostility or intrusiveness")
+    return _(spec.title)
+
+
+def _compared(table: pd.DataFrame, who: list[str], same: str,
+              difference: Callable[[dict[str, str]], str]) -> dict[str, Any]:
+    """The state table's rows (``item`` is ``<sign>_state`` or ``hostility_qualifier``) in
+    the order of the signs, then the qualifier: ``signs`` (a list) and ``qualifier`` (one
+    item or None). Each item: ``id``, ``kind``, ``title``, ``states`` (``who`` -> key),
+    ``words`` and ``marks`` (``who`` -> its words and text mark), ``same`` and
+    ``difference`` (words, None when the same)."""
+    rows = {str(r["item"]): r for r in agreement.records(table)}
+    items = []
+    for spec in INDICATORS.values():
+        row = rows.get(spec.state)
+        if row is None:
+            continue
+        states = {w: "" if row.get(w) is None else str(row[w]) for w in who}
+        words = {w: state_text(spec, states[w]) for w in who}
+        agree = bool(row[same])
+        items.append({
+            "id": spec.id, "kind": spec.kind, "title": indicator_title(spec), "states": states,
+            "words": words, "marks": {w: STATE_MARKS.get(states[w], "") for w in who},
+            "same": agree, "difference": None if agree else difference(words),
+        })
+    return {"signs": [i for i in items if i["kind"] == "sign"],
+            "qualifier": next((i for i in items if i["kind"] == "qualifier"), None)}
+
+
+def sign_states(found: consensus.Disagreements) -> dict[str, Any]:
+    """The coders' states of the five signs and of the qualifier, side by side; where they
+    differ, in words: "ann: absent · bob: not observable"."""
+    return _compared(found.states, found.coders, "agree", lambda words: SEPARATOR.join(
+        f"{coder}: {text}" for coder, text in words.items()))
+
+
+def tape_states(found: training.Feedback) -> dict[str, Any]:
+    """The trainee's states of the five signs and of the qualifier against the master's;
+    where they differ, in words: "master: present · you: not observable"."""
+    return _compared(found.states, ["trainee", "master"], "same", lambda words: _(
+        "master: {master} · you: {you}").format(master=words["master"], you=words["trainee"]))

@@ -7,9 +7,11 @@ Plots are server-side SVG with presentation attributes only (the CSP allows no i
 
 from __future__ import annotations
 
-from typing import Annotated
+import math
+from typing import Annotated, Any
 
 import pandas as pd
+from babel.numbers import format_decimal
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
@@ -19,6 +21,7 @@ from samspill.core.reliability._input import NIL
 from samspill.services import agreement, assignments, codings, consensus, studies, training
 from samspill.services.scoring import settings_of
 from samspill.store.models import Coding, Reconciliation
+from samspill.web import i18n
 from samspill.web.deps import (
     Access,
     DbSession,
@@ -28,7 +31,13 @@ from samspill.web.deps import (
     ReadCoding,
     ReadStudy,
 )
-from samspill.web.routes.agreement import trainee_for
+from samspill.web.routes.agreement import (
+    indicator_title,
+    sign_states,
+    tape_states,
+    trainee_for,
+)
+from samspill.web.routes.codings import value_label
 from samspill.web.templating import templates
 
 router = APIRouter(include_in_schema=False)
@@ -36,12 +45,53 @@ SESSION_PAGE = "/studies/{study}/sessions/{session}"
 PLOT_WIDTH = 1000
 
 
-# Row labels of the rating and flag tables: the six signs' titles (already in the catalogs).
-ITEM_TITLES = {spec.flag: spec.title for spec in INDICATORS.values()} | {
-    "level": "Level of disrupted communication",
-    "profile": "Profile",
-    "disrupted": "Disrupted (classification)",
+def N_(message: str) -> str:
+    """Marks an English string for Babel's extractor; it is translated where shown."""
+    return message
+
+
+_ = i18n.gettext
+# Row labels of the rating tables.
+ITEM_TITLES = {
+    "level": N_("Level of disrupted communication"),
+    "profile": N_("Profile"),
+    "disrupted": N_("Disrupted (classification)"),
 }
+KAPPA_KINDS = {"cohen": "Cohen", "fleiss": "Fleiss"}
+# The rating statistics of the agreement report (the service's ``statistic`` column).
+STATISTICS = {
+    "percent": N_("agreement in percent"),
+    "alpha (ordinal)": N_("Krippendorff's α (ordinal)"),
+    "alpha (interval)": N_("Krippendorff's α (interval)"),
+    "kappa (cohen)": "κ (Cohen)",
+    "kappa (fleiss)": "κ (Fleiss)",
+}
+
+
+def statistic_label(statistic: object) -> str:
+    """A rating statistic's name as people read it; the ICC forms keep their names."""
+    key = str(statistic)
+    return _(STATISTICS[key]) if key in STATISTICS else key
+
+
+def _missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def fmt_kappa(value: object) -> str:
+    """κ (or an ICC, α) as people read it: two decimals in the page's language; "–" when
+    undefined."""
+    if _missing(value):
+        return "–"
+    return format_decimal(float(value), "0.00", locale=i18n.current_language.get())  # type: ignore[arg-type]
+
+
+def fmt_percent(value: object) -> str:
+    """A percentage (0–100) as people read it: "85 %", "87,5 %"; "–" when undefined."""
+    if _missing(value):
+        return "–"
+    number = format_decimal(float(value), "#,##0.#", locale=i18n.current_language.get())  # type: ignore[arg-type]
+    return f"{number}\u00a0%"
 
 
 def _page(request: Request, access: Access, name: str, **context: object) -> Response:
@@ -54,6 +104,9 @@ def _page(request: Request, access: Access, name: str, **context: object) -> Res
             "role": access.role,
             "study": access.study,
             "titles": ITEM_TITLES,
+            "fmt_kappa": fmt_kappa,
+            "fmt_percent": fmt_percent,
+            "statistic_label": statistic_label,
             **context,
         },
     )
@@ -85,6 +138,7 @@ def reconcile_page(request: Request, access: ManageStudy, db: DbSession) -> Resp
         assigned=[a.coder.username for a in assignments.assignments_of(db, session)],
         submitted=[c.coder.username for c in assignments.assigned_codings(db, session)],
         found=found,
+        states=sign_states(found) if found else None,
         nil=NIL,
         chosen=consensus.default_choice(found.items, found.coders) if found else {},
         lanes=_item_lanes(found, session.duration_ms) if found else [],
@@ -196,7 +250,7 @@ def feedback_page(request: Request, access: ReadCoding, db: DbSession) -> Respon
         ),
         differences=agreement.records(found.differences),
         ratings=agreement.records(found.ratings),
-        flags=agreement.records(found.flags),
+        states=tape_states(found),
         per_code=agreement.records(found.pair.per_code),
     )
 
@@ -241,13 +295,55 @@ def report_page(
         pairs=agreement.records(report.pairs),
         per_code=agreement.records(report.per_code),
         ratings=agreement.records(report.ratings),
-        indicators=agreement.records(report.indicators),
+        indicators=indicator_rows(report.indicators),
         confusions=[
             (key, [str(x) for x in t.index], t.to_numpy().astype(int).tolist())
             for key, t in report.confusion.items()
         ],
         plots=[(key, _run_lanes(t, report.unit_ms)) for key, t in report.timeline.items()],
     )
+
+
+def indicator_rows(table: pd.DataFrame) -> dict[str, Any]:
+    """The indicator table of the agreement report as the page shows it: ``signs`` (the five)
+    and ``qualifier`` (the hostility qualifier, apart), each with its title, the agreement on
+    its states as the main figures (``percent``, ``kappa``, ``kappa_kind``), the ICC of its
+    first value (``value``: that value's label); and ``flags``: the signs whose flag
+    agreement (present or not: absent and not observable together) differs from their state
+    agreement, the only case where the flag figures add something."""
+    rows = []
+    for r in agreement.records(table):
+        spec = INDICATORS.get(str(r["indicator"]))
+        if spec is None:
+            continue
+        rows.append({
+            "id": spec.id, "kind": spec.kind,
+            "title": indicator_title(spec),
+            "sessions": r["sessions"], "coders": r["coders"],
+            "percent": fmt_percent(r["state_percent"]),
+            "kappa": fmt_kappa(r["state_kappa"]),
+            "kappa_kind": KAPPA_KINDS.get(str(r["state_kappa_kind"]), ""),
+            "icc": fmt_kappa(r["icc"]),
+            "icc_ci": "" if _missing(r["ci95_low"]) else
+            f"{fmt_kappa(r['ci95_low'])}–{fmt_kappa(r['ci95_high'])}",
+            "value": value_label(spec.values[0]),
+            "flag_percent": fmt_percent(r["flag_percent"]),
+            "flag_kappa": fmt_kappa(r["flag_kappa"]),
+            "flags_differ": _differ(r["flag_percent"], r["state_percent"])
+            or _differ(r["flag_kappa"], r["state_kappa"]),
+        })
+    return {
+        "signs": [r for r in rows if r["kind"] == "sign"],
+        "qualifier": next((r for r in rows if r["kind"] == "qualifier"), None),
+        "flags": [r for r in rows if r["kind"] == "sign" and r["flags_differ"]],
+        "icc_min_sessions": agreement.ICC_MIN_TARGETS,
+    }
+
+
+def _differ(a: object, b: object) -> bool:
+    if _missing(a) or _missing(b):
+        return _missing(a) != _missing(b)
+    return not math.isclose(float(a), float(b), abs_tol=1e-9)  # type: ignore[arg-type]
 
 
 def _run_lanes(timeline: pd.DataFrame, unit_ms: int) -> dict:
