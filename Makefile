@@ -35,7 +35,7 @@ bench: $(STAMP)
 
 i18n: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k _ -o src/samspill/web/i18n/messages.pot --no-location --omit-header .
-	$(BIN)/pybabel update -i src/samspill/web/i18n/messages.pot -d src/samspill/web/i18n --omit-header
+	$(BIN)/pybabel update -i src/samspill/web/i18n/messages.pot -d src/samspill/web/i18n
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
