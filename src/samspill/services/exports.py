@@ -33,7 +33,7 @@ from samspill.interop.variables import REGISTRY
 from samspill.services import codings, studies
 from samspill.services.media import media_of
 from samspill.services.schemes import scheme_of
-from samspill.services.scoring import EXCLUDED_COLUMNS, Cohort, cohort_for_study
+from samspill.services.scoring import EXCLUDED_COLUMNS, Cohort, cohort_for_study, in_cohort
 from samspill.store.models import Coding, EventRow, Study
 
 TableKind = Literal["cohort", "events", "predictors"]
@@ -131,25 +131,34 @@ def observation_names(chosen: Sequence[Coding]) -> dict[int, str]:
 
 def cohort_of(db: Session, study: Study, chosen: Sequence[Coding], *, stability: bool = True,
               progress: Progress = _quiet) -> Cohort:
-    """The chosen codings' cohort (``table``: one row per coding, in the registry's order)
-    and the codings that cannot be scored (``excluded``, with the reason and the fix).
+    """The cohort of the chosen codings that the study's cohort holds (the one rule,
+    :func:`~samspill.services.scoring.in_cohort`, as in the cohort report: training and
+    reliability codings are not): ``table``, one row per coding in the registry's order, and
+    the codings that cannot be scored (``excluded``, with the reason and the fix).
     ``stability=False`` leaves out each sign's stability (much faster for large studies)."""
-    return cohort_for_study(db, study, chosen=chosen, stability=stability, progress=progress)
+    return cohort_for_study(db, study, chosen=_cohort_only(chosen), stability=stability,
+                            progress=progress)
+
+
+def _cohort_only(chosen: Sequence[Coding]) -> list[Coding]:
+    return [c for c in chosen if in_cohort(c)]
 
 
 def cohort_frame(db: Session, study: Study, chosen: Sequence[Coding], *,
                  stability: bool = True) -> pd.DataFrame:
-    """One row per chosen coding that can be scored: identity, each sign's values, state,
-    reason, flag and stability, the qualifier, the summary, counts, level (see
+    """One row per chosen coding that the cohort holds and can score: identity, each sign's
+    values, state, reason, flag and stability, the qualifier, the summary, counts, level (see
     :func:`cohort_of` for the codings left out)."""
     return cohort_of(db, study, chosen, stability=stability).table
 
 
 def predictors_frame(db: Session, study: Study, chosen: Sequence[Coding]) -> pd.DataFrame:
     """One row per dyad for outcome models: the mean of the indicator values, flags, counts and
-    level over the dyad's sessions. A session's master coding stands for it when there is one,
-    else the mean over its chosen codings. Codings that cannot be scored are left out."""
-    return _predictors(cohort_of(db, study, _masters_first(chosen), stability=False).table)
+    level over the dyad's sessions, of the codings the cohort holds (:func:`cohort_of`). A
+    session's master coding stands for it when there is one, else the mean over its chosen
+    codings. Codings that cannot be scored are left out."""
+    cohort = cohort_of(db, study, _masters_first(_cohort_only(chosen)), stability=False)
+    return _predictors(cohort.table)
 
 
 def _predictors(frame: pd.DataFrame) -> pd.DataFrame:
@@ -201,7 +210,7 @@ def table_export(db: Session, study: Study, kind: TableKind, fmt: tabular.Format
                            progress=lambda f: progress(0.95 * f))
         frame, excluded = cohort.table, cohort.excluded
     else:
-        cohort = cohort_of(db, study, _masters_first(chosen), stability=False)
+        cohort = cohort_of(db, study, _masters_first(_cohort_only(chosen)), stability=False)
         frame, excluded = _predictors(cohort.table), cohort.excluded
     body = tabular.write_table(frame, fmt, sheet=kind)
     progress(1.0)

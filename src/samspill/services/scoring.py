@@ -1,4 +1,10 @@
-"""Scoring stored codings: load events in bulk, call the pure core, return its tables."""
+"""Scoring stored codings: load events in bulk, call the pure core, return its tables.
+
+The one scoring path: the coding screen's panel, ``samspill score``, the cohort CSV and the
+exports, agreement and training, and both reports (:mod:`samspill.services.reporting`) all
+score here, with one rule for a coding's length (:func:`coding_duration`) and one for which
+codings a study's cohort holds (:func:`in_cohort`).
+"""
 
 from __future__ import annotations
 
@@ -11,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from samspill.core.errors import InputError, SamspillError
-from samspill.core.events import EVENT_COLUMNS
+from samspill.core.events import EVENT_COLUMNS, SEGMENT_COLUMNS
 from samspill.core.scheme import Scheme
 from samspill.core.scoring import Scores, cohort_table, score_codings
 from samspill.core.study_settings import StudySettings, study_settings
@@ -39,10 +45,34 @@ def settings_of(study: Study) -> StudySettings:
 def score_stored_coding(db: Session, coding: Coding, *, stability: bool = True) -> Scores:
     """The withdrawal profile and AMBIANCE scores of one stored coding, by default with how
     sure each sign is (``stability``; see :mod:`samspill.core.stability`)."""
-    return _score_group(
-        db, [coding], scheme_of(coding.scheme_version), settings_of(coding.session.study),
-        stability=stability,
-    )
+    return scored_coding(db, coding, stability=stability).scores
+
+
+@dataclass(frozen=True)
+class ScoredCoding:
+    """One stored coding scored, with the tables it was scored from: ``events``
+    (:data:`~samspill.core.events.EVENT_COLUMNS`, in onset order), ``segments``
+    (:data:`~samspill.core.events.SEGMENT_COLUMNS`, by start), the length it was scored
+    over (:func:`coding_duration`) and its scheme."""
+
+    scores: Scores
+    events: pd.DataFrame
+    segments: pd.DataFrame
+    duration_ms: int
+    scheme: Scheme
+
+
+def scored_coding(db: Session, coding: Coding, *, stability: bool = True) -> ScoredCoding:
+    """Score one stored coding under its study's settings (what a session report shows)."""
+    scheme = scheme_of(coding.scheme_version)
+    loaded = _load(db, [coding], scheme)
+    if loaded.failed:
+        raise loaded.failed[0][1]
+    scores = _score_loaded(loaded, [coding], scheme, settings_of(coding.session.study),
+                           stability=stability)
+    return ScoredCoding(scores, loaded.events[EVENT_COLUMNS].reset_index(drop=True),
+                        loaded.segments[SEGMENT_COLUMNS].reset_index(drop=True),
+                        loaded.durations[coding.id], scheme)
 
 
 def scores_visible(study: Study, role: str | None) -> bool:
@@ -61,6 +91,26 @@ STABILITY_BATCH = 50
 Progress = Callable[[float], None]
 
 
+COHORT_PURPOSES = ("study",)
+
+
+def in_cohort(coding: Coding) -> bool:
+    """The one rule for which codings a study's cohort holds: those of purpose ``study``, of
+    any status (in progress, submitted, master; the ``status`` column says which), the
+    reconciled (consensus) codings among them. Training and reliability codings are coders'
+    practice and certification on tapes, not the study's data, so neither the cohort CSV and
+    exports nor the cohort report hold them (a coding marked as a tape's master becomes one
+    of them). Of the codings it holds, those that cannot be scored are set apart with the
+    reason and the fix (:attr:`Cohort.excluded`)."""
+    return coding.purpose in COHORT_PURPOSES
+
+
+def cohort_codings(db: Session, study: Study) -> list[Coding]:
+    """The study's codings that its cohort holds (:func:`in_cohort`), session by session."""
+    return [c for s in studies.sessions_of(db, study) for c in codings.codings_of(db, s)
+            if in_cohort(c)]
+
+
 @dataclass(frozen=True)
 class Cohort:
     """A study's cohort: ``table`` has one row per scored coding (:data:`IDENTITY_COLUMNS`,
@@ -74,17 +124,22 @@ class Cohort:
 def cohort_for_study(
     db: Session, study: Study, *, chosen: Sequence[Coding] | None = None,
     stability: bool = True, progress: Progress | None = None,
+    table: Callable[[Scores], pd.DataFrame] = cohort_table,
 ) -> Cohort:
-    """One row per coding of the study (or of ``chosen``): identity columns, then the core's
-    cohort columns (in the order of ``docs/variables.md``), with each sign's stability unless
-    ``stability=False``.
+    """One row per coding of the study's cohort (:func:`cohort_codings`), or of exactly the
+    ``chosen`` codings: identity columns, then the core's cohort columns (in the order of
+    ``docs/variables.md``), with each sign's stability unless ``stability=False``.
+
+    Callers that choose codings for a cohort keep only those :func:`in_cohort` (as the
+    exports do); agreement and training pass their tapes' codings as they are. ``table``
+    makes a scored batch's rows (one per coding, its ``coding`` column the coding's id;
+    default the core's ``cohort_table``; the cohort report adds columns of its own).
 
     Codings are scored in batches per scheme version. A coding that cannot be scored (a
     state left running, an event past the end, a session with no length) is set apart in
     ``excluded`` with the reason and the fix; the other codings are scored all the same.
     """
-    group_of = chosen if chosen is not None else [
-        c for s in studies.sessions_of(db, study) for c in codings.codings_of(db, s)]
+    group_of = chosen if chosen is not None else cohort_codings(db, study)
     groups: dict[int, list[Coding]] = defaultdict(list)
     for coding in group_of:
         groups[coding.scheme_version_id].append(coding)
@@ -97,8 +152,8 @@ def cohort_for_study(
             scores, failed = _score_resilient(
                 db, batch, scheme_of(batch[0].scheme_version), settings, stability=stability)
             if scores is not None:
-                table = cohort_table(scores).rename(columns={"coding": "coding_id"})
-                tables.append(_identity(batch, study).merge(table, on="coding_id", how="right"))
+                rows = table(scores).rename(columns={"coding": "coding_id"})
+                tables.append(_identity(batch, study).merge(rows, on="coding_id", how="right"))
             excluded += [(coding, error) for coding, error in failed]
             done += len(batch)
             if progress is not None:
@@ -198,16 +253,6 @@ def _identity(group: Sequence[Coding], study: Study) -> pd.DataFrame:
     )
 
 
-def _score_group(
-    db: Session, group: Sequence[Coding], scheme: Scheme, settings: StudySettings,
-    *, stability: bool = False,
-) -> Scores:
-    loaded = _load(db, group, scheme)
-    if loaded.failed:
-        raise loaded.failed[0][1]
-    return _score_loaded(loaded, group, scheme, settings, stability=stability)
-
-
 @dataclass(frozen=True)
 class _Loaded:
     """A group's stored tables, loaded once: events, segments, ratings, and the length of
@@ -223,10 +268,11 @@ class _Loaded:
 def _load(db: Session, group: Sequence[Coding], scheme: Scheme) -> _Loaded:
     ids = [c.id for c in group]
     events = _events_table(db, ids, scheme)
+    last = _last_times(events)
     durations, failed = {}, []
     for coding in group:
         try:
-            durations[coding.id] = _duration(coding, events)
+            durations[coding.id] = coding_duration(coding, last.get(coding.id))
         except SamspillError as error:
             failed.append((coding, error))
     return _Loaded(events, _segments_table(db, group), durations, _ratings(db, ids), failed)
@@ -266,6 +312,7 @@ def _events_table(db: Session, coding_ids: list[int], scheme: Scheme) -> pd.Data
             EventRow.comment,
             EventRow.frame,
         ).where(EventRow.coding_id.in_(coding_ids))
+        .order_by(EventRow.coding_id, EventRow.onset_ms, EventRow.id)
     ).all()
     frame = pd.DataFrame(
         rows,
@@ -284,14 +331,18 @@ def _events_table(db: Session, coding_ids: list[int], scheme: Scheme) -> pd.Data
     kinds = {c.id: c.kind for c in scheme.codes}
     frame["kind"] = frame["code"].map(kinds).fillna("point")
     frame = frame.astype({"onset_ms": "int64", "offset_ms": "Int64", "frame": "Int64"})
-    return frame[["coding", *EVENT_COLUMNS]].sort_values(["coding", "onset_ms"], ignore_index=True)
+    # The order of events_frame (onset, subject, code), so a coding scores the same alone, in
+    # a batch and on any database: stability's seeded jitter follows the order of the events.
+    return frame[["coding", *EVENT_COLUMNS]].sort_values(
+        ["coding", "onset_ms", "subject", "code"], kind="stable", ignore_index=True)
 
 
 def _segments_table(db: Session, group: Sequence[Coding]) -> pd.DataFrame:
     by_session: dict[int, list[int]] = defaultdict(list)
     for coding in group:
         by_session[coding.session_id].append(coding.id)
-    rows = db.scalars(select(SegmentRow).where(SegmentRow.session_id.in_(by_session))).all()
+    rows = db.scalars(select(SegmentRow).where(SegmentRow.session_id.in_(by_session))
+                      .order_by(SegmentRow.start_ms, SegmentRow.id)).all()
     records = [
         {
             "coding": coding_id,
@@ -306,20 +357,30 @@ def _segments_table(db: Session, group: Sequence[Coding]) -> pd.DataFrame:
         for r in rows
         for coding_id in by_session[r.session_id]
     ]
-    columns = ["coding", "segment_id", "spec_id", "name", "role", "start_ms", "end_ms", "note"]
-    return pd.DataFrame(records, columns=columns).astype({"start_ms": "int64", "end_ms": "int64"})
+    frame = pd.DataFrame(records, columns=["coding", *SEGMENT_COLUMNS])
+    return frame.astype({"start_ms": "int64", "end_ms": "int64"}).sort_values(
+        ["coding", "start_ms"], kind="stable", ignore_index=True)
 
 
-def _duration(coding: Coding, events: pd.DataFrame) -> int:
+def coding_duration(coding: Coding, last_ms: int | None) -> int:
+    """The one length rule: the session's length, else 1 ms past the coding's last onset or
+    offset (``last_ms``, None when it has no events: an error naming the fix)."""
     if coding.session.duration_ms:
         return int(coding.session.duration_ms)
-    mine = events[events["coding"] == coding.id]
-    if mine.empty:
+    if last_ms is None:
         raise InputError(
             f"session '{coding.session.name}' has no length and no events",
             fix="attach its video or set its duration",
         )
-    return int(max(mine["onset_ms"].max(), mine["offset_ms"].max(skipna=True) or 0)) + 1
+    return last_ms + 1
+
+
+def _last_times(events: pd.DataFrame) -> dict[int, int]:
+    """Per coding, its last onset or offset in ms (point events have no offset)."""
+    offsets = events[["coding", "offset_ms"]].dropna()
+    times = pd.concat([events["onset_ms"], offsets["offset_ms"].astype("int64")])
+    coding = pd.concat([events["coding"], offsets["coding"]])
+    return {int(k): int(v) for k, v in times.groupby(coding.to_numpy()).max().items()}
 
 
 def _ratings(db: Session, coding_ids: list[int]) -> dict[int, dict[str, str]]:
