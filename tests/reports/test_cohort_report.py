@@ -11,10 +11,11 @@ from pypdf import PdfReader
 from samspill.core.events import Event
 from samspill.core.indicators import DISCLAIMER, SIGNS
 from samspill.reports.cohort_report import cohort_document
-from samspill.reports.data import CohortData, agreement_summary, cohort_data
+from samspill.reports.data import CohortData
 from samspill.reports.i18n import SIGN_TITLES
 from samspill.reports.render import render, render_html
 from samspill.services import codings, studies
+from samspill.services.reporting import agreement_summary, cohort_data
 from samspill.services.schemes import register_builtin_schemes
 from samspill.settings import Settings
 from samspill.store.db import Database

@@ -62,9 +62,9 @@ def _format_of(out: Path) -> Format:
 
 def _session(study: str, session: str, coder: str | None, lang: str, fmt: str,
              data_dir: Path | None) -> bytes:
-    from samspill.reports.data import session_data
     from samspill.reports.render import render
     from samspill.reports.session_report import session_document
+    from samspill.services.reporting import session_data
 
     with unit_of_work(data_dir) as (db, _database):
         data = session_data(db, study=study, session=session, coder=coder)
@@ -73,13 +73,13 @@ def _session(study: str, session: str, coder: str | None, lang: str, fmt: str,
 
 def _cohort(study: str, lang: str, fmt: str, data_dir: Path | None) -> bytes:
     from samspill.reports.cohort_report import cohort_document
-    from samspill.reports.data import agreement_summary, cohort_data
     from samspill.reports.render import render
+    from samspill.services.reporting import agreement_summary, cohort_data
 
     with unit_of_work(data_dir) as (db, _database), Progress(console=console,
                                                              transient=True) as bar:
         task = bar.add_task("scoring codings", total=None)
         data = cohort_data(db, study=study, agreement=agreement_summary(db, study=study),
-                           progress=lambda done, total: bar.update(task, completed=done,
-                                                                   total=total))
+                           progress=lambda fraction: bar.update(task, completed=fraction,
+                                                                total=1.0))
     return render(cohort_document(data, lang), fmt)

@@ -16,12 +16,12 @@ from sqlalchemy.orm import Session
 
 from samspill.core.errors import PermissionDeniedError
 from samspill.reports.cohort_report import cohort_document
-from samspill.reports.data import agreement_summary, coding_data, cohort_data
 from samspill.reports.document import Document
 from samspill.reports.render import CSS_FILE, WebLinks, render, render_html
 from samspill.reports.session_report import session_document
 from samspill.services import codings
 from samspill.services.exports import ExportFile
+from samspill.services.reporting import agreement_summary, coding_data, cohort_data
 from samspill.services.scoring import scores_visible
 from samspill.store.models import Coding, Study, User
 from samspill.web import i18n
@@ -120,7 +120,7 @@ def cohort_report_job(
             db,
             study=study.name,
             agreement=agreement_summary(db, study=study.name),
-            progress=lambda done, total: progress(0.8 * done / total),
+            progress=lambda fraction: progress(0.8 * fraction),
         )
         body = render(cohort_document(data, lang), format)
         media = "application/pdf" if format == "pdf" else "text/html; charset=utf-8"
