@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from samspill.core.arrays import Int64Array
+
 _EMPTY = np.array([], dtype="int64")
 
 
@@ -20,9 +22,9 @@ _EMPTY = np.array([], dtype="int64")
 class IntervalSet:
     """Intervals ``[start, end)`` per coding, as aligned int64 arrays."""
 
-    coding: np.ndarray
-    start: np.ndarray
-    end: np.ndarray
+    coding: Int64Array
+    start: Int64Array
+    end: Int64Array
 
     def __len__(self) -> int:
         return len(self.start)
@@ -32,11 +34,11 @@ class IntervalSet:
         return cls(_EMPTY, _EMPTY, _EMPTY)
 
     @property
-    def length(self) -> np.ndarray:
+    def length(self) -> Int64Array:
         return self.end - self.start
 
 
-def normalise(coding: np.ndarray, start: np.ndarray, end: np.ndarray,
+def normalise(coding: Int64Array, start: Int64Array, end: Int64Array,
               stride: int) -> IntervalSet:
     """The union of any intervals as a normal set (overlapping or touching ones merge)."""
     coding, start, end = (np.asarray(a, dtype="int64") for a in (coding, start, end))
@@ -69,7 +71,7 @@ def intersect(a: IntervalSet, b: IntervalSet, stride: int) -> IntervalSet:
 
 
 def pieces_within(a: IntervalSet, b: IntervalSet, stride: int
-                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                  ) -> tuple[Int64Array, Int64Array, Int64Array]:
     """Each interval of ``a`` cut to the parts inside ``b`` (normal): (row of ``a``, start,
     end) per non-empty piece, in the order of ``a``."""
     if not len(a) or not len(b):
@@ -87,7 +89,7 @@ def pieces_within(a: IntervalSet, b: IntervalSet, stride: int
     return row[keep], start[keep], end[keep]
 
 
-def complement(a: IntervalSet, spans: np.ndarray) -> IntervalSet:
+def complement(a: IntervalSet, spans: Int64Array) -> IntervalSet:
     """The time in ``[0, spans[coding])`` outside ``a`` (normal), for codings ``0..n-1``."""
     spans = np.asarray(spans, dtype="int64")
     n, stride = len(spans), _stride_of(spans)
@@ -103,23 +105,23 @@ def complement(a: IntervalSet, spans: np.ndarray) -> IntervalSet:
     return normalise(tags[by_start], gap_start[by_start], gap_end[by_end], stride)
 
 
-def subtract(a: IntervalSet, b: IntervalSet, spans: np.ndarray, stride: int) -> IntervalSet:
+def subtract(a: IntervalSet, b: IntervalSet, spans: Int64Array, stride: int) -> IntervalSet:
     """``a`` without ``b`` (both normal)."""
     return intersect(a, complement(b, spans), stride)
 
 
-def _stride_of(spans: np.ndarray) -> int:
+def _stride_of(spans: Int64Array) -> int:
     return int(spans.max()) + 1 if len(spans) else 1
 
 
-def measure_before(a: IntervalSet, coding: np.ndarray, time: np.ndarray,
-                   stride: int) -> np.ndarray:
+def measure_before(a: IntervalSet, coding: Int64Array, time: Int64Array,
+                   stride: int) -> Int64Array:
     """How much of ``a`` (normal) lies in ``[0, time)`` of each coding."""
     coding, time = np.asarray(coding, dtype="int64"), np.asarray(time, dtype="int64")
     if not len(a):
         return np.zeros(len(time), dtype="int64")
     key_start = a.coding * stride + a.start
-    before = np.concatenate([[0], np.cumsum(a.length)])
+    before: Int64Array = np.concatenate([[0], np.cumsum(a.length)])
     # Measure of every earlier coding, so the running sum can be taken per coding.
     coding_base = before[np.searchsorted(a.coding, coding, side="left")]
     idx = np.searchsorted(key_start, coding * stride + time, side="right")  # intervals begun
@@ -129,14 +131,14 @@ def measure_before(a: IntervalSet, coding: np.ndarray, time: np.ndarray,
     return total - np.where(open_last, a.end[last] - time, 0)
 
 
-def measure_between(a: IntervalSet, coding: np.ndarray, start: np.ndarray, end: np.ndarray,
-                    stride: int) -> np.ndarray:
+def measure_between(a: IntervalSet, coding: Int64Array, start: Int64Array, end: Int64Array,
+                    stride: int) -> Int64Array:
     """How much of ``a`` (normal) lies in ``[start, end)`` of each coding."""
     return (measure_before(a, coding, end, stride)
             - measure_before(a, coding, start, stride))
 
 
-def containing(a: IntervalSet, coding: np.ndarray, time: np.ndarray, stride: int) -> np.ndarray:
+def containing(a: IntervalSet, coding: Int64Array, time: Int64Array, stride: int) -> Int64Array:
     """Index of the interval of ``a`` (normal) with ``start <= time < end``, else -1."""
     coding, time = np.asarray(coding, dtype="int64"), np.asarray(time, dtype="int64")
     if not len(a):
@@ -147,8 +149,8 @@ def containing(a: IntervalSet, coding: np.ndarray, time: np.ndarray, stride: int
     return np.where(inside, safe, -1)
 
 
-def next_start(a: IntervalSet, coding: np.ndarray, time: np.ndarray, stride: int,
-               fill: np.ndarray) -> np.ndarray:
+def next_start(a: IntervalSet, coding: Int64Array, time: Int64Array, stride: int,
+               fill: Int64Array) -> Int64Array:
     """Start of the first interval of ``a`` (normal) beginning after ``time``, else ``fill``."""
     coding, time = np.asarray(coding, dtype="int64"), np.asarray(time, dtype="int64")
     if not len(a):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -169,7 +169,8 @@ def cohort_row(scores: Scores) -> dict[str, Any]:
     if len(scores.codings) != 1:
         raise InputError(f"cohort_row takes one coding's scores, got {len(scores.codings)}",
                          fix="use cohort_table for many codings")
-    row = cohort_table(scores).iloc[0].to_dict()
+    # Column labels are strings; pandas-stubs key a row's dict by any Hashable.
+    row = cast(dict[str, Any], cohort_table(scores).iloc[0].to_dict())
     row.pop("coding")
     return {k: _plain(v) for k, v in row.items()}
 
@@ -200,13 +201,13 @@ def scores_to_json(scores: Scores, coding: int = 0) -> dict[str, Any]:
     evidence = _by_indicator_and_segment(scores.evidence[scores.evidence["coding"] == coding])
     pivotal = scores.pivotal[scores.pivotal["coding"] == coding]
     pivots: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
-    for r in pivotal.to_dict("records"):
+    for r in _records(pivotal):
         pivots.setdefault((r["indicator"], r["scope"], _plain(r["segment_id"])), []).append(
             _record({k: r[k] for k in ("event_id", "time_ms", "state_without")}))
     reunion_ids = set(table.loc[(table["scope"] == "segment") & (table["role"] == "reunion"),
                                 "segment_id"])
     items = []
-    for row in table.to_dict("records"):
+    for row in _records(table):
         segments = _scope_segments(row, evidence, reunion_ids)
         for spec in INDICATORS.values():
             found = [e for seg in segments for e in evidence.get((spec.id, seg), [])]
@@ -223,9 +224,9 @@ def scores_to_json(scores: Scores, coding: int = 0) -> dict[str, Any]:
         "settings": scores.settings.model_dump(mode="json"),
         "reasons": dict(REASONS),
         "signs": list(SIGNS),
-        "scopes": [_record(r) for r in table[scope_columns].to_dict("records")],
+        "scopes": [_record(r) for r in _records(table[scope_columns])],
         "indicators": items,
-        "ambiance": {"label": scores.label, "counts": [_record(r) for r in amb.to_dict("records")]},
+        "ambiance": {"label": scores.label, "counts": [_record(r) for r in _records(amb)]},
         **{k: _plain(rating[k]) for k in ("level", "disrupted", "classification", "cutoff",
                                           "profile")},
     }
@@ -235,7 +236,7 @@ def _by_indicator_and_segment(evidence: pd.DataFrame) -> dict[tuple[Any, Any],
                                                             list[dict[str, Any]]]:
     """Evidence rows as JSON records, grouped by (indicator, segment id)."""
     out: dict[tuple[Any, Any], list[dict[str, Any]]] = {}
-    for r in evidence.drop(columns=["coding"]).to_dict("records"):
+    for r in _records(evidence.drop(columns=["coding"])):
         out.setdefault((r.pop("indicator"), _plain(r["segment_id"])), []).append(_record(r))
     return out
 
@@ -277,3 +278,9 @@ def _stability_json(spec: IndicatorSpec, row: Mapping[str, Any],
 
 def _record(row: Mapping[str, Any]) -> dict[str, Any]:
     return {k: _plain(v) for k, v in row.items()}
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """``frame.to_dict("records")``: the tables here name their columns with strings, which
+    pandas-stubs cannot know (they key records by any Hashable)."""
+    return cast(list[dict[str, Any]], frame.to_dict("records"))

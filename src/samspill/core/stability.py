@@ -24,10 +24,13 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
+from pandas.api.typing import DataFrameGroupBy
 
+from samspill.core.arrays import FloatArray
 from samspill.core.indicators import INDICATORS, compute_indicators, hostile_codes
 from samspill.core.indicators.settings import IndicatorSettings
 from samspill.core.scheme import Scheme
@@ -81,8 +84,9 @@ def sign_stability(
     return Stability(table[STABILITY_COLUMNS], pivotal.reindex(columns=PIVOTAL_COLUMNS))
 
 
-def _group(groups: pd.core.groupby.DataFrameGroupBy, label: Hashable,
+def _group(groups: DataFrameGroupBy[Any, Literal[True]], label: Hashable,
            frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows of group ``label`` (of any key type), or none of ``frame``'s."""
     try:
         return groups.get_group(label).reset_index(drop=True)
     except KeyError:
@@ -134,11 +138,12 @@ def _lean(events: pd.DataFrame) -> pd.DataFrame:
         "modifiers": events["modifiers"].to_numpy(dtype=object)})
 
 
-def _share_same(replicates: np.ndarray, now: np.ndarray) -> np.ndarray:
+def _share_same(replicates: np.ndarray, now: np.ndarray) -> FloatArray:
     """Per scope, the share of replicates whose state equals ``now`` (NaN: no replicate)."""
     if not len(replicates):
         return np.full(len(now), np.nan)
-    return (replicates == now[None, :]).mean(axis=0)
+    share: FloatArray = (replicates == now[None, :]).mean(axis=0)  # numpy stubs: Any
+    return share
 
 
 def _replicate_states(events: pd.DataFrame, n_rep: int, segments: pd.DataFrame, duration: int,

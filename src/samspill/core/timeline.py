@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 from pydantic import ValidationError
 
+from samspill.core.arrays import BoolArray, Int64Array
 from samspill.core.errors import EventError, InputError
 from samspill.core.events import Event, event_problems
 from samspill.core.intervals import IntervalSet, measure_between, normalise, subtract
@@ -158,11 +159,11 @@ def _require(frame: pd.DataFrame, columns: list[str], what: str) -> None:
                          fix=f"build it with events_frame/segments_frame or add {missing[0]}")
 
 
-def _coding_numbers(column: pd.Series, labels: tuple[Hashable, ...], what: str) -> np.ndarray:
+def _coding_numbers(column: pd.Series, labels: tuple[Hashable, ...], what: str) -> Int64Array:
     index = pd.Index(list(labels))
     if not index.is_unique:
         raise InputError("two codings share a label", fix="give each coding its own label")
-    codes = index.get_indexer(column).astype("int64")
+    codes = index.get_indexer(pd.Index(column)).astype("int64")
     if (codes < 0).any():
         stray = column[codes < 0].iloc[0]
         raise InputError(f"the {what} name coding '{stray}', which has no duration",
@@ -170,8 +171,8 @@ def _coding_numbers(column: pd.Series, labels: tuple[Hashable, ...], what: str) 
     return codes
 
 
-def _segment_table(segments: pd.DataFrame, coding: np.ndarray,
-                   duration: np.ndarray) -> pd.DataFrame:
+def _segment_table(segments: pd.DataFrame, coding: Int64Array,
+                   duration: Int64Array) -> pd.DataFrame:
     seg = pd.DataFrame({
         "coding": coding,
         "segment_id": segments["segment_id"].to_numpy(),
@@ -193,7 +194,8 @@ def _segment_table(segments: pd.DataFrame, coding: np.ndarray,
     return seg.assign(segment=np.arange(len(seg)), observed_ms=end - start)
 
 
-def segment_of(coding: np.ndarray, time: np.ndarray, seg: pd.DataFrame, stride: int) -> np.ndarray:
+def segment_of(coding: Int64Array, time: Int64Array, seg: pd.DataFrame, stride: int
+               ) -> Int64Array:
     """Row of the segment holding each time (``-1`` when none), vectorised."""
     if not len(seg):
         return np.full(len(time), -1, dtype="int64")
@@ -205,7 +207,7 @@ def segment_of(coding: np.ndarray, time: np.ndarray, seg: pd.DataFrame, stride: 
     return np.where(inside, idx, -1)
 
 
-def _split(events: pd.DataFrame, coded: _Coded, coding: np.ndarray, is_state: np.ndarray,
+def _split(events: pd.DataFrame, coded: _Coded, coding: Int64Array, is_state: BoolArray,
            seg: pd.DataFrame, stride: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Points and states sorted by coding then onset; ``row`` is the input row."""
     onset = events["onset_ms"].to_numpy(dtype="int64")
@@ -250,26 +252,29 @@ def _clip_to_segments(states: pd.DataFrame, seg: pd.DataFrame, stride: int) -> p
                                                                             - count, count))
     start = np.maximum(on[row], seg["start_ms"].to_numpy()[segment])
     end = np.minimum(off[row], seg["end_ms"].to_numpy()[segment])
-    keep = end > start
+    keep: BoolArray = end > start
     out = states.iloc[row[keep]][["coding", "event_id", "row", "subject", "code"]].reset_index(
         drop=True)
     return out.assign(segment=segment[keep], onset_ms=start[keep], offset_ms=end[keep],
                       duration_ms=end[keep] - start[keep])[cols]
 
 
-def select(table: pd.DataFrame, *, subject: str, codes: Iterable[str]) -> np.ndarray:
+def select(table: pd.DataFrame, *, subject: str, codes: Iterable[str]) -> BoolArray:
     """Rows of a timeline table with this subject and one of these codes (integer compares)."""
     subjects, names = table["subject"].array, table["code"].array
     if not (isinstance(subjects, pd.Categorical) and isinstance(names, pd.Categorical)):
         return (table["subject"].eq(subject) & table["code"].isin(list(codes))).to_numpy()
-    who = subjects.categories.get_indexer([subject])[0]
-    wanted = names.categories.get_indexer(list(codes))
+    # Lists on purpose: pandas matches a list against object categories without string
+    # inference; pandas-stubs only admit an Index here.
+    who = subjects.categories.get_indexer([subject])[0]  # type: ignore[arg-type]
+    wanted = names.categories.get_indexer(list(codes))  # type: ignore[arg-type]
     if who < 0 or not (wanted >= 0).any():
         return np.zeros(len(table), dtype=bool)
-    return (subjects.codes == who) & np.isin(names.codes, wanted[wanted >= 0])
+    is_who: BoolArray = subjects.codes == who  # numpy types ``==`` as Any
+    return is_who & np.isin(names.codes, wanted[wanted >= 0])
 
 
-def _absences(points: pd.DataFrame, states: pd.DataFrame, duration: np.ndarray, stride: int,
+def _absences(points: pd.DataFrame, states: pd.DataFrame, duration: Int64Array, stride: int,
               caregiver: str, codes: tuple[str, str, str]) -> IntervalSet:
     """The caregiver's ``absent`` states joined with each leave-to-return span."""
     absent_code, leave_code, _ = codes
@@ -284,9 +289,9 @@ def _absences(points: pd.DataFrame, states: pd.DataFrame, duration: np.ndarray, 
         np.concatenate([absent["offset_ms"].to_numpy(dtype="int64"), back]), stride)
 
 
-def _back_in_room(points: pd.DataFrame, states: pd.DataFrame, coding: np.ndarray,
-                  time: np.ndarray, duration: np.ndarray, stride: int, caregiver: str,
-                  codes: tuple[str, str, str]) -> np.ndarray:
+def _back_in_room(points: pd.DataFrame, states: pd.DataFrame, coding: Int64Array,
+                  time: Int64Array, duration: Int64Array, stride: int, caregiver: str,
+                  codes: tuple[str, str, str]) -> Int64Array:
     """When the caregiver is back after each leave: at the next return, or at the next thing
     she is coded doing in the room (a missed return must not leave her out to the end), or
     at the end of the recording."""
@@ -302,7 +307,7 @@ def _back_in_room(points: pd.DataFrame, states: pd.DataFrame, coding: np.ndarray
     keys = np.sort(c * stride + t)
     idx = np.searchsorted(keys, coding * stride + time, side="right")
     nxt = keys[np.minimum(idx, max(len(keys) - 1, 0))] if len(keys) else np.zeros(len(time))
-    found = (idx < len(keys)) & (nxt // stride == coding) if len(keys) else np.zeros(
+    found: BoolArray = (idx < len(keys)) & (nxt // stride == coding) if len(keys) else np.zeros(
         len(time), bool)
     return np.where(found, nxt - coding * stride, duration[coding]).astype("int64")
 
@@ -314,7 +319,7 @@ def _with_presence(seg: pd.DataFrame, absences: IntervalSet, stride: int) -> pd.
     return seg.assign(absent_ms=absent_ms, present_ms=seg["observed_ms"].to_numpy() - absent_ms)
 
 
-def _session_table(labels: tuple[Hashable, ...], duration: np.ndarray, seg: pd.DataFrame,
+def _session_table(labels: tuple[Hashable, ...], duration: Int64Array, seg: pd.DataFrame,
                    absences: IntervalSet, stride: int) -> pd.DataFrame:
     coding = np.arange(len(labels))
     start, end = observed_period(seg, duration)
@@ -325,7 +330,7 @@ def _session_table(labels: tuple[Hashable, ...], duration: np.ndarray, seg: pd.D
                          "present_ms": end - start - absent_ms})
 
 
-def observed_period(seg: pd.DataFrame, duration: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def observed_period(seg: pd.DataFrame, duration: Int64Array) -> tuple[Int64Array, Int64Array]:
     """(start, end) per coding: the recording, or from its first segment to its last."""
     start = np.zeros(len(duration), dtype="int64")
     end = np.asarray(duration, dtype="int64").copy()
@@ -351,7 +356,7 @@ def presence(timeline: Timeline) -> IntervalSet:
 
 
 def _raise_on_problems(events: pd.DataFrame, coded: _Coded, kind: np.ndarray,
-                       coding: np.ndarray, duration: np.ndarray, scheme: Scheme,
+                       coding: Int64Array, duration: Int64Array, scheme: Scheme,
                        labels: tuple[Hashable, ...]) -> None:
     """A vectorised screen; only codings it suspects go through :func:`event_problems`."""
     suspect = _suspect_rows(events, coded, kind, coding, duration, scheme)
@@ -367,8 +372,8 @@ def _raise_on_problems(events: pd.DataFrame, coded: _Coded, kind: np.ndarray,
                          fix="correct the events named above, then score again")
 
 
-def _suspect_rows(events: pd.DataFrame, coded: _Coded, kind: np.ndarray, coding: np.ndarray,
-                  duration: np.ndarray, scheme: Scheme) -> np.ndarray:
+def _suspect_rows(events: pd.DataFrame, coded: _Coded, kind: np.ndarray, coding: Int64Array,
+                  duration: Int64Array, scheme: Scheme) -> BoolArray:
     onset = events["onset_ms"].to_numpy(dtype="float64", na_value=np.nan)
     offset = events["offset_ms"].to_numpy(dtype="float64", na_value=np.nan)
     allowed = np.zeros((len(coded.code_names) + 1, len(coded.subject_names) + 1), dtype=bool)
@@ -378,14 +383,14 @@ def _suspect_rows(events: pd.DataFrame, coded: _Coded, kind: np.ndarray, coding:
             allowed[i, j] = code is not None and subject in code.subjects
     is_state = kind == "state"
     last = np.fmax(onset, offset)
-    bad = ((kind == "") | ~allowed[coded.code, coded.subject] | (is_state & np.isnan(offset))
-           | (~is_state & ~np.isnan(offset)) | ~(onset >= 0) | (offset < onset)
-           | (last > duration[coding]))
+    bad: BoolArray = ((kind == "") | ~allowed[coded.code, coded.subject]
+                      | (is_state & np.isnan(offset)) | (~is_state & ~np.isnan(offset))
+                      | ~(onset >= 0) | (offset < onset) | (last > duration[coding]))
     return bad | _overlapping(coded, is_state & ~bad, coding, onset, offset, scheme)
 
 
-def _overlapping(coded: _Coded, is_state: np.ndarray, coding: np.ndarray, onset: np.ndarray,
-                 offset: np.ndarray, scheme: Scheme) -> np.ndarray:
+def _overlapping(coded: _Coded, is_state: BoolArray, coding: Int64Array, onset: np.ndarray,
+                 offset: np.ndarray, scheme: Scheme) -> BoolArray:
     """States of one exclusive group (or the same code) overlapping for one subject."""
     group = {code: g.id for g in scheme.exclusive_groups for code in g.codes}
     lane_names = [group.get(str(c), str(c)) for c in coded.code_names]
@@ -407,6 +412,9 @@ def _located_problems(rows: pd.DataFrame, scheme: Scheme, duration_ms: int,
     events: list[Event] = []
     names: list[str] = []
     problems: list[Problem] = []
+    # The cells hold whatever the caller gave (pandas-stubs claim scalars; modifiers are dicts):
+    # int() and the Event model check them, and a bad one becomes a problem below.
+    row: Any
     for row in rows.itertuples(index=False):
         name = f"{prefix}event {row.event_id}"
         try:

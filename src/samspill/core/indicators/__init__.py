@@ -102,7 +102,9 @@ def _evidence_table(ev: Columns, timeline: Timeline) -> pd.DataFrame:
     ids = timeline.event_ids
     return pd.DataFrame({
         "coding": ev["coding"], "indicator": pd.Categorical(ev["indicator"]),
-        "segment_id": pd.Series(np.where(segment >= 0, seg_ids[np.maximum(segment, 0)], None)
+        # None as a 0-d object array: numpy's stubs take no bare None as np.where's fill.
+        "segment_id": pd.Series(np.where(segment >= 0, seg_ids[np.maximum(segment, 0)],
+                                         np.array(None, dtype=object))
                                 if len(seg_ids) else np.full(len(segment), None, dtype=object),
                                 dtype=object),
         "event_id": ids.take(ev["row"]), "time_ms": ev["time_ms"],

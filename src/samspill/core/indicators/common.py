@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
+from samspill.core.arrays import BoolArray, Int64Array, ObjectArray
 from samspill.core.indicators.settings import IndicatorSettings
 from samspill.core.intervals import IntervalSet, containing, normalise
 from samspill.core.timeline import Timeline, presence, select
@@ -38,12 +39,12 @@ class Scopes:
     """
 
     table: pd.DataFrame
-    session_of: np.ndarray
-    segment_of: np.ndarray
-    reunion_of: np.ndarray
-    reunion_segment: np.ndarray
-    period_start: np.ndarray
-    period_end: np.ndarray
+    session_of: Int64Array
+    segment_of: Int64Array
+    reunion_of: Int64Array
+    reunion_segment: BoolArray
+    period_start: Int64Array
+    period_end: Int64Array
 
     def explode(self, coding: np.ndarray, segment: np.ndarray, time: np.ndarray,
                 session: bool = True) -> tuple[np.ndarray, np.ndarray]:
@@ -64,7 +65,7 @@ class Scopes:
             parts_scope.insert(0, self.session_of[coding[inside]])
         return np.concatenate(parts_rows), np.concatenate(parts_scope)
 
-    def in_period(self, coding: np.ndarray, time: np.ndarray) -> np.ndarray:
+    def in_period(self, coding: Int64Array, time: np.ndarray) -> BoolArray:
         return (time >= self.period_start[coding]) & (time < self.period_end[coding])
 
     def total(self, values: np.ndarray, coding: np.ndarray, segment: np.ndarray,
@@ -217,18 +218,18 @@ def first_answers(coding: np.ndarray, time: np.ndarray, high: np.ndarray,
     return out
 
 
-def inside_states(query_coding: np.ndarray, query_time: np.ndarray, states: pd.DataFrame,
-                  stride: int) -> np.ndarray:
+def inside_states(query_coding: Int64Array, query_time: Int64Array, states: pd.DataFrame,
+                  stride: int) -> BoolArray:
     """Whether each time lies inside one of ``states`` (non-overlapping per coding)."""
     if not len(states):
         return np.zeros(len(query_time), dtype=bool)
     states = states.sort_values(["coding", "onset_ms"])
-    coding = states["coding"].to_numpy()
+    coding: Int64Array = states["coding"].to_numpy()
     keys = coding * stride + states["onset_ms"].to_numpy()
     idx = np.searchsorted(keys, query_coding * stride + query_time, side="right") - 1
     safe = np.clip(idx, 0, None)
-    return ((idx >= 0) & (coding[safe] == query_coding)
-            & (query_time < states["offset_ms"].to_numpy()[safe]))
+    same_coding: BoolArray = coding[safe] == query_coding  # numpy types ``==`` as Any
+    return (idx >= 0) & same_coding & (query_time < states["offset_ms"].to_numpy()[safe])
 
 
 @dataclass(frozen=True)
@@ -273,7 +274,7 @@ def onsets(timeline: Timeline, subject: str, codes: Sequence[str]) -> Onsets:
     def both(column: str) -> np.ndarray:
         return np.concatenate([pts[column].to_numpy()[p], sts[column].to_numpy()[q]])[order]
 
-    def code_names(table: pd.DataFrame, mask: np.ndarray) -> np.ndarray:
+    def code_names(table: pd.DataFrame, mask: BoolArray) -> ObjectArray:
         col = table["code"]
         names = np.asarray(col.cat.categories, dtype=object)
         return np.concatenate([names, np.array([None], dtype=object)])[
@@ -416,7 +417,7 @@ class Context:
         start = take(self.holds.start, idx, np.inf)
         return (idx >= 0) & (start < time)
 
-    def window_end(self, coding: np.ndarray, time: np.ndarray, width: int) -> np.ndarray:
+    def window_end(self, coding: Int64Array, time: Int64Array, width: int) -> Int64Array:
         """Where a window of ``width`` after ``time`` ends: at ``time + width``, or earlier
         when the caregiver leaves or the observed period ends (then the window is cut)."""
         idx = containing(self.presence, coding, time, self.stride)

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from samspill.core.arrays import BoolArray, Int64Array
 from samspill.core.indicators.common import (
     Columns,
     Context,
@@ -129,7 +130,7 @@ def _still_in_need(ctx: Context, coding: np.ndarray, end: np.ndarray) -> np.ndar
     return upset | (again >= 0)
 
 
-def _cut_by_observation(ctx: Context, coding: np.ndarray, end: np.ndarray) -> np.ndarray:
+def _cut_by_observation(ctx: Context, coding: Int64Array, end: Int64Array) -> BoolArray:
     """Bouts that end at the end of the observed period or just before a separation."""
     s = ctx.settings
     period_end = ctx.scopes.period_end[coding]

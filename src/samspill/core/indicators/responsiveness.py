@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from samspill.core.arrays import BoolArray, Int64Array
 from samspill.core.indicators.common import (
     Columns,
     Context,
@@ -45,14 +46,14 @@ class BidAnswers:
     """The child's bids while the caregiver is present, and what became of each."""
 
     bids: Onsets
-    answer: np.ndarray       # index into ``answers`` of each bid's answer, or -1
-    in_contact: np.ndarray   # the child was held: not scored
-    censored: np.ndarray     # window cut before any answer
-    outside: np.ndarray      # outside the observed period: not counted
+    answer: Int64Array       # index into ``answers`` of each bid's answer, or -1
+    in_contact: BoolArray    # the child was held: not scored
+    censored: BoolArray      # window cut before any answer
+    outside: BoolArray       # outside the observed period: not counted
     answers: Onsets
 
     @property
-    def scored(self) -> np.ndarray:
+    def scored(self) -> BoolArray:
         return ~self.in_contact & ~self.censored & ~self.outside
 
 
