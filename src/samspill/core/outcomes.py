@@ -99,8 +99,8 @@ def _check_dyads(table: pd.DataFrame, dyad_col: str, name: str) -> None:
     if codes.isna().any():
         raise InputError(f"the {name} table has rows without a dyad code",
                          fix="fill in every dyad code or drop those rows")
-    twice = codes.astype(str).str.strip()
-    twice = sorted(set(twice[twice.duplicated()]))
+    stripped = codes.astype(str).str.strip()
+    twice = sorted(set(stripped[stripped.duplicated()]))
     if twice:
         raise InputError(f"the {name} table lists dyad(s) {', '.join(twice[:5])} more than once",
                          fix="keep one row per dyad")

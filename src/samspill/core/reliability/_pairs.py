@@ -14,6 +14,9 @@ PAIR_COLUMNS = ["subject", "kind", "a_row", "b_row", "code_a", "code_b", "onset_
                 "onset_b_ms", "onset_diff_ms", "agree"]
 Group = tuple[str, str, np.ndarray, np.ndarray]
 Pairer = Callable[[EventArrays, np.ndarray, EventArrays, np.ndarray], list[tuple[int, int]]]
+PairRecord = tuple[str, str, int | None, int | None, str, str, int | None, int | None,
+                   int | None, bool]
+"""A row of :data:`PAIR_COLUMNS`."""
 
 
 def groups(ea: EventArrays, eb: EventArrays) -> Iterator[Group]:
@@ -35,7 +38,7 @@ def pair_frame(frames: tuple[pd.DataFrame, pd.DataFrame], columns: dict[str, str
     """Run ``pairer`` on each subject and kind and tabulate pairs and unpaired events."""
     ea = event_arrays(frames[0], **columns, name="coding A")
     eb = event_arrays(frames[1], **columns, name="coding B")
-    records: list[tuple] = []
+    records: list[PairRecord] = []
     for subject, kind, rows_a, rows_b in groups(ea, eb):
         pairs = pairer(ea, rows_a, eb, rows_b)
         paired_a = {i for i, _ in pairs}
@@ -52,7 +55,8 @@ def pair_frame(frames: tuple[pd.DataFrame, pd.DataFrame], columns: dict[str, str
         .drop(columns="_o").reset_index(drop=True)
 
 
-def _record(subject: str, kind: str, ea: EventArrays, i: int, eb: EventArrays, j: int) -> tuple:
+def _record(subject: str, kind: str, ea: EventArrays, i: int, eb: EventArrays,
+            j: int) -> PairRecord:
     on_a = int(ea.onset[i]) if i >= 0 else None
     on_b = int(eb.onset[j]) if j >= 0 else None
     diff = on_b - on_a if on_a is not None and on_b is not None else None

@@ -54,7 +54,8 @@ def align_events(
     if tolerance_ms is not None and (not isinstance(tolerance_ms, int) or tolerance_ms < 0):
         raise InputError(f"tolerance_ms is {tolerance_ms!r}", fix="give whole ms, 0 or more")
 
-    def pairer(ea: EventArrays, ra: np.ndarray, eb: EventArrays, rb: np.ndarray):
+    def pairer(ea: EventArrays, ra: np.ndarray, eb: EventArrays,
+               rb: np.ndarray) -> list[tuple[int, int]]:
         cost = np.where(ea.code[ra][:, None] == eb.code[rb][None, :], 0.0, float(substitution))
         if tolerance_ms is not None:
             far = np.abs(ea.onset[ra][:, None] - eb.onset[rb][None, :]) > tolerance_ms

@@ -8,7 +8,7 @@ Published pass thresholds for AMBIANCE were not found, so every threshold is con
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, cast
 
 import numpy as np
 import pandas as pd
@@ -106,7 +106,11 @@ def certify(tapes: pd.DataFrame, *, rule: CertificationRule | None = None, tape:
     return Certification(bool(failed.empty), report, list(failed["reason"]))
 
 
-def _criterion(name: str, value: float, threshold: float | None, required: bool) -> tuple:
+Criterion = tuple[str, float, float, bool, bool, str]
+"""A row of :data:`REPORT_COLUMNS`."""
+
+
+def _criterion(name: str, value: float, threshold: float | None, required: bool) -> Criterion:
     limit = np.nan if threshold is None else float(threshold)
     ok = threshold is None or (not np.isnan(value) and value >= threshold)
     reason = "" if ok else (f"{name} is undefined" if np.isnan(value)
@@ -126,7 +130,13 @@ def _level_icc(tapes: pd.DataFrame, rule: CertificationRule, cols: list[str]) ->
         table = icc(_long(tapes, cols, cols[1], cols[2]), target="t", rater="r", rating="v")
     except InputError:
         return float("nan")
-    return float(table.set_index("type").loc[rule.level_icc_type, "icc"])
+    return _icc_of(table, rule.level_icc_type)
+
+
+def _icc_of(table: pd.DataFrame, icc_type: str) -> float:
+    """The ICC of one type from :func:`icc`'s table; a float, as there is one row per type
+    (pandas-stubs allow any scalar from ``.loc``)."""
+    return float(cast(float, table.set_index("type").loc[icc_type, "icc"]))
 
 
 def _disrupted(tapes: pd.DataFrame, cols: list[str]) -> pd.Series:
@@ -135,7 +145,8 @@ def _disrupted(tapes: pd.DataFrame, cols: list[str]) -> pd.Series:
                                     rater="r", label="v").iloc[0]
 
 
-def _dimension_rows(dimensions: pd.DataFrame, rule: CertificationRule, tape: str) -> list[tuple]:
+def _dimension_rows(dimensions: pd.DataFrame, rule: CertificationRule,
+                    tape: str) -> list[Criterion]:
     require_columns(dimensions, [tape, "dimension", "trainee", "master"],
                     name="dimension table")
     rows = []
@@ -144,7 +155,7 @@ def _dimension_rows(dimensions: pd.DataFrame, rule: CertificationRule, tape: str
         try:
             table = icc(_long(part, cols, "trainee", "master"), target="t", rater="r",
                         rating="v")
-            value = float(table.set_index("type").loc[rule.level_icc_type, "icc"])
+            value = _icc_of(table, rule.level_icc_type)
         except InputError:
             value = float("nan")
         rows.append(_criterion(f"dimension {name} {rule.level_icc_type}", value,

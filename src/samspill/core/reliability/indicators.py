@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import numpy as np
 import pandas as pd
 from statsmodels.stats.inter_rater import aggregate_raters, fleiss_kappa
@@ -85,11 +87,12 @@ def indicator_agreement(frame: pd.DataFrame, *, coder: str, session: str, indica
 
 
 def _one_indicator(name: object, part: pd.DataFrame, coder: str, session: str, value: str,
-                   flag: str) -> tuple:
+                   flag: str) -> tuple[object, int, int, float, float, float, float, float, str]:
     flags = classification_agreement(part.assign(**{flag: part[flag].astype(bool)}),
                                      target=session, rater=coder, label=flag).iloc[0]
     try:
-        row = icc(part, target=session, rater=coder, rating=value).set_index("type").loc["ICC2"]
+        table = icc(part, target=session, rater=coder, rating=value).set_index("type")
+        row = cast(pd.Series, table.loc["ICC2"])  # one row per ICC type: a row, not a frame
         stats = (float(row["icc"]), float(row["ci95_low"]), float(row["ci95_high"]))
     except InputError:
         stats = (np.nan, np.nan, np.nan)

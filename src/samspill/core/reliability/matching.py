@@ -10,8 +10,11 @@ each other. Unpaired events go to the ``nil`` row or column of the agreement mat
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 from scipy.optimize import linear_sum_assignment
 
 from samspill.core.errors import InputError
@@ -60,7 +63,8 @@ def match_events(
     if not 0.0 <= float(min_overlap) <= 1.0:
         raise InputError(f"min_overlap is {min_overlap!r}", fix="give a share from 0 to 1")
 
-    def pairer(ea: EventArrays, ra: np.ndarray, eb: EventArrays, rb: np.ndarray):
+    def pairer(ea: EventArrays, ra: np.ndarray, eb: EventArrays,
+               rb: np.ndarray) -> list[tuple[int, int]]:
         return _match(ea, ra, eb, rb, int(tolerance_ms), float(min_overlap))
 
     cols = {"subject": subject, "code": code, "onset": onset, "offset": offset}
@@ -76,7 +80,8 @@ def _match(ea: EventArrays, ra: np.ndarray, eb: EventArrays, rb: np.ndarray, tol
     return pairs
 
 
-def _clusters(on_a: np.ndarray, on_b: np.ndarray, tol: int):
+def _clusters(on_a: np.ndarray, on_b: np.ndarray,
+              tol: int) -> Iterator[tuple[NDArray[np.intp], NDArray[np.intp]]]:
     """Index groups of A and B whose onsets chain within ``tol``; no pair crosses groups."""
     onsets = np.concatenate([on_a, on_b])
     order = np.argsort(onsets, kind="stable")

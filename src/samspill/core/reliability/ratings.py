@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Literal
+from typing import Literal, cast
 
 import krippendorff
 import numpy as np
@@ -111,7 +111,9 @@ def icc(frame: pd.DataFrame, *, target: str, rater: str, rating: str) -> pd.Data
         raise InputError(f"only {full.size} complete ratings for the ICC",
                          fix=f"give at least {MIN_ICC_RATINGS} ratings from raters who each "
                          "rated every target (e.g. 3 targets × 2 raters)")
-    long = full.rename_axis(index="t", columns="r").stack().rename("y").reset_index()
+    # One level of rater columns, so stack() gives a Series (the stubs allow a frame too).
+    stacked = cast(pd.Series, full.rename_axis(index="t", columns="r").stack())
+    long = stacked.rename("y").reset_index()
     with _full_precision(), np.errstate(invalid="ignore", divide="ignore"):
         out = pingouin.intraclass_corr(long, targets="t", raters="r", ratings="y")
     ci = np.vstack(out["CI95"].to_numpy())

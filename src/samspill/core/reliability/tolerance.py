@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from samspill.core.arrays import BoolArray, Int64Array
 from samspill.core.errors import InputError
 from samspill.core.reliability.kappa import kappa_from_counts
 from samspill.core.reliability.timeunit import POOLED, UnitCodes, unit_codes
@@ -28,10 +29,10 @@ def tolerance_units(tolerance_ms: int, unit_ms: int) -> int:
     return int(tolerance_ms // unit_ms)
 
 
-def _nearby(seq: np.ndarray, label: int, width: int) -> np.ndarray:
+def _nearby(seq: np.ndarray, label: int, width: int) -> BoolArray:
     """For each unit, whether ``seq`` holds ``label`` within ±width units (nil outside)."""
     padded = np.pad(seq == label, width, constant_values=(label == 0))
-    cum = np.concatenate([[0], np.cumsum(padded)])
+    cum: Int64Array = np.concatenate([[0], np.cumsum(padded)])
     n = len(seq)
     return (cum[2 * width + 1: 2 * width + 1 + n] - cum[:n]) > 0
 

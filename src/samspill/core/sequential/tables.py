@@ -26,6 +26,7 @@ import pandas as pd
 import statsmodels.api as sm
 from scipy import special, stats
 
+from samspill.core.arrays import FloatArray
 from samspill.core.errors import InputError
 
 CELL_COLUMNS = [
@@ -112,10 +113,13 @@ def fisher_exact_p(a: np.ndarray, b: np.ndarray, c: np.ndarray, d: np.ndarray) -
 
 
 def _log_hypergeom(k: np.ndarray, row: np.ndarray, col: np.ndarray, n: np.ndarray
-                   ) -> np.ndarray:
+                   ) -> FloatArray:
     """log P(a = k) for a 2×2 table with row total ``row``, column total ``col``, total n."""
-    def log_choose(m: np.ndarray, j: np.ndarray) -> np.ndarray:
-        return special.gammaln(m + 1) - special.gammaln(j + 1) - special.gammaln(m - j + 1)
+    def log_choose(m: np.ndarray, j: np.ndarray) -> FloatArray:
+        # scipy is untyped here (no scipy-stubs): gammaln gives float64 arrays.
+        out: FloatArray = (special.gammaln(m + 1) - special.gammaln(j + 1)
+                           - special.gammaln(m - j + 1))
+        return out
 
     return log_choose(col, k) + log_choose(n - col, row - k) - log_choose(n, row)
 

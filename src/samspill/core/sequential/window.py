@@ -158,9 +158,10 @@ def _hits(label: str, index: pd.Index, given: np.ndarray, targets: np.ndarray,
     followed = first <= given + window_ms
     hit = pd.array(np.where(followed, first, 0), dtype="Int64")
     hit[~followed] = pd.NA
+    # pandas-stubs give the masked arrays no arithmetic operators.
+    latency = hit - pd.array(given, dtype="Int64")  # type: ignore[operator]
     return pd.DataFrame({"session": label, "event_index": index, "onset_ms": given,
-                         "followed": followed, "target_onset_ms": hit,
-                         "latency_ms": hit - pd.array(given, dtype="Int64")})
+                         "followed": followed, "target_onset_ms": hit, "latency_ms": latency})
 
 
 def _window_units(window_ms: int, unit_ms: int) -> int:
