@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from importlib import resources
+from typing import TYPE_CHECKING
 
 import yaml
 from pydantic import ValidationError
@@ -12,6 +13,9 @@ from samspill.core.errors import NotFoundError, SchemeError
 from samspill.core.problems import Problem, summarise
 from samspill.core.scheme import Scheme
 from samspill.core.yaml_source import line_of, load_with_lines
+
+if TYPE_CHECKING:
+    from pydantic_core import ErrorDetails
 
 MAX_SCHEME_BYTES = 2_000_000
 
@@ -42,7 +46,9 @@ def _duplicates(scheme: Scheme) -> list[Problem]:
                 )
     keys: dict[tuple[str, str], str] = {}
     for i, code in enumerate(scheme.codes):
-        for subject in code.subjects if code.key else []:
+        if not code.key:
+            continue
+        for subject in code.subjects:
             other = keys.setdefault((subject, code.key), code.id)
             if other != code.id:
                 out.append(
@@ -208,7 +214,7 @@ def scheme_file_problems(text: str, source: str = "scheme") -> list[Problem]:
     return [p.located(f"{source}:{line_of(node, p.path)}") for p in scheme_problems(scheme)]
 
 
-def _from_pydantic(err: dict, node: yaml.Node | None, source: str) -> Problem:
+def _from_pydantic(err: ErrorDetails, node: yaml.Node | None, source: str) -> Problem:
     path = tuple(part for part in err["loc"] if isinstance(part, str | int))
     if err.get("type") == "extra_forbidden":
         fix = f"remove '{path[-1]}' or check its spelling"

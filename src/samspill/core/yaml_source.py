@@ -33,7 +33,8 @@ def line_of(node: yaml.Node | None, path: Path) -> int | None:
         if child is None:
             break
         current = child
-    return current.start_mark.line + 1
+    line: int = current.start_mark.line  # 0-based; yaml has no type information
+    return line + 1
 
 
 def _child(node: yaml.Node, part: str | int) -> yaml.Node | None:

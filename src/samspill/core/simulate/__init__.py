@@ -7,7 +7,7 @@ scheme, and record their ground truth (style and drawn parameters). See ``docs/s
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import Any, Literal
@@ -49,9 +49,12 @@ class SimulatedSession:
     @cached_property
     def events(self) -> list[Event]:
         """The events as :class:`Event` models, as a coder's would be stored."""
+        # Cells as stored (str ids, numpy ints, modifier dicts; pandas-stubs type every cell
+        # as a scalar): the Event model validates each one.
+        rows: Iterable[Any] = self.table.itertuples(index=False)
         return [Event(id=r.event_id, subject=r.subject, code=r.code, onset_ms=r.onset_ms,
                       offset_ms=None if pd.isna(r.offset_ms) else int(r.offset_ms),
-                      modifiers=r.modifiers) for r in self.table.itertuples(index=False)]
+                      modifiers=r.modifiers) for r in rows]
 
     def segments_table(self) -> pd.DataFrame:
         """The segments in ``segments_frame`` form."""

@@ -433,7 +433,8 @@ class _Dyad:
         return max(1, round(self.rng.exponential(mean_s) * 1000))
 
     def _lognormal_ms(self, median_s: float, sigma: float) -> int:
-        return max(1, round(median_s * np.exp(self.rng.normal(0.0, sigma)) * 1000))
+        factor: float = np.exp(self.rng.normal(0.0, sigma))  # float64; stubs: ufuncs give Any
+        return max(1, round(median_s * factor * 1000))
 
     def _uniform_ms(self, low_s: float, high_s: float) -> int:
         return round(self.rng.uniform(low_s, high_s) * 1000)
@@ -862,16 +863,17 @@ def _separations(spans: list[_Span]) -> list[tuple[int, int]]:
     return out
 
 
-def _proximity_states(changes: list[tuple[int, str]], duration_ms: int) -> list[tuple[int, int]]:
-    """Proximity changes as states tiling [0, duration]: same-instant changes keep the last,
-    a repeated state continues the one before."""
-    bouts: list[list[Any]] = []
+def _proximity_states(changes: list[tuple[int, str]],
+                      duration_ms: int) -> list[tuple[int, int, str]]:
+    """Proximity changes as (start, end, state) tiling [0, duration]: same-instant changes
+    keep the last, a repeated state continues the one before."""
+    bouts: list[tuple[int, str]] = []
     for t, state in changes:
         if bouts and bouts[-1][0] == t:
             bouts.pop()  # replaced at the same instant
         if bouts and bouts[-1][1] == state:
             continue
-        bouts.append([t, state])
+        bouts.append((t, state))
     ends = [b[0] for b in bouts[1:]] + [duration_ms]
     return [(start, end, state) for (start, state), end in zip(bouts, ends, strict=True)
             if end > start]

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from samspill.core.arrays import FloatArray, Int64Array, ObjectArray
 from samspill.core.simulate.styles import StyleParameters
 
 QUIET_GAP_MS = 20_000
@@ -63,14 +64,14 @@ class Rows:
         self.modifiers += modifiers if modifiers is not None else [{} for _ in range(n)]
 
 
-def _lognormal(rng: np.random.Generator, median: float, sigma: float, n: int) -> np.ndarray:
+def _lognormal(rng: np.random.Generator, median: float, sigma: float, n: int) -> FloatArray:
     return median * np.exp(sigma * rng.standard_normal(n))
 
 
 def present_window(rows: Rows, rng: np.random.Generator, p: StyleParameters, a: int, b: int,
                    reunion: bool) -> None:
     """Everything that happens in ``[a, b)`` while the caregiver is in the room."""
-    holds: list[np.ndarray] = []
+    holds: list[Int64Array] = []
     start = a
     if reunion and rng.random() < REUNION_DISTRESS_PROB:
         end = int(min(b, a + _lognormal(rng, p.distress_median_ms, 0.5, 1)[0]))
@@ -89,7 +90,7 @@ def present_window(rows: Rows, rng: np.random.Generator, p: StyleParameters, a: 
 
 
 def _child_signals(rows: Rows, rng: np.random.Generator, p: StyleParameters, a: int,
-                   b: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                   b: int) -> tuple[Int64Array, ObjectArray, Int64Array]:
     """Distress states and bids; returns (bid times, bid kinds, episode onsets)."""
     k = (b - a) // QUIET_GAP_MS + 2
     rate = (p.bid_rate_per_min + p.distress_rate_per_min) / 60_000
@@ -117,8 +118,8 @@ def _child_signals(rows: Rows, rng: np.random.Generator, p: StyleParameters, a: 
     return bid_times, kinds, np.sort(np.concatenate([d_on[keep], runs]))
 
 
-def _react(rows: Rows, rng: np.random.Generator, p: StyleParameters, bids: np.ndarray,
-           kinds: np.ndarray, b: int) -> np.ndarray:
+def _react(rows: Rows, rng: np.random.Generator, p: StyleParameters, bids: Int64Array,
+           kinds: ObjectArray, b: int) -> Int64Array:
     """Record the bids and the caregiver's reactions; return the start times of holds."""
     n = len(bids)
     rows.add("child", "bid", bids, modifiers=[{"kind": str(k)} for k in kinds])
@@ -138,8 +139,8 @@ def _react(rows: Rows, rng: np.random.Generator, p: StyleParameters, bids: np.nd
     return when[hold]
 
 
-def _initiatives(rows: Rows, rng: np.random.Generator, p: StyleParameters, episodes: np.ndarray,
-                 b: int) -> np.ndarray:
+def _initiatives(rows: Rows, rng: np.random.Generator, p: StyleParameters, episodes: Int64Array,
+                 b: int) -> Int64Array:
     n = len(episodes)
     when = (episodes + _lognormal(rng, p.initiative_latency_median_ms, 0.5, n)).astype("int64")
     does = (rng.random(n) < p.initiative_prob) & (when < b)
@@ -148,7 +149,7 @@ def _initiatives(rows: Rows, rng: np.random.Generator, p: StyleParameters, episo
     return when[to_hold] + 500
 
 
-def _holds(rows: Rows, rng: np.random.Generator, p: StyleParameters, starts: np.ndarray,
+def _holds(rows: Rows, rng: np.random.Generator, p: StyleParameters, starts: Int64Array,
            b: int) -> list[tuple[int, int]]:
     """Non-overlapping hold bouts in the window, with protests at some put-downs."""
     starts = np.sort(starts[starts < b - GRID_MS])
