@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
 DATA_DIR ?= samspill-data
 PORT ?= 8000
 
@@ -11,7 +12,7 @@ PORT ?= 8000
 help:
 	@echo "make run   - set up, load the demo study and serve http://127.0.0.1:$(PORT)"
 	@echo "make test  - set up Chromium and PostgreSQL if missing, then run every test"
-	@echo "make lint  - ruff"
+	@echo "make lint  - ruff and eslint"
 	@echo "make bench - run the benchmarks in bench/"
 
 $(STAMP): pyproject.toml
@@ -20,15 +21,21 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+# ESLint for the coding screen's JavaScript, from package-lock.json into ./node_modules.
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $(NODE_STAMP)
+
 run: $(STAMP)
 	$(BIN)/samspill demo --data-dir $(DATA_DIR)
 	$(BIN)/samspill serve --data-dir $(DATA_DIR) --port $(PORT)
 
-test: $(STAMP)
+test: $(STAMP) $(NODE_STAMP)
 	bash scripts/test.sh
 
-lint: $(STAMP)
+lint: $(STAMP) $(NODE_STAMP)
 	$(BIN)/ruff check src tests bench
+	node_modules/.bin/eslint src/samspill/web/static tests/js
 
 bench: $(STAMP)
 	for b in bench/*.py; do $(BIN)/python $$b || exit 1; done
@@ -38,4 +45,4 @@ i18n: $(STAMP)
 	$(BIN)/pybabel update -i src/samspill/web/i18n/messages.pot -d src/samspill/web/i18n
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache

@@ -8,4 +8,5 @@ SAMSPILL_TEST_POSTGRES_URL=$(bash scripts/start-postgres.sh | tail -n 1)
 echo "storage tests run on SQLite and on PostgreSQL at ${SAMSPILL_TEST_POSTGRES_URL}"
 export SAMSPILL_REQUIRE_POSTGRES=1 SAMSPILL_REQUIRE_BROWSER=1
 .venv/bin/ruff check src tests bench
+node_modules/.bin/eslint src/samspill/web/static tests/js
 .venv/bin/pytest -n 2 --dist loadfile -q "$@"

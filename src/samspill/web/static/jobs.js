@@ -8,7 +8,7 @@ async function poll() {
     const job = await response.json();
     bar.value = job.progress;
     if (job.state !== "running") { window.location.reload(); return; }
-  } catch (error) {
+  } catch {
     // A dropped connection: try again on the next tick.
   }
   window.setTimeout(poll, 500);
