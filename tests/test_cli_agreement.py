@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from samspill.cli_agreement import agreement_app
+from samspill.cli.agreement import agreement_app
 from samspill.core.errors import EventError, InputError, SamspillError
 from samspill.core.reliability import time_unit_kappa
 

@@ -11,9 +11,11 @@ import pytest
 import typer
 from typer.testing import CliRunner, Result
 
-from samspill.cli_analysis import outcomes_app, parse_lags, sequential_app
+from samspill.cli.outcomes import outcomes_app
+from samspill.cli.sequential import sequential_app
 from samspill.core.errors import EventError, InputError
 from samspill.core.events import events_frame
+from samspill.core.sequential import parse_lags
 from samspill.core.vignette import vignette_events
 
 runner = CliRunner()

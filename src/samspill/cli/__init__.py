@@ -12,11 +12,16 @@ from typing import Annotated
 import typer
 
 from samspill.cli import scoring
+from samspill.cli.agreement import agreement_app
 from samspill.cli.audit import audit_app
 from samspill.cli.backup import backup, restore
 from samspill.cli.common import DataDir, console, open_database, unit_of_work
+from samspill.cli.events import events_app
+from samspill.cli.exchange import export_app, import_app
+from samspill.cli.outcomes import outcomes_app
 from samspill.cli.reports import report
 from samspill.cli.schemes import scheme_app
+from samspill.cli.sequential import sequential_app
 from samspill.cli.studies import study_app
 from samspill.cli.users import token_app, user_app
 from samspill.core.errors import SamspillError
@@ -34,6 +39,13 @@ app.add_typer(user_app, name="user")
 app.add_typer(token_app, name="token")
 # Issue 7: backups and the audit log.
 app.add_typer(audit_app, name="audit")
+app.add_typer(events_app, name="events")
+app.add_typer(export_app, name="export")  # issue 6: research tables and coding files
+app.add_typer(import_app, name="import")
+# The analysis core on CSV files; `agreement codings` and `sequential study` on stored codings.
+app.add_typer(agreement_app, name="agreement")
+app.add_typer(sequential_app, name="sequential")
+app.add_typer(outcomes_app, name="outcomes")
 app.command()(backup)
 app.command()(restore)
 app.command("report")(report)
@@ -92,35 +104,6 @@ def serve(
         f"Log in as the local administrator (the link works once):\n  {link}"
     )
     serve_app(web_app, host=host, port=port)
-
-
-def _register_optional_apps() -> None:
-    """Command groups built on the core's analysis modules."""
-    from samspill.cli.events import events_app
-    from samspill.cli.exchange import export_app, import_app
-
-    app.add_typer(events_app, name="events")
-    app.add_typer(export_app, name="export")  # issue 6: research tables and coding files
-    app.add_typer(import_app, name="import")
-    for module, attribute, name in (
-        ("samspill.cli_agreement", "agreement_app", "agreement"),
-        ("samspill.cli_analysis", "sequential_app", "sequential"),
-        ("samspill.cli_analysis", "outcomes_app", "outcomes"),
-    ):
-        try:
-            sub_app = getattr(__import__(module, fromlist=[attribute]), attribute)
-        except (ImportError, AttributeError):
-            continue
-        if name == "sequential":  # issue 6: the same analyses on a study's stored codings
-            from samspill.cli.analysis_study import register
-
-            register(sub_app)
-        if name == "agreement":
-            import samspill.cli.agreement_study  # noqa: F401  (adds `agreement codings`)
-        app.add_typer(sub_app, name=name)
-
-
-_register_optional_apps()
 
 
 def main() -> None:

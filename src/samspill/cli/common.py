@@ -1,4 +1,4 @@
-"""What every command shares: the --data-dir option and opening the database."""
+"""What every command shares: the --data-dir option, opening the database, code-list options."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 from sqlalchemy.orm import Session
 
+from samspill.core.errors import InputError
 from samspill.services.schemes import register_builtin_schemes
 from samspill.settings import Settings
 from samspill.store.db import Database
@@ -48,3 +49,11 @@ def unit_of_work(data_dir: Path | None) -> Iterator[tuple[Session, Database]]:
             yield db, database
     finally:
         database.dispose()
+
+
+def code_list(text: str, option: str) -> list[str]:
+    """``"respond, hold"`` → ``["respond", "hold"]``; an option naming no code is refused."""
+    codes = [c.strip() for c in text.split(",") if c.strip()]
+    if not codes:
+        raise InputError(f"{option} names no code", fix=f"give {option} CODE[,CODE…]")
+    return codes

@@ -9,6 +9,10 @@ The format, used by ``samspill events import/export``: a header row, then one ev
 ``modifiers`` is ``set=value;set=value``; a multiple choice joins its values with ``,``. The
 characters ``% ; = ,`` inside a value are written ``%25 %3B %3D %2C``, so any option round-trips.
 Rows are counted as a spreadsheet shows them: the header is row 1.
+
+The analysis commands (``samspill sequential``, ``outcomes``, ``agreement``) read plainer CSV
+tables into DataFrames with :func:`read_csv_table` and :func:`read_events_table`: columns
+``subject, code, onset_ms, offset_ms`` (offset empty for points), no scheme, extra columns kept.
 """
 
 from __future__ import annotations
@@ -16,10 +20,15 @@ from __future__ import annotations
 import csv
 import io
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from pathlib import Path
 from typing import Literal
 from urllib.parse import unquote
+
+import numpy as np
+import pandas as pd
 
 from samspill.core.errors import EventError, InputError
 from samspill.core.events import Event, ModifierValue, event_problems
@@ -191,3 +200,98 @@ def _time(text: str, unit: TimeUnit, what: str) -> int:
         raise InputError(f"{what} '{text}' is out of range",
                          fix="give a time from 0 up to ten days")
     return int(ms)
+
+
+# The plain tables of the analysis commands ---------------------------------------------------
+
+ANALYSIS_COLUMNS = ("subject", "code", "onset_ms", "offset_ms")
+
+
+@dataclass(frozen=True)
+class CsvStyle:
+    """How one family of commands reads its CSV files: what it lets through, how it words a
+    refusal. The sequential and outcome commands and the agreement commands had a reader each;
+    they now share :func:`read_csv_table`, and each keeps its own style (:data:`ANALYSIS_CSV`,
+    :data:`AGREEMENT_CSV`), so a file is accepted or refused with the same words as before.
+    """
+
+    encoding: str | None  # None: pandas' default, UTF-8
+    skip_initial_space: bool  # "child, bid" reads as "bid", " code" as "code"
+    not_a_file: str | None  # checked first ({file}); when None, a failed open is `unreadable`
+    unreadable: str  # {file}, {name}, {error}
+    unreadable_fix: str
+    no_column_fix: str  # {columns}: the columns asked for
+    check_times: bool  # whole ms ≥ 0 and offset ≥ onset, else EventError naming the line
+
+
+ANALYSIS_CSV = CsvStyle(
+    encoding="utf-8-sig", skip_initial_space=True, not_a_file=None,
+    unreadable="cannot read {file}: {error}",
+    unreadable_fix="check the path, and save the file as UTF-8 CSV",
+    no_column_fix=f"give a header with {', '.join(ANALYSIS_COLUMNS)} (and session)",
+    check_times=True)
+AGREEMENT_CSV = CsvStyle(  # the agreement statistics check the times, with their own words
+    encoding=None, skip_initial_space=False,
+    not_a_file="{file} does not exist or is not a file",
+    unreadable="{name} cannot be read as CSV ({error})",
+    unreadable_fix="save it as comma-separated UTF-8 text with a header row",
+    no_column_fix="give a header row with {columns}",
+    check_times=False)
+
+
+def read_csv_table(file: Path, style: CsvStyle, *, text: Iterable[str] = (),
+                   columns: Sequence[str] = ()) -> pd.DataFrame:
+    """A CSV file with a header row as a DataFrame; ``text`` columns stay text (leading zeros
+    kept), every one of ``columns`` must be present. Raises :class:`InputError`."""
+    if style.not_a_file is not None and not file.is_file():
+        raise InputError(style.not_a_file.format(file=file), fix="give the path of a CSV")
+    errors: tuple[type[Exception], ...] = (
+        UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError)
+    if style.not_a_file is None:
+        errors += (OSError,)
+    try:
+        frame = pd.read_csv(file, dtype=dict.fromkeys(text, str), encoding=style.encoding,
+                            skipinitialspace=style.skip_initial_space)
+    except errors as exc:
+        message = style.unreadable.format(file=file, name=file.name, error=exc)
+        raise InputError(message.rstrip(), fix=style.unreadable_fix) from None
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise InputError(f"{file.name} has no column {', '.join(missing)}",
+                         fix=style.no_column_fix.format(columns=", ".join(columns)))
+    return frame
+
+
+def read_events_table(file: Path, style: CsvStyle, *, session_col: str | None = None
+                      ) -> tuple[pd.DataFrame, str | None]:
+    """An events table (:data:`ANALYSIS_COLUMNS`, optionally a session column, any others
+    kept) and the session column it has: ``session_col``, which must then be present, or
+    ``session`` when the file has one, else None."""
+    session = session_col or "session"
+    required = (*ANALYSIS_COLUMNS, *([session_col] if session_col else []))
+    frame = read_csv_table(file, style, text=(session, "subject", "code"), columns=required)
+    if style.check_times:
+        for column in ("onset_ms", "offset_ms"):
+            frame[column] = _whole_ms(frame[column], column, file.name,
+                                      required=column == "onset_ms")
+        late = frame["offset_ms"].notna() & (frame["offset_ms"] < frame["onset_ms"])
+        if late.any():
+            raise EventError("offset_ms comes before onset_ms", where=_line(file.name, late),
+                             fix="swap or correct the times")
+    return frame, (session if session in frame.columns else None)
+
+
+def _whole_ms(values: pd.Series, column: str, name: str, *, required: bool) -> pd.Series:
+    numbers = pd.to_numeric(values, errors="coerce")
+    bad = (values.notna() & numbers.isna()) | (numbers < 0) | (numbers % 1 > 0)
+    if required:
+        bad |= values.isna()
+    if bad.any():
+        shown = values[bad].iloc[0]
+        raise EventError(f"{column} {shown!r} is not a whole number of ms ≥ 0",
+                         where=_line(name, bad), fix=f"give {column} in whole milliseconds")
+    return numbers.astype("Int64")
+
+
+def _line(name: str, mask: pd.Series) -> str:
+    return f"{name} line {int(np.flatnonzero(mask.to_numpy())[0]) + 2}"

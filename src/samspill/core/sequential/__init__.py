@@ -4,7 +4,7 @@ See ``docs/sequential.md`` for the researcher's guide. Everything here is pure: 
 DataFrames out.
 """
 
-from samspill.core.sequential._input import DEFAULT_SESSION, POOLED
+from samspill.core.sequential._input import DEFAULT_SESSION, POOLED, parse_lags
 from samspill.core.sequential.lag import (
     LAG_COLUMNS,
     LAG_TEST_COLUMNS,
@@ -30,6 +30,6 @@ __all__ = [
     "CELL_COLUMNS", "DEFAULT_SESSION", "HIT_COLUMNS", "LAG_COLUMNS", "LAG_TEST_COLUMNS", "POOLED",
     "TABLE_TEST_COLUMNS", "WINDOW_COLUMNS", "bid_answers", "caregiver_answer_after_bid",
     "cell_statistics", "code_sequences", "fisher_exact_p", "lag_sequential", "lag_table_tests",
-    "odds_ratio", "table_test", "time_window", "transition_counts", "two_by_two", "window_hits",
-    "yules_q",
+    "odds_ratio", "parse_lags", "table_test", "time_window", "transition_counts", "two_by_two",
+    "window_hits", "yules_q",
 ]

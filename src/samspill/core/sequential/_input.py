@@ -1,4 +1,5 @@
-"""Checks and splitting of an events DataFrame shared by lag and time-window analysis."""
+"""Checks and splitting of an events DataFrame shared by lag and time-window analysis, and the
+lags as a user writes them (the CLI's ``--lag``, the analysis page's form)."""
 
 from __future__ import annotations
 
@@ -59,3 +60,15 @@ def as_code_set(codes: str | Collection[str], name: str) -> frozenset[str]:
     if not out:
         raise InputError(f"{name} names no code", fix=f"give at least one code as {name}")
     return out
+
+
+def parse_lags(text: str) -> list[int]:
+    """``"2"`` → [2]; ``"1-3"`` → [1, 2, 3]; ``"1,3"`` → [1, 3]."""
+    try:
+        if "-" in text:
+            first, last = (int(part) for part in text.split("-", 1))
+            return list(range(first, last + 1))
+        return [int(part) for part in text.split(",")]
+    except ValueError:
+        raise InputError(f"--lag {text!r} is not a lag, range or list",
+                         fix="give e.g. --lag 1, --lag 1-3 or --lag 1,2") from None

@@ -15,8 +15,8 @@ from fastapi import APIRouter, Form, Request, UploadFile
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from samspill.cli_analysis import parse_lags
 from samspill.core.errors import InputError, PermissionDeniedError
+from samspill.core.sequential import parse_lags
 from samspill.interop.variables import PREDICTOR_COLUMNS
 from samspill.services import analysis, exports, studies
 from samspill.services.scoring import scores_visible

@@ -1,9 +1,10 @@
-"""`samspill agreement …`: inter-coder agreement on CSV files.
+"""`samspill agreement …`: inter-coder agreement on CSV files, and on a study's stored codings.
 
 ``ratings`` reads one row per (target, rater) with a rating; ``events`` reads two codings with
-columns ``subject, code, onset_ms, offset_ms`` (empty offset for point events). Every problem
-raises a :class:`~samspill.core.errors.SamspillError`; the main CLI prints it on one line and
-exits 2. See ``docs/agreement.md``.
+columns ``subject, code, onset_ms, offset_ms`` (empty offset for point events), both through
+:mod:`samspill.interop.events_csv`; ``codings`` prints the same statistics for a study's
+finished codings. Every problem raises a :class:`~samspill.core.errors.SamspillError`; the main
+CLI prints it on one line and exits 2. See ``docs/agreement.md``.
 """
 
 from __future__ import annotations
@@ -12,51 +13,27 @@ import json
 import math
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import pandas as pd
 import typer
 
-from samspill.core.errors import InputError
-from samspill.core.reliability.summary import (
-    EventAgreement,
-    event_agreement,
-    rating_agreement,
-)
+from samspill.cli.common import DataDir, Study, unit_of_work
+from samspill.cli.tables import Format, FormatOpt
 
-EVENT_COLUMNS = ("subject", "code", "onset_ms", "offset_ms")
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from samspill.core.reliability.summary import EventAgreement
+    from samspill.services.agreement import AgreementReport
 
 agreement_app = typer.Typer(help="Inter-coder agreement on ratings and event codings (CSV).",
                             no_args_is_help=True)
-
-
-class Format(StrEnum):
-    json = "json"
-    table = "table"
 
 
 class Level(StrEnum):
     nominal = "nominal"
     ordinal = "ordinal"
     interval = "interval"
-
-
-FormatOpt = Annotated[Format, typer.Option("--format", help="json or table.")]
-
-
-def _read_csv(file: Path, columns: tuple[str, ...]) -> pd.DataFrame:
-    if not file.is_file():
-        raise InputError(f"{file} does not exist or is not a file", fix="give the path of a CSV")
-    try:
-        frame = pd.read_csv(file, dtype={c: str for c in ("subject", "code")})
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as error:
-        raise InputError(f"{file.name} cannot be read as CSV ({error})",
-                         fix="save it as comma-separated UTF-8 text with a header row") from None
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise InputError(f"{file.name} has no column {', '.join(missing)}",
-                         fix=f"give a header row with {', '.join(columns)}")
-    return frame
 
 
 def _number(value: Any) -> float | None:
@@ -79,7 +56,12 @@ def ratings_command(
     With --level nominal, ratings may be text labels; ICC and weighted κ then need numbers
     and are left out (an empty ICC list).
     """
-    frame = _read_csv(file, (target, rater, rating))
+    from samspill.core.reliability.summary import rating_agreement
+    from samspill.interop.events_csv import AGREEMENT_CSV, read_csv_table
+
+    # subject and code stay text, as in the events files the same reader reads
+    frame = read_csv_table(file, AGREEMENT_CSV, text=("subject", "code"),
+                           columns=(target, rater, rating))
     result = rating_agreement(frame, target=target, rater=rater, rating=rating,
                               level=level.value)
     if fmt is Format.table:
@@ -117,9 +99,13 @@ def events_command(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Time-unit κ (with tolerance), per-code κ, event κ and the confusion matrix."""
-    result = event_agreement(_read_csv(coding_a, EVENT_COLUMNS),
-                             _read_csv(coding_b, EVENT_COLUMNS), unit_ms=unit_ms,
-                             tolerance_ms=tolerance_ms, event_tolerance_ms=event_tolerance_ms)
+    from samspill.core.reliability.summary import event_agreement
+    from samspill.interop.events_csv import AGREEMENT_CSV, read_events_table
+
+    a, _ = read_events_table(coding_a, AGREEMENT_CSV)
+    b, _ = read_events_table(coding_b, AGREEMENT_CSV)
+    result = event_agreement(a, b, unit_ms=unit_ms, tolerance_ms=tolerance_ms,
+                             event_tolerance_ms=event_tolerance_ms)
     if fmt is Format.table:
         _echo_events_tables(result)
         return
@@ -138,6 +124,34 @@ def events_command(
     typer.echo(json.dumps(body, indent=2))
 
 
+@agreement_app.command("codings")
+def codings_command(
+    study: Study,
+    session: Annotated[str | None, typer.Option(
+        "--session", help="One session (default: every session coded by two or more).")] = None,
+    unit_ms: Annotated[int | None, typer.Option(
+        "--unit-ms", help="Time unit Δ in ms (default: the study's agreement_unit_ms).")] = None,
+    tolerance_ms: Annotated[int | None, typer.Option(
+        "--tolerance-ms", help="Tolerance τ in ms (default: the study's "
+        "agreement_tolerance_ms).")] = None,
+    fmt: FormatOpt = Format.table,
+    data_dir: DataDir = None,
+) -> None:
+    """Agreement among the finished codings of a study: time-unit κ per pair (with tolerance),
+    event κ, per code, confusion, level and disrupted, the five signs (states, values, flags)
+    and the hostility qualifier, the pairwise matrix."""
+    from samspill.services import studies
+    from samspill.services.agreement import report_json, study_agreement
+
+    with unit_of_work(data_dir) as (db, _):
+        report = study_agreement(db, studies.get_study(db, study), session_name=session,
+                                 unit_ms=unit_ms, tolerance_ms=tolerance_ms)
+    if fmt is Format.json:
+        typer.echo(json.dumps(report_json(report), indent=2, ensure_ascii=False))
+        return
+    _echo_report_tables(report)
+
+
 def _echo_table(title: str, table: pd.DataFrame) -> None:
     typer.echo(f"\n{title}")
     typer.echo(table.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
@@ -152,3 +166,21 @@ def _echo_events_tables(result: EventAgreement) -> None:
     _echo_table("Point events", result.points)
     typer.echo("\nConfusion matrix (rows: coder A, columns: coder B)")
     typer.echo(result.confusion.to_string())
+
+
+def _echo_report_tables(report: AgreementReport) -> None:
+    def show(title: str, table: pd.DataFrame) -> None:
+        typer.echo(f"\n{title}")
+        typer.echo(table.to_string(index=False, float_format=lambda v: f"{v:.3f}")
+                   if len(table) else "(none)")
+
+    typer.echo(f"unit {report.unit_ms} ms, tolerance {report.tolerance_ms} ms")
+    show("Pairs", report.pairs)
+    typer.echo("\nPairwise time-unit kappa")
+    typer.echo(report.pairwise.to_string(float_format=lambda v: f"{v:.3f}"))
+    show("Per code", report.per_code)
+    show("Ratings", report.ratings)
+    show("The five signs and the hostility qualifier", report.indicators)
+    for (session, a, b), table in report.confusion.items():
+        typer.echo(f"\nConfusion matrix {session}: {a} (rows) x {b} (columns)")
+        typer.echo(table.to_string())
