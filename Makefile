@@ -43,6 +43,8 @@ bench: $(STAMP)
 i18n: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k _ -o src/samspill/web/i18n/messages.pot --no-location --omit-header .
 	$(BIN)/pybabel update -i src/samspill/web/i18n/messages.pot -d src/samspill/web/i18n
+	$(BIN)/pybabel extract -F reports-babel.cfg -k _ -k N_ -k ngettext:1,2 -o src/samspill/reports/i18n/messages.pot --no-location --omit-header .
+	$(BIN)/pybabel update -i src/samspill/reports/i18n/messages.pot -d src/samspill/reports/i18n
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache

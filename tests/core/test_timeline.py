@@ -136,3 +136,20 @@ def test_categorical_subject_and_code_columns_give_the_same_timeline() -> None:
         a, b = getattr(plain, table), getattr(typed, table)
         assert a["code"].astype(str).tolist() == b["code"].astype(str).tolist()
         assert a["subject"].astype(str).tolist() == b["subject"].astype(str).tolist()
+
+
+def test_a_return_with_no_absence_coded_means_she_was_out_before_it() -> None:
+    # Nothing of hers coded before the return at 50 s: out since the start.
+    assert _timeline([cg("return", 50), bid(20)]).sessions["absent_ms"].tolist() == [50_000]
+    # Last seen responding at 10 s: out from then.
+    tl = _timeline([cg("respond", 10), cg("return", 50)])
+    assert tl.sessions["absent_ms"].tolist() == [40_000]
+    # A return just after a coded absence closes it and adds nothing.
+    tl = _timeline([cg("respond", 10), cg("absent", 20, 48), cg("return", 50)])
+    assert tl.sessions["absent_ms"].tolist() == [28_000]
+
+
+def test_a_separation_segment_is_time_away_whatever_is_coded() -> None:
+    tl = _timeline([bid(70)], [seg("play", 0, 60), seg("alone", 60, 90, "separation"),
+                               seg("back", 90, 120, "reunion")])
+    assert tl.segments["present_ms"].tolist() == [60_000, 0, 30_000]

@@ -122,7 +122,8 @@ def test_only_signs_whose_criteria_are_met_are_marked_present() -> None:
     relaxed = IndicatorSettings(initiative_flag_below=0.0, latency_flag_above_ms=60_000,
                                 unanswered_flag_at=1.0, muted_option="never-coded",
                                 hold_median_flag_below_ms=0, putdown_share_flag_at=1.0,
-                                putdowns_flag_at=5, no_contact_min_bids=50,
+                                putdowns_flag_at=5, protest_kind="never-coded",
+                                no_contact_min_bids=50,
                                 far_share_flag_at=1.0, low_hostility_below_per_10min=0.0)
     document = session_document(vignette_data(settings=relaxed), "en")
     signs = next(s for s in document.sections if s.key == "signs")

@@ -218,7 +218,7 @@ def scores_to_json(scores: Scores, coding: int = 0) -> dict[str, Any]:
     rating = scores.ratings[scores.ratings["coding"] == coding].iloc[0]
     amb = scores.ambiance[scores.ambiance["coding"] == coding].drop(columns=["coding"])
     scope_columns = ["scope", "segment_id", "name", "role", "start_ms", "end_ms", "observed_ms",
-                     "present_ms", *SUMMARY_COLUMNS, QUALIFIER.state]
+                     "present_ms", "outside_ms", *SUMMARY_COLUMNS, QUALIFIER.state]
     return {
         "label": scores.label, "disclaimer": DISCLAIMER,
         "settings": scores.settings.model_dump(mode="json"),

@@ -11,10 +11,12 @@ Rules
 * States are clipped to each segment they overlap in :attr:`Timeline.intervals`.
 * The *observed period* of a coding is its whole recording, or, when it has segments, the span
   from the first segment's start to the last one's end (the procedure that was scored).
-* The caregiver is *absent* during an ``absent`` state and from a ``leave`` to the next
+* The caregiver is *absent* during an ``absent`` state; from a ``leave`` to the next
   ``return``, or to the next thing she is coded doing in the room when the return was not
-  coded (to the end of the recording when nothing follows); a ``return`` with no leave before
-  it closes nothing. Time *present* is observed time minus absent time.
+  coded (to the end of the recording when nothing follows); throughout a segment whose role
+  is ``separation``; and, before a ``return`` that ends no coded absence, since the last
+  moment she was coded in the room (or the start of the recording). Time *present* is
+  observed time minus absent time.
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ from samspill.core.intervals import IntervalSet, measure_between, normalise, sub
 from samspill.core.problems import Problem, summarise
 from samspill.core.scheme import Scheme
 
+# A return this soon after a coded absence ends closes that absence.
+RETURN_MARGIN_MS = 5_000
 EVENT_NEEDS = ["event_id", "subject", "code", "onset_ms", "offset_ms", "modifiers"]
 SEGMENT_NEEDS = ["segment_id", "name", "role", "start_ms", "end_ms"]
 
@@ -125,7 +129,7 @@ def build_timelines(
     stride = int(duration.max()) + 1 if len(duration) else 1
     points, states = _split(events, coded, ev_coding, kind == "state", seg, stride)
     intervals = _clip_to_segments(states, seg, stride)
-    absences = _absences(points, states, duration, stride, caregiver,
+    absences = _absences(points, states, seg, duration, stride, caregiver,
                          (absent_code, leave_code, return_code))
     seg = _with_presence(seg, absences, stride)
     sessions = _session_table(labels, duration, seg, absences, stride)
@@ -274,19 +278,69 @@ def select(table: pd.DataFrame, *, subject: str, codes: Iterable[str]) -> BoolAr
     return is_who & np.isin(names.codes, wanted[wanted >= 0])
 
 
-def _absences(points: pd.DataFrame, states: pd.DataFrame, duration: Int64Array, stride: int,
-              caregiver: str, codes: tuple[str, str, str]) -> IntervalSet:
-    """The caregiver's ``absent`` states joined with each leave-to-return span."""
-    absent_code, leave_code, _ = codes
+def _absences(points: pd.DataFrame, states: pd.DataFrame, seg: pd.DataFrame,
+              duration: Int64Array, stride: int, caregiver: str,
+              codes: tuple[str, str, str]) -> IntervalSet:
+    """When the caregiver is out of the room: ``absent`` states, each leave to her return,
+    every segment whose role is ``separation`` (the procedure says she is out), and, before
+    a return with no absence coded, the time since she was last coded doing anything."""
+    absent_code, leave_code, return_code = codes
     absent = states[select(states, subject=caregiver, codes=[absent_code])]
     leaves = points[select(points, subject=caregiver, codes=[leave_code])]
     coding = leaves["coding"].to_numpy(dtype="int64")
     time = leaves["time_ms"].to_numpy(dtype="int64")
     back = _back_in_room(points, states, coding, time, duration, stride, caregiver, codes)
-    return normalise(
-        np.concatenate([absent["coding"].to_numpy(dtype="int64"), coding]),
-        np.concatenate([absent["onset_ms"].to_numpy(dtype="int64"), time]),
-        np.concatenate([absent["offset_ms"].to_numpy(dtype="int64"), back]), stride)
+    apart = seg[(seg["role"] == "separation").to_numpy()]
+    known = normalise(
+        np.concatenate([absent["coding"].to_numpy(dtype="int64"), coding,
+                        apart["coding"].to_numpy(dtype="int64")]),
+        np.concatenate([absent["onset_ms"].to_numpy(dtype="int64"), time,
+                        apart["start_ms"].to_numpy(dtype="int64")]),
+        np.concatenate([absent["offset_ms"].to_numpy(dtype="int64"), back,
+                        apart["end_ms"].to_numpy(dtype="int64")]), stride)
+    returns = points[select(points, subject=caregiver, codes=[return_code])]
+    r_coding = returns["coding"].to_numpy(dtype="int64")
+    r_time = returns["time_ms"].to_numpy(dtype="int64")
+    # A return that ends no known absence (none in the moments before it): she was out
+    # before it.
+    ends_one = measure_between(known, r_coding, np.maximum(r_time - RETURN_MARGIN_MS, 0),
+                               r_time, stride) > 0
+    orphan = ~ends_one
+    since = _last_seen(points, states, r_coding[orphan], r_time[orphan], stride, caregiver,
+                       codes)
+    return normalise(np.concatenate([known.coding, r_coding[orphan]]),
+                     np.concatenate([known.start, since]),
+                     np.concatenate([known.end, r_time[orphan]]), stride)
+
+
+def _caregiver_acts(points: pd.DataFrame, states: pd.DataFrame, caregiver: str,
+                    codes: tuple[str, ...]) -> tuple[BoolArray, BoolArray]:
+    """Rows of the caregiver's own events that show her in the room (not absent, leave or
+    return), in the points and the states."""
+    mine_p = select(points, subject=caregiver, codes=set(points["code"].cat.categories)
+                    - set(codes)) if len(points) else np.zeros(0, bool)
+    mine_s = select(states, subject=caregiver, codes=set(states["code"].cat.categories)
+                    - set(codes)) if len(states) else np.zeros(0, bool)
+    return mine_p, mine_s
+
+
+def _last_seen(points: pd.DataFrame, states: pd.DataFrame, coding: Int64Array,
+               time: Int64Array, stride: int, caregiver: str,
+               codes: tuple[str, str, str]) -> Int64Array:
+    """Per (coding, time): the last moment before it the caregiver was coded in the room (the
+    time of a point, the end of a state), else 0."""
+    mine_p, mine_s = _caregiver_acts(points, states, caregiver, codes)
+    c = np.concatenate([points["coding"].to_numpy(dtype="int64")[mine_p],
+                        states["coding"].to_numpy(dtype="int64")[mine_s]])
+    t = np.concatenate([points["time_ms"].to_numpy(dtype="int64")[mine_p],
+                        states["offset_ms"].to_numpy(dtype="int64")[mine_s]])
+    keys = np.sort(c * stride + t)
+    idx = np.searchsorted(keys, coding * stride + time, side="right") - 1
+    if not len(keys):
+        return np.zeros(len(time), dtype="int64")
+    prev = keys[np.maximum(idx, 0)]
+    found = (idx >= 0) & (prev // stride == coding)
+    return np.where(found, np.minimum(prev - coding * stride, time), 0).astype("int64")
 
 
 def _back_in_room(points: pd.DataFrame, states: pd.DataFrame, coding: Int64Array,
@@ -296,10 +350,8 @@ def _back_in_room(points: pd.DataFrame, states: pd.DataFrame, coding: Int64Array
     she is coded doing in the room (a missed return must not leave her out to the end), or
     at the end of the recording."""
     absent_code, leave_code, _ = codes
-    mine_p = select(points, subject=caregiver, codes=set(points["code"].cat.categories)
-                    - {leave_code, absent_code}) if len(points) else np.zeros(0, bool)
-    mine_s = select(states, subject=caregiver, codes=set(states["code"].cat.categories)
-                    - {leave_code, absent_code}) if len(states) else np.zeros(0, bool)
+    # The next act in the room: anything but absent or leave (a return included).
+    mine_p, mine_s = _caregiver_acts(points, states, caregiver, (absent_code, leave_code))
     c = np.concatenate([points["coding"].to_numpy(dtype="int64")[mine_p],
                         states["coding"].to_numpy(dtype="int64")[mine_s]])
     t = np.concatenate([points["time_ms"].to_numpy(dtype="int64")[mine_p],

@@ -182,6 +182,10 @@ _SUMMARY = [
     Variable("signs_not_observable", "Signs not observable (of 5)", "integer",
              "How many of the five signs cannot be judged in the whole session (see each "
              "<sign>_reason)."),
+    Variable("withdrawn_profile", "Consistent with a withdrawn profile", "flag",
+             "1 when at least two of the five signs are present with little or no hostility "
+             "(the summary then says 'consistent with a withdrawn profile'); no diagnosis.",
+             ((0, "no"), (1, "yes"))),
 ]
 _INDICATORS = _VALUES + _FLAGS + _COUNTS
 _STATES = _NEW_VALUES + _SIGN_STATES + _QUALIFIER + _SUMMARY

@@ -52,6 +52,7 @@ class Condition:
     rule: Rule
     unit: Unit
     label: str
+    or_else: Condition | None = None  # met when either this or the alternative is
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,9 @@ MEASURES = (
             "at_least", "share",
             N_("completed holds put down while the child still needed contact"),
             (Condition("putdowns_despite_need", "putdowns_flag_at", "at_least", "count",
-                       N_("put-downs despite need")),)),
+                       N_("put-downs despite need"),
+                       Condition("putdowns_despite_protest", None, "at_least", "count",
+                                 N_("put-downs despite a coded protest"))),)),
     Measure("cursory_contact", "median_hold", "putdown_median_ms", "hold_median_flag_below_ms",
             "below", "ms", N_("median length of the holds put down despite need"),
             (Condition("putdowns_despite_need", "hold_median_min_bouts", "at_least", "count",
@@ -100,7 +103,9 @@ MEASURES = (
     Measure("distance", "far_share", "far_share", "far_share_flag_at", "at_least", "share",
             N_("time with proximity coded that the caregiver was far"),
             (Condition("proximity_coverage", "proximity_coverage_min", "at_least", "share",
-                       N_("proximity coded, share of the time present")),)),
+                       N_("proximity coded, share of the time present"),
+                       Condition("far_share_min", "far_share_flag_at", "at_least", "share",
+                                 N_("far even if all uncoded time was near"))),)),
 )
 # The qualifier's measure: hostile when the rate reaches the setting (low below it).
 QUALIFIER_MEASURE = Measure(
@@ -133,7 +138,8 @@ class MeasureRow:
 
 def threshold_of(measure: Measure | Condition, settings: IndicatorSettings) -> float:
     if measure.setting is None:
-        return 0.0
+        # A count with no setting of its own: at least one (with rule "none": zero).
+        return 1.0 if measure.rule == "at_least" else 0.0
     value = getattr(settings, measure.setting)
     return math.nan if value is None else float(value)
 
@@ -161,8 +167,15 @@ def meets(measure: Measure, scope: Mapping[str, object], settings: IndicatorSett
     if not compare(measure.rule, as_float(scope.get(measure.column)),
                    threshold_of(measure, settings)):
         return False
-    return all(compare(c.rule, as_float(scope.get(c.column)), threshold_of(c, settings))
-               for c in measure.conditions)
+    return all(_holds(c, scope, settings) for c in measure.conditions)
+
+
+def _holds(condition: Condition, scope: Mapping[str, object],
+           settings: IndicatorSettings) -> bool:
+    if compare(condition.rule, as_float(scope.get(condition.column)),
+               threshold_of(condition, settings)):
+        return True
+    return condition.or_else is not None and _holds(condition.or_else, scope, settings)
 
 
 def show_value(unit: Unit, value: float | None, _: Translator) -> str:
@@ -195,9 +208,15 @@ def rule_text(measure: Measure, threshold: float, _: Translator,
 
 def _condition_rule(condition: Condition, settings: IndicatorSettings, _: Translator) -> str:
     if condition.rule == "none":
-        return _("%(label)s: none", label=_(condition.label))
-    shown = show_value(condition.unit, threshold_of(condition, settings), _)
-    return _("%(label)s: at least %(threshold)s", label=_(condition.label), threshold=shown)
+        text = _("%(label)s: none", label=_(condition.label))
+    else:
+        shown = show_value(condition.unit, threshold_of(condition, settings), _)
+        text = _("%(label)s: at least %(threshold)s", label=_(condition.label),
+                 threshold=shown)
+    if condition.or_else is None:
+        return text
+    return _("%(rule)s, or %(alternative)s", rule=text,
+             alternative=_condition_rule(condition.or_else, settings, _))
 
 
 def value_text(measure: Measure, scope: Mapping[str, object], _: Translator) -> str:

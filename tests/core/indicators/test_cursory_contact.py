@@ -56,10 +56,31 @@ def test_brief_holds_put_down_while_upset_are_the_sign_when_the_study_asks() -> 
 
 
 def test_a_bid_for_contact_right_after_the_put_down_shows_the_need() -> None:
-    row = session(score([cg("hold", 10, 18), bid(20, "climb-or-lift-arms")]))
-    assert row["putdowns_despite_need"] == 1 and row["putdowns_despite_protest"] == 0
-    assert (row["cursory_contact_state"], row["cursory_contact_reason"]) == (
+    one = session(score([cg("hold", 10, 18), bid(20, "climb-or-lift-arms")]))
+    assert one["putdowns_despite_need"] == 1 and one["putdowns_despite_protest"] == 0
+    # One inferred put-down is no pattern; a coded protest would be enough on its own.
+    assert one["cursory_contact_state"] == "absent"
+    two = session(score([cg("hold", 10, 18), bid(20, "climb-or-lift-arms"),
+                         cg("hold", 60, 66), bid(68, "reach")]))
+    assert (two["cursory_contact_state"], two["cursory_contact_reason"]) == (
         "present", "putdown_share")
+
+
+def test_a_child_who_calmed_before_the_put_down_is_not_put_down_despite_need() -> None:
+    events = [ev("child", "distress", 10, 40), cg("hold", 12, 42), bid(100), cg("respond", 101)]
+    row = session(score(events))
+    assert row["putdowns_despite_need"] == 0 and row["cursory_contact_state"] == "absent"
+    upset = session(score([ev("child", "distress", 10, 50), cg("hold", 12, 42)]))
+    assert upset["putdowns_despite_need"] == 1
+
+
+def test_touching_holds_are_one_bout() -> None:
+    pieces = [cg("hold", 10, 20), cg("hold", 20, 30), bid(30.5, "protest-put-down"),
+              cg("hold", 100, 200)]
+    whole = [cg("hold", 10, 30), bid(30.5, "protest-put-down"), cg("hold", 100, 200)]
+    a, b = session(score(pieces)), session(score(whole))
+    assert (a["holds_completed"], a["putdown_share"]) == (2, 0.5)
+    assert a["cursory_contact_state"] == b["cursory_contact_state"] == "present"
 
 
 def test_a_protest_near_the_end_is_a_putdown_despite_protest() -> None:

@@ -82,3 +82,12 @@ def test_far_share_per_episode_matches_a_loop_over_the_states() -> None:
             assert math.isnan(row["far_share"])
         else:
             assert abs(row["far_share"] - overlap("far") / coded) < 1e-12
+
+
+def test_bounds_decide_the_sign_when_uncoded_time_cannot_change_it() -> None:
+    # Far 4 x 100 s of 600 s, the rest uncoded: at least 67 % far whatever the rest was.
+    far = session(score([cg("far", t, t + 100) for t in (0, 150, 300, 450)]))
+    assert far["far_share_min"] == 400 / 600 and far["distance_state"] == "present"
+    # Near 0-420 s: at most 30 % far.
+    near = session(score([cg("near", 0, 420)]))
+    assert near["far_share_max"] == 0.3 and near["distance_state"] == "absent"

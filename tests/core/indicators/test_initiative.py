@@ -109,3 +109,19 @@ def test_evidence_names_the_episode_and_the_initiating_event() -> None:
     [row] = evidence(score(events), "initiative").to_dict("records")
     assert row["time_ms"] == 10_000 and row["related_time_ms"] == 13_000
     assert row["value_ms"] == 3_000 and "initiative" in row["note"]
+
+
+def test_distress_ending_just_after_the_return_is_no_episode_at_the_reunion() -> None:
+    events = [cg("leave", 60), cg("return", 180), ev("child", "distress", 100, 180.4),
+              bid(200), cg("respond", 201), bid(230), cg("respond", 231)]
+    row = session(score(events))
+    assert row["need_episodes"] == 0 and row["initiative_state"] == "not_observable"
+
+
+def test_an_answer_to_an_earlier_bid_does_not_meet_a_new_episode() -> None:
+    # The caregiver answered the show at 10 s; the crying from 13 s gets nothing.
+    events = [bid(10), cg("respond", 11, channel="verbal", intensity="full"),
+              ev("child", "distress", 13, 60)]
+    row = session(score(events))
+    assert (row["need_episodes"], row["episodes_initiated"]) == (1, 0)
+    assert row["initiative_state"] == "present"

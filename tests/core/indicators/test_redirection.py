@@ -74,3 +74,19 @@ def test_evidence_lists_signals_and_redirects() -> None:
     table = evidence(score([bid(10, "approach"), cg("redirect", 12)]), "redirection")
     assert table["note"].tolist() == ["seeking the caregiver: redirected", "redirect"]
     assert table["related_time_ms"].iloc[0] == 12_000
+
+
+def test_a_faint_nod_before_the_redirect_is_no_contact() -> None:
+    events = [e for t in (10, 60, 110) for e in (
+        bid(t, "reach"), cg("respond", t + 1, channel="nonverbal", intensity="muted"),
+        cg("redirect", t + 2))]
+    row = session(score(events))
+    assert row["signals_redirected"] == 3 and row["redirection_state"] == "present"
+
+
+def test_an_answer_to_an_earlier_bid_is_no_reaction_to_the_distress() -> None:
+    events = [bid(10, "show"), cg("respond", 11, intensity="full"), ev("child", "distress", 13, 40),
+              bid(100, "show"), cg("respond", 101, intensity="full"),
+              ev("child", "distress", 103, 140)]
+    row = session(score(events))
+    assert row["signals_contact"] == 0

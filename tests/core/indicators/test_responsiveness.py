@@ -170,14 +170,17 @@ def _brute_force_latencies(table, duration_ms: int, window_ms: int = 10_000,  # 
     out = []
     bids = sorted(int(r.onset_ms) for r in rows if r.code == "bid")
     bids = [t for t in bids if not any(a <= t < b for a, b in absent)]
-    previous = None  # the answer of the bid before, when it has one
+    previous = None  # the answer of the last bid at an earlier instant, when it has one
+    answer_at: dict[int, int | None] = {}
     for t in bids:
+        earlier = [u for u in answer_at if u < t]
+        previous = answer_at[max(earlier)] if earlier else None
         end = min([t + window_ms, duration_ms] + [a for a, _ in absent if a > t])
         start = t - tolerance_ms
         if previous is not None and previous < t:
             start = min(max(start, previous + 1), t)
         found = [a for a in answers if start <= a <= end]
-        previous = min(found) if found else None
+        answer_at.setdefault(t, min(found) if found else None)
         if any(a < t < b for a, b in holds):
             continue
         if found:

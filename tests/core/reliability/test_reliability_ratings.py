@@ -7,7 +7,7 @@ import itertools
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 from scipy.stats import f as f_dist
@@ -81,8 +81,11 @@ ratings_matrix = st.tuples(st.integers(3, 9), st.integers(2, 5)).flatmap(
 @settings(max_examples=40, deadline=None)
 @given(ratings_matrix.filter(lambda m: m.std(axis=1).sum() > 0 and np.ptp(m.mean(axis=1)) > 0))
 def test_icc_matches_anova_formulas_to_1e6(matrix):
-    out = icc(_long(matrix), **COLS).set_index("type")
     expected = _anova_iccs(matrix)
+    # Where a denominator cancels to about zero the ICC is undefined (both implementations
+    # return rounding noise of order 1e16): such matrices say nothing about agreement.
+    assume(all(abs(v) < 1e6 for v in expected.values()))
+    out = icc(_long(matrix), **COLS).set_index("type")
     for kind in SHROUT_FLEISS_ICC:
         assert out.loc[kind, "icc"] == pytest.approx(expected[kind], abs=1e-6), kind
 

@@ -29,7 +29,7 @@ from samspill.core.indicators.common import (
     make_context,
 )
 from samspill.core.indicators.settings import DISCLAIMER, IndicatorSettings, settings_from
-from samspill.core.indicators.states import ABSENT, NOT_OBSERVABLE, PRESENT, REASONS
+from samspill.core.indicators.states import ABSENT, LOW, NOT_OBSERVABLE, PRESENT, REASONS
 from samspill.core.scheme import Scheme
 from samspill.core.timeline import Timeline
 
@@ -38,7 +38,9 @@ INDICATORS: dict[str, IndicatorSpec] = {m.SPEC.id: m.SPEC for m in MODULES}
 # The five signs of withdrawal; hostility qualifies the profile and is no sign.
 SIGNS: dict[str, IndicatorSpec] = {k: v for k, v in INDICATORS.items() if v.kind == "sign"}
 QUALIFIER: IndicatorSpec = hostility.SPEC
-SUMMARY_COLUMNS = ["signs_present", "signs_absent", "signs_not_observable"]
+SUMMARY_COLUMNS = ["signs_present", "signs_absent", "signs_not_observable", "withdrawn_profile"]
+# "Consistent with a withdrawn profile" needs more than one sign: one sign is no profile.
+WITHDRAWN_PROFILE_MIN_SIGNS = 2
 EVIDENCE_OUTPUT_COLUMNS = [c if c != "segment" else "segment_id" for c in EVIDENCE_COLUMNS]
 
 __all__ = ["DISCLAIMER", "INDICATORS", "QUALIFIER", "REASONS", "SIGNS", "SUMMARY_COLUMNS",
@@ -67,7 +69,9 @@ def compute_indicators(
         (``present``, ``absent``, ``not_observable``), ``<id>_reason`` and ``<id>_flag``
         (True only when present); for the qualifier ``hostility_qualifier`` (``low``,
         ``hostile``, ``not_observable``), ``hostility_reason`` and ``low_hostility_flag``;
-        then :data:`SUMMARY_COLUMNS`, the number of signs in each state.
+        then :data:`SUMMARY_COLUMNS`: the number of signs in each state, and
+        ``withdrawn_profile``, True when at least :data:`WITHDRAWN_PROFILE_MIN_SIGNS` signs are
+        present with little or no hostility ("consistent with a withdrawn profile").
     evidence : DataFrame
         One row per unit behind an indicator: ``coding, indicator, segment_id, event_id,
         time_ms, note, value_ms, related_event_id, related_time_ms``. ``event_id``/``time_ms``
@@ -84,9 +88,11 @@ def compute_indicators(
         found, units = module.compute(ctx)
         values.update({k: v for k, v in found.items() if k not in SCOPE_COLUMNS})
         rows.append(units)
-    for column, state in zip(SUMMARY_COLUMNS, (PRESENT, ABSENT, NOT_OBSERVABLE), strict=True):
+    for column, state in zip(SUMMARY_COLUMNS, (PRESENT, ABSENT, NOT_OBSERVABLE), strict=False):
         values[column] = sum((values[spec.state] == state).astype("int64")
                              for spec in SIGNS.values())
+    values["withdrawn_profile"] = ((values["signs_present"] >= WITHDRAWN_PROFILE_MIN_SIGNS)
+                                   & (values[QUALIFIER.state] == LOW))
     table = pd.concat([scopes.table[SCOPE_COLUMNS].reset_index(drop=True),
                        pd.DataFrame(values)], axis=1)
     if not evidence:

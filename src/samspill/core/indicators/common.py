@@ -22,7 +22,7 @@ from samspill.core.timeline import Timeline, presence, select
 TEN_MINUTES_MS = 600_000
 Columns = dict[str, np.ndarray]
 SCOPE_COLUMNS = ["coding", "scope", "segment_id", "name", "role", "start_ms", "end_ms",
-                 "observed_ms", "present_ms"]
+                 "observed_ms", "present_ms", "outside_ms"]
 EVIDENCE_COLUMNS = ["coding", "indicator", "segment", "event_id", "time_ms", "note", "value_ms",
                     "related_event_id", "related_time_ms"]
 # Internally evidence names events by their input row; ids are looked up once at the end.
@@ -106,12 +106,17 @@ def build_scopes(timeline: Timeline) -> Scopes:
     n_re = len(re_codings)
     start = sessions["period_start_ms"].to_numpy(dtype="int64")
     end = sessions["period_end_ms"].to_numpy(dtype="int64")
+    duration = sessions["duration_ms"].to_numpy(dtype="int64")
+    # With segments marked, the session scope covers their span; the rest of the recording
+    # is outside the observation and must be said.
     whole = {"coding": np.arange(n_sessions), "scope": "session", "segment_id": None,
              "name": "Whole session", "role": None, "start_ms": start, "end_ms": end,
-             "observed_ms": end - start, "present_ms": sessions["present_ms"].to_numpy()}
-    parts = {c: seg[c].to_numpy() for c in SCOPE_COLUMNS if c in seg} | {"scope": "segment"}
+             "observed_ms": end - start, "present_ms": sessions["present_ms"].to_numpy(),
+             "outside_ms": duration - (end - start)}
+    parts = {c: seg[c].to_numpy() for c in SCOPE_COLUMNS if c in seg} | {
+        "scope": "segment", "outside_ms": 0}
     reunions = re_columns | {"coding": re_codings, "scope": "reunions", "segment_id": None,
-                             "name": "Reunions", "role": "reunion"}
+                             "name": "Reunions", "role": "reunion", "outside_ms": 0}
     columns = {c: np.concatenate([_column(part[c], n) for part, n in (
         (whole, n_sessions), (parts, n_segments), (reunions, n_re))]) for c in SCOPE_COLUMNS}
     table = pd.DataFrame({k: pd.Series(v, dtype=object) if v.dtype == object else
@@ -190,24 +195,30 @@ def first_answers(coding: np.ndarray, time: np.ndarray, high: np.ndarray,
                   target_coding: np.ndarray, target_time: np.ndarray, tolerance_ms: int,
                   stride: int, max_rounds: int = 64) -> np.ndarray:
     """Each unit's answer: the first target from ``tolerance_ms`` before it up to ``high``,
-    but never the answer of the unit before it when that answer came earlier.
+    but never the answer of an earlier unit when that answer came before this one.
 
     One answer after several bids answers them all; but an answer coded just before a bid
     (the tolerance is for coders' timing) cannot also be the answer of the bid before, or a
     late answer to the first bid of a run would count as an instant answer to the second.
-    Targets must be sorted by (coding, time). The rule runs along each coding's units; it is
-    solved by repeating a vectorised pass until nothing changes.
+    Units at the same instant share. Targets must be sorted by (coding, time). The rule runs
+    along each coding's units; it is solved by repeating a vectorised pass until nothing
+    changes.
     """
     order = np.lexsort((time, coding))
     c, t, h = coding[order], time[order], high[order]
-    same = np.zeros(len(t), dtype=bool)
-    same[1:] = c[1:] == c[:-1]
+    # For each unit, the last unit of its coding at a strictly earlier time (-1: none).
+    new_instant = np.ones(len(t), dtype=bool)
+    new_instant[1:] = (c[1:] != c[:-1]) | (t[1:] != t[:-1])
+    run_start = np.maximum.accumulate(np.where(new_instant, np.arange(len(t)), 0))
+    before = run_start - 1
+    has_before = (before >= 0) & (c[np.maximum(before, 0)] == c) if len(t) else new_instant
     low = t - tolerance_ms
     hit = first_in_window(c, low, h, target_coding, target_time, stride)
     for _ in range(max_rounds):
-        prev_time = np.concatenate([[-1], np.where(hit >= 0, target_time[np.maximum(hit, 0)]
-                                                   if len(target_time) else 0, -1)[:-1]])
-        taken = same & (prev_time >= 0) & (prev_time < t)
+        answer_time = np.where(hit >= 0, target_time[np.maximum(hit, 0)]
+                               if len(target_time) else 0, -1)
+        prev_time = np.where(has_before, answer_time[np.maximum(before, 0)], -1)
+        taken = (prev_time >= 0) & (prev_time < t)
         new_low = np.where(taken, np.minimum(np.maximum(low, prev_time + 1), t), low)
         new_hit = first_in_window(c, new_low, h, target_coding, target_time, stride)
         if np.array_equal(new_hit, hit):
@@ -423,6 +434,21 @@ class Context:
         idx = containing(self.presence, coding, time, self.stride)
         leaves = take(self.presence.end, idx, 0).astype("int64")
         return np.minimum(time + width, np.where(idx >= 0, leaves, time))
+
+    def first_reactions(self, coding: Int64Array, time: Int64Array, limit: Int64Array,
+                        target_coding: Int64Array, target_time: Int64Array) -> Int64Array:
+        """Each unit's first reaction among the targets (see :func:`first_answers`), decided
+        in one chain with every bid the child made while the caregiver was present: a
+        reaction coded just before a unit that already answered an earlier bid is that
+        bid's, not this unit's."""
+        s = self.settings
+        bids = self.bids.select(self.bids.present)
+        bid_limit = self.window_end(bids.coding, bids.time_ms, s.response_window_ms)
+        hits = first_answers(np.concatenate([bids.coding, coding]),
+                             np.concatenate([bids.time_ms, time]),
+                             np.concatenate([bid_limit, limit]), target_coding, target_time,
+                             s.timing_tolerance_ms, self.stride)
+        return hits[len(bids):]
 
     def acts(self, codes: Sequence[str], *, muted: bool = True) -> Onsets:
         """The caregiver's events of ``codes``; ``muted=False`` leaves out muted answers."""

@@ -1,7 +1,8 @@
 """Sign 3: cursory responding: contact the caregiver cuts short while the child still needs it.
 
-Hold bouts are the caregiver's ``hold_code`` states that start in the observed period (a bout
-belongs to the segment holding its start and keeps its full length). A bout is *cut* when it
+Hold bouts are the caregiver's ``hold_code`` states that start in the observed period; holds
+that touch are one bout (a hold coded in two pieces is one hold). A bout belongs to the
+segment holding its start and keeps its full length. A bout is *cut* when it
 ends within ``timing_tolerance_ms`` of the end of the observation, or within
 ``separation_margin_ms`` before the caregiver leaves the room (the procedure ended it); a cut
 bout tells nothing about put-downs.
@@ -10,15 +11,16 @@ A completed bout is a *put-down despite need* when at its end the child still ne
 and the caregiver does not answer it again within ``repickup_window_ms``: no new hold, no
 initiative, no full answer (one who picks the child up again, or comforts it, has answered).
 The child still needs contact when it protests (a bid of kind ``protest_kind`` within
-``protest_window_ms`` of the end), is still distressed (a distress state running
-``timing_tolerance_ms`` before the end), or bids for proximity within ``protest_window_ms``
-after the end. A hold the child ends itself (it calms and gets down,
-with no sign of need) says nothing about the caregiver: brief holds alone are no sign.
+``protest_window_ms`` of the end), is still distressed at the put-down (a distress state
+running at the end), or bids for proximity within ``protest_window_ms`` after the end. A hold
+the child ends itself (it calms and gets down, with no sign of need) says nothing about the
+caregiver: brief holds alone are no sign.
 
 Present when any of:
 
 * ``putdown_share``: put-downs despite need are at least ``putdown_share_flag_at`` of the
-  completed bouts (and at least ``putdowns_flag_at``);
+  completed bouts, and number at least ``putdowns_flag_at`` — or one was against the child's
+  coded protest (the coder saw the protest; the other signs of need are inferred);
 * ``median_hold`` (off unless ``hold_median_flag_below_ms`` is set): the holds put down
   despite need last less than it (median), over at least ``hold_median_min_bouts`` of them;
 * ``no_contact``: the child made at least ``no_contact_min_bids`` scored bids for proximity
@@ -50,7 +52,7 @@ from samspill.core.indicators.responsiveness import bid_answers
 from samspill.core.indicators.settings import IndicatorSettings
 from samspill.core.indicators.states import decide, not_observable
 from samspill.core.intervals import containing, measure_between, next_start, normalise
-from samspill.core.timeline import select
+from samspill.core.timeline import segment_of, select
 
 # A hold cut by the end of the observation already this long counts as long in the median.
 LONG_HOLD_MS = 15_000
@@ -62,10 +64,8 @@ SPEC = IndicatorSpec("cursory_contact", "Cursory responding",
 
 def compute(ctx: Context) -> tuple[Columns, Columns]:
     """Per-scope median hold, put-downs despite protest, contact, counts and state."""
-    s, scopes, tl = ctx.settings, ctx.scopes, ctx.timeline
-    holds = tl.states[select(tl.states, subject=s.caregiver, codes=[s.hold_code])]
-    coding, segment = holds["coding"].to_numpy(), holds["segment"].to_numpy()
-    onset, end = holds["onset_ms"].to_numpy(), holds["offset_ms"].to_numpy()
+    s, scopes = ctx.settings, ctx.scopes
+    coding, onset, end, row, segment = _bouts(ctx)
     length = end - onset
     cut = _cut_by_observation(ctx, coding, end)
     long_enough = length >= LONG_HOLD_MS
@@ -75,6 +75,7 @@ def compute(ctx: Context) -> tuple[Columns, Columns]:
     n_done = scopes.count(~cut, coding, segment, onset)
     n_bouts = scopes.count(counted, coding, segment, onset)
     n_need = scopes.count(need, coding, segment, onset)
+    n_protest = scopes.count(need & protest, coding, segment, onset)
     median = scopes.median(length[counted], coding[counted], segment[counted], onset[counted])
     need_median = scopes.median(length[need], coding[need], segment[need], onset[need])
     putdown_share = share(n_need, n_done)
@@ -88,13 +89,12 @@ def compute(ctx: Context) -> tuple[Columns, Columns]:
     values = {
         "putdown_share": putdown_share, "putdown_median_ms": need_median,
         "hold_median_ms": median, "putdowns_despite_need": n_need,
-        "putdowns_despite_protest": scopes.count(~cut & ~answered & protest, coding, segment,
-                                                 onset),
+        "putdowns_despite_protest": n_protest,
         "hold_bouts": n_bouts, "holds_completed": n_done, "holds_cut": n_cut,
         "proximity_bids": bids, "contacts": contacts,
         **decide(SPEC.id, reason, {
             "putdown_share": (putdown_share >= s.putdown_share_flag_at)
-            & (n_need >= s.putdowns_flag_at),
+            & ((n_need >= s.putdowns_flag_at) | (n_protest >= 1)),
             "median_hold": _brief(need_median, n_need, s),
             "no_contact": no_contact})}
     if not ctx.evidence:
@@ -104,7 +104,7 @@ def compute(ctx: Context) -> tuple[Columns, Columns]:
         "hold bout: put down despite protest",
         "hold bout: put down while the child still sought contact",
         "hold bout: the child's protest was answered"], "hold bout")
-    evidence = evidence_rows(SPEC.id, coding, segment, holds["row"].to_numpy(), onset, note,
+    evidence = evidence_rows(SPEC.id, coding, segment, row, onset, note,
                              length.astype("float64"), protest_at[0], protest_at[1])
     return values, evidence
 
@@ -123,11 +123,28 @@ def _still_in_need(ctx: Context, coding: np.ndarray, end: np.ndarray) -> np.ndar
     d = tl.states[select(tl.states, subject=s.child, codes=s.distress_codes)]
     distress = normalise(d["coding"].to_numpy(), d["onset_ms"].to_numpy(),
                          d["offset_ms"].to_numpy(), ctx.stride)
-    upset = containing(distress, coding, end - s.timing_tolerance_ms, ctx.stride) >= 0
+    # Still distressed at the put-down itself: a child who calmed a moment before is not.
+    upset = containing(distress, coding, end, ctx.stride) >= 0
     seeking = ctx.bids.select(np.isin(ctx.bids.kind, list(s.proximity_kinds)))
     again = first_in_window(coding, end, end + s.protest_window_ms, seeking.coding,
                             seeking.time_ms, ctx.stride)
     return upset | (again >= 0)
+
+
+def _bouts(ctx: Context) -> tuple[Int64Array, Int64Array, Int64Array, Int64Array,
+                                  Int64Array]:
+    """Hold bouts: holds that touch or overlap are one bout (a hold coded in two pieces is
+    one hold). Per bout: coding, onset, end, the input row of its first hold, its segment."""
+    tl, s = ctx.timeline, ctx.settings
+    raw = tl.states[select(tl.states, subject=s.caregiver, codes=[s.hold_code])]
+    bouts = ctx.holds
+    which = containing(bouts, raw["coding"].to_numpy(), raw["onset_ms"].to_numpy(), ctx.stride)
+    first_row = np.full(len(bouts), -1, dtype="int64")
+    rows = raw["row"].to_numpy(dtype="int64")
+    order = np.argsort(raw["onset_ms"].to_numpy(), kind="stable")[::-1]
+    first_row[which[order]] = rows[order]  # the earliest hold of each bout is written last
+    segment = segment_of(bouts.coding, bouts.start, tl.segments, ctx.stride)
+    return bouts.coding, bouts.start, bouts.end, first_row, segment
 
 
 def _cut_by_observation(ctx: Context, coding: Int64Array, end: Int64Array) -> BoolArray:

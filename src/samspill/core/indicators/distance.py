@@ -3,8 +3,10 @@
 ``far_share`` is the time the caregiver is ``far_code`` divided by the time her proximity is
 coded (``proximity_codes``, with time holding the child counting as near), both counted only
 while she is in the room and inside the observed period. Uncoded time is never read as near:
-when proximity is coded for less than ``proximity_coverage_min`` of the time present, the sign
-is not observable. Present when the share is at least ``far_share_flag_at``.
+the share lies between ``far_share_min`` (every uncoded moment near) and ``far_share_max``
+(every uncoded moment far). When both bounds fall on one side of ``far_share_flag_at`` the
+sign is decided by them; otherwise by ``far_share``, unless proximity is coded for less than
+``proximity_coverage_min`` of the time present: then it is not observable.
 """
 
 from __future__ import annotations
@@ -30,7 +32,8 @@ from samspill.core.intervals import (
 from samspill.core.timeline import select
 
 SPEC = IndicatorSpec("distance", "Interaction at a distance",
-                     values=("far_share", "proximity_coverage"),
+                     values=("far_share", "far_share_min", "far_share_max",
+                             "proximity_coverage"),
                      counts=("far_ms", "proximity_coded_ms", "present_ms"))
 
 
@@ -63,13 +66,19 @@ def compute(ctx: Context) -> tuple[Columns, Columns]:
     present = ctx.present_ms
     value = share(far, coded)
     coverage = share(coded, present)
+    # Uncoded time is unknown: far at least far/present, at most (far + uncoded)/present.
+    lowest, highest = share(far, present), share(far + present - coded, present)
+    certain = (lowest >= s.far_share_flag_at) | (highest < s.far_share_flag_at)
     reason = not_observable(len(present), [
         *ctx.presence_checks(), (coded == 0, "proximity_not_coded"),
-        (coverage < s.proximity_coverage_min, "proximity_coverage_low")])
+        (~certain & (coverage < s.proximity_coverage_min), "proximity_coverage_low")])
+    # Decided by the coded time, unless the bounds already decide it.
+    far_enough = np.where(certain, lowest >= s.far_share_flag_at, value >= s.far_share_flag_at)
     values = {
-        "far_share": value, "proximity_coverage": coverage, "far_ms": far.astype("int64"),
+        "far_share": value, "far_share_min": lowest, "far_share_max": highest,
+        "proximity_coverage": coverage, "far_ms": far.astype("int64"),
         "proximity_coded_ms": coded.astype("int64"), "present_ms": present,
-        **decide(SPEC.id, reason, {"far_share": value >= s.far_share_flag_at})}
+        **decide(SPEC.id, reason, {"far_share": far_enough})}
     if not ctx.evidence:
         return values, {}
     tl = ctx.timeline

@@ -4,7 +4,8 @@ An *episode of attachment need* is a child distress state, or a run of bids: at 
 ``bid_run_min_bids`` bids, each less than ``bid_run_gap_ms`` after the one before. Episodes
 that overlap (a run inside a distress state) merge into one. An episode counts only while the
 caregiver is in the room: one that is still going on when she comes back starts at her return
-(the reunion is a new chance to comfort), and one that ends before she returns is left out.
+(the reunion is a new chance to comfort), unless it ends within ``timing_tolerance_ms`` of the
+return; one that ends before she returns is left out.
 
 The episode is *met* when the caregiver takes the initiative to contact or comfort: an event
 of ``initiative_codes`` (initiate, the start of a hold, an answer that is not muted) from
@@ -28,7 +29,6 @@ from samspill.core.indicators.common import (
     Context,
     IndicatorSpec,
     evidence_rows,
-    first_in_window,
     group_max,
     share,
     take,
@@ -79,6 +79,11 @@ def need_episodes(ctx: Context) -> Episodes:
     merged = IntervalSet(coding[first], start[first],
                          group_max(key_end, first) - coding[first] * stride)
     piece, on, off = pieces_within(merged, ctx.presence, stride)
+    # Distress that ends within the coders' timing tolerance of the return is no need the
+    # returning caregiver could meet: the return and the end are the same moment.
+    ongoing = on > merged.start[piece]
+    keep = ~ongoing | (off - on >= ctx.settings.timing_tolerance_ms)
+    piece, on, off = piece[keep], on[keep], off[keep]
     m_coding = merged.coding[piece]
     # An episode belongs to the segment holding its midpoint: a return coded a moment before
     # the reunion's boundary must not move the reunion's episode into the separation.
@@ -110,8 +115,7 @@ def compute(ctx: Context) -> tuple[Columns, Columns]:
     coding, onset, segment = ep.coding, ep.onset_ms, ep.segment
     acts = ctx.acts(s.initiative_codes, muted=s.initiative_counts_muted)
     limit = ctx.window_end(coding, onset, s.initiative_window_ms)
-    hit = first_in_window(coding, onset - s.timing_tolerance_ms, limit, acts.coding,
-                          acts.time_ms, ctx.stride)
+    hit = ctx.first_reactions(coding, onset, limit, acts.coding, acts.time_ms)
     held = containing(ctx.holds, coding, onset, ctx.stride) >= 0
     met = (hit >= 0) | held
     censored = ~met & (limit < onset + s.initiative_window_ms)

@@ -24,7 +24,6 @@ from samspill.core.indicators.common import (
     IndicatorSpec,
     concat_columns,
     evidence_rows,
-    first_answers,
     rate_per_10min,
     share,
     take,
@@ -60,7 +59,8 @@ def compute(ctx: Context) -> tuple[Columns, Columns]:
     u = _seeking(ctx)
     coding, time, segment = u["coding"], u["time"], u["segment"]
     redirects = ctx.acts([s.redirect_code])
-    contacts = ctx.acts(s.contact_codes)
+    # A faint nod is no contact: a redirect after it still steers the child away.
+    contacts = ctx.acts(s.contact_codes, muted=False)
     limit = ctx.window_end(coding, time, s.redirect_window_ms)
     # Reactions of both kinds in one sorted list; at the same instant contact comes first.
     r_coding = np.concatenate([contacts.coding, redirects.coding])
@@ -70,8 +70,7 @@ def compute(ctx: Context) -> tuple[Columns, Columns]:
     order = np.lexsort((is_redirect, r_time, r_coding))
     r_coding, r_time, is_redirect, r_row = (a[order] for a in (r_coding, r_time, is_redirect,
                                                                 r_row))
-    hit = first_answers(coding, time, limit, r_coding, r_time, s.timing_tolerance_ms,
-                        ctx.stride)
+    hit = ctx.first_reactions(coding, time, limit, r_coding, r_time)
     redirected = take(is_redirect, hit, False).astype(bool) & (hit >= 0)
     contact = (hit >= 0) & ~redirected
     censored = (hit < 0) & (limit < time + s.redirect_window_ms)

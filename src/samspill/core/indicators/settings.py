@@ -153,8 +153,9 @@ class IndicatorSettings(BaseModel):
         description="Present when at least this share of the completed holds were put-downs "
         "despite need (protest, distress, or a bid for contact right after).")
     putdowns_flag_at: int = Field(
-        default=1, ge=1,
-        description="...and put-downs despite need number at least this.")
+        default=2, ge=1,
+        description="...and put-downs despite need number at least this; one is enough when "
+        "it was against the child's coded protest.")
     no_contact_min_bids: int = Field(
         default=4, ge=1,
         description="Present when the child made at least this many bids for proximity and "

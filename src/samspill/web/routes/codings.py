@@ -302,6 +302,8 @@ VALUE_LABELS: dict[str, tuple[str, str]] = {
     "signals_censored": (N_("cut short (not counted)"), "count"),
     # distance
     "far_share": (N_("share of time far"), "share"),
+    "far_share_min": (N_("far at least (uncoded time near)"), "share"),
+    "far_share_max": (N_("far at most (uncoded time far)"), "share"),
     "proximity_coverage": (N_("share of time present with proximity coded"), "share"),
     "far_ms": (N_("time far"), "duration"),
     "proximity_coded_ms": (N_("time with proximity coded"), "duration"),
