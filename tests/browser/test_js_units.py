@@ -35,11 +35,7 @@ FAILING = ("failing-on-purpose.test.js", 'import { assert, test } from "./harnes
 
 
 # JS tests that show a bug not yet fixed: strict, so a fix makes them fail until removed here.
-KNOWN_BUGS = {
-    ("outbox.test.js", "after a failed write the pending count is what the outbox holds"):
-        "outbox.js add() counts the actions before writing them and does not take them back when "
-        "the write fails: the count stays too high until a reload, so Submit keeps waiting",
-}
+KNOWN_BUGS: dict[tuple[str, str], str] = {}
 
 
 def collected() -> list[tuple[str, str]]:

@@ -314,9 +314,8 @@ test("a failed write rejects, keeps nothing of its operation and sends nothing",
   const { box } = await openOutbox(server, { start: false });
   await box.add([action("a1")]);
   refuseWritesOf("bad", (await box.pending())[0].seq);
-  // outbox.js rejects with the transaction's error, which is not yet set when a request fails
-  // (it is null here; workspace.js then says "Not saved: IndexedDB"): no pattern to match.
-  await assert.rejects(box.add([action("a2"), action("bad"), action("a3")]));
+  // The failed request's own error, never null: workspace.js says "Not saved: <its message>".
+  await assert.rejects(box.add([action("a2"), action("bad"), action("a3")]), /ConstraintError/);
   assert.deepEqual(await pendingIds(box), ["a1"], "all of the operation or nothing");
   await box.add([action("a4")]);
   box.start();
@@ -332,11 +331,12 @@ test("a write to a closed database (the site's data cleared) rejects", async () 
 
 test("after a failed write the pending count is what the outbox holds", async () => {
   const server = fakeServer();
-  const { box } = await openOutbox(server, { start: false });
+  const { box, states } = await openOutbox(server, { start: false });
   await box.add([action("a1")]);
   refuseWritesOf("bad", (await box.pending())[0].seq);
   await assert.rejects(box.add([action("bad")]));
   assert.equal(box.count, 1, "count after the failed write");
+  assert.deepEqual(states.at(-1), ["pending", 1], "the status shows the count taken back");
   box.start();
   await saved(box);
   assert.equal(box.count, 0, "count once all is sent (submit waits for 0)");

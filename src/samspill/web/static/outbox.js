@@ -25,11 +25,16 @@ function openDb() {
   return request(req);
 }
 
+// A failed request's error reaches the transaction's onerror before the transaction holds it
+// (tx.error is still null there): the request's own error is the one to report. An abort with
+// no error of its own (tx.abort()) still rejects with an Error that says what happened.
 function done(tx) {
   return new Promise((resolve, reject) => {
+    const failed = (event) => event?.target?.error || tx.error
+      || new DOMException("the browser aborted the write to IndexedDB", "AbortError");
     tx.oncomplete = () => resolve();
-    tx.onerror = () => reject(tx.error);
-    tx.onabort = () => reject(tx.error);
+    tx.onerror = (event) => reject(failed(event));
+    tx.onabort = (event) => reject(failed(event));
   });
 }
 
@@ -66,13 +71,21 @@ export class Outbox {
   }
 
   // One user operation, one transaction: written together or not at all, then sent.
+  // Counted at once (the status shows "pending" while the write runs); a failed write takes
+  // its count back, since nothing of it was kept and nothing of it will be sent.
   async add(actions) {
     this.count += actions.length;
     this.report();
-    const tx = this.db.transaction(STORE, "readwrite");
-    const store = tx.objectStore(STORE);
-    for (const action of actions) store.add({ coding: this.codingId, action });
-    await done(tx);
+    try {
+      const tx = this.db.transaction(STORE, "readwrite");
+      const store = tx.objectStore(STORE);
+      for (const action of actions) store.add({ coding: this.codingId, action });
+      await done(tx);
+    } catch (error) {
+      this.count = Math.max(0, this.count - actions.length);
+      this.report();
+      throw error;
+    }
     clearTimeout(this.gather);
     this.gather = setTimeout(() => this.drain(), GATHER_MS);
   }
