@@ -7,7 +7,7 @@ effect, so an action retried after a lost answer (or a crash) is recognised and 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Literal
+from typing import Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
@@ -17,6 +17,8 @@ from samspill.core.errors import InputError
 from samspill.core.events import Event, Segment
 from samspill.services import codings, studies
 from samspill.store.models import AppliedAction, Coding
+
+V = TypeVar("V")
 
 
 class Action(BaseModel):
@@ -76,7 +78,7 @@ def _apply(db: Session, coding: Coding, action: Action) -> None:
         )
 
 
-def _need(value, action: Action, field: str):
+def _need(value: V | None, action: Action, field: str) -> V:
     if value is None:
         raise InputError(
             f"action {action.id} ({action.type}) lacks '{field}'",

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -45,6 +46,10 @@ FINISHED = ("submitted", "master")
 PAIR_COLUMNS = ["session", "coder_a", "coder_b", "units", "time_unit_kappa", "kappa_a_reference",
                 "kappa_b_reference", "kappa_mean", "event_kappa", "alignment_kappa"]
 Key = tuple[str, str, str]  # (session, coder A, coder B)
+# A row of PAIR_COLUMNS: session, the coders, units, then the six κ.
+PairRow = tuple[str, str, str, int, float, float, float, float, float, float]
+# A row of RATING_COLUMNS: the measure, then cells as the core's tables hold them.
+RatingRow = tuple[str, object, object, object, object, object]
 
 
 def event_table(events: Sequence[Event], scheme: Scheme) -> pd.DataFrame:
@@ -79,7 +84,7 @@ def consensus_coding_ids(db: Session, study: Study) -> set[int]:
         .join(ObservationSession, ObservationSession.id == Reconciliation.session_id)
         .where(ObservationSession.study_id == study.id, Reconciliation.coding_id.is_not(None))
     ).all()
-    return {int(r) for r in rows}
+    return {r for r in rows if r is not None}  # the query leaves out None already
 
 
 def independent_codings(db: Session, session: ObservationSession,
@@ -121,19 +126,19 @@ def pair_agreement(a: pd.DataFrame, b: pd.DataFrame, *, unit_ms: int, tolerance_
                    end_ms: int | None = None) -> PairAgreement:
     """Time-unit κ (with tolerance), per code, confusion, event-aligned κ, timeline."""
     a, b = a.drop(columns="event_id", errors="ignore"), b.drop(columns="event_id", errors="ignore")
-    units = {"unit_ms": unit_ms, "end_ms": end_ms}
     tau = tolerance_ms - tolerance_ms % unit_ms  # the core needs a whole number of units
     matches = match_events(a, b, tolerance_ms=max(tolerance_ms, unit_ms))
     aligned = align_events(a, b, tolerance_ms=max(tolerance_ms, unit_ms))
     return PairAgreement(
-        kappa=time_unit_kappa(a, b, **units),
-        tolerance=time_unit_kappa_tolerance(a, b, tolerance_ms=tau, **units) if tau else None,
-        per_code=per_code_kappa_units(a, b, **units),
-        confusion=confusion_matrix(a, b, **units),
+        kappa=time_unit_kappa(a, b, unit_ms=unit_ms, end_ms=end_ms),
+        tolerance=(time_unit_kappa_tolerance(a, b, unit_ms=unit_ms, tolerance_ms=tau,
+                                             end_ms=end_ms) if tau else None),
+        per_code=per_code_kappa_units(a, b, unit_ms=unit_ms, end_ms=end_ms),
+        confusion=confusion_matrix(a, b, unit_ms=unit_ms, end_ms=end_ms),
         matches=matches,
         event_kappa=float(event_kappa(matches)["kappa"].iloc[0]),
         alignment_kappa=float(event_kappa(aligned)["kappa"].iloc[0]),
-        timeline=agreement_timeline(a, b, **units),
+        timeline=agreement_timeline(a, b, unit_ms=unit_ms, end_ms=end_ms),
     )
 
 
@@ -196,7 +201,8 @@ def _pooled_kappa(tables: list[pd.DataFrame]) -> float:
     if not tables:
         return float("nan")
     labels = sorted(set().union(*(t.index for t in tables)))
-    total = sum(t.reindex(index=labels, columns=labels, fill_value=0) for t in tables)
+    first, *rest = (t.reindex(index=labels, columns=labels, fill_value=0) for t in tables)
+    total = sum(rest, start=first)
     return float(kappa(total)["kappa"].iloc[0])
 
 
@@ -219,13 +225,14 @@ def _fill_pairs(report: AgreementReport, chosen: dict[str, list[Coding]],
     report.per_code = codes[front + [c for c in codes.columns if c not in front]]
 
 
-def _pair_row(name: str, x: str, y: str, pair: PairAgreement) -> tuple:
+def _pair_row(name: str, x: str, y: str, pair: PairAgreement) -> PairRow:
     pooled = pair.kappa.iloc[-1]
     tol = pair.tolerance.iloc[-1] if pair.tolerance is not None else None
-    tolerant = [float(tol[c]) if tol is not None else np.nan
-                for c in ("kappa_a_reference", "kappa_b_reference", "kappa_mean")]
-    return (name, x, y, int(pooled["units"]), float(pooled["kappa"]), *tolerant,
-            pair.event_kappa, pair.alignment_kappa)
+    a_reference, b_reference, mean = [float(tol[c]) if tol is not None else np.nan
+                                      for c in ("kappa_a_reference", "kappa_b_reference",
+                                                "kappa_mean")]
+    return (name, x, y, int(pooled["units"]), float(pooled["kappa"]), a_reference, b_reference,
+            mean, pair.event_kappa, pair.alignment_kappa)
 
 
 RATING_COLUMNS = ["measure", "statistic", "value", "ci95_low", "ci95_high", "targets"]
@@ -260,10 +267,10 @@ def _rating_tables(db: Session, study: Study,
     return pd.DataFrame(rows, columns=RATING_COLUMNS), _indicator_table(cohort)
 
 
-def _level_rows(cohort: pd.DataFrame) -> list[tuple]:
+def _level_rows(cohort: pd.DataFrame) -> list[RatingRow]:
     rated = cohort.dropna(subset=["level"]).astype({"level": float})
     cols = {"target": "session", "rater": "coder", "rating": "level"}
-    rows: list[tuple] = []
+    rows: list[RatingRow] = []
     if _complete_targets(rated, "level") >= ICC_MIN_TARGETS:
         for r in icc(rated, **cols).itertuples(index=False):
             rows.append(("level", r.type, r.icc, r.ci95_low, r.ci95_high, r.targets))
@@ -281,7 +288,7 @@ def _level_rows(cohort: pd.DataFrame) -> list[tuple]:
     return rows
 
 
-def _disrupted_rows(cohort: pd.DataFrame) -> list[tuple]:
+def _disrupted_rows(cohort: pd.DataFrame) -> list[RatingRow]:
     rated = cohort.dropna(subset=["disrupted"])
     try:
         row = classification_agreement(rated.assign(disrupted=rated["disrupted"].astype(bool)),
@@ -351,7 +358,7 @@ def _indicator_table(cohort: pd.DataFrame) -> pd.DataFrame:
     return table[INDICATOR_COLUMNS]
 
 
-def records(frame: pd.DataFrame) -> list[dict]:
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """A table as JSON-ready rows: numpy scalars as Python values, NaN and <NA> as None."""
     plain = frame.astype(object).where(frame.notna(), None)
     return [{str(k): (v.item() if hasattr(v, "item") else v) for k, v in row.items()}
@@ -374,9 +381,9 @@ def disagreement_runs(timeline: pd.DataFrame) -> pd.DataFrame:
     return runs.assign(end_ms=runs["end_ms"] + step).reset_index(drop=True)
 
 
-def report_json(report: AgreementReport) -> dict:
+def report_json(report: AgreementReport) -> dict[str, Any]:
     """The report as JSON: tables as lists of rows, the pairwise matrix with its coders."""
-    def keyed(key: Key) -> dict:
+    def keyed(key: Key) -> dict[str, str]:
         return dict(zip(("session", "coder_a", "coder_b"), key, strict=True))
 
     return {

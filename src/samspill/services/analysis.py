@@ -13,7 +13,7 @@ import io
 from collections.abc import Collection, Sequence
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from samspill.core.errors import InputError
@@ -34,7 +34,7 @@ def sequence_frame(db: Session, chosen: Sequence[Coding]) -> tuple[pd.DataFrame,
     """Events of the chosen codings (``session``, ``subject``, ``code``, ``onset_ms``,
     ``offset_ms``) and each sequence's length in ms where the session's length is known."""
     names = observation_names(chosen)
-    rows: list[tuple] = []
+    rows: list[Row[int, str, str, int, int | None]] = []
     ids = list(names)
     for start in range(0, len(ids), 500):  # plain columns: no object per event
         rows += db.execute(

@@ -6,6 +6,7 @@ import json
 import zipfile
 import zlib
 from pathlib import Path
+from typing import cast
 
 from pydantic import ValidationError
 from sqlalchemy import select
@@ -22,14 +23,18 @@ from samspill.services.archive_model import (
     ArchivedMember,
     ArchivedScheme,
     ArchivedSession,
+    CodingPurpose,
+    CodingStatus,
     StudyArchive,
 )
 from samspill.services.codings import keep_or_renew_ids
 from samspill.services.media import media_of
 from samspill.services.schemes import register_scheme
+from samspill.services.studies import Role
 from samspill.store.media import media_path, store_stream
 from samspill.store.models import (
     Coding,
+    Dyad,
     EventRow,
     MediaFile,
     ObservationSession,
@@ -41,6 +46,7 @@ from samspill.store.models import (
 
 MAX_JSON_BYTES = 512 * 2**20
 MAX_MEMBER_RATIO = 200  # a zip member that inflates more than this is refused as a bomb
+SchemeKey = tuple[str, int]  # (scheme id, version), as an archived coding names its scheme
 # What zipfile raises for a damaged or unsupported member (bad header, CRC, method, and
 # RuntimeError for an encrypted one).
 DAMAGED_MEMBER = (
@@ -63,7 +69,7 @@ def build_archive(db: Session, study: Study) -> StudyArchive:
         description=study.description,
         settings=dict(study.settings or {}),
         members=[
-            ArchivedMember(username=m.user.username, role=m.role)  # type: ignore[arg-type]
+            ArchivedMember(username=m.user.username, role=cast(Role, m.role))  # set_role checks it
             for m in studies.members(db, study)
         ],
         schemes=[
@@ -105,8 +111,10 @@ def _archived_coding(db: Session, coding: Coding) -> ArchivedCoding:
         coder=coding.coder.username,
         scheme_id=coding.scheme_version.scheme_id,
         scheme_version=coding.scheme_version.version,
-        status=coding.status,  # type: ignore[arg-type]
-        purpose=coding.purpose,  # type: ignore[arg-type]
+        # The columns hold only these values (services.codings checks them on the way in);
+        # the model checks them again.
+        status=cast(CodingStatus, coding.status),
+        purpose=cast(CodingPurpose, coding.purpose),
         events=codings.coding_events(db, coding),
         ratings=codings.ratings_of(db, coding),
     )
@@ -265,8 +273,8 @@ def _import_session(
     db: Session,
     study: Study,
     item: ArchivedSession,
-    dyads: dict,
-    versions: dict,
+    dyads: dict[str, Dyad],
+    versions: dict[SchemeKey, SchemeVersion],
     zf: zipfile.ZipFile,
     media_dir: Path,
 ) -> None:
@@ -320,7 +328,10 @@ def _import_media(
 
 
 def _import_coding(
-    db: Session, session: ObservationSession, archived: ArchivedCoding, versions: dict
+    db: Session,
+    session: ObservationSession,
+    archived: ArchivedCoding,
+    versions: dict[SchemeKey, SchemeVersion],
 ) -> None:
     version = versions.get((archived.scheme_id, archived.scheme_version))
     if version is None:

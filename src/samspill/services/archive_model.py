@@ -7,14 +7,16 @@ written, and a newer format is refused with a clear message instead of half-read
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from samspill.core.events import Event, Segment
 
-FORMAT = "samspill-study"
+FORMAT: Final = "samspill-study"
 FORMAT_VERSION = 1
+CodingStatus = Literal["in_progress", "submitted", "master"]
+CodingPurpose = Literal["study", "training", "reliability"]
 
 
 class _Model(BaseModel):
@@ -47,8 +49,8 @@ class ArchivedCoding(_Model):
     coder: str
     scheme_id: str
     scheme_version: int
-    status: Literal["in_progress", "submitted", "master"]
-    purpose: Literal["study", "training", "reliability"] = "study"
+    status: CodingStatus
+    purpose: CodingPurpose = "study"
     events: list[Event] = []
     ratings: dict[str, str] = {}
 

@@ -19,6 +19,7 @@ import datetime as dt
 import io
 from collections.abc import Sequence
 from contextvars import ContextVar
+from typing import Any
 
 from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session, SessionTransaction
@@ -81,8 +82,9 @@ def record_at_commit(db: Session, **fields: object) -> None:
 
 
 def _add_rows_due_at_commit(db: Session) -> None:
-    for fields in db.info.pop(_AT_COMMIT, []):
-        record(db, **fields)  # type: ignore[arg-type]
+    due: list[dict[str, Any]] = db.info.pop(_AT_COMMIT, [])
+    for fields in due:
+        record(db, **fields)
 
 
 def _forget_rows_due_at_commit(db: Session, transaction: SessionTransaction) -> None:

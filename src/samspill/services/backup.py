@@ -9,6 +9,7 @@ table's checksum equals the manifest's, so a restore either gives identical data
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import os
@@ -91,7 +92,7 @@ def backup(settings: Settings, out: Path) -> dict[str, Any]:
 
 
 def _write_zip(
-    out: Path, database: Path, member: str, media: dict[str, Path], manifest: dict
+    out: Path, database: Path, member: str, media: dict[str, Path], manifest: dict[str, Any]
 ) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     partial = out.with_name(out.name + ".part")
@@ -217,7 +218,7 @@ def _verify_members(zf: zipfile.ZipFile, manifest: dict[str, Any], source: Path)
         digest = hashlib.sha256()
         try:
             with zf.open(member) as handle:
-                for chunk in iter(lambda h=handle: h.read(_CHUNK), b""):
+                for chunk in iter(functools.partial(handle.read, _CHUNK), b""):
                     digest.update(chunk)
         except KeyError as exc:
             raise BackupError(f"{source} lacks {member}", fix="use a complete backup") from exc

@@ -6,12 +6,11 @@ import uuid
 from collections.abc import Mapping, Sequence
 from typing import TypeVar
 
-from pydantic import BaseModel
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session, joinedload
 
 from samspill.core.errors import ConflictError, EventError, InputError, NotFoundError
-from samspill.core.events import Event, event_problems
+from samspill.core.events import Event, Segment, event_problems
 from samspill.core.problems import summarise
 from samspill.core.scheme import Scheme
 from samspill.services.schemes import scheme_of
@@ -26,7 +25,7 @@ from samspill.store.models import (
     utcnow,
 )
 
-T = TypeVar("T", bound=BaseModel)
+T = TypeVar("T", Event, Segment)  # what keep_or_renew_ids renews: items with an id
 STATUSES = ("in_progress", "submitted", "master")
 PURPOSES = ("study", "training", "reliability")
 
@@ -284,6 +283,7 @@ def _check_rating(scheme: Scheme, item_id: str, value: str | int | None) -> None
         return
     if item.kind == "scale":
         number = int(value) if str(value).lstrip("-").isdigit() else None
+        # A scale has min and max (RatingItem's validator), which its `int | None` cannot say.
         if number is None or not item.min <= number <= item.max:  # type: ignore[operator]
             raise InputError(
                 f"'{value}' is not on the scale of '{item_id}'",
@@ -308,19 +308,10 @@ def keep_or_renew_ids(
     db: Session, table: type[EventRow] | type[SegmentRow], scope: str, items: list[T]
 ) -> list[T]:
     """Keep ids, unless this database holds them already (a copy under a new name)."""
-    ids = [item.id for item in items]  # type: ignore[attr-defined]
+    ids = [item.id for item in items]
     if not ids or db.scalar(select(table.id).where(table.id.in_(ids)).limit(1)) is None:
         return items
     return [
-        item.model_copy(
-            update={
-                "id": str(
-                    uuid.uuid5(
-                        uuid.NAMESPACE_URL,  # type: ignore[attr-defined]
-                        f"{scope}/{item.id}",
-                    )
-                )
-            }
-        )  # type: ignore[attr-defined]
+        item.model_copy(update={"id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"{scope}/{item.id}"))})
         for item in items
     ]

@@ -17,11 +17,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from samspill.core.errors import ConflictError, InputError
+from samspill.core.events import Event
 from samspill.core.indicators import INDICATORS
 from samspill.core.reliability import match_events
 from samspill.core.reliability._input import NIL
 from samspill.services import agreement, assignments, audit, codings
 from samspill.store.models import Coding, ConsensusSource, ObservationSession, User
+
+# A decision's provenance, the fields of a ConsensusSource row: item kind, item id, source
+# coding id, source item.
+Source = tuple[str, str, int, str]
 
 
 @dataclass
@@ -70,6 +75,7 @@ def disagreements(db: Session, session: ObservationSession) -> Disagreements:
     return Disagreements(group, recon.tolerance_ms, items, ratings, flags, states)
 
 
+# A cell of the scored table: pd.isna takes any object, the stubs' scalar overload does not.
 def _state(value: object) -> str:
     return "" if pd.isna(value) else str(value)  # type: ignore[call-overload]
 
@@ -110,13 +116,16 @@ def _items(tables: dict[str, pd.DataFrame], tolerance_ms: int) -> pd.DataFrame:
     return frame.sort_values(["onset_ms", "subject"], kind="stable").reset_index(drop=True)
 
 
-def _rep_row(tables: dict[str, pd.DataFrame], cluster: dict[str, int]) -> tuple:
+def _rep_row(tables: dict[str, pd.DataFrame],
+             cluster: dict[str, int]) -> tuple[object, object, object, object]:
+    """``subject``, ``code``, ``onset_ms``, ``offset_ms`` of the cluster's first event, as its
+    table holds them (numpy integers, ``<NA>`` for no offset)."""
     coder, row = next(iter(cluster.items()))
     event = tables[coder].iloc[row]
     return (event["subject"], event["code"], event["onset_ms"], event["offset_ms"])
 
 
-def _item_row(tables: dict[str, pd.DataFrame], cluster: dict[str, int]) -> dict:
+def _item_row(tables: dict[str, pd.DataFrame], cluster: dict[str, int]) -> dict[str, object]:
     coder, row = next(iter(cluster.items()))
     rep = tables[coder].iloc[row]
     out = {"key": rep["event_id"], "subject": rep["subject"],
@@ -181,8 +190,9 @@ def _check_choices(choices: list[str], by_coder: dict[str, Coding]) -> None:
 
 
 def _copy_events(db: Session, coding: Coding, items: pd.DataFrame, chosen: Mapping[str, str],
-                 by_coder: dict[str, Coding]) -> list[tuple]:
-    events, sources = [], []
+                 by_coder: dict[str, Coding]) -> list[Source]:
+    events: list[Event] = []
+    sources: list[Source] = []
     stored = {name: {e.id: e for e in codings.coding_events(db, c)}
               for name, c in by_coder.items()}
     for _, row in items.iterrows():
@@ -198,8 +208,9 @@ def _copy_events(db: Session, coding: Coding, items: pd.DataFrame, chosen: Mappi
 
 
 def _copy_ratings(db: Session, coding: Coding, ratings: pd.DataFrame,
-                  choices: Mapping[str, str], by_coder: dict[str, Coding]) -> list[tuple]:
-    values, sources = {}, []
+                  choices: Mapping[str, str], by_coder: dict[str, Coding]) -> list[Source]:
+    values: dict[str, str] = {}
+    sources: list[Source] = []
     for _, row in ratings.iterrows():
         coder = choices.get(row["item"]) or next((c for c in by_coder if row[c]), "")
         if coder and row[coder]:

@@ -12,8 +12,9 @@ import json
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Select, delete, func, select
 from sqlalchemy.orm import Session
 
 from samspill.services import audit, identity
@@ -52,7 +53,7 @@ class Deletion:
         )
 
 
-def dyad_document(db: Session, *, dyad: Dyad, with_identity: bool) -> dict:
+def dyad_document(db: Session, *, dyad: Dyad, with_identity: bool) -> dict[str, Any]:
     """Everything stored about the dyad, as one JSON-ready document."""
     sessions = db.scalars(
         select(ObservationSession)
@@ -131,5 +132,5 @@ def remove_files(media_dir: Path, shas: tuple[str, ...]) -> int:
     return removed
 
 
-def _count(db: Session, query) -> int:
+def _count(db: Session, query: Select[int]) -> int:
     return int(db.scalar(query) or 0)

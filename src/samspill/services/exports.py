@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
-from typing import Literal
+from typing import Any, Literal
 
 import pandas as pd
 from sqlalchemy import select
@@ -112,7 +112,7 @@ def events_by_coding(db: Session, chosen: Sequence[Coding]) -> dict[int, list[Ev
 
 
 def _event(ident: str, subject: str, code: str, onset: int, offset: int | None,
-           modifiers: dict | None, comment: str, frame: int | None) -> Event:
+           modifiers: dict[str, Any] | None, comment: str, frame: int | None) -> Event:
     # Stored rows were checked on the way in, so they are built without validating again.
     return Event.model_construct(id=ident, subject=subject, code=code, onset_ms=onset,
                                  offset_ms=offset, modifiers=modifiers or {}, comment=comment,

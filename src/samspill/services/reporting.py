@@ -9,6 +9,8 @@ the same codings for the same reasons. :mod:`samspill.reports` only renders what
 
 from __future__ import annotations
 
+from typing import cast
+
 import pandas as pd
 from sqlalchemy.orm import Session
 
@@ -73,7 +75,9 @@ def cohort_data(db: Session, *, study: str, agreement: pd.DataFrame | None = Non
     found = cohort_for_study(db, row, chosen=list(chosen.values()), stability=stability,
                              progress=progress, table=_report_rows)
     table = found.table
-    table.insert(table.columns.get_loc("status") + 1, "purpose",
+    # The cohort table's column names are unique, so get_loc gives a position, not a mask.
+    status = cast(int, table.columns.get_loc("status"))
+    table.insert(status + 1, "purpose",
                  [chosen[i].purpose for i in table["coding_id"]])
     labels = dict.fromkeys(scheme_of(chosen[i].scheme_version).label()
                            for i in table["coding_id"])

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from samspill.core.errors import NotFoundError
-from samspill.core.scheme import Scheme
+from samspill.core.scheme import Scheme, SegmentTemplate
 from samspill.core.scheme_check import builtin_scheme_ids, load_builtin_scheme
 from samspill.store.models import SchemeVersion
 
@@ -87,7 +87,7 @@ def scheme_versions(db: Session) -> Sequence[SchemeVersion]:
     ).all()
 
 
-def segment_template_for(db: Session, procedure: str):
+def segment_template_for(db: Session, procedure: str) -> SegmentTemplate | None:
     """The segment template named like the procedure, from any stored scheme (newest first)."""
     for row in sorted(scheme_versions(db), key=lambda r: -r.version):
         template = scheme_of(row).segment_template(procedure)

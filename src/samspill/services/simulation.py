@@ -8,7 +8,14 @@ from samspill.core.simulate import Procedure, SimulatedSession, simulate_cohort
 from samspill.services import codings, studies
 from samspill.services.codings import keep_or_renew_ids
 from samspill.services.schemes import latest_version
-from samspill.store.models import EventRow, ObservationSession, SegmentRow, Study, User
+from samspill.store.models import (
+    EventRow,
+    ObservationSession,
+    SchemeVersion,
+    SegmentRow,
+    Study,
+    User,
+)
 
 SIMULATOR_USER = "simulator"
 
@@ -45,7 +52,7 @@ def _store(
     seed: int,
     procedure: str,
     coder: User,
-    version,
+    version: SchemeVersion,
 ) -> ObservationSession:
     name = f"sim-{procedure}-{seed}-{simulated.name}"
     dyad = studies.get_or_create_dyad(db, study=study, code=f"SIM-{seed}-{simulated.name}")

@@ -115,14 +115,21 @@ def _side_by_side(rows: pd.DataFrame, coding: Coding, master: Coding,
     """One row per item: ``item``, ``trainee``, ``master``, ``same``."""
     out = []
     for column in columns:
-        mine, theirs = rows.at[coding.id, column], rows.at[master.id, column]
-        same = (pd.isna(mine) and pd.isna(theirs)) or bool(mine == theirs)
+        mine: object = rows.at[coding.id, column]
+        theirs: object = rows.at[master.id, column]
+        same = (_missing(mine) and _missing(theirs)) or bool(mine == theirs)
         out.append((column, _plain(mine), _plain(theirs), same))
     return pd.DataFrame(out, columns=["item", "trainee", "master", "same"])
 
 
+def _missing(value: object) -> bool:
+    # pd.isna takes any object; the stubs' scalar overload leaves out some of what a cell can
+    # hold (Period, Interval, np.bool_, all of which `.at` may return).
+    return bool(pd.isna(value))  # type: ignore[call-overload]
+
+
 def _plain(value: object) -> object:
-    if pd.isna(value):  # type: ignore[call-overload]
+    if _missing(value):
         return None
     return value.item() if hasattr(value, "item") else value
 
