@@ -15,7 +15,7 @@ from samspill.cli import scoring
 from samspill.cli.agreement import agreement_app
 from samspill.cli.audit import audit_app
 from samspill.cli.backup import backup, restore
-from samspill.cli.common import DataDir, console, open_database, unit_of_work
+from samspill.cli.common import DataDir, console, error_text, open_database, unit_of_work
 from samspill.cli.events import events_app
 from samspill.cli.exchange import export_app, import_app
 from samspill.cli.outcomes import outcomes_app
@@ -110,7 +110,7 @@ def main() -> None:
     try:
         app()
     except SamspillError as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(f"error: {error_text(error)}", file=sys.stderr)
         sys.exit(2)
     except KeyboardInterrupt:
         sys.exit(130)

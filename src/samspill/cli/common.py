@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 from sqlalchemy.orm import Session
 
-from samspill.core.errors import InputError
+from samspill.core.errors import InputError, SamspillError
 from samspill.services.schemes import register_builtin_schemes
 from samspill.settings import Settings
 from samspill.store.db import Database
@@ -26,6 +26,18 @@ DataDir = Annotated[
     ),
 ]
 Study = Annotated[str, typer.Option("--study", help="The study's name.")]
+
+
+def error_text(error: SamspillError) -> str:
+    """An error as the terminal shows it, each fix once: ``where: what. Fix: how`` on one line;
+    a message listing several problems (each with its own ``Fix:``) keeps its lines, and the
+    error's own fix follows on a line of its own rather than after the last problem's."""
+    text = f"{error.where}: {error.message}" if error.where else error.message
+    if not error.fix:
+        return text
+    if "\n" in text or "Fix:" in text:
+        return f"{text}\nFix: {error.fix}"
+    return f"{text}. Fix: {error.fix}"
 
 
 def settings_for(data_dir: Path | None) -> Settings:
