@@ -150,3 +150,34 @@ def test_a_hostile_project_is_refused_and_nothing_is_imported(data: Path,
     assert result.returncode == 2 and "evil.boris" in result.stderr
     _run(data, "export", "events", "--study", "demo", "--out", str(after))
     assert before.read_bytes() == after.read_bytes()
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "sav", "parquet"])
+def test_export_without_format_writes_what_the_file_name_says(data: Path, tmp_path: Path,
+                                                              fmt: str) -> None:
+    out = tmp_path / f"cohort.{fmt.upper() if fmt == 'sav' else fmt}"
+    _run(data, "export", "cohort", "--study", "demo", "--session", "vignette", "--out", str(out))
+    reader = {"csv": pd.read_csv, "xlsx": pd.read_excel, "parquet": pd.read_parquet,
+              "sav": pd.read_spss}[fmt]
+    assert reader(out)["session"].tolist() == ["vignette"]
+
+
+@pytest.mark.parametrize(("args", "said"), [
+    (["export", "cohort", "--out", "{dir}/cohort.rds"],
+     "cannot tell the table format of cohort.rds (.rds)"),
+    (["export", "events", "--out", "{dir}/events"], "cannot tell the table format of events"),
+    (["export", "cohort", "--out", "{dir}/cohort.sav", "--format", "csv"],
+     "cohort.sav is named as a .sav file but --format is csv"),
+    (["cohort", "--out", "{dir}/cohort.sav"],
+     "samspill cohort writes CSV, and cohort.sav is named as a .sav file"),
+])
+def test_a_file_name_that_names_no_format_or_another_is_refused(
+        data: Path, tmp_path: Path, args: list[str], said: str,
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    status, err = _main(data, capsys, monkeypatch, *[a.replace("{dir}", str(out))
+                                                     for a in args], "--study", "demo")
+    assert status == 2 and said in err and "Fix:" in err
+    assert "--format" in err or "samspill export cohort" in err
+    assert list(out.iterdir()) == [], "nothing is written"

@@ -78,14 +78,16 @@ def test_spss_gets_variable_and_value_labels(lab: Lab) -> None:
     _, meta = _read_sav(body)
     labels = dict(zip(meta.column_names, meta.column_labels, strict=True))
     assert labels["unanswered_share"] == REGISTRY["unanswered_share"].label
-    assert meta.variable_value_labels["status"] == {1.0: "in_progress", 2.0: "submitted",
+    assert meta.variable_value_labels["status"] == {1.0: "in progress", 2.0: "submitted",
                                                     3.0: "master"}
     assert meta.variable_value_labels["initiative_flag"] == {0.0: "no", 1.0: "yes"}
     assert meta.variable_value_labels["distance_state"] == {
-        0.0: "absent", 1.0: "present", 9.0: "not_observable"}
+        0.0: "absent", 1.0: "present", 9.0: "not observable"}
     assert meta.variable_value_labels["hostility_qualifier"] == {
-        0.0: "hostile", 1.0: "low", 9.0: "not_observable"}
+        0.0: "hostile", 1.0: "low", 9.0: "not observable"}
     assert "not a sign" in labels["hostility_qualifier"]
+    assert not [text for labelled in meta.variable_value_labels.values()
+                for text in labelled.values() if "_" in text], "value labels are words"
 
 
 def _leave_a_hold_running(lab: Lab) -> None:

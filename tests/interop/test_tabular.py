@@ -167,10 +167,11 @@ def test_sav_carries_value_labels_for_the_states_and_not_observable_is_user_miss
                           "distance_reason": ["far_share", "", "proximity_not_coded", None],
                           "distance_stability": [1.0, 0.85, None, 0.5]})
     _, meta = _read_sav(write_table(frame, "sav"), tmp_path)
+    # The labels are words ("not observable"); the CSV and XLSX keep the key "not_observable".
     assert meta.variable_value_labels["distance_state"] == {
-        0.0: "absent", 1.0: "present", 9.0: "not_observable"}
+        0.0: "absent", 1.0: "present", 9.0: "not observable"}
     assert meta.variable_value_labels["hostility_qualifier"] == {
-        0.0: "hostile", 1.0: "low", 9.0: "not_observable"}
+        0.0: "hostile", 1.0: "low", 9.0: "not observable"}
     assert meta.column_names_to_labels["distance_state"] == "Distance: state"
     kept, _ = pyreadstat.read_sav(str(tmp_path / "t.sav"), user_missing=True)
     assert kept["distance_state"].tolist()[:3] == [1.0, 0.0, 9.0]
@@ -180,10 +181,19 @@ def test_sav_carries_value_labels_for_the_states_and_not_observable_is_user_miss
         missing["hostility_qualifier"].iloc[2])
     labelled, _ = pyreadstat.read_sav(str(tmp_path / "t.sav"), apply_value_formats=True,
                                       user_missing=True)
-    assert labelled["distance_state"].tolist()[:3] == ["present", "absent", "not_observable"]
+    assert labelled["distance_state"].tolist()[:3] == ["present", "absent", "not observable"]
     assert kept["distance_reason"].tolist()[:3] == ["far_share", "", "proximity_not_coded"]
 
 
 def test_sav_refuses_a_state_it_has_no_code_for():
     with pytest.raises(InputError, match="'distance_state' holds value"):
         write_table(pd.DataFrame({"distance_state": ["maybe"]}), "sav")
+
+
+def test_a_file_name_says_its_table_format():
+    from samspill.interop.tabular import FORMATS, format_of_name
+
+    assert [format_of_name(f"cohort.{f}") for f in FORMATS] == list(FORMATS)
+    assert format_of_name("COHORT.SAV") == "sav" and format_of_name("a.b.parquet") == "parquet"
+    assert [format_of_name(n) for n in ("cohort.rds", "cohort", ".csv", "cohort.csv.gz")] == [
+        None, None, None, None]

@@ -50,7 +50,9 @@ class TimeUnit(StrEnum):
 Out = Annotated[Path, typer.Option("--out", help="File to write.")]
 SessionOpt = Annotated[str | None, typer.Option("--session", help="Only this session.")]
 CoderOpt = Annotated[str | None, typer.Option("--coder", help="Only this coder's codings.")]
-FormatOpt = Annotated[TableFormat, typer.Option("--format", help="csv, xlsx, sav or parquet.")]
+FormatOpt = Annotated[TableFormat | None, typer.Option(
+    "--format", help="csv, xlsx, sav or parquet (default: from the --out file's extension).",
+    show_default=False)]
 InFile = Annotated[Path, typer.Argument(help="The file to import.")]
 ImportCoder = Annotated[str | None, typer.Option(
     "--coder", help="Who coded it (default: the file's coder if a member, else 'admin').")]
@@ -95,9 +97,32 @@ def _write(out: Path, body: bytes) -> None:
                          fix="check the folder exists and is writable") from None
 
 
-def _table(kind: exports.TableKind, study: str, fmt: TableFormat, out: Path,
+def table_format(out: Path, fmt: TableFormat | None) -> TableFormat:
+    """The format to write: ``--format``, else the one the file's extension names. A file whose
+    extension names another format than ``--format``, or none that is written, is refused:
+    a ``.sav`` must never hold CSV."""
+    from samspill.interop.tabular import format_of_name  # pyarrow and pyreadstat: on use
+
+    named = format_of_name(out.name)
+    if fmt is None:
+        if named is not None:
+            return TableFormat(named)
+        extension = out.suffix or "no extension"
+        hint = (" (R: .rds is not written; haven::read_sav reads the .sav, "
+                "arrow::read_parquet the .parquet)" if out.suffix.lower() == ".rds" else "")
+        raise InputError(f"cannot tell the table format of {out.name} ({extension}){hint}",
+                         fix="give --format csv, xlsx, sav or parquet, or end the file name in "
+                         ".csv, .xlsx, .sav or .parquet")
+    if named is not None and named != fmt.value:
+        raise InputError(f"{out.name} is named as a .{named} file but --format is {fmt.value}",
+                         fix=f"name the file ….{fmt.value}, or give --format {named}")
+    return fmt
+
+
+def _table(kind: exports.TableKind, study: str, fmt: TableFormat | None, out: Path,
            session: str | None, coder: str | None, data_dir: Path | None,
            stability: bool = True) -> None:
+    fmt = table_format(out, fmt)
     with unit_of_work(data_dir) as (db, _), progress_bar(f"export {kind}") as report:
         target = studies.get_study(db, study)
         chosen = exports.choose_codings(db, target, session=session, coder=coder)
@@ -112,21 +137,22 @@ def _table(kind: exports.TableKind, study: str, fmt: TableFormat, out: Path,
 
 
 @export_app.command("cohort")
-def export_cohort(study: Study, out: Out, fmt: FormatOpt = TableFormat.csv,
+def export_cohort(study: Study, out: Out, fmt: FormatOpt = None,
                   session: SessionOpt = None, coder: CoderOpt = None,
                   stability: Annotated[bool, typer.Option(
                       "--stability/--no-stability",
                       help="Each sign's stability (about 0.1 s per coding; --no-stability for "
                       "large cohorts).")] = True,
                   data_dir: DataDir = None) -> None:
-    """One row per coding: identity, each sign's values, state, reason, flag and stability, the
-    hostility qualifier, the summary, counts, level. Codings that cannot be scored are left
-    out and listed with the reason and the fix."""
+    """One row per study coding (training and reliability codings are left out): identity,
+    each sign's values, state, reason, flag and stability, the hostility qualifier, the
+    summary, counts, level. Codings that cannot be scored are left out and listed with the
+    reason and the fix. The format follows --format, else the file's extension."""
     _table("cohort", study, fmt, out, session, coder, data_dir, stability)
 
 
 @export_app.command("events")
-def export_events(study: Study, out: Out, fmt: FormatOpt = TableFormat.csv,
+def export_events(study: Study, out: Out, fmt: FormatOpt = None,
                   session: SessionOpt = None, coder: CoderOpt = None,
                   data_dir: DataDir = None) -> None:
     """Every event in long format: one row per event, identity columns repeated."""
@@ -134,7 +160,7 @@ def export_events(study: Study, out: Out, fmt: FormatOpt = TableFormat.csv,
 
 
 @export_app.command("predictors")
-def export_predictors(study: Study, out: Out, fmt: FormatOpt = TableFormat.csv,
+def export_predictors(study: Study, out: Out, fmt: FormatOpt = None,
                       session: SessionOpt = None, coder: CoderOpt = None,
                       data_dir: DataDir = None) -> None:
     """One row per dyad (mean over its sessions' master or chosen codings), for

@@ -86,9 +86,17 @@ def cohort(
         "cohorts).")] = True,
     data_dir: DataDir = None,
 ) -> None:
-    """One row per coding: each sign's values, state, reason, flag and stability, the hostility
-    qualifier, the summary, dimension counts, level. Codings that cannot be scored are left
-    out and listed with the reason and the fix."""
+    """One row per study coding (training and reliability codings are left out): each sign's
+    values, state, reason, flag and stability, the hostility qualifier, the summary, dimension
+    counts, level. Codings that cannot be scored are left out and listed with the reason and
+    the fix."""
+    from samspill.interop.tabular import format_of_name  # pyarrow and pyreadstat: on use
+
+    named = format_of_name(out.name)
+    if named not in (None, "csv"):
+        raise InputError(f"samspill cohort writes CSV, and {out.name} is named as a .{named} file",
+                         fix=f"use samspill export cohort --out {out.name}, or name the file "
+                         "….csv")
     with unit_of_work(data_dir) as (db, _), progress_bar("cohort") as report:
         found = cohort_for_study(db, studies.get_study(db, study), stability=stability,
                                  progress=report)

@@ -28,6 +28,15 @@ from samspill.interop.variables import EVENT_TABLE_COLUMNS, REGISTRY, Variable, 
 
 Format = Literal["csv", "xlsx", "sav", "parquet"]
 FORMATS: tuple[Format, ...] = ("csv", "xlsx", "sav", "parquet")
+# The file extension of each format; a file named so is written in it.
+EXTENSIONS: dict[str, Format] = {".csv": "csv", ".xlsx": "xlsx", ".sav": "sav",
+                                 ".parquet": "parquet"}
+
+
+def format_of_name(name: str) -> Format | None:
+    """The table format a file name's extension says (``cohort.SAV`` → ``sav``), else None."""
+    dot = name.rfind(".")
+    return EXTENSIONS.get(name[dot:].lower()) if dot > 0 else None
 
 
 def undocumented(frame: pd.DataFrame) -> list[str]:
@@ -138,7 +147,7 @@ def _spss_frame(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, dict[float
         v = REGISTRY.get(column)
         out[column] = _spss_column(frame[column], v)
         if v and v.values:
-            value_labels[column] = {float(code): text for code, text in v.values}
+            value_labels[column] = {float(code): text for code, text in v.value_labels}
     return out.reset_index(drop=True), value_labels
 
 

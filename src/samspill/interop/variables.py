@@ -18,7 +18,8 @@ YES_NO = ((0, "no"), (1, "yes"))
 
 @dataclass(frozen=True)
 class Variable:
-    """One column of an export. ``values`` are SPSS value labels (code, text).
+    """One column of an export. ``values`` are the SPSS codes of the values (code, text as
+    stored elsewhere); :attr:`value_labels` the labels SPSS shows for them.
 
     ``flag``: true/false, written 0/1 to SPSS. ``category``: text whose values are coded as the
     integers of ``values`` in SPSS and kept as text elsewhere.
@@ -31,6 +32,12 @@ class Variable:
     values: tuple[tuple[int, str], ...] = ()
     unit: str = ""
     missing: tuple[int, ...] = ()  # codes SPSS treats as user-missing
+
+    @property
+    def value_labels(self) -> tuple[tuple[int, str], ...]:
+        """The SPSS value labels: each value as words (``not_observable`` → ``not
+        observable``); ``values`` keeps the text stored in the other formats."""
+        return tuple((code, text.replace("_", " ")) for code, text in self.values)
 
 
 # A sign's three states; not observable is user-missing in SPSS, never read as absent.
