@@ -68,8 +68,12 @@ def test_score_table_reads_as_words_and_human_numbers(tmp_path: Path) -> None:
     # Per sign: its title, state in words, reason as a sentence, values as people read them.
     assert "Delayed or muted responding" in text
     assert "slow answers (median latency); many bids unanswered; many answers muted" in text
-    assert "response latency median 7.5 s" in text and "unanswered share 67 %" in text
-    assert "far share 85 %" in text and "bids 6, bids answered 2" in text
+    assert "median latency: 7.5 s" in text and "share of bids unanswered: 67 %" in text
+    assert "share of time far: 85 %" in text and "bids scored: 6, answered: 2" in text
+    # The coding screen's words for windows cut short, never the column names.
+    assert "cut short (not counted): 0" in text and "censored" not in text
+    # Lengths of time never look like times on the video.
+    assert "time far: 4 min 14 s" in text and "04:14" not in text
     # Stability: stable, or fragile with the pivotal events' times as mm:ss.
     assert "stable" in text
     assert "fragile: changes if any one of these 2 events is left out: 00:00" in text
@@ -144,17 +148,25 @@ def test_score_without_coder_lists_the_codings_when_ambiguous(tmp_path: Path) ->
 def test_numbers_are_shown_as_people_read_them() -> None:
     from samspill.cli import scores_text as t
 
-    assert t.value_text("response_latency_median_ms", 7500.0) == "response latency median 7.5 s"
-    assert t.value_text("hold_median_ms", 8000.0) == "hold median 8 s"
-    assert t.value_text("far_share", 0.8466) == "far share 85 %"
-    assert t.value_text("proximity_coverage", 1.0) == "proximity coverage 100 %"
-    assert t.value_text("redirects_per_10min", 6.0) == "redirects 6.0 per 10 min"
-    assert t.value_text("muted_share", None) == "muted share –"
-    assert t.value_text("response_latency_median_ms", float("nan")) == \
-        "response latency median –"
-    assert t.count_item("bids", 7) == "bids 7" and t.count_item("bids", 7.0) == "bids 7"
-    assert t.count_item("far_ms", 254_000) == "far 04:14"
+    assert t.value_text("response_latency_median_ms", 7500.0) == "median latency: 7.5 s"
+    assert t.value_text("hold_median_ms", 8000.0) == "median hold (all holds): 8 s"
+    assert t.value_text("far_share", 0.8466) == "share of time far: 85 %"
+    assert t.value_text("proximity_coverage", 1.0) == (
+        "share of time present with proximity coded: 100 %")
+    assert t.value_text("redirects_per_10min", 6.0) == "redirects: 6.0 per 10 min"
+    assert t.value_text("muted_share", None) == "share of answers muted: –"
+    assert t.value_text("response_latency_median_ms", float("nan")) == "median latency: –"
+    assert t.count_item("bids", 7) == "bids scored: 7" and t.count_item("bids", 7.0) == (
+        "bids scored: 7")
+    assert t.count_item("bids_censored", 2) == "cut short (not counted): 2"
+    # A length of time is no time on the video: minutes and seconds, never mm:ss.
+    assert t.count_item("far_ms", 254_000) == "time far: 4 min 14 s"
+    assert t.duration(45_000) == "45 s" and t.duration(60_000) == "1 min 0 s"
     assert t.clock(3_725_000) == "62:05"
+    # Shares in whole percent, one decimal only near none and near all.
+    assert [t.percent(x) for x in (2 / 3, 0.0, 0.004, 0.0096, 0.996, 1.0)] == [
+        "67 %", "0 %", "0.4 %", "1 %", "99.6 %", "100 %"]
+    assert t.status_text("in_progress") == "in progress"
 
 
 def test_stability_reads_stable_or_fragile_with_why_and_when() -> None:
@@ -184,14 +196,124 @@ def test_the_qualifier_is_a_sentence_never_a_sign() -> None:
     from samspill.cli import scores_text as t
 
     low = {"state": "low", "reasons": []}
-    assert t.qualifier_text(low, 3) == ("Little or no hostility or intrusiveness: consistent "
-                                        "with a withdrawn profile")
-    assert t.qualifier_text(low, 0) == "Little or no hostility or intrusiveness"
-    assert t.qualifier_text({"state": "hostile", "reasons": ["hostile_rate"]}, 2) == (
+    # The core's withdrawn_profile decides (two signs or more with low hostility), not a count.
+    assert t.qualifier_text(low, True) == ("Little or no hostility or intrusiveness: consistent "
+                                           "with a withdrawn profile")
+    assert t.qualifier_text(low, False) == "Little or no hostility or intrusiveness"
+    assert t.qualifier_text({"state": "hostile", "reasons": ["hostile_rate"]}, False) == (
         "Hostile or intrusive behaviour present: mixed or hostile profile")
-    assert t.qualifier_text({"state": "not_observable", "reasons": ["caregiver_absent"]}, 0) == (
+    assert t.qualifier_text({"state": "not_observable", "reasons": ["caregiver_absent"]},
+                            False) == (
         "Hostility cannot be judged: the caregiver was out of the room the whole time")
     assert t.summary_text({"signs_present": 3, "signs_not_observable": 1}, 5) == (
         "3 of 5 signs present, 1 not observable")
     assert t.reason_text("absent", []) == "no criterion met"
     assert t.reason_text("not_observable", ["too_few_bids"]) == "too few bids to judge"
+
+
+# --- One sign is no profile; a recording longer than its marked segments -----------------
+
+ONE_SIGN = {"initiative_flag_below": 0.0, "latency_flag_above_ms": 60_000,
+            "unanswered_flag_at": 1.0, "muted_option": "never-coded",
+            "putdown_share_flag_at": 1.0, "putdowns_flag_at": 5, "protest_kind": "never-coded",
+            "no_contact_min_bids": 50, "far_share_flag_at": 1.0}
+
+
+def _vignette_json(duration_ms: int | None = None, **settings: object) -> dict:
+    from samspill.core.events import events_frame, segments_frame
+    from samspill.core.indicators import IndicatorSettings
+    from samspill.core.scheme_check import load_builtin_scheme
+    from samspill.core.scoring import score_coding, scores_to_json
+    from samspill.core.vignette import VIGNETTE_DURATION_MS, vignette_events, vignette_segments
+
+    scheme = load_builtin_scheme("withdrawal-open")
+    scores = score_coding(events_frame(vignette_events(), scheme),
+                          segments_frame(vignette_segments()), scheme=scheme,
+                          duration_ms=duration_ms or VIGNETTE_DURATION_MS,
+                          settings=IndicatorSettings(**settings))
+    return scores_to_json(scores)
+
+
+def test_one_sign_present_with_low_hostility_is_no_withdrawn_profile() -> None:
+    from samspill.cli import scores_text as t
+
+    session, reunions = t.scope_sections(_vignette_json(**ONE_SIGN))
+    assert session["summary"] == "1 of 5 signs present, 0 not observable"
+    assert session["qualifier"] == "Little or no hostility or intrusiveness"
+    # The reunions, with two signs present: the core's withdrawn_profile, scope by scope.
+    assert reunions["summary"] == "2 of 5 signs present, 0 not observable"
+    assert reunions["qualifier"] == ("Little or no hostility or intrusiveness: consistent with "
+                                     "a withdrawn profile")
+
+
+def test_a_recording_longer_than_its_segments_names_the_scope_and_what_is_left_out() -> None:
+    from samspill.cli import scores_text as t
+
+    session, reunions = t.scope_sections(_vignette_json(360_000 + 150_000))
+    assert session["title"] == "Marked segments (00:00–06:00)"
+    assert session["outside"] == ("2 min 30 s of the recording lies outside the marked segments "
+                                  "and is not scored")
+    assert reunions["outside"] == ""
+    covered, _ = t.scope_sections(_vignette_json())
+    assert (covered["title"], covered["outside"]) == ("Whole session", "")
+
+
+def test_the_score_table_of_a_longer_recording_and_its_coding_status_in_words(
+        tmp_path: Path) -> None:
+    from samspill.cli.common import unit_of_work
+    from samspill.services import codings, studies
+
+    data = tmp_path / "data"
+    runner.invoke(app, ["demo", "--no-video", "--data-dir", str(data)])
+    with unit_of_work(data) as (db, _):
+        session = studies.get_session(db, study=studies.get_study(db, "demo"), name="vignette")
+        session.duration_ms = 360_000 + 150_000
+        for coding in codings.codings_of(db, session):
+            coding.status = "in_progress"
+    shown = runner.invoke(app, ["score", "--study", "demo", "--session", "vignette",
+                                "--data-dir", str(data)], env={"COLUMNS": "400"})
+    assert shown.exit_code == 0, shown.output
+    lines = [line.strip() for line in shown.output.splitlines()]
+    assert "(in progress)" in shown.output and "in_progress" not in shown.output
+    assert ("Marked segments (00:00–06:00): 2 min 30 s of the recording lies outside the marked "
+            "segments and is not scored") in lines
+    assert "Marked segments (00:00–06:00)" in lines  # the table's heading
+    assert "Whole session" not in shown.output
+
+
+def test_the_cli_labels_are_the_coding_screens_words() -> None:
+    from samspill.cli import scores_text as t
+    from samspill.web.routes.codings import VALUE_LABELS
+
+    assert {key: label for key, (label, _unit) in VALUE_LABELS.items()} == t.LABELS
+
+
+def test_an_error_listing_problems_shows_each_fix_once(
+        tmp_path: Path, capsys, monkeypatch) -> None:
+    import sys
+
+    import pytest
+
+    from samspill.cli import main
+    from samspill.cli.common import unit_of_work
+    from samspill.core.events import Event
+    from samspill.services import codings, studies
+
+    data = tmp_path / "data"
+    runner.invoke(app, ["demo", "--no-video", "--data-dir", str(data)])
+    with unit_of_work(data) as (db, _):
+        session = studies.get_session(db, study=studies.get_study(db, "demo"), name="vignette")
+        coding = codings.codings_of(db, session)[0]
+        coding.status = "in_progress"  # open again, as an owner reopens it
+        for onset in (5_000, 9_000):
+            codings.upsert_event(db, coding=coding, event=Event(
+                subject="child", code="distress", onset_ms=onset))
+    monkeypatch.setattr(sys, "argv", ["samspill", "score", "--study", "demo", "--session",
+                                      "vignette", "--data-dir", str(data)])
+    with pytest.raises(SystemExit) as stopped:
+        main()
+    assert stopped.value.code == 2
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[0] == "error: 2 problem(s) in the events:"
+    assert [line.count("Fix:") for line in lines] == [0, 1, 1, 1]
+    assert lines[-1] == "Fix: correct the events named above, then score again"

@@ -16,9 +16,63 @@ from samspill.core.indicators import REASONS
 
 STATE_WORDS = {"present": "present", "absent": "absent", "not_observable": "not observable",
                "low": "low", "hostile": "hostile"}
+# A coding's status and the profile rating's options, as words (other values as written).
+STATUS_WORDS = {"in_progress": "in progress", "submitted": "submitted", "master": "master"}
+PROFILE_WORDS = {"none": "none", "helpless-fearful": "helpless-fearful",
+                 "hostile-self-referential": "hostile-self-referential", "mixed": "mixed"}
 MAX_TIMES = 5
 # The scopes shown: the whole session, and the reunions together when the coding has any.
 SCOPES = (("session", "Whole session"), ("reunions", "Reunions (all reunion segments together)"))
+# Every value and count column with its label: the words of the coding screen and the session
+# page (web/routes/codings.py VALUE_LABELS; a test keeps them the same).
+LABELS = {
+    # initiative
+    "initiative_share": "share of episodes of need met with initiative",
+    "need_episodes": "episodes of need",
+    "episodes_initiated": "met with initiative",
+    "episodes_censored": "cut short (not counted)",
+    # responsiveness
+    "response_latency_median_ms": "median latency",
+    "unanswered_share": "share of bids unanswered",
+    "muted_share": "share of answers muted",
+    "bids": "bids scored",
+    "bids_answered": "answered",
+    "bids_unanswered": "unanswered",
+    "bids_censored": "cut short (not counted)",
+    "bids_in_contact": "while held (not counted)",
+    "answers": "answers",
+    "answers_muted": "muted answers",
+    # cursory contact
+    "putdown_share": "share of holds ended despite the child's need",
+    "putdown_median_ms": "median length of those holds",
+    "hold_median_ms": "median hold (all holds)",
+    "putdowns_despite_need": "put-downs despite need",
+    "putdowns_despite_protest": "put-downs despite protest",
+    "hold_bouts": "holds",
+    "holds_completed": "holds completed",
+    "holds_cut": "holds cut short (not counted)",
+    "proximity_bids": "bids for proximity",
+    "contacts": "contacts of any kind",
+    # redirection
+    "redirect_share": "share of reactions that redirect the child",
+    "redirects_per_10min": "redirects",
+    "redirects": "redirects",
+    "seeking_signals": "times the child sought the caregiver",
+    "signals_redirected": "redirected",
+    "signals_contact": "met with contact",
+    "signals_censored": "cut short (not counted)",
+    # distance
+    "far_share": "share of time far",
+    "far_share_min": "far at least (uncoded time near)",
+    "far_share_max": "far at most (uncoded time far)",
+    "proximity_coverage": "share of time present with proximity coded",
+    "far_ms": "time far",
+    "proximity_coded_ms": "time with proximity coded",
+    "present_ms": "time in the room",
+    # the hostility qualifier
+    "hostile_rate_per_10min": "hostile, intrusive or frightening acts",
+    "hostile_events": "hostile, intrusive or frightening acts coded",
+}
 
 
 def _missing(value: object) -> bool:
@@ -41,14 +95,29 @@ def clock(ms: object) -> str:
     return f"{total // 60:02d}:{total % 60:02d}"
 
 
+def duration(ms: object) -> str:
+    """A length of time, never to be read as a time on the video: 254000 → ``4 min 14 s``,
+    45000 → ``45 s``."""
+    if _missing(ms):
+        return "–"
+    minutes, rest = divmod(max(0, round(float(ms) / 1000)), 60)  # type: ignore[arg-type]
+    return f"{minutes} min {rest} s" if minutes else f"{rest} s"
+
+
 def percent(share: object) -> str:
-    """0.847 → ``85 %``."""
+    """0.847 → ``85 %``: whole percent, one decimal only where rounding would say 0 % or
+    100 % of something that is neither none nor all (0.004 → ``0.4 %``)."""
     if _missing(share):
         return "–"
-    return f"{100 * float(share):.0f} %"  # type: ignore[arg-type]
+    number = 100 * float(share)  # type: ignore[arg-type]
+    if 0 < number < 0.95 or 99.5 <= number < 100:
+        return f"{min(max(number, 0.1), 99.9):.1f} %"
+    return f"{number:.0f} %"
 
 
 def _label(name: str) -> str:
+    if name in LABELS:
+        return LABELS[name]
     for suffix in ("_ms", "_per_10min"):
         name = name.removesuffix(suffix)
     return name.replace("_", " ")
@@ -58,13 +127,13 @@ def value_text(name: str, value: object) -> str:
     """A value column as read: durations in seconds, shares in percent, rates per 10 min."""
     if name.endswith("_ms"):
         shown = seconds(value)
-    elif name.endswith("_share") or name.endswith("_coverage"):
+    elif name.endswith(("_share", "_share_min", "_share_max", "_coverage")):
         shown = percent(value)
     elif name.endswith("_per_10min"):
         shown = "–" if _missing(value) else f"{float(value):.1f} per 10 min"  # type: ignore[arg-type]
     else:
         shown = count_text(value)
-    return f"{_label(name)} {shown}"
+    return f"{_label(name)}: {shown}"
 
 
 def count_text(value: object) -> str:
@@ -77,9 +146,9 @@ def count_text(value: object) -> str:
 
 
 def count_item(name: str, value: object) -> str:
-    """A count column: times in ms as mm:ss, the rest as integers."""
-    shown = clock(value) if name.endswith("_ms") else count_text(value)
-    return f"{_label(name)} {shown}"
+    """A count column: lengths of time in minutes and seconds, the rest as integers."""
+    shown = duration(value) if name.endswith("_ms") else count_text(value)
+    return f"{_label(name)}: {shown}"
 
 
 def reason_text(state: str, reason_keys: Sequence[str]) -> str:
@@ -120,26 +189,45 @@ def stability_text(stability: Mapping[str, Any] | None, settings: Mapping[str, A
 
 
 def summary_text(scope: Mapping[str, Any], n_signs: int) -> str:
-    """``3 of 5 signs present, 1 not observable``."""
+    """``3 of 5 signs present, 1 not observable`` (``0 not observable`` is said too)."""
     return (f"{scope['signs_present']} of {n_signs} signs present, "
             f"{scope['signs_not_observable']} not observable")
 
 
-def qualifier_text(item: Mapping[str, Any], signs_present: int) -> str:
-    """The profile's qualifier as a sentence (never a sign)."""
+def qualifier_text(item: Mapping[str, Any], withdrawn_profile: bool) -> str:
+    """The profile's qualifier as a sentence (never a sign). "Consistent with a withdrawn
+    profile" only where the core found it (``withdrawn_profile``: at least two signs present
+    with little or no hostility); one sign is no profile."""
     state = item["state"]
     if state == "low":
         text = "Little or no hostility or intrusiveness"
-        return text + (": consistent with a withdrawn profile" if signs_present else "")
+        return text + (": consistent with a withdrawn profile" if withdrawn_profile else "")
     if state == "hostile":
         return "Hostile or intrusive behaviour present: mixed or hostile profile"
     reasons = "; ".join(REASONS.get(k, k) for k in item["reasons"])
     return f"Hostility cannot be judged: {reasons or 'not observable'}"
 
 
+def scope_title(scope: Mapping[str, Any], title: str) -> str:
+    """The whole session's scope of a recording that runs on past the marked segments covers
+    the segments only, and is named so: ``Marked segments (00:00–06:00)``."""
+    if scope["scope"] == "session" and (scope.get("outside_ms") or 0) > 0:
+        return f"Marked segments ({clock(scope['start_ms'])}–{clock(scope['end_ms'])})"
+    return title
+
+
+def outside_text(scope: Mapping[str, Any]) -> str:
+    """What the whole-session scope leaves out of the recording ("" when nothing)."""
+    outside = scope.get("outside_ms") or 0
+    if scope["scope"] != "session" or outside <= 0:
+        return ""
+    return (f"{duration(outside)} of the recording lies outside the marked segments and is "
+            "not scored")
+
+
 def scope_sections(result: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """Per scope shown: its title, one row per sign (sign, state, why, values, stability),
-    the summary and the qualifier sentence."""
+    """Per scope shown: its title, what it leaves out of the recording (``outside``), one row
+    per sign (sign, state, why, values, stability), the summary and the qualifier sentence."""
     settings = result["settings"]
     signs = list(result["signs"])
     sections = []
@@ -160,11 +248,12 @@ def scope_sections(result: Mapping[str, Any]) -> list[dict[str, Any]]:
                 "values": "\n".join(p for p in (values, counts) if p),
                 "stability": stability_text(item["stability"], settings)})
         qualifier = next(i for i in items if i["kind"] == "qualifier")
-        sentence = qualifier_text(qualifier, int(found[0]["signs_present"]))
+        sentence = qualifier_text(qualifier, bool(found[0].get("withdrawn_profile")))
         fragile = stability_text(qualifier["stability"], settings)
         if fragile.startswith("fragile"):
             sentence += f" ({fragile})"
-        sections.append({"title": title, "rows": rows,
+        sections.append({"title": scope_title(found[0], title),
+                         "outside": outside_text(found[0]), "rows": rows,
                          "summary": summary_text(found[0], len(signs)),
                          "qualifier": sentence})
     return sections
@@ -172,10 +261,16 @@ def scope_sections(result: Mapping[str, Any]) -> list[dict[str, Any]]:
 
 def rating_text(result: Mapping[str, Any]) -> str:
     """``level 6 · disrupted · profile helpless-fearful`` (or that no level is rated)."""
-    parts = [f"level {result['level']}" if result.get("level") is not None
-             else "no level rated"]
+    level = result.get("level")
+    parts = [f"level {count_text(level)}" if level is not None else "no level rated"]
     if result.get("classification"):
         parts.append(str(result["classification"]))
     if result.get("profile"):
-        parts.append(f"profile {result['profile']}")
+        profile = str(result["profile"])
+        parts.append(f"profile {PROFILE_WORDS.get(profile, profile)}")
     return " · ".join(parts)
+
+
+def status_text(status: object) -> str:
+    """A coding's status in words: ``in_progress`` → ``in progress``."""
+    return STATUS_WORDS.get(str(status), str(status).replace("_", " "))

@@ -61,9 +61,11 @@ def _print_table(result: dict) -> None:
     coding = result.get("coding") or {}
     out.print(f"Withdrawal signs · {result['label']}", markup=False)
     if coding:
-        out.print(f"coding {coding['id']} by {coding['coder']} ({coding['status']})",
-                  markup=False)
+        out.print(f"coding {coding['id']} by {coding['coder']} "
+                  f"({scores_text.status_text(coding['status'])})", markup=False)
     for section in scores_text.scope_sections(result):
+        if section["outside"]:
+            out.print(f"{section['title']}: {section['outside']}", markup=False)
         table = Table(title=section["title"], title_justify="left", show_lines=True)
         for column in ("sign", "state", "why", "values", "stability"):
             table.add_column(column, overflow="fold")
