@@ -9,8 +9,11 @@ import uuid
 import pytest
 
 from samspill.core.events import Event
-from samspill.core.vignette import vignette_events
-from samspill.services import codings
+from samspill.core.vignette import VIGNETTE_DURATION_MS, vignette_events, vignette_segments
+from samspill.services import codings, studies
+from samspill.services.demo import DEMO_STUDY
+from samspill.services.schemes import latest_version
+from samspill.services.setup import ensure_admin
 from samspill.store.db import Database
 from samspill.store.models import Coding
 from tests.browser.conftest import Server, log_in, new_coding, open_workspace
@@ -59,7 +62,9 @@ def test_the_panel_shows_the_states_and_the_scope_selector_works_by_keyboard(pan
                             "cursory_contact": "present", "redirection": "present",
                             "distance": "absent"}
     summary = page.inner_text("#scores .scores-summary")
-    assert "Whole session: 4 of 5 signs present; little or no hostility" in summary
+    assert "Whole session: 4 of 5 signs present, 0 not observable; little or no hostility" \
+        in summary
+    assert page.is_hidden("#scores .scores-outside")  # the segments cover the recording
     # The qualifier is shown apart, never as a sixth sign; the disclaimer stays visible.
     assert page.locator("#scores .sign-list [data-indicator=hostility]").count() == 0
     assert "Qualifier of the profile (not a sign)" in page.inner_text("#scores .qualifier")
@@ -80,8 +85,12 @@ def test_the_panel_shows_the_states_and_the_scope_selector_works_by_keyboard(pan
     assert states(page) == {"initiative": "not_observable", "responsiveness": "present",
                             "cursory_contact": "not_observable", "redirection": "not_observable",
                             "distance": "absent"}
-    assert "Free play (00:00–02:00): 1 of 5 signs present, 3 not observable" in page.inner_text(
-        "#scores .scores-summary")
+    # One sign present is no profile: little or no hostility, and nothing more.
+    assert page.inner_text("#scores .scores-summary") == (
+        "Free play (00:00–02:00): 1 of 5 signs present, 3 not observable; little or no "
+        "hostility or intrusiveness")
+    assert page.inner_text("#scores .qualifier-sentence").strip().endswith(
+        "Little or no hostility or intrusiveness")
     initiative = page.locator("#scores li.sign[data-indicator=initiative]")
     assert initiative.locator(".state").inner_text().split() == ["◌", "not", "observable"]
     assert "No episode of attachment need" in initiative.inner_text()
@@ -117,3 +126,55 @@ def test_a_coding_that_cannot_be_scored_says_why_in_the_panel(panel):
     assert "Scores cannot be computed yet:" in said and "has no offset" in said
     assert "How to fix it:" in said
     assert "no diagnosis" in said
+
+
+def longer_coding(database: Database) -> int:
+    """A coding of a new session of the demo study whose recording runs on 2 min 30 s past its
+    last marked segment, with free play near (one sign there)."""
+    with database.session() as db:
+        study = studies.get_study(db, DEMO_STUDY)
+        dyad = studies.get_or_create_dyad(db, study=study, code=f"L{uuid.uuid4().hex[:6]}")
+        session = studies.create_session(db, study=study, dyad=dyad, name=f"longer-{dyad.code}",
+                                         duration_ms=VIGNETTE_DURATION_MS + 150_000)
+        for segment in vignette_segments():
+            studies.put_segment(db, session=session, segment=segment.model_copy(
+                update={"id": str(uuid.uuid4())}))
+        coding = codings.create_coding(db, session=session, coder=ensure_admin(db),
+                                       scheme_version=latest_version(db, "withdrawal-open"))
+        codings.replace_events(db, coding=coding, events=near_in_free_play())
+        return coding.id
+
+
+@pytest.mark.parametrize(("locale", "said", "outside", "free_play"), [
+    ("en-GB", "Marked segments (00:00–06:00): 4 of 5 signs present, 0 not observable; little "
+     "or no hostility: consistent with a withdrawn profile",
+     "2 min 30 s of the recording lies outside the marked segments and is not scored",
+     "1 of 5 signs present, 3 not observable; little or no hostility or intrusiveness"),
+    ("nb-NO", "Markerte segmenter (00:00–06:00): 4 av 5 tegn til stede, 0 kan ikke vurderes; "
+     "lite eller ingen fiendtlighet: forenlig med en tilbaketrukket profil",
+     "2 min 30 s av opptaket ligger utenfor de markerte segmentene og skåres ikke",
+     "1 av 5 tegn til stede, 3 kan ikke vurderes; lite eller ingen fiendtlighet eller "
+     "påtrengenhet"),
+])
+def test_the_panel_names_the_marked_segments_and_one_sign_is_no_profile(
+        browser, demo_database: Database, server: Server, locale: str, said: str, outside: str,
+        free_play: str) -> None:
+    coding_id = longer_coding(demo_database)
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale=locale)
+    page = context.new_page()
+    try:
+        log_in(page, demo_database, server)
+        open_workspace(page, server, coding_id)
+        page.wait_for_selector("#scores .scores-summary[data-scope=session]")
+        assert page.inner_text("#scores .scores-summary") == said
+        assert page.is_visible("#scores .scores-outside")
+        assert page.inner_text("#scores .scores-outside") == outside
+        options = page.locator("#scores-scope option").all_inner_texts()
+        assert options[0].startswith(said.split(":")[0]) and not any(
+            o in ("Whole session", "Hele økten") for o in options)
+        page.select_option("#scores-scope", index=2)  # free play
+        page.wait_for_selector("#scores .scores-summary[data-scope^='segment:']")
+        assert page.inner_text("#scores .scores-summary").endswith(free_play)
+        assert page.is_hidden("#scores .scores-outside")
+    finally:
+        context.close()

@@ -349,3 +349,103 @@ def test_a_hostile_event_makes_the_qualifier_hostile_and_says_so() -> None:
     assert ("5 of 5 signs present, 0 not observable; hostile or intrusive behaviour present: "
             "mixed or hostile profile") in text
 
+
+
+# --- One sign is no profile; a recording longer than its marked segments -----------------
+
+ONE_SIGN = IndicatorSettings(initiative_flag_below=0.0, latency_flag_above_ms=60_000,
+                             unanswered_flag_at=1.0, muted_option="never-coded",
+                             putdown_share_flag_at=1.0, putdowns_flag_at=5,
+                             protest_kind="never-coded", no_contact_min_bids=50,
+                             far_share_flag_at=1.0)
+
+
+@pytest.mark.parametrize(("language", "summary", "qualifier"), [
+    ("en", "1 of 5 signs present, 0 not observable; little or no hostility or intrusiveness.",
+     "The profile's qualifier (not a sign): Little or no hostility or intrusiveness. "),
+    ("nb", "1 av 5 tegn til stede, 0 kan ikke vurderes; lite eller ingen fiendtlighet eller "
+     "påtrengenhet.",
+     "Profilens kvalifikator (ikke et tegn): Lite eller ingen fiendtlighet eller "
+     "påtrengenhet. "),
+])
+def test_one_sign_present_with_low_hostility_is_no_withdrawn_profile(
+        language: str, summary: str, qualifier: str) -> None:
+    data = vignette_data(settings=ONE_SIGN, stability=False)
+    session = data.indicators.iloc[0]
+    assert (session["signs_present"], session["hostility_qualifier"]) == (1, "low")
+    assert not session["withdrawn_profile"]
+    document = session_document(data, language)
+    text, _pages = pdf_text(render(document, "pdf"))
+    page = collapse(html.unescape(render_html(document)))
+    for shown in (text, page):
+        assert summary in shown and qualifier in shown
+    said = " ".join(b.text for b in _section(document, "signs").blocks
+                    if isinstance(b, Paragraph))
+    assert "withdrawn profile" not in said and "tilbaketrukket profil" not in said
+    # The reunion, with two signs present, is consistent with a withdrawn profile: the words
+    # follow the core's withdrawn_profile scope by scope.
+    reunion = data.indicators.loc[data.indicators["name"] == "Reunion"].iloc[0]
+    assert (reunion["signs_present"], bool(reunion["withdrawn_profile"])) == (2, True)
+    consistent = {"en": "consistent with a withdrawn profile",
+                  "nb": "forenlig med en tilbaketrukket profil"}[language]
+    per_scope = [b.text for b in _section(document, "scopes").blocks
+                 if isinstance(b, Paragraph) and b.kind == "summary"]
+    assert [consistent in p for p in per_scope] == [False, False, True, True]
+
+
+LONGER_MS = 360_000 + 150_000  # the vignette's recording running on 2 min 30 s past 06:00
+
+
+@pytest.mark.parametrize(("language", "name", "outside", "title", "whole"), [
+    ("en", "Marked segments (00:00–06:00)",
+     "2 min 30 s of the recording lies outside the marked segments and is not scored.",
+     "The five signs of withdrawal: Marked segments (00:00–06:00)", "Whole session"),
+    ("nb", "Markerte segmenter (00:00–06:00)",
+     "2 min 30 s av opptaket ligger utenfor de markerte segmentene og skåres ikke.",
+     "De fem tegnene på tilbaketrekning: Markerte segmenter (00:00–06:00)", "Hele økten"),
+])
+def test_a_recording_longer_than_its_segments_names_the_scope_and_what_is_left_out(
+        language: str, name: str, outside: str, title: str, whole: str) -> None:
+    data = vignette_data(duration_ms=LONGER_MS, stability=False)
+    assert data.indicators.loc[0, "outside_ms"] == 150_000
+    document = session_document(data, language)
+    signs = _section(document, "signs")
+    assert signs.title == title
+    paragraphs = [b.text for b in signs.blocks if isinstance(b, Paragraph)]
+    assert any(p.startswith(f"{name}: 5 ") for p in paragraphs) and outside in paragraphs
+    overview = _tables(_section(document, "scopes"))[0]
+    assert overview.columns[1] == name
+    assert _tables(_section(document, "counts"))[0].rows[0][0] == name
+    text, _pages = pdf_text(render(document, "pdf"))
+    assert name in text and outside in text and whole not in text
+    covered = session_document(vignette_data(stability=False), language)
+    assert _tables(_section(covered, "scopes"))[0].columns[1] == whole
+    assert outside not in collapse(html.unescape(render_html(covered)))
+
+
+@pytest.mark.parametrize(("language", "measured"), [
+    ("en", "Measured: not observable: the caregiver was out of the room the whole time."),
+    ("nb", "Målt: kan ikke vurderes: omsorgspersonen var ute av rommet hele tiden."),
+])
+def test_a_qualifier_that_cannot_be_judged_says_why_instead_of_a_measure(
+        vignette: ReportData, language: str, measured: str) -> None:
+    scopes = _section(session_document(vignette, language), "scopes")
+    said = " ".join(b.text for b in scopes.blocks if isinstance(b, Paragraph))
+    assert measured in said
+    assert "nothing to measure hostile" not in said and "ingenting å måle" not in said
+
+
+@pytest.mark.parametrize(("language", "column", "protest", "answer"), [
+    ("en", "Related event at", "protest 04:06.000", "answer "),
+    ("nb", "Tilknyttet hendelse ved", "protest 04:06.000", "svar "),
+])
+def test_the_evidence_names_the_related_event_so_a_protest_is_no_answer(
+        vignette: ReportData, language: str, column: str, protest: str, answer: str) -> None:
+    _ = translator(language)
+    table = _tables(_section(session_document(vignette, language), "evidence"))[0]
+    assert table.columns[-1] == column and "Answer at" not in table.columns
+    holds = [row for row in table.rows if row[1] == _(SIGN_TITLES["cursory_contact"])]
+    bids = [row for row in table.rows if row[1] == _(SIGN_TITLES["responsiveness"])]
+    assert protest in [row[-1] for row in holds]
+    assert all(row[-1] == "–" or row[-1].startswith(answer) for row in bids)
+    assert any(row[-1].startswith(answer) for row in bids)

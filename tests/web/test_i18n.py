@@ -39,3 +39,36 @@ def test_accept_language_and_the_cookie_choose_the_language() -> None:
     assert i18n.negotiate(None, "de-DE,fr;q=0.5") == "en"
     assert i18n.negotiate("en", "nb") == "en"
     assert i18n.negotiate("xx", None) == "en"
+
+
+# --- The session page and the session report say the same things in the same words --------
+
+REPORTS_I18N = Path(i18n.__file__).parents[1] / "reports" / "i18n"
+
+
+def _bokmaal_of(folder: Path):
+    return _catalog(folder / "nb" / "LC_MESSAGES" / "messages.po", "nb")
+
+
+def test_the_web_and_the_reports_use_the_same_bokmaal_words() -> None:
+    from samspill.core.indicators import DISCLAIMER, REASONS
+
+    web, reports = _bokmaal_of(I18N), _bokmaal_of(REPORTS_I18N)
+    same = [DISCLAIMER, "master", "none", "helpless-fearful", "hostile-self-referential",
+            "mixed", *REASONS.values()]
+    assert {m: web[m].string for m in same} == {m: reports[m].string for m in same}
+    assert "opplært koders skjønn" in web[DISCLAIMER].string
+    # The scheme's label: the same words, in Babel's brace and percent styles.
+    label = web["{name} (open scheme, not an official {instrument} score)"].string
+    assert label.replace("{name}", "%(name)s").replace("{instrument}", "%(instrument)s") == \
+        reports["%(name)s (open scheme, not an official %(instrument)s score)"].string
+
+
+def test_one_bokmaal_word_for_the_master_coding() -> None:
+    """"fasit" (the reference coding), never "master", on every page and in every report."""
+    for folder in (I18N, REPORTS_I18N):
+        catalog = _bokmaal_of(folder)
+        said = [m.string for m in catalog if m.id and "master" in str(m.id).lower()]
+        assert said and all("fasit" in s.lower() for s in said)
+        shown = [str(m.string).replace("{master}", "") for m in catalog if m.id]
+        assert not [s for s in shown if "master" in s.lower()]

@@ -58,11 +58,16 @@ def hostile() -> list[Event]:
             Event(subject="caregiver", code="ni", onset_ms=70_000)]
 
 
-def display_of(events: list[Event], lang: str = "en") -> dict:
+def display_of(events: list[Event], lang: str = "en",
+               duration_ms: int = VIGNETTE_DURATION_MS, stability: bool = True) -> dict:
     scores = score_coding(events_frame(events, SCHEME), segments_frame(vignette_segments()),
-                          scheme=SCHEME, duration_ms=VIGNETTE_DURATION_MS, stability=True)
+                          scheme=SCHEME, duration_ms=duration_ms, stability=stability)
     with language(lang):
-        return scores_display(scores_to_json(scores))
+        return scores_display(scores_to_json(scores), SCHEME)
+
+
+# The vignette's recording running on 2 min 30 s after its last segment ends at 06:00.
+LONGER_MS = VIGNETTE_DURATION_MS + 150_000
 
 
 def scope(display: dict, key: str) -> dict:
@@ -93,8 +98,8 @@ def test_five_signs_and_the_qualifier_apart(vignette_en) -> None:
     assert [s["id"] for s in view["signs"]] == [
         "initiative", "responsiveness", "cursory_contact", "redirection", "distance"]
     assert view["qualifier"]["id"] == "hostility" and view["qualifier"]["kind"] == "qualifier"
-    assert view["summary"] == ("5 of 5 signs present; little or no hostility: consistent with a "
-                               "withdrawn profile")
+    assert view["summary"] == ("5 of 5 signs present, 0 not observable; little or no hostility: "
+                               "consistent with a withdrawn profile")
     assert view["qualifier"]["sentence"] == (
         "Little or no hostility or intrusiveness: consistent with a withdrawn profile")
 
@@ -107,12 +112,13 @@ def test_present_says_which_criteria_were_met_and_values_read_as_people_read_the
                              "many answers muted")
     values = {v["key"]: (v["label"], v["text"]) for v in row["values"]}
     assert values["response_latency_median_ms"] == ("median latency", f"7.5{NBSP}s")
-    assert values["unanswered_share"] == ("share of bids unanswered", f"66.7{NBSP}%")
+    assert values["unanswered_share"] == ("share of bids unanswered", f"67{NBSP}%")
     assert values["muted_share"] == ("share of answers muted", f"100{NBSP}%")
     counts = {v["key"]: v["text"] for v in row["counts"]}
     assert counts["bids"] == "6" and counts["bids_in_contact"] == "1"
     distance = sign(scope(vignette_en, "session"), "distance")
-    assert {v["key"]: v["text"] for v in distance["counts"]}["far_ms"] == "04:14"
+    # A length of time, never to be read as a time on the video.
+    assert {v["key"]: v["text"] for v in distance["counts"]}["far_ms"] == "4 min 14 s"
 
 
 def test_not_observable_says_why_and_never_reads_as_absent(vignette_en) -> None:
@@ -186,7 +192,8 @@ def test_stability_text_from_the_figures() -> None:
 def test_a_hostile_caregiver_gives_a_mixed_profile_never_a_sign() -> None:
     view = scope(display_of(hostile()), "session")
     assert view["summary"] == (
-        "5 of 5 signs present; hostile or intrusive behaviour present: mixed or hostile profile")
+        "5 of 5 signs present, 0 not observable; hostile or intrusive behaviour present: mixed "
+        "or hostile profile")
     assert view["qualifier"]["state"] == "hostile"
     assert view["qualifier"]["sentence"] == (
         "Hostile or intrusive behaviour present: mixed or hostile profile")
@@ -205,13 +212,13 @@ def test_bokmaal_words_numbers_and_sentences() -> None:
     display = display_of(vignette_events(), "nb")
     view = scope(display, "session")
     assert view["label"] == "Hele økten"
-    assert view["summary"] == ("5 av 5 tegn til stede; lite eller ingen fiendtlighet: forenlig "
-                               "med en tilbaketrukket profil")
+    assert view["summary"] == ("5 av 5 tegn til stede, 0 kan ikke vurderes; lite eller ingen "
+                               "fiendtlighet: forenlig med en tilbaketrukket profil")
     row = sign(view, "responsiveness")
     assert row["state_text"] == "til stede" and row["title"] == "Forsinket eller dempet respons"
     values = {v["key"]: (v["label"], v["text"]) for v in row["values"]}
     assert values["response_latency_median_ms"] == ("median latens", f"7,5{NBSP}s")
-    assert values["unanswered_share"] == ("andel signaler ubesvart", f"66,7{NBSP}%")
+    assert values["unanswered_share"] == ("andel signaler ubesvart", f"67{NBSP}%")
     assert sign(view, "cursory_contact")["stability"]["text"].startswith("skjør: tilstanden holder")
     assert sign(view, "initiative")["stability"]["text"] == "stabil"
     free_play = scope(display, FREE_PLAY)
@@ -229,11 +236,76 @@ def test_format_value_in_both_languages() -> None:
         assert format_value("hold_median_ms", 12_000) == f"12.0{NBSP}s"
         assert format_value("redirects_per_10min", 6.0) == "6 per 10 min"
         assert format_value("bids", 6) == "6"
-        assert format_value("present_ms", 300_000) == "05:00"
+        assert format_value("present_ms", 300_000) == "5 min 0 s"
+        assert format_value("far_ms", 45_400) == "45 s"
         assert format_value("far_share", None) == "–"
+        # Whole percent; one decimal only near none and near all.
+        assert [format_value("unanswered_share", x) for x in (2 / 3, 0, 0.004, 0.996, 1)] == [
+            f"67{NBSP}%", f"0{NBSP}%", f"0.4{NBSP}%", f"99.6{NBSP}%", f"100{NBSP}%"]
     with language("nb"):
-        assert format_value("far_share", 0.845) == f"84,5{NBSP}%"
+        assert format_value("far_share", 0.847) == f"85{NBSP}%"
+        assert format_value("far_share", 0.004) == f"0,4{NBSP}%"
         assert format_value("redirects_per_10min", 2.5) == "2,5 per 10 min"
+        assert format_value("far_ms", 254_000) == "4 min 14 s"
+
+
+# --- One sign is no profile; a recording longer than its marked segments --------------------
+
+
+@pytest.mark.parametrize(("lang", "summary", "sentence"), [
+    ("en", "1 of 5 signs present, 3 not observable; little or no hostility or intrusiveness",
+     "Little or no hostility or intrusiveness"),
+    ("nb", "1 av 5 tegn til stede, 3 kan ikke vurderes; lite eller ingen fiendtlighet eller "
+     "påtrengenhet", "Lite eller ingen fiendtlighet eller påtrengenhet"),
+])
+def test_one_sign_present_with_low_hostility_is_no_withdrawn_profile(
+        lang: str, summary: str, sentence: str) -> None:
+    view = scope(display_of(near_in_free_play(), lang, stability=False), FREE_PLAY)
+    assert [s["state"] for s in view["signs"]].count("present") == 1
+    assert view["qualifier"]["state"] == "low"
+    assert (view["summary"], view["qualifier"]["sentence"]) == (summary, sentence)
+
+
+def _made_up(present: int, withdrawn: bool) -> dict:
+    """scores_display of a made-up answer: ``present`` signs present, low hostility, and the
+    core's ``withdrawn_profile`` as given."""
+    signs = [{"id": f"sign{i}", "kind": "sign", "title": f"sign {i}", "scope": "session",
+              "segment_id": None, "state": "present" if i < present else "absent",
+              "reasons": [], "values": {}, "counts": {}, "stability": None, "evidence": []}
+             for i in range(5)]
+    qualifier = {**signs[0], "id": "hostility", "kind": "qualifier", "state": "low"}
+    result = {"settings": {}, "reasons": REASONS, "disclaimer": "",
+              "scopes": [{"scope": "session", "segment_id": None, "name": "Whole session",
+                          "start_ms": 0, "end_ms": 60_000, "outside_ms": 0,
+                          "signs_present": present, "withdrawn_profile": withdrawn}],
+              "indicators": [*signs, qualifier]}
+    return scores_display(result)["scopes"][0]
+
+
+def test_the_withdrawn_profile_is_the_cores_decision_not_the_screens() -> None:
+    assert _made_up(2, True)["summary"].endswith("consistent with a withdrawn profile")
+    assert _made_up(2, True)["qualifier"]["sentence"].endswith(
+        "consistent with a withdrawn profile")
+    for present, withdrawn in ((1, False), (2, False), (5, False)):
+        view = _made_up(present, withdrawn)
+        assert "withdrawn profile" not in view["summary"] + view["qualifier"]["sentence"]
+
+
+@pytest.mark.parametrize(("lang", "label", "outside", "whole"), [
+    ("en", "Marked segments (00:00–06:00)", "2 min 30 s of the recording lies outside the "
+     "marked segments and is not scored", "Whole session"),
+    ("nb", "Markerte segmenter (00:00–06:00)", "2 min 30 s av opptaket ligger utenfor de "
+     "markerte segmentene og skåres ikke", "Hele økten"),
+])
+def test_a_recording_longer_than_its_segments_names_the_scope_and_what_is_left_out(
+        lang: str, label: str, outside: str, whole: str) -> None:
+    display = display_of(vignette_events(), lang, duration_ms=LONGER_MS, stability=False)
+    session = scope(display, "session")
+    assert (session["label"], session["outside"]) == (label, outside)
+    assert all(s["outside"] == "" for s in display["scopes"] if s["key"] != "session")
+    assert whole not in [s["label"] for s in display["scopes"]]
+    covered = scope(display_of(vignette_events(), lang, stability=False), "session")
+    assert (covered["label"], covered["outside"]) == (whole, "")
 
 
 # --- Every word has its label and its translation -----------------------------------------
@@ -305,8 +377,8 @@ def test_the_session_page_shows_the_signs_of_the_whole_session(
     assert _rows(html) == {"initiative": "present", "responsiveness": "present",
                            "cursory_contact": "present", "redirection": "present",
                            "distance": "absent"}
-    assert ("4 of 5 signs present; little or no hostility: consistent with a withdrawn "
-            "profile") in html
+    assert ("4 of 5 signs present, 0 not observable; little or no hostility: consistent with a "
+            "withdrawn profile") in html
     assert 'data-indicator="hostility" data-state="low"' in html  # apart, below the table
     assert "Qualifier of the profile (not a sign)" in html
     assert "not clinical norms" in html
@@ -343,8 +415,8 @@ def test_the_session_page_in_bokmaal(client: TestClient, near: Built) -> None:
     nb = {"Accept-Language": "nb"}
     html = client.get("/studies/s1/sessions/v1", headers=nb).text
     assert "Tegn på tilbaketrekning" in html
-    assert ("4 av 5 tegn til stede; lite eller ingen fiendtlighet: forenlig med en "
-            "tilbaketrukket profil") in html
+    assert ("4 av 5 tegn til stede, 0 kan ikke vurderes; lite eller ingen fiendtlighet: "
+            "forenlig med en tilbaketrukket profil") in html
     assert "</span> til stede</span>" in html and "</span> ikke til stede</span>" in html
     assert "Kvalifikator for profilen (ikke et tegn)" in html
     assert f"median latens: <b>7,5{NBSP}s</b>" in html
@@ -367,6 +439,58 @@ def test_the_api_gives_the_display_in_the_requests_language(
                     headers={"Accept-Language": "nb"}).json()
     assert nb["display"]["scopes"][0]["summary"].startswith("4 av 5 tegn til stede")
     assert nb["indicators"] == body["indicators"]  # the data itself is language-neutral
+
+
+def test_the_session_page_names_the_marked_segments_and_the_time_left_out(
+        client: TestClient, database: Database, near: Built) -> None:
+    with database.session() as db:
+        db.get(type(near.session), near.session.id).duration_ms = LONGER_MS
+    _login(client, near.owner.username)
+    html = client.get("/studies/s1/sessions/v1").text
+    assert "<strong>Marked segments (00:00–06:00):</strong> 4 of 5 signs present" in html
+    assert ('<p class="scores-outside" role="note">2 min 30 s of the recording lies outside the '
+            "marked segments and is not scored</p>") in html
+    assert '<option value="session" selected>Marked segments (00:00–06:00)</option>' in html
+    assert "Whole session" not in html.split('id="scores"')[1]
+    nb = client.get("/studies/s1/sessions/v1", headers={"Accept-Language": "nb"}).text
+    assert "<strong>Markerte segmenter (00:00–06:00):</strong> 4 av 5 tegn til stede" in nb
+    assert "2 min 30 s av opptaket ligger utenfor de markerte segmentene og skåres ikke" in nb
+    body = client.get(f"/api/codings/{near.coding.id}/scores").json()
+    assert body["display"]["scopes"][0]["label"] == "Marked segments (00:00–06:00)"
+    assert body["display"]["scopes"][0]["outside"].startswith("2 min 30 s of the recording")
+
+
+def test_a_free_play_with_one_sign_on_the_page_is_no_withdrawn_profile(
+        client: TestClient, near: Built) -> None:
+    _login(client, near.owner.username)
+    for headers, said in (({}, "1 of 5 signs present, 3 not observable; little or no hostility "
+                           "or intrusiveness</p>"),
+                          ({"Accept-Language": "nb"}, "1 av 5 tegn til stede, 3 kan ikke "
+                           "vurderes; lite eller ingen fiendtlighet eller påtrengenhet</p>")):
+        html = client.get("/studies/s1/sessions/v1", params={"scope": FREE_PLAY},
+                          headers=headers).text
+        assert said in html
+        assert "withdrawn profile" not in html and "tilbaketrukket profil" not in html
+
+
+def test_the_rating_line_and_the_scheme_read_as_words_in_bokmaal(
+        client: TestClient, database: Database, near: Built) -> None:
+    from samspill.services import codings
+
+    with database.session() as db:
+        codings.set_ratings(db, coding=db.merge(near.coding),
+                            ratings={"level": 6, "profile": "helpless-fearful"})
+    _login(client, near.owner.username)
+    nb = client.get("/studies/s1/sessions/v1", headers={"Accept-Language": "nb"}).text
+    assert "Open withdrawal scheme (åpent skjema, ikke en offisiell AMBIANCE-skåre)" in nb
+    rating = re.search(r'<p class="rating-summary">(.*?)</p>', nb, re.S).group(1)
+    assert "<strong>6</strong>" in rating and "<strong>forstyrret</strong>" in rating
+    assert "(grenseverdi 5)" in rating and "5.0" not in rating
+    assert "Profil: hjelpeløs-fryktsom" in rating and "helpless-fearful" not in nb
+    assert "Indikatorene støtter en opplært koders skjønn; de er ingen diagnose." in nb
+    en = client.get("/studies/s1/sessions/v1").text
+    assert "Open withdrawal scheme (open scheme, not an official AMBIANCE score)" in en
+    assert "(cut-off 5) · Profile: helpless-fearful</p>" in en
 
 
 @pytest.mark.parametrize(("event", "said"), [

@@ -24,6 +24,7 @@ from samspill.reports.i18n import (
     DISCLAIMER_TEXT,
     SIGN_TITLES,
     Translator,
+    percent,
     reason_text,
     seconds,
     state_text,
@@ -159,7 +160,7 @@ def _states(data: CohortData, _: Translator) -> Section:
 
 
 def _count_share(k: int, n: int, _: Translator) -> str:
-    return f"{k} ({_.number(100 * k / n, 0)} %)" if n else str(k)
+    return f"{k} ({percent(k / n, _)})" if n else str(k)
 
 
 def _unobservable_reasons(table: pd.DataFrame, sign: str, _: Translator) -> str:

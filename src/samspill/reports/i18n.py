@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from babel.dates import format_date
@@ -79,11 +80,65 @@ def clock(ms: float | None) -> str:
     return f"{minutes:02d}:{rest // 1000:02d}.{rest % 1000:03d}"
 
 
+def short_clock(ms: float | None) -> str:
+    """246000 ms → ``04:06``: a time on the session's clock to the second."""
+    if ms is None or (isinstance(ms, float) and math.isnan(ms)):
+        return "–"
+    minutes, rest = divmod(round(ms / 1000), 60)
+    return f"{minutes:02d}:{rest:02d}"
+
+
+def scope_name(scope: Mapping[str, object], _: Translator) -> str:
+    """A scope's name in the report's language. The whole session of a recording that runs on
+    past the marked segments covers those segments only, and is named so: ``Marked segments
+    (00:00–06:00)``."""
+    if scope.get("scope") == "session" and _positive(scope.get("outside_ms")):
+        return _("Marked segments (%(start)s–%(end)s)", start=short_clock(scope["start_ms"]),
+                 end=short_clock(scope["end_ms"]))
+    return word(scope.get("name"), _)
+
+
+def outside_text(scope: Mapping[str, object], _: Translator) -> str:
+    """What the whole-session scope leaves out of the recording ("" when nothing)."""
+    if scope.get("scope") != "session" or not _positive(scope.get("outside_ms")):
+        return ""
+    return _("%(duration)s of the recording lies outside the marked segments and is not "
+             "scored", duration=duration(float(scope["outside_ms"]), _))  # type: ignore[arg-type]
+
+
+def _positive(value: object) -> bool:
+    try:
+        return float(value) > 0  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return False
+
+
 def seconds(ms: float | None, _: Translator) -> str:
     """A duration in seconds with one decimal, e.g. ``7.5 s`` (``7,5 s`` in bokmål)."""
     if ms is None or (isinstance(ms, float) and math.isnan(ms)):
         return "–"
     return f"{_.number(ms / 1000, 1)} s"
+
+
+def percent(share: float | None, _: Translator) -> str:
+    """A share as a whole percent, ``67 %``; one decimal only where rounding would say 0 % or
+    100 % of something that is neither none nor all (``0.4 %``, ``99.6 %``)."""
+    if share is None or (isinstance(share, float) and math.isnan(share)):
+        return "–"
+    number = 100 * share
+    if 0 < number < 0.95 or 99.5 <= number < 100:
+        return f"{_.number(min(max(number, 0.1), 99.9), 1)} %"
+    return f"{_.number(number, 0)} %"
+
+
+def duration(ms: float | None, _: Translator) -> str:
+    """A length of time, never to be read as a time on the video: ``4 min 14 s``, ``45 s``."""
+    if ms is None or (isinstance(ms, float) and math.isnan(ms)):
+        return "–"
+    minutes, rest = divmod(max(0, round(ms / 1000)), 60)
+    if not minutes:
+        return _("%(seconds)s s", seconds=rest)
+    return _("%(minutes)s min %(seconds)s s", minutes=minutes, seconds=rest)
 
 
 # The same sentence as core.indicators.DISCLAIMER (a test keeps them equal), for extraction.
@@ -169,7 +224,7 @@ REASON_TEXTS = {
     "no_episode_of_need": N_("no episode of attachment need (no distress, no run of bids)"),
     "too_few_episodes": N_("too few episodes of attachment need"),
     "too_few_bids": N_("too few bids to judge"),
-    "no_hold": N_("no hold to judge, and too few bids for contact"),
+    "no_hold": N_("no completed hold to judge"),
     "no_reaction": N_("no reaction to the child's bids for proximity or distress"),
     "too_few_reactions": N_("too few reactions to the child's bids for proximity or distress"),
     "proximity_not_coded": N_("proximity (near/far) is not coded"),

@@ -29,11 +29,14 @@ from samspill.reports.document import (
 from samspill.reports.i18n import (
     DISCLAIMER_TEXT,
     INDICATOR_TITLES,
+    N_,
     SIGN_TITLES,
     Translator,
     clock,
     note_text,
+    outside_text,
     scheme_label,
+    scope_name,
     seconds,
     state_text,
     translator,
@@ -55,6 +58,7 @@ from samspill.reports.signs import (
     stability_text,
     summary_text,
     why_text,
+    withdrawn,
 )
 
 
@@ -130,7 +134,8 @@ def _scopes(data: ReportData, _: Translator) -> list[tuple[int, str, str]]:
             named = row.name if row.name.startswith(f"{number} ") else f"{number} {row.name}"
             out.append((i, str(number), named))
         else:
-            out.append((i, word(row.name, _), word(row.name, _)))
+            name = scope_name(row._asdict(), _)
+            out.append((i, name, name))
     return out
 
 
@@ -179,6 +184,8 @@ def _signs(data: ReportData, _: Translator) -> Section:
     the criteria against the study's thresholds, then the profile's qualifier."""
     session = data.indicators.iloc[0]
     rows = measure_rows(session, data.settings, _)
+    name = scope_name(session, _)
+    outside = outside_text(session, _)
     blocks: list[Block] = [
         Paragraph(_("Each sign is present, absent, or not observable. Not observable means the "
                     "coding holds too little to judge the sign, for the reason given; it never "
@@ -188,8 +195,9 @@ def _signs(data: ReportData, _: Translator) -> Section:
                     "it; fragile: it does change, and the times say where to look.",
                     share=show_value("share", data.settings.stable_at, _),
                     jitter=seconds(data.settings.stability_jitter_ms, _)), "note"),
-        Paragraph(_("Whole session: %(summary)s.", summary=summary_text(session, _)),
+        Paragraph(_("%(scope)s: %(summary)s.", scope=name, summary=summary_text(session, _)),
                   "summary"),
+        *([Paragraph(f"{outside}.", "note")] if outside else []),
         _states_table(data, session, _),
         Plot(signs_figure(rows, _), _("Each criterion's measure as a bar against the study's "
                                       "threshold (dashed line); the shaded side is where the "
@@ -200,7 +208,9 @@ def _signs(data: ReportData, _: Translator) -> Section:
         _qualifier(data, session, _),
         Paragraph(_(DISCLAIMER_TEXT), "notice"),
     ]
-    return Section(_("The five signs of withdrawal: whole session"), blocks, "signs")
+    title = (_("The five signs of withdrawal: %(scope)s", scope=name) if outside
+             else _("The five signs of withdrawal: whole session"))
+    return Section(title, blocks, "signs")
 
 
 def _states_table(data: ReportData, scope: pd.Series, _: Translator) -> Table:
@@ -238,9 +248,8 @@ def _stability(data: ReportData, scope: pd.Series, spec_id: str, _: Translator) 
 
 
 def _qualifier(data: ReportData, scope: pd.Series, _: Translator) -> Paragraph:
-    present = count_states(scope)[PRESENT]
     text = qualifier_text(scope[f"{QUALIFIER}_qualifier"], scope[f"{QUALIFIER}_reason"],
-                          present, _)
+                          withdrawn(scope), _)
     return Paragraph(_("The profile's qualifier (not a sign): %(qualifier)s. Measured: "
                        "%(measure)s. Stability: %(stability)s.", qualifier=text,
                        measure=qualifier_measure_text(scope, data.settings, _),
@@ -278,6 +287,21 @@ def _per_scope(data: ReportData, _: Translator) -> Section | None:
     return Section(_("The signs per segment and in the reunions"), blocks, "scopes")
 
 
+# What the evidence's related event is, for each sign that has one.
+RELATED_KINDS = {"initiative": N_("initiative"), "responsiveness": N_("answer"),
+                 "cursory_contact": N_("protest"), "redirection": N_("reaction")}
+
+
+def _related(indicator: str, time_ms: float | None, _: Translator) -> str:
+    """``answer 00:12.345``, ``protest 04:06.000``: the related event named by its kind, so
+    that a protest is never read as an answer; an en dash when there is none."""
+    time = clock(time_ms)
+    kind = RELATED_KINDS.get(str(indicator))
+    if time == "–" or kind is None:
+        return time
+    return _("%(kind)s %(time)s", kind=_(kind), time=time)
+
+
 def _evidence(data: ReportData, _: Translator) -> Section:
     ev = data.evidence
     if ev.empty:
@@ -286,11 +310,12 @@ def _evidence(data: ReportData, _: Translator) -> Section:
     names = dict(zip(data.segments["segment_id"], data.segments["name"], strict=True))
     rows = [[clock(e.time_ms), _(INDICATOR_TITLES.get(e.indicator, e.indicator)),
              names.get(e.segment_id, "–"), note_text(e.note, _), seconds(e.value_ms, _),
-             clock(e.related_time_ms)] for e in ev.itertuples()]
+             _related(e.indicator, e.related_time_ms, _)] for e in ev.itertuples()]
     table = Table([_("Time"), _("Sign or qualifier"), _("Segment"), _("What"),
-                   _("Latency or length"),
-                   _("Answer at")], rows, numeric=frozenset({0, 4, 5}),
-                  widths=(2, 4.2, 2.2, 4.6, 1.8, 1.8))
-    note = Paragraph(_("Times are mm:ss.mmm on the session's clock; seek the video there."),
-                     "note")
+                   _("Latency or length"), _("Related event at")], rows,
+                  numeric=frozenset({0, 4}), widths=(2, 4.2, 2.2, 4.2, 1.8, 2.2))
+    note = Paragraph(_("Times are mm:ss.mmm on the session's clock; seek the video there. "
+                       "Related event: the answer to a bid, the initiative in an episode of "
+                       "need, the protest at a put-down, the reaction to the child seeking the "
+                       "caregiver."), "note")
     return Section(_("Evidence"), [note, table], "evidence")

@@ -25,6 +25,7 @@ from samspill.reports.i18n import (
     SIGN_TITLES,
     Translator,
     clock,
+    percent,
     reason_text,
     seconds,
     state_text,
@@ -183,7 +184,7 @@ def show_value(unit: Unit, value: float | None, _: Translator) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return _("nothing to measure")
     if unit == "share":
-        return f"{_.number(100 * value, 0)} %"
+        return percent(value, _)
     if unit == "ms":
         return seconds(value, _)
     if unit == "count":
@@ -261,10 +262,13 @@ def why_text(state: str, reason: object, _: Translator) -> str:
     return reason_text(reason, _) or "–"
 
 
-def qualifier_text(state: object, reason: object, signs_present: int, _: Translator) -> str:
-    """The profile's qualifier as a sentence (never a sign, never a flag)."""
+def qualifier_text(state: object, reason: object, withdrawn_profile: bool,
+                   _: Translator) -> str:
+    """The profile's qualifier as a sentence (never a sign, never a flag). "Consistent with a
+    withdrawn profile" only where the core found it (``withdrawn_profile``: at least two signs
+    present with little or no hostility); one sign is no profile."""
     if state == LOW:
-        if signs_present > 0:
+        if withdrawn_profile:
             return _("Little or no hostility or intrusiveness: consistent with a withdrawn "
                      "profile")
         return _("Little or no hostility or intrusiveness")
@@ -281,6 +285,12 @@ def count_states(scope: Mapping[str, object]) -> dict[str, int]:
     return {s: states.count(s) for s in (PRESENT, ABSENT, NOT_OBSERVABLE)}
 
 
+def withdrawn(scope: Mapping[str, object]) -> bool:
+    """The core's ``withdrawn_profile`` for a scope: enough signs present with little or no
+    hostility to say "consistent with a withdrawn profile"."""
+    return _true(scope.get("withdrawn_profile"))
+
+
 def summary_text(scope: Mapping[str, object], _: Translator) -> str:
     """``3 of 5 signs present, 1 not observable; little or no hostility …: consistent with a
     withdrawn profile``."""
@@ -288,15 +298,18 @@ def summary_text(scope: Mapping[str, object], _: Translator) -> str:
     head = _("%(present)s of %(total)s signs present, %(unobservable)s not observable",
              present=counts[PRESENT], total=len(SIGNS), unobservable=counts[NOT_OBSERVABLE])
     qualifier = qualifier_text(scope.get(f"{QUALIFIER}_qualifier"),
-                               scope.get(f"{QUALIFIER}_reason"), counts[PRESENT], _)
+                               scope.get(f"{QUALIFIER}_reason"), withdrawn(scope), _)
     return f"{head}; {qualifier[:1].lower()}{qualifier[1:]}"
 
 
 def qualifier_measure_text(scope: Mapping[str, object], settings: IndicatorSettings,
                            _: Translator) -> str:
     """``0.0 hostile, intrusive or frightening acts per 10 min present (little or no hostility
-    below 1.0)``."""
+    below 1.0)``; when the qualifier cannot be judged, ``not observable:`` and why."""
     m = QUALIFIER_MEASURE
+    if scope.get(f"{QUALIFIER}_qualifier") == NOT_OBSERVABLE:
+        return _("not observable: %(reason)s",
+                 reason=reason_text(scope.get(f"{QUALIFIER}_reason"), _) or "–")
     return _("%(value)s %(label)s (little or no hostility below %(threshold)s)",
              value=show_value(m.unit, as_float(scope.get(m.column)), _), label=_(m.label),
              threshold=show_value(m.unit, threshold_of(m, settings), _))

@@ -29,7 +29,7 @@ REASONS: dict[str, str] = {
     "no_episode_of_need": "no episode of attachment need (no distress, no run of bids)",
     "too_few_episodes": "too few episodes of attachment need",
     "too_few_bids": "too few bids to judge",
-    "no_hold": "no hold to judge, and too few bids for contact",
+    "no_hold": "no completed hold to judge",
     "no_reaction": "no reaction to the child's bids for proximity or distress",
     "too_few_reactions": "too few reactions to the child's bids for proximity or distress",
     "proximity_not_coded": "proximity (near/far) is not coded",

@@ -14,6 +14,7 @@ from pydantic import ValidationError
 
 from samspill.core.errors import InputError, NotFoundError, PermissionDeniedError
 from samspill.core.indicators.states import ABSENT, HOSTILE, LOW, NOT_OBSERVABLE, PRESENT
+from samspill.core.scheme import Scheme
 from samspill.core.scoring import scores_to_json
 from samspill.services import actions, codings, scoring
 from samspill.services.schemes import latest_version
@@ -210,7 +211,7 @@ def get_scores(access: ReadCoding, db: DbSession) -> Response:
         )
     result = scores_to_json(scoring.score_stored_coding(db, coding))
     result["coding"] = coding_out(coding).model_dump()
-    result["display"] = scores_display(result)
+    result["display"] = scores_display(result, codings.coding_scheme(coding))
     # Plain JSON values already (the core's scores_to_json): sent as they are, without
     # FastAPI's encoder walking some 250 kB of a long coding's scores again.
     return JSONResponse(result)
@@ -231,6 +232,11 @@ SHOWN_TIMES = 12  # evidence and pivotal buttons per sign; more are counted, not
 STATE_WORDS = {PRESENT: N_("present"), ABSENT: N_("absent"), NOT_OBSERVABLE: N_("not observable")}
 QUALIFIER_WORDS = {LOW: N_("little or no hostility"), HOSTILE: N_("hostile or intrusive"),
                    NOT_OBSERVABLE: N_("not observable")}
+# The profile rating's options of the built-in schemes (a licensed scheme's own options are
+# shown as written).
+PROFILE_WORDS = {"none": N_("none"), "helpless-fearful": N_("helpless-fearful"),
+                 "hostile-self-referential": N_("hostile-self-referential"),
+                 "mixed": N_("mixed")}
 # Text marks beside the words, so that a state never rests on colour alone.
 STATE_MARKS = {PRESENT: "●", ABSENT: "○", NOT_OBSERVABLE: "◌", LOW: "○", HOSTILE: "●"}
 
@@ -242,7 +248,7 @@ REASON_SENTENCES = (
     N_("no episode of attachment need (no distress, no run of bids)"),
     N_("too few episodes of attachment need"),
     N_("too few bids to judge"),
-    N_("no hold to judge, and too few bids for contact"),
+    N_("no completed hold to judge"),
     N_("no reaction to the child's bids for proximity or distress"),
     N_("too few reactions to the child's bids for proximity or distress"),
     N_("proximity (near/far) is not coded"),
@@ -319,15 +325,19 @@ def scope_key(scope: str, segment_id: object) -> str:
     return f"segment:{segment_id}" if scope == "segment" else scope
 
 
-def scores_display(result: dict[str, Any]) -> dict[str, Any]:
+def scores_display(result: dict[str, Any], scheme: Scheme | None = None) -> dict[str, Any]:
     """What the scores panel and the session page show, from :func:`scores_to_json`'s answer,
     in the request's language.
 
     ``scopes``: the whole session first, then the reunions together (when there are any), then
-    each segment in time order; each with ``key``, ``label``, ``summary`` (the signs present
-    and not observable, and the hostility qualifier), ``signs`` (the five, each with its title,
-    ``state``, ``state_text``, ``mark``, ``reason``, labelled ``values`` and ``counts``,
-    ``stability`` and ``evidence``) and ``qualifier`` (the same, with its ``sentence``).
+    each segment in time order; each with ``key``, ``label``, ``outside`` (for the whole-session
+    scope of a recording that runs on outside the marked segments: how much is left out, else
+    ""), ``summary`` (the signs present and not observable, and the hostility qualifier),
+    ``signs`` (the five, each with its title, ``state``, ``state_text``, ``mark``, ``reason``,
+    labelled ``values`` and ``counts``, ``stability`` and ``evidence``) and ``qualifier`` (the
+    same, with its ``sentence``). ``label`` names the scheme's outputs (translated when
+    ``scheme`` is given); ``rating`` gives the level, classification, cut-off and profile as
+    words.
     """
     settings = result.get("settings") or {}
     reasons = result.get("reasons") or {}
@@ -338,24 +348,57 @@ def scores_display(result: dict[str, Any]) -> dict[str, Any]:
     for scope in sorted(result["scopes"], key=_scope_order):
         key = scope_key(scope["scope"], scope["segment_id"])
         mine = items.get(key, [])
-        any_present = any(i["state"] == PRESENT for i in mine if i["kind"] == "sign")
+        withdrawn = bool(scope.get("withdrawn_profile"))
         qualifier = next((i for i in mine if i["kind"] == "qualifier"), None)
         scopes.append({
             "key": key,
             "label": _scope_label(scope),
-            "summary": _summary(mine, qualifier, any_present),
+            "outside": _outside_text(scope),
+            "summary": _summary(mine, qualifier, withdrawn),
             "signs": [_item(i, reasons, settings) for i in mine if i["kind"] == "sign"],
             "qualifier": None if qualifier is None else {
                 **_item(qualifier, reasons, settings),
-                "sentence": _qualifier_sentence(qualifier, any_present, reasons)},
+                "sentence": _qualifier_sentence(qualifier, withdrawn, reasons)},
         })
     disclaimer = result.get("disclaimer") or ""
     return {"scopes": scopes, "default": "session",
+            "label": scheme_label(scheme) if scheme is not None else result.get("label", ""),
+            "rating": rating_display(result),
             "disclaimer": _(disclaimer) if disclaimer else ""}  # gettext("") is the header
 
 
+def scheme_label(scheme: Scheme) -> str:
+    """As ``Scheme.label()``, in the request's language (the reports say the same words)."""
+    if scheme.licensed and scheme.instrument:
+        return scheme.instrument
+    if scheme.instrument:
+        return _("{name} (open scheme, not an official {instrument} score)").format(
+            name=scheme.name, instrument=scheme.instrument)
+    return scheme.name
+
+
+def rating_display(result: dict[str, Any]) -> dict[str, str]:
+    """The coder's level, the classification, the cut-off and the profile, as words."""
+    level, cutoff = result.get("level"), result.get("cutoff")
+    classification, profile = result.get("classification"), result.get("profile")
+    return {
+        "level": "–" if level is None else _decimal(float(level), "#,##0.#"),
+        "classification": _(classification) if classification else "–",
+        "cutoff": "–" if cutoff is None else _decimal(float(cutoff), "#,##0.#"),
+        "profile": profile_words(profile),
+    }
+
+
+def profile_words(profile: object) -> str:
+    """A profile rating's option as words (``helpless-fearful`` -> "hjelpeløs-fryktsom")."""
+    if profile is None or profile == "":
+        return "–"
+    text = str(profile)
+    return _(PROFILE_WORDS[text]) if text in PROFILE_WORDS else text
+
+
 def format_value(key: str, value: object) -> str:
-    """One value as people read it, in the request's language: 85 %, 7.5 s, 04:14, 3."""
+    """One value as people read it, in the request's language: 85 %, 7.5 s, 4 min 14 s, 3."""
     if value is None:
         return "–"
     unit = VALUE_LABELS[key][1] if key in VALUE_LABELS else _guess_unit(key)
@@ -365,7 +408,7 @@ def format_value(key: str, value: object) -> str:
     if unit == "seconds":
         return f"{_decimal(number / 1000, '#,##0.0##')}\u00a0s"
     if unit == "duration":
-        return _clock(number, millis=False)
+        return duration_text(number)
     if unit == "rate":
         return _("{n} per 10 min").format(n=_decimal(number, "#,##0.#"))
     if unit == "count":
@@ -396,7 +439,21 @@ def _decimal(number: float, pattern: str) -> str:
 
 
 def _share(number: float) -> str:
-    return f"{_decimal(number * 100, '#,##0.#')}\u00a0%"
+    """Whole percent (67 %); one decimal only where rounding would say 0 % or 100 % of
+    something that is neither none nor all (0.4 %, 99.6 %)."""
+    percent = number * 100
+    if 0 < percent < 0.95 or 99.5 <= percent < 100:
+        return f"{_decimal(min(max(percent, 0.1), 99.9), '#,##0.0')}\u00a0%"
+    return f"{_decimal(percent, '#,##0')}\u00a0%"
+
+
+def duration_text(ms: float) -> str:
+    """A length of time, never to be read as a time on the video: 45 s, 4 min 14 s."""
+    whole = max(0, round(ms / 1000))
+    minutes, seconds = divmod(whole, 60)
+    if not minutes:
+        return _("{seconds} s").format(seconds=seconds)
+    return _("{minutes} min {seconds} s").format(minutes=minutes, seconds=seconds)
 
 
 def _clock(ms: float, *, millis: bool = True) -> str:
@@ -416,6 +473,10 @@ def _scope_order(scope: dict[str, Any]) -> tuple[int, int]:
 
 def _scope_label(scope: dict[str, Any]) -> str:
     if scope["scope"] == "session":
+        if (scope.get("outside_ms") or 0) > 0:
+            return _("Marked segments ({start}–{end})").format(
+                start=_clock(scope["start_ms"], millis=False),
+                end=_clock(scope["end_ms"], millis=False))
         return _("Whole session")
     if scope["scope"] == "reunions":
         return _("Reunions (together)")
@@ -424,26 +485,35 @@ def _scope_label(scope: dict[str, Any]) -> str:
         end=_clock(scope["end_ms"], millis=False))
 
 
+def _outside_text(scope: dict[str, Any]) -> str:
+    """For the whole-session scope of a recording that runs on outside the marked segments:
+    how much of it is not scored."""
+    outside = scope.get("outside_ms") or 0
+    if scope["scope"] != "session" or outside <= 0:
+        return ""
+    return _("{duration} of the recording lies outside the marked segments and is not "
+             "scored").format(duration=duration_text(outside))
+
+
 def _reason(reasons: dict[str, str], key: str) -> str:
     return _(reasons.get(key, key))
 
 
 def _summary(items: list[dict[str, Any]], qualifier: dict[str, Any] | None,
-             any_present: bool) -> str:
+             withdrawn: bool) -> str:
+    """"3 of 5 signs present, 0 not observable; …": the signs not observable are always said,
+    and "consistent with a withdrawn profile" only where the core found it
+    (``withdrawn_profile``: enough signs present, with little or no hostility)."""
     signs = [i for i in items if i["kind"] == "sign"]
     present = sum(i["state"] == PRESENT for i in signs)
     unknown = sum(i["state"] == NOT_OBSERVABLE for i in signs)
-    if unknown:
-        counted = _("{present} of {total} signs present, {unknown} not observable").format(
-            present=present, total=len(signs), unknown=unknown)
-    else:
-        counted = _("{present} of {total} signs present").format(present=present,
-                                                                 total=len(signs))
+    counted = _("{present} of {total} signs present, {unknown} not observable").format(
+        present=present, total=len(signs), unknown=unknown)
     if qualifier is None:
         return counted
     state = qualifier["state"]
     if state == LOW:
-        short = (_("little or no hostility: consistent with a withdrawn profile") if any_present
+        short = (_("little or no hostility: consistent with a withdrawn profile") if withdrawn
                  else _("little or no hostility or intrusiveness"))
     elif state == HOSTILE:
         short = _("hostile or intrusive behaviour present: mixed or hostile profile")
@@ -452,10 +522,10 @@ def _summary(items: list[dict[str, Any]], qualifier: dict[str, Any] | None,
     return f"{counted}; {short}"
 
 
-def _qualifier_sentence(item: dict[str, Any], any_present: bool, reasons: dict[str, str]) -> str:
+def _qualifier_sentence(item: dict[str, Any], withdrawn: bool, reasons: dict[str, str]) -> str:
     if item["state"] == LOW:
         return (_("Little or no hostility or intrusiveness: consistent with a withdrawn profile")
-                if any_present else _("Little or no hostility or intrusiveness"))
+                if withdrawn else _("Little or no hostility or intrusiveness"))
     if item["state"] == HOSTILE:
         return _("Hostile or intrusive behaviour present: mixed or hostile profile")
     because = "; ".join(_reason(reasons, r) for r in item["reasons"]) or "–"

@@ -138,7 +138,7 @@ def _scores_of(
         scores = scores_to_json(score_stored_coding(db, coding))
     except SamspillError as problem:
         return None, None, problem
-    return scores, scores_display(scores), None
+    return scores, scores_display(scores, codings.coding_scheme(coding)), None
 
 
 def _chosen_scope(display: dict | None, key: str) -> dict | None:

@@ -46,7 +46,9 @@ export class Ratings {
     }
     const classification = level >= this.cutoff ? "disrupted" : "not disrupted";
     this.output.dataset.classification = classification;
+    // In the page's language: a decimal comma in bokmål (4,5), and 5 rather than 5.0.
+    const cutoff = new Intl.NumberFormat(document.documentElement.lang || undefined).format(this.cutoff);
     this.output.textContent = t("Classification: {classification} (cut-off {cutoff})", {
-      classification: t(classification), cutoff: this.cutoff });
+      classification: t(classification), cutoff });
   }
 }

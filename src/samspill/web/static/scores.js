@@ -49,9 +49,11 @@ export class ScoresPanel {
     this.controls = el("p", { className: "scores-scope", hidden: true },
       el("label", { htmlFor: "scores-scope" }, t("Scope")), " ", this.select);
     this.status = el("p", { className: "scores-summary", "aria-live": "polite", "aria-atomic": "true" });
+    // What the whole-session scope leaves out of the recording (outside the marked segments).
+    this.outside = el("p", { className: "scores-outside small", role: "note", hidden: true });
     this.body = el("div", { className: "scores-body" });
     this.note = el("p", { className: "notice small", role: "note" }, t(DISCLAIMER));
-    host.replaceChildren(this.controls, this.status, this.body, this.note);
+    host.replaceChildren(this.controls, this.status, this.outside, this.body, this.note);
     host.addEventListener("click", (e) => {
       const ms = e.target.closest?.("button[data-seek-ms]")?.dataset.seekMs;
       if (ms !== undefined) this.onSeek(Number(ms));
@@ -82,6 +84,7 @@ export class ScoresPanel {
   message(text, detail = "") {
     this.display = null;
     this.controls.hidden = true;
+    this.outside.hidden = true;
     this.status.className = "scores-summary muted";
     this.status.textContent = text;
     this.body.replaceChildren(...(detail ? [el("p", { className: "scores-problem-fix" }, detail)] : []));
@@ -120,6 +123,8 @@ export class ScoresPanel {
     if (this.status.textContent !== `${view.label}: ${view.summary}`) {
       this.status.replaceChildren(el("strong", {}, `${view.label}: `), view.summary);
     }
+    this.outside.textContent = view.outside || "";
+    this.outside.hidden = !view.outside;
     const list = el("ul", { className: "sign-list" }, ...view.signs.map((item) => this.sign(item)));
     this.body.replaceChildren(list, ...(view.qualifier ? [this.qualifier(view.qualifier)] : []));
   }
