@@ -7,11 +7,11 @@ import pytest
 from samspill.core.errors import InputError
 from samspill.core.scoring import scores_to_json
 from samspill.services import studies
+from samspill.services.access import scores_visible
 from samspill.services.scoring import (
     IDENTITY_COLUMNS,
     cohort_for_study,
     score_stored_coding,
-    scores_visible,
 )
 from samspill.services.simulation import add_simulated_sessions
 from samspill.store.db import Database

@@ -75,16 +75,6 @@ def scored_coding(db: Session, coding: Coding, *, stability: bool = True) -> Sco
                         loaded.durations[coding.id], scheme)
 
 
-def scores_visible(study: Study, role: str | None) -> bool:
-    """Blind and trainee modes hide the signs while coding when the study says so."""
-    settings = settings_of(study)
-    if role == "coder":
-        return not settings.hide_scores_from_coders
-    if role == "trainee":
-        return not settings.hide_scores_from_trainees
-    return role is not None
-
-
 EXCLUDED_COLUMNS = [*IDENTITY_COLUMNS, "reason", "fix"]
 # With stability each coding is scored some 50-400 times; batches keep the progress moving.
 STABILITY_BATCH = 50

@@ -9,20 +9,16 @@ from typing import Annotated, TypeVar
 
 import anyio
 from fastapi import Depends, Request
-from sqlalchemy.orm import Session, object_session
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from samspill.core.errors import AuthenticationError, NotFoundError, PermissionDeniedError
-from samspill.services import accounts, assignments, audit, codings, studies, training
+from samspill.services import access as policy
+from samspill.services import accounts, audit, codings, studies
 from samspill.settings import Settings
 from samspill.store.db import Database
 from samspill.store.models import AuthSession, Coding, MediaFile, ObservationSession, Study, User
-from samspill.web.permissions import (
-    SEES_ALL_CODINGS,
-    SEES_FINISHED_CODINGS,
-    STUDY_ROLES,
-    PermissionName,
-)
+from samspill.web.permissions import PermissionName
 
 SESSION_COOKIE = "samspill_session"
 T = TypeVar("T")
@@ -102,6 +98,11 @@ class Access:
     session: ObservationSession | None = None
     media: MediaFile | None = None
     csrf: str = ""  # the browser login's CSRF token, for forms on the page
+
+    @property
+    def member(self) -> policy.Member:
+        """Who asks, as the access policy reads them."""
+        return policy.Member(self.user, self.role)
 
     # Typed views for routes whose path names the object (Permission resolved it already).
     @property
@@ -183,7 +184,7 @@ class Permission:
         if access.study is None:
             raise PermissionDeniedError("this needs a study", fix="name a study in the path")
         access.role = studies.role_of(db, study=access.study, user=access.user)
-        if access.role not in STUDY_ROLES[self.name]:
+        if not policy.holds(access.role, self.name):
             # Not a member: answer as if the study did not exist, so names do not leak.
             if access.role is None:
                 raise NotFoundError("no such study", fix="check the name")
@@ -191,7 +192,7 @@ class Permission:
                 f"your role ({access.role}) does not allow this", fix="ask the study's owner"
             )
         if access.coding is not None and self.name.startswith("coding."):
-            check_coding_access(access, write=self.name != "coding.read")
+            policy.check_coding(access.member, access.coding, write=self.name != "coding.read")
 
 
 @dataclass
@@ -272,38 +273,6 @@ def _check_csrf(sent: str | None, browser: AuthSession) -> None:
         raise PermissionDeniedError(
             "the form's security token is missing or old", fix="reload the page and try again"
         )
-
-
-def check_coding_access(access: Access, *, write: bool) -> None:
-    """Blind coding: coders and trainees see and change only their own codings.
-
-    Two openings, read only (issue 5): once the owner opens reconciliation of a session, its
-    assigned coders read each other's codings of it; a trainee who has submitted a tape reads
-    that tape's master coding.
-    """
-    coding = access.coding
-    if coding is None:
-        return
-    own = coding.coder_id == access.user.id
-    if own or access.role in SEES_ALL_CODINGS:
-        return
-    finished = coding.status in ("submitted", "master")
-    if not write and access.role in SEES_FINISHED_CODINGS and finished:
-        return
-    if not write and finished and _unblinded(access, coding):
-        return
-    raise NotFoundError("no such coding", fix="check the coding id")
-
-
-def _unblinded(access: Access, coding: Coding) -> bool:
-    db = object_session(coding)
-    if db is None:
-        return False
-    if access.role == "coder":
-        return assignments.unblinded(db, coding=coding, user=access.user)
-    if access.role == "trainee":
-        return training.may_see_master(db, coding=coding, user=access.user)
-    return False
 
 
 def _resolve(db: Session, params: dict, user: User) -> Access:

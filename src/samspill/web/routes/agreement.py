@@ -22,8 +22,8 @@ import pandas as pd
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
-from samspill.core.errors import PermissionDeniedError
 from samspill.core.indicators import INDICATORS, IndicatorSpec
+from samspill.services import access as policy
 from samspill.services import accounts, agreement, assignments, consensus, training
 from samspill.services.scoring import settings_of
 from samspill.store.models import User
@@ -141,6 +141,7 @@ def put_master(body: MasterIn, access: ManageCoding, db: DbSession) -> dict:
 
 @router.get("/api/codings/{coding_id}/feedback")
 def get_feedback(access: ReadCoding, db: DbSession) -> dict:
+    policy.check_feedback(access.member, access.the_coding)
     return feedback_json(training.feedback(db, access.the_coding))
 
 
@@ -181,11 +182,7 @@ def trainee_for(access: Access, db: DbSession, name: str | None) -> User:
     """Owners and viewers name any trainee; everyone else sees their own report only."""
     if name is None or name == access.user.username:
         return access.user
-    if access.role not in ("owner", "viewer"):
-        raise PermissionDeniedError(
-            "a certification report is its trainee's own",
-            fix="leave out ?trainee= to see your own report",
-        )
+    policy.check_certification_reader(access.member, name)
     return accounts.get_user(db, name)
 
 

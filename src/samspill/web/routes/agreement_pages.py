@@ -18,6 +18,7 @@ from starlette.concurrency import run_in_threadpool
 
 from samspill.core.indicators import INDICATORS
 from samspill.core.reliability._input import NIL
+from samspill.services import access as policy
 from samspill.services import agreement, assignments, codings, consensus, studies, training
 from samspill.services.scoring import settings_of
 from samspill.store.models import Coding, Reconciliation
@@ -234,6 +235,7 @@ def master_form(
 
 @router.get("/codings/{coding_id}/feedback")
 def feedback_page(request: Request, access: ReadCoding, db: DbSession) -> Response:
+    policy.check_feedback(access.member, access.the_coding)
     found = training.feedback(db, access.the_coding)
     pooled = found.pair.kappa.iloc[-1]
     return _page(
@@ -272,7 +274,9 @@ def certification_page(
         rule=settings_of(study).certification,
         criteria=agreement.records(found.result.report) if found.result else [],
         tapes=agreement.records(found.tapes),
-        trainees=training.trainees_of(db, study) if access.role in ("owner", "viewer") else [],
+        trainees=training.trainees_of(db, study)
+        if policy.holds(access.role, "certification.read_others")
+        else [],
     )
 
 

@@ -15,14 +15,14 @@ from fastapi import APIRouter, Form, Request, UploadFile
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from samspill.core.errors import InputError, PermissionDeniedError
+from samspill.core.errors import InputError
 from samspill.core.sequential import parse_lags
 from samspill.interop.variables import PREDICTOR_COLUMNS
+from samspill.services import access as policy
 from samspill.services import analysis, exports, studies
-from samspill.services.scoring import scores_visible
 from samspill.store.models import Study, User
 from samspill.web.deps import DbSession, ReadStudy
-from samspill.web.routes.exchange import page, start_job, visible_to
+from samspill.web.routes.exchange import page, start_job
 
 
 def _(message: str) -> str:
@@ -43,7 +43,7 @@ def analysis_page(request: Request, access: ReadStudy, db: DbSession) -> Respons
         "analysis_study.html",
         sessions=studies.sessions_of(db, access.the_study),
         predictors=PREDICTORS,
-        scores_shown=scores_visible(access.the_study, access.role),
+        scores_shown=policy.scores_visible(access.the_study, access.role),
     )
 
 
@@ -63,7 +63,7 @@ def run_sequential(
     if not answers:
         raise InputError("no answer code given", fix="give e.g. respond,initiate,hold")
     lags = parse_lags(lag) if query == "lag" else []
-    visible = visible_to(access.user, access.role)
+    visible = policy.readable(access.member)
 
     def work(db: Session, study: Study, _user: User, progress: Callable[[float], None]) -> Any:
         chosen = exports.choose_codings(db, study, session=session or None, visible=visible)
@@ -93,15 +93,12 @@ async def run_outcomes(
     confidence: Annotated[float, Form(gt=0, lt=1)] = 0.95,
 ) -> Response:
     """Hierarchical OLS of an uploaded outcome on covariates and withdrawal predictors."""
-    if not scores_visible(access.the_study, access.role):
-        raise PermissionDeniedError(
-            "this study hides the scores from your role", fix="ask the study's owner"
-        )
+    policy.check_scores(access.the_study, access.role, fix="ask the study's owner")
     outcomes = analysis.read_outcomes(
         await file.read(), source=file.filename or "outcomes.csv", dyad_col=dyad_col
     )
     blocks = analysis.parse_steps(steps.splitlines())
-    visible = visible_to(access.user, access.role)
+    visible = policy.readable(access.member)
 
     def work(db: Session, study: Study, _user: User, progress: Callable[[float], None]) -> Any:
         chosen = exports.choose_codings(db, study, visible=visible)

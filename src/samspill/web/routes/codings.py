@@ -12,10 +12,11 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
 
-from samspill.core.errors import InputError, NotFoundError, PermissionDeniedError
+from samspill.core.errors import InputError
 from samspill.core.indicators.states import ABSENT, HOSTILE, LOW, NOT_OBSERVABLE, PRESENT
 from samspill.core.scheme import Scheme
 from samspill.core.scoring import scores_to_json
+from samspill.services import access as policy
 from samspill.services import actions, codings, scoring
 from samspill.services.schemes import latest_version
 from samspill.store.models import Coding
@@ -29,7 +30,6 @@ from samspill.web.deps import (
     ReadStudy,
     SaveToCoding,
     WriteCoding,
-    check_coding_access,
 )
 from samspill.web.lanes import in_save_lane
 from samspill.web.schemas import (
@@ -62,14 +62,7 @@ def coding_out(coding: Coding) -> CodingOut:
 
 def visible_codings(access: Access, db: DbSession) -> list[Coding]:
     """The session's codings this user may see: blind coding is enforced here, not in the UI."""
-    out = []
-    for coding in codings.codings_of(db, access.the_session):
-        try:
-            check_coding_access(Access(access.user, access.role, coding=coding), write=False)
-        except NotFoundError:  # the blind rule: not this user's to see
-            continue
-        out.append(coding)
-    return out
+    return policy.readable_codings(access.member, codings.codings_of(db, access.the_session))
 
 
 @router.get("/api/studies/{study}/sessions/{session}/codings")
@@ -183,10 +176,7 @@ def put_ratings(body: RatingsIn, access: WriteCoding, db: DbSession) -> dict[str
 def put_status(body: StatusIn, access: WriteCoding, db: DbSession) -> CodingOut:
     """Coders submit their own coding; only an owner reopens one or marks a master."""
     coding = access.the_coding
-    if body.status != "submitted" and access.role != "owner":
-        raise PermissionDeniedError(
-            "only the study's owner can reopen or mark a master", fix="ask the study's owner"
-        )
+    policy.check_status_change(access.member, body.status)
     if body.status == "submitted":
         codings.ensure_open(coding)
     codings.set_status(db, coding=coding, status=body.status)
@@ -204,11 +194,10 @@ def get_scores(access: ReadCoding, db: DbSession) -> Response:
     and the fix.
     """
     coding = access.the_coding
-    if not scoring.scores_visible(coding.session.study, access.role):
-        raise PermissionDeniedError(
-            "this study hides the scores while coding",
-            fix="the study's owner can show them after reconciliation",
-        )
+    policy.check_scores(
+        coding.session.study, access.role,
+        fix="the study's owner can show them after reconciliation",
+    )
     result = scores_to_json(scoring.score_stored_coding(db, coding))
     result["coding"] = coding_out(coding).model_dump()
     result["display"] = scores_display(result, codings.coding_scheme(coding))

@@ -4,7 +4,7 @@ and the job page that shows a long job's progress and then its result.
 Every export or import runs as a job (:mod:`samspill.services.jobs`) with its own unit of
 work; the form answers at once with a redirect to the job's page, which polls
 ``/api/studies/{study}/jobs/{job_id}``. Blind coding holds: an export holds only the codings
-the asking user may see (``deps.check_coding_access``). Imports are for the study's owners.
+the asking user may see (``services.access``). Imports are for the study's owners.
 """
 
 from __future__ import annotations
@@ -17,21 +17,20 @@ from fastapi import APIRouter, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from samspill.core.errors import InputError, NotFoundError, PermissionDeniedError
+from samspill.core.errors import InputError, NotFoundError
 from samspill.interop.events_csv import CSV_COLUMNS
 from samspill.interop.tabular import FORMATS
+from samspill.services import access as policy
 from samspill.services import audit, exports, imports, studies
 from samspill.services.jobs import REGISTRY, Job
 from samspill.services.schemes import scheme_versions
-from samspill.services.scoring import scores_visible
 from samspill.store.db import Database
-from samspill.store.models import Coding, Study, User
+from samspill.store.models import Study, User
 from samspill.web.deps import (
     Access,
     DbSession,
     ManageStudy,
     ReadStudy,
-    check_coding_access,
 )
 from samspill.web.templating import templates
 
@@ -58,19 +57,6 @@ def page(request: Request, access: Access, template: str, **context: object) -> 
             **context,
         },
     )
-
-
-def visible_to(user: User, role: str | None) -> Callable[[Coding], bool]:
-    """The blind rule as a filter: the codings this user may read."""
-
-    def visible(coding: Coding) -> bool:
-        try:
-            check_coding_access(Access(user, role, coding=coding), write=False)
-        except NotFoundError:
-            return False
-        return True
-
-    return visible
 
 
 def start_job(
@@ -107,9 +93,9 @@ def exchange_page(request: Request, access: ReadStudy, db: DbSession) -> Respons
         table_kinds=exports.TABLE_KINDS,
         formats=FORMATS,
         schemes=_scheme_ids(db),
-        scores_shown=scores_visible(study, access.role),
+        scores_shown=policy.scores_visible(study, access.role),
         coders=[m.user.username for m in studies.members(db, study)]
-        if access.role == "owner"
+        if policy.holds(access.role, "study.manage")
         else [],
     )
 
@@ -125,10 +111,9 @@ def start_export(
     tiers: Text = "subject",
 ) -> Response:
     """Start an export of the codings this user may see; the job page offers the file."""
-    if what in ("cohort", "predictors") and not scores_visible(access.the_study, access.role):
-        raise PermissionDeniedError(
-            "this study hides the scores from your role",
-            fix="export the events, or ask the study's owner",
+    if what in ("cohort", "predictors"):
+        policy.check_scores(
+            access.the_study, access.role, fix="export the events, or ask the study's owner"
         )
     if what not in (*exports.TABLE_KINDS, *exports.FILE_KINDS):
         raise InputError(f"unknown export '{what}'", fix="choose an export on the study page")
@@ -136,7 +121,7 @@ def start_export(
         raise InputError(
             f"unknown ELAN tier layout '{tiers}'", fix="choose subject or subject-dimension"
         )
-    visible, chosen_session = visible_to(access.user, access.role), session or None
+    visible, chosen_session = policy.readable(access.member), session or None
     chosen_coder = coder or None
 
     def work(db: Session, study: Study, _user: User, progress: Callable[[float], None]) -> Any:

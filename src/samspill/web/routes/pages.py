@@ -14,9 +14,10 @@ from samspill.core.events import Segment
 from samspill.core.scoring import scores_to_json
 from samspill.core.study_settings import study_settings
 from samspill.services import codings, studies
+from samspill.services.access import scores_visible
 from samspill.services.media import media_of
 from samspill.services.schemes import latest_version, segment_template_for
-from samspill.services.scoring import score_stored_coding, scores_visible
+from samspill.services.scoring import score_stored_coding
 from samspill.store.models import Coding
 from samspill.web.deps import (
     Access,

@@ -1,7 +1,7 @@
 """Report pages and downloads: a session's report (HTML page, PDF) and a study's cohort report.
 
 Blind coding holds here as everywhere: a coder or trainee gets the report of their own coding
-only, a viewer of a submitted or master coding (``deps.check_coding_access``).
+only, a viewer of a submitted or master coding (``services.access``).
 """
 
 from __future__ import annotations
@@ -14,15 +14,14 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 from sqlalchemy.orm import Session
 
-from samspill.core.errors import PermissionDeniedError
 from samspill.reports.cohort_report import cohort_document
 from samspill.reports.document import Document
 from samspill.reports.render import CSS_FILE, WebLinks, render, render_html
 from samspill.reports.session_report import session_document
+from samspill.services import access as policy
 from samspill.services import codings
 from samspill.services.exports import ExportFile
 from samspill.services.reporting import agreement_summary, coding_data, cohort_data
-from samspill.services.scoring import scores_visible
 from samspill.store.models import Coding, Study, User
 from samspill.web import i18n
 from samspill.web.deps import (
@@ -31,7 +30,6 @@ from samspill.web.deps import (
     ManageStudy,
     ReadStudy,
     allow,
-    check_coding_access,
 )
 from samspill.web.routes.exchange import start_job
 
@@ -52,14 +50,10 @@ def _coding_for(db: Session, access: Access, coder: str | None) -> Coding:
 
     A study that hides the scores from coders or trainees (blind mode) hides their reports too.
     """
-    if not scores_visible(access.the_study, access.role):
-        raise PermissionDeniedError(
-            "this study hides the scores from your role", fix="ask the study's owner for the report"
-        )
-    if coder is None and access.role in ("coder", "trainee"):
-        coder = access.user.username
+    policy.check_scores(access.the_study, access.role, fix="ask the study's owner for the report")
+    coder = policy.default_coder(access.member, coder)
     coding = codings.pick_coding(db, session=access.the_session, coder=coder)
-    check_coding_access(Access(access.user, access.role, coding=coding), write=False)
+    policy.check_coding(access.member, coding, write=False)
     return coding
 
 

@@ -16,13 +16,13 @@ from samspill.core.ambiance import disrupted_cutoff_of
 from samspill.core.errors import SamspillError
 from samspill.core.indicators import INDICATORS
 from samspill.core.scheme import Scheme
-from samspill.services import codings, scoring, studies, workspace
+from samspill.services import access as policy
+from samspill.services import codings, studies, workspace
 from samspill.services.media import media_of
 from samspill.services.schemes import segment_template_for
 from samspill.store.models import Coding, Study
 from samspill.web import i18n
-from samspill.web.deps import Access, DbSession, ReadCoding, check_coding_access
-from samspill.web.permissions import STUDY_ROLES
+from samspill.web.deps import Access, DbSession, ReadCoding
 from samspill.web.templating import templates
 
 router = APIRouter(tags=["workspace"])
@@ -95,13 +95,9 @@ INDICATOR_TITLES = tuple(spec.title for spec in INDICATORS.values())  # in the c
 
 
 def _can_write(access: Access) -> bool:
-    if access.role not in STUDY_ROLES["coding.write"]:
-        return False
-    try:
-        check_coding_access(access, write=True)
-    except SamspillError:
-        return False
-    return True
+    return policy.holds(access.role, "coding.write") and policy.may_write_coding(
+        access.member, access.the_coding
+    )
 
 
 def _media(db: DbSession, coding: Coding) -> dict[str, Any] | None:
@@ -149,7 +145,7 @@ def boot_data(db: DbSession, access: Access) -> dict[str, Any]:
         "media": _media(db, coding),
         "duration_ms": coding.session.duration_ms,
         "cutoff": _cutoff(scheme, access.study),
-        "show_scores": scoring.scores_visible(access.study, access.role),
+        "show_scores": policy.scores_visible(access.the_study, access.role),
         "strings": {s: translations.gettext(s) for s in (*JS_STRINGS, *INDICATOR_TITLES)},
     }
 

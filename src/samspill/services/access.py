@@ -1,0 +1,206 @@
+"""The one access policy: who may do what in a study, and who may read which coding and scores.
+
+The web's dependencies and the CLI ask here; no route decides access by itself. Two layers:
+
+- **The permission table** (:data:`STUDY_ROLES`): which study roles hold each permission a route
+  or command declares. Administrators act as owners everywhere (``studies.role_of``).
+- **The coding rules** on top, for codings and their scores: blind coding (coders and trainees
+  reach only their own codings), its two read-only openings (reconciliation, a trainee's submitted
+  tape), viewers reading finished work, and studies that hide the scores while coding.
+
+Every refusal to read a coding answers "no such coding": a coder must not learn that a
+colleague's coding exists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+from sqlalchemy.orm import object_session
+
+from samspill.core.errors import NotFoundError, PermissionDeniedError
+from samspill.core.study_settings import study_settings
+from samspill.services import assignments, training
+from samspill.store.models import Coding, Study, User
+
+PermissionName = Literal[
+    "public",
+    "authenticated",
+    "admin",
+    "study.read",
+    "study.manage",
+    "study.code",
+    "coding.read",
+    "coding.write",
+    "coding.manage",
+    # Reopening a submitted coding and marking a master: the owner's, even on a coder's coding.
+    "coding.review",
+    "media.read",
+    # Issue 7: identifying data, data rights and the audit log are for owners only.
+    "identity.manage",
+    "dyad.manage",
+    "audit.read",
+    # Issue 5: agreement reports across coders (owners, and viewers who read finished work).
+    "agreement.read",
+    # Another trainee's certification report (a trainee reads their own with study.read).
+    "certification.read_others",
+]
+
+ALL_ROLES = frozenset({"owner", "coder", "trainee", "viewer"})
+
+# Which study roles hold each study-scoped permission. Coding permissions add the coding rules
+# below on top: coders and trainees reach only their own codings.
+STUDY_ROLES: dict[str, frozenset[str]] = {
+    "study.read": ALL_ROLES,
+    "study.manage": frozenset({"owner"}),
+    "study.code": frozenset({"owner", "coder", "trainee"}),
+    "coding.read": ALL_ROLES,
+    "coding.write": frozenset({"owner", "coder", "trainee"}),
+    "coding.manage": frozenset({"owner"}),
+    "coding.review": frozenset({"owner"}),
+    "media.read": frozenset({"owner", "coder", "trainee", "viewer"}),
+    "identity.manage": frozenset({"owner"}),
+    "dyad.manage": frozenset({"owner"}),
+    "audit.read": frozenset({"owner"}),
+    "agreement.read": frozenset({"owner", "viewer"}),
+    "certification.read_others": frozenset({"owner", "viewer"}),
+}
+
+# Roles that see other people's codings of a session (blind coding holds for the rest).
+SEES_ALL_CODINGS = frozenset({"owner"})
+SEES_FINISHED_CODINGS = frozenset({"viewer"})
+FINISHED = ("submitted", "master")
+# Roles whose own coding is "theirs" by default (reports, exports pick it for them).
+CODES_BLIND = frozenset({"coder", "trainee"})
+
+
+@dataclass(frozen=True)
+class Member:
+    """Who asks, with their role in the study in question (None: not a member)."""
+
+    user: User
+    role: str | None
+
+
+def holds(role: str | None, permission: str) -> bool:
+    """Does this study role hold this study-scoped permission?"""
+    return role is not None and role in STUDY_ROLES.get(permission, frozenset())
+
+
+def require(member: Member, permission: str, *, why: str, fix: str) -> None:
+    """Refuse with ``why`` unless the member's role holds ``permission``."""
+    if not holds(member.role, permission):
+        raise PermissionDeniedError(why, fix=fix)
+
+
+# --- Codings: the blind rule and its openings ------------------------------------------------
+
+
+def may_read_coding(member: Member, coding: Coding) -> bool:
+    """Own codings, everything for owners, finished work for viewers; and, read only, a
+    reconciled session's codings for its assigned coders and a submitted tape's master for the
+    trainee who coded it (issue 5)."""
+    if coding.coder_id == member.user.id or member.role in SEES_ALL_CODINGS:
+        return True
+    if coding.status not in FINISHED:
+        return False
+    return member.role in SEES_FINISHED_CODINGS or _unblinded(member, coding)
+
+
+def may_write_coding(member: Member, coding: Coding) -> bool:
+    """Only one's own coding, or any as the owner (the table decides the role first)."""
+    return coding.coder_id == member.user.id or member.role in SEES_ALL_CODINGS
+
+
+def check_coding(member: Member, coding: Coding, *, write: bool) -> None:
+    """Raise "no such coding" unless the member may read (or, with ``write``, change) it."""
+    allowed = may_write_coding(member, coding) if write else may_read_coding(member, coding)
+    if not allowed:
+        raise NotFoundError("no such coding", fix="check the coding id")
+
+
+def readable(member: Member) -> Callable[[Coding], bool]:
+    """The blind rule as a filter: the codings this member may read."""
+    return lambda coding: may_read_coding(member, coding)
+
+
+def readable_codings(member: Member, codings: Iterable[Coding]) -> list[Coding]:
+    return [coding for coding in codings if may_read_coding(member, coding)]
+
+
+def _unblinded(member: Member, coding: Coding) -> bool:
+    db = object_session(coding)
+    if db is None:
+        return False
+    if member.role == "coder":
+        return assignments.unblinded(db, coding=coding, user=member.user)
+    if member.role == "trainee":
+        return training.may_see_master(db, coding=coding, user=member.user)
+    return False
+
+
+def check_feedback(member: Member, coding: Coding) -> None:
+    """Feedback shows the master's events: only to whom the blind rule shows the master (a
+    trainee after submitting the tape, the owner; not a coder on a reliability session)."""
+    db = object_session(coding)
+    if db is None or coding.status != "submitted":
+        return  # nothing to show yet: feedback itself says to submit first
+    master = training.master_of(db, coding.session)
+    if master is not None and master.id != coding.id and not may_read_coding(member, master):
+        raise NotFoundError(
+            "no feedback for this coding",
+            fix="feedback compares a submitted training tape with its master; "
+            "ask the study's owner",
+        )
+
+
+def check_status_change(member: Member, status: str) -> None:
+    """Coders submit their own coding; only the owner reopens one or marks a master."""
+    if status != "submitted":
+        require(
+            member,
+            "coding.review",
+            why="only the study's owner can reopen or mark a master",
+            fix="ask the study's owner",
+        )
+
+
+# --- Scores -----------------------------------------------------------------------------------
+
+
+def scores_visible(study: Study, role: str | None) -> bool:
+    """Blind and trainee modes hide the signs while coding when the study says so."""
+    settings = study_settings(study.settings)
+    if role == "coder":
+        return not settings.hide_scores_from_coders
+    if role == "trainee":
+        return not settings.hide_scores_from_trainees
+    return role is not None
+
+
+def check_scores(study: Study, role: str | None, *, fix: str) -> None:
+    """Refuse scores (and what is made of them: reports, cohort tables) to a role the study
+    hides them from."""
+    if not scores_visible(study, role):
+        raise PermissionDeniedError("this study hides the scores from your role", fix=fix)
+
+
+def check_certification_reader(member: Member, trainee: str) -> None:
+    """A certification report is its trainee's own, and the owners' and viewers'."""
+    if trainee != member.user.username:
+        require(
+            member,
+            "certification.read_others",
+            why="a certification report is its trainee's own",
+            fix="leave out ?trainee= to see your own report",
+        )
+
+
+def default_coder(member: Member, coder: str | None) -> str | None:
+    """Coders and trainees get their own coding unless they name one (the blind rule then
+    decides whether they may read it)."""
+    if coder is None and member.role in CODES_BLIND:
+        return member.user.username
+    return coder
