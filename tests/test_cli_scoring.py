@@ -283,7 +283,7 @@ def test_the_score_table_of_a_longer_recording_and_its_coding_status_in_words(
 
 def test_the_cli_labels_are_the_coding_screens_words() -> None:
     from samspill.cli import scores_text as t
-    from samspill.web.routes.codings import VALUE_LABELS
+    from samspill.web.scores_display import VALUE_LABELS
 
     assert {key: label for key, (label, _unit) in VALUE_LABELS.items()} == t.LABELS
 

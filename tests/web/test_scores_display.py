@@ -24,7 +24,7 @@ from samspill.store.db import Database
 from samspill.store.models import EventRow
 from samspill.web import i18n
 from samspill.web.routes import workspace
-from samspill.web.routes.codings import (
+from samspill.web.scores_display import (
     REASON_SENTENCES,
     VALUE_LABELS,
     format_value,

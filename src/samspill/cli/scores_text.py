@@ -24,7 +24,7 @@ MAX_TIMES = 5
 # The scopes shown: the whole session, and the reunions together when the coding has any.
 SCOPES = (("session", "Whole session"), ("reunions", "Reunions (all reunion segments together)"))
 # Every value and count column with its label: the words of the coding screen and the session
-# page (web/routes/codings.py VALUE_LABELS; a test keeps them the same).
+# page (web/scores_display.py VALUE_LABELS; a test keeps them the same).
 LABELS = {
     # initiative
     "initiative_share": "share of episodes of need met with initiative",

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from typing import Any, Literal
+from typing import Any, Literal, get_type_hints
 
-from pydantic import BaseModel, ConfigDict, Field, computed_field
+from pydantic import BaseModel, ConfigDict, Field, computed_field, create_model
 
 from samspill.core.events import Event, Segment
 from samspill.services.actions import Action, ActionResult, ActionsIn
+from samspill.services.dyad_rights import Deletion
 
 __all__ = ["Action", "ActionResult", "ActionsIn"]
 
@@ -121,3 +123,69 @@ class RatingsIn(BaseModel):
 
 class StatusIn(BaseModel):
     status: Literal["in_progress", "submitted", "master"]
+
+
+# --- Agreement and training (routes/agreement.py)
+
+
+class AssignIn(BaseModel):
+    coders: list[str] = Field(min_length=1, max_length=20)
+
+
+class ReconcileIn(BaseModel):
+    tolerance_ms: int | None = Field(None, ge=0, le=60_000)
+
+
+class ConsensusIn(BaseModel):
+    events: dict[str, str] = Field(default_factory=dict)
+    ratings: dict[str, str] = Field(default_factory=dict)
+    master: bool = True
+
+
+class MasterIn(BaseModel):
+    purpose: Literal["training", "reliability"]
+
+
+# --- The audit log (routes/audit.py)
+
+
+class AuditOut(BaseModel):
+    id: int
+    at: dt.datetime
+    username: str
+    action: str
+    target: str
+    study: str | None
+    client: str
+    detail: str
+
+
+class AuditQuery(BaseModel):
+    """Filters: user name, an action prefix ("login", "read", "export"...), a time range."""
+
+    user: str | None = None
+    action: str | None = None
+    since: dt.datetime | None = None
+    until: dt.datetime | None = None
+    limit: int = 500
+
+
+# --- A dyad's data rights (routes/dyads.py)
+
+
+def _public_fields(cls: type, *, stored_only: set[str]) -> dict[str, Any]:
+    """A service dataclass's fields as pydantic field definitions, in their order, without
+    the stored-only ones: the API shape follows the service's counts instead of repeating
+    them."""
+    hints = get_type_hints(cls)
+    return {f.name: (hints[f.name], ...) for f in dataclasses.fields(cls)
+            if f.name not in stored_only}
+
+
+# What deleting a dyad removed: the service's counts (``dyad_rights.Deletion``) without the
+# media files' hashes, and how many media files left the disk after the commit.
+DeletionOut: type[BaseModel] = create_model(
+    "DeletionOut",
+    **_public_fields(Deletion, stored_only={"orphaned_sha256"}),
+    files_removed=(int, ...),
+)

@@ -27,8 +27,9 @@ from samspill.web.deps import (
     ManageStudy,
     ReadStudy,
     allow,
+    visible_codings,
 )
-from samspill.web.routes.codings import scores_display, visible_codings
+from samspill.web.scores_display import scores_display
 from samspill.web.templating import templates
 
 router = APIRouter(include_in_schema=False)
