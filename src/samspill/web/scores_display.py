@@ -123,8 +123,8 @@ def scope_key(scope: str, segment_id: object) -> str:
 
 
 def scores_display(result: dict[str, Any], scheme: Scheme | None = None) -> dict[str, Any]:
-    """What the scores panel and the session page show, from :func:`scores_to_json`'s answer,
-    in the request's language.
+    """What the scores panel and the session page show, in the request's language, from the
+    answer of :func:`~samspill.services.scores_json.scores_to_json` (``ScoresDisplayOut``).
 
     ``scopes``: the whole session first, then the reunions together (when there are any), then
     each segment in time order; each with ``key``, ``label``, ``outside`` (for the whole-session

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from functools import partial
-from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.exceptions import RequestValidationError
@@ -11,10 +10,10 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
 
 from samspill.core.errors import InputError
-from samspill.core.scoring import scores_to_json
 from samspill.services import access as policy
 from samspill.services import actions, codings, scoring
 from samspill.services.schemes import latest_version
+from samspill.services.scores_json import scores_to_json
 from samspill.web.api_shapes import coding_out
 from samspill.web.deps import (
     Authorisation,
@@ -34,6 +33,7 @@ from samspill.web.schemas import (
     CodingOut,
     EventsOut,
     RatingsIn,
+    ScoresOut,
     StatusIn,
 )
 from samspill.web.scores_display import scores_display
@@ -159,7 +159,7 @@ def put_status(body: StatusIn, access: WriteCoding, db: DbSession) -> CodingOut:
     return coding_out(coding)
 
 
-@router.get("/api/codings/{coding_id}/scores", response_model=dict[str, Any])
+@router.get("/api/codings/{coding_id}/scores", response_model=ScoresOut)
 def get_scores(access: ReadCoding, db: DbSession) -> Response:
     """The five signs of withdrawal and the hostility qualifier, per scope, with their states,
     reasons, values, stability and evidence; AMBIANCE counts, level and classification.
@@ -177,6 +177,7 @@ def get_scores(access: ReadCoding, db: DbSession) -> Response:
     result = scores_to_json(scoring.score_stored_coding(db, coding))
     result["coding"] = coding_out(coding).model_dump()
     result["display"] = scores_display(result, codings.coding_scheme(coding))
-    # Plain JSON values already (the core's scores_to_json): sent as they are, without
-    # FastAPI's encoder walking some 250 kB of a long coding's scores again.
+    # Plain JSON values already (services.scores_json), in ScoresOut's shape (a test checks
+    # it): sent as they are, without validating and encoding some 250 kB of a long coding's
+    # scores again.
     return JSONResponse(result)
