@@ -223,8 +223,9 @@ def _vignette_json(duration_ms: int | None = None, **settings: object) -> dict:
     from samspill.core.events import events_frame, segments_frame
     from samspill.core.indicators import IndicatorSettings
     from samspill.core.scheme_check import load_builtin_scheme
-    from samspill.core.scoring import score_coding, scores_to_json
+    from samspill.core.scoring import score_coding
     from samspill.core.vignette import VIGNETTE_DURATION_MS, vignette_events, vignette_segments
+    from samspill.services.scores_json import scores_to_json
 
     scheme = load_builtin_scheme("withdrawal-open")
     scores = score_coding(events_frame(vignette_events(), scheme),
@@ -283,7 +284,7 @@ def test_the_score_table_of_a_longer_recording_and_its_coding_status_in_words(
 
 def test_the_cli_labels_are_the_coding_screens_words() -> None:
     from samspill.cli import scores_text as t
-    from samspill.web.routes.codings import VALUE_LABELS
+    from samspill.web.scores_display import VALUE_LABELS
 
     assert {key: label for key, (label, _unit) in VALUE_LABELS.items()} == t.LABELS
 

@@ -17,10 +17,10 @@ from samspill.core.scoring import (
     cohort_table,
     score_coding,
     score_codings,
-    scores_to_json,
 )
 from samspill.core.simulate import cohort_frames, simulate_cohort
 from samspill.core.vignette import VIGNETTE_DURATION_MS, vignette_events, vignette_segments
+from samspill.services.scores_json import scores_to_json
 from tests.core.indicators.helpers import SCHEME, score, session
 
 COHORT_KEYS = {

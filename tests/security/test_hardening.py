@@ -18,9 +18,10 @@ from samspill.cli import app as cli_app
 from samspill.core.errors import InputError
 from samspill.settings import Settings
 from samspill.store.db import Database
+from samspill.store.errors import storage_problem
 from samspill.store.media import safe_filename
 from samspill.store.models import EventRow
-from samspill.web.app import create_app, require_safe_secret, storage_problem
+from samspill.web.app import create_app, require_safe_secret
 from tests.factories import PASSWORD
 from tests.security.world import World
 

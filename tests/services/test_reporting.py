@@ -12,13 +12,14 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from samspill.core.events import Event
-from samspill.core.scoring import cohort_table, scores_to_json
+from samspill.core.scoring import cohort_table
 from samspill.core.vignette import vignette_events
 from samspill.reports.cohort_report import cohort_document
 from samspill.reports.render import render
 from samspill.services import assignments, codings, consensus, exports, studies
 from samspill.services.reporting import coding_data, cohort_data
 from samspill.services.schemes import latest_version
+from samspill.services.scores_json import scores_to_json
 from samspill.services.scoring import cohort_for_study, in_cohort, score_stored_coding
 from samspill.store.db import Database
 from samspill.store.models import ObservationSession

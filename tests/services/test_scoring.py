@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from samspill.core.errors import InputError
-from samspill.core.scoring import scores_to_json
 from samspill.services import studies
 from samspill.services.access import scores_visible
+from samspill.services.scores_json import scores_to_json
 from samspill.services.scoring import (
     IDENTITY_COLUMNS,
     cohort_for_study,

@@ -5,6 +5,7 @@ be scored says why and how to fix it."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,17 +15,20 @@ import pytest
 from babel.messages.pofile import read_po
 from fastapi.testclient import TestClient
 
+from samspill.core import scoring as core_scoring
 from samspill.core.events import Event, events_frame, segments_frame
 from samspill.core.indicators import INDICATORS, REASONS
 from samspill.core.scheme_check import load_builtin_scheme
-from samspill.core.scoring import score_coding, scores_to_json
+from samspill.core.scoring import score_coding
 from samspill.core.vignette import VIGNETTE_DURATION_MS, vignette_events, vignette_segments
 from samspill.services import studies
+from samspill.services.scores_json import scores_to_json
 from samspill.store.db import Database
 from samspill.store.models import EventRow
 from samspill.web import i18n
 from samspill.web.routes import workspace
-from samspill.web.routes.codings import (
+from samspill.web.schemas import ScoresOut
+from samspill.web.scores_display import (
     REASON_SENTENCES,
     VALUE_LABELS,
     format_value,
@@ -515,3 +519,47 @@ def test_a_coding_that_cannot_be_scored_says_why_on_the_page_and_in_the_api(
     assert "Slik retter du det:" in nb
     api = client.get(f"/api/codings/{near.coding.id}/scores")
     assert api.status_code == 400 and said in api.json()["error"]["message"]
+
+
+# --- The scores API's typed shape: web.schemas.ScoresOut says exactly what the answer holds.
+
+
+def _as_scores_out(body: dict) -> dict:
+    return ScoresOut.model_validate(body).model_dump(mode="json")
+
+
+def test_the_scores_api_answers_exactly_in_the_shape_of_its_schema(
+        client: TestClient, database: Database, near: Built) -> None:
+    _login(client, near.owner.username)
+    for headers in ({}, {"Accept-Language": "nb"}):
+        body = client.get(f"/api/codings/{near.coding.id}/scores", headers=headers).json()
+        assert json.dumps(_as_scores_out(body)) == json.dumps(body)  # keys and order too
+    with database.session() as db:
+        db.get(type(near.session), near.session.id).duration_ms = LONGER_MS
+    body = client.get(f"/api/codings/{near.coding.id}/scores").json()
+    assert json.dumps(_as_scores_out(body)) == json.dumps(body)
+
+
+@pytest.mark.parametrize("case", ["vignette", "near", "hostile", "longer"])
+def test_every_kind_of_scores_fits_the_schema(case: str) -> None:
+    events = {"near": near_in_free_play(), "hostile": hostile()}.get(case, vignette_events())
+    duration = LONGER_MS if case == "longer" else VIGNETTE_DURATION_MS
+    scores = score_coding(events_frame(events, SCHEME), segments_frame(vignette_segments()),
+                          scheme=SCHEME, duration_ms=duration, stability=True,
+                          ratings={"level": 6, "profile": "helpless-fearful"})
+    body = scores_to_json(scores)
+    body["coding"] = {"id": 1, "session": "v1", "study": "s1", "coder": "ann",
+                      "scheme_id": SCHEME.id, "scheme_version": 1, "scheme_hash": "h",
+                      "status": "in_progress", "purpose": "study"}
+    body["display"] = scores_display(body, SCHEME)
+    assert json.dumps(_as_scores_out(body)) == json.dumps(body)
+
+
+def test_the_scores_route_declares_its_schema(client: TestClient) -> None:
+    answer = client.app.openapi()["paths"]["/api/codings/{coding_id}/scores"]["get"]
+    schema = answer["responses"]["200"]["content"]["application/json"]["schema"]
+    assert schema == {"$ref": "#/components/schemas/ScoresOut"}
+
+
+def test_the_core_shapes_no_api_answer() -> None:
+    assert not hasattr(core_scoring, "scores_to_json")

@@ -1,7 +1,7 @@
 """The scores of one coding as people read them in a terminal (``samspill score``).
 
-Works on :func:`~samspill.core.scoring.scores_to_json`'s result: per sign its state in words,
-the reason as a sentence (:data:`~samspill.core.indicators.REASONS`), its values ("7.5 s",
+Works on the result of :func:`~samspill.services.scores_json.scores_to_json`: per sign its state
+in words, the reason as a sentence (:data:`~samspill.core.indicators.REASONS`), its values ("7.5 s",
 "85 %", counts as integers) and its stability ("stable", or "fragile: …" with the pivotal
 events' times as mm:ss); then the summary and the hostility qualifier, which is no sign.
 """
@@ -24,7 +24,7 @@ MAX_TIMES = 5
 # The scopes shown: the whole session, and the reunions together when the coding has any.
 SCOPES = (("session", "Whole session"), ("reunions", "Reunions (all reunion segments together)"))
 # Every value and count column with its label: the words of the coding screen and the session
-# page (web/routes/codings.py VALUE_LABELS; a test keeps them the same).
+# page (web/scores_display.py VALUE_LABELS; a test keeps them the same).
 LABELS = {
     # initiative
     "initiative_share": "share of episodes of need met with initiative",

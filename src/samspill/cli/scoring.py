@@ -14,9 +14,9 @@ from samspill.cli import scores_text
 from samspill.cli.common import DataDir, Study, console, unit_of_work
 from samspill.cli.exchange import print_excluded, progress_bar
 from samspill.core.errors import InputError
-from samspill.core.scoring import scores_to_json
 from samspill.core.simulate import STYLES
 from samspill.services import codings, studies
+from samspill.services.scores_json import scores_to_json
 from samspill.services.scoring import cohort_for_study, score_stored_coding
 from samspill.services.simulation import add_simulated_sessions
 

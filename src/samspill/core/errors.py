@@ -66,3 +66,10 @@ class AuthenticationError(SamspillError):
     """No valid login or token."""
 
     status_code = 401
+
+
+class StorageError(SamspillError):
+    """The server's storage refused the work (a full disk, a read-only data folder, a busy or
+    unreachable database): nothing was saved, and the same request may succeed later."""
+
+    status_code = 503

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import errno
 import logging
 import sqlite3
 from pathlib import Path
@@ -21,6 +20,7 @@ from samspill import __version__
 from samspill.core.errors import AuthenticationError, InputError, SamspillError
 from samspill.services import audit
 from samspill.settings import Settings
+from samspill.store import errors as store_errors
 from samspill.store.db import Database
 from samspill.web import i18n
 from samspill.web.routes import ROUTERS
@@ -255,48 +255,16 @@ def _install_error_handlers(app: FastAPI) -> None:
 
 # --- Degraded storage (issue 7): a full disk or a read-only data folder is said plainly (503);
 # the answer is an error, so the coding screen's outbox keeps the work and sends it again.
-STORAGE_PROBLEMS = {
-    errno.ENOSPC: "the server's disk is full",
-    errno.EROFS: "the server's data folder is read-only",
-    errno.EACCES: "the server may not write to its data folder",
-    errno.EDQUOT: "the server's disk quota is used up",
-}
-SQLITE_PROBLEMS = {
-    "database or disk is full": "the server's disk is full",
-    "readonly database": "the server's data folder is read-only",
-    "unable to open database": "the server cannot open its database",
-    "disk i/o error": "the server's disk failed to write",
-    "database is locked": "the database stayed busy with other writes for too long",
-}
-
-
-def storage_problem(exc: BaseException) -> str | None:
-    """What is wrong with the storage, if ``exc`` (or its cause) says so; else None."""
-    seen: BaseException | None = exc
-    while seen is not None:
-        if isinstance(seen, OSError) and seen.errno in STORAGE_PROBLEMS:
-            return STORAGE_PROBLEMS[seen.errno]
-        text = str(seen).lower()
-        for needle, problem in SQLITE_PROBLEMS.items():
-            if needle in text and isinstance(seen, DBAPIError | sqlite3.Error):
-                return problem
-        seen = seen.__cause__ or seen.__context__
-    return None
+# Which errors are storage problems is the store's knowledge (``store/errors.py``).
 
 
 def _install_storage_handler(app: FastAPI) -> None:
     async def storage_error(request: Request, exc: Exception) -> Response:
-        problem = storage_problem(exc)
-        if problem is None:
+        error = store_errors.storage_error(exc)
+        if error is None:
             raise exc
-        log.error("storage problem on %s %s: %s", request.method, request.url.path, problem)
-        body = {
-            "type": "StorageError",
-            "message": f"{problem}; nothing was saved",
-            "where": "",
-            "fix": "tell the administrator; your unsaved work is kept and sent again",
-        }
-        return _error_response(request, 503, body)
+        log.error("storage problem on %s %s: %s", request.method, request.url.path, error.message)
+        return _error_response(request, error.status_code, error.as_dict())
 
     app.add_exception_handler(OSError, storage_error)
     app.add_exception_handler(DBAPIError, storage_error)

@@ -323,3 +323,19 @@ ReadAgreement = Annotated[Access, Depends(Permission("agreement.read"))]
 ReadAudit = Annotated[Access, Depends(Permission("audit.read"))]
 ManageIdentity = Annotated[Access, Depends(Permission("identity.manage"))]
 ManageDyad = Annotated[Access, Depends(Permission("dyad.manage"))]
+
+
+# --- What the asking member may read, for routes that list codings or name another user.
+
+
+def visible_codings(access: Access, db: Session) -> list[Coding]:
+    """The session's codings this user may see: blind coding is enforced here, not in the UI."""
+    return policy.readable_codings(access.member, codings.codings_of(db, access.the_session))
+
+
+def trainee_for(access: Access, db: Session, name: str | None) -> User:
+    """Owners and viewers name any trainee; everyone else sees their own report only."""
+    if name is None or name == access.user.username:
+        return access.user
+    policy.check_certification_reader(access.member, name)
+    return accounts.get_user(db, name)

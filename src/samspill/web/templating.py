@@ -1,13 +1,16 @@
-"""Jinja2 templates with gettext bound to the request's language."""
+"""Jinja2 templates with gettext bound to the request's language, and a study's pages."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import jinja2
+from fastapi import Request
+from fastapi.responses import Response
 from fastapi.templating import Jinja2Templates
 
 from samspill.web import i18n
+from samspill.web.deps import Access
 
 
 def _ms(value: int | None) -> str:
@@ -38,3 +41,18 @@ templates.env.filters["ms"] = _ms
 templates.env.filters["number"] = _number
 templates.env.globals["current_language"] = i18n.current_language.get
 templates.env.globals["languages"] = i18n.LANGUAGES
+
+
+def page(request: Request, access: Access, template: str, **context: object) -> Response:
+    """A study's page: the template with the user, the CSRF token, the role and the study."""
+    return templates.TemplateResponse(
+        request,
+        template,
+        {
+            "user": access.user,
+            "csrf": access.csrf,
+            "role": access.role,
+            "study": access.the_study,
+            **context,
+        },
+    )

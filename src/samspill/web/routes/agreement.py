@@ -4,30 +4,23 @@ master tapes, trainee feedback, certification and the agreement report.
 The pages that show the same live in :mod:`samspill.web.routes.agreement_pages`. Every answer
 comes from the services; the blind rule is applied by the Permission dependency.
 
-Coders (or a trainee and the master) are compared on the five signs' *states* (present,
-absent, not observable) and, apart, on the hostility qualifier's (low, hostile, not
-observable), never on the flags alone: a sign one coder cannot observe and another finds
-absent has the same flag but differs. :func:`sign_states` and :func:`tape_states` turn the
-services' state tables into what the pages and the API show, with the words in the request's
-language.
+Coders (or a trainee and the master) are compared on the five signs' *states*, never on the
+flags alone: :mod:`samspill.web.compared_states` turns the services' state tables into what
+the pages and the API show, with the words in the request's language.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
-from typing import Annotated, Any, Literal
+from typing import Annotated
 
-import pandas as pd
 from fastapi import APIRouter, Query
-from pydantic import BaseModel, Field
 
-from samspill.core.indicators import INDICATORS, IndicatorSpec
 from samspill.services import access as policy
-from samspill.services import accounts, agreement, assignments, consensus, training
+from samspill.services import agreement, assignments, consensus, training
 from samspill.services.scoring import settings_of
-from samspill.store.models import User
-from samspill.web import i18n
+from samspill.web.api_shapes import coding_out
+from samspill.web.compared_states import sign_states, tape_states
 from samspill.web.deps import (
     Access,
     DbSession,
@@ -36,29 +29,12 @@ from samspill.web.deps import (
     ReadAgreement,
     ReadCoding,
     ReadStudy,
+    trainee_for,
 )
-from samspill.web.routes.codings import QUALIFIER_WORDS, STATE_MARKS, STATE_WORDS, coding_out
+from samspill.web.schemas import AssignIn, ConsensusIn, MasterIn, ReconcileIn
 
 router = APIRouter(tags=["agreement"])
 SESSION_API = "/api/studies/{study}/sessions/{session}"
-
-
-class AssignIn(BaseModel):
-    coders: list[str] = Field(min_length=1, max_length=20)
-
-
-class ReconcileIn(BaseModel):
-    tolerance_ms: int | None = Field(None, ge=0, le=60_000)
-
-
-class ConsensusIn(BaseModel):
-    events: dict[str, str] = Field(default_factory=dict)
-    ratings: dict[str, str] = Field(default_factory=dict)
-    master: bool = True
-
-
-class MasterIn(BaseModel):
-    purpose: Literal["training", "reliability"]
 
 
 @router.get(SESSION_API + "/assignments")
@@ -178,14 +154,6 @@ def get_certification(
     return certification_json(found)
 
 
-def trainee_for(access: Access, db: DbSession, name: str | None) -> User:
-    """Owners and viewers name any trainee; everyone else sees their own report only."""
-    if name is None or name == access.user.username:
-        return access.user
-    policy.check_certification_reader(access.member, name)
-    return accounts.get_user(db, name)
-
-
 def certification_json(found: training.CertificationReport) -> dict:
     result = found.result
     return {
@@ -210,65 +178,3 @@ def get_agreement(
         db, access.the_study, session_name=session, unit_ms=unit_ms, tolerance_ms=tolerance_ms
     )
     return agreement.report_json(report)
-
-
-# --- The signs' states compared: coders in reconciliation, a trainee against the master.
-
-_ = i18n.gettext
-SEPARATOR = " · "
-
-
-def state_text(spec: IndicatorSpec, state: object) -> str:
-    """A sign's state in words (present, absent, not observable), or the qualifier's (little
-    or no hostility, hostile or intrusive, not observable); "–" when there is none."""
-    if state is None or state == "" or (isinstance(state, float) and math.isnan(state)):
-        return "–"
-    words = QUALIFIER_WORDS if spec.kind == "qualifier" else STATE_WORDS
-    key = str(state)
-    return _(words[key]) if key in words else key.replace("_", " ")
-
-
-def indicator_title(spec: IndicatorSpec) -> str:
-    """A sign's title, or the qualifier's short name (its heading says it is no sign)."""
-    if spec.kind == "qualifier":
-        return _("Hostility or intrusiveness")
-    return _(spec.title)
-
-
-def _compared(table: pd.DataFrame, who: list[str], same: str,
-              difference: Callable[[dict[str, str]], str]) -> dict[str, Any]:
-    """The state table's rows (``item`` is ``<sign>_state`` or ``hostility_qualifier``) in
-    the order of the signs, then the qualifier: ``signs`` (a list) and ``qualifier`` (one
-    item or None). Each item: ``id``, ``kind``, ``title``, ``states`` (``who`` -> key),
-    ``words`` and ``marks`` (``who`` -> its words and text mark), ``same`` and
-    ``difference`` (words, None when the same)."""
-    rows = {str(r["item"]): r for r in agreement.records(table)}
-    items = []
-    for spec in INDICATORS.values():
-        row = rows.get(spec.state)
-        if row is None:
-            continue
-        states = {w: "" if row.get(w) is None else str(row[w]) for w in who}
-        words = {w: state_text(spec, states[w]) for w in who}
-        agree = bool(row[same])
-        items.append({
-            "id": spec.id, "kind": spec.kind, "title": indicator_title(spec), "states": states,
-            "words": words, "marks": {w: STATE_MARKS.get(states[w], "") for w in who},
-            "same": agree, "difference": None if agree else difference(words),
-        })
-    return {"signs": [i for i in items if i["kind"] == "sign"],
-            "qualifier": next((i for i in items if i["kind"] == "qualifier"), None)}
-
-
-def sign_states(found: consensus.Disagreements) -> dict[str, Any]:
-    """The coders' states of the five signs and of the qualifier, side by side; where they
-    differ, in words: "ann: absent · bob: not observable"."""
-    return _compared(found.states, found.coders, "agree", lambda words: SEPARATOR.join(
-        f"{coder}: {text}" for coder, text in words.items()))
-
-
-def tape_states(found: training.Feedback) -> dict[str, Any]:
-    """The trainee's states of the five signs and of the qualifier against the master's;
-    where they differ, in words: "master: present · you: not observable"."""
-    return _compared(found.states, ["trainee", "master"], "same", lambda words: _(
-        "master: {master} · you: {you}").format(master=words["master"], you=words["trainee"]))

@@ -23,6 +23,7 @@ from samspill.services import agreement, assignments, codings, consensus, studie
 from samspill.services.scoring import settings_of
 from samspill.store.models import Coding, Reconciliation
 from samspill.web import i18n
+from samspill.web.compared_states import indicator_title, sign_states, tape_states
 from samspill.web.deps import (
     Access,
     DbSession,
@@ -31,14 +32,9 @@ from samspill.web.deps import (
     ReadAgreement,
     ReadCoding,
     ReadStudy,
-)
-from samspill.web.routes.agreement import (
-    indicator_title,
-    sign_states,
-    tape_states,
     trainee_for,
 )
-from samspill.web.routes.codings import value_label
+from samspill.web.scores_display import value_label
 from samspill.web.templating import templates
 
 router = APIRouter(include_in_schema=False)

@@ -22,7 +22,8 @@ from samspill.services import access as policy
 from samspill.services import analysis, exports, studies
 from samspill.store.models import Study, User
 from samspill.web.deps import DbSession, ReadStudy
-from samspill.web.routes.exchange import page, start_job
+from samspill.web.jobs import start_job
+from samspill.web.templating import page
 
 
 def _(message: str) -> str:

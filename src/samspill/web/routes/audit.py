@@ -5,40 +5,18 @@ There is no route that changes or deletes a row; the database refuses it too (mi
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
-from pydantic import BaseModel
 
 from samspill.services import audit
 from samspill.store.models import AuditEntry
 from samspill.web.deps import Admin, DbSession, ReadAudit
+from samspill.web.schemas import AuditOut, AuditQuery
 from samspill.web.templating import templates
 
 router = APIRouter(tags=["audit"])
-
-
-class AuditOut(BaseModel):
-    id: int
-    at: dt.datetime
-    username: str
-    action: str
-    target: str
-    study: str | None
-    client: str
-    detail: str
-
-
-class AuditQuery(BaseModel):
-    """Filters: user name, an action prefix ("login", "read", "export"...), a time range."""
-
-    user: str | None = None
-    action: str | None = None
-    since: dt.datetime | None = None
-    until: dt.datetime | None = None
-    limit: int = 500
 
 
 Filters = Annotated[AuditQuery, Query()]

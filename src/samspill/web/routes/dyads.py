@@ -5,6 +5,7 @@ JSON under ``/api/studies/{study}/dyads/{dyad}/...`` and one page, ``/studies/{s
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import tempfile
 from pathlib import Path
@@ -19,20 +20,11 @@ from samspill.core.errors import InputError
 from samspill.services import audit, dyad_rights, identity, studies
 from samspill.services.identity import Identity
 from samspill.web.deps import DbSession, ManageDyad, ManageIdentity
+from samspill.web.schemas import DeletionOut
 from samspill.web.templating import templates
 
 router = APIRouter(tags=["dyads"])
 API = "/api/studies/{study}/dyads/{dyad}"
-
-
-class DeletionOut(BaseModel):
-    code: str
-    sessions: int
-    codings: int
-    events: int
-    ratings: int
-    media_files: int
-    files_removed: int
 
 
 @router.get(API + "/identity")
@@ -84,16 +76,16 @@ def export_dyad(
     )
 
 
-@router.delete(API)
-def delete_dyad(request: Request, dyad: str, access: ManageDyad, db: DbSession) -> DeletionOut:
+@router.delete(API, response_model=DeletionOut)
+def delete_dyad(request: Request, dyad: str, access: ManageDyad, db: DbSession) -> BaseModel:
     """Delete the dyad with its sessions, codings, events, ratings and media files."""
     found = identity.get_dyad(db, study=access.study, code=dyad)  # type: ignore[arg-type]
     deletion = dyad_rights.delete_dyad(db, study=access.study, dyad=found, actor=access.user)  # type: ignore[arg-type]
     db.commit()  # the rows are gone for good before any file is removed
     media_dir = request.app.state.settings.media_dir
     removed = dyad_rights.remove_files(media_dir, deletion.orphaned_sha256)
-    fields = {k: v for k, v in deletion.__dict__.items() if k != "orphaned_sha256"}
-    return DeletionOut(**fields, files_removed=removed)
+    # The model keeps the counts and drops the hashes (stored-only).
+    return DeletionOut.model_validate({**dataclasses.asdict(deletion), "files_removed": removed})
 
 
 @router.get("/studies/{study}/dyads", include_in_schema=False)

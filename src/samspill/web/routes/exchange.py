@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 import pandas as pd
 from fastapi import APIRouter, Form, Request, UploadFile
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from samspill.core.errors import InputError, NotFoundError
@@ -22,9 +22,8 @@ from samspill.interop.events_csv import CSV_COLUMNS
 from samspill.interop.tabular import FORMATS
 from samspill.services import access as policy
 from samspill.services import audit, exports, imports, studies
-from samspill.services.jobs import REGISTRY, Job
+from samspill.services.jobs import REGISTRY
 from samspill.services.schemes import scheme_versions
-from samspill.store.db import Database
 from samspill.store.models import Study, User
 from samspill.web.deps import (
     Access,
@@ -32,53 +31,16 @@ from samspill.web.deps import (
     ManageStudy,
     ReadStudy,
 )
-from samspill.web.templating import templates
+from samspill.web.jobs import job_of, start_job
+from samspill.web.templating import page
 
 router = APIRouter(include_in_schema=False)
 Text = Annotated[str, Form(max_length=200)]
-# Work done in a job: (its own db session, the study, the user, progress) → the result.
-JobWork = Callable[[Session, Study, User, Callable[[float], None]], Any]
 
 
 def _(message: str) -> str:
     """Marks a job title for Babel's extractor; the job page translates it when shown."""
     return message
-
-
-def page(request: Request, access: Access, template: str, **context: object) -> Response:
-    return templates.TemplateResponse(
-        request,
-        template,
-        {
-            "user": access.user,
-            "csrf": access.csrf,
-            "role": access.role,
-            "study": access.the_study,
-            **context,
-        },
-    )
-
-
-def start_job(
-    request: Request, access: Access, kind: str, work: JobWork, detail: str = ""
-) -> Response:
-    """Run ``work`` in a job with its own unit of work; answer with the job page's address."""
-    database: Database = request.app.state.database
-    study_id, user_id = access.the_study.id, access.user.id
-
-    def run(progress: Callable[[float], None]) -> Any:
-        with database.session() as db:
-            study, user = db.get(Study, study_id), db.get(User, user_id)
-            return work(db, study, user, progress)  # type: ignore[arg-type]
-
-    job = REGISTRY.start(
-        run, user_id=user_id, study=access.the_study.name, kind=kind, detail=detail
-    )
-    return RedirectResponse(f"/studies/{access.the_study.name}/jobs/{job.id}", status_code=303)
-
-
-def _job(access: Access, job_id: str) -> Job:
-    return REGISTRY.get(job_id, user_id=access.user.id, study=access.the_study.name)
 
 
 @router.get("/studies/{study}/exchange")
@@ -275,7 +237,7 @@ async def import_csv(
 @router.get("/studies/{study}/jobs/{job_id}")
 def job_page(request: Request, access: ReadStudy, job_id: str) -> Response:
     """Progress while the job runs (the page polls), then its result or error."""
-    job = _job(access, job_id)
+    job = job_of(access, job_id)
     result = job.result if job.state == "done" else None
     return page(
         request,
@@ -299,13 +261,13 @@ def _left_out(exported: exports.ExportFile) -> dict[str, pd.DataFrame]:
 
 @router.get("/api/studies/{study}/jobs/{job_id}")
 def job_status(access: ReadStudy, job_id: str) -> dict:
-    return _job(access, job_id).as_json()
+    return job_of(access, job_id).as_json()
 
 
 @router.get("/studies/{study}/jobs/{job_id}/export")
 def job_file(access: ReadStudy, job_id: str) -> Response:
     """The finished export's file."""
-    job = _job(access, job_id)
+    job = job_of(access, job_id)
     if job.state != "done" or not isinstance(job.result, exports.ExportFile):
         raise NotFoundError("this job has no file (yet)", fix="wait until the job is done")
     exported = job.result

@@ -13,8 +13,8 @@ from starlette.concurrency import run_in_threadpool
 from samspill.core.errors import InputError
 from samspill.services.media import attach_file
 from samspill.store.media import media_path, safe_filename
+from samspill.web.api_shapes import session_out
 from samspill.web.deps import DbSession, ManageStudy, ReadMedia
-from samspill.web.routes.studies import session_out
 from samspill.web.schemas import SessionOut
 
 router = APIRouter(tags=["media"])

@@ -11,12 +11,12 @@ from fastapi.responses import RedirectResponse, Response
 
 from samspill.core.errors import SamspillError
 from samspill.core.events import Segment
-from samspill.core.scoring import scores_to_json
 from samspill.core.study_settings import study_settings
 from samspill.services import codings, studies
 from samspill.services.access import scores_visible
 from samspill.services.media import media_of
 from samspill.services.schemes import latest_version, segment_template_for
+from samspill.services.scores_json import scores_to_json
 from samspill.services.scoring import score_stored_coding
 from samspill.store.models import Coding
 from samspill.web.deps import (
@@ -27,8 +27,9 @@ from samspill.web.deps import (
     ManageStudy,
     ReadStudy,
     allow,
+    visible_codings,
 )
-from samspill.web.routes.codings import scores_display, visible_codings
+from samspill.web.scores_display import scores_display
 from samspill.web.templating import templates
 
 router = APIRouter(include_in_schema=False)

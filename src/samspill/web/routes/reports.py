@@ -31,7 +31,7 @@ from samspill.web.deps import (
     ReadStudy,
     allow,
 )
-from samspill.web.routes.exchange import start_job
+from samspill.web.jobs import start_job
 
 router = APIRouter(tags=["reports"], include_in_schema=False)
 Format = Annotated[Literal["html", "pdf", "download"], Query()]

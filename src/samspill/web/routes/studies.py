@@ -6,8 +6,7 @@ from fastapi import APIRouter
 
 from samspill.core.events import Segment
 from samspill.services import accounts, studies
-from samspill.services.media import media_of
-from samspill.store.models import ObservationSession
+from samspill.web.api_shapes import session_out
 from samspill.web.deps import (
     CodeStudy,
     CurrentLogin,
@@ -19,7 +18,6 @@ from samspill.web.deps import (
 from samspill.web.schemas import (
     DyadIn,
     DyadOut,
-    MediaOut,
     MemberIn,
     SessionIn,
     SessionOut,
@@ -129,17 +127,3 @@ def put_segment(segment_id: str, body: Segment, access: CodeStudy, db: DbSession
 @router.delete("/{study}/sessions/{session}/segments/{segment_id}", status_code=204)
 def delete_segment(segment_id: str, access: CodeStudy, db: DbSession) -> None:
     studies.delete_segment(db, session=access.the_session, segment_id=segment_id)
-
-
-def session_out(db, session: ObservationSession) -> SessionOut:
-    return SessionOut(
-        name=session.name,
-        dyad=session.dyad.code,
-        date=session.date,
-        age_months=studies.age_in_months(session.dyad.child_birth_month, session.date),
-        procedure=session.procedure,
-        duration_ms=session.duration_ms,
-        notes=session.notes,
-        segments=studies.segments_of(db, session),
-        media=[MediaOut.model_validate(m, from_attributes=True) for m in media_of(db, session)],
-    )
