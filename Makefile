@@ -12,7 +12,7 @@ PORT ?= 8000
 help:
 	@echo "make run   - set up, load the demo study and serve http://127.0.0.1:$(PORT)"
 	@echo "make test  - set up Chromium and PostgreSQL if missing, then run every test"
-	@echo "make lint  - ruff and eslint"
+	@echo "make lint  - ruff, mypy and eslint"
 	@echo "make bench - run the benchmarks in bench/"
 
 $(STAMP): pyproject.toml
@@ -35,6 +35,7 @@ test: $(STAMP) $(NODE_STAMP)
 
 lint: $(STAMP) $(NODE_STAMP)
 	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy
 	node_modules/.bin/eslint src/samspill/web/static tests/js
 
 bench: $(STAMP)

@@ -8,5 +8,8 @@ SAMSPILL_TEST_POSTGRES_URL=$(bash scripts/start-postgres.sh | tail -n 1)
 echo "storage tests run on SQLite and on PostgreSQL at ${SAMSPILL_TEST_POSTGRES_URL}"
 export SAMSPILL_REQUIRE_POSTGRES=1 SAMSPILL_REQUIRE_BROWSER=1
 .venv/bin/ruff check src tests bench
+.venv/bin/mypy  # strict for core and services ([tool.mypy] in pyproject.toml)
 node_modules/.bin/eslint src/samspill/web/static tests/js
-.venv/bin/pytest -n 2 --dist loadfile -q "$@"
+# Hypothesis profile "ci" (tests/conftest.py): derandomised, no example database, no deadline.
+export SAMSPILL_HYPOTHESIS_PROFILE=${SAMSPILL_HYPOTHESIS_PROFILE:-ci}
+.venv/bin/pytest -n 2 --dist loadfile -q --durations=10 "$@"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
@@ -23,8 +24,18 @@ class Built:
     coding: Coding
 
 
+@functools.cache
+def _password_hash() -> str:
+    """PASSWORD hashed once per process: argon2id costs about 0.2 s of CPU on purpose."""
+    return accounts.hash_password(PASSWORD)
+
+
 def make_user(db: Session, name: str, *, admin: bool = False) -> User:
-    return accounts.add_user(db, username=name, password=PASSWORD, is_admin=admin)
+    """A user who logs in with PASSWORD (a real argon2id hash of it, computed once)."""
+    user = accounts.add_user(db, username=name, password=None, is_admin=admin)
+    user.password_hash = _password_hash()
+    db.flush()
+    return user
 
 
 def make_coded_session(

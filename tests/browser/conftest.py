@@ -7,6 +7,7 @@ Without /usr/bin/chromium the browser tests skip, unless SAMSPILL_REQUIRE_BROWSE
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -20,13 +21,14 @@ from bench.workspace import CHROMIUM_ARGS  # one list of flags for tests and ben
 
 from samspill.services import codings
 from samspill.services.demo import DEMO_SESSION, DEMO_STUDY, load_demo
-from samspill.services.schemes import latest_version, register_builtin_schemes
+from samspill.services.schemes import latest_version
 from samspill.services.setup import ensure_admin, login_link
 from samspill.services.studies import get_session, get_study
 from samspill.settings import Settings
 from samspill.store.db import Database
 
 CHROMIUM = "/usr/bin/chromium"
+START_TIMEOUT_S = 120
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -50,14 +52,25 @@ class Server:
         # Its output goes to a file: a pipe held by a stray server would hang whoever reads it.
         with (self.data_dir / "server.log").open("ab") as log:
             self.process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=log)
-        deadline = time.monotonic() + 20
+        # Importing the app takes seconds, and much longer on a loaded machine (make test runs
+        # two workers beside whatever else the machine does): wait for it, but not for a server
+        # that has already died.
+        deadline = time.monotonic() + START_TIMEOUT_S
         while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"the test server exited ({self.process.returncode}):\n"
+                                   f"{self._log_tail()}")
             try:
                 with urllib.request.urlopen(f"{self.url}/api/health", timeout=1):
                     return
             except OSError:
                 time.sleep(0.1)
-        raise RuntimeError("the test server did not start")
+        self.stop()
+        raise RuntimeError(f"the test server did not start in {START_TIMEOUT_S} s:\n"
+                           f"{self._log_tail()}")
+
+    def _log_tail(self) -> str:
+        return (self.data_dir / "server.log").read_text(errors="replace")[-2000:]
 
     def stop(self) -> None:
         if self.process is not None:
@@ -67,12 +80,15 @@ class Server:
 
 
 @pytest.fixture(scope="session")
-def demo_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
+def demo_database(
+    tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path
+) -> Iterator[Database]:
+    """The demo study in a copy of the migrated template (its video rendered once per run)."""
     settings = Settings(data_dir=tmp_path_factory.mktemp("browser") / "data")
+    settings.data_dir.mkdir(parents=True)
+    shutil.copyfile(sqlite_template, settings.sqlite_path)
     database = Database(settings)
-    database.migrate()
     with database.session() as db:
-        register_builtin_schemes(db)
         load_demo(db, owner=ensure_admin(db), media_dir=settings.media_dir, with_video=True)
     yield database
     database.dispose()
