@@ -94,7 +94,7 @@ def test_unknown_names_cost_the_same_time_as_known_ones(app, database: Database)
         f"median known {statistics.median(known) * 1000:.0f} ms, unknown "
         f"{statistics.median(unknown) * 1000:.0f} ms, ratio {ratio:.2f}"
     )
-    assert 0.6 < ratio < 1.6
+    assert 0.5 < ratio < 2.0  # before: 0.02-0.06 (10 ms against 570 ms in the issue)
 
 
 def test_twenty_parallel_gets_of_one_login_link_give_one_login(database: Database) -> None:
