@@ -41,6 +41,18 @@ class Settings(BaseSettings):
     min_password_length: int = Field(
         default=12, ge=8, description="Shortest password accepted for a new account."
     )
+    token_days: int = Field(
+        default=90,
+        ge=1,
+        le=3650,
+        description="How long a new API token works, in days; then make a new one.",
+    )
+    login_address_limit: int = Field(
+        default=50,
+        ge=5,
+        description="Failed logins from one client address before logins from it pause for "
+        "15 minutes. Behind a proxy every client may share one address: see docs/accounts.md.",
+    )
 
     @property
     def sqlite_path(self) -> Path:

@@ -23,7 +23,7 @@ from samspill.cli.reports import report
 from samspill.cli.schemes import scheme_app
 from samspill.cli.sequential import sequential_app
 from samspill.cli.studies import study_app
-from samspill.cli.users import token_app, user_app
+from samspill.cli.users import login_link, member_app, token_app, user_app
 from samspill.core.errors import SamspillError
 
 app = typer.Typer(
@@ -37,6 +37,8 @@ app.add_typer(scheme_app, name="scheme")
 app.add_typer(study_app, name="study")
 app.add_typer(user_app, name="user")
 app.add_typer(token_app, name="token")
+app.add_typer(member_app, name="member")  # issue 21: taking access away
+app.command("login-link")(login_link)
 # Issue 7: backups and the audit log.
 app.add_typer(audit_app, name="audit")
 app.add_typer(events_app, name="events")
@@ -89,20 +91,29 @@ def serve(
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
 ) -> None:
-    """Serve the web app, printing a one-time login link for the local administrator."""
-    from samspill.services.setup import ensure_admin, login_link
+    """Serve the web app. While the administrator has no password, and only on an interactive
+    terminal, it shows a one-time login link (never in a service's log); 'samspill login-link
+    admin' makes a new one at any time."""
+    from samspill.services.setup import ensure_admin, login_link, needs_first_link
     from samspill.web.app import create_app, require_safe_secret
     from samspill.web.serving import serve as serve_app
 
     database = open_database(data_dir)
     require_safe_secret(database.settings, host)  # no default secret off localhost
+    console.print(f"Samspill is serving at http://{host}:{port}")
     with database.session() as db:
-        link = login_link(db, ensure_admin(db), host=host, port=port)
+        admin = ensure_admin(db)
+        if needs_first_link(admin):
+            if sys.stdout.isatty():
+                link = login_link(db, admin, host=host, port=port)
+                console.print(
+                    "Log in as the local administrator (the link works once, for an hour):\n"
+                    f"  {link}",
+                    soft_wrap=True,
+                )
+            else:
+                console.print("For a login link: samspill login-link admin")
     web_app = create_app(database.settings, database=database, host=host)
-    console.print(
-        f"Samspill is serving at http://{host}:{port}\n"
-        f"Log in as the local administrator (the link works once):\n  {link}"
-    )
     serve_app(web_app, host=host, port=port)
 
 

@@ -46,6 +46,8 @@ PermissionName = Literal[
     "agreement.read",
     # Another trainee's certification report (a trainee reads their own with study.read).
     "certification.read_others",
+    # Issue 21: who is in a study, and with which role (add, change, remove).
+    "members.manage",
 ]
 
 ALL_ROLES = frozenset({"owner", "coder", "trainee", "viewer"})
@@ -66,6 +68,7 @@ STUDY_ROLES: dict[str, frozenset[str]] = {
     "audit.read": frozenset({"owner"}),
     "agreement.read": frozenset({"owner", "viewer"}),
     "certification.read_others": frozenset({"owner", "viewer"}),
+    "members.manage": frozenset({"owner"}),
 }
 
 # Roles that see other people's codings of a session (blind coding holds for the rest).
@@ -165,6 +168,20 @@ def check_status_change(member: Member, status: str) -> None:
             why="only the study's owner can reopen or mark a master",
             fix="ask the study's owner",
         )
+
+
+# --- Accounts (issue 21) ----------------------------------------------------------------------
+
+
+def may_manage_account(actor: User, owner: User) -> bool:
+    """One's own tokens and password; administrators manage everybody's."""
+    return actor.id == owner.id or actor.is_admin
+
+
+def check_token(actor: User, owner: User) -> None:
+    """Refuse another user's token as if it did not exist, so ids do not leak."""
+    if not may_manage_account(actor, owner):
+        raise NotFoundError("no such token", fix="list your tokens on your account page")
 
 
 # --- Scores -----------------------------------------------------------------------------------

@@ -4,8 +4,10 @@ Rows come from three places:
 
 - the web's Permission dependency (``web/deps.py``): every write, each read of a session, its
   video or identifying data, each export and report, and each refused attempt;
-- a flush hook on every database session (:func:`install`): logins, failed logins and lockouts,
-  new API tokens and every change of a study role, whichever path (web or CLI) made them;
+- a flush hook on every database session (:func:`install`): logins, new API tokens and every
+  change of a study role (a removal too), whichever path (web or CLI) made them;
+- the account service (``services/accounts.py``, issue 21): failed logins and lockouts, login
+  links, revoked tokens, password changes and resets, disabled and enabled users;
 - services that do something worth naming (a dyad's deletion, with counts only).
 
 A row names things (user, study, path, dyad code) and never holds a request body or
@@ -150,26 +152,16 @@ def _on_flush(db: Session, _context: object, _instances: object) -> None:
             elif isinstance(obj, Membership):
                 _role_change(db, obj, "")
         for obj in list(db.dirty):
-            if isinstance(obj, User):
-                _failed_login(db, obj)
-            elif isinstance(obj, Membership):
+            if isinstance(obj, Membership):
                 old = inspect(obj).attrs.role.history.deleted
                 if old and old[0] != obj.role:
                     _role_change(db, obj, str(old[0]))
+        for obj in list(db.deleted):
+            if isinstance(obj, Membership):  # issue 21: a member removed from a study
+                _role_change(db, obj, obj.role, new="none")
 
 
-def _failed_login(db: Session, user: User) -> None:
-    attrs = inspect(user).attrs
-    locked = [v for v in attrs.locked_until.history.added if v is not None]
-    before = attrs.failed_logins.history.deleted
-    after = attrs.failed_logins.history.added
-    if locked:
-        record(db, action="login.failed", user=user, detail="account locked")
-    elif after and before and after[0] > before[0]:
-        record(db, action="login.failed", user=user, detail=f"failure {after[0]}")
-
-
-def _role_change(db: Session, member: Membership, old: str) -> None:
+def _role_change(db: Session, member: Membership, old: str, *, new: str = "") -> None:
     study = db.get(Study, member.study_id)
     user = db.get(User, member.user_id)
     record(
@@ -178,7 +170,7 @@ def _role_change(db: Session, member: Membership, old: str) -> None:
         username=getattr(_actor(), "username", ""),
         target=user.username if user else str(member.user_id),
         study=study.name if study else None,
-        detail=f"role {old or 'none'} -> {member.role}",
+        detail=f"role {old or 'none'} -> {new or member.role}",
     )
 
 
@@ -217,7 +209,7 @@ def classify(*, method: str, path: str, permission: str, has_session: bool) -> s
     if "report" in lowered:
         return "report"
     if method not in ("GET", "HEAD", "OPTIONS"):
-        if lowered.endswith("/members"):
+        if "/members" in lowered:
             return None  # the flush hook records the role change itself, with old and new
         return "delete" if method == "DELETE" else "write"
     if permission == "media.read":

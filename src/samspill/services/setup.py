@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from samspill.services.accounts import create_api_token
+from samspill.services.accounts import make_login_link
 from samspill.store.models import User
 
 ADMIN = "admin"
+FIRST_LINK_HOURS = 1.0  # the link `samspill serve` shows: for the person at the terminal now
 
 
 def ensure_user(db: Session, username: str, *, is_admin: bool = False) -> User:
@@ -28,9 +27,18 @@ def ensure_admin(db: Session) -> User:
     return ensure_user(db, ADMIN, is_admin=True)
 
 
-def login_link(db: Session, user: User, *, host: str, port: int) -> str:
-    token = create_api_token(
-        db, user=user, name="login link", kind="login-link", ttl=dt.timedelta(hours=24)
-    )
+def login_link(
+    db: Session, user: User, *, host: str, port: int, hours: float = FIRST_LINK_HOURS
+) -> str:
+    """A one-time login link for ``user`` on this server; earlier unused links stop working."""
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
-    return f"http://{shown}:{port}/login/link?token={token}"
+    return link_url(f"http://{shown}:{port}", make_login_link(db, user, hours=hours))
+
+
+def link_url(base: str, token: str) -> str:
+    return f"{base.rstrip('/')}/login/link?token={token}"
+
+
+def needs_first_link(user: User) -> bool:
+    """The administrator has no password yet: only a login link lets them in."""
+    return user.password_hash is None and user.disabled_at is None

@@ -77,13 +77,50 @@ def set_role(db: Session, *, study: Study, user: User, role: str) -> Membership:
     if member is None:
         member = Membership(study_id=study.id, user_id=user.id, role=role)
         db.add(member)
+    elif member.role == "owner" and role != "owner":
+        _keep_an_owner(db, study, member)
     member.role = role
     db.flush()
     return member
 
 
+def remove_member(db: Session, *, study: Study, user: User) -> None:
+    """Take a user's role in a study away (issue 21); their codings stay with the study."""
+    member = db.scalar(
+        select(Membership).where(Membership.study_id == study.id, Membership.user_id == user.id)
+    )
+    if member is None:
+        raise NotFoundError(
+            f"'{user.username}' is not a member of '{study.name}'", fix="check the user name"
+        )
+    if member.role == "owner":
+        _keep_an_owner(db, study, member)
+    db.delete(member)
+    db.flush()
+
+
+def _keep_an_owner(db: Session, study: Study, leaving: Membership) -> None:
+    others = db.scalars(
+        select(Membership.id).where(
+            Membership.study_id == study.id,
+            Membership.role == "owner",
+            Membership.id != leaving.id,
+        )
+    ).first()
+    if others is None:
+        raise ConflictError(
+            f"'{study.name}' would have no owner left",
+            fix="make another member owner first",
+        )
+
+
 def members(db: Session, study: Study) -> Sequence[Membership]:
-    return db.scalars(select(Membership).where(Membership.study_id == study.id)).all()
+    return db.scalars(
+        select(Membership)
+        .join(User, User.id == Membership.user_id)
+        .where(Membership.study_id == study.id)
+        .order_by(User.username)
+    ).all()
 
 
 def get_or_create_dyad(

@@ -41,8 +41,23 @@ class User(Base):
     password_hash: Mapped[str | None] = mapped_column(String(255))
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[dt.datetime] = mapped_column(Stamp, default=utcnow)
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[dt.datetime | None] = mapped_column(Stamp)
+    # Issue 21: a disabled user cannot log in; their logins and tokens end when disabled.
+    disabled_at: Mapped[dt.datetime | None] = mapped_column(Stamp)
+
+
+class LoginAttempt(Base):
+    """Login attempts per user name and per client address (issue 21), counted in one SQL
+    statement so that parallel requests cannot beat the lockout.
+
+    ``key`` is a SHA-256 of ``name:<user name>`` or ``address:<address>``: the table holds no
+    typed names (a password typed into the name field must not be kept). Known and unknown names
+    are counted alike, so the answers do not tell them apart.
+    """
+
+    __tablename__ = "login_attempts"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_ms: Mapped[int] = mapped_column(BigInteger, default=0)  # epoch milliseconds, UTC
 
 
 class ApiToken(Base):

@@ -323,6 +323,7 @@ ReadAgreement = Annotated[Access, Depends(Permission("agreement.read"))]
 ReadAudit = Annotated[Access, Depends(Permission("audit.read"))]
 ManageIdentity = Annotated[Access, Depends(Permission("identity.manage"))]
 ManageDyad = Annotated[Access, Depends(Permission("dyad.manage"))]
+ManageMembers = Annotated[Access, Depends(Permission("members.manage"))]
 
 
 # --- What the asking member may read, for routes that list codings or name another user.

@@ -45,6 +45,40 @@ class MemberIn(BaseModel):
     role: Literal["owner", "coder", "trainee", "viewer"]
 
 
+class MemberOut(BaseModel):
+    username: str
+    role: str
+
+
+class TokenOut(BaseModel):
+    """An API token as listed: never the token itself, which is shown once when made."""
+
+    id: int
+    username: str
+    name: str
+    created_at: dt.datetime
+    expires_at: dt.datetime | None
+
+
+class PasswordIn(BaseModel):
+    current_password: str = Field(default="", max_length=1024)
+    new_password: str = Field(max_length=1024)
+
+
+class AccountOut(BaseModel):
+    username: str
+    is_admin: bool
+    disabled: bool
+    has_password: bool
+
+
+class LinkOut(BaseModel):
+    """A one-time login link, shown once."""
+
+    username: str
+    link: str
+
+
 class DyadIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     code: str = Field(max_length=64)

@@ -1,6 +1,7 @@
 """One module per resource; ROUTERS is what the app includes."""
 
 from samspill.web.routes import (
+    accounts,
     agreement,
     agreement_pages,
     analysis,
@@ -32,6 +33,7 @@ ROUTERS += [study_admin.router]  # owners' forms: upload, members, settings
 ROUTERS += [agreement.router, agreement_pages.router]  # issue 5: agreement and training
 ROUTERS += [reports.router]  # issue 6: session and cohort reports
 ROUTERS += [exchange.router, analysis.router]  # issue 6: exports, imports, analyses
+ROUTERS += [accounts.router]  # issue 21: account page, users page, tokens
 
 
 def all_routes() -> list:

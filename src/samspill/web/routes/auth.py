@@ -1,4 +1,4 @@
-"""Logging in and out: a page, JSON for scripts, and the one-time link `serve` prints."""
+"""Logging in and out: a page, JSON for scripts, and one-time login links."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 from samspill.core.errors import SamspillError
 from samspill.services import accounts
 from samspill.settings import Settings
+from samspill.store.models import User
 from samspill.web import i18n
 from samspill.web.deps import SESSION_COOKIE, CurrentLogin, DbSession, allow, get_settings
 from samspill.web.schemas import LoginIn, UserOut
@@ -44,6 +45,18 @@ def _safe_next(target: str | None) -> str:
     return target
 
 
+def _authenticate(
+    request: Request, db: DbSession, settings: Settings, username: str, password: str
+) -> User:
+    return accounts.authenticate(
+        db,
+        username=username,
+        password=password,
+        address=request.client.host if request.client else "",
+        address_limit=settings.login_address_limit,
+    )
+
+
 @router.get("/login", dependencies=[allow("public")])
 def login_page(request: Request, next: str = "/") -> Response:
     return templates.TemplateResponse(request, "login.html", {"next": _safe_next(next)})
@@ -59,7 +72,7 @@ def login_form(
     next: Annotated[str, Form()] = "/",
 ) -> Response:
     try:
-        user = accounts.authenticate(db, username=username, password=password)
+        user = _authenticate(request, db, settings, username, password)
     except SamspillError as error:
         db.commit()  # keep the failed-login count even though we answer with an error
         return templates.TemplateResponse(
@@ -79,7 +92,7 @@ def login_api(
     request: Request, body: LoginIn, db: DbSession, settings: SettingsDep, response: Response
 ) -> dict[str, str]:
     try:
-        user = accounts.authenticate(db, username=body.username, password=body.password)
+        user = _authenticate(request, db, settings, body.username, body.password)
     except SamspillError:
         db.commit()
         raise
@@ -92,7 +105,8 @@ def login_api(
 def login_link(request: Request, token: str, db: DbSession, settings: SettingsDep) -> Response:
     user = accounts.consume_login_link(db, token)
     cookie, _ = accounts.start_browser_session(db, user=user, hours=settings.session_hours)
-    response = RedirectResponse("/", status_code=303)
+    # No password yet (a new administrator, a reset): straight to the page that sets one.
+    response = RedirectResponse("/account" if user.password_hash is None else "/", status_code=303)
     _set_login_cookie(request, response, cookie, settings.session_hours)
     return response
 

@@ -11,6 +11,7 @@ from samspill.web.deps import (
     CodeStudy,
     CurrentLogin,
     DbSession,
+    ManageMembers,
     ManageStudy,
     ReadStudy,
     allow,
@@ -19,6 +20,7 @@ from samspill.web.schemas import (
     DyadIn,
     DyadOut,
     MemberIn,
+    MemberOut,
     SessionIn,
     SessionOut,
     StudyIn,
@@ -61,14 +63,28 @@ def get_study(access: ReadStudy) -> StudyOut:
     )
 
 
+@router.get("/{study}/members")
+def list_members(access: ManageMembers, db: DbSession) -> list[MemberOut]:
+    return [
+        MemberOut(username=m.user.username, role=m.role)
+        for m in studies.members(db, access.the_study)
+    ]
+
+
 @router.put("/{study}/members", status_code=204)
-def set_member(body: MemberIn, access: ManageStudy, db: DbSession) -> None:
+def set_member(body: MemberIn, access: ManageMembers, db: DbSession) -> None:
     studies.set_role(
         db,
         study=access.the_study,
         user=accounts.get_user(db, body.username),
         role=body.role,
     )
+
+
+@router.delete("/{study}/members/{username}", status_code=204)
+def remove_member(username: str, access: ManageMembers, db: DbSession) -> None:
+    """Take a member's role away (issue 21): the study closes to them at their next request."""
+    studies.remove_member(db, study=access.the_study, user=accounts.get_user(db, username))
 
 
 @router.get("/{study}/dyads")

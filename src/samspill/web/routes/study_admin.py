@@ -1,4 +1,4 @@
-"""Owners' forms: upload a session's video, add members, change the study's settings."""
+"""Owners' forms: upload a session's video, the members page, the study's settings."""
 
 from __future__ import annotations
 
@@ -16,7 +16,8 @@ from samspill.core.study_settings import study_settings
 from samspill.services import accounts, studies
 from samspill.services.media import attach_file
 from samspill.store.media import safe_filename
-from samspill.web.deps import Access, DbSession, ManageStudy
+from samspill.web.deps import Access, DbSession, ManageMembers, ManageStudy
+from samspill.web.templating import templates
 
 router = APIRouter(include_in_schema=False)
 
@@ -53,15 +54,40 @@ async def upload_form(
     return _back(access, f"/sessions/{access.the_session.name}")
 
 
+@router.get("/studies/{study}/members")
+def members_page(request: Request, access: ManageMembers, db: DbSession) -> Response:
+    """The owner's members page (issue 21): add a colleague, change a role, remove a member."""
+    return templates.TemplateResponse(
+        request,
+        "members.html",
+        {
+            "user": access.user,
+            "csrf": access.csrf,
+            "study": access.the_study,
+            "members": studies.members(db, access.the_study),
+            "roles": studies.ROLES,
+        },
+    )
+
+
 @router.post("/studies/{study}/members")
 def add_member(
-    access: ManageStudy,
+    access: ManageMembers,
     db: DbSession,
     username: Annotated[str, Form(max_length=64)],
     role: Annotated[str, Form(max_length=16)],
+    next: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
     studies.set_role(db, study=access.the_study, user=accounts.get_user(db, username), role=role)
-    return _back(access)
+    return _back(access, "/members" if next == "members" else "")
+
+
+@router.post("/studies/{study}/members/{username}/remove")
+def remove_member_form(username: str, access: ManageMembers, db: DbSession) -> Response:
+    studies.remove_member(db, study=access.the_study, user=accounts.get_user(db, username))
+    if username == access.user.username and not access.user.is_admin:
+        return RedirectResponse("/", status_code=303)  # they left the study themselves
+    return _back(access, "/members")
 
 
 @router.post("/studies/{study}/settings")
