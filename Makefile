@@ -7,18 +7,21 @@ NODE_STAMP := node_modules/.installed
 DATA_DIR ?= samspill-data
 PORT ?= 8000
 
-.PHONY: run test lint bench i18n clean help
+.PHONY: run test lint bench i18n lock clean help
 
 help:
 	@echo "make run   - set up, load the demo study and serve http://127.0.0.1:$(PORT)"
 	@echo "make test  - set up Chromium and PostgreSQL if missing, then run every test"
 	@echo "make lint  - ruff, mypy and eslint"
 	@echo "make bench - run the benchmarks in bench/"
+	@echo "make lock  - re-pin the dependencies with hashes into requirements.lock"
 
-$(STAMP): pyproject.toml
+# Every dependency from requirements.lock, pinned with hashes (scripts/lock.sh makes it); then
+# Samspill itself, editable, with the lock's setuptools (no unpinned build step).
+$(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
 # ESLint for the coding screen's JavaScript, from package-lock.json into ./node_modules.
@@ -46,6 +49,9 @@ i18n: $(STAMP)
 	$(BIN)/pybabel update -i src/samspill/web/i18n/messages.pot -d src/samspill/web/i18n
 	$(BIN)/pybabel extract -F reports-babel.cfg -k _ -k N_ -k ngettext:1,2 -o src/samspill/reports/i18n/messages.pot --no-location --omit-header .
 	$(BIN)/pybabel update -i src/samspill/reports/i18n/messages.pot -d src/samspill/reports/i18n
+
+lock:
+	bash scripts/lock.sh
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache
