@@ -7,6 +7,7 @@ fix) and exits with status 2, never with a traceback.
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -88,6 +89,12 @@ def serve(
     data_dir: DataDir = None,
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
+    ssl_certfile: Annotated[
+        Path | None, typer.Option("--ssl-certfile", help="TLS certificate (PEM): serve HTTPS.")
+    ] = None,
+    ssl_keyfile: Annotated[
+        Path | None, typer.Option("--ssl-keyfile", help="The certificate's private key (PEM).")
+    ] = None,
 ) -> None:
     """Serve the web app, printing a one-time login link for the local administrator."""
     from samspill.services.setup import ensure_admin, login_link
@@ -99,11 +106,12 @@ def serve(
     with database.session() as db:
         link = login_link(db, ensure_admin(db), host=host, port=port)
     web_app = create_app(database.settings, database=database, host=host)
+    scheme = "https" if ssl_certfile else "http"
     console.print(
-        f"Samspill is serving at http://{host}:{port}\n"
+        f"Samspill is serving at {scheme}://{host}:{port}\n"
         f"Log in as the local administrator (the link works once):\n  {link}"
     )
-    serve_app(web_app, host=host, port=port)
+    serve_app(web_app, host=host, port=port, ssl_certfile=ssl_certfile, ssl_keyfile=ssl_keyfile)
 
 
 def main() -> None:

@@ -147,7 +147,8 @@ def _run(job: Job, work: Work) -> None:
     except SamspillError as error:
         job.error, job.state = error.as_dict(), "failed"
     except Exception as error:  # a job must end, and say so, whatever happens
-        log.exception("job %s (%s) failed", job.id, job.kind)
+        # The class only: a traceback's text may hold the job's data (issue 21, item 11).
+        log.error("job %s failed unexpectedly: %s", job.id, type(error).__name__)
         job.error = {"type": "InternalError", "message": "the job failed unexpectedly",
                      "where": "", "fix": f"report this ({type(error).__name__})"}
         job.state = "failed"

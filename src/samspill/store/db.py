@@ -13,6 +13,7 @@ from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from samspill.settings import Settings
+from samspill.store import lengths
 from samspill.store.sqlite_gate import WriteGate, gated_connection_class
 
 BUSY_TIMEOUT_S = 30
@@ -20,7 +21,9 @@ BUSY_TIMEOUT_S = 30
 
 def make_engine(url: str) -> Engine:
     """An engine; SQLite gets WAL, foreign keys, a busy timeout and a write gate (one writer at
-    a time, queued in the process: see ``sqlite_gate``)."""
+    a time, queued in the process: see ``sqlite_gate``). Errors never quote a statement's
+    parameters (``hide_parameters``): they may hold a coder's comment or a name, and error
+    messages end up in logs (issue 21, item 11)."""
     if url.startswith("sqlite"):
         connect_args = {
             "check_same_thread": False,
@@ -32,10 +35,12 @@ def make_engine(url: str) -> Engine:
         # request that is itself waiting for a worker. Idle ones beyond 10 are closed.
         in_memory = make_url(url).database in (None, "", ":memory:")
         pool = {} if in_memory else {"pool_size": 10, "max_overflow": -1}
-        engine = create_engine(url, connect_args=connect_args, **pool)
+        engine = create_engine(url, connect_args=connect_args, hide_parameters=True, **pool)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    return create_engine(
+        url, pool_pre_ping=True, pool_size=10, max_overflow=20, hide_parameters=True
+    )
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -72,6 +77,7 @@ class Database:
             settings.data_dir.mkdir(parents=True, exist_ok=True)
         self.engine = make_engine(settings.effective_database_url())
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        lengths.install(self.sessions)  # too-long text: a clear 400 on every backend
 
     def migrate(self) -> None:
         migrate(self.engine)

@@ -25,6 +25,16 @@ _CONTAINERS = {
     "ogg": "video/ogg",
 }
 
+# The only types a media file is ever served as (issue 21, item 8): a stored type outside this
+# list (an old row, a hand-edited database) is sent as a download, never shown inline.
+PLAYABLE_TYPES = frozenset(
+    {*_CONTAINERS.values(), "audio/mp4", "audio/mpeg", "audio/ogg", "audio/webm", "audio/wav"}
+)
+
+
+def is_playable(content_type: str) -> bool:
+    return content_type.strip().lower() in PLAYABLE_TYPES
+
 
 @dataclass(frozen=True)
 class StoredMedia:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from typing import Annotated
 
@@ -28,6 +27,7 @@ from samspill.web.deps import (
     ReadStudy,
     allow,
 )
+from samspill.web.form_values import optional_date
 from samspill.web.routes.codings import scores_display, visible_codings
 from samspill.web.templating import templates
 
@@ -85,7 +85,7 @@ def create_session(
 ) -> Response:
     study = access.the_study
     pair = studies.get_or_create_dyad(db, study=study, code=dyad)
-    when = dt.date.fromisoformat(date) if date else None
+    when = optional_date(date, "date")
     studies.create_session(
         db,
         study=study,
