@@ -48,6 +48,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    # Deleted rows are overwritten with zeros, not left in free pages (a deleted dyad's names
+    # and comments must not stay readable in the file; issue 21, item 18).
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_S * 1000}")
     cursor.close()
 
@@ -87,6 +90,14 @@ class Database:
         """A unit of work: committed on success, rolled back on any error."""
         with self.sessions() as db, db.begin():
             yield db
+
+    def checkpoint(self) -> None:
+        """SQLite: copy the write-ahead log into the database and empty it, so deleted data
+        is no longer in the WAL file (issue 21, item 18). PostgreSQL: nothing to do here."""
+        if self.engine.dialect.name != "sqlite":
+            return
+        with self.engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -20,6 +20,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from samspill import __version__
 from samspill.core.errors import AuthenticationError, InputError, SamspillError
 from samspill.services import audit
+from samspill.services.jobs import REGISTRY
 from samspill.settings import Settings
 from samspill.store.db import Database
 from samspill.web import i18n
@@ -44,6 +45,9 @@ def create_app(
     app.state.settings = settings
     app.state.database = database or Database(settings)
     app.state.host = host
+    REGISTRY.configure(  # issue 21, item 16: jobs capped per user and per server
+        per_user=settings.max_jobs_per_user, per_server=settings.max_jobs_per_server
+    )
     for router in ROUTERS:
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
