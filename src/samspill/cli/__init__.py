@@ -6,6 +6,7 @@ fix) and exits with status 2, never with a traceback.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -34,6 +35,15 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
+
+
+@app.callback()
+def _private_files() -> None:
+    # Every file a command writes (database, WAL, backups, exports, the server's files) is
+    # readable by this account only, and every folder it makes likewise (issue 21, item 12).
+    os.umask(0o077)
+
+
 app.add_typer(scheme_app, name="scheme")
 app.add_typer(study_app, name="study")
 app.add_typer(user_app, name="user")

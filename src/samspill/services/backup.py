@@ -25,6 +25,7 @@ from sqlalchemy import Connection, create_engine, select, text
 from sqlalchemy.engine import make_url
 
 from samspill.core.errors import InputError, SamspillError
+from samspill.services import backup_crypto
 from samspill.settings import Settings
 from samspill.store.folder import (
     BACKUP_MEDIA,
@@ -78,8 +79,11 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def backup(settings: Settings, out: Path) -> dict[str, Any]:
-    """Write the backup zip to ``out`` (atomically); returns its manifest."""
+def backup(settings: Settings, out: Path, *, passphrase: str | None = None) -> dict[str, Any]:
+    """Write the backup zip to ``out`` (atomically, mode 0600); returns its manifest. With a
+    ``passphrase`` the file is encrypted (:mod:`samspill.services.backup_crypto`)."""
+    if passphrase is not None:
+        backup_crypto.check_passphrase(passphrase)
     with tempfile.TemporaryDirectory(prefix="samspill-backup-") as folder:
         work = Path(folder)
         if settings.database_url:
@@ -96,7 +100,13 @@ def backup(settings: Settings, out: Path) -> dict[str, Any]:
             "tables": tables,
             "media": {rel: file_sha256(path) for rel, path in media.items()},
         }
-        _write_zip(out, work / member, member, media, manifest)
+        if passphrase is None:
+            _write_zip(out, work / member, member, media, manifest)
+        else:
+            _write_zip(work / "plain.zip", work / member, member, media, manifest)
+            partial = private_file(out.with_name(out.name + ".part"))
+            backup_crypto.encrypt_file(work / "plain.zip", partial, passphrase)
+            partial.replace(out)
     return manifest
 
 
@@ -178,7 +188,19 @@ def _run(args: list[str], env: dict[str, str]) -> None:
         raise BackupError(f"{args[0]} failed: {last}", fix="check the database URL and rights")
 
 
-def restore(settings: Settings, source: Path) -> dict[str, Any]:
+def restore(settings: Settings, source: Path, *, passphrase: str | None = None) -> dict[str, Any]:
+    """Restore a backup, decrypting it first if it was encrypted (see :func:`_restore`)."""
+    if not backup_crypto.is_encrypted(_existing(source)):
+        return _restore(settings, source)
+    if passphrase is None:
+        raise InputError(f"{source} is encrypted", fix="give its passphrase")
+    with tempfile.TemporaryDirectory(prefix="samspill-restore-") as folder:
+        plain = Path(folder) / "backup.zip"
+        backup_crypto.decrypt_file(source, plain, passphrase)
+        return _restore(settings, plain)
+
+
+def _restore(settings: Settings, source: Path) -> dict[str, Any]:
     """Restore a backup over the configured database and media folder; returns its manifest.
 
     Every entry's name and checksum is verified before anything is replaced (a name that

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from samspill.settings import Settings
 from samspill.store import lengths
+from samspill.store.folder import private_dir, private_file
 from samspill.store.sqlite_gate import WriteGate, gated_connection_class
 
 BUSY_TIMEOUT_S = 30
@@ -77,7 +78,9 @@ class Database:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         if not settings.database_url:
-            settings.data_dir.mkdir(parents=True, exist_ok=True)
+            # 0700 and 0600 (issue 21, item 12): SQLite gives its -wal and -shm files the
+            # database file's mode, so creating that one private keeps all three private.
+            private_file(private_dir(settings.data_dir) / settings.sqlite_path.name)
         self.engine = make_engine(settings.effective_database_url())
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         lengths.install(self.sessions)  # too-long text: a clear 400 on every backend
