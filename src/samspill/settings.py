@@ -38,6 +38,33 @@ class Settings(BaseSettings):
     max_upload_mb: int = Field(
         default=4096, gt=0, description="Largest video upload accepted, in megabytes."
     )
+    max_import_mb: int = Field(
+        default=256,
+        gt=0,
+        description="Largest import file accepted in the browser (BORIS, ELAN, CSV, outcome "
+        "tables), in megabytes.",
+    )
+    max_body_mb: int = Field(
+        default=16,
+        gt=0,
+        description="Largest request body accepted anywhere else, and from anyone not logged "
+        "in, in megabytes (counted as it arrives, before the login check).",
+    )
+    max_jobs_per_user: int = Field(
+        default=3,
+        gt=0,
+        description="Exports, imports and analyses one user may have running at once.",
+    )
+    max_jobs_per_server: int = Field(
+        default=8,
+        gt=0,
+        description="Exports, imports and analyses the server runs at once, all users together.",
+    )
+    forwarded_allow_ips: str = Field(
+        default="127.0.0.1,::1",
+        description="Addresses of the TLS reverse proxy whose X-Forwarded-For and "
+        "X-Forwarded-Proto headers are believed (comma-separated; '*' trusts anyone).",
+    )
     min_password_length: int = Field(
         default=12, ge=8, description="Shortest password accepted for a new account."
     )

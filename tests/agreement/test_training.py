@@ -124,3 +124,29 @@ def test_a_trainee_without_submitted_tapes_has_no_verdict_yet(lab: Lab) -> None:
     assert report["reasons"] == ["no tape is rated by both trainee and master"]
     page = lab.get("tra", "/studies/s1/certification")
     assert page.status_code == 200 and "No submitted tape has a master coding yet." in page.text
+
+
+def test_a_re_code_after_the_feedback_is_not_counted_and_is_shown_to_the_trainer(
+    lab: Lab, rng: np.random.Generator
+) -> None:
+    """Issue 21, item 7: submit, read the feedback and the master, code the tape again by
+    copying the master, submit: certification keeps the first coding, and marks the re-code."""
+    master, mine = _master_and_trainee(lab, rng)
+    assert lab.send("PUT", "tra", f"/api/codings/{mine}/status",
+                    {"status": "submitted"}).status_code == 200
+    assert lab.get("tra", f"/api/codings/{mine}/feedback").status_code == 200
+    copied = lab.get("tra", f"/api/codings/{master}/events").json()["events"]
+    with lab.database.session() as db:
+        session = studies.get_session(db, study=studies.get_study(db, "s1"), name="t0")
+        from samspill.core.events import Event
+
+        again = add_coding(db, session, get_user(db, "tra"), [Event(**e) for e in copied],
+                           level=5, purpose="training")
+        recode = again.id
+    for who in ("tra", "own"):
+        tapes = lab.get(who, "/api/studies/s1/certification?trainee=tra").json()["tapes"]
+        row = next(t for t in tapes if t["tape"] == "t0")
+        assert row["trainee_coding"] == mine and row["trainee_level"] == 4
+        assert row["later_codings"] == str(recode)
+    page = lab.get("own", "/studies/s1/certification?trainee=tra")
+    assert page.status_code == 200 and "re-coded" in page.text and str(recode) in page.text

@@ -109,7 +109,10 @@ def test_xlsx_has_the_data_a_variables_sheet_and_no_formulas():
     frame.loc[0, "coder"] = "=HYPERLINK(\"http://x\")"
     book = openpyxl.load_workbook(io.BytesIO(write_table(frame, "xlsx")))
     assert book.sheetnames == ["data", "variables"]
-    cell = book["data"]["D2"]
+    cell = book["data"]["D2"]  # neutralised (issue 21, item 10): a quote, then the text
+    assert cell.value == "'=HYPERLINK(\"http://x\")" and cell.data_type == "s"
+    raw = openpyxl.load_workbook(io.BytesIO(write_table(frame, "xlsx", raw_cells=True)))
+    cell = raw["data"]["D2"]  # as stored, and still text, never a formula
     assert cell.value == "=HYPERLINK(\"http://x\")" and cell.data_type == "s"
     back = pd.read_excel(io.BytesIO(write_table(_cohort(), "xlsx")), sheet_name=None)
     assert back["data"]["dyad"].tolist() == ["D07", "D08"]

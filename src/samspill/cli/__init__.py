@@ -6,7 +6,9 @@ fix) and exits with status 2, never with a traceback.
 
 from __future__ import annotations
 
+import os
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -33,6 +35,15 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
+
+
+@app.callback()
+def _private_files() -> None:
+    # Every file a command writes (database, WAL, backups, exports, the server's files) is
+    # readable by this account only, and every folder it makes likewise (issue 21, item 12).
+    os.umask(0o077)
+
+
 app.add_typer(scheme_app, name="scheme")
 app.add_typer(study_app, name="study")
 app.add_typer(user_app, name="user")
@@ -90,6 +101,12 @@ def serve(
     data_dir: DataDir = None,
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
+    ssl_certfile: Annotated[
+        Path | None, typer.Option("--ssl-certfile", help="TLS certificate (PEM): serve HTTPS.")
+    ] = None,
+    ssl_keyfile: Annotated[
+        Path | None, typer.Option("--ssl-keyfile", help="The certificate's private key (PEM).")
+    ] = None,
 ) -> None:
     """Serve the web app. While the administrator has no password, and only on an interactive
     terminal, it shows a one-time login link (never in a service's log); 'samspill login-link
@@ -100,7 +117,8 @@ def serve(
 
     database = open_database(data_dir)
     require_safe_secret(database.settings, host)  # no default secret off localhost
-    console.print(f"Samspill is serving at http://{host}:{port}")
+    scheme = "https" if ssl_certfile else "http"
+    console.print(f"Samspill is serving at {scheme}://{host}:{port}")
     with database.session() as db:
         admin = ensure_admin(db)
         if needs_first_link(admin):
@@ -114,7 +132,7 @@ def serve(
             else:
                 console.print("For a login link: samspill login-link admin")
     web_app = create_app(database.settings, database=database, host=host)
-    serve_app(web_app, host=host, port=port)
+    serve_app(web_app, host=host, port=port, ssl_certfile=ssl_certfile, ssl_keyfile=ssl_keyfile)
 
 
 def main() -> None:

@@ -26,6 +26,11 @@ DataDir = Annotated[
     ),
 ]
 Study = Annotated[str, typer.Option("--study", help="The study's name.")]
+RawCells = Annotated[bool, typer.Option(
+    "--raw-cells",
+    help="Write text exactly as stored. By default a text cell starting with = + - @ (or a "
+    "tab or carriage return) gets a leading ' so a spreadsheet cannot run it as a formula; "
+    "numbers are never changed. Use this only for files read by R or Python.")]
 
 
 def error_text(error: SamspillError) -> str:

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from samspill.cli.common import DataDir, Study, console, unit_of_work
+from samspill.cli.common import DataDir, RawCells, Study, console, unit_of_work
 from samspill.core.errors import InputError
 from samspill.interop.events_csv import read_events_csv, write_events_csv
 from samspill.services import accounts, codings, studies
@@ -67,13 +67,15 @@ def export(
     session: SessionName,
     out: Annotated[Path, typer.Option("--out", help="CSV file to write ('-' for stdout).")],
     coder: Coder = None,
+    raw_cells: RawCells = False,
     data_dir: DataDir = None,
 ) -> None:
     """Write a coding's events as CSV."""
     with unit_of_work(data_dir) as (db, _):
         target = studies.get_session(db, study=studies.get_study(db, study), name=session)
         text = write_events_csv(
-            codings.coding_events(db, codings.pick_coding(db, session=target, coder=coder))
+            codings.coding_events(db, codings.pick_coding(db, session=target, coder=coder)),
+            raw_cells=raw_cells,
         )
     if str(out) == "-":
         typer.echo(text, nl=False)

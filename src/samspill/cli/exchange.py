@@ -17,7 +17,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
 
-from samspill.cli.common import DataDir, Study, console, unit_of_work
+from samspill.cli.common import DataDir, RawCells, Study, console, unit_of_work
 from samspill.core.errors import InputError
 from samspill.services import audit, exports, imports, studies
 from samspill.services.accounts import get_user
@@ -121,13 +121,13 @@ def table_format(out: Path, fmt: TableFormat | None) -> TableFormat:
 
 def _table(kind: exports.TableKind, study: str, fmt: TableFormat | None, out: Path,
            session: str | None, coder: str | None, data_dir: Path | None,
-           stability: bool = True) -> None:
+           stability: bool = True, raw_cells: bool = False) -> None:
     fmt = table_format(out, fmt)
     with unit_of_work(data_dir) as (db, _), progress_bar(f"export {kind}") as report:
         target = studies.get_study(db, study)
         chosen = exports.choose_codings(db, target, session=session, coder=coder)
         exported = exports.table_export(db, target, kind, fmt.value, chosen, report,
-                                        stability=stability)
+                                        stability=stability, raw_cells=raw_cells)
         _write(out, exported.body)
         audit.record(db, action="export", target=f"{kind}.{fmt.value}", study=study,
                      detail=f"{len(chosen)} coding(s)")
@@ -143,29 +143,29 @@ def export_cohort(study: Study, out: Out, fmt: FormatOpt = None,
                       "--stability/--no-stability",
                       help="Each sign's stability (about 0.1 s per coding; --no-stability for "
                       "large cohorts).")] = True,
-                  data_dir: DataDir = None) -> None:
+                  raw_cells: RawCells = False, data_dir: DataDir = None) -> None:
     """One row per study coding (training and reliability codings are left out): identity,
     each sign's values, state, reason, flag and stability, the hostility qualifier, the
     summary, counts, level. Codings that cannot be scored are left out and listed with the
     reason and the fix. The format follows --format, else the file's extension."""
-    _table("cohort", study, fmt, out, session, coder, data_dir, stability)
+    _table("cohort", study, fmt, out, session, coder, data_dir, stability, raw_cells)
 
 
 @export_app.command("events")
 def export_events(study: Study, out: Out, fmt: FormatOpt = None,
                   session: SessionOpt = None, coder: CoderOpt = None,
-                  data_dir: DataDir = None) -> None:
+                  raw_cells: RawCells = False, data_dir: DataDir = None) -> None:
     """Every event in long format: one row per event, identity columns repeated."""
-    _table("events", study, fmt, out, session, coder, data_dir)
+    _table("events", study, fmt, out, session, coder, data_dir, raw_cells=raw_cells)
 
 
 @export_app.command("predictors")
 def export_predictors(study: Study, out: Out, fmt: FormatOpt = None,
                       session: SessionOpt = None, coder: CoderOpt = None,
-                      data_dir: DataDir = None) -> None:
+                      raw_cells: RawCells = False, data_dir: DataDir = None) -> None:
     """One row per dyad (mean over its sessions' master or chosen codings), for
     'samspill outcomes OUTCOMES.csv --predictors THIS.csv'."""
-    _table("predictors", study, fmt, out, session, coder, data_dir)
+    _table("predictors", study, fmt, out, session, coder, data_dir, raw_cells=raw_cells)
 
 
 def _file(kind: exports.FileKind, study: str, out: Path, session: str | None,

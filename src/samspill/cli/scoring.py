@@ -11,7 +11,7 @@ import typer
 from rich.markup import escape
 
 from samspill.cli import scores_text
-from samspill.cli.common import DataDir, Study, console, unit_of_work
+from samspill.cli.common import DataDir, RawCells, Study, console, unit_of_work
 from samspill.cli.exchange import print_excluded, progress_bar
 from samspill.core.errors import InputError
 from samspill.core.simulate import STYLES
@@ -86,12 +86,14 @@ def cohort(
         "--stability/--no-stability",
         help="Each sign's stability (about 0.1 s per coding; --no-stability for large "
         "cohorts).")] = True,
+    raw_cells: RawCells = False,
     data_dir: DataDir = None,
 ) -> None:
     """One row per study coding (training and reliability codings are left out): each sign's
     values, state, reason, flag and stability, the hostility qualifier, the summary, dimension
     counts, level. Codings that cannot be scored are left out and listed with the reason and
     the fix."""
+    from samspill.interop.cells import neutralise_frame
     from samspill.interop.tabular import format_of_name  # pyarrow and pyreadstat: on use
 
     named = format_of_name(out.name)
@@ -103,7 +105,8 @@ def cohort(
         found = cohort_for_study(db, studies.get_study(db, study), stability=stability,
                                  progress=report)
     try:
-        found.table.to_csv(out, index=False)
+        table = found.table if raw_cells else neutralise_frame(found.table)
+        table.to_csv(out, index=False)
     except OSError as exc:
         raise InputError(f"cannot write {out}: {exc.strerror}",
                          fix="check the folder exists and is writable") from None

@@ -34,6 +34,7 @@ from samspill.core.errors import EventError, InputError
 from samspill.core.events import Event, ModifierValue, event_problems
 from samspill.core.problems import Problem, summarise
 from samspill.core.scheme import Scheme
+from samspill.interop.cells import neutralise, restore
 from samspill.interop.safety import MAX_MS, as_bytes
 
 CSV_COLUMNS = ["subject", "code", "onset_ms", "offset_ms", "modifiers", "comment"]
@@ -77,14 +78,17 @@ def parse_modifiers(text: str, scheme: Scheme, where: str) -> dict[str, Modifier
     return out
 
 
-def write_events_csv(events: Iterable[Event]) -> str:
-    """Events in Samspill's CSV format, sorted by onset then subject and code."""
+def write_events_csv(events: Iterable[Event], *, raw_cells: bool = False) -> str:
+    """Events in Samspill's CSV format, sorted by onset then subject and code. Text a
+    spreadsheet would run as a formula gets a leading ``'`` unless ``raw_cells``."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
+    cell = (lambda v: v) if raw_cells else neutralise
     for e in sorted(events, key=lambda e: (e.onset_ms, e.subject, e.code)):
-        writer.writerow([e.subject, e.code, e.onset_ms, "" if e.offset_ms is None else e.offset_ms,
-                         format_modifiers(e.modifiers), e.comment])
+        writer.writerow([cell(e.subject), cell(e.code), e.onset_ms,
+                         "" if e.offset_ms is None else e.offset_ms,
+                         cell(format_modifiers(e.modifiers)), cell(e.comment)])
     return buffer.getvalue()
 
 
@@ -176,7 +180,7 @@ def _event(row: dict[str, str], names: dict[str, str], scheme: Scheme, unit: Tim
     return Event(id=str(ident), subject=get["subject"], code=get["code"],
                  onset_ms=_time(get["onset_ms"], unit, "onset"), offset_ms=offset,
                  modifiers=parse_modifiers(get["modifiers"], scheme, where),
-                 comment=get["comment"])
+                 comment=restore(get["comment"]))  # a neutralised comment reads back as typed
 
 
 def _time(text: str, unit: TimeUnit, what: str) -> int:

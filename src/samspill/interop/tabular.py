@@ -23,6 +23,7 @@ import pyreadstat
 
 from samspill.core.errors import InputError
 from samspill.core.events import Event
+from samspill.interop.cells import neutralise_frame
 from samspill.interop.events_csv import format_modifiers
 from samspill.interop.variables import EVENT_TABLE_COLUMNS, REGISTRY, Variable, spss_name_problems
 
@@ -60,8 +61,14 @@ def events_table(events: Iterable[Event], **identity: object) -> pd.DataFrame:
 _IDENTITY_NAMES = {"study", "dyad", "session", "coder", "coding_id"}
 
 
-def write_table(frame: pd.DataFrame, fmt: Format, *, sheet: str = "data") -> bytes:
-    """``frame`` in the given format, as bytes ready to save or send."""
+def write_table(
+    frame: pd.DataFrame, fmt: Format, *, sheet: str = "data", raw_cells: bool = False
+) -> bytes:
+    """``frame`` in the given format, as bytes ready to save or send. In CSV and XLSX, text
+    cells a spreadsheet would run as a formula get a leading ``'`` unless ``raw_cells``
+    (see :mod:`samspill.interop.cells`)."""
+    if fmt in ("csv", "xlsx") and not raw_cells:
+        frame = neutralise_frame(frame)
     writers = {"csv": _csv, "xlsx": lambda f: _xlsx(f, sheet), "sav": write_sav,
                "parquet": _parquet}
     if fmt not in writers:

@@ -31,7 +31,8 @@ from samspill.services.codings import keep_or_renew_ids
 from samspill.services.media import media_of
 from samspill.services.schemes import register_scheme
 from samspill.services.studies import Role
-from samspill.store.media import media_path, store_stream
+from samspill.store.folder import ARCHIVE_MEDIA, check_entries
+from samspill.store.media import is_playable, media_path, store_stream
 from samspill.store.models import (
     Coding,
     Dyad,
@@ -149,6 +150,7 @@ def read_archive(path: Path) -> tuple[StudyArchive, zipfile.ZipFile]:
 
 
 def _parse(zf: zipfile.ZipFile, path: Path) -> StudyArchive:
+    check_entries(zf, path, {"study.json"}, ARCHIVE_MEDIA)  # issue 21, item 9
     for info in zf.infolist():
         if (
             info.file_size > MAX_MEMBER_RATIO * max(info.compress_size, 1)
@@ -181,7 +183,7 @@ def _parse(zf: zipfile.ZipFile, path: Path) -> StudyArchive:
             fix="upgrade Samspill to import it",
         )
     try:
-        return StudyArchive.model_validate(raw)
+        archive = StudyArchive.model_validate(raw)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
@@ -189,6 +191,23 @@ def _parse(zf: zipfile.ZipFile, path: Path) -> StudyArchive:
             f"{path}: study.json is malformed at {where}: {first['msg']}",
             fix="export it again with 'samspill study export'",
         ) from exc
+    _check_media_types(archive)
+    return archive
+
+
+def _check_media_types(archive: StudyArchive) -> None:
+    """Refuse the whole archive if any media file claims a type that is not video or audio:
+    an archive is a file anyone could have written, and a "video" claiming text/html would
+    run its script in a coder's browser when played (issue 21, item 8)."""
+    for session in archive.sessions:
+        for media in session.media:
+            if not is_playable(media.content_type):
+                raise InputError(
+                    f"media file {media.filename[:80]} claims the type "
+                    f"'{media.content_type[:40]}', which is not a video or audio type; "
+                    "nothing was imported",
+                    fix="export the study again from Samspill; media must be video or audio",
+                )
 
 
 def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path) -> bytes:

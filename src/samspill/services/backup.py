@@ -25,7 +25,17 @@ from sqlalchemy import Connection, create_engine, select, text
 from sqlalchemy.engine import make_url
 
 from samspill.core.errors import InputError, SamspillError
+from samspill.services import backup_crypto
 from samspill.settings import Settings
+from samspill.store.folder import (
+    BACKUP_MEDIA,
+    check_entries,
+    hold_folder,
+    inside,
+    media_entry,
+    private_dir,
+    private_file,
+)
 from samspill.store.models import Base
 
 FORMAT = "samspill-backup"
@@ -69,8 +79,11 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def backup(settings: Settings, out: Path) -> dict[str, Any]:
-    """Write the backup zip to ``out`` (atomically); returns its manifest."""
+def backup(settings: Settings, out: Path, *, passphrase: str | None = None) -> dict[str, Any]:
+    """Write the backup zip to ``out`` (atomically, mode 0600); returns its manifest. With a
+    ``passphrase`` the file is encrypted (:mod:`samspill.services.backup_crypto`)."""
+    if passphrase is not None:
+        backup_crypto.check_passphrase(passphrase)
     with tempfile.TemporaryDirectory(prefix="samspill-backup-") as folder:
         work = Path(folder)
         if settings.database_url:
@@ -87,7 +100,13 @@ def backup(settings: Settings, out: Path) -> dict[str, Any]:
             "tables": tables,
             "media": {rel: file_sha256(path) for rel, path in media.items()},
         }
-        _write_zip(out, work / member, member, media, manifest)
+        if passphrase is None:
+            _write_zip(out, work / member, member, media, manifest)
+        else:
+            _write_zip(work / "plain.zip", work / member, member, media, manifest)
+            partial = private_file(out.with_name(out.name + ".part"))
+            backup_crypto.encrypt_file(work / "plain.zip", partial, passphrase)
+            partial.replace(out)
     return manifest
 
 
@@ -95,7 +114,7 @@ def _write_zip(
     out: Path, database: Path, member: str, media: dict[str, Path], manifest: dict[str, Any]
 ) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
-    partial = out.with_name(out.name + ".part")
+    partial = private_file(out.with_name(out.name + ".part"))  # 0600: it holds everything
     with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         zf.write(database, member)
         for rel, path in media.items():
@@ -126,7 +145,7 @@ def _copy_sqlite(source: Path, target: Path) -> dict[str, Any]:
     finally:
         dst.close()
         src.close()
-    engine = create_engine(f"sqlite:///{target}")
+    engine = create_engine(f"sqlite:///{target}", hide_parameters=True)
     with engine.connect() as connection:
         sums = table_checksums(connection)
     engine.dispose()
@@ -149,7 +168,7 @@ def _pg_command(url: str, program: str) -> tuple[list[str], dict[str, str]]:
 
 
 def _dump_postgres(url: str, target: Path) -> dict[str, Any]:
-    engine = create_engine(url, isolation_level="REPEATABLE READ")
+    engine = create_engine(url, isolation_level="REPEATABLE READ", hide_parameters=True)
     try:
         with engine.connect() as connection, connection.begin():
             snapshot = connection.execute(text("SELECT pg_export_snapshot()")).scalar_one()
@@ -169,14 +188,28 @@ def _run(args: list[str], env: dict[str, str]) -> None:
         raise BackupError(f"{args[0]} failed: {last}", fix="check the database URL and rights")
 
 
-def restore(settings: Settings, source: Path) -> dict[str, Any]:
+def restore(settings: Settings, source: Path, *, passphrase: str | None = None) -> dict[str, Any]:
+    """Restore a backup, decrypting it first if it was encrypted (see :func:`_restore`)."""
+    if not backup_crypto.is_encrypted(_existing(source)):
+        return _restore(settings, source)
+    if passphrase is None:
+        raise InputError(f"{source} is encrypted", fix="give its passphrase")
+    with tempfile.TemporaryDirectory(prefix="samspill-restore-") as folder:
+        plain = Path(folder) / "backup.zip"
+        backup_crypto.decrypt_file(source, plain, passphrase)
+        return _restore(settings, plain)
+
+
+def _restore(settings: Settings, source: Path) -> dict[str, Any]:
     """Restore a backup over the configured database and media folder; returns its manifest.
 
-    Every checksum is verified before anything is replaced; afterwards the restored tables
-    must match the manifest's checksums exactly.
+    Every entry's name and checksum is verified before anything is replaced (a name that
+    would leave the data folder refuses the whole restore); afterwards the restored tables
+    must match the manifest's checksums exactly. Refused while a server holds the folder.
     """
-    with zipfile.ZipFile(_existing(source)) as zf:
+    with hold_folder(settings.data_dir, "restore"), zipfile.ZipFile(_existing(source)) as zf:
         manifest = _read_manifest(zf, source)
+        _check_names(zf, manifest, source)
         backend = "postgresql" if settings.database_url else "sqlite"
         if manifest["backend"] != backend:
             raise InputError(
@@ -209,6 +242,28 @@ def _read_manifest(zf: zipfile.ZipFile, source: Path) -> dict[str, Any]:
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise InputError(f"{source} is not a Samspill backup", fix="use a Samspill backup")
     return manifest
+
+
+def _check_names(zf: zipfile.ZipFile, manifest: dict[str, Any], source: Path) -> None:
+    """Every entry of the zip and every name in the manifest stays inside the data folder
+    (issue 21, item 9: a manifest naming ../../outside/pwned.txt wrote there)."""
+    check_entries(zf, source, {"manifest.json", SQLITE_MEMBER, PG_MEMBER}, BACKUP_MEDIA)
+    database, media = manifest.get("database"), manifest.get("media")
+    if (
+        not isinstance(database, dict)
+        or database.get("member") not in (SQLITE_MEMBER, PG_MEMBER)
+        or not isinstance(media, dict)
+        or not isinstance(manifest.get("tables"), dict)
+    ):
+        raise InputError(f"{source} has a malformed manifest; nothing was changed",
+                         fix="use a file 'samspill backup' wrote, unchanged")
+    for rel in media:
+        if not media_entry(str(rel)):
+            raise InputError(
+                f"{source}: the manifest names the media file '{str(rel)[:120]}', which would "
+                "land outside the media folder; nothing was changed",
+                fix="use a file 'samspill backup' wrote, unchanged",
+            )
 
 
 def _verify_members(zf: zipfile.ZipFile, manifest: dict[str, Any], source: Path) -> None:
@@ -249,10 +304,10 @@ def _restore_postgres(url: str, dump: Path) -> None:
 def _restore_media(zf: zipfile.ZipFile, manifest: dict[str, Any], media_dir: Path) -> None:
     wanted = set(manifest["media"])
     for rel in sorted(wanted):
-        target = media_dir / rel
+        target = inside(media_dir, rel)
         if target.exists() and file_sha256(target) == manifest["media"][rel]:
             continue
-        target.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(target.parent)
         partial = target.with_name(target.name + ".part")
         with zf.open(f"media/{rel}") as src, partial.open("wb") as dst:
             shutil.copyfileobj(src, dst, _CHUNK)
@@ -263,7 +318,7 @@ def _restore_media(zf: zipfile.ZipFile, manifest: dict[str, Any], media_dir: Pat
 
 
 def _check_tables(settings: Settings, manifest: dict[str, Any]) -> None:
-    engine = create_engine(settings.effective_database_url())
+    engine = create_engine(settings.effective_database_url(), hide_parameters=True)
     try:
         with engine.connect() as connection:
             found = table_checksums(connection)

@@ -14,6 +14,7 @@ from samspill.core.events import Event, Segment, event_problems
 from samspill.core.problems import summarise
 from samspill.core.scheme import Scheme
 from samspill.services.schemes import scheme_of
+from samspill.store.lengths import check_values
 from samspill.store.models import (
     Coding,
     EventRow,
@@ -172,7 +173,10 @@ def replace_events(
     db.execute(delete(EventRow).where(EventRow.coding_id == coding.id))
     if events:  # one bulk INSERT, not one ORM object per event: imports hold thousands
         stamp = utcnow()
-        db.execute(insert(EventRow), [{**_values(coding, e), "updated_at": stamp} for e in events])
+        rows = [{**_values(coding, e), "updated_at": stamp} for e in events]
+        for row in rows:  # a bulk insert passes no flush check: lengths are checked here
+            check_values(EventRow.__table__, row)
+        db.execute(insert(EventRow), rows)
     return len(events)
 
 

@@ -194,11 +194,12 @@ def events_frame(db: Session, study: Study, chosen: Sequence[Coding],
 
 def table_export(db: Session, study: Study, kind: TableKind, fmt: tabular.Format,
                  chosen: Sequence[Coding], progress: Progress = _quiet, *,
-                 stability: bool = True) -> ExportFile:
+                 stability: bool = True, raw_cells: bool = False) -> ExportFile:
     """A table of the chosen codings in CSV, XLSX, SPSS ``.sav`` or Parquet.
 
     The cohort carries each sign's stability unless ``stability=False``; codings the cohort
     or predictors table cannot score are left out and listed in ``ExportFile.excluded``.
+    Text cells a spreadsheet would run as formulas are neutralised unless ``raw_cells``.
     """
     if kind not in TABLE_KINDS:
         raise InputError(f"unknown table '{kind}'", fix=f"use one of {', '.join(TABLE_KINDS)}")
@@ -212,7 +213,7 @@ def table_export(db: Session, study: Study, kind: TableKind, fmt: tabular.Format
     else:
         cohort = cohort_of(db, study, _masters_first(_cohort_only(chosen)), stability=False)
         frame, excluded = _predictors(cohort.table), cohort.excluded
-    body = tabular.write_table(frame, fmt, sheet=kind)
+    body = tabular.write_table(frame, fmt, sheet=kind, raw_cells=raw_cells)
     progress(1.0)
     media_type = MEDIA_TYPES.get(fmt, "application/octet-stream")
     return ExportFile(f"{study.name}-{kind}.{fmt}", media_type, body, excluded)

@@ -23,6 +23,18 @@ from typing import Any, Literal
 
 from samspill.core.errors import NotFoundError, SamspillError
 
+
+class TooManyJobsError(SamspillError):
+    """A user or the server runs as many jobs as allowed (issue 21, item 16)."""
+
+    status_code = 429
+
+
+DISCARDED = {"type": "DataChanged",
+             "message": "a dyad of this study was deleted after this job started, so its "
+                        "result was dropped",
+             "where": "", "fix": "start the export again"}
+
 log = logging.getLogger("samspill.jobs")
 MAX_JOBS = 200
 MAX_RESULT_BYTES = 1024 * 2**20  # finished export files kept, all jobs together
@@ -47,6 +59,7 @@ class Job:
     error: dict[str, str] | None = None
     started: float = field(default_factory=time.monotonic)
     finished: threading.Event = field(default_factory=threading.Event)
+    discarded: bool = False  # a dyad was deleted meanwhile: the result must not be served
 
     def report(self, fraction: float) -> None:
         """Progress only grows, and stays within 0..1."""
@@ -76,6 +89,11 @@ class Registry:
         self._uploads: OrderedDict[str, Upload] = OrderedDict()
         self._lock = threading.Lock()
         self._numbers = itertools.count(1)
+        self.per_user, self.per_server = 3, 8  # running jobs at once; see configure()
+
+    def configure(self, *, per_user: int, per_server: int) -> None:
+        """The caps from the server's settings (max_jobs_per_user, max_jobs_per_server)."""
+        self.per_user, self.per_server = per_user, per_server
 
     def start(self, work: Work, *, user_id: int, study: str, kind: str, detail: str = "",
               background: bool = True) -> Job:
@@ -83,6 +101,7 @@ class Registry:
         job = Job(id=f"{next(self._numbers)}-{secrets.token_hex(6)}", user_id=user_id,
                   study=study, kind=kind, detail=detail)
         with self._lock:
+            self._check_caps(user_id)
             self._jobs[job.id] = job
             while len(self._jobs) > MAX_JOBS or (
                     len(self._jobs) > 1 and _held_bytes(self._jobs) > MAX_RESULT_BYTES):
@@ -95,6 +114,36 @@ class Registry:
         else:
             _run(job, work)
         return job
+
+    def _check_caps(self, user_id: int) -> None:
+        """Refuse one more job past a cap (30 parallel exports made every coder's save 60
+        times slower); the caller holds the lock."""
+        running = [j for j in self._jobs.values() if j.state == "running"]
+        if sum(j.user_id == user_id for j in running) >= self.per_user:
+            raise TooManyJobsError(
+                f"you have {self.per_user} exports, imports or analyses running; that is the "
+                "most one user may run at once",
+                fix="wait until one of them ends (its page shows the progress), then start "
+                "this one again")
+        if len(running) >= self.per_server:
+            raise TooManyJobsError(
+                f"the server runs {self.per_server} exports, imports or analyses already; "
+                "that is the most it runs at once",
+                fix="try again in a few minutes")
+
+    def discard_study(self, study: str) -> int:
+        """Drop every result of the study's jobs, finished or still running, and the files
+        held for its imports: after a dyad is deleted, nothing made before may serve its data
+        (issue 21, item 18). How many jobs lost their result."""
+        with self._lock:
+            jobs = [j for j in self._jobs.values() if j.study == study]
+            for upload_id in [u.id for u in self._uploads.values() if u.study == study]:
+                del self._uploads[upload_id]
+        for job in jobs:
+            job.discarded = True
+            if job.state == "done":
+                _discard(job)
+        return len(jobs)
 
     def get(self, job_id: str, *, user_id: int, study: str) -> Job:
         """The user's job in this study; anyone else's is "no such job"."""
@@ -139,15 +188,23 @@ def _held_bytes(jobs: OrderedDict[str, Job]) -> int:
     return sum(len(getattr(j.result, "body", b"") or b"") for j in jobs.values())
 
 
+def _discard(job: Job) -> None:
+    job.result, job.error, job.state = None, dict(DISCARDED), "failed"
+
+
 def _run(job: Job, work: Work) -> None:
     try:
-        job.result = work(job.report)
+        result = work(job.report)
         job.progress = 1.0
-        job.state = "done"
+        if not job.discarded:
+            job.result, job.state = result, "done"
+        if job.discarded:  # checked again: a deletion may have come in between
+            _discard(job)
     except SamspillError as error:
         job.error, job.state = error.as_dict(), "failed"
     except Exception as error:  # a job must end, and say so, whatever happens
-        log.exception("job %s (%s) failed", job.id, job.kind)
+        # The class only: a traceback's text may hold the job's data (issue 21, item 11).
+        log.error("job %s failed unexpectedly: %s", job.id, type(error).__name__)
         job.error = {"type": "InternalError", "message": "the job failed unexpectedly",
                      "where": "", "fix": f"report this ({type(error).__name__})"}
         job.state = "failed"

@@ -23,7 +23,7 @@ from samspill.store.models import Coding, ObservationSession, Study, User
 
 TAPE_PURPOSES = ("training", "reliability")
 TAPE_COLUMNS = ["tape", "trainee_coding", "master_coding", "trainee_level", "master_level",
-                "trainee_disrupted", "master_disrupted", "time_unit_kappa"]
+                "trainee_disrupted", "master_disrupted", "time_unit_kappa", "later_codings"]
 
 
 def mark_master(db: Session, *, coding: Coding, purpose: str, by: User) -> Coding:
@@ -55,6 +55,19 @@ def submitted_coding(db: Session, session: ObservationSession, user: User) -> Co
         select(Coding).where(Coding.session_id == session.id, Coding.coder_id == user.id,
                              Coding.status == "submitted").order_by(Coding.id.desc())
     )
+
+
+def submitted_in_order(db: Session, session: ObservationSession, user: User) -> list[Coding]:
+    """The user's submitted codings of the session, the first submitted first.
+
+    Certification counts the first (issue 21, item 7): a trainee who submits, reads the
+    feedback and the master, then codes the tape again (say, by copying the master) must not
+    be certified on the copy. Later ones are listed with the tape for the trainer to see."""
+    found = db.scalars(
+        select(Coding).where(Coding.session_id == session.id, Coding.coder_id == user.id,
+                             Coding.status == "submitted")
+    ).all()
+    return sorted(found, key=lambda c: (c.submitted_at or c.created_at, c.id))
 
 
 def may_see_master(db: Session, *, coding: Coding, user: User) -> bool:
@@ -136,12 +149,15 @@ def _plain(value: object) -> object:
 
 def tapes(db: Session, study: Study, trainee: User) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The trainee's submitted tapes against their masters: one row per tape
-    (:data:`TAPE_COLUMNS`), and per tape and dimension the trainee's and the master's count."""
-    pairs = []
+    (:data:`TAPE_COLUMNS`; the first submitted coding of each, with the ids of any later
+    re-codes in ``later_codings``), and per tape and dimension the trainee's and the
+    master's count."""
+    pairs, later = [], {}
     for session in studies.sessions_of(db, study):
-        master, mine = master_of(db, session), submitted_coding(db, session, trainee)
-        if master is not None and mine is not None and master.coder_id != trainee.id:
-            pairs.append((session, mine, master))
+        master, submitted = master_of(db, session), submitted_in_order(db, session, trainee)
+        if master is not None and submitted and master.coder_id != trainee.id:
+            pairs.append((session, submitted[0], master))
+            later[session.name] = ", ".join(str(c.id) for c in submitted[1:])
     rows = agreement.score_rows(db, study, [c for _, m, ms in pairs for c in (m, ms)]) \
         .set_index("coding_id")
     settings = settings_of(study)
@@ -153,7 +169,7 @@ def tapes(db: Session, study: Study, trainee: User) -> tuple[pd.DataFrame, pd.Da
                                 end_ms=agreement.end_of(session, a, b))["kappa"].iloc[-1]
         t, m = rows.loc[mine.id], rows.loc[master.id]
         table.append((session.name, mine.id, master.id, t["level"], m["level"],
-                      t["disrupted"], m["disrupted"], float(kappa)))
+                      t["disrupted"], m["disrupted"], float(kappa), later[session.name]))
         dims += [(session.name, c[len("count_"):], t[c], m[c])
                  for c in rows.columns if c.startswith("count_")]
     return (pd.DataFrame(table, columns=TAPE_COLUMNS),

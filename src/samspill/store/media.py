@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from samspill.core.errors import InputError
+from samspill.store.folder import private_dir
 
 _CHUNK = 1 << 20
 _CONTAINERS = {
@@ -24,6 +25,16 @@ _CONTAINERS = {
     "avi": "video/x-msvideo",
     "ogg": "video/ogg",
 }
+
+# The only types a media file is ever served as (issue 21, item 8): a stored type outside this
+# list (an old row, a hand-edited database) is sent as a download, never shown inline.
+PLAYABLE_TYPES = frozenset(
+    {*_CONTAINERS.values(), "audio/mp4", "audio/mpeg", "audio/ogg", "audio/webm", "audio/wav"}
+)
+
+
+def is_playable(content_type: str) -> bool:
+    return content_type.strip().lower() in PLAYABLE_TYPES
 
 
 @dataclass(frozen=True)
@@ -55,7 +66,7 @@ def media_path(media_dir: Path, sha256: str) -> Path:
 
 def store_stream(media_dir: Path, chunks: Iterable[bytes], *, max_bytes: int) -> StoredMedia:
     """Write chunks to a temporary file, hash them, and move the file to its content address."""
-    media_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(media_dir)  # 0700; the temporary file below is 0600 and keeps that mode
     digest, size = hashlib.sha256(), 0
     with tempfile.NamedTemporaryFile(dir=media_dir, delete=False, prefix=".upload-") as tmp:
         try:
@@ -72,7 +83,7 @@ def store_stream(media_dir: Path, chunks: Iterable[bytes], *, max_bytes: int) ->
             Path(tmp.name).unlink(missing_ok=True)
             raise
     target = media_path(media_dir, digest.hexdigest())
-    target.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(target.parent)
     shutil.move(tmp.name, target)
     return StoredMedia(digest.hexdigest(), size, target)
 

@@ -10,7 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DataError, DBAPIError
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -19,10 +19,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from samspill import __version__
 from samspill.core.errors import AuthenticationError, InputError, SamspillError
 from samspill.services import audit
+from samspill.services.jobs import REGISTRY
 from samspill.settings import Settings
 from samspill.store import errors as store_errors
 from samspill.store.db import Database
 from samspill.web import i18n
+from samspill.web.errors import EdgeErrors, request_id
+from samspill.web.limits import BodyLimit
 from samspill.web.routes import ROUTERS
 from samspill.web.templating import templates
 
@@ -42,17 +45,22 @@ def create_app(
     app.state.settings = settings
     app.state.database = database or Database(settings)
     app.state.host = host
+    REGISTRY.configure(  # issue 21, item 16: jobs capped per user and per server
+        per_user=settings.max_jobs_per_user, per_server=settings.max_jobs_per_server
+    )
     for router in ROUTERS:
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     _install_error_handlers(app)
     _install_storage_handler(app)  # issue 7
+    app.add_middleware(BodyLimit, respond=_error_response)  # issue 21: before any route reads
+    app.add_middleware(EdgeErrors, respond=_error_response)  # issue 21: nothing of it in logs
     app.add_middleware(HeadersAndLanguage)
     return app
 
 
 class HeadersAndLanguage:
-    """Per request: the language, the audit context and the upload limit on the way in, the
+    """Per request: the language and the audit context on the way in, the
     security headers on the way out. Plain ASGI, not BaseHTTPMiddleware: that one runs every
     request in an extra task and stream, a cost each of many coders' saves would pay."""
 
@@ -64,10 +72,6 @@ class HeadersAndLanguage:
             await self.app(scope, receive, send)
             return
         request = Request(scope)
-        too_big = _upload_too_big(request)
-        if too_big is not None:
-            await too_big(scope, receive, _with_security_headers(send, request, {}))
-            return
         language = i18n.negotiate(
             request.cookies.get(i18n.LANG_COOKIE), request.headers.get("accept-language")
         )
@@ -107,19 +111,6 @@ def _with_security_headers(send: Send, request: Request, answered: dict[str, int
         await send(message)
 
     return send_with_headers
-
-
-def _upload_too_big(request: Request) -> Response | None:
-    """Refuse a declared body over the upload limit before reading a byte of it."""
-    limit = request.app.state.settings.max_upload_mb * 2**20
-    declared = request.headers.get("content-length", "")
-    if not declared.isdigit() or int(declared) <= limit:
-        return None
-    error = InputError(
-        f"the upload is larger than {limit // 2**20} MB",
-        fix="compress the video or raise max_upload_mb",
-    )
-    return _error_response(request, 413, error.as_dict())
 
 
 LOGIN_PATHS = frozenset({"/login", "/api/login", "/login/link"})
@@ -237,21 +228,6 @@ def _install_error_handlers(app: FastAPI) -> None:
             },
         )
 
-    @app.exception_handler(Exception)
-    async def unexpected(request: Request, exc: Exception) -> Response:
-        # Log the type and the route, never the request body: it may hold children's data.
-        log.error("unexpected %s on %s %s", type(exc).__name__, request.method, request.url.path)
-        return _error_response(
-            request,
-            500,
-            {
-                "type": "InternalError",
-                "message": "something went wrong on the server",
-                "where": "",
-                "fix": "try again; nothing you saved before is lost",
-            },
-        )
-
 
 # --- Degraded storage (issue 7): a full disk or a read-only data folder is said plainly (503);
 # the answer is an error, so the coding screen's outbox keeps the work and sends it again.
@@ -263,9 +239,23 @@ def _install_storage_handler(app: FastAPI) -> None:
         error = store_errors.storage_error(exc)
         if error is None:
             raise exc
-        log.error("storage problem on %s %s: %s", request.method, request.url.path, error.message)
+        # The problem's words are ours (store/errors.py); the path may name a study or dyad.
+        log.error("storage problem: %s (request %s)", error.message, request_id())
         return _error_response(request, error.status_code, error.as_dict())
 
+    async def value_error(request: Request, exc: Exception) -> Response:
+        # A number too large for a database integer (SQLite: OverflowError; PostgreSQL: a
+        # DataError), or a value the database cannot take: the request's fault, said as such.
+        body = {
+            "type": "InputError",
+            "message": "a number or text in the request is too large for the database",
+            "where": "",
+            "fix": "check the address and the values sent",
+        }
+        return _error_response(request, 400, body)
+
+    app.add_exception_handler(OverflowError, value_error)  # issue 21, item 13
+    app.add_exception_handler(DataError, value_error)
     app.add_exception_handler(OSError, storage_error)
     app.add_exception_handler(DBAPIError, storage_error)
     app.add_exception_handler(sqlite3.Error, storage_error)

@@ -6,10 +6,14 @@ import asyncio
 import gc
 from collections.abc import Coroutine
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any, TypeVar
 
 import httpx
 from fastapi import FastAPI
+
+from samspill.core.errors import InputError
+from samspill.store.folder import hold_folder
 
 T = TypeVar("T")
 
@@ -54,9 +58,62 @@ async def _warm_up_requests(app: FastAPI) -> list[int]:
     return [unmatched.status_code, no_login.status_code]
 
 
-def serve(app: FastAPI, *, host: str, port: int, log_level: str = "warning") -> None:
+def serve(
+    app: FastAPI,
+    *,
+    host: str,
+    port: int,
+    log_level: str = "warning",
+    ssl_certfile: Path | None = None,
+    ssl_keyfile: Path | None = None,
+) -> None:
+    """Run ``app`` under uvicorn until stopped, holding the data folder (a restore refuses
+    meanwhile). No access log (addresses with study and session names); uvicorn's own error
+    lines lose their tracebacks, which can hold request data (issue 21, item 11)."""
     import uvicorn
 
+    settings = app.state.settings
+    if (ssl_certfile is None) != (ssl_keyfile is None):
+        raise InputError(
+            "--ssl-certfile and --ssl-keyfile go together",
+            fix="give both (the certificate and its private key), or neither",
+        )
     warm_up(app)
     freeze_startup_heap()
-    uvicorn.run(app, host=host, port=port, log_level=log_level, access_log=False)
+    with hold_folder(settings.data_dir, "serve"):
+        uvicorn.run(
+            app,
+            host=host,
+            port=port,
+            log_level=log_level,
+            log_config=quiet_log_config(log_level),
+            access_log=False,
+            ssl_certfile=str(ssl_certfile) if ssl_certfile else None,
+            ssl_keyfile=str(ssl_keyfile) if ssl_keyfile else None,
+            proxy_headers=True,
+            forwarded_allow_ips=settings.forwarded_allow_ips,
+        )
+
+
+def quiet_log_config(level: str) -> dict[str, Any]:
+    """uvicorn's logging with every record stripped of its traceback and arguments: an
+    exception that escaped the app may carry a request's data in its message or its frames'
+    values. Samspill's own lines ("samspill.*") name only an error class and a request id."""
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "filters": {"redact": {"()": "samspill.web.errors.RedactTracebacks"}},
+        "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+        "handlers": {
+            "stderr": {
+                "class": "logging.StreamHandler",
+                "formatter": "plain",
+                "filters": ["redact"],
+                "stream": "ext://sys.stderr",
+            }
+        },
+        "loggers": {
+            name: {"handlers": ["stderr"], "level": level.upper(), "propagate": False}
+            for name in ("uvicorn", "uvicorn.error", "samspill")
+        },
+    }

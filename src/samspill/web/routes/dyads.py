@@ -19,6 +19,7 @@ from starlette.background import BackgroundTask
 from samspill.core.errors import InputError
 from samspill.services import audit, dyad_rights, identity, studies
 from samspill.services.identity import Identity
+from samspill.services.jobs import REGISTRY
 from samspill.web.deps import DbSession, ManageDyad, ManageIdentity
 from samspill.web.schemas import DeletionOut
 from samspill.web.templating import templates
@@ -82,6 +83,8 @@ def delete_dyad(request: Request, dyad: str, access: ManageDyad, db: DbSession) 
     found = identity.get_dyad(db, study=access.study, code=dyad)  # type: ignore[arg-type]
     deletion = dyad_rights.delete_dyad(db, study=access.study, dyad=found, actor=access.user)  # type: ignore[arg-type]
     db.commit()  # the rows are gone for good before any file is removed
+    REGISTRY.discard_study(access.study.name)  # type: ignore[union-attr]  # no earlier export
+    request.app.state.database.checkpoint()  # nor the SQLite WAL serves it (issue 21, 18)
     media_dir = request.app.state.settings.media_dir
     removed = dyad_rights.remove_files(media_dir, deletion.orphaned_sha256)
     # The model keeps the counts and drops the hashes (stored-only).

@@ -71,8 +71,10 @@ def start_export(
     session: Text = "",
     coder: Text = "",
     tiers: Text = "subject",
+    raw_cells: Annotated[bool, Form()] = False,
 ) -> Response:
-    """Start an export of the codings this user may see; the job page offers the file."""
+    """Start an export of the codings this user may see; the job page offers the file.
+    ``raw_cells``: no ' before text cells a spreadsheet would run (issue 21, item 10)."""
     if what in ("cohort", "predictors"):
         policy.check_scores(
             access.the_study, access.role, fix="export the events, or ask the study's owner"
@@ -91,7 +93,8 @@ def start_export(
             db, study, session=chosen_session, coder=chosen_coder, visible=visible
         )
         if what in exports.TABLE_KINDS:
-            return exports.table_export(db, study, what, format, chosen, progress)  # type: ignore[arg-type]
+            return exports.table_export(db, study, what, format, chosen, progress,  # type: ignore[arg-type]
+                                        raw_cells=raw_cells)
         return exports.file_export(
             db,
             study,

@@ -12,7 +12,7 @@ from starlette.concurrency import run_in_threadpool
 
 from samspill.core.errors import InputError
 from samspill.services.media import attach_file
-from samspill.store.media import media_path, safe_filename
+from samspill.store.media import is_playable, media_path, safe_filename
 from samspill.web.api_shapes import session_out
 from samspill.web.deps import DbSession, ManageStudy, ReadMedia
 from samspill.web.schemas import SessionOut
@@ -63,8 +63,12 @@ async def _limited(request: Request, max_bytes: int) -> AsyncIterator[bytes]:
 
 @router.get("/api/media/{media_id}")
 def play(request: Request, access: ReadMedia) -> FileResponse:
+    """The video, range requests allowed. Never cached (``no-store``, from the app's headers:
+    a shared hospital computer keeps no copy), and inline only as a video or audio type."""
     media = access.the_media
     path = media_path(request.app.state.settings.media_dir, media.sha256)
+    if is_playable(media.content_type):
+        return FileResponse(path, media_type=media.content_type)
     return FileResponse(
-        path, media_type=media.content_type, headers={"Cache-Control": "private, max-age=3600"}
+        path, media_type="application/octet-stream", filename=safe_filename(media.filename)
     )

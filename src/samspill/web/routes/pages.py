@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from typing import Annotated
 
@@ -29,6 +28,7 @@ from samspill.web.deps import (
     allow,
     visible_codings,
 )
+from samspill.web.form_values import optional_date
 from samspill.web.scores_display import scores_display
 from samspill.web.templating import templates
 
@@ -86,7 +86,7 @@ def create_session(
 ) -> Response:
     study = access.the_study
     pair = studies.get_or_create_dyad(db, study=study, code=dyad)
-    when = dt.date.fromisoformat(date) if date else None
+    when = optional_date(date, "date")
     studies.create_session(
         db,
         study=study,

@@ -17,6 +17,7 @@ from samspill.services import accounts, studies
 from samspill.services.media import attach_file
 from samspill.store.media import safe_filename
 from samspill.web.deps import Access, DbSession, ManageMembers, ManageStudy
+from samspill.web.form_values import optional_number
 from samspill.web.templating import templates
 
 router = APIRouter(include_in_schema=False)
@@ -100,7 +101,7 @@ def change_settings(
 ) -> Response:
     study = access.the_study
     current = study_settings(study.settings)
-    cutoff = float(disrupted_cutoff) if disrupted_cutoff.strip() else None
+    cutoff = optional_number(disrupted_cutoff, "disrupted_cutoff")
     updated = current.model_copy(
         update={
             "disrupted_cutoff": cutoff,
