@@ -7,13 +7,13 @@ refused" without sending hundreds of megabytes.
 
 from __future__ import annotations
 
-import asyncio
 import json
 from typing import Any
 
 from samspill.settings import Settings
 from samspill.store.db import Database
 from samspill.web.app import create_app
+from samspill.web.serving import run_in_own_loop
 from tests.security.world import World
 
 CHUNK = 64 * 1024
@@ -68,7 +68,7 @@ def drive(
         "server": ("testserver", 80),
         "app": app,
     }
-    asyncio.run(app(scope, receive, send))
+    run_in_own_loop(app(scope, receive, send))  # a test worker may run a loop already
     database.dispose()
     return answer["status"], pulled, answer["body"]
 
