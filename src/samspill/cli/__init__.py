@@ -123,7 +123,7 @@ def serve(
         admin = ensure_admin(db)
         if needs_first_link(admin):
             if sys.stdout.isatty():
-                link = login_link(db, admin, host=host, port=port)
+                link = login_link(db, admin, host=host, port=port, scheme=scheme)
                 console.print(
                     "Log in as the local administrator (the link works once, for an hour):\n"
                     f"  {link}",

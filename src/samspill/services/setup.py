@@ -28,11 +28,13 @@ def ensure_admin(db: Session) -> User:
 
 
 def login_link(
-    db: Session, user: User, *, host: str, port: int, hours: float = FIRST_LINK_HOURS
+    db: Session, user: User, *, host: str, port: int, hours: float = FIRST_LINK_HOURS,
+    scheme: str = "http",
 ) -> str:
-    """A one-time login link for ``user`` on this server; earlier unused links stop working."""
+    """A one-time login link for ``user`` on this server (``scheme`` https when it serves TLS);
+    earlier unused links stop working."""
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
-    return link_url(f"http://{shown}:{port}", make_login_link(db, user, hours=hours))
+    return link_url(f"{scheme}://{shown}:{port}", make_login_link(db, user, hours=hours))
 
 
 def link_url(base: str, token: str) -> str:
