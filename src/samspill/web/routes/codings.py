@@ -154,8 +154,9 @@ def put_status(body: StatusIn, access: WriteCoding, db: DbSession) -> CodingOut:
     coding = access.the_coding
     policy.check_status_change(access.member, body.status)
     if body.status == "submitted":
-        codings.ensure_open(coding)
-    codings.set_status(db, coding=coding, status=body.status)
+        codings.submit(db, coding)  # refused while a state runs or a required modifier lacks
+    else:
+        codings.set_status(db, coding=coding, status=body.status)
     return coding_out(coding)
 
 
