@@ -170,11 +170,12 @@ def submit_refusals(events: Sequence[Event], scheme: Scheme) -> list[Refusal]:
     return out
 
 
-def close_running(events: pd.DataFrame, scheme: Scheme, until_ms: int,
+def close_running(events: pd.DataFrame, scheme: Scheme, until_ms: int | np.ndarray,
                   coding_col: str | None = None) -> tuple[pd.DataFrame, int]:
     """The event table (``events_frame`` columns) with every running state ended, for a
     provisional score: at ``until_ms`` (the playhead, or the end of the media), or sooner at
-    the next state of its lane for its subject, and never before its onset. Returns the
+    the next state of its lane for its subject, and never before its onset (``until_ms`` per
+    row, or one for all). Returns the
     table and how many states were ended (0: nothing is provisional)."""
     kinds = {c.id: c.kind for c in scheme.codes}
     is_state = events["code"].map(kinds).eq("state").to_numpy(dtype=bool)
@@ -184,7 +185,7 @@ def close_running(events: pd.DataFrame, scheme: Scheme, until_ms: int,
     lane = events["code"].map({c: lane_of(scheme, c)[0] for c in kinds}).fillna(events["code"])
     keys = [*([coding_col] if coding_col else []), "subject"]
     onset = events["onset_ms"].to_numpy(dtype="int64")
-    ends = np.full(len(events), until_ms, dtype="int64")
+    ends = np.broadcast_to(np.asarray(until_ms, dtype="int64"), (len(events),)).copy()
     groups = events[keys].assign(_lane=lane.to_numpy()).reset_index(drop=True)[is_state]
     for rows in groups.groupby(list(groups.columns), sort=False).indices.values():
         positions = groups.index.to_numpy()[rows]
