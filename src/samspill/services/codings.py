@@ -261,7 +261,9 @@ def upsert_event(
     if gone is not None and gone.coding_id != coding.id:
         raise ConflictError("that event id belongs to another coding", fix="use a new id")
     if gone is not None and kind == "edit":
-        raise RefusedError(DELETED, fix=DELETED_FIX, details={"reason": "deleted"})
+        raise RefusedError(DELETED, fix=DELETED_FIX,
+                           details={"reason": "deleted", "yours": base_version,
+                                    "theirs": gone.version})
     if row is not None:
         _check_version(row, base_version)
         before = _to_event(row)
