@@ -180,6 +180,17 @@ def test_an_edit_after_a_delete_does_not_bring_the_event_back(
     assert read["events"][0]["version"] == 2
 
 
+def test_a_delete_and_its_undo_in_one_batch_keep_the_event(
+    client: TestClient, database: Database, empty: Built
+) -> None:
+    headers = bearer(database, empty.owner.username)
+    far = _state("far", 12_000)
+    assert _post(client, headers, empty, {"type": "add", "event": far}).is_success
+    assert _post(client, headers, empty, {"type": "delete", "event_id": far["id"]},
+                 {"type": "add", "event": {**far, "version": 2}}).is_success
+    assert [e.id for e in _events(database, empty)] == [far["id"]]
+
+
 def test_a_stale_delete_is_refused(client: TestClient, database: Database, empty: Built) -> None:
     headers = bearer(database, empty.owner.username)
     hold = _state("hold", 1000, 2000)

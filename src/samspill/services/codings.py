@@ -322,6 +322,7 @@ def delete_event(
     _check_version(row, base_version)
     db.merge(DeletedEvent(id=row.id, coding_id=coding.id, version=row.version))
     db.delete(row)
+    db.flush()  # an add of the same id in this batch (an undo) must find it deleted
 
 
 def submit(db: Session, coding: Coding) -> None:

@@ -53,7 +53,7 @@ export class ScoresPanel {
     this.outside = el("p", { className: "scores-outside small", role: "note", hidden: true });
     this.body = el("div", { className: "scores-body" });
     // A state still running: the signs are counted up to the playhead (the server says so).
-    this.provisional = el("p", { className: "scores-provisional notice", role: "note", hidden: true });
+    this.provisional = el("p", { className: "scores-provisional", role: "note", hidden: true });
     this.note = el("p", { className: "notice small", role: "note" }, t(DISCLAIMER));
     host.replaceChildren(this.controls, this.provisional, this.status, this.outside, this.body, this.note);
     host.addEventListener("click", (e) => {

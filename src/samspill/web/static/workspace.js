@@ -154,7 +154,7 @@ async function rejected(action, body, status) {
   } else if (!conflict) {
     toast(t("Not saved: {message}", { message: error?.message || action.type }), true);
   }
-  await reloadFromServer();
+  await reloadFromServer(action);
   if (!conflict) setTimeout(showAside, 0);
   return conflict;
 }
@@ -188,10 +188,11 @@ async function showAside() {
   box.replaceChildren(t("{n} action(s) set aside, not saved:", { n: records.length }), shown, again, " ", drop);
 }
 
-async function reloadFromServer() {
+// `refused`: the action the server just refused, still in the outbox until this returns.
+async function reloadFromServer(refused = null) {
   const answer = await call("GET", api("/workspace"));
   if (!answer.ok) return;
-  const pending = (await outbox.pending()).map((r) => r.action);
+  const pending = (await outbox.pending()).map((r) => r.action).filter((a) => a.id !== refused?.id);
   store.load(answer.body.events, pending);
   segments.segments = answer.body.segments;
   segments.render();
