@@ -63,3 +63,45 @@ test("a read-only coding commits nothing", () => {
   assert.deepEqual(s.sent, []);
   assert.deepEqual(s.store.sorted, []);
 });
+
+test("an edit and a delete say the version they were made on; the page keeps the next one", () => {
+  const s = setUp([{ ...event({ id: "a", onset_ms: 100 }), version: 3 }]);
+  s.history.commit([{ type: "edit", event: { ...s.store.byId.get("a"), comment: "x" } }], "edit");
+  const [edit] = s.sent.at(-1);
+  assert.equal(edit.base_version, 3);
+  assert.equal(edit.event.version, 4);
+  assert.equal(s.store.byId.get("a").version, 4, "the next edit is based on the server's next version");
+  s.history.commit([{ type: "edit", event: { ...s.store.byId.get("a"), comment: "y" } }], "edit");
+  assert.equal(s.sent.at(-1)[0].base_version, 4);
+  s.history.commit([{ type: "delete", event_id: "a" }], "delete");
+  assert.equal(s.sent.at(-1)[0].base_version, 5);
+  s.history.undo(s.toast); // the undone delete adds the event back, one version on
+  const [add] = s.sent.at(-1);
+  assert.equal(add.type, "add");
+  assert.equal(add.event.version, 6);
+  s.history.commit([{ type: "add", event: event({ id: "new" }) }], "add");
+  assert.equal(s.sent.at(-1)[0].event.version, 1);
+  assert.equal(s.sent.at(-1)[0].base_version, undefined);
+});
+
+test("a deleted segment comes back with undo, and goes again with redo", () => {
+  const segment = { id: "s1", name: "Episode 1", start_ms: 0, end_ms: 1000 };
+  let segments = [segment];
+  const shownSegments = {
+    get: (id) => segments.find((x) => x.id === id),
+    put: (x) => { segments = [...segments.filter((y) => y.id !== x.id), x]; },
+    drop: (id) => { segments = segments.filter((y) => y.id !== id); },
+  };
+  const sent = [];
+  const history = new History({ store: new EventStore(scheme), enqueue: (a) => sent.push(a), canWrite: () => true, segments: shownSegments });
+  const said = [];
+  history.commit([{ type: "delete-segment", segment_id: "s1" }], "delete segment");
+  assert.deepEqual(segments, []);
+  history.undo((text) => said.push(text));
+  assert.deepEqual(segments, [segment]);
+  assert.equal(sent.at(-1)[0].type, "segment");
+  assert.deepEqual(sent.at(-1)[0].segment, segment);
+  history.redo((text) => said.push(text));
+  assert.deepEqual(segments, []);
+  assert.equal(sent.at(-1)[0].type, "delete-segment");
+});

@@ -68,7 +68,7 @@ test("a point key logs one event at the time and frame on screen", () => {
   assert.equal(added.type, "add");
   const { id, ...rest } = added.event;
   assert.deepEqual(rest, { subject: "parent", code: "look", onset_ms: 1234, offset_ms: null,
-    modifiers: {}, comment: "", frame: 12 });
+    modifiers: {}, comment: "", frame: 12, version: 1 });
   assert.equal(screen.store.byId.get(id).onset_ms, 1234, "in the store at once");
   assert.equal(screen.history.done[0].label, "Logged Look at 00:01.234", "the undo step's name");
 });

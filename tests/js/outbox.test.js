@@ -200,12 +200,12 @@ test("after the first wait the outbox retries by itself", async () => {
 });
 
 test("a server error or too many requests is retried, never dropped", async () => {
-  for (const status of [500, 502, 503, 429]) {
+  for (const [status, state] of [[500, "server"], [502, "server"], [503, "offline"], [429, "offline"]]) {
     const server = fakeServer();
     server.answer = () => ({ ok: false, status, body: null });
     const { box, rejected } = await openOutbox(server, { codingId: status });
     await box.add([action(`a${status}`)]);
-    await waitFor(() => box.state === "offline", `offline on ${status}`);
+    await waitFor(() => box.state === state, `${state} on ${status}`);
     box.stop();
     assert.deepEqual(await pendingIds(box), [`a${status}`], `kept on ${status}`);
     assert.deepEqual(rejected, [], `not refused on ${status}`);
@@ -340,4 +340,77 @@ test("after a failed write the pending count is what the outbox holds", async ()
   box.start();
   await saved(box);
   assert.equal(box.count, 0, "count once all is sent (submit waits for 0)");
+});
+
+test("a 500 is said as a server error, not as offline", async () => {
+  const server = fakeServer();
+  server.answer = () => ({ ok: false, status: 500, body: { error: { message: "something went wrong" } } });
+  const { box, states } = await openOutbox(server);
+  await box.add([action("a1")]);
+  await waitFor(() => box.state === "server", "server error");
+  box.stop();
+  assert.ok(!states.some(([state]) => state === "offline"), JSON.stringify(states));
+});
+
+test("a refused action is set aside with its reason; later ones go; it can be sent again", async () => {
+  const server = fakeServer({ refuse: ["a2"] });
+  const { box, rejected } = await openOutbox(server, { start: false });
+  await box.add([action("a1"), action("a2"), action("a3")]);
+  box.start();
+  await saved(box);
+  await box.add([action("a4")]);
+  await saved(box);
+  assert.deepEqual(server.applied, ["a1", "a3", "a4"], "the others are not blocked");
+  assert.equal(rejected.length, 1);
+  const aside = await box.setAside();
+  assert.deepEqual(aside.map((r) => [r.action.id, r.aside.status, r.aside.message]), [["a2", 422, "refused a2"]]);
+  assert.deepEqual(await pendingIds(box), [], "not in the pending actions");
+  server.answer = () => null;
+  server.send = async (sent) => {
+    for (const a of sent) server.applied.push(a.id);
+    return { ok: true, status: 200, body: {} };
+  };
+  await box.retryAside();
+  await saved(box);
+  assert.deepEqual(server.applied.at(-1), "a2");
+  assert.deepEqual(await box.setAside(), []);
+});
+
+test("a lone action the server keeps failing (500) is set aside; the rest go through", async () => {
+  const server = fakeServer();
+  server.answer = (sent) => (sent.some((a) => a.id === "bad")
+    ? { ok: false, status: 500, body: { error: { message: "something went wrong" } } } : null);
+  const { box } = await openOutbox(server, { start: false });
+  await box.add([action("bad"), action("good")]);
+  box.start();
+  await waitFor(async () => (await box.setAside()).length === 1, "set aside", 15000);
+  await saved(box);
+  assert.deepEqual(server.applied, ["good"]);
+});
+
+test("a refusal the coder resolves (a choice of versions) leaves the outbox", async () => {
+  const server = fakeServer({ refuse: ["a1"] });
+  const box = new Outbox({ codingId: 77, send: (sent) => server.send(sent), onRejected: async () => true });
+  await box.open();
+  box.start();
+  cleanup(() => box.stop());
+  await box.add([action("a1")]);
+  await saved(box);
+  assert.deepEqual(await box.setAside(), []);
+  assert.deepEqual(await pendingIds(box), []);
+});
+
+test("a read-only second tab takes the coding over when the first tab closes", async () => {
+  const first = await openTab();
+  const second = await openTab();
+  assert.equal(await (await first.load(TABLOCK)).claimCoding(11), true, "the first tab writes");
+  const tablock = await second.load(TABLOCK);
+  assert.equal(await tablock.claimCoding(11, 100), false, "the second tab reads only");
+  let claimed = false;
+  tablock.takeOverWhenFree(11, () => { claimed = true; });
+  await sleep(100);
+  assert.equal(claimed, false, "not while the first tab is open");
+  first.close();
+  await waitFor(() => claimed, "taken over");
+  assert.equal(await claimCoding(11, 100), false, "and held: a third tab reads only");
 });

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, inspect, select
 
-from samspill.core.errors import ConflictError, EventError, InputError
+from samspill.core.errors import ConflictError, EventError, InputError, RefusedError
 from samspill.core.events import Event
 from samspill.core.scheme_check import load_builtin_scheme
 from samspill.core.vignette import vignette_events
@@ -87,7 +87,7 @@ def test_overlapping_exclusive_states_are_refused_on_edit(database: Database) ->
     clash = Event(subject="caregiver", code="near", onset_ms=10_000, offset_ms=20_000)
     with database.session() as db:
         coding = make_coded_session(db).coding
-        with pytest.raises(EventError, match="proximity"):
+        with pytest.raises(RefusedError, match="would overlap"):
             codings.upsert_event(db, coding=coding, event=clash)
 
 
@@ -148,10 +148,10 @@ def test_a_save_checks_only_the_lane_it_touches_yet_still_refuses_overlaps(
             subject="caregiver", code="far", onset_ms=0, offset_ms=10_000))
         codings.upsert_event(db, coding=coding, event=Event(
             subject="caregiver", code="near", onset_ms=10_000, offset_ms=20_000))
-        with pytest.raises(EventError, match="proximity"):
+        with pytest.raises(RefusedError, match="would overlap"):
             codings.upsert_event(db, coding=coding, event=Event(
                 subject="caregiver", code="absent", onset_ms=15_000, offset_ms=16_000))
-        with pytest.raises(EventError, match="proximity"):
+        with pytest.raises(RefusedError, match="would overlap"):
             codings.upsert_event(db, coding=coding, event=Event(
                 subject="caregiver", code="far", onset_ms=500, offset_ms=30_000))
         codings.upsert_event(db, coding=coding, event=Event(

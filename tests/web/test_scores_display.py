@@ -497,11 +497,11 @@ def test_the_rating_line_and_the_scheme_read_as_words_in_bokmaal(
     assert "(cut-off 5) · Profile: helpless-fearful</p>" in en
 
 
+# A running state no longer stops the scores: they are provisional (tests/web/test_provisional.py).
 @pytest.mark.parametrize(("event", "said"), [
-    (dict(subject="child", code="distress", onset_ms=300_000, offset_ms=None), "has no offset"),
     (dict(subject="child", code="bid", onset_ms=400_000, offset_ms=None,
           modifiers={"kind": "show"}), "lies beyond the media"),
-], ids=["running state", "past the end"])
+], ids=["past the end"])
 def test_a_coding_that_cannot_be_scored_says_why_on_the_page_and_in_the_api(
         client: TestClient, database: Database, near: Built, event: dict, said: str) -> None:
     with database.session() as db:
@@ -551,6 +551,7 @@ def test_every_kind_of_scores_fits_the_schema(case: str) -> None:
     body["coding"] = {"id": 1, "session": "v1", "study": "s1", "coder": "ann",
                       "scheme_id": SCHEME.id, "scheme_version": 1, "scheme_hash": "h",
                       "status": "in_progress", "purpose": "study"}
+    body["provisional"], body["provisional_until"] = False, None
     body["display"] = scores_display(body, SCHEME)
     assert json.dumps(_as_scores_out(body)) == json.dumps(body)
 

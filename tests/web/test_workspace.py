@@ -14,7 +14,8 @@ from tests.web.conftest import bearer
 def test_event_rows_are_the_stored_events_as_json(database: Database, built: Built) -> None:
     with database.session() as db:
         coding = codings.get_coding(db, built.coding.id)
-        expected = [e.model_dump(mode="json") for e in codings.coding_events(db, coding)]
+        expected = [{**e.model_dump(mode="json"), "version": 1}
+                    for e in codings.coding_events(db, coding)]
         assert workspace.event_rows(db, coding) == expected
         assert len(expected) > 10
 

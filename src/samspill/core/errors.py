@@ -7,6 +7,8 @@ JSON body ``{"error": {"type", "message", "where", "fix"}}``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 
 class SamspillError(Exception):
     """Base class: a problem the user can fix."""
@@ -73,3 +75,30 @@ class StorageError(SamspillError):
     unreachable database): nothing was saved, and the same request may succeed later."""
 
     status_code = 503
+
+
+class RefusedError(ConflictError):
+    """A write that breaks a rule of the coding (``core.coding_rules``): nothing is stored.
+
+    ``template`` and ``fix_template`` are English with ``{names}`` filled from ``params``, so
+    the edge can say them in the reader's language; ``details`` goes into the answer as it is
+    (the server's version of an event, for a choice). 409 for a clash with what is stored, 422
+    for a write incomplete in itself.
+    """
+
+    def __init__(
+        self,
+        template: str,
+        *,
+        fix: str,
+        params: Mapping[str, str | int] | None = None,
+        where: str = "",
+        status_code: int = 409,
+        details: Mapping[str, object] | None = None,
+    ) -> None:
+        self.params = dict(params or {})
+        super().__init__(template.format(**self.params), fix=fix.format(**self.params), where=where)
+        self.template = template
+        self.fix_template = fix
+        self.status_code = status_code
+        self.details = dict(details or {})

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -32,6 +32,23 @@ class Action(BaseModel):
     ratings: dict[str, str | int | None] | None = None
     segment: Segment | None = None
     segment_id: str | None = None
+    # The event's version the writer last saw (edit, delete): an older one than stored is
+    # refused. Without it, the event's own ``version`` counts (what a GET gave); without
+    # either, the write is not checked (last write wins).
+    base_version: int | None = Field(default=None, ge=0)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _event_version(cls, data: object) -> object:
+        # Events are read with their version; sent back as they are, it is the base version.
+        if isinstance(data, dict) and isinstance(data.get("event"), dict) \
+                and "version" in data["event"]:
+            event = dict(data["event"])
+            version = event.pop("version")
+            data = {**data, "event": event}
+            if data.get("base_version") is None and data.get("type") == "edit":
+                data["base_version"] = version
+        return data
 
 
 class ActionsIn(BaseModel):
@@ -44,6 +61,9 @@ class ActionResult(BaseModel):
 
 
 def apply_actions(db: Session, *, coding: Coding, actions: Sequence[Action]) -> list[ActionResult]:
+    codings.lock_coding(db, coding)  # one writer per coding: checks see every other write
+    if any(a.type in ("segment", "delete-segment") for a in actions):
+        studies.lock_session(db, coding.session)  # segments belong to the session
     ids = [a.id for a in actions]
     done = set(db.scalars(select(AppliedAction.id).where(AppliedAction.id.in_(ids))).all())
     results = []
@@ -61,9 +81,11 @@ def apply_actions(db: Session, *, coding: Coding, actions: Sequence[Action]) -> 
 
 def _apply(db: Session, coding: Coding, action: Action) -> None:
     if action.type in ("add", "edit"):
-        codings.upsert_event(db, coding=coding, event=_need(action.event, action, "event"))
+        codings.upsert_event(db, coding=coding, event=_need(action.event, action, "event"),
+                             base_version=action.base_version, kind=action.type)
     elif action.type == "delete":
-        codings.delete_event(db, coding=coding, event_id=_need(action.event_id, action, "event_id"))
+        codings.delete_event(db, coding=coding, event_id=_need(action.event_id, action, "event_id"),
+                             base_version=action.base_version)
     elif action.type == "rating":
         codings.set_ratings(db, coding=coding, ratings=_need(action.ratings, action, "ratings"))
     elif action.type == "segment":

@@ -248,7 +248,8 @@ def score_rows(db: Session, study: Study, group: Sequence[Coding]) -> pd.DataFra
     """
     if not group:
         return pd.DataFrame(columns=["coding_id", "coder", "session"])
-    cohort = cohort_for_study(db, study, chosen=group, stability=False)
+    # Coders at work may have a state running: counted to the media's end, not refused.
+    cohort = cohort_for_study(db, study, chosen=group, stability=False, provisional=True)
     if len(cohort.excluded):
         raise InputError(
             f"{len(cohort.excluded)} coding(s) cannot be scored: " + "; ".join(

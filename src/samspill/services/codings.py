@@ -6,10 +6,27 @@ import uuid
 from collections.abc import Mapping, Sequence
 from typing import TypeVar
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, or_, select, update
 from sqlalchemy.orm import Session, joinedload
 
-from samspill.core.errors import ConflictError, EventError, InputError, NotFoundError
+from samspill.core.coding_rules import (
+    DELETED,
+    DELETED_FIX,
+    STALE,
+    STALE_FIX,
+    Refusal,
+    lane_of,
+    lane_refusals,
+    removed_required,
+    submit_refusals,
+)
+from samspill.core.errors import (
+    ConflictError,
+    EventError,
+    InputError,
+    NotFoundError,
+    RefusedError,
+)
 from samspill.core.events import Event, Segment, event_problems
 from samspill.core.problems import summarise
 from samspill.core.scheme import Scheme
@@ -17,6 +34,7 @@ from samspill.services.schemes import scheme_of
 from samspill.store.lengths import check_values
 from samspill.store.models import (
     Coding,
+    DeletedEvent,
     EventRow,
     ObservationSession,
     Rating,
@@ -207,50 +225,117 @@ def _values(coding: Coding, event: Event) -> dict[str, object]:
     }
 
 
-def upsert_event(db: Session, *, coding: Coding, event: Event) -> None:
-    """Add or edit one event (the id decides), checked against the states it could overlap.
+def refuse(refusals: Sequence[Refusal], *, status_code: int = 409,
+           details: Mapping[str, object] | None = None) -> None:
+    """Raise the first refusal (the write is refused whole); nothing when there is none."""
+    if refusals:
+        first = refusals[0]
+        raise RefusedError(first.template, fix=first.fix, params=first.params,
+                           status_code=status_code, details=details)
+
+
+def lock_coding(db: Session, coding: Coding) -> None:
+    """Hold the coding's row until the commit, so checks and writes of one coding run one
+    after the other (two windows, two API clients): PostgreSQL locks the row; on SQLite the
+    UPDATE opens the writing transaction, which the write gate and SQLite let only one hold.
+    The status is read again under the lock: another request may have submitted it."""
+    db.execute(update(Coding).where(Coding.id == coding.id).values(status=Coding.status))
+    db.refresh(coding, ["status"])
+
+
+def upsert_event(
+    db: Session, *, coding: Coding, event: Event, base_version: int | None = None,
+    kind: str = "edit",
+) -> None:
+    """Add or edit one event (the id decides), checked against the states of its lane.
 
     Only the event itself and the states in its lane (same subject, same exclusive group) that
-    touch its interval are loaded: a save costs the same at 50 events as at 5,000.
+    could meet its interval are loaded: a save costs the same at 50 events as at 5,000.
+    ``base_version`` is the version the writer last saw: an older one than stored is refused
+    (409 'stale', with the server's event); an edit of a deleted event is refused ('deleted').
+    An add of a deleted id brings the event back (an undone delete).
     """
     ensure_open(coding)
     scheme = coding_scheme(coding)
-    neighbours = [_to_event(r) for r in _lane_rows(db, coding, event, scheme)]
-    check_events([*neighbours, event], scheme=scheme, duration_ms=coding.session.duration_ms)
+    check_events([event], scheme=scheme, duration_ms=coding.session.duration_ms)
     row = db.get(EventRow, event.id)
     if row is not None and row.coding_id != coding.id:
         raise ConflictError("that event id belongs to another coding", fix="use a new id")
+    gone = db.get(DeletedEvent, event.id) if row is None else None
+    if gone is not None and gone.coding_id != coding.id:
+        raise ConflictError("that event id belongs to another coding", fix="use a new id")
+    if gone is not None and kind == "edit":
+        raise RefusedError(DELETED, fix=DELETED_FIX,
+                           details={"reason": "deleted", "yours": base_version,
+                                    "theirs": gone.version})
+    if row is not None:
+        _check_version(row, base_version)
+        before = _to_event(row)
+        refuse(removed_required(before, event, scheme), status_code=422)
+    neighbours = [_to_event(r) for r in _lane_rows(db, coding, event, scheme)]
+    refuse(lane_refusals(event, neighbours, scheme))
     values = _values(coding, event)
     if row is None:
-        db.add(EventRow(**values))
+        version = gone.version + 1 if gone is not None else 1
+        if gone is not None:
+            db.delete(gone)
+        db.add(EventRow(**values, version=version))
     else:
         for column, value in values.items():
             setattr(row, column, value)
+        row.version += 1
+
+
+def _check_version(row: EventRow, base_version: int | None) -> None:
+    if base_version is not None and base_version != row.version:
+        raise RefusedError(
+            STALE, fix=STALE_FIX, params={"yours": base_version, "theirs": row.version},
+            details={"reason": "stale", "yours": base_version, "theirs": row.version,
+                     "event": {**_to_event(row).model_dump(mode="json"),
+                               "version": row.version}})
 
 
 def _lane_rows(db: Session, coding: Coding, event: Event, scheme: Scheme) -> Sequence[EventRow]:
-    """Closed states in the event's lane whose interval meets [onset, offset]."""
+    """States in the event's lane that could meet it: running ones, and closed ones whose
+    interval meets [onset, offset) (for a running event: that end after its onset)."""
     code = scheme.code(event.code)
-    if code is None or code.kind != "state" or event.offset_ms is None:
+    if code is None or code.kind != "state":
         return []
-    group = scheme.exclusive_group_of(code.id)
-    lane = group.codes if group else [code.id]
+    meets = EventRow.offset_ms > event.onset_ms
+    if event.offset_ms is not None:
+        meets = meets & (EventRow.onset_ms < event.offset_ms)
     return db.scalars(
         select(EventRow).where(
             EventRow.coding_id == coding.id,
             EventRow.subject == event.subject,
-            EventRow.code.in_(lane),
+            EventRow.code.in_(lane_of(scheme, code.id)),
             EventRow.id != event.id,
-            EventRow.offset_ms.is_not(None),
-            EventRow.onset_ms < event.offset_ms,
-            EventRow.offset_ms > event.onset_ms,
+            or_(EventRow.offset_ms.is_(None), meets),
         )
     ).all()
 
 
-def delete_event(db: Session, *, coding: Coding, event_id: str) -> None:
+def delete_event(
+    db: Session, *, coding: Coding, event_id: str, base_version: int | None = None
+) -> None:
+    """Delete one event and keep its id, so an edit sent after the delete is refused."""
     ensure_open(coding)
-    db.execute(delete(EventRow).where(EventRow.id == event_id, EventRow.coding_id == coding.id))
+    row = db.get(EventRow, event_id)
+    if row is None or row.coding_id != coding.id:
+        return  # deleted already (by this or another window): the wish is met
+    _check_version(row, base_version)
+    db.merge(DeletedEvent(id=row.id, coding_id=coding.id, version=row.version))
+    db.delete(row)
+    db.flush()  # an add of the same id in this batch (an undo) must find it deleted
+
+
+def submit(db: Session, coding: Coding) -> None:
+    """Submit a coding: refused (409, nothing changed) while a state runs or a required
+    modifier is missing. Locked first, so no write of another window slips in between."""
+    lock_coding(db, coding)
+    ensure_open(coding)
+    refuse(submit_refusals(coding_events(db, coding), coding_scheme(coding)))
+    set_status(db, coding=coding, status="submitted")
 
 
 def ratings_of(db: Session, coding: Coding) -> dict[str, str]:

@@ -12,10 +12,12 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from samspill.core.coding_rules import close_running
 from samspill.core.errors import InputError, SamspillError
 from samspill.core.events import EVENT_COLUMNS, SEGMENT_COLUMNS
 from samspill.core.scheme import Scheme
@@ -42,10 +44,11 @@ def settings_of(study: Study) -> StudySettings:
     return study_settings(study.settings)
 
 
-def score_stored_coding(db: Session, coding: Coding, *, stability: bool = True) -> Scores:
+def score_stored_coding(db: Session, coding: Coding, *, stability: bool = True,
+                        until_ms: int | None = None) -> Scores:
     """The withdrawal profile and AMBIANCE scores of one stored coding, by default with how
     sure each sign is (``stability``; see :mod:`samspill.core.stability`)."""
-    return scored_coding(db, coding, stability=stability).scores
+    return scored_coding(db, coding, stability=stability, until_ms=until_ms).scores
 
 
 @dataclass(frozen=True)
@@ -60,19 +63,25 @@ class ScoredCoding:
     segments: pd.DataFrame
     duration_ms: int
     scheme: Scheme
+    provisional: bool = False  # a state was still running: ended for this score only
 
 
-def scored_coding(db: Session, coding: Coding, *, stability: bool = True) -> ScoredCoding:
-    """Score one stored coding under its study's settings (what a session report shows)."""
+def scored_coding(db: Session, coding: Coding, *, stability: bool = True,
+                  until_ms: int | None = None) -> ScoredCoding:
+    """Score one stored coding under its study's settings (what a session report shows).
+
+    A state still running is ended at ``until_ms`` (the coding screen's playhead), or at the
+    end of the media, and the score is ``provisional``.
+    """
     scheme = scheme_of(coding.scheme_version)
-    loaded = _load(db, [coding], scheme)
+    loaded = _load(db, [coding], scheme, until_ms=until_ms)
     if loaded.failed:
         raise loaded.failed[0][1]
     scores = _score_loaded(loaded, [coding], scheme, settings_of(coding.session.study),
                            stability=stability)
     return ScoredCoding(scores, loaded.events[EVENT_COLUMNS].reset_index(drop=True),
                         loaded.segments[SEGMENT_COLUMNS].reset_index(drop=True),
-                        loaded.durations[coding.id], scheme)
+                        loaded.durations[coding.id], scheme, coding.id in loaded.provisional)
 
 
 EXCLUDED_COLUMNS = [*IDENTITY_COLUMNS, "reason", "fix"]
@@ -114,7 +123,7 @@ class Cohort:
 def cohort_for_study(
     db: Session, study: Study, *, chosen: Sequence[Coding] | None = None,
     stability: bool = True, progress: Progress | None = None,
-    table: Callable[[Scores], pd.DataFrame] = cohort_table,
+    table: Callable[[Scores], pd.DataFrame] = cohort_table, provisional: bool = False,
 ) -> Cohort:
     """One row per coding of the study's cohort (:func:`cohort_codings`), or of exactly the
     ``chosen`` codings: identity columns, then the core's cohort columns (in the order of
@@ -128,6 +137,8 @@ def cohort_for_study(
     Codings are scored in batches per scheme version. A coding that cannot be scored (a
     state left running, an event past the end, a session with no length) is set apart in
     ``excluded`` with the reason and the fix; the other codings are scored all the same.
+    With ``provisional`` (comparing coders at work), a running state is ended at the end of
+    the media instead (see :func:`scored_coding`).
     """
     group_of = chosen if chosen is not None else cohort_codings(db, study)
     groups: dict[int, list[Coding]] = defaultdict(list)
@@ -140,7 +151,8 @@ def cohort_for_study(
     for group in groups.values():
         for batch in _batches(group, STABILITY_BATCH if stability else len(group)):
             scores, failed = _score_resilient(
-                db, batch, scheme_of(batch[0].scheme_version), settings, stability=stability)
+                db, batch, scheme_of(batch[0].scheme_version), settings, stability=stability,
+                provisional=provisional)
             if scores is not None:
                 rows = table(scores).rename(columns={"coding": "coding_id"})
                 tables.append(_identity(batch, study).merge(rows, on="coding_id", how="right"))
@@ -172,7 +184,7 @@ def _sorted(tables: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
 
 def _score_resilient(
     db: Session, group: Sequence[Coding], scheme: Scheme, settings: StudySettings, *,
-    stability: bool,
+    stability: bool, provisional: bool = False,
 ) -> tuple[Scores | None, list[tuple[Coding, SamspillError]]]:
     """Score the group in one pass; when that raises, score each coding alone to find the
     ones that fail, set them apart, and score the rest in one pass again.
@@ -180,7 +192,7 @@ def _score_resilient(
     Returns the scores of the codings that could be scored (None when none could) and the
     others with their error.
     """
-    loaded = _load(db, group, scheme)
+    loaded = _load(db, group, scheme, end_running=provisional)
     failed = list(loaded.failed)
     good = [c for c in group if c.id in loaded.durations]
     while good:
@@ -253,9 +265,11 @@ class _Loaded:
     durations: dict[int, int]
     ratings: dict[int, dict[str, str]]
     failed: list[tuple[Coding, SamspillError]]
+    provisional: frozenset[int] = frozenset()  # codings with a running state ended for scoring
 
 
-def _load(db: Session, group: Sequence[Coding], scheme: Scheme) -> _Loaded:
+def _load(db: Session, group: Sequence[Coding], scheme: Scheme,
+          until_ms: int | None = None, *, end_running: bool = True) -> _Loaded:
     ids = [c.id for c in group]
     events = _events_table(db, ids, scheme)
     last = _last_times(events)
@@ -265,7 +279,26 @@ def _load(db: Session, group: Sequence[Coding], scheme: Scheme) -> _Loaded:
             durations[coding.id] = coding_duration(coding, last.get(coding.id))
         except SamspillError as error:
             failed.append((coding, error))
-    return _Loaded(events, _segments_table(db, group), durations, _ratings(db, ids), failed)
+    provisional: frozenset[int] = frozenset()
+    if end_running:
+        events, provisional = _running_ended(events, scheme, durations, until_ms)
+    return _Loaded(events, _segments_table(db, group), durations, _ratings(db, ids), failed,
+                   provisional)
+
+
+def _running_ended(events: pd.DataFrame, scheme: Scheme, durations: dict[int, int],
+                   until_ms: int | None) -> tuple[pd.DataFrame, frozenset[int]]:
+    """A running state never fails a page: each is ended at ``until_ms`` or at the end of its
+    coding's media (see ``core.coding_rules.close_running``); those codings are provisional."""
+    if not events["offset_ms"].isna().any():
+        return events, frozenset()
+    end = events["coding"].map(durations).fillna(0).astype("int64").to_numpy()
+    if until_ms is not None:
+        end = np.minimum(end, until_ms)
+    running = events["offset_ms"].isna() & events["kind"].eq("state")
+    closed, count = close_running(events, scheme, end, coding_col="coding")
+    ended = frozenset(int(c) for c in events.loc[running, "coding"]) if count else frozenset()
+    return closed, ended
 
 
 def _score_loaded(loaded: _Loaded, group: Sequence[Coding], scheme: Scheme,

@@ -7,10 +7,11 @@ import re
 from collections.abc import Sequence
 from typing import Literal, cast
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from samspill.core.errors import ConflictError, InputError, NotFoundError
+from samspill.core.coding_rules import segment_refusals
+from samspill.core.errors import ConflictError, InputError, NotFoundError, RefusedError
 from samspill.core.events import Segment
 from samspill.store.models import Dyad, Membership, ObservationSession, SegmentRow, Study, User
 
@@ -229,6 +230,11 @@ def put_segment(db: Session, *, session: ObservationSession, segment: Segment) -
             f"segment '{segment.name}' ends after the session ({session.duration_ms} ms)",
             fix="mark the end within the session",
         )
+    others = segments_of(db, session)
+    refusals = segment_refusals(segment, others)
+    if refusals:
+        first = refusals[0]
+        raise RefusedError(first.template, fix=first.fix, params=first.params)
     row = db.get(SegmentRow, segment.id) or SegmentRow(id=segment.id, session_id=session.id)
     if row.session_id != session.id:
         raise ConflictError("that segment id belongs to another session", fix="use a new id")
@@ -236,6 +242,13 @@ def put_segment(db: Session, *, session: ObservationSession, segment: Segment) -
     row.start_ms, row.end_ms, row.note = segment.start_ms, segment.end_ms, segment.note
     db.add(row)
     db.flush()
+
+
+def lock_session(db: Session, session: ObservationSession) -> None:
+    """Hold the session's row until the commit: its segments are checked and written by one
+    request at a time (see ``codings.lock_coding``)."""
+    db.execute(update(ObservationSession).where(ObservationSession.id == session.id)
+               .values(name=ObservationSession.name))
 
 
 def delete_segment(db: Session, *, session: ObservationSession, segment_id: str) -> None:

@@ -14,7 +14,9 @@ from sqlalchemy.orm import Session
 
 from samspill.store.models import Coding, EventRow
 
-EVENT_FIELDS = ("id", "subject", "code", "onset_ms", "offset_ms", "modifiers", "comment", "frame")
+EVENT_FIELDS = (
+    "id", "subject", "code", "onset_ms", "offset_ms", "modifiers", "comment", "frame", "version",
+)
 
 
 def event_rows(db: Session, coding: Coding) -> list[dict[str, Any]]:

@@ -221,7 +221,22 @@ class EventRow(Base):
     modifiers: Mapped[dict[str, Any]] = mapped_column(default=dict)
     comment: Mapped[str] = mapped_column(Text, default="")
     frame: Mapped[int | None] = mapped_column(BigInteger)
+    # Raised by one at every edit: an edit or delete based on an older version is refused
+    # (409 with both versions), so two windows never overwrite each other unseen.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     updated_at: Mapped[dt.datetime] = mapped_column(Stamp, default=utcnow, onupdate=utcnow)
+
+
+class DeletedEvent(Base):
+    """A deleted event's id and last version: an edit sent after the delete is refused
+    ('deleted') instead of bringing the event back; an add (an undo) brings it back."""
+
+    __tablename__ = "deleted_events"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    coding_id: Mapped[int] = mapped_column(
+        ForeignKey("codings.id", ondelete="CASCADE"), index=True
+    )
+    version: Mapped[int] = mapped_column(Integer)
 
 
 class Rating(Base):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from collections.abc import Mapping
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -17,13 +18,13 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from samspill import __version__
-from samspill.core.errors import AuthenticationError, InputError, SamspillError
+from samspill.core.errors import AuthenticationError, InputError, RefusedError, SamspillError
 from samspill.services import audit
 from samspill.services.jobs import REGISTRY
 from samspill.settings import Settings
 from samspill.store import errors as store_errors
 from samspill.store.db import Database
-from samspill.web import i18n
+from samspill.web import i18n, refusals
 from samspill.web.errors import EdgeErrors, request_id
 from samspill.web.limits import BodyLimit
 from samspill.web.routes import ROUTERS
@@ -184,7 +185,7 @@ def _wants_json(request: Request) -> bool:
     )
 
 
-def _error_response(request: Request, status: int, body: dict[str, str]) -> Response:
+def _error_response(request: Request, status: int, body: Mapping[str, object]) -> Response:
     if _wants_json(request):
         return JSONResponse({"error": body}, status_code=status)
     if status == 401:
@@ -196,7 +197,8 @@ def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(SamspillError)
     async def samspill_error(request: Request, exc: SamspillError) -> Response:
         headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, AuthenticationError) else {}
-        response = _error_response(request, exc.status_code, exc.as_dict())
+        body = refusals.said(exc) if isinstance(exc, RefusedError) else exc.as_dict()
+        response = _error_response(request, exc.status_code, body)
         response.headers.update(headers)
         return response
 

@@ -384,6 +384,8 @@ class ScoresDisplayOut(BaseModel):
     label: str
     rating: RatingDisplayOut
     disclaimer: str
+    provisional: str = Field(
+        default="", description="the mark of a provisional score (a state still running)")
 
 
 class ScoresOut(BaseModel):
@@ -405,4 +407,9 @@ class ScoresOut(BaseModel):
     cutoff: Number | None
     profile: str | None
     coding: CodingOut
+    provisional: bool = Field(
+        default=False, description="a state still runs: it was ended at until_ms or the media's "
+        "end for this score")
+    provisional_until: int | None = Field(
+        default=None, description="the until_ms a provisional score was counted up to")
     display: ScoresDisplayOut

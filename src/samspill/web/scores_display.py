@@ -161,7 +161,18 @@ def scores_display(result: dict[str, Any], scheme: Scheme | None = None) -> dict
     return {"scopes": scopes, "default": "session",
             "label": scheme_label(scheme) if scheme is not None else result.get("label", ""),
             "rating": rating_display(result),
-            "disclaimer": _(disclaimer) if disclaimer else ""}  # gettext("") is the header
+            "disclaimer": _(disclaimer) if disclaimer else "",  # gettext("") is the header
+            "provisional": _provisional_text(result)}
+
+
+def _provisional_text(result: dict[str, Any]) -> str:
+    """The mark of a score with a running state ended for it (``""``: a final score)."""
+    if not result.get("provisional"):
+        return ""
+    if result.get("provisional_until") is not None:
+        return _("Provisional: a state is still running; the signs count it up to the playhead")
+    return _("Provisional: a state is still running; the signs count it up to the end of the "
+             "media")
 
 
 def scheme_label(scheme: Scheme) -> str:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from functools import partial
+from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
@@ -154,28 +155,38 @@ def put_status(body: StatusIn, access: WriteCoding, db: DbSession) -> CodingOut:
     coding = access.the_coding
     policy.check_status_change(access.member, body.status)
     if body.status == "submitted":
-        codings.ensure_open(coding)
-    codings.set_status(db, coding=coding, status=body.status)
+        codings.submit(db, coding)  # refused while a state runs or a required modifier lacks
+    else:
+        codings.set_status(db, coding=coding, status=body.status)
     return coding_out(coding)
 
 
 @router.get("/api/codings/{coding_id}/scores", response_model=ScoresOut)
-def get_scores(access: ReadCoding, db: DbSession) -> Response:
+def get_scores(
+    access: ReadCoding,
+    db: DbSession,
+    until_ms: Annotated[int | None, Query(ge=0, le=10 * 24 * 3600 * 1000)] = None,
+) -> Response:
     """The five signs of withdrawal and the hostility qualifier, per scope, with their states,
     reasons, values, stability and evidence; AMBIANCE counts, level and classification.
 
     ``display`` is what the scores panel shows, in the request's language (see
-    :func:`scores_display`); everything else is language-neutral. A coding that cannot be
-    scored (a state still running, an event past the media's end) answers 400 with the reason
-    and the fix.
+    :func:`scores_display`); everything else is language-neutral. A state still running is
+    counted up to ``until_ms`` (the coding screen's playhead) or the media's end, and the
+    answer is ``provisional``. A coding that cannot be scored (an event past the media's end)
+    answers 400 with the reason and the fix, which the panel shows.
     """
     coding = access.the_coding
     policy.check_scores(
         coding.session.study, access.role,
         fix="the study's owner can show them after reconciliation",
     )
-    result = scores_to_json(scoring.score_stored_coding(db, coding))
+    found = scoring.scored_coding(db, coding, until_ms=until_ms)
+    result = scores_to_json(found.scores)
     result["coding"] = coding_out(coding).model_dump()
+    # A running state is ended at the playhead (``until_ms``) or the media's end: provisional.
+    result["provisional"] = found.provisional
+    result["provisional_until"] = until_ms if found.provisional else None
     result["display"] = scores_display(result, codings.coding_scheme(coding))
     # Plain JSON values already (services.scores_json), in ScoresOut's shape (a test checks
     # it): sent as they are, without validating and encoding some 250 kB of a long coding's

@@ -16,7 +16,7 @@ from samspill.services.access import scores_visible
 from samspill.services.media import media_of
 from samspill.services.schemes import latest_version, segment_template_for
 from samspill.services.scores_json import scores_to_json
-from samspill.services.scoring import score_stored_coding
+from samspill.services.scoring import scored_coding
 from samspill.store.models import Coding
 from samspill.web.deps import (
     Access,
@@ -137,9 +137,10 @@ def _scores_of(
     if coding is None:
         return None, None, None
     try:
-        scores = scores_to_json(score_stored_coding(db, coding))
+        found = scored_coding(db, coding)
     except SamspillError as problem:
         return None, None, problem
+    scores = {**scores_to_json(found.scores), "provisional": found.provisional}
     return scores, scores_display(scores, codings.coding_scheme(coding)), None
 
 

@@ -78,6 +78,25 @@ JS_STRINGS = (
     _("Scores cannot be computed yet: {message}"),
     _("How to fix it: {fix}"),
     _("Scores update when no state is running"),
+    # Conflicts, set-aside actions, segments, a tab taking over (issue 20).
+    _("Server error: {n} pending, kept in this browser; trying again"),
+    _("Deleted segment {name}"),
+    _(
+        "Delete segment {name} ({start}–{end})? Every coding of this session loses it; Ctrl + Z "
+        "undoes it."
+    ),
+    _("This event was deleted in another window"),
+    _("This event was changed in another window"),
+    _("Keep mine"),
+    _("Take theirs"),
+    _("Yours: {what}"),
+    _("Theirs: {what}"),
+    _("deleted"),
+    _("Send again"),
+    _("Discard"),
+    _("{n} action(s) set aside, not saved:"),
+    _("How to fix it: {fix}"),
+    _("The other tab was closed: this tab can code now"),
     # The scores panel; the words of the signs themselves come translated in its data.
     _("Scope"),
     _("Stability"),

@@ -5,20 +5,46 @@ import { t } from "./i18n.js";
 import { newId } from "./time.js";
 
 export class History {
-  constructor({ store, enqueue, canWrite }) {
+  // `segments` ({get, put, drop}) shows segment steps: a deleted segment can be undone too.
+  constructor({ store, enqueue, canWrite, segments = null }) {
     this.store = store;
     this.enqueue = enqueue;
     this.canWrite = canWrite;
+    this.segments = segments;
     this.done = [];
     this.undone = [];
   }
 
   inverse(op) {
+    if (op.type === "segment") {
+      const before = this.segments?.get(op.segment.id);
+      return [before ? { type: "segment", segment: { ...before } } : { type: "delete-segment", segment_id: op.segment.id }];
+    }
+    if (op.type === "delete-segment") {
+      const before = this.segments?.get(op.segment_id);
+      return before ? [{ type: "segment", segment: { ...before } }] : [];
+    }
     if (op.type === "add") return [{ type: "delete", event_id: op.event.id }];
     const id = op.type === "delete" ? op.event_id : op.event.id;
     const before = this.store.byId.get(id);
     if (!before) return op.type === "edit" ? [{ type: "delete", event_id: id }] : [];
     return [{ type: op.type === "delete" ? "add" : "edit", event: { ...before } }];
+  }
+
+  // The event's version: an edit or delete says which version it was made on (base_version),
+  // so the server refuses it when another window changed the event since; the event the page
+  // keeps carries the version the server will give it, so the next edit is based on that.
+  versioned(op) {
+    if (op.type === "delete") {
+      const current = this.store.byId.get(op.event_id);
+      return current?.version === undefined ? op : { ...op, base_version: current.version };
+    }
+    if (op.type !== "add" && op.type !== "edit") return op;
+    const current = this.store.byId.get(op.event.id);
+    const base = current ? current.version : op.event.version; // an undone delete: its last
+    const versioned = { ...op, event: { ...op.event, version: (base ?? 0) + 1 } };
+    if (op.type === "edit" && current?.version !== undefined) versioned.base_version = current.version;
+    return versioned;
   }
 
   // Applies operations now (store, then outbox); returns what undoes them.
@@ -27,8 +53,10 @@ export class History {
     let undo = [];
     for (const op of ops) {
       undo = [...this.inverse(op), ...undo];
-      const action = { id: newId(), ...op };
-      this.store.apply(action);
+      const action = { id: newId(), ...this.versioned(op) };
+      if (action.type === "segment") this.segments?.put(action.segment);
+      else if (action.type === "delete-segment") this.segments?.drop(action.segment_id);
+      else this.store.apply(action);
       actions.push(action);
     }
     this.enqueue(actions);

@@ -8,6 +8,8 @@ const MAX_BACKOFF_MS = 8000;
 // Sending waits this long after the write: presses in quick succession go in one request, and
 // the request does not compete with drawing the frame that shows the new event.
 const GATHER_MS = 30;
+// A lone action the server fails this many times in a row (500) is set aside.
+const SERVER_TRIES = 3;
 
 function request(req) {
   return new Promise((resolve, reject) => {
@@ -59,15 +61,50 @@ export class Outbox {
     this.db = await openDb();
     const restored = await this.pending();
     this.count = restored.length;
+    this.serverErrors = 0;
     this.report();
     return restored.map((record) => record.action);
   }
 
+  // The actions still to send, in order (not those set aside).
   async pending() {
+    return (await this.records()).filter((record) => !record.aside);
+  }
+
+  async records() {
     const tx = this.db.transaction(STORE, "readonly");
     const index = tx.objectStore(STORE).index("coding");
     const records = await request(index.getAll(IDBKeyRange.only(this.codingId)));
     return records.sort((a, b) => a.seq - b.seq);
+  }
+
+  // Actions the server kept refusing, kept in this browser with the reason, until the coder
+  // sends them again or lets them go; the actions after them were sent all the same.
+  async setAside() {
+    return (await this.records()).filter((record) => record.aside);
+  }
+
+  async putAside(record, answer) {
+    const error = answer.body?.error || {};
+    const aside = { status: answer.status, message: error.message || String(answer.status), fix: error.fix || "" };
+    const tx = this.db.transaction(STORE, "readwrite");
+    tx.objectStore(STORE).put({ ...record, aside });
+    await done(tx);
+    this.count = Math.max(0, this.count - 1);
+  }
+
+  // Sends the set-aside actions again (after the coder fixed what was wrong), or forgets them.
+  async retryAside() {
+    const records = await this.setAside();
+    const tx = this.db.transaction(STORE, "readwrite");
+    for (const record of records) tx.objectStore(STORE).put({ coding: record.coding, action: record.action, seq: record.seq });
+    await done(tx);
+    this.count += records.length;
+    this.drain();
+  }
+
+  async dropAside() {
+    await this.remove(await this.setAside(), false);
   }
 
   // One user operation, one transaction: written together or not at all, then sent.
@@ -90,12 +127,12 @@ export class Outbox {
     this.gather = setTimeout(() => this.drain(), GATHER_MS);
   }
 
-  async remove(records) {
+  async remove(records, counted = true) {
     const tx = this.db.transaction(STORE, "readwrite");
     const store = tx.objectStore(STORE);
     for (const record of records) store.delete(record.seq);
     await done(tx);
-    this.count = Math.max(0, this.count - records.length);
+    if (counted) this.count = Math.max(0, this.count - records.length);
   }
 
   start() {
@@ -140,20 +177,41 @@ export class Outbox {
     if (answer.ok) {
       await this.remove(batch);
       this.backoff = 500;
+      this.serverErrors = 0;
       if (this.single && batch.length === 1) this.single = (await this.pending()).length > 0;
       return true;
     }
-    if (answer.status === 0 || answer.status >= 500 || answer.status === 429) {
-      return this.retry("offline");
+    if (answer.status === 0 || answer.status === 429 || answer.status === 503) {
+      return this.retry("offline"); // unreachable, busy, or storage away: it will come back
     }
+    if (answer.status >= 500) return this.serverError(batch, answer);
     if (answer.status === 401 || answer.status === 403) return this.retry("auth");
     if (batch.length > 1) {
       this.single = true; // find the one action the server refuses; the others still go
       return true;
     }
-    await this.remove(batch);
-    this.onRejected(batch[0].action, answer.body);
+    await this.refused(batch[0], answer);
     return true;
+  }
+
+  // The server failed (a 500): said as a server error, not as offline, and retried. When one
+  // action alone fails SERVER_TRIES times, it is set aside so that the rest still go.
+  serverError(batch, answer) {
+    this.serverErrors += 1;
+    if (batch.length > 1) this.single = true;
+    else if (this.serverErrors >= SERVER_TRIES) {
+      this.serverErrors = 0;
+      return this.refused(batch[0], answer).then(() => true);
+    }
+    return this.retry("server");
+  }
+
+  // A refusal the coder resolves (a choice between versions) leaves the outbox; any other is
+  // set aside with its reason.
+  async refused(record, answer) {
+    const handled = await this.onRejected(record.action, answer.body, answer.status);
+    if (handled === true) await this.remove([record]);
+    else await this.putAside(record, answer);
   }
 
   retry(state) {

@@ -52,8 +52,10 @@ export class ScoresPanel {
     // What the whole-session scope leaves out of the recording (outside the marked segments).
     this.outside = el("p", { className: "scores-outside small", role: "note", hidden: true });
     this.body = el("div", { className: "scores-body" });
+    // A state still running: the signs are counted up to the playhead (the server says so).
+    this.provisional = el("p", { className: "scores-provisional", role: "note", hidden: true });
     this.note = el("p", { className: "notice small", role: "note" }, t(DISCLAIMER));
-    host.replaceChildren(this.controls, this.status, this.outside, this.body, this.note);
+    host.replaceChildren(this.controls, this.provisional, this.status, this.outside, this.body, this.note);
     host.addEventListener("click", (e) => {
       const ms = e.target.closest?.("button[data-seek-ms]")?.dataset.seekMs;
       if (ms !== undefined) this.onSeek(Number(ms));
@@ -84,6 +86,7 @@ export class ScoresPanel {
   message(text, detail = "") {
     this.display = null;
     this.controls.hidden = true;
+    this.provisional.hidden = true;
     this.outside.hidden = true;
     this.status.className = "scores-summary muted";
     this.status.textContent = text;
@@ -102,6 +105,8 @@ export class ScoresPanel {
 
   render(display) {
     this.display = display;
+    this.provisional.textContent = display.provisional || "";
+    this.provisional.hidden = !display.provisional;
     const keys = display.scopes.map((s) => s.key);
     if (!keys.includes(this.scope)) this.scope = display.default;
     const options = display.scopes.map((s) => el("option", { value: s.key }, s.label));

@@ -5,7 +5,10 @@ import { t } from "./i18n.js";
 import { formatMs, newId } from "./time.js";
 
 export class Segments {
-  constructor({ form, list, segments, template, player, send, toast, onChange }) {
+  // `onDelete(segment)` deletes a segment as an undoable step (history.js); without it the
+  // deletion is sent as it is.
+  constructor({ form, list, segments, template, player, send, toast, onChange, onDelete = null }) {
+    this.onDelete = onDelete;
     this.form = form;
     this.list = list;
     this.segments = [...segments].sort((a, b) => a.start_ms - b.start_ms);
@@ -60,10 +63,25 @@ export class Segments {
     this.render();
   }
 
-  drop(segmentId) {
+  get(segmentId) {
+    return this.segments.find((s) => s.id === segmentId);
+  }
+
+  remove(segmentId) {
     this.segments = this.segments.filter((s) => s.id !== segmentId);
-    this.send({ type: "delete-segment", segment_id: segmentId });
     this.render();
+  }
+
+  // Asks first: a segment belongs to the session, so its deletion touches every coding of it.
+  drop(segmentId) {
+    const segment = this.get(segmentId);
+    if (!segment) return;
+    const question = t("Delete segment {name} ({start}–{end})? Every coding of this session loses it; Ctrl + Z undoes it.",
+      { name: segment.name, start: formatMs(segment.start_ms), end: formatMs(segment.end_ms) });
+    if (!window.confirm(question)) return;
+    if (this.onDelete) return this.onDelete(segment);
+    this.remove(segmentId);
+    this.send({ type: "delete-segment", segment_id: segmentId });
   }
 
   render() {

@@ -36,3 +36,14 @@ export function claimCoding(codingId, waitMs = 1500) {
   const name = `samspill-coding-${codingId}`;
   return navigator.locks ? withLocks(name, waitMs) : withChannel(name);
 }
+
+// Calls `onClaimed` once this tab may write after all: when the tab that held the coding is
+// closed (Web Locks hand the lock on), this tab takes it and keeps it for its life. Without
+// Web Locks it is never called (the page stays read only; a reload takes over).
+export function takeOverWhenFree(codingId, onClaimed) {
+  if (!navigator.locks) return;
+  navigator.locks.request(`samspill-coding-${codingId}`, () => {
+    onClaimed();
+    return new Promise(() => {}); // held for the life of the page
+  });
+}

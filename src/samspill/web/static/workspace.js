@@ -12,7 +12,8 @@ import { Player } from "./player.js";
 import { Ratings } from "./ratings.js";
 import { ScoresPanel } from "./scores.js";
 import { Segments } from "./segments.js";
-import { claimCoding } from "./tablock.js";
+import { askConflict, keepMine } from "./conflict.js";
+import { claimCoding, takeOverWhenFree } from "./tablock.js";
 import { formatMs, newId, parseTime } from "./time.js";
 import { Timeline } from "./timeline.js";
 import { History } from "./history.js";
@@ -88,6 +89,7 @@ const history = new History({
     document.dispatchEvent(new CustomEvent("samspill:applied", { detail: { count: actions.length } }));
   },
   canWrite: () => writable,
+  segments: { get: (id) => segments.get(id), put: (s) => segments.put(s), drop: (id) => segments.remove(id) },
 });
 const scores = new ScoresPanel($("scores"), { codingId, onSeek: (ms) => player.seekTo(ms) });
 const ratings = new Ratings($("ratings-form"), $("classification"), {
@@ -97,6 +99,10 @@ const ratings = new Ratings($("ratings-form"), $("classification"), {
 const segments = new Segments({
   form: $("segment-form"), list: $("segment-list"), segments: boot.segments, template: boot.template,
   player, send: (action) => send(action), toast, onChange: (all) => timeline.setSegments(all),
+  onDelete: (segment) => {
+    history.commit([{ type: "delete-segment", segment_id: segment.id }], t("Deleted segment {name}", { name: segment.name }));
+    toast(t("Deleted segment {name}", { name: segment.name }));
+  },
 });
 const modifiers = new ModifierDialog($("modifier-dialog"), { onPassKey: (e) => document.dispatchEvent(new KeyboardEvent("keydown", e)) });
 const logger = new Logger({ scheme, store, player, modifiers, toast, commit: (ops, label, group) => history.commit(ops, label, group) });
@@ -117,6 +123,7 @@ function showState(state, count) {
     pending: t("{n} pending", { n: count }),
     sending: t("Sending {n}…", { n: count }),
     offline: t("Offline: {n} pending, kept in this browser", { n: count }),
+    server: t("Server error: {n} pending, kept in this browser; trying again", { n: count }),
     auth: t("Your login has expired or changed: reload the page; nothing is lost"),
   };
   const status = $("save-status");
@@ -127,20 +134,65 @@ function showState(state, count) {
   lastState = state;
 }
 
-// Scoring needs every state closed; while one runs the panel says so instead of failing.
+// While a state runs the signs are counted up to the playhead, marked as provisional.
 function updateScores() {
   if (!boot.show_scores) return;
-  if (store.running.size) scores.message(t("Scores update when no state is running"));
-  else scores.refreshSoon();
+  scores.url = api(`/scores${store.running.size ? `?until_ms=${Math.round(player.nowMs())}` : ""}`);
+  scores.refreshSoon();
 }
 
-// The server refused one action (it conflicts with the scheme or the other events): say why and
-// rebuild the screen from the server's events plus what is still pending.
-async function rejected(action, body) {
-  toast(t("Not saved: {message}", { message: body?.error?.message || action.type }), true);
+// The server refused one action. Another window changed or deleted the event: the coder
+// chooses whose version stays (true: resolved). Otherwise the action is set aside with its
+// reason (shown until the coder sends it again or lets it go). Either way the screen is rebuilt
+// from the server's events plus what is still pending.
+async function rejected(action, body, status) {
+  const error = body?.error;
+  const conflict = status === 409 && ["stale", "deleted"].includes(error?.reason);
+  if (conflict && (await askConflict(action, error)) === "mine") {
+    const again = keepMine(action, error, newId);
+    if (again) await outbox.add([again]).catch(storageFailed);
+  } else if (!conflict) {
+    toast(t("Not saved: {message}", { message: error?.message || action.type }), true);
+  }
+  await reloadFromServer(action);
+  if (!conflict) setTimeout(showAside, 0);
+  return conflict;
+}
+
+async function showAside() {
+  const records = await outbox.setAside();
+  let box = $("set-aside");
+  if (!box) {
+    box = document.createElement("div");
+    box.id = "set-aside";
+    box.setAttribute("role", "status");
+    $("save-status").after(box);
+  }
+  box.hidden = !records.length;
+  if (!records.length) return box.replaceChildren();
+  const items = records.map((r) => {
+    const li = document.createElement("li");
+    li.textContent = `${r.action.type}: ${r.aside.message}${r.aside.fix ? ` (${t("How to fix it: {fix}", { fix: r.aside.fix })})` : ""}`;
+    return li;
+  });
+  const again = document.createElement("button");
+  again.type = "button";
+  again.textContent = t("Send again");
+  again.addEventListener("click", async () => { await outbox.retryAside(); showAside(); });
+  const drop = document.createElement("button");
+  drop.type = "button";
+  drop.textContent = t("Discard");
+  drop.addEventListener("click", async () => { await outbox.dropAside(); showAside(); });
+  const shown = document.createElement("ul");
+  shown.append(...items);
+  box.replaceChildren(t("{n} action(s) set aside, not saved:", { n: records.length }), shown, again, " ", drop);
+}
+
+// `refused`: the action the server just refused, still in the outbox until this returns.
+async function reloadFromServer(refused = null) {
   const answer = await call("GET", api("/workspace"));
   if (!answer.ok) return;
-  const pending = (await outbox.pending()).map((r) => r.action);
+  const pending = (await outbox.pending()).map((r) => r.action).filter((a) => a.id !== refused?.id);
   store.load(answer.body.events, pending);
   segments.segments = answer.body.segments;
   segments.render();
@@ -161,6 +213,7 @@ function restore(pending) {
 
 function setWritable(value, reason) {
   writable = value;
+  $("submit-coding").hidden = !(value && boot.coding.status === "in_progress");
   ratings.setReadOnly(!value);
   for (const id of ["segment-start", "segment-end"]) $(id).disabled = !value;
   segments.render();
@@ -266,12 +319,19 @@ async function start() {
   performance.mark("samspill-drawn");
   restore(pending);
   const mine = writable ? await claimCoding(codingId) : false;
-  if (writable && !mine) setWritable(false, t("This coding is open in another tab: this tab is read only"));
-  else if (!writable) setWritable(false, readOnlyReason());
-  if (writable) {
-    outbox.start();
-    window.addEventListener("online", () => outbox.drain());
-  }
+  if (writable && !mine) {
+    setWritable(false, t("This coding is open in another tab: this tab is read only"));
+    // When the other tab closes, this one takes the coding over (with the server's events).
+    takeOverWhenFree(codingId, async () => {
+      await reloadFromServer();
+      setWritable(true, "");
+      outbox.start();
+      toast(t("The other tab was closed: this tab can code now"));
+    });
+  } else if (!writable) setWritable(false, readOnlyReason());
+  if (writable) outbox.start();
+  window.addEventListener("online", () => outbox.drain());
+  showAside();
   updateScores();
   window.samspill = { store, list, timeline, outbox, player, logger, history, scores };
   performance.mark("samspill-ready");

@@ -1,0 +1,42 @@
+"""The coding's refusals (``core.coding_rules``) said in the reader's language.
+
+The templates are the core's; they are marked here so that Babel's extractor puts them in the
+catalogs (a test checks the two lists agree and that bokmål has each one).
+"""
+
+from __future__ import annotations
+
+from samspill.core.errors import RefusedError
+from samspill.web import i18n
+
+
+def _(message: str) -> str:
+    return message
+
+
+MARKED = (
+    _("'{code}' at {onset} ms would overlap '{other}' ({start}–{end}) for {subject}"),
+    _("end the first state before the next one starts, or reload to see the other's events"),
+    _("'{code}' would run at the same time as '{other}' (running since {start} ms) for {subject}"),
+    _("stop '{other}' first; another window may have started it, so reload the page"),
+    _("segment '{name}' ({start}–{end}) overlaps segment '{other}' ({other_start}–{other_end})"),
+    _("mark it after the other ends, or delete the other first"),
+    _("'{code}' at {onset} ms lacks its required '{modifier}'"),
+    _("choose a '{modifier}' for it (edit the event)"),
+    _("{count} state(s) still running, the first '{code}' since {onset} ms"),
+    _("stop every running state, then submit"),
+    _("this event was changed elsewhere (your version {yours}, the server's {theirs})"),
+    _("keep yours or take the server's"),
+    _("this event was deleted elsewhere"),
+    _("add it again, or take the deletion"),
+)
+
+
+def said(error: RefusedError) -> dict[str, object]:
+    """The error's answer in the request's language, with its details (e.g. both versions)."""
+    return {
+        **error.as_dict(),
+        "message": i18n.gettext(error.template).format(**error.params),
+        "fix": i18n.gettext(error.fix_template).format(**error.params),
+        **error.details,
+    }
