@@ -1,6 +1,7 @@
 """The coding screen's layout (issue 20): at 1366×768 and 1920×1080, in English and bokmål,
 everything a coder needs is inside the viewport without scrolling: the video, the event list,
-the timeline with every lane of the current subject, the keys bar and the save status."""
+the timeline with every lane of the current subject, the keys bar and the save status; and the
+save status stays in view (Offline) when the coder scrolls down to the ratings."""
 
 from __future__ import annotations
 
@@ -42,6 +43,13 @@ def test_everything_a_coder_needs_is_in_view_without_scrolling(
     status = page.locator("#save-status")
     # Not cut off: the status's text fits its box.
     assert page.evaluate("(el) => el.scrollWidth <= el.clientWidth + 1", status.element_handle())
-    # Offline stays visible while coding: the status is in view whatever the list's scroll.
+    # Offline stays in sight while coding, also scrolled down to the ratings and the signs.
     context.set_offline(True)
+    page.keyboard.press("i")
+    page.wait_for_selector("#save-status[data-state=offline]", timeout=20_000)
+    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    assert page.evaluate("window.scrollY") > 0
+    page.wait_for_timeout(200)  # the status floats in the next frame once the pad is out of view
+    assert inside(status.bounding_box(), width, height)
+    context.set_offline(False)
     context.close()

@@ -99,7 +99,6 @@ JS_STRINGS = (
     _("Press numbers to choose, then Enter (required: cannot be skipped)"),
     _("Press a number, or choose with ↑ ↓ first"),
     _("{label} is required: choose an option"),
-    _("{item}: {value}"),
     _("Rated {what} (Ctrl + Z undoes it)"),
     _("{shown} of {total}"),
     _("Mute"),

@@ -102,3 +102,14 @@ export function openHelp() {
   help.scrollTop = 0;
   $("help-title").focus();
 }
+
+// The save status sits on the coding pad; when the coder scrolls down to the ratings or the signs
+// and the pad leaves the window, the status floats at the window's corner, so Offline is never
+// out of sight.
+export function keepStatusInView() {
+  const status = $("save-status");
+  if (!window.IntersectionObserver) return;
+  new IntersectionObserver(([entry]) => {
+    status.classList.toggle("floating", entry.intersectionRatio < 1);
+  }, { threshold: [0, 1] }).observe(status.parentElement);
+}

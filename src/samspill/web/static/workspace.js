@@ -16,7 +16,7 @@ import { claimCoding } from "./tablock.js";
 import { formatMs, newId } from "./time.js";
 import { Timeline } from "./timeline.js";
 import { History } from "./history.js";
-import { bindFilter, bindGoto, bindPad, bindSound, bindView, openHelp } from "./controls.js";
+import { bindFilter, bindGoto, bindPad, bindSound, bindView, keepStatusInView, openHelp } from "./controls.js";
 
 performance.mark("samspill-start");
 const $ = (id) => document.getElementById(id);
@@ -108,7 +108,7 @@ const scores = new ScoresPanel($("scores"), { codingId, onSeek: (ms) => {
 const ratings = new Ratings($("ratings-form"), $("classification"), {
   scheme, ratings: boot.ratings, cutoff: boot.cutoff,
   onChange: (item, value) => {
-    const what = t("{item}: {value}", { item: ratings.label(item), value });
+    const what = `${ratings.label(item)}: ${value}`;
     if (history.commit([{ type: "rating", ratings: { [item]: value } }], what)) {
       toast(t("Rated {what} (Ctrl + Z undoes it)", { what }));
     }
@@ -209,6 +209,7 @@ function bindPlayer() {
   bindView({ workspace: $("workspace") });
   bindFilter(list);
   bindPad({ logger, canCode: () => writable });
+  keepStatusInView();
   $("zoom-in").addEventListener("click", () => timeline.zoom(2));
   $("zoom-out").addEventListener("click", () => timeline.zoom(0.5));
   $("zoom-all").addEventListener("click", () => timeline.whole());
