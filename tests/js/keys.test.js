@@ -240,11 +240,11 @@ test("a scheme key on the page logs its code once, however long it is held", () 
   assert.deepEqual(screen.commands, []);
 });
 
-test("keys typed in a text field, a text area or a menu stay there", () => {
+test("keys typed in a text field or a text area stay there", () => {
   const screen = keyboard();
   const fields = [
     element('<input type="text">'), element('<input type="number">'), element("<input>"),
-    element("<textarea></textarea>"), element("<select><option>a</option></select>"),
+    element("<textarea></textarea>"),
   ];
   for (const field of fields) {
     field.focus();
@@ -255,6 +255,21 @@ test("keys typed in a text field, a text area or a menu stay there", () => {
   }
   assert.equal(screen.store.sorted.length, 0);
   assert.deepEqual(screen.commands, []);
+});
+
+// Issue 20: `2` on a focused speed menu set 2× speed. A menu (and a slider) keeps only the keys
+// it moves by; a code key codes and never reaches the menu's type-ahead.
+test("a focused menu or slider keeps its moving keys; code keys code", () => {
+  const screen = keyboard();
+  for (const html of ["<select><option>a</option><option>l</option></select>", '<input type="range">']) {
+    const menu = element(html);
+    menu.focus();
+    for (const name of ["ArrowUp", "ArrowDown", "ArrowLeft", "Home", "End", "Enter", "Escape", "Tab", " "]) {
+      assert.equal(key(menu, name).defaultPrevented, false, `${html} ${name}`);
+    }
+    assert.equal(key(menu, "l").defaultPrevented, true, `${html} l codes`);
+  }
+  assert.equal(screen.store.sorted.length, 2);
 });
 
 test("a focused rating or check box keeps Space and the arrows; code keys still log", () => {
@@ -516,4 +531,32 @@ test("the inline editor saves what was typed, and says why when a time is wrong"
   form.elements.comment.value = "lap";
   form.requestSubmit();
   assert.deepEqual(saved.map((e) => [e.id, e.onset_ms, e.offset_ms, e.comment]), [["e1", 1000, 3000, "lap"]]);
+});
+
+// Issue 20: Enter recorded option 1 unasked, and Escape skipped a required set.
+test("Enter confirms only the option highlighted with the arrows, never option 1 unasked", async () => {
+  const { dialog, modifiers } = popUp();
+  const answer = modifiers.ask(code("bid"), [set("kind")]);
+  key(dialog.querySelector("ol"), "Enter");
+  assert.equal(modifiers.open, true, "nothing highlighted: nothing recorded");
+  for (const name of ["ArrowDown", "ArrowDown", "ArrowDown", "ArrowUp"]) key(document.activeElement, name);
+  assert.equal(document.activeElement.textContent, "2 show");
+  assert.equal(key(document.activeElement, "Enter").defaultPrevented, true);
+  assert.deepEqual(await answer, { kind: "show" });
+});
+
+test("a required set is not skipped by Escape, the dialog's cancel or a code key", async () => {
+  const passed = [];
+  const { dialog, modifiers } = popUp((e) => passed.push(e.key));
+  const required = { ...set("kind"), required: true };
+  const answer = modifiers.ask(code("bid"), [required]);
+  key(dialog.querySelector("ol"), "Escape");
+  dialog.dispatchEvent(new Event("cancel", { cancelable: true }));
+  key(dialog.querySelector("ol"), "l");
+  assert.equal(modifiers.open, true);
+  assert.equal(dialog.open, true);
+  assert.deepEqual(passed, []);
+  assert.equal(dialog.querySelector("#modifier-hint").classList.contains("error"), true);
+  key(dialog.querySelector("ol"), "3");
+  assert.deepEqual(await answer, { kind: "point" });
 });

@@ -13,6 +13,7 @@ from samspill.core.events import Segment
 from samspill.core.study_settings import study_settings
 from samspill.services import codings, studies
 from samspill.services.access import scores_visible
+from samspill.services.coding_list import last_changed
 from samspill.services.media import media_of
 from samspill.services.schemes import latest_version, segment_template_for
 from samspill.services.scores_json import scores_to_json
@@ -125,6 +126,7 @@ def session_page(
         segments=studies.segments_of(db, session),
         template=template,
         codings=visible,
+        last_changed=last_changed(db, visible),
         age=studies.age_in_months(session.dyad.child_birth_month, session.date),
     )
 

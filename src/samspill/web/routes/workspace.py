@@ -8,6 +8,7 @@ without a second round trip. Writes go through the browser's outbox to the actio
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -16,6 +17,7 @@ from samspill.core.ambiance import disrupted_cutoff_of
 from samspill.core.errors import SamspillError
 from samspill.core.indicators import INDICATORS
 from samspill.core.scheme import Scheme
+from samspill.interop.events_csv import write_events_csv
 from samspill.services import access as policy
 from samspill.services import codings, studies, workspace
 from samspill.services.media import media_of
@@ -108,6 +110,18 @@ JS_STRINGS = (
     ),
     _("Submit this coding? It will be locked."),
     _("Wait until everything is saved, then submit"),
+    # The screen's keys, pop-up, ratings, timeline and list (issue 20).
+    _("Not a time: use mm:ss.mmm (Escape leaves the field)"),
+    _("Press a number, or ↑ ↓ and Enter; Escape to skip"),
+    _("Press numbers to choose, then Enter; Escape to skip"),
+    _("Press a number, or ↑ ↓ and Enter (required: cannot be skipped)"),
+    _("Press numbers to choose, then Enter (required: cannot be skipped)"),
+    _("Press a number, or choose with ↑ ↓ first"),
+    _("{label} is required: choose an option"),
+    _("Rated {what} (Ctrl + Z undoes it)"),
+    _("{shown} of {total}"),
+    _("Mute"),
+    _("Unmute"),
 )
 
 INDICATOR_TITLES = tuple(spec.title for spec in INDICATORS.values())  # in the catalogs already
@@ -192,3 +206,16 @@ def workspace_page(request: Request, access: ReadCoding, db: DbSession) -> Respo
 def workspace_data(access: ReadCoding, db: DbSession) -> dict[str, Any]:
     """The page's start data as JSON, for scripts and for reconciling after a refused action."""
     return boot_data(db, access)
+
+
+@router.get("/api/codings/{coding_id}/events.csv")
+def events_csv(access: ReadCoding, db: DbSession) -> Response:
+    """This coding's events in Samspill's CSV format: the screen's Export button."""
+    coding = access.the_coding
+    body = write_events_csv(codings.coding_events(db, coding))
+    name = f"{coding.session.name}-coding-{coding.id}-events.csv"
+    return Response(
+        body,
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"},
+    )

@@ -1,6 +1,7 @@
 // The event list: sorted, always in sync, and windowed. Only the rows in view exist in the
 // document (rows have one fixed height), so a keypress changes a few dozen nodes whatever the
 // coding's length. Click or Enter seeks; F2 or a double click edits inline; Delete deletes.
+// A filter shows only the events whose time, subject, code, modifiers or comment hold its words.
 
 import { t } from "./i18n.js";
 import { formatMs } from "./time.js";
@@ -27,6 +28,8 @@ export class EventList {
     this.onDelete = onDelete;
     this.editable = editable;
     this.events = [];
+    this.filter = "";
+    this.shown = this.events; // the events listed: all, or those matching the filter
     this.selectedId = null;
     this.editing = null;
     this.full = false; // true only to measure the naive rebuild-every-row approach
@@ -41,7 +44,8 @@ export class EventList {
       this.render();
     }).observe(this.scroller);
     ul.addEventListener("click", (e) => this.onClick(e));
-    ul.addEventListener("dblclick", (e) => this.rowOf(e.target) && this.edit(this.rowOf(e.target)));
+    // A double click: the first click re-renders the rows, so the second lands on a new node and
+    // the browser's dblclick may not fire; the click's count says it all the same.
     ul.addEventListener("keydown", (e) => this.onKey(e));
   }
 
@@ -53,7 +57,7 @@ export class EventList {
   }
 
   add(event, index) {
-    this.reveal(index);
+    if (!this.filter) this.reveal(index);
     this.render();
   }
 
@@ -78,6 +82,20 @@ export class EventList {
     return this.ul.querySelector('li[tabindex="0"]');
   }
 
+  setFilter(text) {
+    this.filter = text.trim().toLowerCase();
+    this.top = 0;
+    this.scroller.scrollTop = 0;
+    this.render();
+  }
+
+  matches(event, words) {
+    const code = this.codes.get(event.code);
+    const text = [formatMs(event.onset_ms), event.subject, code?.name ?? event.code, event.code,
+      modifierText(event), event.comment].join(" ").toLowerCase();
+    return words.every((word) => text.includes(word));
+  }
+
   // Scrolls (by arithmetic, no layout) so that row `index` is in view.
   reveal(index) {
     const y = index * ROW_H;
@@ -88,7 +106,9 @@ export class EventList {
 
   render() {
     if (this.editing) return; // the form stays until saved or cancelled; render() follows
-    const total = this.events.length;
+    const words = this.filter.split(/\s+/).filter(Boolean);
+    this.shown = words.length ? this.events.filter((e) => this.matches(e, words)) : this.events;
+    const total = this.shown.length;
     const focused = this.ul.contains(document.activeElement);
     let first = 0;
     let last = total;
@@ -99,11 +119,14 @@ export class EventList {
     this.ul.style.height = `${total * ROW_H}px`;
     this.ul.style.paddingTop = `${first * ROW_H}px`;
     const rows = [];
-    for (let i = first; i < last; i += 1) rows.push(this.row(this.events[i], i, total));
+    for (let i = first; i < last; i += 1) rows.push(this.row(this.shown[i], i, total));
     if (rows.length && !rows.some((r) => r.tabIndex === 0)) rows[0].tabIndex = 0;
     this.ul.replaceChildren(...rows);
     const counter = document.getElementById("event-count");
-    if (counter) counter.textContent = `(${total})`;
+    if (counter) {
+      counter.textContent = words.length
+        ? `(${t("{shown} of {total}", { shown: total, total: this.events.length })})` : `(${total})`;
+    }
     if (focused) this.selected?.focus({ preventScroll: true });
   }
 
@@ -145,7 +168,7 @@ export class EventList {
 
   select(id) {
     this.selectedId = id;
-    const index = this.events.indexOf(this.lookup(id));
+    const index = this.shown.indexOf(this.lookup(id));
     if (index >= 0) this.reveal(index);
     this.render();
     this.selected?.focus({ preventScroll: true });
@@ -154,19 +177,25 @@ export class EventList {
   onClick(e) {
     const row = this.rowOf(e.target);
     if (!row) return;
-    this.select(row.dataset.id);
+    const id = row.dataset.id;
+    if (e.detail >= 2) {
+      const now = this.ul.querySelector(`li[data-id="${CSS.escape(id)}"]`);
+      if (now) this.edit(now);
+      return;
+    }
+    this.select(id);
     this.onSeek(this.eventOf(row).onset_ms);
   }
 
   onKey(e) {
     const row = this.rowOf(e.target);
     if (!row || e.ctrlKey || e.altKey || e.metaKey) return;
-    const index = this.events.indexOf(this.eventOf(row));
-    const moves = { ArrowDown: index + 1, ArrowUp: index - 1, Home: 0, End: this.events.length - 1,
+    const index = this.shown.indexOf(this.eventOf(row));
+    const moves = { ArrowDown: index + 1, ArrowUp: index - 1, Home: 0, End: this.shown.length - 1,
       PageDown: index + 10, PageUp: index - 10 };
     if (e.key in moves) {
-      const target = Math.min(this.events.length - 1, Math.max(0, moves[e.key]));
-      this.select(this.events[target].id);
+      const target = Math.min(this.shown.length - 1, Math.max(0, moves[e.key]));
+      this.select(this.shown[target].id);
     } else if (e.key === "Enter") this.onSeek(this.eventOf(row).onset_ms);
     else if (e.key === "F2" && this.editable()) this.edit(row);
     else if ((e.key === "Delete" || e.key === "Backspace") && this.editable()) {

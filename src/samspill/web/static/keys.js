@@ -8,13 +8,33 @@ import { formatMs, newId } from "./time.js";
 
 export const GUARD_MS = 600;
 const CHOICES = new Set(["radio", "checkbox", "button", "submit", "reset"]);
+// Keys a menu or a slider moves by; every other key (a code's letter, a digit) is the coding's,
+// so `2` on a focused speed menu logs the scheme's code 2 and never sets 2× speed.
+const MOVES = new Set(["ArrowUp", "ArrowDown", "ArrowLeft", "ArrowRight", "Home", "End", "PageUp",
+  "PageDown", "Enter", "Escape", "Tab", " "]);
 
-// Text fields and menus keep their keys; a rating's radio button keeps only its own
-// (arrows and Space), so coding goes on after a click on a rating.
-function ownsKey(target, e) {
-  if (target.tagName === "SELECT" || target.tagName === "TEXTAREA") return true;
+// How a control got the focus: after a click on a rating, ← / → seek the video (what a coder
+// pressing them means); only after Tab do the arrows move the rating, and then visibly (a
+// message, and the change is undoable like any other).
+const byPointer = new WeakSet();
+let pointerAt = -Infinity;
+document.addEventListener("pointerdown", () => { pointerAt = performance.now(); }, true);
+document.addEventListener("focusin", (e) => {
+  if (performance.now() - pointerAt < 1000) byPointer.add(e.target);
+  else byPointer.delete(e.target);
+}, true);
+document.addEventListener("click", (e) => {
+  if (e.detail > 0 && e.target.tagName === "INPUT") byPointer.add(e.target); // a mouse click
+}, true);
+
+// Text fields keep their keys; menus and sliders keep only the keys they move by; a radio
+// button keeps its arrows and Space only when Tab brought the focus there.
+export function ownsKey(target, e) {
+  if (target.tagName === "TEXTAREA") return true;
+  if (target.tagName === "SELECT" || target.type === "range") return MOVES.has(e.key);
   if (target.tagName !== "INPUT") return false;
   if (!CHOICES.has(target.type)) return true;
+  if (byPointer.has(target)) return false;
   return e.key === " " || e.key.startsWith("Arrow");
 }
 

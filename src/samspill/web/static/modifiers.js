@@ -1,6 +1,9 @@
 // The modifier pop-up: options numbered 1–9, answered from the keyboard.
-// Single choice: a number picks and closes. Multiple choice: numbers toggle, Enter confirms.
-// Escape skips; any other key skips and is handed back, so coding never waits on the pop-up.
+// Single choice: a number picks and closes; ↑ / ↓ highlight an option and Enter confirms the
+// highlighted one (nothing is highlighted at first, so Enter never records option 1 unasked).
+// Multiple choice: numbers (or Space on the highlighted option) toggle, Enter confirms.
+// Escape skips, and any other key skips and is handed back, so coding never waits on the
+// pop-up; except for a set the scheme marks `required`, which cannot be skipped.
 
 import { t } from "./i18n.js";
 
@@ -10,12 +13,13 @@ export class ModifierDialog {
     this.title = dialog.querySelector("#modifier-title");
     this.list = dialog.querySelector("#modifier-options");
     this.hint = dialog.querySelector("#modifier-hint");
+    this.list.tabIndex = -1; // holds the focus until an option is highlighted
     this.onPassKey = onPassKey;
     this.resolve = null;
     dialog.addEventListener("keydown", (e) => this.onKey(e));
     dialog.addEventListener("cancel", (e) => {
       e.preventDefault();
-      this.finish(null);
+      this.skip();
     });
   }
 
@@ -37,12 +41,23 @@ export class ModifierDialog {
     return answers;
   }
 
+  hintText() {
+    const multiple = this.set.choice === "multiple";
+    if (this.set.required) {
+      return multiple ? t("Press numbers to choose, then Enter (required: cannot be skipped)")
+        : t("Press a number, or ↑ ↓ and Enter (required: cannot be skipped)");
+    }
+    return multiple ? t("Press numbers to choose, then Enter; Escape to skip")
+      : t("Press a number, or ↑ ↓ and Enter; Escape to skip");
+  }
+
   askOne(code, set) {
     this.set = set;
     this.chosen = new Set();
     this.passed = false;
     this.title.textContent = t("Choose {label} for {code}", { label: set.label, code: code.name });
-    this.hint.textContent = t("Press a number; Enter to confirm, Escape to skip");
+    this.hint.textContent = this.hintText();
+    this.hint.classList.remove("error");
     this.list.replaceChildren(
       ...set.options.map((option, i) => {
         const li = document.createElement("li");
@@ -58,8 +73,23 @@ export class ModifierDialog {
     return new Promise((resolve) => {
       this.resolve = resolve;
       if (!this.dialog.open) this.dialog.showModal();
-      this.list.querySelector("button")?.focus();
+      this.list.focus();
     });
+  }
+
+  buttons() {
+    return [...this.list.querySelectorAll("button")];
+  }
+
+  highlighted() {
+    return this.buttons().indexOf(document.activeElement);
+  }
+
+  move(step) {
+    const buttons = this.buttons();
+    const at = this.highlighted();
+    const next = at < 0 ? (step > 0 ? 0 : buttons.length - 1) : (at + step + buttons.length) % buttons.length;
+    buttons[next].focus();
   }
 
   choose(i) {
@@ -71,25 +101,47 @@ export class ModifierDialog {
     this.list.children[i].firstChild.setAttribute("aria-pressed", String(this.chosen.has(option)));
   }
 
+  confirm() {
+    if (this.set.choice === "multiple") {
+      if (this.chosen.size) return this.finish([...this.chosen]);
+      return this.set.required ? this.refuse() : this.finish(null);
+    }
+    const at = this.highlighted();
+    if (at >= 0) return this.choose(at);
+    this.hint.textContent = t("Press a number, or choose with ↑ ↓ first");
+    this.hint.classList.add("error");
+  }
+
+  // A required set stays open: the client never sends an event without it.
+  refuse() {
+    this.hint.textContent = t("{label} is required: choose an option", { label: this.set.label });
+    this.hint.classList.add("error");
+  }
+
+  skip() {
+    if (this.set?.required) return this.refuse();
+    this.finish(null);
+  }
+
   onKey(e) {
     e.stopPropagation();
-    if (/^[1-9]$/.test(e.key)) {
-      e.preventDefault();
-      this.choose(Number(e.key) - 1);
-    } else if (e.key === "Enter") {
-      if (this.set.choice === "multiple") {
-        e.preventDefault();
-        this.finish(this.chosen.size ? [...this.chosen] : null);
+    if (e.ctrlKey || e.metaKey || e.altKey) return;
+    const moves = { ArrowDown: 1, ArrowRight: 1, ArrowUp: -1, ArrowLeft: -1 };
+    if (/^[1-9]$/.test(e.key)) this.choose(Number(e.key) - 1);
+    else if (e.key in moves) this.move(moves[e.key]);
+    else if (e.key === "Enter") this.confirm();
+    else if (e.key === " " && this.highlighted() >= 0) this.choose(this.highlighted());
+    else if (e.key === "Escape") this.skip();
+    else if (e.key === "Tab") return;
+    else if (e.key.length === 1) {
+      if (this.set.required) this.refuse();
+      else {
+        this.passed = true;
+        this.finish(null);
+        this.onPassKey(e);
       }
-    } else if (e.key === "Escape") {
-      e.preventDefault();
-      this.finish(null);
-    } else if (e.key.length === 1 && !e.ctrlKey && !e.metaKey) {
-      e.preventDefault();
-      this.passed = true;
-      this.finish(null);
-      this.onPassKey(e);
-    }
+    } else return;
+    e.preventDefault();
   }
 
   finish(value) {

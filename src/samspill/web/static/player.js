@@ -1,7 +1,7 @@
 // The video and its clock. Event times come from the frame actually shown
 // (requestVideoFrameCallback), in integer ms on the session's timeline (media time + offset).
 
-const RATES = [0.25, 0.5, 0.75, 1, 1.5, 2];
+export const RATES = [0.25, 0.5, 1, 1.5, 2, 3, 4]; // as in BORIS and Datavyu, up to 4×
 
 // Without a video the clock still moves by seeking, so a session can be coded from notes.
 class StillClock extends EventTarget {
@@ -11,6 +11,8 @@ class StillClock extends EventTarget {
     this.duration = (durationMs || 0) / 1000;
     this.paused = true;
     this.playbackRate = 1;
+    this.volume = 1;
+    this.muted = false;
   }
 
   play() {}
@@ -106,9 +108,24 @@ export class Player {
 
   changeRate(direction) {
     const index = RATES.indexOf(this.video.playbackRate);
-    const next = RATES[Math.min(RATES.length - 1, Math.max(0, (index < 0 ? 3 : index) + direction))];
+    const next = RATES[Math.min(RATES.length - 1, Math.max(0, (index < 0 ? RATES.indexOf(1) : index) + direction))];
     this.setRate(next);
     return next;
+  }
+
+  play() {
+    if (this.video.paused) this.video.play()?.catch?.(() => {});
+  }
+
+  // Volume 0–1; a volume above 0 unmutes, as a slider moved up means to hear it.
+  setVolume(volume) {
+    this.video.volume = Math.min(1, Math.max(0, volume));
+    if (volume > 0) this.video.muted = false;
+  }
+
+  toggleMute() {
+    this.video.muted = !this.video.muted;
+    return this.video.muted;
   }
 
   sessionEndMs() {

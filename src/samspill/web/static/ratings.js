@@ -1,5 +1,7 @@
 // Ratings: the scheme's items with their anchors; the disrupted classification derived from the
-// level and the cut-off (the study's, else the scheme's).
+// level and the cut-off (the study's, else the scheme's). A change is one step of the undo
+// history like an event: the page commits {type: "rating"} actions, and undoing one sets the
+// item back to what it was (or unset).
 
 import { t } from "./i18n.js";
 
@@ -12,12 +14,9 @@ export class Ratings {
     this.cutoff = cutoff;
     this.onChange = onChange;
     for (const [item, value] of Object.entries(this.values)) this.check(item, value);
-    form.addEventListener("change", (e) => {
-      const item = e.target.name;
-      this.values[item] = e.target.value;
-      this.onChange(item, e.target.value);
-      this.classify();
-    });
+    // The values change when the action is applied (apply), so the history's inverse still
+    // reads the value before the change.
+    form.addEventListener("change", (e) => this.onChange(e.target.name, e.target.value));
     this.classify();
   }
 
@@ -31,6 +30,27 @@ export class Ratings {
     this.values[item] = value;
     this.check(item, value);
     this.classify();
+  }
+
+  // Applies a rating action's values; null unsets an item.
+  apply(ratings) {
+    for (const [item, value] of Object.entries(ratings)) {
+      if (value === null) {
+        delete this.values[item];
+        for (const input of this.form.querySelectorAll("input")) if (input.name === item) input.checked = false;
+      } else this.set(item, value);
+    }
+    this.classify();
+  }
+
+  // The action that undoes `op`: every item it sets goes back to its value now.
+  inverse(op) {
+    const before = Object.keys(op.ratings).map((item) => [item, this.values[item] ?? null]);
+    return [{ type: "rating", ratings: Object.fromEntries(before) }];
+  }
+
+  label(item) {
+    return this.scheme.rating_items.find((r) => r.id === item)?.label ?? item;
   }
 
   setReadOnly(readOnly) {

@@ -1,20 +1,51 @@
 // The timeline: a segments band, one lane per subject and dimension (or category), the playhead.
 // Drawn on a canvas that keeps what it has drawn: adding an event draws one mark, never the
 // others. Zooming, scrolling, editing or deleting redraws once, in the next frame. The playhead
-// is its own layer above the canvas, so moving it never repaints the marks.
+// is its own layer above the canvas, so moving it never repaints the marks. Under the canvas, a
+// time axis with labels; the codes sharing a lane (Near, Far, Absent) have distinct colours, named
+// in a legend. The wheel scrolls the page; Ctrl or Shift + wheel zooms.
+
+import { t } from "./i18n.js";
 
 const LANE = 16;
 const BAND = 14;
 const COLOURS = { lane: "#ffffff", odd: "#f4f6f9", band: "rgba(47,93,154,0.10)",
-  bandOdd: "rgba(154,106,47,0.10)", point: "#2f5d9a", state: "rgba(79,138,91,0.8)" };
+  bandOdd: "rgba(154,106,47,0.10)" };
+// States (bars) each take their own colour, Okabe–Ito, told apart also by colour-blind coders;
+// points (thin marks) take dark shades, the n-th point code of a lane the n-th.
+const PALETTE = ["#0072b2", "#e69f00", "#009e73", "#cc79a7", "#d55e00", "#56b4e9", "#6b5e00"];
+const POINTS = ["#1d2430", "#2f5d9a", "#8e3b8f", "#8a4b00", "#3b7a57"];
+const TICKS_MS = [100, 200, 500, 1000, 2000, 5000, 10000, 15000, 30000, 60000, 120000, 300000,
+  600000, 900000, 1800000, 3600000];
+const TICK_PX = 90; // labels at least this far apart
 
 function laneKey(subject, code) {
   return `${subject}|${code.dimension || code.category || code.id}`;
 }
 
+// A lane's name in words: the dimension's name, the exclusive group's label (Proximity), or
+// the names of its codes; never an internal id.
+function laneName(scheme, codes) {
+  const first = codes[0];
+  const dimension = first.dimension && scheme.dimensions.find((d) => d.id === first.dimension);
+  if (dimension) return dimension.name;
+  const group = scheme.exclusive_groups.find((g) => codes.every((c) => g.codes.includes(c.id)));
+  if (group?.label) return group.label;
+  return codes.map((c) => c.name).join(", ");
+}
+
+// "1:30", or "0:01.5" below a second's steps.
+export function axisLabel(ms, step) {
+  const minutes = Math.floor(ms / 60000);
+  const seconds = Math.floor((ms % 60000) / 1000);
+  const tenths = step < 1000 ? `.${Math.floor((ms % 1000) / 100)}` : "";
+  return `${minutes}:${String(seconds).padStart(2, "0")}${tenths}`;
+}
+
 export class Timeline {
-  constructor(host, { scheme, durationMs, onSeek }) {
+  constructor(host, { scheme, durationMs, onSeek, legend }) {
     this.host = host;
+    this.legend = legend;
     this.codes = new Map(scheme.codes.map((c) => [c.id, c]));
     this.durationMs = Math.max(1000, durationMs || 60000);
     this.onSeek = onSeek;
@@ -32,15 +63,43 @@ export class Timeline {
 
   buildLanes(scheme) {
     const lanes = new Map();
+    this.colours = new Map();
     for (const subject of scheme.subjects) {
       for (const code of scheme.codes.filter((c) => c.subjects.includes(subject))) {
         const key = laneKey(subject, code);
-        if (!lanes.has(key)) {
-          lanes.set(key, { index: lanes.size, label: `${subject} · ${code.dimension || code.category || code.name}` });
-        }
+        if (!lanes.has(key)) lanes.set(key, { index: lanes.size, subject, codes: [] });
+        const lane = lanes.get(key);
+        if (!lane.codes.includes(code)) lane.codes.push(code);
       }
     }
+    scheme.codes.filter((c) => c.kind === "state")
+      .forEach((code, i) => this.colours.set(code.id, PALETTE[i % PALETTE.length]));
+    for (const lane of lanes.values()) {
+      lane.label = `${t(lane.subject)} · ${laneName(scheme, lane.codes)}`;
+      lane.codes.filter((c) => c.kind === "point").forEach((code, i) => {
+        if (!this.colours.has(code.id)) this.colours.set(code.id, POINTS[i % POINTS.length]);
+      });
+    }
     return lanes;
+  }
+
+  colourOf(codeId) {
+    return this.colours.get(codeId) ?? POINTS[0];
+  }
+
+  // The legend names the colour of every state (the bars); points are thin marks in their lane.
+  buildLegend() {
+    if (!this.legend) return;
+    const items = [...this.codes.values()].filter((c) => c.kind === "state").map((code) => {
+      const li = document.createElement("li");
+      li.dataset.code = code.id;
+      const swatch = document.createElement("span");
+      swatch.className = "swatch";
+      swatch.style.background = this.colourOf(code.id);
+      li.append(swatch, code.name);
+      return li;
+    });
+    this.legend.replaceChildren(...items);
   }
 
   build() {
@@ -50,15 +109,19 @@ export class Timeline {
     labels.setAttribute("aria-hidden", "true");
     labels.append(Object.assign(document.createElement("li"), { textContent: "▭" }));
     for (const lane of this.lanes.values()) {
-      labels.append(Object.assign(document.createElement("li"), { textContent: lane.label }));
+      labels.append(Object.assign(document.createElement("li"), { textContent: lane.label, title: lane.label }));
     }
+    labels.append(Object.assign(document.createElement("li"), { className: "tl-axis-label", textContent: t("Time") }));
+    this.axis = document.createElement("div");
+    this.axis.className = "tl-axis";
     this.canvas = document.createElement("canvas");
     this.canvas.className = "tl-canvas";
     this.playhead = document.createElement("div");
     this.playhead.className = "tl-playhead";
     const track = document.createElement("div");
     track.className = "tl-track";
-    track.append(this.canvas, this.playhead);
+    track.append(this.canvas, this.axis, this.playhead);
+    this.buildLegend();
     this.host.replaceChildren(labels, track);
     this.ctx = this.canvas.getContext("2d");
     this.width = 1;
@@ -115,14 +178,36 @@ export class Timeline {
     this.view();
   }
 
+  // The wheel scrolls the page as everywhere else; Ctrl or Shift + wheel zooms at the pointer
+  // (Shift turns the wheel sideways in Chromium, hence deltaX), a sideways swipe pans.
   onWheel(e) {
-    e.preventDefault();
-    if (e.ctrlKey) this.zoom(e.deltaY < 0 ? 1.5 : 1 / 1.5, this.msAt(e.clientX));
-    else this.pan(((e.deltaX || e.deltaY) / 500) * this.span);
+    if (e.ctrlKey || e.shiftKey) {
+      e.preventDefault();
+      const delta = e.deltaY || e.deltaX;
+      this.zoom(delta < 0 ? 1.5 : 1 / 1.5, this.msAt(e.clientX));
+    } else if (Math.abs(e.deltaX) > Math.abs(e.deltaY)) {
+      e.preventDefault();
+      this.pan((e.deltaX / 500) * this.span);
+    }
+  }
+
+  // Labelled ticks a readable distance apart, drawn as text so that they scale and can be read.
+  drawAxis() {
+    const step = TICKS_MS.find((s) => (s / this.span) * this.width >= TICK_PX) ?? TICKS_MS.at(-1);
+    const ticks = [];
+    for (let ms = Math.ceil(this.start / step) * step; ms <= this.start + this.span; ms += step) {
+      const tick = document.createElement("span");
+      tick.style.left = `${Math.round(this.x(ms))}px`;
+      tick.textContent = axisLabel(ms, step);
+      ticks.push(tick);
+    }
+    this.axis.replaceChildren(...ticks);
   }
 
   // Called for every frame shown: moves the playhead, keeps it in view, grows running states.
   setNow(ms) {
+    // Back in time, a running state's bar drawn up to the old playhead must shrink: redraw.
+    if (ms < this.nowMs && this.running.size) this.redrawSoon();
     this.nowMs = ms;
     this.movePlayhead();
     if (ms < this.start || ms > this.start + this.span) this.pan(ms - this.start - this.span * 0.1);
@@ -172,10 +257,10 @@ export class Timeline {
     if (code?.kind === "state") {
       const end = this.x(event.offset_ms ?? Math.max(event.onset_ms, this.nowMs));
       if (end < 0 || x > this.width) return;
-      this.ctx.fillStyle = COLOURS.state;
+      this.ctx.fillStyle = this.colourOf(event.code);
       this.ctx.fillRect(x, y, Math.max(1, end - x), LANE - 4);
     } else if (x >= -2 && x <= this.width + 2) {
-      this.ctx.fillStyle = COLOURS.point;
+      this.ctx.fillStyle = this.colourOf(event.code);
       this.ctx.fillRect(Math.round(x) - 1, y, 2, LANE - 4);
     }
   }
@@ -201,5 +286,6 @@ export class Timeline {
       ctx.fillRect(this.x(s.start_ms), 0, this.x(s.end_ms) - this.x(s.start_ms), this.height);
     });
     for (const event of this.events) this.mark(event);
+    this.drawAxis();
   }
 }

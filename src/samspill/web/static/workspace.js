@@ -14,9 +14,10 @@ import { ScoresPanel } from "./scores.js";
 import { Segments } from "./segments.js";
 import { askConflict, keepMine } from "./conflict.js";
 import { claimCoding, takeOverWhenFree } from "./tablock.js";
-import { formatMs, newId, parseTime } from "./time.js";
+import { formatMs, newId } from "./time.js";
 import { Timeline } from "./timeline.js";
 import { History } from "./history.js";
+import { bindFilter, bindGoto, bindPad, bindSound, bindView, keepStatusInView, openHelp } from "./controls.js";
 
 performance.mark("samspill-start");
 const $ = (id) => document.getElementById(id);
@@ -70,6 +71,7 @@ const list = new EventList($("event-list"), {
 });
 const timeline = new Timeline($("timeline"), {
   scheme, durationMs: boot.duration_ms || boot.media?.duration_ms, onSeek: (ms) => player.seekTo(ms),
+  legend: $("timeline-legend"),
 });
 store.subscribe(list);
 store.subscribe(timeline);
@@ -82,19 +84,37 @@ const markRunning = () => {
 store.subscribe({ add: markRunning, update: markRunning, remove: markRunning, reset: markRunning });
 
 const outbox = new Outbox({ codingId, send: (actions) => call("POST", api("/actions"), { actions }), onState: showState, onRejected: rejected });
-const history = new History({
+// Ratings are steps of the undo history too: their inverse is the item's value before.
+class CodingHistory extends History {
+  inverse(op) {
+    return op.type === "rating" ? ratings.inverse(op) : super.inverse(op);
+  }
+}
+const history = new CodingHistory({
   store,
   enqueue: (actions) => {
+    for (const action of actions) if (action.type === "rating") ratings.apply(action.ratings);
     outbox.add(actions).catch(storageFailed);
     document.dispatchEvent(new CustomEvent("samspill:applied", { detail: { count: actions.length } }));
   },
   canWrite: () => writable,
   segments: { get: (id) => segments.get(id), put: (s) => segments.put(s), drop: (id) => segments.remove(id) },
 });
-const scores = new ScoresPanel($("scores"), { codingId, onSeek: (ms) => player.seekTo(ms) });
+// Evidence in the signs panel: the video comes into view and plays from the event.
+const scores = new ScoresPanel($("scores"), { codingId, onSeek: (ms) => {
+  player.seekTo(ms);
+  $("video")?.scrollIntoView({ block: "nearest" });
+  player.play();
+} });
+// A rating changed is said (never silent) and undone with Ctrl + Z like an event.
 const ratings = new Ratings($("ratings-form"), $("classification"), {
   scheme, ratings: boot.ratings, cutoff: boot.cutoff,
-  onChange: (item, value) => send({ type: "rating", ratings: { [item]: value } }),
+  onChange: (item, value) => {
+    const what = `${ratings.label(item)}: ${value}`;
+    if (history.commit([{ type: "rating", ratings: { [item]: value } }], what)) {
+      toast(t("Rated {what} (Ctrl + Z undoes it)", { what }));
+    }
+  },
 });
 const segments = new Segments({
   form: $("segment-form"), list: $("segment-list"), segments: boot.segments, template: boot.template,
@@ -237,13 +257,12 @@ function bindPlayer() {
     button.addEventListener("click", () => player.stepFrame(Number(button.dataset.frame)));
   }
   $("speed").addEventListener("change", (e) => player.setRate(Number(e.target.value)));
-  $("goto-form").addEventListener("submit", (e) => {
-    e.preventDefault();
-    const ms = parseTime($("goto").value);
-    if (ms === null) return toast(t("Not a time: use mm:ss.mmm"), true);
-    player.seekTo(ms);
-    $("goto").blur();
-  });
+  commands.goto = bindGoto({ player, toast });
+  bindSound(player);
+  bindView({ workspace: $("workspace") });
+  bindFilter(list);
+  bindPad({ logger, canCode: () => writable });
+  keepStatusInView();
   $("zoom-in").addEventListener("click", () => timeline.zoom(2));
   $("zoom-out").addEventListener("click", () => timeline.zoom(0.5));
   $("zoom-all").addEventListener("click", () => timeline.whole());
@@ -262,8 +281,8 @@ const commands = {
   frame: (n) => player.stepFrame(n),
   frameBack: () => player.stepFrame(-1),
   frameForward: () => player.stepFrame(1),
-  goto: () => $("goto").focus(),
-  help: () => $("help").showModal(),
+  goto: () => $("goto").focus(), // replaced by bindGoto at start: it empties the field first
+  help: openHelp,
   segmentStart: () => writable && segments.markStart(),
   segmentEnd: () => writable && segments.markEnd(),
   zoomIn: () => timeline.zoom(2),
@@ -299,7 +318,7 @@ function bindStatus() {
     if (answer.ok) window.location.reload();
     else toast(t("Not saved: {message}", { message: answer.body?.error?.message || answer.status }), true);
   });
-  $("help-open").addEventListener("click", () => $("help").showModal());
+  $("help-open").addEventListener("click", openHelp);
 }
 
 function readOnlyReason() {
