@@ -306,9 +306,15 @@ def test_an_error_listing_problems_shows_each_fix_once(
         session = studies.get_session(db, study=studies.get_study(db, "demo"), name="vignette")
         coding = codings.codings_of(db, session)[0]
         coding.status = "in_progress"  # open again, as an owner reopens it
+        # Two events past the end of the media: a shorter video attached after coding.
+        # (Two running states of one code at once are refused when saved.)
+        replaced = [e for e in codings.coding_events(db, coding)
+                    if max(e.onset_ms, e.offset_ms or 0) <= 4_000]
         for onset in (5_000, 9_000):
-            codings.upsert_event(db, coding=coding, event=Event(
-                subject="child", code="distress", onset_ms=onset))
+            replaced.append(Event(subject="child", code="bid", onset_ms=onset,
+                                  modifiers={"kind": "look"}))
+        codings.replace_events(db, coding=coding, events=replaced)
+        session.duration_ms = 4_000
     monkeypatch.setattr(sys, "argv", ["samspill", "score", "--study", "demo", "--session",
                                       "vignette", "--data-dir", str(data)])
     with pytest.raises(SystemExit) as stopped:
