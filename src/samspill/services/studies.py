@@ -10,23 +10,21 @@ from typing import Literal, cast
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from samspill.core import names
 from samspill.core.errors import ConflictError, InputError, NotFoundError
 from samspill.core.events import Segment
 from samspill.store.models import Dyad, Membership, ObservationSession, SegmentRow, Study, User
 
 Role = Literal["owner", "coder", "trainee", "viewer"]
 ROLES: tuple[Role, ...] = ("owner", "coder", "trainee", "viewer")
-_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
 def check_name(value: str, what: str) -> str:
-    if not _NAME.match(value):
-        raise InputError(
-            f"'{value}' is not a valid {what} name",
-            fix="use up to 64 letters, digits, '.', '_' or '-', starting with a letter or digit",
-        )
-    return value
+    """``value`` as stored (NFC), or an error: letters of any language are welcome."""
+    if not names.is_name(value):
+        raise InputError(f"'{value}' is not a valid {what} name", fix=f"use {names.NAME_RULE}")
+    return names.normal(value)
 
 
 def create_study(
