@@ -201,5 +201,6 @@ export class Timeline {
       ctx.fillRect(this.x(s.start_ms), 0, this.x(s.end_ms) - this.x(s.start_ms), this.height);
     });
     for (const event of this.events) this.mark(event);
+    this.afterDraw?.(this); // lanes drawn by other modules (waveform.js) follow the view
   }
 }

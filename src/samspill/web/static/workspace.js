@@ -16,6 +16,7 @@ import { claimCoding } from "./tablock.js";
 import { formatMs, newId, parseTime } from "./time.js";
 import { Timeline } from "./timeline.js";
 import { History } from "./history.js";
+import { WaveformLane } from "./waveform.js";
 
 performance.mark("samspill-start");
 const $ = (id) => document.getElementById(id);
@@ -72,6 +73,7 @@ const timeline = new Timeline($("timeline"), {
 });
 store.subscribe(list);
 store.subscribe(timeline);
+const waveform = boot.media ? new WaveformLane(timeline, boot.media) : null;
 const markRunning = () => {
   const running = new Set([...store.running.values()].map((e) => e.code));
   for (const li of document.querySelectorAll(".keys li[data-code]")) {
@@ -273,7 +275,7 @@ async function start() {
     window.addEventListener("online", () => outbox.drain());
   }
   updateScores();
-  window.samspill = { store, list, timeline, outbox, player, logger, history, scores };
+  window.samspill = { store, list, timeline, outbox, player, logger, history, scores, waveform };
   performance.mark("samspill-ready");
   document.body.dataset.ready = "true";
 }
