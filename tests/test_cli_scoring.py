@@ -68,12 +68,12 @@ def test_score_table_reads_as_words_and_human_numbers(tmp_path: Path) -> None:
     # Per sign: its title, state in words, reason as a sentence, values as people read them.
     assert "Delayed or muted responding" in text
     assert "slow answers (median latency); many bids unanswered; many answers muted" in text
-    assert "median latency: 7.5 s" in text and "share of bids unanswered: 67 %" in text
-    assert "share of time far: 85 %" in text and "bids scored: 6, answered: 2" in text
+    assert "median latency: 7.5 s" in text and "share of bids unanswered: 67 %" in text
+    assert "share of time far: 85 %" in text and "bids scored: 6, answered: 2" in text
     # The coding screen's words for windows cut short, never the column names.
     assert "cut short (not counted): 0" in text and "censored" not in text
     # Lengths of time never look like times on the video.
-    assert "time far: 4 min 14 s" in text and "04:14" not in text
+    assert "time far: 4 min 14 s" in text and "04:14" not in text
     # Stability: stable, or fragile with the pivotal events' times as mm:ss.
     assert "stable" in text
     assert "fragile: changes if any one of these 2 events is left out: 00:00" in text
@@ -148,24 +148,24 @@ def test_score_without_coder_lists_the_codings_when_ambiguous(tmp_path: Path) ->
 def test_numbers_are_shown_as_people_read_them() -> None:
     from samspill.cli import scores_text as t
 
-    assert t.value_text("response_latency_median_ms", 7500.0) == "median latency: 7.5 s"
-    assert t.value_text("hold_median_ms", 8000.0) == "median hold (all holds): 8 s"
-    assert t.value_text("far_share", 0.8466) == "share of time far: 85 %"
+    assert t.value_text("response_latency_median_ms", 7500.0) == "median latency: 7.5 s"
+    assert t.value_text("hold_median_ms", 8000.0) == "median hold (all holds): 8 s"
+    assert t.value_text("far_share", 0.8466) == "share of time far: 85 %"
     assert t.value_text("proximity_coverage", 1.0) == (
-        "share of time present with proximity coded: 100 %")
-    assert t.value_text("redirects_per_10min", 6.0) == "redirects: 6.0 per 10 min"
+        "share of time present with proximity coded: 100 %")
+    assert t.value_text("redirects_per_10min", 6.0) == "redirects: 6 per 10 min"
     assert t.value_text("muted_share", None) == "share of answers muted: –"
     assert t.value_text("response_latency_median_ms", float("nan")) == "median latency: –"
     assert t.count_item("bids", 7) == "bids scored: 7" and t.count_item("bids", 7.0) == (
         "bids scored: 7")
     assert t.count_item("bids_censored", 2) == "cut short (not counted): 2"
     # A length of time is no time on the video: minutes and seconds, never mm:ss.
-    assert t.count_item("far_ms", 254_000) == "time far: 4 min 14 s"
-    assert t.duration(45_000) == "45 s" and t.duration(60_000) == "1 min 0 s"
+    assert t.count_item("far_ms", 254_000) == "time far: 4 min 14 s"
+    assert t.duration(45_000) == "45 s" and t.duration(60_000) == "1 min 0 s"
     assert t.clock(3_725_000) == "62:05"
     # Shares in whole percent, one decimal only near none and near all.
     assert [t.percent(x) for x in (2 / 3, 0.0, 0.004, 0.0096, 0.996, 1.0)] == [
-        "67 %", "0 %", "0.4 %", "1 %", "99.6 %", "100 %"]
+        "67 %", "0 %", "0.4 %", "1 %", "99.6 %", "100 %"]
     assert t.status_text("in_progress") == "in progress"
 
 
@@ -178,7 +178,7 @@ def test_stability_reads_stable_or_fragile_with_why_and_when() -> None:
                              "pivotal": []}, settings) == "stable"
     jittery = {"stable": False, "jitter": 0.7, "pivotal_events": 0, "pivotal": []}
     assert t.stability_text(jittery, settings) == (
-        "fragile: changes in 30 % of the replicates with every time moved by up to 1 s")
+        "fragile: changes in 30 % of the replicates with every time moved by up to 1 s")
     one = {"stable": False, "jitter": 1.0, "pivotal_events": 1,
            "pivotal": [{"event_id": "e", "time_ms": 246_500, "state_without": "not_observable"}]}
     assert t.stability_text(one, settings) == (
@@ -187,7 +187,7 @@ def test_stability_reads_stable_or_fragile_with_why_and_when() -> None:
             "pivotal": [{"event_id": str(i), "time_ms": 1000 * (10 - i), "state_without": "absent"}
                         for i in range(7)]}
     text = t.stability_text(many, settings)
-    assert text.startswith("fragile: changes in 50 % of the replicates")
+    assert text.startswith("fragile: changes in 50 % of the replicates")
     assert "any one of these 7 events is left out: 00:04 (without it: absent), 00:05" in text
     assert text.endswith("and 2 more")
 
@@ -252,7 +252,7 @@ def test_a_recording_longer_than_its_segments_names_the_scope_and_what_is_left_o
 
     session, reunions = t.scope_sections(_vignette_json(360_000 + 150_000))
     assert session["title"] == "Marked segments (00:00–06:00)"
-    assert session["outside"] == ("2 min 30 s of the recording lies outside the marked segments "
+    assert session["outside"] == ("2 min 30 s of the recording lies outside the marked segments "
                                   "and is not scored")
     assert reunions["outside"] == ""
     covered, _ = t.scope_sections(_vignette_json())
@@ -276,7 +276,7 @@ def test_the_score_table_of_a_longer_recording_and_its_coding_status_in_words(
     assert shown.exit_code == 0, shown.output
     lines = [line.strip() for line in shown.output.splitlines()]
     assert "(in progress)" in shown.output and "in_progress" not in shown.output
-    assert ("Marked segments (00:00–06:00): 2 min 30 s of the recording lies outside the marked "
+    assert ("Marked segments (00:00–06:00): 2 min 30 s of the recording lies outside the marked "
             "segments and is not scored") in lines
     assert "Marked segments (00:00–06:00)" in lines  # the table's heading
     assert "Whole session" not in shown.output

@@ -152,11 +152,11 @@ def longer_coding(database: Database) -> int:
 @pytest.mark.parametrize(("locale", "said", "outside", "free_play"), [
     ("en-GB", "Marked segments (00:00–06:00): 4 of 5 signs present, 0 not observable; little "
      "or no hostility: consistent with a withdrawn profile",
-     "2 min 30 s of the recording lies outside the marked segments and is not scored",
+     "2 min 30 s of the recording lies outside the marked segments and is not scored",
      "1 of 5 signs present, 3 not observable; little or no hostility or intrusiveness"),
     ("nb-NO", "Markerte segmenter (00:00–06:00): 4 av 5 tegn til stede, 0 kan ikke vurderes; "
      "lite eller ingen fiendtlighet: forenlig med en tilbaketrukket profil",
-     "2 min 30 s av opptaket ligger utenfor de markerte segmentene og skåres ikke",
+     "2 min 30 s av opptaket ligger utenfor de markerte segmentene og skåres ikke",
      "1 av 5 tegn til stede, 3 kan ikke vurderes; lite eller ingen fiendtlighet eller "
      "påtrengenhet"),
 ])

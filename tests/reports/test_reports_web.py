@@ -162,5 +162,5 @@ def test_the_report_shows_the_study_s_own_thresholds_and_cut_off(
                             ratings={"level": 5})
     owner = bearer(sqlite_database, built.owner.username)
     text, _pages = pdf_text(client.get(f"{SESSION}?format=pdf", headers=owner).content)
-    assert "above 5.0 s" in text and "above 3.0 s" not in text
+    assert "above 5 s" in text and "above 3 s" not in text
     assert "not disrupted (cut-off: level 6)" in text

@@ -118,7 +118,7 @@ def test_the_label_says_ambiance_only_for_a_licensed_scheme() -> None:
 
 def test_only_signs_whose_criteria_are_met_are_marked_present() -> None:
     """Thresholds out of reach for every criterion but redirection's (all of the vignette's
-    reactions are redirects: no setting below 100 % avoids it)."""
+    reactions are redirects: no setting below 100 % avoids it)."""
     relaxed = IndicatorSettings(initiative_flag_below=0.0, latency_flag_above_ms=60_000,
                                 unanswered_flag_at=1.0, muted_option="never-coded",
                                 hold_median_flag_below_ms=0, putdown_share_flag_at=1.0,
@@ -137,7 +137,7 @@ def test_only_signs_whose_criteria_are_met_are_marked_present() -> None:
     assert "Whole session: 1 of 5 signs present, 0 not observable" in text
     # At a threshold of 0 per 10 minutes no rate is below it: the qualifier says hostile.
     assert "hostile or intrusive behaviour present: mixed or hostile profile" in text
-    assert "above 60.0 s" in text and "flagged" not in text
+    assert "above 60 s" in text and "flagged" not in text
 
 
 def test_an_unrated_coding_and_no_segments_are_said_plainly() -> None:

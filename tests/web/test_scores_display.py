@@ -70,7 +70,7 @@ def display_of(events: list[Event], lang: str = "en",
         return scores_display(scores_to_json(scores), SCHEME)
 
 
-# The vignette's recording running on 2 min 30 s after its last segment ends at 06:00.
+# The vignette's recording running on 2 min 30 s after its last segment ends at 06:00.
 LONGER_MS = VIGNETTE_DURATION_MS + 150_000
 
 
@@ -122,7 +122,7 @@ def test_present_says_which_criteria_were_met_and_values_read_as_people_read_the
     assert counts["bids"] == "6" and counts["bids_in_contact"] == "1"
     distance = sign(scope(vignette_en, "session"), "distance")
     # A length of time, never to be read as a time on the video.
-    assert {v["key"]: v["text"] for v in distance["counts"]}["far_ms"] == "4 min 14 s"
+    assert {v["key"]: v["text"] for v in distance["counts"]}["far_ms"] == "4 min 14 s"
 
 
 def test_not_observable_says_why_and_never_reads_as_absent(vignette_en) -> None:
@@ -237,11 +237,11 @@ def test_bokmaal_words_numbers_and_sentences() -> None:
 def test_format_value_in_both_languages() -> None:
     with language("en"):
         assert format_value("far_share", 0.85) == f"85{NBSP}%"
-        assert format_value("hold_median_ms", 12_000) == f"12.0{NBSP}s"
-        assert format_value("redirects_per_10min", 6.0) == "6 per 10 min"
+        assert format_value("hold_median_ms", 12_000) == f"12{NBSP}s"
+        assert format_value("redirects_per_10min", 6.0) == "6 per 10 min"
         assert format_value("bids", 6) == "6"
-        assert format_value("present_ms", 300_000) == "5 min 0 s"
-        assert format_value("far_ms", 45_400) == "45 s"
+        assert format_value("present_ms", 300_000) == "5 min 0 s"
+        assert format_value("far_ms", 45_400) == "45 s"
         assert format_value("far_share", None) == "–"
         # Whole percent; one decimal only near none and near all.
         assert [format_value("unanswered_share", x) for x in (2 / 3, 0, 0.004, 0.996, 1)] == [
@@ -249,8 +249,8 @@ def test_format_value_in_both_languages() -> None:
     with language("nb"):
         assert format_value("far_share", 0.847) == f"85{NBSP}%"
         assert format_value("far_share", 0.004) == f"0,4{NBSP}%"
-        assert format_value("redirects_per_10min", 2.5) == "2,5 per 10 min"
-        assert format_value("far_ms", 254_000) == "4 min 14 s"
+        assert format_value("redirects_per_10min", 2.5) == "2,5 per 10 min"
+        assert format_value("far_ms", 254_000) == "4 min 14 s"
 
 
 # --- One sign is no profile; a recording longer than its marked segments --------------------
@@ -296,9 +296,9 @@ def test_the_withdrawn_profile_is_the_cores_decision_not_the_screens() -> None:
 
 
 @pytest.mark.parametrize(("lang", "label", "outside", "whole"), [
-    ("en", "Marked segments (00:00–06:00)", "2 min 30 s of the recording lies outside the "
+    ("en", "Marked segments (00:00–06:00)", "2 min 30 s of the recording lies outside the "
      "marked segments and is not scored", "Whole session"),
-    ("nb", "Markerte segmenter (00:00–06:00)", "2 min 30 s av opptaket ligger utenfor de "
+    ("nb", "Markerte segmenter (00:00–06:00)", "2 min 30 s av opptaket ligger utenfor de "
      "markerte segmentene og skåres ikke", "Hele økten"),
 ])
 def test_a_recording_longer_than_its_segments_names_the_scope_and_what_is_left_out(
@@ -452,16 +452,16 @@ def test_the_session_page_names_the_marked_segments_and_the_time_left_out(
     _login(client, near.owner.username)
     html = client.get("/studies/s1/sessions/v1").text
     assert "<strong>Marked segments (00:00–06:00):</strong> 4 of 5 signs present" in html
-    assert ('<p class="scores-outside" role="note">2 min 30 s of the recording lies outside the '
+    assert ('<p class="scores-outside" role="note">2 min 30 s of the recording lies outside the '
             "marked segments and is not scored</p>") in html
     assert '<option value="session" selected>Marked segments (00:00–06:00)</option>' in html
     assert "Whole session" not in html.split('id="scores"')[1]
     nb = client.get("/studies/s1/sessions/v1", headers={"Accept-Language": "nb"}).text
     assert "<strong>Markerte segmenter (00:00–06:00):</strong> 4 av 5 tegn til stede" in nb
-    assert "2 min 30 s av opptaket ligger utenfor de markerte segmentene og skåres ikke" in nb
+    assert "2 min 30 s av opptaket ligger utenfor de markerte segmentene og skåres ikke" in nb
     body = client.get(f"/api/codings/{near.coding.id}/scores").json()
     assert body["display"]["scopes"][0]["label"] == "Marked segments (00:00–06:00)"
-    assert body["display"]["scopes"][0]["outside"].startswith("2 min 30 s of the recording")
+    assert body["display"]["scopes"][0]["outside"].startswith("2 min 30 s of the recording")
 
 
 def test_a_free_play_with_one_sign_on_the_page_is_no_withdrawn_profile(

@@ -14,6 +14,7 @@ import typer
 
 from samspill.cli.common import code_list
 from samspill.cli.tables import Format, FormatOpt, records
+from samspill.core import numbers
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -67,4 +68,4 @@ def _print_outcomes(result: HierarchicalResult, fmt: Format) -> None:
     for name, table in tables.items():
         typer.echo(f"\n{name} (n = {result.n})" if name == "steps" else f"\n{name}")
         typer.echo("(none)" if table.empty else
-                   table.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+                   table.to_string(index=False, float_format=numbers.number))

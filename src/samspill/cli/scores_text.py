@@ -8,10 +8,10 @@ events' times as mm:ss); then the summary and the hostility qualifier, which is 
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from samspill.core import numbers
 from samspill.core.indicators import REASONS
 
 STATE_WORDS = {"present": "present", "absent": "absent", "not_observable": "not observable",
@@ -75,44 +75,28 @@ LABELS = {
 }
 
 
-def _missing(value: object) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
+# The CLI speaks English; its numbers come from the formatter the pages and reports share.
+_missing = numbers.missing
 
 
 def seconds(ms: object) -> str:
     """7500 → ``7.5 s``, 8000 → ``8 s``."""
-    if _missing(ms):
-        return "–"
-    text = f"{float(ms) / 1000:.1f}"  # type: ignore[arg-type]
-    return f"{text.removesuffix('.0')} s"
+    return numbers.seconds(ms)
 
 
 def clock(ms: object) -> str:
     """246000 → ``04:06`` (minutes may pass 59: one running clock, as the video's)."""
-    if _missing(ms):
-        return "–"
-    total = int(float(ms)) // 1000  # type: ignore[arg-type]
-    return f"{total // 60:02d}:{total % 60:02d}"
+    return numbers.clock(ms)
 
 
 def duration(ms: object) -> str:
-    """A length of time, never to be read as a time on the video: 254000 → ``4 min 14 s``,
-    45000 → ``45 s``."""
-    if _missing(ms):
-        return "–"
-    minutes, rest = divmod(max(0, round(float(ms) / 1000)), 60)  # type: ignore[arg-type]
-    return f"{minutes} min {rest} s" if minutes else f"{rest} s"
+    """A length of time, never to be read as a time on the video: 254000 → ``4 min 14 s``."""
+    return numbers.duration(ms)
 
 
 def percent(share: object) -> str:
-    """0.847 → ``85 %``: whole percent, one decimal only where rounding would say 0 % or
-    100 % of something that is neither none nor all (0.004 → ``0.4 %``)."""
-    if _missing(share):
-        return "–"
-    number = 100 * float(share)  # type: ignore[arg-type]
-    if 0 < number < 0.95 or 99.5 <= number < 100:
-        return f"{min(max(number, 0.1), 99.9):.1f} %"
-    return f"{number:.0f} %"
+    """0.847 → ``85 %`` (one decimal only near 0 % and 100 %: 0.004 → ``0.4 %``)."""
+    return numbers.percent(share)
 
 
 def _label(name: str) -> str:
@@ -125,24 +109,16 @@ def _label(name: str) -> str:
 
 def value_text(name: str, value: object) -> str:
     """A value column as read: durations in seconds, shares in percent, rates per 10 min."""
-    if name.endswith("_ms"):
-        shown = seconds(value)
-    elif name.endswith(("_share", "_share_min", "_share_max", "_coverage")):
-        shown = percent(value)
-    elif name.endswith("_per_10min"):
-        shown = "–" if _missing(value) else f"{float(value):.1f} per 10 min"  # type: ignore[arg-type]
-    else:
-        shown = count_text(value)
+    unit = numbers.unit_of(name)
+    shown = count_text(value) if unit == "count" else numbers.show(
+        value, "seconds" if unit == "duration" else unit)
     return f"{_label(name)}: {shown}"
 
 
 def count_text(value: object) -> str:
-    if _missing(value):
-        return "–"
     if isinstance(value, bool):
         return "yes" if value else "no"
-    number = float(value)  # type: ignore[arg-type]
-    return f"{number:.0f}" if number.is_integer() else f"{number:.1f}"
+    return numbers.number(value, digits=1)
 
 
 def count_item(name: str, value: object) -> str:

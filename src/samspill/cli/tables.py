@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from samspill.core import numbers
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -29,4 +31,4 @@ def print_table(frame: pd.DataFrame, fmt: Format) -> None:
     if fmt is Format.json:
         typer.echo(json.dumps(records(frame), indent=2, ensure_ascii=False))
     else:
-        typer.echo(frame.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+        typer.echo(frame.to_string(index=False, float_format=numbers.number))

@@ -13,7 +13,9 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-Identifier = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_.\-]*$", max_length=64)]
+from samspill.core.names import ID_PATTERN
+
+Identifier = Annotated[str, Field(pattern=ID_PATTERN, max_length=64)]
 SUBJECTS_BUILT_IN = ("caregiver", "child")
 
 

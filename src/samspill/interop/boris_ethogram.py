@@ -15,6 +15,7 @@ What BORIS stores, as read from its source (``boris/config.py``, ``write_event.p
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -27,12 +28,12 @@ FORBIDDEN_IN_MODIFIERS = "(|),`~"
 SINGLE, MULTIPLE, NUMERIC, EXTERNAL = 0, 1, 2, 3
 NONE_VALUES = frozenset({"", "None", "NA"})
 _KEY_SUFFIX = re.compile(r" \(.*\)$")
-_NOT_ID = re.compile(r"[^A-Za-z0-9_.\-]+")
+_NOT_ID = re.compile(r"[^\w.\-]+")  # letters of any language stay: gråt is gråt
 
 
 def to_identifier(text: str, fallback: str) -> str:
     """A Samspill identifier made from free text (``walk fast`` → ``walk-fast``)."""
-    ident = _NOT_ID.sub("-", text.strip()).strip("-")[:64]
+    ident = _NOT_ID.sub("-", unicodedata.normalize("NFC", text).strip()).strip("-_")[:64]
     if not ident or not ident[0].isalpha():
         ident = f"{fallback}-{ident}"[:64].rstrip("-") if ident else fallback
     return ident

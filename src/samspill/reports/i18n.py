@@ -15,10 +15,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from babel.dates import format_date
-from babel.numbers import format_decimal
 from babel.support import NullTranslations
 
 from samspill.catalogs import load_catalog
+from samspill.core import numbers
 from samspill.core.errors import InputError
 
 LANGUAGES = ("en", "nb")
@@ -55,14 +55,12 @@ class Translator:
         return text % {"num": n, **fields}
 
     def number(self, value: float | None, digits: int = 2) -> str:
-        """A number for the reader: rounded, locale separators, an en dash when missing."""
-        if value is None or (isinstance(value, float) and math.isnan(value)):
-            return "–"
-        pattern = "#,##0" + ("." + "0" * digits if digits else "")
-        return format_decimal(value, format=pattern, locale=self.language)
+        """A number for the reader: ``digits`` decimals, locale separators, an en dash when
+        missing (:func:`samspill.core.numbers.fixed`)."""
+        return numbers.fixed(value, self.language, digits)
 
     def share(self, value: float | None) -> str:
-        return self.number(value, 2)
+        return numbers.percent(value, self.language)
 
     def date(self, value: dt.date | None) -> str:
         return format_date(value, format="long", locale=self.language) if value else "–"
@@ -74,18 +72,12 @@ def translator(language: str) -> Translator:
 
 def clock(ms: float | None) -> str:
     """12345 ms → ``00:12.345`` (minutes may pass 59: a session is one running clock)."""
-    if ms is None or (isinstance(ms, float) and math.isnan(ms)):
-        return "–"
-    minutes, rest = divmod(round(ms), 60_000)
-    return f"{minutes:02d}:{rest // 1000:02d}.{rest % 1000:03d}"
+    return numbers.clock(ms, millis=True)
 
 
 def short_clock(ms: float | None) -> str:
     """246000 ms → ``04:06``: a time on the session's clock to the second."""
-    if ms is None or (isinstance(ms, float) and math.isnan(ms)):
-        return "–"
-    minutes, rest = divmod(round(ms / 1000), 60)
-    return f"{minutes:02d}:{rest:02d}"
+    return numbers.clock(ms)
 
 
 def scope_name(scope: Mapping[str, object], _: Translator) -> str:
@@ -113,32 +105,20 @@ def _positive(value: object) -> bool:
         return False
 
 
+# The numbers of the reports are those of the pages and the CLI (samspill.core.numbers).
 def seconds(ms: float | None, _: Translator) -> str:
-    """A duration in seconds with one decimal, e.g. ``7.5 s`` (``7,5 s`` in bokmål)."""
-    if ms is None or (isinstance(ms, float) and math.isnan(ms)):
-        return "–"
-    return f"{_.number(ms / 1000, 1)} s"
+    """A duration in seconds with at most one decimal, ``7.5 s`` (``7,5 s`` in bokmål)."""
+    return numbers.seconds(ms, _.language)
 
 
 def percent(share: float | None, _: Translator) -> str:
-    """A share as a whole percent, ``67 %``; one decimal only where rounding would say 0 % or
-    100 % of something that is neither none nor all (``0.4 %``, ``99.6 %``)."""
-    if share is None or (isinstance(share, float) and math.isnan(share)):
-        return "–"
-    number = 100 * share
-    if 0 < number < 0.95 or 99.5 <= number < 100:
-        return f"{_.number(min(max(number, 0.1), 99.9), 1)} %"
-    return f"{_.number(number, 0)} %"
+    """A share as a whole percent, ``67 %`` (one decimal only near 0 % and 100 %)."""
+    return numbers.percent(share, _.language)
 
 
 def duration(ms: float | None, _: Translator) -> str:
     """A length of time, never to be read as a time on the video: ``4 min 14 s``, ``45 s``."""
-    if ms is None or (isinstance(ms, float) and math.isnan(ms)):
-        return "–"
-    minutes, rest = divmod(max(0, round(ms / 1000)), 60)
-    if not minutes:
-        return _("%(seconds)s s", seconds=rest)
-    return _("%(minutes)s min %(seconds)s s", minutes=minutes, seconds=rest)
+    return numbers.duration(ms, _.language)
 
 
 # The same sentence as core.indicators.DISCLAIMER (a test keeps them equal), for extraction.

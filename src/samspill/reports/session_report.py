@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 
 from samspill import __version__
+from samspill.core import numbers
 from samspill.reports.data import ReportData
 from samspill.reports.document import (
     Block,
@@ -151,7 +152,7 @@ def _counts(data: ReportData, _: Translator) -> Section:
     for i, _short, name in _scopes(data, _):
         cells = [str(int(counts.at[i, d.id])) if i in counts.index else "0" for d in dims]
         present = data.indicators.at[i, "present_ms"] / 60_000
-        rows.append([name, *cells, _.number(present, 1)])
+        rows.append([name, *cells, numbers.number(present, _.language, digits=1)])
     columns = [_("Scope"), *[d.id for d in dims], _("minutes present")]
     legend = "; ".join(f"{d.id}: {word(d.name, _)}" for d in dims)
     note = Paragraph(_("Counts of coded events (points, and states by their onsets), per "

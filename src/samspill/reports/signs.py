@@ -18,6 +18,7 @@ from typing import Literal
 
 import pandas as pd
 
+from samspill.core import numbers
 from samspill.core.indicators import SIGNS as SIGN_SPECS
 from samspill.core.indicators import IndicatorSettings
 from samspill.reports.i18n import (
@@ -188,8 +189,8 @@ def show_value(unit: Unit, value: float | None, _: Translator) -> str:
     if unit == "ms":
         return seconds(value, _)
     if unit == "count":
-        return _.number(value, 0)
-    return _.number(value, 1)
+        return numbers.count(value, _.language)
+    return numbers.number(value, _.language, digits=1)
 
 
 def rule_text(measure: Measure, threshold: float, _: Translator,

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from samspill.services import audit, identity
 from samspill.services.archive import _archived_session
+from samspill.store import waveform
 from samspill.store.media import media_path
 from samspill.store.models import (
     Coding,
@@ -126,6 +127,7 @@ def remove_files(media_dir: Path, shas: tuple[str, ...]) -> int:
     removed = 0
     for sha in shas:
         path = media_path(media_dir, sha)
+        waveform.forget(path)
         if path.exists():
             path.unlink()
             removed += 1

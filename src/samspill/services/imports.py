@@ -23,12 +23,12 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
+from samspill.core import names
 from samspill.core.errors import ConflictError, InputError, NotFoundError
 from samspill.interop.boris import read_boris
 from samspill.interop.elan import read_elan
@@ -50,7 +50,6 @@ from samspill.store.models import (
 DEFAULT_SCHEME = "withdrawal-open"
 PROCEDURES = ("free-play", "ssp")
 Progress = Callable[[float], None]
-_NOT_NAME = re.compile(r"[^A-Za-z0-9_.\-]+")
 
 
 @dataclass
@@ -85,8 +84,7 @@ def _quiet(_fraction: float) -> None:
 
 def session_name(text: str) -> str:
     """A valid session name made from an observation's name (``Obs #1`` → ``Obs-1``)."""
-    name = _NOT_NAME.sub("-", text.strip()).strip("-._")[:64]
-    return name or "observation"
+    return names.to_name(text, "observation")
 
 
 def parse_mapping(text: str | None) -> dict[str, str]:

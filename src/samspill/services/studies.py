@@ -10,6 +10,7 @@ from typing import Literal, cast
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from samspill.core import names
 from samspill.core.coding_rules import segment_refusals
 from samspill.core.errors import ConflictError, InputError, NotFoundError, RefusedError
 from samspill.core.events import Segment
@@ -17,17 +18,14 @@ from samspill.store.models import Dyad, Membership, ObservationSession, SegmentR
 
 Role = Literal["owner", "coder", "trainee", "viewer"]
 ROLES: tuple[Role, ...] = ("owner", "coder", "trainee", "viewer")
-_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
 def check_name(value: str, what: str) -> str:
-    if not _NAME.match(value):
-        raise InputError(
-            f"'{value}' is not a valid {what} name",
-            fix="use up to 64 letters, digits, '.', '_' or '-', starting with a letter or digit",
-        )
-    return value
+    """``value`` as stored (NFC), or an error: letters of any language are welcome."""
+    if not names.is_name(value):
+        raise InputError(f"'{value}' is not a valid {what} name", fix=f"use {names.NAME_RULE}")
+    return names.normal(value)
 
 
 def create_study(
@@ -127,17 +125,37 @@ def members(db: Session, study: Study) -> Sequence[Membership]:
 def get_or_create_dyad(
     db: Session, *, study: Study, code: str, child_birth_month: str | None = None
 ) -> Dyad:
-    check_name(code, "dyad")
-    if child_birth_month is not None and not _MONTH.match(child_birth_month):
-        raise InputError(
-            f"'{child_birth_month}' is not a birth month",
-            fix="write it as YYYY-MM (no day: dyads stay pseudonymous)",
-        )
+    """The dyad with this code, created if new; a birth month given is set on it either way
+    (the API used to answer an existing dyad with its old month and drop the new one)."""
+    code = check_name(code, "dyad")
+    month = check_birth_month(child_birth_month)
     dyad = db.scalar(select(Dyad).where(Dyad.study_id == study.id, Dyad.code == code))
     if dyad is None:
-        dyad = Dyad(study_id=study.id, code=code, child_birth_month=child_birth_month)
+        dyad = Dyad(study_id=study.id, code=code, child_birth_month=month)
         db.add(dyad)
-        db.flush()
+    elif month is not None:
+        dyad.child_birth_month = month
+    db.flush()
+    return dyad
+
+
+def check_birth_month(month: str | None) -> str | None:
+    """``YYYY-MM`` (a month, never a day: dyads stay pseudonymous), or None; "" is None."""
+    if month is None or not month.strip():
+        return None
+    month = month.strip()
+    if not _MONTH.match(month):
+        raise InputError(
+            f"'{month}' is not a birth month",
+            fix="write it as YYYY-MM, e.g. 2023-04 (no day: dyads stay pseudonymous)",
+        )
+    return month
+
+
+def set_birth_month(db: Session, *, dyad: Dyad, month: str | None) -> Dyad:
+    """Set or clear (None, "") the child's birth month."""
+    dyad.child_birth_month = check_birth_month(month)
+    db.flush()
     return dyad
 
 

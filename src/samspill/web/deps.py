@@ -296,7 +296,7 @@ def _resolve(db: Session, params: dict, user: User) -> Access:
 
 
 def _int(value: str, what: str) -> int:
-    if not str(value).isdigit():
+    if not (str(value).isascii() and str(value).isdigit()):  # "²" is a digit, no int
         raise NotFoundError(f"no such {what}", fix="check the id")
     return int(value)
 

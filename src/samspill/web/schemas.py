@@ -85,6 +85,12 @@ class DyadIn(BaseModel):
     child_birth_month: str | None = Field(default=None, description="YYYY-MM")
 
 
+class BirthMonthIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    child_birth_month: str | None = Field(default=None, max_length=32,
+                                          description="YYYY-MM, or null to clear it")
+
+
 class DyadOut(BaseModel):
     code: str
     child_birth_month: str | None

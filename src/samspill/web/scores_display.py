@@ -12,8 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from babel.numbers import format_decimal
-
+from samspill.core import numbers
 from samspill.core.indicators.states import ABSENT, HOSTILE, LOW, NOT_OBSERVABLE, PRESENT
 from samspill.core.scheme import Scheme
 from samspill.web import i18n
@@ -206,31 +205,10 @@ def profile_words(profile: object) -> str:
 
 
 def format_value(key: str, value: object) -> str:
-    """One value as people read it, in the request's language: 85 %, 7.5 s, 4 min 14 s, 3."""
-    if value is None:
-        return "–"
-    unit = VALUE_LABELS[key][1] if key in VALUE_LABELS else _guess_unit(key)
-    number = float(value)  # type: ignore[arg-type]
-    if unit == "share":
-        return _share(number)
-    if unit == "seconds":
-        return f"{_decimal(number / 1000, '#,##0.0##')}\u00a0s"
-    if unit == "duration":
-        return duration_text(number)
-    if unit == "rate":
-        return _("{n} per 10 min").format(n=_decimal(number, "#,##0.#"))
-    if unit == "count":
-        return _decimal(round(number), "#,##0")
-    return _decimal(number, "#,##0.###")
-
-
-def _guess_unit(key: str) -> str:
-    """For a column added to the core after these labels: its unit from its name."""
-    for suffix, unit in (("_share", "share"), ("_coverage", "share"), ("_per_10min", "rate"),
-                         ("_ms", "seconds")):
-        if key.endswith(suffix):
-            return unit
-    return "number"
+    """One value as people read it, in the request's language: 85 %, 7.5 s, 4 min 14 s, 3
+    (the shared formatter of :mod:`samspill.core.numbers`)."""
+    unit = VALUE_LABELS[key][1] if key in VALUE_LABELS else numbers.unit_of(key)
+    return numbers.show(value, unit, _language())  # type: ignore[arg-type]
 
 
 def value_label(key: str) -> str:
@@ -242,36 +220,27 @@ def value_label(key: str) -> str:
     return words
 
 
+def _language() -> str:
+    return i18n.current_language.get()
+
+
 def _decimal(number: float, pattern: str) -> str:
-    return format_decimal(number, pattern, locale=i18n.current_language.get())
+    return numbers.decimal(number, pattern, _language())
 
 
 def _share(number: float) -> str:
-    """Whole percent (67 %); one decimal only where rounding would say 0 % or 100 % of
-    something that is neither none nor all (0.4 %, 99.6 %)."""
-    percent = number * 100
-    if 0 < percent < 0.95 or 99.5 <= percent < 100:
-        return f"{_decimal(min(max(percent, 0.1), 99.9), '#,##0.0')}\u00a0%"
-    return f"{_decimal(percent, '#,##0')}\u00a0%"
+    """Whole percent (67 %); one decimal only near 0 % and 100 % (0.4 %, 99.6 %)."""
+    return numbers.percent(number, _language())
 
 
 def duration_text(ms: float) -> str:
     """A length of time, never to be read as a time on the video: 45 s, 4 min 14 s."""
-    whole = max(0, round(ms / 1000))
-    minutes, seconds = divmod(whole, 60)
-    if not minutes:
-        return _("{seconds} s").format(seconds=seconds)
-    return _("{minutes} min {seconds} s").format(minutes=minutes, seconds=seconds)
+    return numbers.duration(ms, _language())
 
 
 def _clock(ms: float, *, millis: bool = True) -> str:
     """12345 ms -> 00:12.345 (the coding screen's format); without millis -> 00:12."""
-    whole = max(0, round(ms))
-    if not millis:
-        whole = round(whole / 1000) * 1000
-    minutes, rest = divmod(whole, 60_000)
-    seconds = f"{rest // 1000:02d}"
-    return f"{minutes:02d}:{seconds}.{rest % 1000:03d}" if millis else f"{minutes:02d}:{seconds}"
+    return numbers.clock(ms, millis=millis)
 
 
 def _scope_order(scope: dict[str, Any]) -> tuple[int, int]:
@@ -386,7 +355,7 @@ def _stability(item: dict[str, Any], settings: dict[str, Any]) -> dict[str, Any]
     if found["stable"]:
         return {"stable": True, "text": _("stable"), "pivotal": [], "pivotal_more": 0}
     parts = []
-    jitter = f"{_decimal(settings.get('stability_jitter_ms', 1000) / 1000, '#,##0.#')}\u00a0s"
+    jitter = numbers.seconds(settings.get("stability_jitter_ms", 1000), _language())
     if found["jitter"] is not None:
         parts.append(_(
             "the state holds in {share} of replicates with every time moved by up to {seconds}"

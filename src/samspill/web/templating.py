@@ -9,6 +9,7 @@ from fastapi import Request
 from fastapi.responses import Response
 from fastapi.templating import Jinja2Templates
 
+from samspill.core import numbers
 from samspill.web import i18n
 from samspill.web.deps import Access
 
@@ -29,10 +30,9 @@ _env = jinja2.Environment(
 
 
 def _number(value: object) -> str:
-    """Shares and rates to three significant digits; integers as they are."""
-    if isinstance(value, float):
-        return f"{value:.3g}"
-    return "–" if value is None else str(value)
+    """Integers as integers, other numbers with up to three decimals, in the page's language:
+    never ``7.5e+03`` (samspill.core.numbers, shared with the CLI and the reports)."""
+    return numbers.number(value, i18n.current_language.get())
 
 
 templates = Jinja2Templates(env=_env)

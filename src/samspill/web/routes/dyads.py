@@ -21,7 +21,7 @@ from samspill.services import audit, dyad_rights, identity, studies
 from samspill.services.identity import Identity
 from samspill.services.jobs import REGISTRY
 from samspill.web.deps import DbSession, ManageDyad, ManageIdentity
-from samspill.web.schemas import DeletionOut
+from samspill.web.schemas import BirthMonthIn, DeletionOut
 from samspill.web.templating import templates
 
 router = APIRouter(tags=["dyads"])
@@ -123,6 +123,28 @@ def identity_form(
     except ValidationError as exc:
         raise InputError("the birth date is not a date", fix="write it as YYYY-MM-DD") from exc
     identity.set_identity(db, dyad=found, identity=body)
+    return RedirectResponse(f"/studies/{access.study.name}/dyads", status_code=303)  # type: ignore[union-attr]
+
+
+@router.put(API + "/birth-month")
+def put_birth_month(dyad: str, body: BirthMonthIn, access: ManageIdentity,
+                    db: DbSession) -> BirthMonthIn:
+    """Set (``YYYY-MM``) or clear (null) the child's birth month: the reports give the child's
+    age at each session from it."""
+    found = identity.get_dyad(db, study=access.study, code=dyad)  # type: ignore[arg-type]
+    studies.set_birth_month(db, dyad=found, month=body.child_birth_month)
+    return BirthMonthIn(child_birth_month=found.child_birth_month)
+
+
+@router.post("/studies/{study}/dyads/{dyad}/birth-month", include_in_schema=False)
+def birth_month_form(
+    dyad: str,
+    access: ManageIdentity,
+    db: DbSession,
+    child_birth_month: Annotated[str, Form(max_length=32)] = "",
+) -> Response:
+    found = identity.get_dyad(db, study=access.study, code=dyad)  # type: ignore[arg-type]
+    studies.set_birth_month(db, dyad=found, month=child_birth_month)
     return RedirectResponse(f"/studies/{access.study.name}/dyads", status_code=303)  # type: ignore[union-attr]
 
 

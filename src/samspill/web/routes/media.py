@@ -7,11 +7,12 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 from fastapi import APIRouter, Request
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from samspill.core.errors import InputError
 from samspill.services.media import attach_file
+from samspill.store import waveform
 from samspill.store.media import is_playable, media_path, safe_filename
 from samspill.web.api_shapes import session_out
 from samspill.web.deps import DbSession, ManageStudy, ReadMedia
@@ -72,3 +73,13 @@ def play(request: Request, access: ReadMedia) -> FileResponse:
     return FileResponse(
         path, media_type="application/octet-stream", filename=safe_filename(media.filename)
     )
+
+
+@router.get("/api/media/{media_id}/waveform")
+def waveform_of(request: Request, access: ReadMedia) -> JSONResponse:
+    """The audio's peaks for the coding screen's waveform lane: ``{"audio", "step_ms",
+    "duration_ms", "peaks": [min, max, ...]}`` (-127..127 per 10 ms); ``audio`` false when the
+    file has none. Computed once per file with ffmpeg and cached beside it."""
+    media = access.the_media
+    found = waveform.waveform(media_path(request.app.state.settings.media_dir, media.sha256))
+    return JSONResponse(found, headers={"Cache-Control": "private, max-age=3600"})

@@ -37,6 +37,10 @@ def _(message: str) -> str:
 
 # Every string the scripts show. The keys are the English msgids; i18n.js looks them up.
 JS_STRINGS = (
+    _("Audio"),
+    _("no audio"),
+    _("Loading the audio…"),
+    _("The audio could not be read"),
     _("Saved"),
     _("{n} pending"),
     _("Offline: {n} pending, kept in this browser"),
@@ -140,6 +144,7 @@ def _media(db: DbSession, coding: Coding) -> dict[str, Any] | None:
     media = found[0]
     return {
         "url": f"/api/media/{media.id}",
+        "waveform_url": f"/api/media/{media.id}/waveform",
         "fps": media.fps,
         "offset_ms": media.offset_ms,
         "duration_ms": media.duration_ms,

@@ -287,5 +287,6 @@ export class Timeline {
     });
     for (const event of this.events) this.mark(event);
     this.drawAxis();
+    this.afterDraw?.(this); // lanes drawn by other modules (waveform.js) follow the view
   }
 }

@@ -18,6 +18,7 @@ import { formatMs, newId } from "./time.js";
 import { Timeline } from "./timeline.js";
 import { History } from "./history.js";
 import { bindFilter, bindGoto, bindPad, bindSound, bindView, keepStatusInView, openHelp } from "./controls.js";
+import { WaveformLane } from "./waveform.js";
 
 performance.mark("samspill-start");
 const $ = (id) => document.getElementById(id);
@@ -75,6 +76,7 @@ const timeline = new Timeline($("timeline"), {
 });
 store.subscribe(list);
 store.subscribe(timeline);
+const waveform = boot.media ? new WaveformLane(timeline, boot.media) : null;
 const markRunning = () => {
   const running = new Set([...store.running.values()].map((e) => e.code));
   for (const li of document.querySelectorAll(".keys li[data-code]")) {
@@ -352,7 +354,7 @@ async function start() {
   window.addEventListener("online", () => outbox.drain());
   showAside();
   updateScores();
-  window.samspill = { store, list, timeline, outbox, player, logger, history, scores };
+  window.samspill = { store, list, timeline, outbox, player, logger, history, scores, waveform };
   performance.mark("samspill-ready");
   document.body.dataset.ready = "true";
 }
