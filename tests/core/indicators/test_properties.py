@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from samspill.core.events import events_frame
 from samspill.core.indicators import INDICATORS
+from samspill.core.indicators.settings import IndicatorSettings
 from samspill.core.scoring import Scores, score_coding
 from samspill.core.simulate import STYLES, SimulatedSession, simulate_session
 from tests.core.indicators.helpers import SCHEME, bid, cg, score, session
@@ -57,9 +58,13 @@ def test_shifting_all_times_shifts_evidence_and_changes_no_value(
     assert ev0["event_id"].tolist() == ev1["event_id"].tolist()
 
 
+# An answer coded up to this long before its bid counts as its answer (coders' timing).
+EARLY = IndicatorSettings().timing_tolerance_ms
+
+
 def _answered_between(table: pd.DataFrame, t: int, window: int) -> bool:
     answers = table[table["code"].isin(["respond", "initiate", "hold"])]["onset_ms"]
-    return bool(((answers >= t - 2_000) & (answers <= t + window)).any())
+    return bool(((answers >= t - EARLY) & (answers <= t + window)).any())
 
 
 def _absent_or_held_at(table: pd.DataFrame, t: int) -> bool:
@@ -68,11 +73,11 @@ def _absent_or_held_at(table: pd.DataFrame, t: int) -> bool:
 
 
 def _unanswered_times(table: pd.DataFrame, window: int) -> np.ndarray:
-    """Whole seconds (in ms) with no answer starting from 2 s before to the window after
-    them, and a whole window before the end of the recording."""
+    """Whole seconds (in ms) with no answer starting from the timing tolerance before to the
+    window after them, and a whole window before the end of the recording."""
     grid = np.arange(2_000, 300_000 - window - 1_000, 1_000)
     answers = np.sort(table[table["code"].isin(["respond", "initiate", "hold"])]["onset_ms"])
-    nxt = np.searchsorted(answers, grid - 2_000)
+    nxt = np.searchsorted(answers, grid - EARLY)
     later = np.append(answers, np.iinfo("int64").max)[nxt]
     return grid[later - grid > window]
 
