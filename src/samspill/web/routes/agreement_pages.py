@@ -35,7 +35,7 @@ from samspill.web.deps import (
     trainee_for,
 )
 from samspill.web.scores_display import value_label
-from samspill.web.templating import templates
+from samspill.web.templating import page
 
 router = APIRouter(include_in_schema=False)
 SESSION_PAGE = "/studies/{study}/sessions/{session}"
@@ -92,21 +92,9 @@ def fmt_percent(value: object) -> str:
 
 
 def _page(request: Request, access: Access, name: str, **context: object) -> Response:
-    return templates.TemplateResponse(
-        request,
-        name,
-        {
-            "user": access.user,
-            "csrf": access.csrf,
-            "role": access.role,
-            "study": access.study,
-            "titles": ITEM_TITLES,
-            "fmt_kappa": fmt_kappa,
-            "fmt_percent": fmt_percent,
-            "statistic_label": statistic_label,
-            **context,
-        },
-    )
+    """A study's page with the agreement pages' formatters."""
+    return page(request, access, name, titles=ITEM_TITLES, fmt_kappa=fmt_kappa,
+                fmt_percent=fmt_percent, statistic_label=statistic_label, **context)
 
 
 def _to_reconcile(access: Access) -> Response:
