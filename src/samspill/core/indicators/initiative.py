@@ -36,6 +36,7 @@ from samspill.core.indicators.common import (
 )
 from samspill.core.indicators.states import decide, not_observable
 from samspill.core.intervals import IntervalSet, containing, pieces_within
+from samspill.core.numbers import seconds
 from samspill.core.timeline import segment_of, select
 
 SPEC = IndicatorSpec("initiative", "Lack of initiative when the child has attachment needs",
@@ -132,7 +133,7 @@ def compute(ctx: Context) -> tuple[Columns, Columns]:
     if not ctx.evidence:
         return values, {}
     act_time = take(acts.time_ms, hit, np.nan)
-    window = f"{s.initiative_window_ms / 1000:g} s"
+    window = seconds(s.initiative_window_ms)
     note = np.where(held & (hit < 0), "episode of need: child already held",
                     np.where(met, "episode of need: caregiver took the initiative",
                              np.where(censored, "episode of need: window cut (not counted)",
