@@ -14,6 +14,7 @@ from samspill.core.scheme_labels import (
     missing_labels,
     option_labels,
     scheme_translation,
+    segment_role_labels,
 )
 
 
@@ -98,3 +99,8 @@ def test_a_missing_entry_falls_back_to_the_scheme() -> None:
     )
     shown = localised(scheme, SchemeTranslation(codes={}))
     assert shown.codes[0].name == "Ex"
+
+
+def test_segment_roles_in_bokmaal_and_as_stored_in_english() -> None:
+    assert segment_role_labels("nb")["reunion"] == "gjenforening"
+    assert segment_role_labels("en")["reunion"] == "reunion"

@@ -227,3 +227,13 @@ def localised_template(template: SegmentTemplate, lang: str) -> SegmentTemplate:
         if tr is not None and template.id in tr.segment_templates:
             return _template(template, tr.segment_templates[template.id])
     return template
+
+
+def segment_role_labels(lang: str) -> dict[str, str]:
+    """Segment roles (stored in English) as shown in ``lang``; a role without one shows as is."""
+    labels = {role: role for role in SEGMENT_ROLES}
+    for scheme_id in builtin_scheme_ids():
+        tr = builtin_translation(scheme_id, lang)
+        if tr is not None:
+            labels.update({r: w for r, w in tr.segment_roles.items() if r in labels})
+    return labels
