@@ -212,6 +212,27 @@ def test_the_page_speaks_norwegian_and_switches_back(browser, demo_database, ser
     context.close()
 
 
+def test_the_norwegian_modifier_pop_up_names_the_set_and_options_in_bokmaal(
+    browser, demo_database, server: Server
+):
+    context = browser.new_context(locale="nb-NO")
+    page = context.new_page()
+    log_in(page, demo_database, server)
+    coding_id = new_coding(demo_database)
+    open_workspace(page, server, coding_id)
+    assert page.inner_text("#subject") == "Person: omsorgsperson"
+    page.keyboard.press("b")
+    page.wait_for_selector("#modifier-dialog[open]")
+    assert page.inner_text("#modifier-title") == "Velg Type signal for Signal"
+    options = page.inner_text("#modifier-options")
+    assert "1 blikk" in options and "2 vise fram" in options and "look" not in options
+    page.keyboard.press("2")  # kind: show, stored as its id
+    wait_saved(page)
+    stored = page_events(page)
+    assert [e["modifiers"] for e in stored if e["code"] == "bid"] == [{"kind": "show"}]
+    context.close()
+
+
 def test_a_second_tab_on_the_same_coding_is_read_only(workspace, server: Server):
     page, coding_id = workspace
     second = page.context.new_page()

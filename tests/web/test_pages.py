@@ -70,6 +70,9 @@ def test_an_owner_builds_a_study_from_the_forms(client: TestClient, built: Built
         "name": "1 Introduction", "start_ms": "0", "end_ms": "1500", "role": "introduction",
         "note": "curtailed", "csrf_token": csrf})
     assert marked.status_code == 200 and "curtailed" in marked.text
+    bokmaal = client.get("/studies/new/sessions/t1", headers={"Accept-Language": "nb"})
+    assert "<td>introduksjon</td>" in bokmaal.text  # the stored role is 'introduction'
+    assert '<option value="reunion">gjenforening</option>' in bokmaal.text
 
 
 def test_a_form_without_the_csrf_token_is_refused(client: TestClient, built: Built) -> None:

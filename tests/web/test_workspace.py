@@ -14,8 +14,9 @@ from tests.web.conftest import bearer
 def test_event_rows_are_the_stored_events_as_json(database: Database, built: Built) -> None:
     with database.session() as db:
         coding = codings.get_coding(db, built.coding.id)
-        expected = [{**e.model_dump(mode="json"), "version": 1}
-                    for e in codings.coding_events(db, coding)]
+        expected = [
+            {**e.model_dump(mode="json"), "version": 1} for e in codings.coding_events(db, coding)
+        ]
         assert workspace.event_rows(db, coding) == expected
         assert len(expected) > 10
 
@@ -79,3 +80,30 @@ def test_the_coders_guide_lists_every_key_of_the_open_scheme() -> None:
     scheme = load_builtin_scheme("withdrawal-open")
     for code in scheme.codes:
         assert f"| `{code.key}` | {code.name}" in guide, code.id
+
+
+def test_the_bokmaal_screen_shows_the_schemes_labels_in_bokmaal(
+    client: TestClient, database: Database, built: Built
+) -> None:
+    headers = {**bearer(database, built.owner.username), "Accept-Language": "nb-NO"}
+    boot = client.get(f"/api/codings/{built.coding.id}/workspace", headers=headers).json()
+    codes = {c["id"]: c for c in boot["scheme"]["codes"]}
+    assert codes["bid"]["name"] == "Signal" and codes["bid"]["modifiers"] == ["kind"]
+    kind = next(m for m in boot["scheme"]["modifier_sets"] if m["id"] == "kind")
+    assert kind["label"] == "Type signal" and kind["options"][0] == "look"  # stored value
+    assert boot["labels"]["modifiers"]["kind"]["look"] == "blikk"
+    assert boot["labels"]["subjects"] == {"caregiver": "omsorgsperson", "child": "barn"}
+    assert boot["strings"]["Choose {label} for {code}"] == "Velg {label} for {code}"
+    page = client.get(f"/codings/{built.coding.id}", headers=headers)
+    assert "Høyt normalt" in page.text and "Nivå av forstyrret kommunikasjon" in page.text
+    assert "omsorgsperson" in page.text and "Kind of bid" not in page.text
+
+
+def test_the_english_screen_shows_the_scheme_as_written(
+    client: TestClient, database: Database, built: Built
+) -> None:
+    headers = {**bearer(database, built.owner.username), "Accept-Language": "en"}
+    boot = client.get(f"/api/codings/{built.coding.id}/workspace", headers=headers).json()
+    kind = next(m for m in boot["scheme"]["modifier_sets"] if m["id"] == "kind")
+    assert kind["label"] == "Kind of bid"
+    assert boot["labels"]["modifiers"]["kind"]["look"] == "look"

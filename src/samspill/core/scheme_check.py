@@ -228,8 +228,11 @@ def _from_pydantic(err: ErrorDetails, node: yaml.Node | None, source: str) -> Pr
 
 def builtin_scheme_ids() -> list[str]:
     folder = resources.files("samspill.core") / "schemes"
+    # `<id>.<lang>.yaml` files hold a scheme's display translations, not schemes.
     return sorted(
-        p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml")
+        p.name.removesuffix(".yaml")
+        for p in folder.iterdir()
+        if p.name.endswith(".yaml") and p.name.count(".") == 1
     )
 
 

@@ -10,6 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from samspill.core.errors import SamspillError
 from samspill.core.events import Segment
+from samspill.core.scheme_labels import segment_role_labels
 from samspill.core.study_settings import study_settings
 from samspill.services import codings, studies
 from samspill.services.access import scores_visible
@@ -19,6 +20,7 @@ from samspill.services.schemes import latest_version, segment_template_for
 from samspill.services.scores_json import scores_to_json
 from samspill.services.scoring import scored_coding
 from samspill.store.models import Coding
+from samspill.web import i18n
 from samspill.web.deps import (
     Access,
     Authenticated,
@@ -125,6 +127,7 @@ def session_page(
         media=media_of(db, session),
         segments=studies.segments_of(db, session),
         template=template,
+        role_labels=segment_role_labels(i18n.current_language.get()),
         codings=visible,
         last_changed=last_changed(db, visible),
         age=studies.age_in_months(session.dyad.child_birth_month, session.date),

@@ -16,7 +16,13 @@ from fastapi.responses import Response
 from samspill.core.ambiance import disrupted_cutoff_of
 from samspill.core.errors import SamspillError
 from samspill.core.indicators import INDICATORS
-from samspill.core.scheme import Scheme
+from samspill.core.scheme import Scheme, SegmentTemplate
+from samspill.core.scheme_labels import (
+    localised,
+    localised_template,
+    option_labels,
+    scheme_translation,
+)
 from samspill.interop.events_csv import write_events_csv
 from samspill.services import access as policy
 from samspill.services import codings, studies, workspace
@@ -158,13 +164,27 @@ def _cutoff(scheme: Scheme, study: Study) -> float | None:
         return None
 
 
+def shown_scheme(scheme: Scheme) -> Scheme:
+    """The scheme with its labels in the request's language, for display only."""
+    return localised(scheme, scheme_translation(scheme, i18n.current_language.get()))
+
+
+def _template_names(template: SegmentTemplate | None, language: str) -> dict[str, str]:
+    """Segment names to show, by segment id; the stored name stays the template's own."""
+    if template is None:
+        return {}
+    return {s.id: s.name for s in localised_template(template, language).segments}
+
+
 def boot_data(db: DbSession, access: Access) -> dict[str, Any]:
     """Everything the workspace's scripts start from."""
     coding = access.coding
     assert coding is not None and access.study is not None
     scheme = codings.coding_scheme(coding)
     template = segment_template_for(db, coding.session.procedure)
-    translations = i18n.translations(i18n.current_language.get())
+    language = i18n.current_language.get()
+    translations = i18n.translations(language)
+    scheme_words = scheme_translation(scheme, language)
     return {
         "coding": {
             "id": coding.id,
@@ -175,11 +195,14 @@ def boot_data(db: DbSession, access: Access) -> dict[str, Any]:
         },
         "role": access.role,
         "can_write": _can_write(access),
-        "scheme": scheme.model_dump(mode="json"),
+        # Display labels only: ids and option values are the stored ones, in every language.
+        "scheme": localised(scheme, scheme_words).model_dump(mode="json"),
+        "labels": option_labels(scheme, scheme_words),
         "events": workspace.event_rows(db, coding),
         "ratings": codings.ratings_of(db, coding),
         "segments": [s.model_dump(mode="json") for s in studies.segments_of(db, coding.session)],
         "template": template.model_dump(mode="json") if template else None,
+        "template_names": _template_names(template, language),
         "media": _media(db, coding),
         "duration_ms": coding.session.duration_ms,
         "cutoff": _cutoff(scheme, access.study),
@@ -201,7 +224,7 @@ def workspace_page(request: Request, access: ReadCoding, db: DbSession) -> Respo
             "csrf": access.csrf,
             "role": access.role,
             "coding": coding,
-            "scheme": codings.coding_scheme(coding),
+            "scheme": shown_scheme(codings.coding_scheme(coding)),
             "boot": boot,
         },
     )

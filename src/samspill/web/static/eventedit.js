@@ -1,6 +1,6 @@
 // The inline editor of one event: every field, Enter saves, Escape cancels.
 
-import { t } from "./i18n.js";
+import { optionLabel, subjectLabel, t } from "./i18n.js";
 import { formatMs, parseTime } from "./time.js";
 
 function field(label, control) {
@@ -45,7 +45,7 @@ function modifierFields(scheme, code, event) {
     const set = scheme.modifier_sets.find((m) => m.id === setId);
     const multiple = set.choice === "multiple";
     const options = multiple ? [] : [["", "–"]];
-    const control = select(`mod:${setId}`, [...options, ...set.options.map((o) => [o, o])],
+    const control = select(`mod:${setId}`, [...options, ...set.options.map((o) => [o, optionLabel(setId, o)])],
       event.modifiers?.[setId], multiple);
     const wrap = field(set.label, control);
     wrap.classList.add("modifier");
@@ -98,7 +98,7 @@ export function editForm(event, scheme, { save, close }) {
   form.append(
     field(t("Time"), input("onset", formatMs(event.onset_ms))),
     ...(code.kind === "state" ? [field(t("End"), input("offset", formatMs(event.offset_ms)))] : []),
-    field(t("Subject"), select("subject", subjects.map((s) => [s, s]), event.subject)),
+    field(t("Subject"), select("subject", subjects.map((s) => [s, subjectLabel(s)]), event.subject)),
     field(t("Code"), select("code", sameKind.map((c) => [c.id, c.name]), event.code)),
     ...modifierFields(scheme, code, event),
     field(t("Comment"), input("comment", event.comment)),

@@ -3,7 +3,7 @@
 // coding's length. Click or Enter seeks; F2 or a double click edits inline; Delete deletes.
 // A filter shows only the events whose time, subject, code, modifiers or comment hold its words.
 
-import { t } from "./i18n.js";
+import { optionLabel, subjectLabel, t } from "./i18n.js";
 import { formatMs } from "./time.js";
 import { editForm } from "./eventedit.js";
 
@@ -11,8 +11,8 @@ const ROW_H = 26; // px; must match .event-list li in workspace.css
 const OVERSCAN = 4;
 
 function modifierText(event) {
-  return Object.values(event.modifiers || {})
-    .map((v) => (Array.isArray(v) ? v.join("+") : v))
+  return Object.entries(event.modifiers || {})
+    .map(([setId, v]) => (Array.isArray(v) ? v : [v]).map((o) => optionLabel(setId, o)).join("+"))
     .join(" · ");
 }
 
@@ -143,7 +143,7 @@ export class EventList {
     li.append(
       this.cell("time", formatMs(event.onset_ms)),
       this.cell("end", end),
-      this.cell("who", event.subject),
+      this.cell("who", subjectLabel(event.subject)),
       this.cell("code", code ? code.name : event.code),
       this.cell("mods", [modifierText(event), event.comment].filter(Boolean).join(" · ")),
     );

@@ -5,6 +5,22 @@ export function setStrings(catalog) {
   strings = catalog || {};
 }
 
+// The scheme's display labels for stored values (subjects, modifier options), in the page's
+// language; a value without a label shows as itself. The stored value never changes.
+let labels = { subjects: {}, modifiers: {} };
+
+export function setLabels(given) {
+  labels = { subjects: {}, modifiers: {}, ...(given || {}) };
+}
+
+export function subjectLabel(subject) {
+  return labels.subjects[subject] ?? t(subject);
+}
+
+export function optionLabel(setId, option) {
+  return labels.modifiers[setId]?.[option] ?? option;
+}
+
 // t("{n} pending", {n: 3}) → "3 pending" (or the Norwegian, when the page is Norwegian).
 export function t(msgid, params = {}) {
   const text = strings[msgid] ?? msgid;

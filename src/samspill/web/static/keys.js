@@ -3,7 +3,7 @@
 // same instant. A second press within GUARD_MS of a state's start does not silently stop it
 // (BORIS issue #222): it warns, and only a further press stops the state.
 
-import { t } from "./i18n.js";
+import { subjectLabel, t } from "./i18n.js";
 import { formatMs, newId } from "./time.js";
 
 export const GUARD_MS = 600;
@@ -96,7 +96,7 @@ export class Logger {
       ops.push({ type: "edit", event: { ...running, offset_ms: ms } });
     }
     if (this.store.overlapping(subject, code.id, ms)) {
-      return this.toast(t("'{code}' would overlap another '{code}' for {subject}", { code: code.name, subject }), true);
+      return this.toast(t("'{code}' would overlap another '{code}' for {subject}", { code: code.name, subject: subjectLabel(subject) }), true);
     }
     const event = { id: newId(), subject, code: code.id, onset_ms: ms, offset_ms: null,
       modifiers: {}, comment: "", frame };

@@ -5,7 +5,7 @@
 // Escape skips, and any other key skips and is handed back, so coding never waits on the
 // pop-up; except for a set the scheme marks `required`, which cannot be skipped.
 
-import { t } from "./i18n.js";
+import { optionLabel, t } from "./i18n.js";
 
 export class ModifierDialog {
   constructor(dialog, { onPassKey }) {
@@ -63,7 +63,7 @@ export class ModifierDialog {
         const li = document.createElement("li");
         const button = document.createElement("button");
         button.type = "button";
-        button.textContent = `${i + 1} ${option}`;
+        button.textContent = `${i + 1} ${optionLabel(set.id, option)}`;
         button.setAttribute("aria-pressed", "false");
         button.addEventListener("click", () => this.choose(i));
         li.append(button);

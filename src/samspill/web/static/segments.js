@@ -45,7 +45,7 @@ export class Segments {
     if (end <= this.startMs) return this.toast(t("A state cannot stop before it starts"), true);
     const option = this.spec.selectedOptions[0];
     const specId = option?.value || null;
-    const name = this.name.value.trim() || (specId ? option.textContent : formatMs(this.startMs));
+    const name = this.name.value.trim() || (specId ? option.dataset.name || option.textContent : formatMs(this.startMs));
     const segment = { id: newId(), spec_id: specId, name, role: option?.dataset.role || "plain",
       start_ms: this.startMs, end_ms: end, note: this.note.value.trim() };
     this.startMs = null;

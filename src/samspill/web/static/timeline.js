@@ -5,7 +5,7 @@
 // time axis with labels; the codes sharing a lane (Near, Far, Absent) have distinct colours, named
 // in a legend. The wheel scrolls the page; Ctrl or Shift + wheel zooms.
 
-import { t } from "./i18n.js";
+import { subjectLabel, t } from "./i18n.js";
 
 const LANE = 16;
 const BAND = 14;
@@ -75,7 +75,7 @@ export class Timeline {
     scheme.codes.filter((c) => c.kind === "state")
       .forEach((code, i) => this.colours.set(code.id, PALETTE[i % PALETTE.length]));
     for (const lane of lanes.values()) {
-      lane.label = `${t(lane.subject)} · ${laneName(scheme, lane.codes)}`;
+      lane.label = `${subjectLabel(lane.subject)} · ${laneName(scheme, lane.codes)}`;
       lane.codes.filter((c) => c.kind === "point").forEach((code, i) => {
         if (!this.colours.has(code.id)) this.colours.set(code.id, POINTS[i % POINTS.length]);
       });

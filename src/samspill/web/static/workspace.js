@@ -3,7 +3,7 @@
 // element each) → outbox (IndexedDB) → POST /api/codings/{id}/actions → cleared on the answer.
 
 import { EventList } from "./eventlist.js";
-import { setStrings, t } from "./i18n.js";
+import { setLabels, setStrings, subjectLabel, t } from "./i18n.js";
 import { bindKeys, Logger } from "./keys.js";
 import { EventStore } from "./model.js";
 import { ModifierDialog } from "./modifiers.js";
@@ -24,6 +24,7 @@ performance.mark("samspill-start");
 const $ = (id) => document.getElementById(id);
 const boot = JSON.parse($("boot").textContent);
 setStrings(boot.strings);
+setLabels(boot.labels);
 const csrf = document.querySelector('meta[name="csrf-token"]').content;
 const codingId = boot.coding.id;
 const scheme = boot.scheme;
@@ -298,8 +299,9 @@ const commands = {
 };
 
 function showSubject(subject) {
-  $("subject").textContent = t("Subject: {subject}", { subject });
-  toast(t("Subject: {subject}", { subject }));
+  const shown = subjectLabel(subject);
+  $("subject").textContent = t("Subject: {subject}", { subject: shown });
+  toast(t("Subject: {subject}", { subject: shown }));
 }
 
 function bindStatus() {

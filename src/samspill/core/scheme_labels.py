@@ -1,0 +1,239 @@
+"""A scheme's display labels in the coder's language; the stored ids never change.
+
+A built-in scheme's translations live beside it as ``core/schemes/<id>.<lang>.yaml``, outside the
+scheme file, so that the content hash (which a coding records) stays the same: translating a
+label must not make a new scheme version or change what a stored coding means. Every entry is
+keyed by the id it translates; a missing entry falls back to the scheme's own (English) text.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from typing import TypeVar
+
+import yaml
+from pydantic import BaseModel, ConfigDict
+
+from samspill.core.errors import SchemeError
+from samspill.core.scheme import Scheme, SegmentTemplate
+from samspill.core.scheme_check import builtin_scheme_ids
+
+T = TypeVar("T", bound=BaseModel)
+SEGMENT_ROLES = ("plain", "separation", "reunion", "introduction", "stranger")
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Named(_Model):
+    name: str
+    description: str = ""
+
+
+class SetLabels(_Model):
+    label: str
+    options: dict[str, str] = {}
+
+
+class ItemLabels(_Model):
+    label: str
+    description: str = ""
+    anchors: dict[int, str] = {}
+    options: dict[str, str] = {}
+
+
+class TemplateLabels(_Model):
+    name: str
+    segments: dict[str, str] = {}
+
+
+class SchemeTranslation(_Model):
+    """A scheme's labels in one language, keyed by the ids of the scheme's parts."""
+
+    name: str = ""
+    description: str = ""
+    subjects: dict[str, str] = {}
+    segment_roles: dict[str, str] = {}
+    dimensions: dict[str, Named] = {}
+    codes: dict[str, Named] = {}
+    modifier_sets: dict[str, SetLabels] = {}
+    exclusive_groups: dict[str, str] = {}
+    rating_items: dict[str, ItemLabels] = {}
+    segment_templates: dict[str, TemplateLabels] = {}
+
+
+def builtin_translation(scheme_id: str, lang: str) -> SchemeTranslation | None:
+    """The translation shipped for a built-in scheme, or None (English, or none shipped)."""
+    if lang == "en" or not lang.isalpha():
+        return None
+    path = resources.files("samspill.core") / "schemes" / f"{scheme_id}.{lang}.yaml"
+    if not path.is_file():
+        return None
+    try:
+        return SchemeTranslation.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+    except (yaml.YAMLError, ValueError) as exc:
+        raise SchemeError(
+            f"the translation {scheme_id}.{lang}.yaml is not valid: {exc}",
+            fix="correct the translation file; its keys must be the scheme's ids",
+        ) from exc
+
+
+def localised(scheme: Scheme, tr: SchemeTranslation | None) -> Scheme:
+    """A copy of ``scheme`` for display: names, labels, descriptions and anchors translated.
+
+    Only for showing: never register or hash the copy. Ids (codes, option values) are kept.
+    """
+    if tr is None:
+        return scheme
+    return scheme.model_copy(
+        update={
+            "name": tr.name or scheme.name,
+            "description": tr.description or scheme.description,
+            "dimensions": [_named(d, tr.dimensions.get(d.id)) for d in scheme.dimensions],
+            "codes": [_named(c, tr.codes.get(c.id)) for c in scheme.codes],
+            "modifier_sets": [
+                m.model_copy(update={"label": tr.modifier_sets[m.id].label})
+                if m.id in tr.modifier_sets
+                else m
+                for m in scheme.modifier_sets
+            ],
+            "exclusive_groups": [
+                g.model_copy(update={"label": tr.exclusive_groups.get(g.id, g.label)})
+                for g in scheme.exclusive_groups
+            ],
+            "rating_items": [_item(r, tr.rating_items.get(r.id)) for r in scheme.rating_items],
+            "segment_templates": [
+                _template(t, tr.segment_templates.get(t.id)) for t in scheme.segment_templates
+            ],
+        }
+    )
+
+
+def _named(part: T, named: Named | None) -> T:
+    if named is None:
+        return part
+    update: dict[str, object] = {"name": named.name}
+    if named.description:
+        update["description"] = named.description
+    return part.model_copy(update=update)
+
+
+def _item(item: T, labels: ItemLabels | None) -> T:
+    if labels is None:
+        return item
+    anchors = {**getattr(item, "anchors", {}), **labels.anchors}
+    update: dict[str, object] = {"label": labels.label, "anchors": anchors}
+    if labels.description:
+        update["description"] = labels.description
+    return item.model_copy(update=update)
+
+
+def _template(template: T, labels: TemplateLabels | None) -> T:
+    if labels is None:
+        return template
+    segments = [
+        s.model_copy(update={"name": labels.segments.get(s.id, s.name)})
+        for s in getattr(template, "segments", [])
+    ]
+    return template.model_copy(update={"name": labels.name, "segments": segments})
+
+
+def option_labels(scheme: Scheme, tr: SchemeTranslation | None) -> dict[str, object]:
+    """Display labels for values a coder picks: subjects, modifier and choice options, roles.
+
+    Keys are the stored values; without a translation each value is its own label (as before).
+    """
+    tr = tr or SchemeTranslation()
+    return {
+        "subjects": {s: tr.subjects.get(s, s) for s in scheme.subjects},
+        "modifiers": {
+            m.id: {o: _get_option(tr.modifier_sets.get(m.id), o) for o in m.options}
+            for m in scheme.modifier_sets
+        },
+        "ratings": {
+            r.id: {o: _get_option(tr.rating_items.get(r.id), o) for o in r.options}
+            for r in scheme.rating_items
+            if r.options
+        },
+        "segment_roles": {r: tr.segment_roles.get(r, r) for r in SEGMENT_ROLES},
+    }
+
+
+def _get_option(labels: SetLabels | ItemLabels | None, option: str) -> str:
+    return labels.options.get(option, option) if labels else option
+
+
+def missing_labels(scheme: Scheme, tr: SchemeTranslation) -> list[str]:
+    """Every displayed part of ``scheme`` that ``tr`` leaves untranslated, as a dotted path."""
+    missing = [f"subjects.{s}" for s in scheme.subjects if s not in tr.subjects]
+    missing += [] if tr.name else ["name"]
+    missing += [f"dimensions.{d.id}" for d in scheme.dimensions if d.id not in tr.dimensions]
+    missing += [f"codes.{c.id}" for c in scheme.codes if c.id not in tr.codes]
+    missing += [
+        f"codes.{c.id}.description"
+        for c in scheme.codes
+        if c.description and c.id in tr.codes and not tr.codes[c.id].description
+    ]
+    for m in scheme.modifier_sets:
+        found = tr.modifier_sets.get(m.id)
+        missing += [f"modifier_sets.{m.id}"] if found is None else []
+        missing += [
+            f"modifier_sets.{m.id}.options.{o}"
+            for o in m.options
+            if found and o not in found.options
+        ]
+    missing += [
+        f"exclusive_groups.{g.id}"
+        for g in scheme.exclusive_groups
+        if g.label and g.id not in tr.exclusive_groups
+    ]
+    for r in scheme.rating_items:
+        item = tr.rating_items.get(r.id)
+        if item is None:
+            missing.append(f"rating_items.{r.id}")
+            continue
+        missing += [f"rating_items.{r.id}.anchors.{a}" for a in r.anchors if a not in item.anchors]
+        missing += [f"rating_items.{r.id}.options.{o}" for o in r.options if o not in item.options]
+        missing += (
+            [f"rating_items.{r.id}.description"] if r.description and not item.description else []
+        )
+    for t in scheme.segment_templates:
+        labels = tr.segment_templates.get(t.id)
+        missing += [f"segment_templates.{t.id}"] if labels is None else []
+        missing += [
+            f"segment_templates.{t.id}.segments.{s.id}"
+            for s in t.segments
+            if labels and s.id not in labels.segments
+        ]
+    if scheme.segment_templates:
+        missing += [f"segment_roles.{r}" for r in SEGMENT_ROLES if r not in tr.segment_roles]
+    return missing
+
+
+def scheme_translation(scheme: Scheme, lang: str) -> SchemeTranslation | None:
+    """The built-in translation for ``scheme``, if it is a built-in (open) scheme.
+
+    A licensed scheme carries the lab's own wording, which our translation would replace with
+    the public scheme's: it is shown as written.
+    """
+    return None if scheme.licensed else builtin_translation(scheme.id, lang)
+
+
+def localised_template(template: SegmentTemplate, lang: str) -> SegmentTemplate:
+    """A procedure's segment template with its names in ``lang`` when a built-in one has them."""
+    for scheme_id in builtin_scheme_ids():
+        tr = builtin_translation(scheme_id, lang)
+        if tr is not None and template.id in tr.segment_templates:
+            return _template(template, tr.segment_templates[template.id])
+    return template
+
+
+def segment_role_labels(lang: str) -> dict[str, str]:
+    """Segment roles (stored in English) as shown in ``lang``; a role without one shows as is."""
+    labels = {role: role for role in SEGMENT_ROLES}
+    for scheme_id in builtin_scheme_ids():
+        tr = builtin_translation(scheme_id, lang)
+        if tr is not None:
+            labels.update({r: w for r, w in tr.segment_roles.items() if r in labels})
+    return labels
