@@ -30,6 +30,7 @@ from samspill.core.errors import (
     NotFoundError,
     PermissionDeniedError,
 )
+from samspill.core.numbers import number
 from samspill.core.passwords import check_password
 from samspill.services import audit
 from samspill.store.models import ApiToken, AuthSession, LoginAttempt, User, utcnow
@@ -308,7 +309,7 @@ def make_login_link(db: Session, user: User, *, hours: float = LOGIN_LINK_HOURS)
     token = create_api_token(
         db, user=user, name="login link", kind="login-link", ttl=dt.timedelta(hours=hours)
     )
-    audit.record(db, action="login.link", user=user, detail=f"valid {hours:g} h")
+    audit.record(db, action="login.link", user=user, detail=f"valid {number(hours)} h")
     return token
 
 
