@@ -51,7 +51,10 @@ def test_the_session_page_and_the_report_show_a_provisional_score(
     assert page.status_code == 200
     assert "scores-provisional" in page.text and "cannot be computed" not in page.text
     report = client.get(f"/studies/{built.study.name}/sessions/{built.session.name}/report")
-    assert report.status_code == 200
+    assert report.status_code == 200 and "Provisional: a state was still running" in report.text
+    norsk = client.get(f"/studies/{built.study.name}/sessions/{built.session.name}/report",
+                       params={"lang": "nb"})
+    assert "Foreløpig: en tilstand løp fortsatt" in norsk.text
 
 
 def test_agreement_scores_a_coding_with_a_running_state(database: Database) -> None:
@@ -65,6 +68,9 @@ def test_agreement_scores_a_coding_with_a_running_state(database: Database) -> N
 def test_a_final_score_is_not_provisional(
     client: TestClient, database: Database, built: Built
 ) -> None:
+    _login(client, built.owner.username)
+    report = client.get(f"/studies/{built.study.name}/sessions/{built.session.name}/report")
+    assert report.status_code == 200 and "Provisional" not in report.text
     answer = client.get(f"/api/codings/{built.coding.id}/scores",
                         headers=bearer(database, built.owner.username)).json()
     assert answer["provisional"] is False and answer["display"]["provisional"] == ""

@@ -41,6 +41,7 @@ class ReportHeader:
     instrument: str | None
     licensed: bool
     duration_ms: int
+    provisional: bool = False  # a state was still running: ended at the end of the recording
 
 
 @dataclass(frozen=True)

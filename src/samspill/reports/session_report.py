@@ -106,7 +106,17 @@ def _header_facts(data: ReportData, _: Translator) -> Facts:
         (_("Coder"), f"{h.coder} ({word(h.status, _)})"),
         (_("Scheme"), _("%(id)s, version %(version)s", id=h.scheme_id, version=h.scheme_version)),
         (_("Scores labelled"), label_of(data, _)),
+        *_provisional_fact(data, _),
     ])
+
+
+def _provisional_fact(data: ReportData, _: Translator) -> list[tuple[str, str]]:
+    """A coding with a state still running is scored with that state ended at the end of the
+    recording: the report says so, as the session page does."""
+    if not data.header.provisional:
+        return []
+    return [(_("Scores"), _("Provisional: a state was still running; for this report it ends "
+                           "at the end of the recording"))]
 
 
 def _segments(data: ReportData, _: Translator) -> Section:

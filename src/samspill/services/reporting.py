@@ -32,7 +32,9 @@ from samspill.services.scoring import (
 from samspill.store.models import Coding
 
 
-def header_of(coding: Coding, scheme: Scheme, duration_ms: int) -> ReportHeader:
+def header_of(
+    coding: Coding, scheme: Scheme, duration_ms: int, *, provisional: bool = False
+) -> ReportHeader:
     """The pseudonymous header of a stored coding: codes and numbers, never a name."""
     session = coding.session
     return ReportHeader(
@@ -43,13 +45,14 @@ def header_of(coding: Coding, scheme: Scheme, duration_ms: int) -> ReportHeader:
         scheme_id=coding.scheme_version.scheme_id, scheme_version=coding.scheme_version.version,
         scheme_name=scheme.name, instrument=scheme.instrument,
         licensed=bool(coding.scheme_version.licensed and scheme.licensed),
-        duration_ms=duration_ms)
+        duration_ms=duration_ms, provisional=provisional)
 
 
 def coding_data(db: Session, coding: Coding, *, stability: bool = True) -> ReportData:
     """One stored coding scored for its session report, with each sign's stability."""
     found = scored_coding(db, coding, stability=stability)
-    return report_data(header_of(coding, found.scheme, found.duration_ms), found.events,
+    header = header_of(coding, found.scheme, found.duration_ms, provisional=found.provisional)
+    return report_data(header, found.events,
                        found.segments, found.scores, found.scheme)
 
 
