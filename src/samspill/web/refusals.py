@@ -8,11 +8,7 @@ from __future__ import annotations
 
 from samspill.core.errors import RefusedError
 from samspill.web import i18n
-
-
-def _(message: str) -> str:
-    return message
-
+from samspill.web.i18n import marked as _  # for the extractor
 
 MARKED = (
     _("'{code}' at {onset} ms would overlap '{other}' ({start}–{end}) for {subject}"),

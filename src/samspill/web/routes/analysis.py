@@ -22,14 +22,9 @@ from samspill.services import access as policy
 from samspill.services import analysis, exports, studies
 from samspill.store.models import Study, User
 from samspill.web.deps import DbSession, ReadStudy
+from samspill.web.i18n import marked as _  # for the extractor
 from samspill.web.jobs import start_job
 from samspill.web.templating import page
-
-
-def _(message: str) -> str:
-    """Marks a title for Babel's extractor; the job page translates it when shown."""
-    return message
-
 
 router = APIRouter(include_in_schema=False)
 Text = Annotated[str, Form(max_length=200)]

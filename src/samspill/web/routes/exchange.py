@@ -31,16 +31,13 @@ from samspill.web.deps import (
     ManageStudy,
     ReadStudy,
 )
+from samspill.web.i18n import marked as _  # for the extractor
 from samspill.web.jobs import job_of, start_job
 from samspill.web.templating import page
 
 router = APIRouter(include_in_schema=False)
 Text = Annotated[str, Form(max_length=200)]
 
-
-def _(message: str) -> str:
-    """Marks a job title for Babel's extractor; the job page translates it when shown."""
-    return message
 
 
 @router.get("/studies/{study}/exchange")
