@@ -204,8 +204,8 @@ def test_pad_sound_filter_and_export(workspace, server: Server, demo_database):
     page.keyboard.press("Enter")  # the pad is reachable from the keyboard
     page.wait_for_function("() => window.samspill.store.sorted.length === 2")
     page.click("#mute")
+    page.wait_for_function("() => document.getElementById('mute').textContent === 'Unmute'")
     assert page.evaluate("document.getElementById('video').muted")
-    assert page.inner_text("#mute") == "Unmute"
     page.fill("#volume", "0.5")
     page.dispatch_event("#volume", "input")
     assert page.evaluate("document.getElementById('video').volume") == 0.5

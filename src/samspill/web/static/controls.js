@@ -55,8 +55,9 @@ export function bindSound(player) {
     mute.textContent = muted ? t("Unmute") : t("Mute");
     volume.value = String(player.video.volume);
   };
-  mute.addEventListener("click", () => player.toggleMute());
-  volume.addEventListener("input", () => player.setVolume(Number(volume.value)));
+  // The label follows at once; volumechange fires a task later and would leave it stale.
+  mute.addEventListener("click", () => { player.toggleMute(); show(); });
+  volume.addEventListener("input", () => { player.setVolume(Number(volume.value)); show(); });
   player.video.addEventListener("volumechange", show);
   show();
 }
