@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from samspill.cli.common import DataDir, console, unit_of_work
-from samspill.services import audit
+from samspill.core.terms import AUDIT_MAX_ROWS
 
 audit_app = typer.Typer(help="The append-only audit log.", no_args_is_help=True)
 StudyFilter = Annotated[str | None, typer.Option("--study", help="Only this study's rows.")]
@@ -34,6 +34,7 @@ def list_rows(
     data_dir: DataDir = None,
 ) -> None:
     """Show the newest rows."""
+    from samspill.services import audit
     table = Table("when (UTC)", "user", "action", "what", "study", "from", "detail")
     with unit_of_work(data_dir) as (db, _):
         rows = audit.entries(
@@ -52,10 +53,11 @@ def export(
     user: UserFilter = None,
     action: ActionFilter = None,
     since: Since = None,
-    limit: Limit = audit.MAX_ROWS,
+    limit: Limit = AUDIT_MAX_ROWS,
     data_dir: DataDir = None,
 ) -> None:
     """Write the matching rows as CSV (the export itself is logged)."""
+    from samspill.services import audit
     with unit_of_work(data_dir) as (db, _):
         rows = audit.entries(
             db, study=study, username=user, action=action, since=_utc(since), limit=limit

@@ -9,9 +9,6 @@ from typing import Annotated
 import typer
 
 from samspill.cli.common import DataDir, console, open_database, settings_for
-from samspill.services import audit
-from samspill.services import backup as backups
-from samspill.services.backup_crypto import is_encrypted
 
 PASSPHRASE_ENV = "SAMSPILL_BACKUP_PASSPHRASE"
 
@@ -33,6 +30,8 @@ def backup(
 ) -> None:
     """Back up the database (online: the server may keep running) and the media files. The
     file is readable by this account only (0600)."""
+    from samspill.services import audit
+    from samspill.services import backup as backups
     passphrase = _passphrase(confirm=True) if encrypt else None
     database = open_database(data_dir)
     try:
@@ -54,6 +53,9 @@ def restore(
     """Replace the database and media with a backup; every entry's name and checksum is
     verified first. Refused while a server runs on the data folder: stop it first. An encrypted
     backup asks for its passphrase (or reads $SAMSPILL_BACKUP_PASSPHRASE)."""
+    from samspill.services import audit
+    from samspill.services import backup as backups
+    from samspill.services.backup_crypto import is_encrypted
     settings = settings_for(data_dir)
     if not yes:
         typer.confirm(f"Replace all data in {settings.data_dir} with {source}?", abort=True)

@@ -5,16 +5,22 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
-from sqlalchemy.orm import Session
 
 from samspill.core.errors import InputError, SamspillError
-from samspill.services.schemes import register_builtin_schemes
-from samspill.settings import Settings
-from samspill.store.db import Database
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from samspill.settings import Settings
+    from samspill.store.db import Database
+
+# Every command module imports the store, the services and the heavy libraries inside the
+# command that uses them, so `samspill --help` and the commands that compute nothing start at
+# once (issue 15; tests/cli/test_startup.py holds the line).
 
 console = Console()
 DataDir = Annotated[
@@ -46,11 +52,16 @@ def error_text(error: SamspillError) -> str:
 
 
 def settings_for(data_dir: Path | None) -> Settings:
+    from samspill.settings import Settings
+
     return Settings(data_dir=data_dir) if data_dir is not None else Settings()
 
 
 def open_database(data_dir: Path | None) -> Database:
     """The database, migrated to the newest schema, with the built-in schemes registered."""
+    from samspill.services.schemes import register_builtin_schemes
+    from samspill.store.db import Database
+
     database = Database(settings_for(data_dir))
     database.migrate()
     with database.session() as db:

@@ -9,9 +9,6 @@ import typer
 
 from samspill.cli.common import DataDir, RawCells, Study, console, unit_of_work
 from samspill.core.errors import InputError
-from samspill.interop.events_csv import read_events_csv, write_events_csv
-from samspill.services import accounts, codings, studies
-from samspill.services.schemes import latest_version
 
 events_app = typer.Typer(help="Import and export a coding's events as CSV.", no_args_is_help=True)
 SessionName = Annotated[str, typer.Option("--session", help="The session's name.")]
@@ -35,6 +32,8 @@ def import_(
 
     With --coder and no coding by that coder yet, a new coding is created.
     """
+    from samspill.interop.events_csv import read_events_csv
+    from samspill.services import codings, studies
     try:
         text = file.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
@@ -48,6 +47,8 @@ def import_(
 
 
 def _coding_for(db, session, coder: str | None, scheme: str):
+    from samspill.services import accounts, codings
+    from samspill.services.schemes import latest_version
     existing = [
         c for c in codings.codings_of(db, session) if coder is None or c.coder.username == coder
     ]
@@ -71,6 +72,8 @@ def export(
     data_dir: DataDir = None,
 ) -> None:
     """Write a coding's events as CSV."""
+    from samspill.interop.events_csv import write_events_csv
+    from samspill.services import codings, studies
     with unit_of_work(data_dir) as (db, _):
         target = studies.get_session(db, study=studies.get_study(db, study), name=session)
         text = write_events_csv(

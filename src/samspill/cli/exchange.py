@@ -10,18 +10,19 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pandas as pd
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
 
 from samspill.cli.common import DataDir, RawCells, Study, console, unit_of_work
 from samspill.core.errors import InputError
-from samspill.services import audit, exports, imports, studies
-from samspill.services.accounts import get_user
-from samspill.services.setup import ensure_admin
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from samspill.services import exports, imports
 
 export_app = typer.Typer(help="Export a study's codings as tables or coding files.",
                          no_args_is_help=True)
@@ -122,6 +123,7 @@ def table_format(out: Path, fmt: TableFormat | None) -> TableFormat:
 def _table(kind: exports.TableKind, study: str, fmt: TableFormat | None, out: Path,
            session: str | None, coder: str | None, data_dir: Path | None,
            stability: bool = True, raw_cells: bool = False) -> None:
+    from samspill.services import audit, exports, studies
     fmt = table_format(out, fmt)
     with unit_of_work(data_dir) as (db, _), progress_bar(f"export {kind}") as report:
         target = studies.get_study(db, study)
@@ -170,6 +172,7 @@ def export_predictors(study: Study, out: Out, fmt: FormatOpt = None,
 
 def _file(kind: exports.FileKind, study: str, out: Path, session: str | None,
           coder: str | None, data_dir: Path | None, tiers: Tiers = Tiers.subject) -> None:
+    from samspill.services import audit, exports, studies
     with unit_of_work(data_dir) as (db, _), progress_bar(f"export {kind}") as report:
         target = studies.get_study(db, study)
         chosen = exports.choose_codings(db, target, session=session, coder=coder)
@@ -221,6 +224,9 @@ def _read(file: Path) -> bytes:
 def _run_import(kind: str, file: Path, study: str, coder: str | None, dyad: str | None,
                 data_dir: Path | None, call: Callable[..., imports.ImportResult],
                 **options: object) -> None:
+    from samspill.services import audit, imports, studies
+    from samspill.services.accounts import get_user
+    from samspill.services.setup import ensure_admin
     data = _read(file)
     with unit_of_work(data_dir) as (db, _), progress_bar(f"import {kind}") as report:
         target = imports.Target(
@@ -243,6 +249,7 @@ def import_boris(file: InFile, study: Study, coder: ImportCoder = None,
     Sessions come from the observations' 'session' variable or names, dyads from their 'dyad'
     variable; without --scheme the project's own ethogram becomes a stored scheme.
     """
+    from samspill.services import imports
     _run_import("boris", file, study, coder, dyad, data_dir, imports.import_boris,
                 scheme_id=scheme)
 
@@ -255,6 +262,7 @@ def import_elan(file: InFile, study: Study,
                 coder: ImportCoder = None, scheme: SchemeOpt = None, dyad: DyadOpt = None,
                 data_dir: DataDir = None) -> None:
     """An ELAN file (.eaf) as one coding of a session (default scheme withdrawal-open)."""
+    from samspill.services import imports
     _run_import("elan", file, study, coder, dyad, data_dir, imports.import_elan,
                 session=imports.session_name(session or file.name.removesuffix(".eaf")),
                 scheme_id=scheme)
@@ -274,6 +282,7 @@ def import_csv(file: InFile, study: Study,
                data_dir: DataDir = None) -> None:
     """An events CSV (subject, code, onset_ms, offset_ms, modifiers, comment, or mapped
     columns) as one coding of a session, all or nothing."""
+    from samspill.services import imports
     _run_import("csv", file, study, coder, dyad, data_dir, imports.import_csv,
                 session=imports.session_name(session or file.name.removesuffix(".csv")),
                 mapping=imports.parse_mapping(mapping), time_unit=time_unit.value,

@@ -10,9 +10,6 @@ import typer
 
 from samspill.cli.common import DataDir, console, unit_of_work
 from samspill.core.errors import InputError, SchemeError
-from samspill.core.problems import summarise
-from samspill.core.scheme_check import parse_scheme, scheme_file_problems
-from samspill.services.schemes import latest_version, register_scheme, scheme_of, scheme_versions
 
 scheme_app = typer.Typer(help="Coding schemes: built-in and lab-loaded.", no_args_is_help=True)
 
@@ -20,6 +17,7 @@ scheme_app = typer.Typer(help="Coding schemes: built-in and lab-loaded.", no_arg
 @scheme_app.command("list")
 def list_schemes(data_dir: DataDir = None) -> None:
     """Every stored scheme version with its content hash."""
+    from samspill.services.schemes import scheme_versions
     with unit_of_work(data_dir) as (db, _):
         for row in scheme_versions(db):
             licensed = "licensed" if row.licensed else "open"
@@ -32,6 +30,7 @@ def show(
     data_dir: DataDir = None,
 ) -> None:
     """The newest version of a scheme as JSON."""
+    from samspill.services.schemes import latest_version, scheme_of
     with unit_of_work(data_dir) as (db, _):
         scheme = scheme_of(latest_version(db, scheme_id))
     typer.echo(json.dumps(scheme.model_dump(mode="json"), indent=2, ensure_ascii=False))
@@ -40,6 +39,8 @@ def show(
 @scheme_app.command("validate")
 def validate(file: Annotated[Path, typer.Argument(help="A scheme YAML file.")]) -> None:
     """Report every error with its line and the fix; exit 2 when there is any."""
+    from samspill.core.problems import summarise
+    from samspill.core.scheme_check import scheme_file_problems
     problems = scheme_file_problems(_read(file), str(file))
     if problems:
         raise SchemeError(
@@ -54,6 +55,8 @@ def load(
     file: Annotated[Path, typer.Argument(help="A scheme YAML file.")], data_dir: DataDir = None
 ) -> None:
     """Store a scheme (e.g. a licensed lab's items and anchors) as a new version."""
+    from samspill.core.scheme_check import parse_scheme
+    from samspill.services.schemes import register_scheme
     scheme = parse_scheme(_read(file), str(file))
     with unit_of_work(data_dir) as (db, _):
         row = register_scheme(db, scheme)

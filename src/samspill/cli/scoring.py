@@ -10,15 +10,9 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from samspill.cli import scores_text
 from samspill.cli.common import DataDir, RawCells, Study, console, unit_of_work
 from samspill.cli.exchange import print_excluded, progress_bar
 from samspill.core.errors import InputError
-from samspill.core.simulate import STYLES
-from samspill.services import codings, studies
-from samspill.services.scores_json import scores_to_json
-from samspill.services.scoring import cohort_for_study, score_stored_coding
-from samspill.services.simulation import add_simulated_sessions
 
 
 def score(
@@ -33,6 +27,9 @@ def score(
 ) -> None:
     """The five withdrawal signs (state, reason, values, stability), the hostility qualifier
     and the AMBIANCE level of one coding, for the whole session and the reunions."""
+    from samspill.services import codings, studies
+    from samspill.services.scores_json import scores_to_json
+    from samspill.services.scoring import score_stored_coding
     if output not in ("json", "table"):
         raise InputError(f"unknown format '{output}'", fix="use --format json or table")
     with unit_of_work(data_dir) as (db, _):
@@ -53,6 +50,8 @@ def score(
 def _print_table(result: dict) -> None:
     from rich.console import Console
     from rich.table import Table
+
+    from samspill.cli import scores_text
 
     # A terminal (or $COLUMNS) sets the width; a pipe or log gets 160 columns, whole phrases.
     out = Console()
@@ -95,6 +94,8 @@ def cohort(
     the fix."""
     from samspill.interop.cells import neutralise_frame
     from samspill.interop.tabular import format_of_name  # pyarrow and pyreadstat: on use
+    from samspill.services import studies
+    from samspill.services.scoring import cohort_for_study
 
     named = format_of_name(out.name)
     if named not in (None, "csv"):
@@ -116,13 +117,17 @@ def cohort(
 
 def simulate(
     study: Study,
-    style: Annotated[str, typer.Option("--style", help=f"One of {', '.join(STYLES)}.")],
+    # Spelled out, not read from core.simulate (numpy and pandas); a test keeps them equal.
+    style: Annotated[str, typer.Option(
+        "--style", help="One of sensitive, withdrawn, hostile, frightened.")],
     sessions: Annotated[int, typer.Option("--sessions", min=1, max=10_000)] = 10,
     seed: Annotated[int, typer.Option("--seed")] = 1,
     procedure: Annotated[str, typer.Option("--procedure", help="ssp or free-play.")] = "free-play",
     data_dir: DataDir = None,
 ) -> None:
     """Add simulated sessions with known ground truth to a study."""
+    from samspill.services import studies
+    from samspill.services.simulation import add_simulated_sessions
     if procedure not in ("ssp", "free-play"):
         raise InputError(f"unknown procedure '{procedure}'", fix="use ssp or free-play")
     with unit_of_work(data_dir) as (db, _):

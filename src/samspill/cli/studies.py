@@ -8,8 +8,6 @@ from typing import Annotated
 import typer
 
 from samspill.cli.common import DataDir, console, unit_of_work
-from samspill.services import accounts, studies
-from samspill.services.archive import export_study, import_study
 
 study_app = typer.Typer(help="Studies: list, export and import.", no_args_is_help=True)
 AsUser = Annotated[str, typer.Option("--as-user", help="Whose rights to use (default: admin).")]
@@ -18,6 +16,7 @@ AsUser = Annotated[str, typer.Option("--as-user", help="Whose rights to use (def
 @study_app.command("list")
 def list_studies(data_dir: DataDir = None) -> None:
     """Every study with its number of sessions."""
+    from samspill.services import accounts, studies
     with unit_of_work(data_dir) as (db, _):
         admin = accounts.get_user(db, "admin")
         for study in studies.studies_for(db, admin):
@@ -33,6 +32,7 @@ def create(
     data_dir: DataDir = None,
 ) -> None:
     """Create an empty study."""
+    from samspill.services import accounts, studies
     with unit_of_work(data_dir) as (db, _):
         studies.create_study(db, name=name, owner=accounts.get_user(db, owner), title=title)
     console.print(f"study '{name}' created")
@@ -45,6 +45,8 @@ def export(
     data_dir: DataDir = None,
 ) -> None:
     """Write the whole study (JSON and media) to one versioned archive."""
+    from samspill.services import studies
+    from samspill.services.archive import export_study
     with unit_of_work(data_dir) as (db, database):
         export_study(
             db, study=studies.get_study(db, study), media_dir=database.settings.media_dir, out=out
@@ -60,6 +62,8 @@ def import_(
     data_dir: DataDir = None,
 ) -> None:
     """Read an archive; nothing is imported unless all of it is valid."""
+    from samspill.services import accounts
+    from samspill.services.archive import import_study
     with unit_of_work(data_dir) as (db, database):
         study = import_study(
             db,

@@ -14,8 +14,7 @@ import typer
 from rich.table import Table
 
 from samspill.cli.common import DataDir, Study, console, unit_of_work
-from samspill.services import accounts, studies
-from samspill.services.setup import link_url
+from samspill.core.terms import LOGIN_LINK_HOURS
 
 user_app = typer.Typer(help="Accounts and study roles.", no_args_is_help=True)
 token_app = typer.Typer(help="Personal API tokens for scripts.", no_args_is_help=True)
@@ -41,6 +40,7 @@ def add(
     data_dir: DataDir = None,
 ) -> None:
     """Create a user. Without --password-stdin the user logs in with a token or a login link."""
+    from samspill.services import accounts
     password = _stdin_password() if password_stdin else None
     with unit_of_work(data_dir) as (db, database):
         accounts.add_user(
@@ -56,6 +56,7 @@ def add(
 @user_app.command("list")
 def list_users(data_dir: DataDir = None) -> None:
     """Every user: administrator or not, and whether disabled or without a password."""
+    from samspill.services import accounts
     table = Table("user", "administrator", "state", "API tokens")
     with unit_of_work(data_dir) as (db, _):
         for user in accounts.all_users(db):
@@ -79,6 +80,7 @@ def role(
     data_dir: DataDir = None,
 ) -> None:
     """Give a user a role in a study."""
+    from samspill.services import accounts, studies
     with unit_of_work(data_dir) as (db, _):
         studies.set_role(
             db, study=studies.get_study(db, study), user=accounts.get_user(db, name), role=role_name
@@ -89,6 +91,7 @@ def role(
 @user_app.command("disable")
 def disable(name: UserName, data_dir: DataDir = None) -> None:
     """Stop a user from logging in; their browser logins and API tokens end now."""
+    from samspill.services import accounts
     with unit_of_work(data_dir) as (db, _):
         accounts.disable_user(db, user=accounts.get_user(db, name))
     console.print(f"'{name}' is disabled; their logins and tokens have ended")
@@ -97,6 +100,7 @@ def disable(name: UserName, data_dir: DataDir = None) -> None:
 @user_app.command("enable")
 def enable(name: UserName, data_dir: DataDir = None) -> None:
     """Let a disabled user log in again (and clear a login lockout)."""
+    from samspill.services import accounts
     with unit_of_work(data_dir) as (db, _):
         accounts.enable_user(db, user=accounts.get_user(db, name))
     console.print(f"'{name}' is enabled")
@@ -111,6 +115,8 @@ def reset_password(
 ) -> None:
     """End all the user's logins and tokens and print a one-time link to choose a new password
     (with --password-stdin: set the password read from standard input instead)."""
+    from samspill.services import accounts
+    from samspill.services.setup import link_url
     password = _stdin_password() if password_stdin else None
     with unit_of_work(data_dir) as (db, database):
         user = accounts.get_user(db, name)
@@ -140,6 +146,7 @@ def create(
     data_dir: DataDir = None,
 ) -> None:
     """Print a new token once; send it as 'Authorization: Bearer TOKEN'."""
+    from samspill.services import accounts
     with unit_of_work(data_dir) as (db, database):
         ttl = dt.timedelta(days=days or database.settings.token_days)
         token = accounts.create_api_token(db, user=accounts.get_user(db, user), name=name, ttl=ttl)
@@ -152,6 +159,7 @@ def list_tokens(
     data_dir: DataDir = None,
 ) -> None:
     """API tokens (never the tokens themselves): id, user, label, made and expiry (UTC)."""
+    from samspill.services import accounts
     table = Table("id", "user", "label", "made (UTC)", "expires (UTC)")
     with unit_of_work(data_dir) as (db, _):
         owner = accounts.get_user(db, user) if user else None
@@ -169,6 +177,7 @@ def revoke(
     data_dir: DataDir = None,
 ) -> None:
     """Revoke a token: it stops working at once."""
+    from samspill.services import accounts
     with unit_of_work(data_dir) as (db, _):
         token = accounts.get_token(db, token_id)
         owner = token.user.username
@@ -179,6 +188,7 @@ def revoke(
 @member_app.command("list")
 def list_members(study: Study, data_dir: DataDir = None) -> None:
     """The study's members and their roles."""
+    from samspill.services import studies
     with unit_of_work(data_dir) as (db, _):
         for member in studies.members(db, studies.get_study(db, study)):
             console.print(f"{member.user.username}  {member.role}")
@@ -187,6 +197,7 @@ def list_members(study: Study, data_dir: DataDir = None) -> None:
 @member_app.command("remove")
 def remove(name: UserName, study: Study, data_dir: DataDir = None) -> None:
     """Take a user's role in a study away; their codings stay with the study."""
+    from samspill.services import accounts, studies
     with unit_of_work(data_dir) as (db, _):
         studies.remove_member(
             db, study=studies.get_study(db, study), user=accounts.get_user(db, name)
@@ -199,11 +210,13 @@ def login_link(
     url: ServerUrl = "http://127.0.0.1:8000",
     hours: Annotated[
         float, typer.Option("--hours", min=0.1, max=168, help="How long the link works.")
-    ] = accounts.LOGIN_LINK_HOURS,
+    ] = LOGIN_LINK_HOURS,
     data_dir: DataDir = None,
 ) -> None:
     """Print a new one-time login link for a user (earlier unused links of theirs stop working).
     The link logs them in once; without a password they land on the page that sets one."""
+    from samspill.services import accounts
+    from samspill.services.setup import link_url
     with unit_of_work(data_dir) as (db, _):
         token = accounts.make_login_link(db, accounts.get_user(db, name), hours=hours)
     typer.echo(link_url(url, token))

@@ -13,8 +13,6 @@ from __future__ import annotations
 import math
 from typing import Literal
 
-from babel.numbers import format_decimal
-
 Unit = Literal["share", "seconds", "duration", "rate", "count", "number"]
 MISSING = "–"
 NBSP = "\u00a0"  # between a number and its unit, so that "85 %" never breaks in a table cell
@@ -33,6 +31,8 @@ def missing(value: object) -> bool:
 
 def decimal(value: float, pattern: str, language: str = "en") -> str:
     """Babel's decimal format (``#,##0.#``) for the language: never scientific notation."""
+    from babel.numbers import format_decimal  # on use: the CLI's --help does not format numbers
+
     return format_decimal(value, format=pattern, locale=language)
 
 

@@ -32,6 +32,7 @@ from samspill.core.errors import (
 )
 from samspill.core.numbers import number
 from samspill.core.passwords import check_password
+from samspill.core.terms import LOGIN_LINK_HOURS
 from samspill.services import audit
 from samspill.store.models import ApiToken, AuthSession, LoginAttempt, User, utcnow
 
@@ -41,7 +42,6 @@ MAX_FAILED_LOGINS = 5
 LOCKOUT = dt.timedelta(minutes=15)
 ADDRESS_LIMIT = 50  # failed logins from one address per lockout period (settings override it)
 TOKEN_DAYS = 90  # API tokens' lifetime unless the caller says (settings.token_days)
-LOGIN_LINK_HOURS = 24
 TOKEN_PREFIX = "ssp_"
 LOCKED = (
     "too many failed logins; logging in is paused for 15 minutes",

@@ -27,6 +27,7 @@ from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session, SessionTransaction
 
 from samspill.core.errors import InputError
+from samspill.core.terms import AUDIT_MAX_ROWS
 from samspill.store.models import (
     ApiToken,
     AuditEntry,
@@ -43,7 +44,7 @@ CLIENT: ContextVar[str] = ContextVar("samspill_audit_client", default="cli")
 RECORDED: ContextVar[list[str] | None] = ContextVar("samspill_audit_recorded", default=None)
 _AT_COMMIT = "samspill_audit_at_commit"  # the session.info key of rows due at commit
 CSV_COLUMNS = ("id", "at", "username", "action", "target", "study", "client", "detail")
-MAX_ROWS = 10_000
+MAX_ROWS = AUDIT_MAX_ROWS
 
 
 def record(
