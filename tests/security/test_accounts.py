@@ -381,3 +381,24 @@ def test_the_account_members_and_users_pages_speak_norwegian(
     assert "Endre passordet ditt" in world_client.get("/account").text
     assert "Legg til en kollega" in world_client.get("/studies/s1/members").text
     assert "Tilbakestill passord" in world_client.get("/admin/users").text
+
+
+def test_guesses_at_the_current_password_are_throttled_and_logged(
+    world: World, world_client: TestClient
+) -> None:
+    """A login left open is no free oracle for the password (issue 21): wrong current
+    passwords count with the name's failed logins, are audited although the change is rolled
+    back, and after five even the right one is refused until the lock ends."""
+    def attempt(current: str) -> int:
+        return world_client.post(
+            "/api/account/password",
+            json={"current_password": current, "new_password": NEW_PASSWORD},
+            headers=world.headers("vie"),
+        ).status_code
+
+    assert [attempt(f"guess number {i}") for i in range(5)] == [400] * 5
+    assert attempt("guess number 6") == 429
+    assert attempt(PASSWORD) == 429  # the right one too, while locked
+    assert len(_rows(world.settings, "password.failed")) == 7
+    login = world_client.post("/api/login", json={"username": "vie", "password": PASSWORD})
+    assert login.status_code == 429  # the same count as logging in

@@ -404,12 +404,33 @@ def change_password(
     keep_cookie: str | None = None,
 ) -> None:
     """A user changes their own password; their other logins and all their tokens end."""
-    if user.password_hash is not None and not _verify(user.password_hash, current):
-        audit.record(db, action="password.failed", user=user, detail="wrong current password")
-        raise InputError("the current password is wrong", fix="type your current password")
+    if user.password_hash is not None:
+        _check_current_password(db, user, current)
     set_password(
         db, user=user, password=new, min_length=min_length, keep_cookie=keep_cookie, actor=user
     )
+
+
+def _check_current_password(db: Session, user: User, current: str) -> None:
+    """Guesses at the current password count with the name's failed logins, so a login left
+    open on a shared computer is no free oracle: after :data:`MAX_FAILED_LOGINS` in
+    :data:`LOCKOUT` they are refused as a login is. The count and the audit row of a wrong guess
+    are committed at once, apart from the caller's transaction, which a refusal rolls back."""
+    name_key = _key("name", user.username)
+    with Session(db.get_bind()) as counting, counting.begin():
+        tries = _count_attempt(counting, name_key, limit=MAX_FAILED_LOGINS, now_ms=_now_ms())
+    if tries > MAX_FAILED_LOGINS:
+        _record_apart(db, user, "refused while locked")
+        raise AccountLockedError(LOCKED[0], fix=LOCKED[1])
+    if not _verify(user.password_hash or "", current):
+        _record_apart(db, user, f"wrong current password (failure {tries})")
+        raise InputError("the current password is wrong", fix="type your current password")
+    db.execute(delete(LoginAttempt).where(LoginAttempt.key == name_key))
+
+
+def _record_apart(db: Session, user: User, detail: str) -> None:
+    with Session(db.get_bind()) as apart, apart.begin():
+        audit.record(apart, action="password.failed", user=user, detail=detail)
 
 
 def set_password(
