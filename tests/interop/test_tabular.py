@@ -231,3 +231,11 @@ def test_flags_are_0_and_1_in_csv_and_parquet_and_a_mean_is_kept():
     assert parquet["distance_flag"].tolist()[:2] == [1, 0] and pd.isna(parquet["distance_flag"][2])
     with pytest.raises(InputError, match="flag 'distance_flag' holds 'maybe'"):
         flags_as_numbers(pd.DataFrame({"distance_flag": ["maybe"]}))
+
+
+def test_every_spss_label_with_its_unit_fits_spss():
+    from samspill.interop.variables import PREDICTOR_REGISTRY
+
+    for v in [*REGISTRY.values(), *PREDICTOR_REGISTRY.values()]:
+        assert len(v.spss_label.encode("utf-8")) <= 256, v.name  # SPSS's longest label
+        assert not v.unit or v.spss_label.count(v.unit) == 1, v.spss_label  # the unit once
