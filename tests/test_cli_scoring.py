@@ -47,7 +47,7 @@ def test_score_cohort_and_simulate_on_the_demo(tmp_path: Path) -> None:
             "low_hostility_flag", "signs_present", "signs_absent",
             "signs_not_observable"} <= set(rows[0])
     vignette = next(r for r in rows if r["session"] == "vignette")
-    assert (vignette["distance_state"], vignette["distance_flag"]) == ("present", "True")
+    assert (vignette["distance_state"], vignette["distance_flag"]) == ("present", "1")
     assert (vignette["hostility_qualifier"], vignette["signs_present"]) == ("low", "5")
     assert all(r["initiative_state"] in ("present", "absent", "not_observable") for r in rows)
 

@@ -77,7 +77,7 @@ def test_spss_gets_variable_and_value_labels(lab: Lab) -> None:
                                     exports.choose_codings(db, study)).body
     _, meta = _read_sav(body)
     labels = dict(zip(meta.column_names, meta.column_labels, strict=True))
-    assert labels["unanswered_share"] == REGISTRY["unanswered_share"].label
+    assert labels["unanswered_share"] == "Share of bids unanswered (proportion 0-1)"
     assert meta.variable_value_labels["status"] == {1.0: "in progress", 2.0: "submitted",
                                                     3.0: "master"}
     assert meta.variable_value_labels["initiative_flag"] == {0.0: "no", 1.0: "yes"}

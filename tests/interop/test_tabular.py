@@ -200,3 +200,42 @@ def test_a_file_name_says_its_table_format():
     assert format_of_name("COHORT.SAV") == "sav" and format_of_name("a.b.parquet") == "parquet"
     assert [format_of_name(n) for n in ("cohort.rds", "cohort", ".csv", "cohort.csv.gz")] == [
         None, None, None, None]
+
+
+@pytest.mark.parametrize(("values", "name", "expected"), [
+    ([0, 1_199_878, None], "onset_ms", "F7.0"),
+    ([7000.5, 12.0], "response_latency_median_ms", "F4.0"),  # ms: no decimals shown
+    ([0.25, 1.0, None], "far_share", "F5.3"),
+    ([0.9996], "far_share", "F5.3"),
+    ([4.5, 12.25], "hostile_rate_per_10min", "F5.2"),
+    ([None, None], "far_share", "F5.3"),
+    ([-3, 12], "unregistered_count", "F3.0"),  # the largest, and room for a sign
+    ([-3.5, 12], "unregistered_value", "F6.2"),
+    (["ab", "øø", ""], "dyad", "A4"),  # bytes, as SPSS counts them
+    (["", ""], "comment", "A1"),
+])
+def test_spss_formats_are_sized_to_the_data(values: list[object], name: str, expected: str):
+    from samspill.interop.tabular import spss_format
+
+    series = pd.Series(values, dtype=object if isinstance(values[0], str) else "float64")
+    assert spss_format(series, REGISTRY.get(name)) == expected
+
+
+def test_flags_are_0_and_1_in_csv_and_parquet_and_a_mean_is_kept():
+    from samspill.interop.tabular import flags_as_numbers
+
+    frame = pd.DataFrame({"distance_flag": [True, False, None], "withdrawn_profile": [0.5, 1, 0]})
+    csv = write_table(frame, "csv").decode()
+    assert csv.splitlines()[1:] == ["1,0.5", "0,1.0", ",0.0"]
+    parquet = pd.read_parquet(io.BytesIO(write_table(frame, "parquet")))
+    assert parquet["distance_flag"].tolist()[:2] == [1, 0] and pd.isna(parquet["distance_flag"][2])
+    with pytest.raises(InputError, match="flag 'distance_flag' holds 'maybe'"):
+        flags_as_numbers(pd.DataFrame({"distance_flag": ["maybe"]}))
+
+
+def test_every_spss_label_with_its_unit_fits_spss():
+    from samspill.interop.variables import PREDICTOR_REGISTRY
+
+    for v in [*REGISTRY.values(), *PREDICTOR_REGISTRY.values()]:
+        assert len(v.spss_label.encode("utf-8")) <= 256, v.name  # SPSS's longest label
+        assert not v.unit or v.spss_label.count(v.unit) == 1, v.spss_label  # the unit once

@@ -92,8 +92,7 @@ def cohort(
     values, state, reason, flag and stability, the hostility qualifier, the summary, dimension
     counts, level. Codings that cannot be scored are left out and listed with the reason and
     the fix."""
-    from samspill.interop.cells import neutralise_frame
-    from samspill.interop.tabular import format_of_name  # pyarrow and pyreadstat: on use
+    from samspill.interop.tabular import format_of_name, write_table  # pyarrow, pyreadstat: on use
     from samspill.services import studies
     from samspill.services.scoring import cohort_for_study
 
@@ -106,8 +105,8 @@ def cohort(
         found = cohort_for_study(db, studies.get_study(db, study), stability=stability,
                                  progress=report)
     try:
-        table = found.table if raw_cells else neutralise_frame(found.table)
-        table.to_csv(out, index=False)
+        # The export's CSV: flags 0/1 as docs/variables.md documents, formulas neutralised.
+        out.write_bytes(write_table(found.table, "csv", raw_cells=raw_cells))
     except OSError as exc:
         raise InputError(f"cannot write {out}: {exc.strerror}",
                          fix="check the folder exists and is writable") from None

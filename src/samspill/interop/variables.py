@@ -1,19 +1,25 @@
-"""Every exported variable, in one place: name, label, kind, value labels, description.
+"""Every exported variable, in one place: name, label, kind, unit, value labels, SPSS
+measurement level and decimals, description.
 
-The registry labels the SPSS ``.sav`` files, names the Parquet fields' metadata, fills the XLSX
-``variables`` sheet, and generates ``docs/variables.md`` (:func:`variables_markdown`; a test
-keeps the file current). Names are stable: a study's syntax files and R scripts depend on them.
-Change a name only with a migration note in the docs.
+The registry labels the SPSS ``.sav`` files (label with its unit, value labels, measurement
+level, format), names the Parquet fields' metadata, fills the XLSX ``variables`` sheet, and
+generates ``docs/variables.md`` (:func:`variables_markdown`; a test keeps the file current).
+Names are stable: a study's syntax files and R scripts depend on them. Change a name only with
+a migration note in the docs.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 Kind = Literal["text", "integer", "number", "flag", "category"]
+Measure = Literal["nominal", "ordinal", "scale"]
 YES_NO = ((0, "no"), (1, "yes"))
+PROPORTION = "proportion 0-1"
+# Decimals SPSS shows for a number of this unit (times are whole ms; values stay as computed).
+_UNIT_DECIMALS = {"ms": 0, PROPORTION: 3, "per 10 min": 2}
 
 
 @dataclass(frozen=True)
@@ -21,8 +27,10 @@ class Variable:
     """One column of an export. ``values`` are the SPSS codes of the values (code, text as
     stored elsewhere); :attr:`value_labels` the labels SPSS shows for them.
 
-    ``flag``: true/false, written 0/1 to SPSS. ``category``: text whose values are coded as the
-    integers of ``values`` in SPSS and kept as text elsewhere.
+    ``flag``: true/false, written 0/1 in every format. ``category``: text whose values are coded
+    as the integers of ``values`` in SPSS and kept as text elsewhere. ``measure`` and
+    ``decimals`` override the SPSS measurement level and decimals the kind and unit imply
+    (:attr:`measurement`, :attr:`spss_decimals`).
     """
 
     name: str
@@ -32,6 +40,29 @@ class Variable:
     values: tuple[tuple[int, str], ...] = ()
     unit: str = ""
     missing: tuple[int, ...] = ()  # codes SPSS treats as user-missing
+    measure: Measure | None = None
+    decimals: int | None = None
+
+    @property
+    def measurement(self) -> Measure:
+        """The SPSS measurement level: ids, text, codes and flags are nominal, quantities scale
+        (unless ``measure`` says otherwise, as for the ordered 1-7 level)."""
+        if self.measure is not None:
+            return self.measure
+        return "scale" if self.kind in ("integer", "number") else "nominal"
+
+    @property
+    def spss_decimals(self) -> int:
+        """Decimals of the SPSS format: none for codes, flags, counts and ms; 3 for
+        proportions, 2 for other rates (unless ``decimals`` says otherwise)."""
+        if self.decimals is not None:
+            return self.decimals
+        return _UNIT_DECIMALS.get(self.unit, 2) if self.kind == "number" else 0
+
+    @property
+    def spss_label(self) -> str:
+        """The SPSS variable label: the label with its unit, e.g. ``Onset (ms)``."""
+        return f"{self.label} ({self.unit})" if self.unit else self.label
 
     @property
     def value_labels(self) -> tuple[tuple[int, str], ...]:
@@ -81,7 +112,7 @@ def _stability(prefix: str, label: str) -> Variable:
                     "time moved a little (by default up to 1 s, 40 replicates) and the share of "
                     "single-event removals that keep the state. 1 = no such change alters it. "
                     "Empty when the cohort was made without stability.",
-                    unit="proportion 0-1")
+                    unit=PROPORTION)
 
 
 def _count(dim: str, name: str) -> Variable:
@@ -95,8 +126,8 @@ _IDENTITY = [
     Variable("dyad", "Dyad code", "text", "Pseudonymous code of the caregiver-child pair."),
     Variable("session", "Session", "text", "Name of the recorded session."),
     Variable("coder", "Coder", "text", "User name of the coder."),
-    Variable("coding_id", "Coding id", "text",
-             "Identifier of the coding (one coder, one session)."),
+    Variable("coding_id", "Coding id", "integer",
+             "Identifier of the coding (one coder, one session).", measure="nominal"),
     Variable("procedure", "Procedure", "category", "Observation procedure of the session.",
              ((1, "free-play"), (2, "ssp"))),
     Variable("status", "Coding status", "category", "State of the coding.",
@@ -109,14 +140,14 @@ _VALUES = [
     Variable("initiative_share", "Share of need episodes with caregiver initiative", "number",
              "Of the episodes of attachment need, the share in which the caregiver initiated "
              "contact or comfort within the initiative window (censored episodes left out).",
-             unit="proportion 0-1"),
+             unit=PROPORTION),
     Variable("response_latency_median_ms", "Median response latency", "number",
              "Median time from a child bid to the first caregiver answer.", unit="ms"),
     Variable("unanswered_share", "Share of bids unanswered", "number",
              "Share of scored child bids without a caregiver answer within the response window.",
-             unit="proportion 0-1"),
+             unit=PROPORTION),
     Variable("muted_share", "Share of answers that are muted", "number",
-             "Share of caregiver answers coded with intensity muted.", unit="proportion 0-1"),
+             "Share of caregiver answers coded with intensity muted.", unit=PROPORTION),
     Variable("hold_median_ms", "Median hold bout length", "number",
              "Median length of the bouts in which the child is held.", unit="ms"),
     Variable("putdowns_despite_protest", "Put-downs despite protest", "integer",
@@ -125,11 +156,11 @@ _VALUES = [
     Variable("redirect_share", "Share of seeking signals redirected", "number",
              "Of the child's signals seeking the caregiver (bids for proximity, distress) that "
              "got a reaction, the share redirected rather than met with contact.",
-             unit="proportion 0-1"),
+             unit=PROPORTION),
     Variable("far_share", "Share of present time far", "number",
              "Share of the time with the caregiver present and proximity coded that she is far.",
-             unit="proportion 0-1"),
-    Variable("hostile_rate_per_10min", "Hostile and frightening events per 10 min", "number",
+             unit=PROPORTION),
+    Variable("hostile_rate_per_10min", "Hostile and frightening events", "number",
              "Hostile/intrusive plus frightening events per 10 minutes.", unit="per 10 min"),
 ]
 # The criteria and their default thresholds are in docs/indicators.md; they are the study's
@@ -159,11 +190,11 @@ _NEW_VALUES = [
     Variable("putdown_share", "Share of completed holds put down despite need", "number",
              "Of the completed hold bouts (not cut by a separation or the end), the share the "
              "caregiver ended while the child still needed contact (protest, still distressed, "
-             "or reaching again) and did not answer again.", unit="proportion 0-1"),
+             "or reaching again) and did not answer again.", unit=PROPORTION),
     Variable("proximity_coverage", "Share of present time with proximity coded", "number",
              "Share of the time the caregiver is present that her proximity (near/far) is "
              "coded; below the study's minimum, distance is not observable.",
-             unit="proportion 0-1"),
+             unit=PROPORTION),
 ]
 _SIGN_STATES = [v for sign, label in SIGN_LABELS
                 for v in (_state(sign, label), _reason(sign, label), _stability(sign, label))]
@@ -198,7 +229,8 @@ _INDICATORS = _VALUES + _FLAGS + _COUNTS
 _STATES = _NEW_VALUES + _SIGN_STATES + _QUALIFIER + _SUMMARY
 _RATINGS = [
     Variable("level", "Level of disrupted communication (1-7)", "integer",
-             "The coder's overall rating on the 1-7 scale."),
+             "The coder's overall rating on the 1-7 scale (ordered: ordinal in SPSS).",
+             measure="ordinal"),
     Variable("disrupted", "Classification", "flag",
              "1 when the level reaches the study's cut-off (default 5): disrupted communication.",
              ((0, "not disrupted"), (1, "disrupted"))),
@@ -222,6 +254,7 @@ _EVENTS = [
     Variable("comment", "Comment", "text", "The coder's free-text comment."),
 ]
 
+IDENTITY_NAMES = frozenset(v.name for v in _IDENTITY)
 REGISTRY: dict[str, Variable] = {
     v.name: v for v in _IDENTITY + _INDICATORS + _STATES + _RATINGS + _EVENTS}
 COHORT_COLUMNS = [v.name for v in _IDENTITY + _INDICATORS] + [
@@ -229,8 +262,47 @@ COHORT_COLUMNS = [v.name for v in _IDENTITY + _INDICATORS] + [
 # Cohort columns an outcome model may use: the values, flags, counts, signs counted, level
 # (not the stability, which describes the coding, not the dyad).
 PREDICTOR_COLUMNS = [c for c in COHORT_COLUMNS if REGISTRY[c].kind in ("number", "integer", "flag")
-                     and not c.endswith("_stability")]
+                     and c not in IDENTITY_NAMES and not c.endswith("_stability")]
 EVENT_TABLE_COLUMNS = [v.name for v in _IDENTITY[:5]] + [v.name for v in _EVENTS]
+
+
+
+def dyad_mean(v: Variable) -> Variable:
+    """``v`` as the predictors table holds it, one row per dyad: the mean over the dyad's
+    sessions, a scale number without value labels; a flag's mean is the share of the dyad's
+    sessions flagged (a proportion), a count's or the level's mean has 2 decimals."""
+    if v.kind == "flag":
+        return replace(v, label=f"{v.label}: share of the dyad's sessions", kind="number",
+                       unit=PROPORTION, values=(), missing=(), measure="scale", decimals=None,
+                       description=f"Share of the dyad's sessions with {v.name} 1. "
+                       + v.description)
+    return replace(v, label=f"{v.label}: mean over the dyad's sessions", kind="number",
+                   values=(), missing=(), measure="scale",
+                   decimals=v.spss_decimals if v.kind == "number" else 2,
+                   description="Mean over the dyad's sessions. " + v.description)
+
+
+# The predictors table: the dyad's code, then the dyad means of the predictor columns.
+PREDICTOR_REGISTRY: dict[str, Variable] = {
+    "dyad": REGISTRY["dyad"], **{c: dyad_mean(REGISTRY[c]) for c in PREDICTOR_COLUMNS}}
+
+
+def values_text(v: Variable) -> str:
+    """The values as the docs and the XLSX ``variables`` sheet state them: a flag's 0 and 1
+    with their meaning (0/1 in every format); a category's text as CSV, XLSX and Parquet
+    hold it, then the codes SPSS holds instead."""
+    if v.kind != "category":
+        return "; ".join(f"{code} = {text}" for code, text in v.values)
+    codes = "; ".join(f"{code} = {label}" + (" (user-missing)" if code in v.missing else "")
+                      for code, label in v.value_labels)
+    return ", ".join(text for _, text in v.values) + f" (SPSS codes: {codes})"
+
+
+def spss_format_text(v: Variable) -> str:
+    """The SPSS format the registry fixes: ``Aw`` for text, ``Fw.d`` for numbers and codes,
+    where the width ``w`` is sized to each file's data."""
+    return "Aw" if v.kind == "text" else f"Fw.{v.spss_decimals}"
+
 
 _SPSS_RESERVED = {"ALL", "AND", "BY", "EQ", "GE", "GT", "LE", "LT", "NE", "NOT", "OR", "TO",
                   "WITH"}
@@ -266,22 +338,45 @@ def variables_markdown() -> str:
              "(`<sign>_state`); not observable is never absent, and SPSS files mark it as "
              "user-missing. Hostility is no sign: `hostility_qualifier` qualifies the profile. "
              "Columns of earlier versions keep their place; the columns added with the three "
-             "states follow them.", ""]
+             "states follow them.", "",
+             "**How each format holds a value.** Flags are 0 and 1 in every format (CSV, XLSX, "
+             "SPSS, Parquet), so that SUM and AVERAGE count them. Categories are their text in "
+             "CSV, XLSX and Parquet (`in_progress`, `not_observable`) and their code in SPSS, "
+             "with the words as value labels; the *values* column gives both. Numbers are "
+             "numbers; empty cells are missing values.", "",
+             "**SPSS.** Each variable's label is the label here with its unit in brackets "
+             "(`Onset (ms)`, `Share of bids unanswered (proportion 0-1)`), and its measurement "
+             "level is the *SPSS level* column: ids, codes, flags and text nominal, the 1-7 "
+             "level ordinal, quantities scale. Its format is the *SPSS format* column, whose "
+             "width `w` each file sizes to its data: `F7.0` for an onset of 1,199,878 ms, "
+             "`F5.3` for a proportion, `A40` for text of up to 40 bytes. Times in ms show no "
+             "decimals (a median may hold .5 ms: the value is kept, SPSS shows it rounded).", "",
+             "**The predictors table** (one row per dyad) holds `dyad`, then the mean over the "
+             "dyad's sessions of every number, count, flag and the level of the cohort table "
+             "(not the stability): " + ", ".join(f"`{c}`" for c in PREDICTOR_COLUMNS) + ". "
+             "Each is a scale number without value labels, labelled '<label>: mean over the "
+             "dyad's sessions'; a flag's mean is the share of the dyad's sessions flagged "
+             "('<label>: share of the dyad's sessions', a proportion 0-1, 3 decimals), and "
+             "the mean of a count or the level has 2 decimals.", ""]
     for title, group in (("Identity", _IDENTITY), ("Withdrawal indicators and counts", _INDICATORS),
                          ("Ratings", _RATINGS),
                          ("States, reasons, stability and the hostility qualifier", _STATES),
                          ("Events", _EVENTS)):
-        lines += [f"## {title}", "", "| name | label | kind | unit | values | description |",
-                  "|---|---|---|---|---|---|"]
+        lines += [f"## {title}", "", "| " + " | ".join(DOC_COLUMNS) + " |",
+                  "|" + "---|" * len(DOC_COLUMNS)]
         lines += [_row(v) for v in group]
         lines.append("")
     return "\n".join(lines)
 
 
+# The columns of docs/variables.md's tables; a test reads exported files back against them.
+DOC_COLUMNS = ("name", "label", "kind", "unit", "values", "SPSS level", "SPSS format",
+               "description")
+
+
 def _row(v: Variable) -> str:
-    values = "; ".join(f"{code} = {text}" + (" (missing)" if code in v.missing else "")
-                       for code, text in v.values)
-    cells = [f"`{v.name}`", v.label, v.kind, v.unit, values, v.description]
+    cells = [f"`{v.name}`", v.label, v.kind, v.unit, values_text(v), v.measurement,
+             spss_format_text(v), v.description]
     return "| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |"
 
 

@@ -29,7 +29,7 @@ from samspill.interop.boris import write_boris
 from samspill.interop.elan import TierLayout, write_elan
 from samspill.interop.model import IndependentVariable, MediaFile, Observation, Project
 from samspill.interop.sdis import write_sdis
-from samspill.interop.variables import REGISTRY
+from samspill.interop.variables import PREDICTOR_COLUMNS, PREDICTOR_REGISTRY, REGISTRY
 from samspill.services import codings, studies
 from samspill.services.media import media_of
 from samspill.services.schemes import scheme_of
@@ -162,15 +162,12 @@ def predictors_frame(db: Session, study: Study, chosen: Sequence[Coding]) -> pd.
 
 
 def _predictors(frame: pd.DataFrame) -> pd.DataFrame:
-    numeric = [c for c in frame.columns if c in REGISTRY and c not in _IDENTITY
-               and REGISTRY[c].kind in ("number", "integer", "flag")]
+    # The columns of PREDICTOR_REGISTRY, as docs/variables.md lists them: a flag's mean is the
+    # share of the dyad's sessions flagged.
+    numeric = [c for c in PREDICTOR_COLUMNS if c in frame.columns]
     values = frame[["dyad", *numeric]].copy()
     values[numeric] = values[numeric].apply(pd.to_numeric, errors="coerce").astype("float64")
     return values.groupby("dyad", sort=True, as_index=False).mean()
-
-
-_IDENTITY = {"study", "dyad", "session", "coder", "coding_id", "procedure", "status",
-             "sim_style"}
 
 
 def _masters_first(chosen: Sequence[Coding]) -> list[Coding]:
@@ -213,7 +210,8 @@ def table_export(db: Session, study: Study, kind: TableKind, fmt: tabular.Format
     else:
         cohort = cohort_of(db, study, _masters_first(_cohort_only(chosen)), stability=False)
         frame, excluded = _predictors(cohort.table), cohort.excluded
-    body = tabular.write_table(frame, fmt, sheet=kind, raw_cells=raw_cells)
+    registry = PREDICTOR_REGISTRY if kind == "predictors" else REGISTRY
+    body = tabular.write_table(frame, fmt, sheet=kind, raw_cells=raw_cells, registry=registry)
     progress(1.0)
     media_type = MEDIA_TYPES.get(fmt, "application/octet-stream")
     return ExportFile(f"{study.name}-{kind}.{fmt}", media_type, body, excluded)
