@@ -167,6 +167,15 @@ def test_a_trainee_sees_only_their_own_report(lab: Lab, rng: np.random.Generator
                  "/api/studies/s1/certification?trainee=tra"):
         assert lab.get("tre", path).status_code == 403
     assert lab.get("ann", "/studies/s1/certification?trainee=tra").status_code == 403
+    # Nor another trainee's feedback: their coding does not exist for tre.
+    with lab.database.session() as db:
+        session = studies.get_session(db, study=studies.get_study(db, "s1"), name="tape2")
+        theirs = training.submitted_coding(db, session, get_user(db, "tra"))
+        assert theirs is not None
+        coding = theirs.id
+    for path in (f"/codings/{coding}/feedback", f"/api/codings/{coding}/feedback"):
+        assert lab.get("tre", path).status_code == 404
+    assert lab.get("own", f"/codings/{coding}/feedback").status_code == 200
 
 
 def test_the_report_about_a_trainee_words_every_criterion(
