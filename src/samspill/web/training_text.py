@@ -121,7 +121,7 @@ def lag(ms: object) -> str:
 # --- Feedback ---------------------------------------------------------------------------------
 
 
-def outcome(found: training.Feedback, reader: Reader) -> str:
+def outcome(found: training.Feedback) -> str:
     """The one sentence that sums up the tape, consistent with the κ beside it."""
     kind = found.outcome
     summary = found.timing_summary

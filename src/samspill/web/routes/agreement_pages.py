@@ -242,7 +242,7 @@ def feedback_page(request: Request, access: ReadCoding, db: DbSession) -> Respon
         ),
         comparison=words.comparison(found.unit_ms, found.tolerance_ms),
         unit=words.seconds(found.unit_ms),
-        outcome=words.outcome(found, reader),
+        outcome=words.outcome(found),
         differences=agreement.records(found.differences),
         timing=words.timing_rows(found),
         timing_line=words.timing_line(found),
