@@ -79,6 +79,12 @@ def test_the_pages_number_filter_and_the_cli_tables_never_write_scientific_notat
     assert numbers.number(1.2e-05) == "0"
 
 
+def test_float_noise_around_zero_reads_as_zero_not_minus_zero() -> None:
+    """Issue 22: a κ of exactly chance came out as -1.67e-16 and read "-0.00"."""
+    assert numbers.fixed(-1.67e-16) == "0.00" and numbers.number(-1.67e-16) == "0"
+    assert numbers.fixed(-0.004, "nb") == "0,00" and numbers.fixed(-0.006) == "-0.01"
+
+
 # --- every screen, the CLI and the report ---------------------------------------------------
 
 @pytest.fixture(scope="module")

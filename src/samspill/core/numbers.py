@@ -52,7 +52,7 @@ def number(value: object, language: str = "en", digits: int = 3) -> str:
     if math.isinf(as_float):
         return "∞" if as_float > 0 else "−∞"
     pattern = "#,##0" + ("." + "#" * digits if digits else "")
-    return decimal(as_float, pattern, language)
+    return decimal(_no_negative_zero(as_float, digits), pattern, language)
 
 
 def fixed(value: object, language: str = "en", digits: int = 2) -> str:
@@ -60,7 +60,13 @@ def fixed(value: object, language: str = "en", digits: int = 2) -> str:
     if missing(value):
         return MISSING
     pattern = "#,##0" + ("." + "0" * digits if digits else "")
-    return decimal(float(value), pattern, language)  # type: ignore[arg-type]
+    return decimal(_no_negative_zero(float(value), digits), pattern, language)  # type: ignore[arg-type]
+
+
+def _no_negative_zero(value: float, digits: int) -> float:
+    """The value, or 0 where it rounds to zero at ``digits`` decimals: float noise such as
+    -1.67e-16 (a κ of exactly chance) must read "0.00", not "-0.00"."""
+    return 0.0 if round(value, digits) == 0 else value
 
 
 def count(value: object, language: str = "en") -> str:

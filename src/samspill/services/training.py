@@ -16,14 +16,25 @@ from sqlalchemy.orm import Session
 
 from samspill.core.errors import ConflictError, InputError
 from samspill.core.indicators import INDICATORS
-from samspill.core.reliability import Certification, certify, time_unit_kappa
+from samspill.core.reliability import (
+    Certification,
+    CertificationRule,
+    certify,
+    tape_verdicts,
+    time_unit_kappa,
+    timing_differences,
+    timing_summary,
+)
 from samspill.services import agreement, audit, codings, studies
 from samspill.services.scoring import settings_of
 from samspill.store.models import Coding, ObservationSession, Study, User
 
 TAPE_PURPOSES = ("training", "reliability")
 TAPE_COLUMNS = ["tape", "trainee_coding", "master_coding", "trainee_level", "master_level",
-                "trainee_disrupted", "master_disrupted", "time_unit_kappa", "later_codings"]
+                "trainee_disrupted", "master_disrupted", "time_unit_kappa", "later_codings",
+                "submitted_on"]
+# What the feedback's summary sentence may say, from the best to the worst (see `outcome`).
+OUTCOMES = ("match", "kappa_low", "timing", "differ")
 
 
 def mark_master(db: Session, *, coding: Coding, purpose: str, by: User) -> Coding:
@@ -96,6 +107,30 @@ class Feedback:
     flags: pd.DataFrame
     states: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
         columns=["item", "trainee", "master", "same"]))
+    timing: pd.DataFrame = field(default_factory=pd.DataFrame)
+    timing_summary: pd.Series = field(default_factory=lambda: pd.Series(dtype=object))
+    unit_ms: int = 1000
+    tolerance_ms: int = 2000
+    rule: CertificationRule = field(default_factory=CertificationRule)
+
+    @property
+    def outcome(self) -> str:
+        """One of :data:`OUTCOMES`: ``differ`` (events missing, extra or coded differently),
+        ``timing`` (every event matched within the tolerance, some a unit or more off in
+        time), ``kappa_low`` (all in time, yet the time-unit κ is below the rule's minimum),
+        ``match`` (none of these). "Every event matches" must never stand next to a κ that
+        says otherwise (issue 22: a respond 1 s late gave κ −0.01 and "matches")."""
+        if len(self.differences):
+            return "differ"
+        summary = self.timing_summary
+        if int(summary.get("late", 0) + summary.get("early", 0)
+               + summary.get("ends_differ", 0)):
+            return "timing"
+        minimum = self.rule.min_time_unit_kappa
+        kappa = float(self.pair.kappa["kappa"].iloc[-1])
+        if minimum is not None and not kappa >= minimum:
+            return "kappa_low"
+        return "match"
 
 
 def feedback(db: Session, coding: Coding) -> Feedback:
@@ -114,13 +149,22 @@ def feedback(db: Session, coding: Coding) -> Feedback:
         tolerance_ms=settings.agreement_tolerance_ms,
         end_ms=agreement.end_of(coding.session, mine, theirs))
     differ = pair.matches[pair.matches["code_a"] != pair.matches["code_b"]]
+    # The matches' rows are positions in the tables as pair_agreement got them.
+    timing = timing_differences(pair.matches, mine.reset_index(drop=True),
+                                theirs.reset_index(drop=True))
     rows = agreement.score_rows(db, coding.session.study, [coding, master]).set_index("coding_id")
     return Feedback(coding, master, pair, differ.reset_index(drop=True),
                     _side_by_side(rows, coding, master, ["level", "disrupted", "profile"]),
                     _side_by_side(rows, coding, master,
                                   [spec.flag for spec in INDICATORS.values()]),
                     _side_by_side(rows, coding, master,
-                                  [spec.state for spec in INDICATORS.values()]))
+                                  [spec.state for spec in INDICATORS.values()]),
+                    timing=timing,
+                    timing_summary=timing_summary(timing, unit_ms=settings.agreement_unit_ms),
+                    unit_ms=settings.agreement_unit_ms,
+                    tolerance_ms=max(settings.agreement_tolerance_ms,
+                                     settings.agreement_unit_ms),
+                    rule=settings.certification)
 
 
 def _side_by_side(rows: pd.DataFrame, coding: Coding, master: Coding,
@@ -169,36 +213,57 @@ def tapes(db: Session, study: Study, trainee: User) -> tuple[pd.DataFrame, pd.Da
                                 end_ms=agreement.end_of(session, a, b))["kappa"].iloc[-1]
         t, m = rows.loc[mine.id], rows.loc[master.id]
         table.append((session.name, mine.id, master.id, t["level"], m["level"],
-                      t["disrupted"], m["disrupted"], float(kappa), later[session.name]))
+                      t["disrupted"], m["disrupted"], float(kappa), later[session.name],
+                      _day(mine)))
         dims += [(session.name, c[len("count_"):], t[c], m[c])
                  for c in rows.columns if c.startswith("count_")]
     return (pd.DataFrame(table, columns=TAPE_COLUMNS),
             pd.DataFrame(dims, columns=["tape", "dimension", "trainee", "master"]))
 
 
+def _day(coding: Coding) -> str:
+    """The day a coding was submitted (ISO, UTC): the trainee's list of tapes shows it."""
+    when = coding.submitted_at or coding.created_at
+    return when.date().isoformat() if when is not None else ""
+
+
 @dataclass
 class CertificationReport:
+    """A trainee's tapes (:data:`TAPE_COLUMNS`), each tape's own verdict (``verdicts``, the
+    core's :func:`~samspill.core.reliability.tape_verdicts`, in the same order), the tapes not
+    counted, and the verdict across tapes."""
+
     trainee: str
     tapes: pd.DataFrame
     unrated: list[str]
     result: Certification | None  # None until one tape is rated on both sides
+    verdicts: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def certification(db: Session, study: Study, trainee: User) -> CertificationReport:
     """Judge the trainee's tapes against the study's rule; tapes without a level on either
     side cannot be compared on the level and are listed as unrated, not counted."""
     table, dims = tapes(db, study, trainee)
+    rule = settings_of(study).certification
+    verdicts = tape_verdicts(table, rule=rule, time_unit_kappa="time_unit_kappa")
     rated = table.dropna(subset=["trainee_level", "master_level", "trainee_disrupted",
                                  "master_disrupted"])
     unrated = sorted(set(table["tape"]) - set(rated["tape"]))
     if rated.empty:
-        return CertificationReport(trainee.username, table, unrated, None)
+        return CertificationReport(trainee.username, table, unrated, None, verdicts)
     rated = rated.astype({"trainee_level": float, "master_level": float,
                           "trainee_disrupted": bool, "master_disrupted": bool})
-    result = certify(rated, rule=settings_of(study).certification,
-                     time_unit_kappa="time_unit_kappa",
+    result = certify(rated, rule=rule, time_unit_kappa="time_unit_kappa",
                      dimensions=dims[dims["tape"].isin(rated["tape"])] if len(dims) else None)
-    return CertificationReport(trainee.username, table, unrated, result)
+    return CertificationReport(trainee.username, table, unrated, result, verdicts)
+
+
+def overview(db: Session, study: Study) -> list[CertificationReport]:
+    """Every trainee's report, by name: the trainer's overview of the study's certification.
+    Access is the caller's to check (``certification.read_others``)."""
+    trainees = [m.user for m in studies.members(db, study) if m.role == "trainee"]
+    return [certification(db, study, user)
+            for user in sorted(trainees, key=lambda u: u.username)]
 
 
 def trainees_of(db: Session, study: Study) -> list[str]:

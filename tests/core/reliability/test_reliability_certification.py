@@ -87,3 +87,22 @@ def test_agreement_per_dimension_is_reported_and_can_be_required():
     strict = certify(tapes, dimensions=dims, rule=CertificationRule(min_dimension_icc=0.9))
     assert not strict.passed
     assert [r.split(" ICC2")[0] for r in strict.reasons] == ["dimension NI"]
+
+
+def test_tape_verdicts_judge_each_tape_on_the_classification_and_the_kappa():
+    from samspill.core.reliability import tape_verdicts
+
+    tapes = pd.DataFrame({"tape": ["a", "b", "c", "d"], "trainee_level": [4, 6, None, 2],
+                          "master_level": [5, 6, 3, 2],
+                          "trainee_disrupted": [False, True, None, False],
+                          "master_disrupted": [False, False, False, False],
+                          "kappa": [0.4, 0.9, 0.8, 0.8]})
+    plain = tape_verdicts(tapes, time_unit_kappa="kappa").set_index("tape")
+    assert plain["level_difference"].tolist()[:2] == [-1, 0]
+    assert pd.isna(plain.loc["c", "level_difference"]) and pd.isna(plain.loc["c", "passed"])
+    assert plain["passed"].tolist()[:2] == [True, False] and plain.loc["d", "passed"]
+    assert plain["time_unit_kappa_ok"].isna().all(), "no minimum: κ is reported only"
+    strict = tape_verdicts(tapes, rule=CertificationRule(min_time_unit_kappa=0.6),
+                           time_unit_kappa="kappa").set_index("tape")
+    assert strict.loc["a", "passed"] is False or not strict.loc["a", "passed"]
+    assert bool(strict.loc["d", "passed"]) and not bool(strict.loc["a", "time_unit_kappa_ok"])

@@ -7,7 +7,12 @@ See ``docs/agreement.md`` for what each statistic means and how to read it.
 from samspill.core.reliability._input import NIL
 from samspill.core.reliability._pairs import point_summary
 from samspill.core.reliability.alignment import align_costs, align_events
-from samspill.core.reliability.certification import Certification, CertificationRule, certify
+from samspill.core.reliability.certification import (
+    Certification,
+    CertificationRule,
+    certify,
+    tape_verdicts,
+)
 from samspill.core.reliability.indicators import classification_agreement, indicator_agreement
 from samspill.core.reliability.kappa import kappa, kappa_from_counts, per_code_kappa
 from samspill.core.reliability.matching import event_kappa, event_matrix, match_events
@@ -34,6 +39,7 @@ from samspill.core.reliability.timeunit import (
     time_unit_kappa,
     unit_codes,
 )
+from samspill.core.reliability.timing import timing_differences, timing_summary
 from samspill.core.reliability.tolerance import time_unit_kappa_tolerance
 
 __all__ = [
@@ -66,8 +72,11 @@ __all__ = [
     "percent_agreement",
     "point_summary",
     "rating_agreement",
+    "tape_verdicts",
     "time_unit_kappa",
     "time_unit_kappa_tolerance",
+    "timing_differences",
+    "timing_summary",
     "unit_codes",
     "weighted_kappa",
     "wide_ratings",

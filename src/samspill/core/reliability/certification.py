@@ -161,3 +161,50 @@ def _dimension_rows(dimensions: pd.DataFrame, rule: CertificationRule,
         rows.append(_criterion(f"dimension {name} {rule.level_icc_type}", value,
                                rule.min_dimension_icc, rule.min_dimension_icc is not None))
     return rows
+
+
+TAPE_VERDICT_COLUMNS = ["tape", "level_difference", "disrupted_same", "time_unit_kappa_ok",
+                        "passed"]
+
+
+def tape_verdicts(tapes: pd.DataFrame, *, rule: CertificationRule | None = None,
+                  tape: str = "tape", trainee_level: str = "trainee_level",
+                  master_level: str = "master_level",
+                  trainee_disrupted: str = "trainee_disrupted",
+                  master_disrupted: str = "master_disrupted",
+                  time_unit_kappa: str | None = None) -> pd.DataFrame:
+    """Each tape on its own, as far as the rule judges single tapes.
+
+    The level counts across tapes (an ICC), so a tape's level is shown as its difference from
+    the master's and does not pass or fail the tape. A tape *passes* when the trainee classes
+    it as the master did (disrupted or not) and, where the rule sets ``min_time_unit_kappa``,
+    its time-unit κ reaches it. A tape without a classification on either side has no verdict
+    (<NA>): it is not assessed.
+
+    Returns
+    -------
+    DataFrame
+        One row per tape: ``tape``, ``level_difference`` (trainee − master, <NA> when either
+        is missing), ``disrupted_same``, ``time_unit_kappa_ok`` (<NA> when the rule sets no
+        minimum or κ is undefined) and ``passed`` (nullable booleans).
+    """
+    rule = rule or CertificationRule()
+    cols = [tape, trainee_level, master_level, trainee_disrupted, master_disrupted]
+    require_columns(tapes, cols + ([time_unit_kappa] if time_unit_kappa else []),
+                    name="tape table")
+    level = (pd.to_numeric(tapes[trainee_level], errors="coerce")
+             - pd.to_numeric(tapes[master_level], errors="coerce")).astype("Float64")
+    classified = tapes[trainee_disrupted].notna() & tapes[master_disrupted].notna()
+    same = pd.array([bool(t == m) if c else pd.NA for t, m, c in zip(
+        tapes[trainee_disrupted], tapes[master_disrupted], classified, strict=True)],
+        dtype="boolean")
+    kappa_ok = pd.array([pd.NA] * len(tapes), dtype="boolean")
+    if time_unit_kappa and rule.min_time_unit_kappa is not None:
+        values = pd.to_numeric(tapes[time_unit_kappa], errors="coerce").to_numpy(dtype=float)
+        kappa_ok = pd.array([pd.NA if np.isnan(v) else bool(v >= rule.min_time_unit_kappa)
+                             for v in values], dtype="boolean")
+    passed = same & kappa_ok.fillna(True) if len(tapes) else same
+    return pd.DataFrame({"tape": tapes[tape].to_numpy(),
+                         "level_difference": level.round().astype("Int64").to_numpy(),
+                         "disrupted_same": same, "time_unit_kappa_ok": kappa_ok,
+                         "passed": passed}, columns=TAPE_VERDICT_COLUMNS)

@@ -135,6 +135,13 @@ def feedback_json(found: training.Feedback) -> dict:
         "event_kappa": _none_if_nan(found.pair.event_kappa),
         "per_code": agreement.records(found.pair.per_code),
         "differences": agreement.records(found.differences),
+        # Issue 22: the unit and tolerance compared at, and the timing of matched events
+        # (onset_lag_ms = trainee − master: > 0 late), besides missing and extra events.
+        "unit_ms": found.unit_ms,
+        "tolerance_ms": found.tolerance_ms,
+        "outcome": found.outcome,
+        "timing": agreement.records(found.timing),
+        "timing_summary": {k: int(v) for k, v in found.timing_summary.items()},
         "ratings": agreement.records(found.ratings),
         **tape_states(found),
         # Kept for old readers; see "signs" and "qualifier".

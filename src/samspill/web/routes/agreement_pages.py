@@ -23,6 +23,7 @@ from samspill.services import agreement, assignments, codings, consensus, studie
 from samspill.services.scoring import settings_of
 from samspill.store.models import Coding, Reconciliation
 from samspill.web import i18n
+from samspill.web import training_text as words
 from samspill.web.compared_states import indicator_title, sign_states, tape_states
 from samspill.web.deps import (
     Access,
@@ -76,11 +77,9 @@ def _missing(value: object) -> bool:
 
 
 def fmt_kappa(value: object) -> str:
-    """κ (or an ICC, α) as people read it: two decimals in the page's language; "–" when
-    undefined."""
-    if _missing(value):
-        return "–"
-    return format_decimal(float(value), "0.00", locale=i18n.current_language.get())  # type: ignore[arg-type]
+    """κ (or an ICC, α) as people read it: two decimals in the page's language, float noise
+    around 0 read as 0; "–" when undefined."""
+    return words.kappa(value)
 
 
 def fmt_percent(value: object) -> str:
@@ -222,11 +221,18 @@ def feedback_page(request: Request, access: ReadCoding, db: DbSession) -> Respon
     policy.check_feedback(access.member, access.the_coding)
     found = training.feedback(db, access.the_coding)
     pooled = found.pair.kappa.iloc[-1]
+    reader = words.Reader(found.coding.coder.username, found.coding.coder_id == access.user.id)
+    states = tape_states(found)
+    for item in [*states["signs"], states["qualifier"]]:
+        if item is not None and not item["same"]:
+            item["difference"] = words.tape_difference(item["words"], reader)
     return _page(
         request,
         access,
         "agreement_feedback.html",
         found=found,
+        reader=reader,
+        said=reader.words(),
         kappa=float(pooled["kappa"]),
         units=int(pooled["units"]),
         tolerant=(
@@ -234,10 +240,15 @@ def feedback_page(request: Request, access: ReadCoding, db: DbSession) -> Respon
             if found.pair.tolerance is not None
             else None
         ),
+        comparison=words.comparison(found.unit_ms, found.tolerance_ms),
+        unit=words.seconds(found.unit_ms),
+        outcome=words.outcome(found),
         differences=agreement.records(found.differences),
+        timing=words.timing_rows(found),
+        timing_line=words.timing_line(found),
         ratings=agreement.records(found.ratings),
-        states=tape_states(found),
-        per_code=agreement.records(found.pair.per_code),
+        states=states,
+        per_code=words.per_code_rows(found),
     )
 
 
@@ -248,20 +259,40 @@ def certification_page(
     db: DbSession,
     trainee: Annotated[str | None, Query(max_length=64)] = None,
 ) -> Response:
+    """The trainer's overview of every trainee (owners, viewers), or one trainee's report: a
+    trainee's own, or the one a trainer names with ``?trainee=``. The server decides."""
     study = access.the_study
+    others = policy.holds(access.role, "certification.read_others")
+    if trainee is None and others:
+        return _page(request, access, "agreement_certification_overview.html",
+                     rule=settings_of(study).certification,
+                     trainees=[_summary(found) for found in training.overview(db, study)])
     found = training.certification(db, study, trainee_for(access, db, trainee))
+    reader = words.Reader(found.trainee, found.trainee == access.user.username)
     return _page(
         request,
         access,
         "agreement_certification.html",
         found=found,
+        reader=reader,
+        said=reader.words(),
+        verdict=words.verdict(found),
+        reasons=words.reasons(found.result.report) if found.result else [],
         rule=settings_of(study).certification,
-        criteria=agreement.records(found.result.report) if found.result else [],
-        tapes=agreement.records(found.tapes),
-        trainees=training.trainees_of(db, study)
-        if policy.holds(access.role, "certification.read_others")
-        else [],
+        criteria=words.criterion_rows(found.result.report) if found.result else [],
+        tapes=words.tape_rows(found),
+        trainees=training.trainees_of(db, study) if others else [],
     )
+
+
+def _summary(found: training.CertificationReport) -> dict[str, Any]:
+    """One trainee in the overview: the verdict, the criteria by key, the tapes."""
+    criteria = words.criterion_rows(found.result.report) if found.result else []
+    return {"name": found.trainee, "verdict": words.verdict(found),
+            "passed": found.result.passed if found.result else None,
+            "criteria": {c["key"].split(" ")[0] if c["key"].startswith("level ") else c["key"]:
+                         c for c in criteria},
+            "tapes": words.tape_rows(found), "unrated": found.unrated}
 
 
 @router.get("/studies/{study}/agreement")

@@ -12,7 +12,7 @@ from samspill.core.errors import SamspillError
 from samspill.core.events import Segment
 from samspill.core.scheme_labels import segment_role_labels
 from samspill.core.study_settings import study_settings
-from samspill.services import codings, studies
+from samspill.services import codings, studies, training
 from samspill.services.access import scores_visible
 from samspill.services.coding_list import last_changed
 from samspill.services.media import media_of
@@ -21,6 +21,7 @@ from samspill.services.scores_json import scores_to_json
 from samspill.services.scoring import scored_coding
 from samspill.store.models import Coding
 from samspill.web import i18n
+from samspill.web import training_text as words
 from samspill.web.deps import (
     Access,
     Authenticated,
@@ -75,7 +76,18 @@ def study_page(request: Request, access: ReadStudy, db: DbSession) -> Response:
         sessions=studies.sessions_of(db, study),
         members=studies.members(db, study),
         settings=study_settings(study.settings),
+        my_training=_my_training(db, access) if access.role == "trainee" else None,
     )
+
+
+def _my_training(db: DbSession, access: Access) -> dict[str, object]:
+    """A trainee's tapes done (tape, day submitted, passed) for their study page; a tape that
+    cannot be scored shows its error there instead of breaking the page."""
+    try:
+        found = training.certification(db, access.the_study, access.user)
+    except SamspillError as error:
+        return {"tapes": [], "error": f"{error.message} ({error.fix})", "verdict": ""}
+    return {"tapes": words.tape_rows(found), "error": "", "verdict": words.verdict(found)}
 
 
 @router.post("/studies/{study}/sessions")
