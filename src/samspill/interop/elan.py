@@ -32,8 +32,9 @@ from urllib.parse import quote, unquote
 
 from pympi import Elan
 
-from samspill.core.errors import EventError, InputError
+from samspill.core.errors import EventError, InputError, Note, NotedInputError
 from samspill.core.events import Event, event_problems
+from samspill.core.numbers import clock
 from samspill.core.problems import Problem, summarise
 from samspill.core.scheme import Code, Scheme
 from samspill.interop.model import Imported, MediaFile, Observation, Project
@@ -237,6 +238,15 @@ def _parse(raw: bytes, source: str) -> Elan.Eaf:
         os.unlink(path)
 
 
+TIER_OVERLAP = ("{count} pair(s) of annotations overlap on one tier (a tier is one stream of "
+                "annotations): {pairs}")
+TIER_OVERLAP_FIX = "move or shorten them in ELAN, or put one of each pair on a tier of its own"
+
+
+def _span(span: tuple[int, int]) -> str:
+    return f"{clock(span[0], millis=True)}–{clock(span[1], millis=True)}"
+
+
 class _Reader:
     def __init__(self, eaf: Elan.Eaf, scheme: Scheme, source: str) -> None:
         self.eaf, self.scheme, self.source = eaf, scheme, source
@@ -246,6 +256,7 @@ class _Reader:
 
     def read(self, tiers: list[str] | None) -> Imported:
         chosen = self._tiers(tiers)
+        self._refuse_overlaps(chosen)
         events: list[Event] = []
         for tier in chosen:
             events += self._tier_events(tier)
@@ -259,6 +270,26 @@ class _Reader:
                                   media=self._media(), events=events)
         return Imported(project=Project(scheme=self.scheme, observations=[observation]),
                         warnings=self.warnings)
+
+    def _refuse_overlaps(self, tiers: list[str]) -> None:
+        """One tier is one stream of annotations (ELAN itself never lets two overlap), so an
+        overlap means a broken or hand-edited file, whatever the codes: refused, named."""
+        pairs: list[str] = []
+        for tier in tiers:
+            spans = sorted((self.eaf.timeslots.get(ts1), self.eaf.timeslots.get(ts2))
+                           for ts1, ts2, _, _ in self.eaf.tiers[tier][0].values())
+            timed = [(a, b) for a, b in spans if isinstance(a, int) and isinstance(b, int)]
+            longest: tuple[int, int] | None = None  # the span reaching furthest so far
+            for span in timed:
+                if longest is not None and span[0] < longest[1]:
+                    pairs.append(f"tier '{tier}': {_span(longest)} and {_span(span)}")
+                if longest is None or span[1] > longest[1]:
+                    longest = span
+        if pairs:
+            shown = "; ".join(pairs[:20]) + (f"; … ({len(pairs) - 20} more)"
+                                             if len(pairs) > 20 else "")
+            raise NotedInputError(Note(TIER_OVERLAP, fix=TIER_OVERLAP_FIX, where=self.source,
+                                       params={"count": len(pairs), "pairs": shown}))
 
     def _tiers(self, names: list[str] | None) -> list[str]:
         tiers = self.eaf.tiers

@@ -30,10 +30,11 @@ from sqlalchemy.orm import Session
 
 from samspill.core import names
 from samspill.core.errors import ConflictError, InputError, NotFoundError
-from samspill.interop.boris import read_boris
+from samspill.interop.boris import check_events, read_boris
 from samspill.interop.elan import read_elan
 from samspill.interop.events_csv import CSV_COLUMNS, TimeUnit, read_events_csv
 from samspill.interop.model import Imported, Observation, Project
+from samspill.interop.safety import decode_utf8
 from samspill.services import codings, studies
 from samspill.services.accounts import get_user
 from samspill.services.schemes import latest_version, register_scheme, scheme_of
@@ -103,11 +104,7 @@ def csv_preview(data: bytes, *, source: str = "events.csv",
                 rows: int = 5) -> tuple[list[str], list[list[str]]]:
     """The header and first rows of a CSV, for the mapping dialog; the import itself reads the
     file with :func:`samspill.interop.events_csv.read_events_csv`."""
-    try:
-        text = data[:65536].decode("utf-8-sig", errors="strict")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"the file is not UTF-8 text (byte {exc.start})",
-                         fix="save the CSV as UTF-8", where=source) from None
+    text = decode_utf8(data, source)[:65536]
     lines = text.splitlines()
     if not lines or not lines[0].strip() or "\x00" in text:
         raise InputError("the file has no header row", where=source,
@@ -134,6 +131,8 @@ def import_boris(db: Session, target: Target, data: bytes, *, source: str = "pro
     version, else the project's own (embedded by Samspill, or derived from the ethogram)."""
     row = _scheme_row(db, scheme_id)
     imported = read_boris(data, source=source, scheme=scheme_of(row) if row else None)
+    if row is None:  # checked before storing, so times are said in seconds as in the file
+        check_events(imported.project.observations, imported.project.scheme, source)
     progress(0.2)
     row = row or register_scheme(db, imported.project.scheme)
     return _store(db, target, imported, row, progress)
