@@ -96,7 +96,8 @@ def test_a_mapped_csv_imports_with_seconds(data: Path, tmp_path: Path) -> None:
     source = tmp_path / "obs.csv"
     source.write_text("Who,What,At\nchild,bid,1.5\ncaregiver,respond,2.25\n")
     done = _run(data, "import", "csv", str(source), "--study", "demo", "--mapping",
-                "Who=subject,What=code,At=onset_ms", "--time-unit", "s", "--dyad", "D2")
+                "Who=subject,What=code,At=onset_ms", "--time-unit", "s", "--dyad", "D2",
+                "--procedure", "free-play")
     assert "2 event(s), 1 new session(s)" in done.output
     out = tmp_path / "back.csv"
     _run(data, "export", "events", "--study", "demo", "--session", "obs", "--out", str(out))

@@ -173,7 +173,7 @@ class _Reader:
             description=_text(obs.get("description")), kind=kind, time_offset_ms=offset,
             media=media,
             variables=_values(obs.get("independent_variables")),
-            segments=self._segments(obs, here))
+            segments=self._segments(obs, here), **self._session_facts(obs, here))
         end = max([r.ms for r in rows] + [0])
         duration = observation.media_duration_ms()
         if duration is not None:
@@ -283,6 +283,27 @@ class _Reader:
                 row.modifiers, self.behaviours[row.code], here, self.warnings)
         values, extra = self._modifier_cache[key]
         return values, extra  # Event validation copies the dict and its lists
+
+    def _session_facts(self, obs: dict[str, Any], here: str) -> dict[str, Any]:
+        """The session's length and the coding's ratings, from the ``samspill`` key of
+        Samspill's own export; a value BORIS or a person spoiled is skipped with a warning."""
+        block = obs.get("samspill")
+        if not isinstance(block, dict):
+            return {}
+        facts: dict[str, Any] = {}
+        length, ratings = block.get("duration_ms"), block.get("ratings")
+        if type(length) is int and 0 < length <= MAX_MS:
+            facts["duration_ms"] = length
+        elif length is not None:
+            self.warnings.append(Problem(f"the session length {length!r} is not whole ms; "
+                                         "ignored", "", (), here))
+        if isinstance(ratings, dict) and all(isinstance(k, str) and isinstance(v, str | int)
+                                             for k, v in ratings.items()):
+            facts["ratings"] = {k: str(v) for k, v in ratings.items()}
+        elif ratings not in (None, {}):
+            self.warnings.append(Problem("the ratings are unreadable and were skipped", "",
+                                         (), here))
+        return facts
 
     def _segments(self, obs: dict[str, Any], here: str) -> list[Segment]:
         block = obs.get("samspill")

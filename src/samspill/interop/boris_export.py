@@ -112,7 +112,8 @@ def _observation_conf(obs: Observation, scheme: Scheme) -> dict[str, Any]:
         "independent_variables": dict(obs.variables),
         "visualize_spectrogram": False, "visualize_waveform": False,
         "close_behaviors_between_videos": False,
-        "samspill": {"segments": [s.model_dump(mode="json") for s in obs.segments]},
+        "samspill": {"segments": [s.model_dump(mode="json") for s in obs.segments],
+                     "duration_ms": obs.duration_ms, "ratings": dict(obs.ratings)},
     }
     if media:
         conf["media_info"] = media_conf(obs.media)

@@ -22,6 +22,7 @@ library parser, reads it.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import tempfile
@@ -30,6 +31,7 @@ import warnings as pywarnings
 from typing import Any, Literal
 from urllib.parse import quote, unquote
 
+from defusedxml import ElementTree as SafeET
 from pympi import Elan
 
 from samspill.core.errors import EventError, InputError, Note, NotedInputError
@@ -47,6 +49,14 @@ CODE_CV = "samspill-codes"
 CODE_TYPE = "samspill-code"
 COMMENT_TYPE = "samspill-comment"
 LANG = "und"
+# Header properties of Samspill's export: ELAN keeps them, and an import finds the scheme, the
+# session's length and the coding's ratings again.
+SCHEME_PROPERTY = "samspill-scheme"
+VERSION_PROPERTY = "samspill-scheme-version"
+LENGTH_PROPERTY = "samspill-duration-ms"
+PROCEDURE_PROPERTY = "samspill-procedure"
+RATINGS_PROPERTY = "samspill-ratings"
+_CV_SCHEME = re.compile(r"^codes of scheme (\S+) v(\d+)$")
 DEFAULT_FPS = 25.0
 _ID_NAMESPACE = uuid.UUID("0b5f6a10-7c77-4a8e-8f0e-2f1c2a9d4e55")
 _MIME = {"mp4": "video/mp4", "mov": "video/quicktime", "avi": "video/x-msvideo",
@@ -98,7 +108,15 @@ def write_elan(observation: Observation, scheme: Scheme, *, tiers: TierLayout = 
     slots = _timeslots(eaf, lanes)
     for tier, events in lanes.items():
         _write_tier(eaf, tier, events, slots)
-    eaf.properties = [("lastUsedAnnotation", eaf.maxaid)]
+    eaf.properties = [("lastUsedAnnotation", eaf.maxaid), (SCHEME_PROPERTY, scheme.id),
+                      (VERSION_PROPERTY, str(scheme.version))]
+    if observation.duration_ms is not None:
+        eaf.properties.append((LENGTH_PROPERTY, str(observation.duration_ms)))
+    if observation.variables.get("procedure"):
+        eaf.properties.append((PROCEDURE_PROPERTY, observation.variables["procedure"]))
+    if observation.ratings:
+        eaf.properties.append((RATINGS_PROPERTY, json.dumps(observation.ratings,
+                                                            ensure_ascii=False, sort_keys=True)))
     body: str = Elan.to_string(eaf)
     return b'<?xml version="1.0" encoding="UTF-8"?>\n' + body.encode("utf-8")
 
@@ -204,6 +222,26 @@ def _ref(eaf: Elan.Eaf, tier: str, parent: str, value: str) -> None:
 
 # ---------------------------------------------------------------- import
 
+def elan_scheme(data: bytes | str, *, source: str = "session.eaf") -> tuple[str, int] | None:
+    """The scheme (id, version) a Samspill export names in its header or in its code
+    vocabulary's description; None for a file Samspill did not write."""
+    raw = as_bytes(data, source)
+    check_xml(raw, source)
+    root = SafeET.fromstring(raw)
+    props = {p.get("NAME"): (p.text or "").strip() for p in root.iterfind("HEADER/PROPERTY")}
+    version = props.get(VERSION_PROPERTY, "")
+    if props.get(SCHEME_PROPERTY):
+        return props[SCHEME_PROPERTY], int(version) if version.isdigit() else 0
+    for cv in root.iterfind("CONTROLLED_VOCABULARY"):
+        if cv.get("CV_ID") == CODE_CV:
+            for text in [cv.get("DESCRIPTION") or ""] + [
+                    (d.text or "") for d in cv.iterfind("DESCRIPTION")]:
+                match = _CV_SCHEME.match(text.strip())
+                if match:
+                    return match.group(1), int(match.group(2))
+    return None
+
+
 def read_elan(data: bytes | str, *, scheme: Scheme, source: str = "session.eaf",
               tiers: list[str] | None = None) -> Imported:
     """An ELAN file's coding tiers as one observation of ``scheme``'s events.
@@ -267,7 +305,7 @@ class _Reader:
                              fix="correct the annotations in ELAN or choose the matching scheme",
                              where=self.source)
         observation = Observation(name=os.path.basename(self.source).removesuffix(".eaf") or "?",
-                                  media=self._media(), events=events)
+                                  media=self._media(), events=events, **self._session_facts())
         return Imported(project=Project(scheme=self.scheme, observations=[observation]),
                         warnings=self.warnings)
 
@@ -358,6 +396,26 @@ class _Reader:
                 parts = [v.strip() for v in value.split(",") if v.strip()]
                 modifiers[set_id] = parts if mset.choice == "multiple" else value
         return modifiers, extras.get("comment", {}).get(aid, "")
+
+    def _session_facts(self) -> dict[str, Any]:
+        """The session's length and the ratings, from Samspill's header properties."""
+        found = dict(self.eaf.properties)
+        facts: dict[str, Any] = {}
+        length = str(found.get(LENGTH_PROPERTY, "")).strip()
+        if length.isdigit() and int(length) > 0:
+            facts["duration_ms"] = check_ms(int(length), self.source)
+        if found.get(PROCEDURE_PROPERTY):
+            facts["variables"] = {"procedure": str(found[PROCEDURE_PROPERTY])}
+        try:
+            ratings = json.loads(found.get(RATINGS_PROPERTY) or "{}")
+        except ValueError:
+            ratings = None
+        if isinstance(ratings, dict) and all(isinstance(v, str | int) for v in ratings.values()):
+            facts["ratings"] = {str(k): str(v) for k, v in ratings.items()}
+        else:
+            self.warnings.append(Problem("the ratings property is unreadable; ratings skipped",
+                                         "", (), self.source))
+        return facts
 
     def _media(self) -> list[MediaFile]:
         out = []
