@@ -248,3 +248,19 @@ def test_a_latin1_csv_upload_is_refused_naming_the_line_in_bokmal(lab: Lab, web:
                     files={"file": ("old.csv", text, "text/csv")}).text
     assert "linje 3 er ikke UTF-8-tekst: byte 0xE5 ved tegn 13" in page
     assert "lagre den som UTF-8" in page
+
+
+def test_the_study_archive_keeps_what_the_file_said(lab: Lab, tmp_path):
+    from samspill.services import archive
+
+    with lab.database.session() as db:
+        imports.import_boris(db, _target(db, procedure="free-play"),
+                             _boris({"o1": _observation([])}))
+        path = archive.export_study(db, study=studies.get_study(db, "lab"),
+                                    media_dir=tmp_path / "media", out=tmp_path / "lab.zip")
+    with lab.database.session() as db:
+        archive.import_study(db, path=path, media_dir=tmp_path / "media2",
+                             importer=get_user(db, "own"), rename="lab2")
+        kept = studies.get_session(db, study=studies.get_study(db, "lab2"), name="o1")
+        assert kept.source_metadata["description"] == "home visit 2"
+        assert kept.source_metadata["media"][1]["offset_ms"] == -1_250

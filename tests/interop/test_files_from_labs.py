@@ -171,3 +171,26 @@ def test_xml_that_declares_latin1_is_read_as_latin1():
     check_xml(data, "x.eaf")
     events = read_elan(data, scheme=open_scheme()).project.observations[0].events
     assert [e.code for e in events] == ["hold"]
+
+
+# ---------------------------------------------------------------- 5. the scheme travels
+
+def test_samspills_elan_export_names_its_scheme_length_and_ratings():
+    from interop_factories import vignette_project
+
+    from samspill.interop.elan import elan_scheme, write_elan
+
+    project = vignette_project()
+    obs = project.observations[0].model_copy(update={"duration_ms": 600_000,
+                                                     "ratings": {"level": "5"}})
+    data = write_elan(obs, project.scheme)
+    assert elan_scheme(data) == (project.scheme.id, project.scheme.version)
+    back = read_elan(data, scheme=project.scheme).project.observations[0]
+    assert (back.duration_ms, back.ratings) == (600_000, {"level": "5"})
+    assert back.variables == {"procedure": "free-play"}
+    # an export from before the header properties: the vocabulary's description names it
+    older = data.replace(b'NAME="samspill-scheme"', b'NAME="x"')
+    assert elan_scheme(older) == (project.scheme.id, project.scheme.version)
+    odd = data.replace(b">1</PROPERTY>", "> \u00b2</PROPERTY>".encode())
+    assert elan_scheme(odd) == (project.scheme.id, 0)
+    assert elan_scheme(_eaf([("hold", 0, 1000)])) is None

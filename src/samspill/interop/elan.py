@@ -231,7 +231,7 @@ def elan_scheme(data: bytes | str, *, source: str = "session.eaf") -> tuple[str,
     props = {p.get("NAME"): (p.text or "").strip() for p in root.iterfind("HEADER/PROPERTY")}
     version = props.get(VERSION_PROPERTY, "")
     if props.get(SCHEME_PROPERTY):
-        return props[SCHEME_PROPERTY], int(version) if version.isdigit() else 0
+        return props[SCHEME_PROPERTY], int(version) if _whole(version) else 0
     for cv in root.iterfind("CONTROLLED_VOCABULARY"):
         if cv.get("CV_ID") == CODE_CV:
             for text in [cv.get("DESCRIPTION") or ""] + [
@@ -240,6 +240,11 @@ def elan_scheme(data: bytes | str, *, source: str = "session.eaf") -> tuple[str,
                 if match:
                     return match.group(1), int(match.group(2))
     return None
+
+
+def _whole(text: str) -> bool:
+    """ASCII digits only (``str.isdigit`` also takes ``²``, which ``int`` refuses)."""
+    return text.isascii() and text.isdigit()
 
 
 def read_elan(data: bytes | str, *, scheme: Scheme, source: str = "session.eaf",
@@ -402,7 +407,7 @@ class _Reader:
         found = dict(self.eaf.properties)
         facts: dict[str, Any] = {}
         length = str(found.get(LENGTH_PROPERTY, "")).strip()
-        if length.isdigit() and int(length) > 0:
+        if _whole(length) and int(length) > 0:
             facts["duration_ms"] = check_ms(int(length), self.source)
         if found.get(PROCEDURE_PROPERTY):
             facts["variables"] = {"procedure": str(found[PROCEDURE_PROPERTY])}

@@ -63,6 +63,7 @@ class ArchivedSession(_Model):
     duration_ms: int | None = None
     notes: str = ""
     ground_truth: dict[str, Any] | None = None
+    source_metadata: dict[str, Any] | None = None  # what an imported file said (BORIS, ELAN)
     segments: list[Segment] = []
     media: list[ArchivedMedia] = []
     codings: list[ArchivedCoding] = []
