@@ -55,10 +55,13 @@ def _observation(events: list, **more: object) -> dict:
 # ---------------------------------------------------------------- procedure
 
 def test_observations_that_do_not_say_their_procedure_are_refused_naming_them(lab: Lab):
-    data = _boris({"o1": _observation([]), "o2": _observation([])})
+    odd = _observation([])
+    odd["independent_variables"]["procedure"] = "reunion"
+    data = _boris({"o1": _observation([]), "o2": odd})
     with lab.database.session() as db, pytest.raises(NotedInputError) as caught:
         imports.import_boris(db, _target(db), data)
-    assert "2 observation(s) do not say their procedure ('o1', 'o2')" in caught.value.message
+    assert ("2 observation(s) do not say their procedure ('o1', 'o2' = 'reunion')"
+            in caught.value.message)
     assert "--procedure" in caught.value.fix
     with lab.database.session() as db:
         assert db.query(ObservationSession).filter_by(name="o1").count() == 0

@@ -194,3 +194,20 @@ def test_samspills_elan_export_names_its_scheme_length_and_ratings():
     odd = data.replace(b">1</PROPERTY>", "> \u00b2</PROPERTY>".encode())
     assert elan_scheme(odd) == (project.scheme.id, 0)
     assert elan_scheme(_eaf([("hold", 0, 1000)])) is None
+
+
+def test_overlaps_across_tiers_name_the_tiers_and_the_times_as_elan_shows_them():
+    # far and near exclude each other for the caregiver: on two tiers, still refused
+    two = _eaf([("far", 1_000, 9_000)]).replace(
+        b"</TIER>", b'</TIER><TIER LINGUISTIC_TYPE_REF="default" PARTICIPANT="caregiver" '
+        b'TIER_ID="Mum 2"><ANNOTATION><ALIGNABLE_ANNOTATION ANNOTATION_ID="b1" '
+        b'TIME_SLOT_REF1="t1" TIME_SLOT_REF2="t2"><ANNOTATION_VALUE>near</ANNOTATION_VALUE>'
+        b'</ALIGNABLE_ANNOTATION></ANNOTATION></TIER>').replace(
+        b"</TIME_ORDER>", b'<TIME_SLOT TIME_SLOT_ID="t1" TIME_VALUE="5000"/>'
+        b'<TIME_SLOT TIME_SLOT_ID="t2" TIME_VALUE="70250"/></TIME_ORDER>')
+    with pytest.raises(EventError) as caught:
+        read_elan(two, scheme=open_scheme(), source="d.eaf")
+    text = str(caught.value)
+    assert "tier 'Mum 2', near at 00:05.000" in text and "tier 'Mum', far at 00:01.000" in text
+    assert "until 00:09.000" in text and " ms" not in text.split("Fix")[0]
+    assert "this check used 'withdrawal-open'" in text

@@ -286,6 +286,16 @@ TIER_OVERLAP = ("{count} pair(s) of annotations overlap on one tier (a tier is o
 TIER_OVERLAP_FIX = "move or shorten them in ELAN, or put one of each pair on a tier of its own"
 
 
+_MS = re.compile(r"\b(\d+) ms\b")
+
+
+def _in_clock(problem: Problem) -> Problem:
+    """A problem's times as ELAN shows them, mm:ss.mmm (the core says ms)."""
+    def shown(match: re.Match[str]) -> str:
+        return clock(int(match.group(1)), millis=True)
+    return Problem(_MS.sub(shown, problem.message), problem.fix, problem.path, problem.where)
+
+
 def _span(span: tuple[int, int]) -> str:
     return f"{clock(span[0], millis=True)}–{clock(span[1], millis=True)}"
 
@@ -301,13 +311,19 @@ class _Reader:
         chosen = self._tiers(tiers)
         self._refuse_overlaps(chosen)
         events: list[Event] = []
+        labels: list[str] = []
         for tier in chosen:
-            events += self._tier_events(tier)
-        labels = [f"{e.code} at {e.onset_ms} ms" for e in events]
-        self.problems += event_problems(events, self.scheme, complete=True, labels=labels)
+            found = self._tier_events(tier)
+            events += found
+            labels += [f"tier '{tier}', {e.code} at {clock(e.onset_ms, millis=True)}"
+                       for e in found]
+        self.problems += [_in_clock(p) for p in
+                          event_problems(events, self.scheme, complete=True, labels=labels)]
         if self.problems:
             raise EventError(f"{len(self.problems)} problem(s):\n{summarise(self.problems)}",
-                             fix="correct the annotations in ELAN or choose the matching scheme",
+                             fix=f"correct the annotations in ELAN, or choose the scheme they "
+                                 f"were coded with (this check used '{self.scheme.id}'; "
+                                 f"--scheme, or Scheme on the import form)",
                              where=self.source)
         observation = Observation(name=os.path.basename(self.source).removesuffix(".eaf") or "?",
                                   media=self._media(), events=events, **self._session_facts())

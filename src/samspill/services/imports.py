@@ -240,12 +240,18 @@ def _store(db: Session, target: Target, imported: Imported, row: SchemeVersion,
 def _check_procedures(db: Session, target: Target, observations: list[Observation]) -> None:
     """Every observation that becomes a new session must say its procedure, or the import
     must choose one: refused before anything is stored, naming them all."""
-    silent = [o.name for o in observations if _procedure(o, target) is None
+    silent = [o for o in observations if _procedure(o, target) is None
               and _existing_session(db, target.study, _session_name_of(o)) is None]
     if silent:
-        shown = ", ".join(f"'{n}'" for n in silent[:10]) + (" …" if len(silent) > 10 else "")
+        shown = ", ".join(_named(o) for o in silent[:10]) + (" …" if len(silent) > 10 else "")
         raise NotedInputError(Note(NO_PROCEDURE, fix=NO_PROCEDURE_FIX, params={
             "count": len(silent), "names": shown}))
+
+
+def _named(observation: Observation) -> str:
+    """``'o1'``, or ``'o1' = 'reunion'`` when its procedure variable holds an unknown value."""
+    said = _procedure_said(observation)
+    return f"'{observation.name}'" + (f" = '{said}'" if said else "")
 
 
 def _session_name_of(observation: Observation) -> str:
@@ -272,7 +278,8 @@ def _session(db: Session, target: Target, observation: Observation,
         db, study=target.study, dyad=dyad, name=name, date=_date(observation.date),
         procedure=_procedure(observation, target) or "free-play",
         duration_ms=_length(observation, result))
-    session.source_metadata = source_metadata(observation, kind)
+    if kind != "CSV":  # a CSV says nothing about the observation
+        session.source_metadata = source_metadata(observation, kind)
     segments = codings.keep_or_renew_ids(db, SegmentRow, f"session/{session.id}",
                                          list(observation.segments))
     for segment in segments:
@@ -297,10 +304,14 @@ def _date(text: str) -> dt.date | None:
 
 def _procedure(observation: Observation, target: Target) -> str | None:
     """The file's ``procedure`` variable (any case, usual spellings), else the import's."""
-    said = next((v for k, v in observation.variables.items()
-                 if k.strip().casefold() == "procedure"), "")
-    plain = " ".join(said.casefold().replace("-", " ").replace("_", " ").split())
+    plain = " ".join(_procedure_said(observation).casefold().replace("-", " ")
+                     .replace("_", " ").split())
     return _PROCEDURE_NAMES.get(plain) or target.procedure
+
+
+def _procedure_said(observation: Observation) -> str:
+    return next((v for k, v in observation.variables.items()
+                 if k.strip().casefold() == "procedure"), "").strip()
 
 
 def _length(observation: Observation, result: ImportResult) -> int | None:
@@ -318,7 +329,8 @@ def _length(observation: Observation, result: ImportResult) -> int | None:
 
 
 def _seconds(ms: int) -> str:
-    return f"{ms / 1000:g}" if ms % 1000 else str(ms // 1000)
+    """Whole ms as seconds with up to three decimals (``63250`` → ``63.25``, ``60000`` → ``60``)."""
+    return str(ms / 1000) if ms % 1000 else str(ms // 1000)
 
 
 def source_metadata(observation: Observation, kind: str) -> dict[str, Any]:
