@@ -96,7 +96,8 @@ def test_a_mapped_csv_imports_with_seconds(data: Path, tmp_path: Path) -> None:
     source = tmp_path / "obs.csv"
     source.write_text("Who,What,At\nchild,bid,1.5\ncaregiver,respond,2.25\n")
     done = _run(data, "import", "csv", str(source), "--study", "demo", "--mapping",
-                "Who=subject,What=code,At=onset_ms", "--time-unit", "s", "--dyad", "D2")
+                "Who=subject,What=code,At=onset_ms", "--time-unit", "s", "--dyad", "D2",
+                "--procedure", "free-play")
     assert "2 event(s), 1 new session(s)" in done.output
     out = tmp_path / "back.csv"
     _run(data, "export", "events", "--study", "demo", "--session", "obs", "--out", str(out))
@@ -181,3 +182,34 @@ def test_a_file_name_that_names_no_format_or_another_is_refused(
     assert status == 2 and said in err and "Fix:" in err
     assert "--format" in err or "samspill export cohort" in err
     assert list(out.iterdir()) == [], "nothing is written"
+
+
+def _lab_boris(procedure: str | None) -> bytes:
+    """A BORIS project whose second 'hold' row lies past the media length it records."""
+    variables = {"procedure": procedure} if procedure else {}
+    return json.dumps({
+        "project_name": "lab", "project_format_version": "7.0",
+        "subjects_conf": {"0": {"key": "1", "name": "caregiver", "description": ""}},
+        "behaviors_conf": {"0": {"type": "State event", "key": "h", "code": "hold",
+                                 "description": "", "category": "", "modifiers": {},
+                                 "excluded": "", "coding map": ""}},
+        "observations": {"home 1": {
+            "type": "MEDIA", "file": {"1": ["cam.mp4"]}, "independent_variables": variables,
+            "media_info": {"length": {"cam.mp4": 30.0}},
+            "events": [[2.0, "caregiver", "hold", "", ""], [31.5, "caregiver", "hold", "", ""]]}},
+    }).encode()
+
+
+def test_the_cli_prints_the_media_length_warning_and_asks_for_a_procedure(
+        data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    source = tmp_path / "home.boris"
+    source.write_bytes(_lab_boris(None))
+    status, err = _main(data, capsys, monkeypatch, "import", "boris", str(source), "--study",
+                        "demo", "--dyad", "D9")
+    assert status == 2 and "do not say their procedure ('home 1')" in err
+    done = _run(data, "import", "boris", str(source), "--study", "demo", "--dyad", "D9",
+                "--procedure", "ssp")
+    assert ("warning: observation 'home 1': events run until 31.5 s, past the media length "
+            "the file records (30 s); the session's length was set to 31.5 s") in " ".join(
+        done.output.split())

@@ -93,7 +93,8 @@ def test_a_mapped_csv_in_seconds_imports_as_a_new_session(lab: Lab) -> None:
     rows = ["Who;What;Start (s);End (s)", "child;bid;20,0;", "caregiver;far;0;12.5"]
     mapping = imports.parse_mapping("Who=subject,What=code,Start (s)=onset_ms,End (s)=offset_ms")
     with lab.database.session() as db:
-        result = imports.import_csv(db, _target(db, dyad="D07"), "\n".join(rows).encode(),
+        result = imports.import_csv(db, _target(db, dyad="D07", procedure="free-play"),
+                                    "\n".join(rows).encode(),
                                     session="t1", mapping=mapping, time_unit="s")
         session = studies.get_session(db, study=studies.get_study(db, "lab"), name="t1")
         events = codings.coding_events(db, codings.codings_of(db, session)[0])
@@ -106,7 +107,8 @@ def test_the_events_table_export_imports_back_as_csv(lab: Lab) -> None:
     body = _export(lab, "events", session="v2")
     _new_study(lab)
     with lab.database.session() as db:
-        imports.import_csv(db, _target(db, "copy", dyad="D02"), body, session="v2")
+        imports.import_csv(db, _target(db, "copy", dyad="D02", procedure="ssp"), body,
+                           session="v2")
         copied = studies.get_session(db, study=studies.get_study(db, "copy"), name="v2")
         original = studies.get_session(db, study=studies.get_study(db, "lab"), name="v2")
         assert (_key(codings.coding_events(db, codings.codings_of(db, copied)[0]))

@@ -163,7 +163,7 @@ def test_the_csv_mapping_dialog_imports_with_the_chosen_columns(lab: Lab,
     action = re.search(r'action="(/studies/lab/import/csv/[^"]+)"', dialog.text).group(1)
     form = {"csrf_token": csrf, "session": "obs7", "dyad": "D07", "time_unit": "s",
             "map_subject": "Who", "map_code": "Behaviour", "map_onset_ms": "Start (s)",
-            "map_offset_ms": "Stop (s)"}
+            "map_offset_ms": "Stop (s)", "procedure": "free-play"}
     page = finished(web, web.post(action, data=form), "own")
     assert "2 event(s)" in page.text
     with lab.database.session() as db:

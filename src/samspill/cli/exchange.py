@@ -48,6 +48,11 @@ class TimeUnit(StrEnum):
     s = "s"
 
 
+class Procedure(StrEnum):
+    free_play = "free-play"
+    ssp = "ssp"
+
+
 Out = Annotated[Path, typer.Option("--out", help="File to write.")]
 SessionOpt = Annotated[str | None, typer.Option("--session", help="Only this session.")]
 CoderOpt = Annotated[str | None, typer.Option("--coder", help="Only this coder's codings.")]
@@ -61,6 +66,9 @@ SchemeOpt = Annotated[str | None, typer.Option(
     "--scheme", help="Stored scheme the events use (its newest version).")]
 DyadOpt = Annotated[str | None, typer.Option(
     "--dyad", help="Dyad code for a session that does not exist yet.")]
+ProcedureOpt = Annotated[Procedure | None, typer.Option(
+    "--procedure", help="Procedure of new sessions whose file does not say it (a BORIS "
+                        "'procedure' variable); without it such an import is refused.")]
 
 
 @contextmanager
@@ -223,7 +231,7 @@ def _read(file: Path) -> bytes:
 
 def _run_import(kind: str, file: Path, study: str, coder: str | None, dyad: str | None,
                 data_dir: Path | None, call: Callable[..., imports.ImportResult],
-                **options: object) -> None:
+                procedure: Procedure | None = None, **options: object) -> None:
     from samspill.services import audit, imports, studies
     from samspill.services.accounts import get_user
     from samspill.services.setup import ensure_admin
@@ -231,7 +239,8 @@ def _run_import(kind: str, file: Path, study: str, coder: str | None, dyad: str 
     with unit_of_work(data_dir) as (db, _), progress_bar(f"import {kind}") as report:
         target = imports.Target(
             study=studies.get_study(db, study), default_coder=ensure_admin(db),
-            coder=get_user(db, coder) if coder else None, dyad=dyad)
+            coder=get_user(db, coder) if coder else None, dyad=dyad,
+            procedure=procedure.value if procedure else None)
         result = call(db, target, data, source=file.name, progress=report, **options)
         audit.record(db, action="import", target=f"{kind} {file.name}"[:300], study=study,
                      detail=result.summary())
@@ -243,7 +252,7 @@ def _run_import(kind: str, file: Path, study: str, coder: str | None, dyad: str 
 @import_app.command("boris")
 def import_boris(file: InFile, study: Study, coder: ImportCoder = None,
                  scheme: SchemeOpt = None, dyad: DyadOpt = None,
-                 data_dir: DataDir = None) -> None:
+                 procedure: ProcedureOpt = None, data_dir: DataDir = None) -> None:
     """A BORIS project (.boris or .boris.gz): one coding per observation, all or nothing.
 
     Sessions come from the observations' 'session' variable or names, dyads from their 'dyad'
@@ -251,7 +260,7 @@ def import_boris(file: InFile, study: Study, coder: ImportCoder = None,
     """
     from samspill.services import imports
     _run_import("boris", file, study, coder, dyad, data_dir, imports.import_boris,
-                scheme_id=scheme)
+                procedure, scheme_id=scheme)
 
 
 @import_app.command("elan")
@@ -260,10 +269,11 @@ def import_elan(file: InFile, study: Study,
                     "--session", help="Session to store it in (default: the file's name).")]
                 = None,
                 coder: ImportCoder = None, scheme: SchemeOpt = None, dyad: DyadOpt = None,
-                data_dir: DataDir = None) -> None:
-    """An ELAN file (.eaf) as one coding of a session (default scheme withdrawal-open)."""
+                procedure: ProcedureOpt = None, data_dir: DataDir = None) -> None:
+    """An ELAN file (.eaf) as one coding of a session. Without --scheme: the scheme Samspill's
+    export names in the file, else withdrawal-open."""
     from samspill.services import imports
-    _run_import("elan", file, study, coder, dyad, data_dir, imports.import_elan,
+    _run_import("elan", file, study, coder, dyad, data_dir, imports.import_elan, procedure,
                 session=imports.session_name(session or file.name.removesuffix(".eaf")),
                 scheme_id=scheme)
 
@@ -279,11 +289,11 @@ def import_csv(file: InFile, study: Study,
                time_unit: Annotated[TimeUnit, typer.Option(
                    "--time-unit", help="Unit of onset and offset: ms or s.")] = TimeUnit.ms,
                coder: ImportCoder = None, scheme: SchemeOpt = None, dyad: DyadOpt = None,
-               data_dir: DataDir = None) -> None:
+               procedure: ProcedureOpt = None, data_dir: DataDir = None) -> None:
     """An events CSV (subject, code, onset_ms, offset_ms, modifiers, comment, or mapped
     columns) as one coding of a session, all or nothing."""
     from samspill.services import imports
-    _run_import("csv", file, study, coder, dyad, data_dir, imports.import_csv,
+    _run_import("csv", file, study, coder, dyad, data_dir, imports.import_csv, procedure,
                 session=imports.session_name(session or file.name.removesuffix(".csv")),
                 mapping=imports.parse_mapping(mapping), time_unit=time_unit.value,
                 scheme_id=scheme)

@@ -102,3 +102,51 @@ class RefusedError(ConflictError):
         self.fix_template = fix
         self.status_code = status_code
         self.details = dict(details or {})
+
+
+class Note:
+    """A message kept as an English template with its values, so each edge can say it in the
+    reader's language (the CLI in English via ``str``, the web through its catalogs).
+
+    Importers use it for warnings and refusals that reach the web; ``template`` and
+    ``fix_template`` take ``{names}`` from ``params``.
+    """
+
+    def __init__(self, template: str, *, fix: str = "", where: str = "",
+                 params: Mapping[str, str | int] | None = None) -> None:
+        self.template = template
+        self.fix_template = fix
+        self.where = where
+        self.params = dict(params or {})
+
+    @property
+    def message(self) -> str:
+        return self.template.format(**self.params)
+
+    @property
+    def fix(self) -> str:
+        return self.fix_template.format(**self.params)
+
+    def __str__(self) -> str:
+        text = f"{self.where}: {self.message}" if self.where else self.message
+        return f"{text}. Fix: {self.fix}" if self.fix else text
+
+    def __repr__(self) -> str:
+        return f"Note({str(self)!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Note) and str(self) == str(other)
+
+    def __hash__(self) -> int:
+        return hash(str(self))
+
+
+class NotedInputError(InputError):
+    """An :class:`InputError` whose message is a :class:`Note`, so the web can translate it."""
+
+    def __init__(self, note: Note) -> None:
+        super().__init__(note.message, fix=note.fix, where=note.where)
+        self.note = note
+        self.template = note.template
+        self.fix_template = note.fix_template
+        self.params = note.params

@@ -19,12 +19,12 @@ from typing import Any, Literal, NamedTuple
 
 from pydantic import ValidationError
 
-from samspill.core.errors import InputError
+from samspill.core.errors import InputError, Note, NotedInputError
 from samspill.core.events import Event, Segment
 from samspill.core.problems import Problem, summarise
 from samspill.core.scheme import Scheme
 from samspill.interop import boris_ethogram as eth
-from samspill.interop.boris_export import check_events, write_boris
+from samspill.interop.boris_export import PROJECT_FORMAT, check_events, write_boris
 from samspill.interop.boris_observation import read_media, read_variables
 from samspill.interop.model import NO_FOCAL_SUBJECT, Imported, Observation, Project
 from samspill.interop.safety import (
@@ -38,7 +38,7 @@ from samspill.interop.safety import (
     seconds_to_ms,
 )
 
-__all__ = ["Unpaired", "read_boris", "write_boris"]
+__all__ = ["Unpaired", "check_events", "read_boris", "write_boris"]
 MAX_COMMENT = 2000
 _ID_NAMESPACE = uuid.UUID("6f7d0a52-1f0b-4c55-9a43-6a2f39f3b0d1")
 Unpaired = Literal["close", "error"]
@@ -79,6 +79,7 @@ def _read(raw: bytes, source: str, scheme: Scheme | None, unpaired: Unpaired) ->
             isinstance(pj.get("observations"), dict)):
         raise InputError("not a BORIS project (no 'behaviors_conf' and 'observations')",
                          fix="choose the .boris file saved by BORIS", where=source)
+    check_format_version(pj.get("project_format_version"), source)
     try:
         return _Reader(source, unpaired).read(pj, scheme)
     except ValidationError as exc:
@@ -87,6 +88,24 @@ def _read(raw: bytes, source: str, scheme: Scheme | None, unpaired: Unpaired) ->
         raise InputError(f"the project holds a value Samspill cannot accept ({place}: "
                          f"{first['msg']})", fix="correct that value in BORIS",
                          where=source) from exc
+
+
+NEWER_FORMAT = ("the project has BORIS project format {version}; this Samspill reads formats up "
+                "to {supported} (BORIS 8 and 9)")
+NEWER_FORMAT_FIX = ("upgrade Samspill to import it, or save the project from a BORIS version "
+                    "that writes format {supported}")
+
+
+def check_format_version(value: object, source: str) -> None:
+    """Refuse a project format newer than the one Samspill knows, as the study archive does:
+    read half-way, a newer file could lose what its new fields hold without a word."""
+    try:
+        claimed = tuple(int(part) for part in str(value).strip().split("."))
+    except ValueError:
+        return  # no or an odd version: BORIS itself treats the file as an old format
+    if claimed > tuple(int(p) for p in PROJECT_FORMAT.split(".")):
+        raise NotedInputError(Note(NEWER_FORMAT, fix=NEWER_FORMAT_FIX, where=source, params={
+            "version": str(value).strip(), "supported": PROJECT_FORMAT}))
 
 
 class _Reader:
@@ -154,7 +173,7 @@ class _Reader:
             description=_text(obs.get("description")), kind=kind, time_offset_ms=offset,
             media=media,
             variables=_values(obs.get("independent_variables")),
-            segments=self._segments(obs, here))
+            segments=self._segments(obs, here), **self._session_facts(obs, here))
         end = max([r.ms for r in rows] + [0])
         duration = observation.media_duration_ms()
         if duration is not None:
@@ -216,6 +235,8 @@ class _Reader:
                 continue
             key = (row.subject, row.code, row.modifiers)
             start = running.pop(key, None)
+            if start is None and not row.modifiers:
+                start = _bare_stop(running, row)
             if start is None:
                 running[key] = row
             else:
@@ -263,6 +284,27 @@ class _Reader:
         values, extra = self._modifier_cache[key]
         return values, extra  # Event validation copies the dict and its lists
 
+    def _session_facts(self, obs: dict[str, Any], here: str) -> dict[str, Any]:
+        """The session's length and the coding's ratings, from the ``samspill`` key of
+        Samspill's own export; a value BORIS or a person spoiled is skipped with a warning."""
+        block = obs.get("samspill")
+        if not isinstance(block, dict):
+            return {}
+        facts: dict[str, Any] = {}
+        length, ratings = block.get("duration_ms"), block.get("ratings")
+        if type(length) is int and 0 < length <= MAX_MS:
+            facts["duration_ms"] = length
+        elif length is not None:
+            self.warnings.append(Problem(f"the session length {length!r} is not whole ms; "
+                                         "ignored", "", (), here))
+        if isinstance(ratings, dict) and all(isinstance(k, str) and isinstance(v, str | int)
+                                             for k, v in ratings.items()):
+            facts["ratings"] = {k: str(v) for k, v in ratings.items()}
+        elif ratings not in (None, {}):
+            self.warnings.append(Problem("the ratings are unreadable and were skipped", "",
+                                         (), here))
+        return facts
+
     def _segments(self, obs: dict[str, Any], here: str) -> list[Segment]:
         block = obs.get("samspill")
         if not isinstance(block, dict) or not block.get("segments"):
@@ -273,6 +315,16 @@ class _Reader:
             self.warnings.append(Problem(f"Samspill segments are unreadable and were skipped "
                                          f"({str(exc).splitlines()[0]})", "", (), here))
             return []
+
+
+def _bare_stop(running: dict[tuple[str, str, str], _Row], row: _Row) -> _Row | None:
+    """The running state a STOP row without modifiers ends: BORIS-App writes the modifiers on
+    the START row only. Of several such states of the subject and behaviour, the earliest."""
+    keys = [k for k in running if k[0] == row.subject and k[1] == row.code and k[2]]
+    if not keys:
+        return None
+    first = min(keys, key=lambda k: running[k].ms)
+    return running.pop(first)
 
 
 def _text(value: object) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -28,12 +29,24 @@ def check_events(observations: list[Observation], scheme: Scheme, source: str) -
             continue  # the common case; readable labels are made only when needed
         labels = [f"observation '{obs.name}', {e.code} at {ms_to_seconds(e.onset_ms)} s"
                   for e in obs.events]
-        problems += event_problems(obs.events, scheme, complete=True, labels=labels)
+        problems += [_in_seconds(p) for p in
+                     event_problems(obs.events, scheme, complete=True, labels=labels)]
     if problems:
         raise EventError(f"{len(problems)} event(s) do not fit scheme '{scheme.id}':\n"
                          f"{summarise(problems)}",
                          fix="choose the scheme the project was coded with, or correct the events",
                          where=source)
+
+
+_MS = re.compile(r"\b(\d+) ms\b")
+
+
+def _in_seconds(problem: Problem) -> Problem:
+    """A problem's times in seconds, as a BORIS file has them (the core says ms)."""
+    def seconds(match: re.Match[str]) -> str:
+        return f"{ms_to_seconds(int(match.group(1)))} s"
+    return Problem(_MS.sub(seconds, problem.message), problem.fix, problem.path,
+                   _MS.sub(seconds, problem.where))
 
 
 def write_boris(project: Project, *, compress: bool = False) -> bytes:
@@ -99,7 +112,8 @@ def _observation_conf(obs: Observation, scheme: Scheme) -> dict[str, Any]:
         "independent_variables": dict(obs.variables),
         "visualize_spectrogram": False, "visualize_waveform": False,
         "close_behaviors_between_videos": False,
-        "samspill": {"segments": [s.model_dump(mode="json") for s in obs.segments]},
+        "samspill": {"segments": [s.model_dump(mode="json") for s in obs.segments],
+                     "duration_ms": obs.duration_ms, "ratings": dict(obs.ratings)},
     }
     if media:
         conf["media_info"] = media_conf(obs.media)

@@ -22,6 +22,7 @@ library parser, reads it.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import tempfile
@@ -30,10 +31,12 @@ import warnings as pywarnings
 from typing import Any, Literal
 from urllib.parse import quote, unquote
 
+from defusedxml import ElementTree as SafeET
 from pympi import Elan
 
-from samspill.core.errors import EventError, InputError
+from samspill.core.errors import EventError, InputError, Note, NotedInputError
 from samspill.core.events import Event, event_problems
+from samspill.core.numbers import clock
 from samspill.core.problems import Problem, summarise
 from samspill.core.scheme import Code, Scheme
 from samspill.interop.model import Imported, MediaFile, Observation, Project
@@ -46,6 +49,14 @@ CODE_CV = "samspill-codes"
 CODE_TYPE = "samspill-code"
 COMMENT_TYPE = "samspill-comment"
 LANG = "und"
+# Header properties of Samspill's export: ELAN keeps them, and an import finds the scheme, the
+# session's length and the coding's ratings again.
+SCHEME_PROPERTY = "samspill-scheme"
+VERSION_PROPERTY = "samspill-scheme-version"
+LENGTH_PROPERTY = "samspill-duration-ms"
+PROCEDURE_PROPERTY = "samspill-procedure"
+RATINGS_PROPERTY = "samspill-ratings"
+_CV_SCHEME = re.compile(r"^codes of scheme (\S+) v(\d+)$")
 DEFAULT_FPS = 25.0
 _ID_NAMESPACE = uuid.UUID("0b5f6a10-7c77-4a8e-8f0e-2f1c2a9d4e55")
 _MIME = {"mp4": "video/mp4", "mov": "video/quicktime", "avi": "video/x-msvideo",
@@ -97,7 +108,15 @@ def write_elan(observation: Observation, scheme: Scheme, *, tiers: TierLayout = 
     slots = _timeslots(eaf, lanes)
     for tier, events in lanes.items():
         _write_tier(eaf, tier, events, slots)
-    eaf.properties = [("lastUsedAnnotation", eaf.maxaid)]
+    eaf.properties = [("lastUsedAnnotation", eaf.maxaid), (SCHEME_PROPERTY, scheme.id),
+                      (VERSION_PROPERTY, str(scheme.version))]
+    if observation.duration_ms is not None:
+        eaf.properties.append((LENGTH_PROPERTY, str(observation.duration_ms)))
+    if observation.variables.get("procedure"):
+        eaf.properties.append((PROCEDURE_PROPERTY, observation.variables["procedure"]))
+    if observation.ratings:
+        eaf.properties.append((RATINGS_PROPERTY, json.dumps(observation.ratings,
+                                                            ensure_ascii=False, sort_keys=True)))
     body: str = Elan.to_string(eaf)
     return b'<?xml version="1.0" encoding="UTF-8"?>\n' + body.encode("utf-8")
 
@@ -203,6 +222,31 @@ def _ref(eaf: Elan.Eaf, tier: str, parent: str, value: str) -> None:
 
 # ---------------------------------------------------------------- import
 
+def elan_scheme(data: bytes | str, *, source: str = "session.eaf") -> tuple[str, int] | None:
+    """The scheme (id, version) a Samspill export names in its header or in its code
+    vocabulary's description; None for a file Samspill did not write."""
+    raw = as_bytes(data, source)
+    check_xml(raw, source)
+    root = SafeET.fromstring(raw)
+    props = {p.get("NAME"): (p.text or "").strip() for p in root.iterfind("HEADER/PROPERTY")}
+    version = props.get(VERSION_PROPERTY, "")
+    if props.get(SCHEME_PROPERTY):
+        return props[SCHEME_PROPERTY], int(version) if _whole(version) else 0
+    for cv in root.iterfind("CONTROLLED_VOCABULARY"):
+        if cv.get("CV_ID") == CODE_CV:
+            for text in [cv.get("DESCRIPTION") or ""] + [
+                    (d.text or "") for d in cv.iterfind("DESCRIPTION")]:
+                match = _CV_SCHEME.match(text.strip())
+                if match:
+                    return match.group(1), int(match.group(2))
+    return None
+
+
+def _whole(text: str) -> bool:
+    """ASCII digits only (``str.isdigit`` also takes ``²``, which ``int`` refuses)."""
+    return text.isascii() and text.isdigit()
+
+
 def read_elan(data: bytes | str, *, scheme: Scheme, source: str = "session.eaf",
               tiers: list[str] | None = None) -> Imported:
     """An ELAN file's coding tiers as one observation of ``scheme``'s events.
@@ -237,6 +281,25 @@ def _parse(raw: bytes, source: str) -> Elan.Eaf:
         os.unlink(path)
 
 
+TIER_OVERLAP = ("{count} pair(s) of annotations overlap on one tier (a tier is one stream of "
+                "annotations): {pairs}")
+TIER_OVERLAP_FIX = "move or shorten them in ELAN, or put one of each pair on a tier of its own"
+
+
+_MS = re.compile(r"\b(\d+) ms\b")
+
+
+def _in_clock(problem: Problem) -> Problem:
+    """A problem's times as ELAN shows them, mm:ss.mmm (the core says ms)."""
+    def shown(match: re.Match[str]) -> str:
+        return clock(int(match.group(1)), millis=True)
+    return Problem(_MS.sub(shown, problem.message), problem.fix, problem.path, problem.where)
+
+
+def _span(span: tuple[int, int]) -> str:
+    return f"{clock(span[0], millis=True)}–{clock(span[1], millis=True)}"
+
+
 class _Reader:
     def __init__(self, eaf: Elan.Eaf, scheme: Scheme, source: str) -> None:
         self.eaf, self.scheme, self.source = eaf, scheme, source
@@ -246,19 +309,46 @@ class _Reader:
 
     def read(self, tiers: list[str] | None) -> Imported:
         chosen = self._tiers(tiers)
+        self._refuse_overlaps(chosen)
         events: list[Event] = []
+        labels: list[str] = []
         for tier in chosen:
-            events += self._tier_events(tier)
-        labels = [f"{e.code} at {e.onset_ms} ms" for e in events]
-        self.problems += event_problems(events, self.scheme, complete=True, labels=labels)
+            found = self._tier_events(tier)
+            events += found
+            labels += [f"tier '{tier}', {e.code} at {clock(e.onset_ms, millis=True)}"
+                       for e in found]
+        self.problems += [_in_clock(p) for p in
+                          event_problems(events, self.scheme, complete=True, labels=labels)]
         if self.problems:
             raise EventError(f"{len(self.problems)} problem(s):\n{summarise(self.problems)}",
-                             fix="correct the annotations in ELAN or choose the matching scheme",
+                             fix=f"correct the annotations in ELAN, or choose the scheme they "
+                                 f"were coded with (this check used '{self.scheme.id}'; "
+                                 f"--scheme, or Scheme on the import form)",
                              where=self.source)
         observation = Observation(name=os.path.basename(self.source).removesuffix(".eaf") or "?",
-                                  media=self._media(), events=events)
+                                  media=self._media(), events=events, **self._session_facts())
         return Imported(project=Project(scheme=self.scheme, observations=[observation]),
                         warnings=self.warnings)
+
+    def _refuse_overlaps(self, tiers: list[str]) -> None:
+        """One tier is one stream of annotations (ELAN itself never lets two overlap), so an
+        overlap means a broken or hand-edited file, whatever the codes: refused, named."""
+        pairs: list[str] = []
+        for tier in tiers:
+            spans = sorted((self.eaf.timeslots.get(ts1), self.eaf.timeslots.get(ts2))
+                           for ts1, ts2, _, _ in self.eaf.tiers[tier][0].values())
+            timed = [(a, b) for a, b in spans if isinstance(a, int) and isinstance(b, int)]
+            longest: tuple[int, int] | None = None  # the span reaching furthest so far
+            for span in timed:
+                if longest is not None and span[0] < longest[1]:
+                    pairs.append(f"tier '{tier}': {_span(longest)} and {_span(span)}")
+                if longest is None or span[1] > longest[1]:
+                    longest = span
+        if pairs:
+            shown = "; ".join(pairs[:20]) + (f"; … ({len(pairs) - 20} more)"
+                                             if len(pairs) > 20 else "")
+            raise NotedInputError(Note(TIER_OVERLAP, fix=TIER_OVERLAP_FIX, where=self.source,
+                                       params={"count": len(pairs), "pairs": shown}))
 
     def _tiers(self, names: list[str] | None) -> list[str]:
         tiers = self.eaf.tiers
@@ -327,6 +417,26 @@ class _Reader:
                 parts = [v.strip() for v in value.split(",") if v.strip()]
                 modifiers[set_id] = parts if mset.choice == "multiple" else value
         return modifiers, extras.get("comment", {}).get(aid, "")
+
+    def _session_facts(self) -> dict[str, Any]:
+        """The session's length and the ratings, from Samspill's header properties."""
+        found = dict(self.eaf.properties)
+        facts: dict[str, Any] = {}
+        length = str(found.get(LENGTH_PROPERTY, "")).strip()
+        if _whole(length) and int(length) > 0:
+            facts["duration_ms"] = check_ms(int(length), self.source)
+        if found.get(PROCEDURE_PROPERTY):
+            facts["variables"] = {"procedure": str(found[PROCEDURE_PROPERTY])}
+        try:
+            ratings = json.loads(found.get(RATINGS_PROPERTY) or "{}")
+        except ValueError:
+            ratings = None
+        if isinstance(ratings, dict) and all(isinstance(v, str | int) for v in ratings.values()):
+            facts["ratings"] = {str(k): str(v) for k, v in ratings.items()}
+        else:
+            self.warnings.append(Problem("the ratings property is unreadable; ratings skipped",
+                                         "", (), self.source))
+        return facts
 
     def _media(self) -> list[MediaFile]:
         out = []

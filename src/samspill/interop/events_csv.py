@@ -35,7 +35,7 @@ from samspill.core.events import Event, ModifierValue, event_problems
 from samspill.core.problems import Problem, summarise
 from samspill.core.scheme import Scheme
 from samspill.interop.cells import neutralise, restore
-from samspill.interop.safety import MAX_MS, as_bytes
+from samspill.interop.safety import MAX_MS, as_bytes, decode_utf8
 
 CSV_COLUMNS = ["subject", "code", "onset_ms", "offset_ms", "modifiers", "comment"]
 REQUIRED = ("subject", "code", "onset_ms")
@@ -126,11 +126,7 @@ def read_events_csv(data: bytes | str, *, scheme: Scheme, mapping: Mapping[str, 
 
 def _rows(data: bytes | str, source: str) -> tuple[list[tuple[int, dict[str, str]]], list[str]]:
     raw = as_bytes(data, source)
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"the file is not UTF-8 text (byte {exc.start})",
-                         fix="save the CSV as UTF-8", where=source) from exc
+    text = decode_utf8(raw, source)
     if "\x00" in text:
         raise InputError("the file holds NUL bytes; it is not a text CSV",
                          fix="export the table as CSV (UTF-8)", where=source)
@@ -257,6 +253,8 @@ def read_csv_table(file: Path, style: CsvStyle, *, text: Iterable[str] = (),
         frame = pd.read_csv(file, dtype=dict.fromkeys(text, str), encoding=style.encoding,
                             skipinitialspace=style.skip_initial_space)
     except errors as exc:
+        if isinstance(exc, UnicodeDecodeError):
+            decode_utf8(file.read_bytes(), file.name)  # raises, naming the line and the byte
         message = style.unreadable.format(file=file, name=file.name, error=exc)
         raise InputError(message.rstrip(), fix=style.unreadable_fix) from None
     missing = [c for c in columns if c not in frame.columns]

@@ -60,6 +60,10 @@ class Observation(_Model):
     variables: dict[str, str] = {}
     events: list[Event] = []
     segments: list[Segment] = []
+    # The session's own length and the coding's ratings: Samspill's exports carry them (BORIS
+    # in its ``samspill`` key, ELAN as header properties), so a round trip scores the same.
+    duration_ms: int | None = Field(default=None, ge=1, le=MAX_MS)
+    ratings: dict[str, str] = {}
 
     def media_duration_ms(self) -> int | None:
         """Length of the main player's media (played in sequence), if every length is known."""

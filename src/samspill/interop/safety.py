@@ -9,6 +9,7 @@ from __future__ import annotations
 import gc
 import json
 import math
+import re
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,7 +19,7 @@ from typing import Any
 from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeET
 
-from samspill.core.errors import InputError
+from samspill.core.errors import InputError, Note, NotedInputError
 
 MAX_INPUT_BYTES = 256 * 1024 * 1024
 MAX_MS = 10 * 24 * 3600 * 1000  # ten days, the bound of core.events.Millis
@@ -88,12 +89,9 @@ def gc_paused() -> Iterator[None]:
 
 def load_json(raw: bytes, source: str) -> Any:
     """Parse JSON; NaN/Infinity literals, bad UTF-8, deep nesting and huge integers are errors."""
+    text = decode_utf8(raw, source)
     try:
-        text = raw.decode("utf-8-sig")
         return json.loads(text, parse_constant=_refuse_constant)
-    except UnicodeDecodeError as exc:
-        raise InputError(f"the file is not UTF-8 text (byte {exc.start})",
-                         fix="save the file as UTF-8 JSON", where=source) from exc
     except json.JSONDecodeError as exc:
         raise InputError(f"malformed JSON at line {exc.lineno}, column {exc.colno} ({exc.msg})",
                          fix="open the file in the program that wrote it and save it again",
@@ -104,8 +102,45 @@ def load_json(raw: bytes, source: str) -> Any:
                          where=source) from exc
 
 
+NOT_UTF8 = ("line {line} is not UTF-8 text: byte {byte} at character {column} (perhaps "
+            "'{guess}' saved as Latin-1 or Windows-1252)")
+NOT_UTF8_FIX = "open the file in a text editor or spreadsheet and save it as UTF-8"
+
+
+def decode_utf8(raw: bytes, source: str) -> str:
+    """UTF-8 text (a BOM is dropped); anything else is refused naming the line, the byte and
+    the fix, since a Latin-1 file from an old lab computer is the usual cause."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        start = exc.start + (3 if raw.startswith(b"\xef\xbb\xbf") else 0)
+        line_start = raw.rfind(b"\n", 0, start) + 1
+        bad = raw[start:start + 1]
+        raise NotedInputError(Note(NOT_UTF8, fix=NOT_UTF8_FIX, where=source, params={
+            "line": raw.count(b"\n", 0, start) + 1,
+            "column": len(raw[line_start:start].decode("utf-8", errors="replace")) + 1,
+            "byte": f"0x{bad.hex().upper()}", "guess": bad.decode("cp1252", errors="replace")},
+        )) from None
+
+
+_XML_ENCODING = re.compile(
+    rb"""(?:\xef\xbb\xbf)?\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)""")
+
+
+def _utf8_xml(raw: bytes) -> bool:
+    """XML meant as UTF-8: no UTF-16 byte-order mark, and no other encoding declared."""
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return False
+    declared = _XML_ENCODING.match(raw[:300])
+    return declared is None or declared.group(1).lower().replace(b"_", b"-") in (b"utf-8",
+                                                                                  b"utf8")
+
+
 def check_xml(raw: bytes, source: str) -> None:
-    """Refuse XML with a DTD, entities or external references before any other parser sees it."""
+    """Refuse XML with a DTD, entities or external references before any other parser sees it.
+    XML that declares no encoding (or UTF-8) must be UTF-8: a bad byte is named by its line."""
+    if _utf8_xml(raw):
+        decode_utf8(raw, source)
     try:
         SafeET.fromstring(raw, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except DefusedXmlException as exc:

@@ -99,6 +99,7 @@ def _archived_session(db: Session, session: ObservationSession) -> ArchivedSessi
         duration_ms=session.duration_ms,
         notes=session.notes,
         ground_truth=session.ground_truth,
+        source_metadata=session.source_metadata,
         segments=studies.segments_of(db, session),
         media=[
             ArchivedMedia.model_validate(m, from_attributes=True) for m in media_of(db, session)
@@ -309,6 +310,7 @@ def _import_session(
         notes=item.notes,
     )
     session.ground_truth = item.ground_truth
+    session.source_metadata = item.source_metadata
     for segment in keep_or_renew_ids(db, SegmentRow, f"session/{session.id}", item.segments):
         studies.put_segment(db, session=session, segment=segment)
     for media in item.media:

@@ -14,7 +14,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from samspill.core.events import Event, Segment
 
 FORMAT: Final = "samspill-study"
-FORMAT_VERSION = 1
+# 2: sessions carry what their imported file said (source_metadata). A version-1 archive reads
+# as before; an older Samspill refuses a version-2 archive as newer, rather than half-reading it.
+FORMAT_VERSION = 2
 CodingStatus = Literal["in_progress", "submitted", "master"]
 CodingPurpose = Literal["study", "training", "reliability"]
 
@@ -63,6 +65,7 @@ class ArchivedSession(_Model):
     duration_ms: int | None = None
     notes: str = ""
     ground_truth: dict[str, Any] | None = None
+    source_metadata: dict[str, Any] | None = None  # what an imported file said (BORIS, ELAN)
     segments: list[Segment] = []
     media: list[ArchivedMedia] = []
     codings: list[ArchivedCoding] = []

@@ -249,7 +249,8 @@ def _observation(db: Session, coding: Coding, name: str, events: list[Event]) ->
         kind="media" if media else "live", media=media,
         variables={"dyad": session.dyad.code, "session": session.name,
                    "coder": coding.coder.username, "procedure": session.procedure},
-        events=events, segments=studies.segments_of(db, session))
+        events=events, segments=studies.segments_of(db, session),
+        duration_ms=session.duration_ms or None, ratings=codings.ratings_of(db, coding))
 
 
 def _media_name(session: str, number: int, filename: str) -> str:

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from samspill.core.errors import NotFoundError, SamspillError
+from samspill.core.errors import Note, NotFoundError, SamspillError
 
 
 class TooManyJobsError(SamspillError):
@@ -57,6 +57,8 @@ class Job:
     progress: float = 0.0
     result: Any = None
     error: dict[str, str] | None = None
+    # The error as a template and values, when it has them, so a page says it in its language
+    error_note: Note | None = None
     started: float = field(default_factory=time.monotonic)
     finished: threading.Event = field(default_factory=threading.Event)
     discarded: bool = False  # a dyad was deleted meanwhile: the result must not be served
@@ -202,6 +204,8 @@ def _run(job: Job, work: Work) -> None:
             _discard(job)
     except SamspillError as error:
         job.error, job.state = error.as_dict(), "failed"
+        note = getattr(error, "note", None)
+        job.error_note = note if isinstance(note, Note) else None
     except Exception as error:  # a job must end, and say so, whatever happens
         # The class only: a traceback's text may hold the job's data (issue 21, item 11).
         log.error("job %s failed unexpectedly: %s", job.id, type(error).__name__)

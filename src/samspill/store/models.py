@@ -133,6 +133,9 @@ class ObservationSession(Base):
     duration_ms: Mapped[int | None] = mapped_column(BigInteger)
     notes: Mapped[str] = mapped_column(Text, default="")
     ground_truth: Mapped[dict[str, Any] | None] = mapped_column()
+    # What the imported file said about the observation (BORIS, ELAN: description, date and
+    # time, independent variables, media paths and offsets), kept as read; never exported.
+    source_metadata: Mapped[dict[str, Any] | None] = mapped_column()
     created_at: Mapped[dt.datetime] = mapped_column(Stamp, default=utcnow)
     dyad: Mapped[Dyad] = relationship()
     study: Mapped[Study] = relationship()

@@ -18,7 +18,13 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from samspill import __version__
-from samspill.core.errors import AuthenticationError, InputError, RefusedError, SamspillError
+from samspill.core.errors import (
+    AuthenticationError,
+    InputError,
+    NotedInputError,
+    RefusedError,
+    SamspillError,
+)
 from samspill.services import audit
 from samspill.services.jobs import REGISTRY
 from samspill.settings import Settings
@@ -198,6 +204,9 @@ def _install_error_handlers(app: FastAPI) -> None:
     async def samspill_error(request: Request, exc: SamspillError) -> Response:
         headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, AuthenticationError) else {}
         body = refusals.said(exc) if isinstance(exc, RefusedError) else exc.as_dict()
+        if isinstance(exc, NotedInputError):
+            body = {**body, "message": refusals.note_message(exc.note),
+                    "fix": refusals.note_fix(exc.note)}
         response = _error_response(request, exc.status_code, body)
         response.headers.update(headers)
         return response

@@ -6,7 +6,7 @@ catalogs (a test checks the two lists agree and that bokmål has each one).
 
 from __future__ import annotations
 
-from samspill.core.errors import RefusedError
+from samspill.core.errors import Note, RefusedError
 from samspill.web import i18n
 from samspill.web.i18n import marked as _  # for the extractor
 
@@ -26,6 +26,53 @@ MARKED = (
     _("this event was deleted elsewhere"),
     _("add it again, or take the deletion"),
 )
+
+
+# Importers' messages that reach the web (issue 22): Notes with these templates.
+IMPORT_MARKED = (
+    _("the project has BORIS project format {version}; this Samspill reads formats up to "
+      "{supported} (BORIS 8 and 9)"),
+    _("upgrade Samspill to import it, or save the project from a BORIS version that writes "
+      "format {supported}"),
+    _("line {line} is not UTF-8 text: byte {byte} at character {column} (perhaps '{guess}' "
+      "saved as Latin-1 or Windows-1252)"),
+    _("open the file in a text editor or spreadsheet and save it as UTF-8"),
+    _("{count} pair(s) of annotations overlap on one tier (a tier is one stream of "
+      "annotations): {pairs}"),
+    _("move or shorten them in ELAN, or put one of each pair on a tier of its own"),
+    _("{count} observation(s) do not say their procedure ({names}), and none was chosen for "
+      "the import"),
+    _("choose the procedure of new sessions (free-play or ssp: --procedure, or Procedure on "
+      "the import form), or add a 'procedure' variable in BORIS"),
+    _("observation '{observation}': events run until {end} s, past the media length the file "
+      "records ({media} s); the session's length was set to {end} s"),
+    _("the file was coded with scheme {scheme}, which this Samspill does not have"),
+    _("load that scheme first (samspill scheme load FILE), or choose the scheme to read the "
+      "file with (--scheme, or Scheme on the import form)"),
+)
+
+
+def note_message(note: object) -> str:
+    """A Note's message (else the thing as text) in the request's language."""
+    if isinstance(note, Note):
+        return i18n.gettext(note.template).format(**note.params)
+    return str(note)
+
+
+def note_fix(note: object) -> str:
+    """A Note's fix in the request's language; empty when it has none."""
+    if isinstance(note, Note) and note.fix_template:
+        return i18n.gettext(note.fix_template).format(**note.params)
+    return ""
+
+
+def note_text(note: object) -> str:
+    """A warning as one line: where, message and fix, in the request's language."""
+    if not isinstance(note, Note):
+        return str(note)
+    text = f"{note.where}: {note_message(note)}" if note.where else note_message(note)
+    fix = note_fix(note)
+    return f"{text}. {i18n.gettext('Fix')}: {fix}" if fix else text
 
 
 def said(error: RefusedError) -> dict[str, object]:

@@ -10,7 +10,7 @@ from fastapi.responses import Response
 from fastapi.templating import Jinja2Templates
 
 from samspill.core import numbers
-from samspill.web import i18n
+from samspill.web import i18n, refusals
 from samspill.web.deps import Access
 
 
@@ -41,6 +41,9 @@ templates.env.filters["ms"] = _ms
 templates.env.filters["number"] = _number
 templates.env.globals["current_language"] = i18n.current_language.get
 templates.env.globals["languages"] = i18n.LANGUAGES
+templates.env.globals["note_message"] = refusals.note_message
+templates.env.globals["note_fix"] = refusals.note_fix
+templates.env.globals["note_text"] = refusals.note_text
 
 
 def page(request: Request, access: Access, template: str, **context: object) -> Response:

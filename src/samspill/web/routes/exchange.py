@@ -111,10 +111,15 @@ def _import_job(
     data: bytes,
     call: Callable[..., imports.ImportResult],
     dyad: str = "",
+    procedure: str = "",
     **options: object,
 ) -> Response:
+    if procedure not in ("", *imports.PROCEDURES):
+        raise InputError(f"unknown procedure '{procedure}'", fix="choose free-play or ssp")
+
     def work(db: Session, study: Study, user: User, progress: Callable[[float], None]) -> Any:
-        target = imports.Target(study=study, default_coder=user, coder=user, dyad=dyad or None)
+        target = imports.Target(study=study, default_coder=user, coder=user, dyad=dyad or None,
+                                procedure=procedure or None)
         result = call(db, target, data, progress=progress, **options)
         audit.record(
             db, action="import", user=user, target=kind, study=study.name, detail=result.summary()
@@ -133,7 +138,8 @@ async def _read(upload: UploadFile) -> bytes:
 
 @router.post("/studies/{study}/import/boris")
 async def import_boris(
-    request: Request, access: ManageStudy, file: UploadFile, scheme: Text = ""
+    request: Request, access: ManageStudy, file: UploadFile, scheme: Text = "",
+    procedure: Text = "",
 ) -> Response:
     data = await _read(file)
     return _import_job(
@@ -144,6 +150,7 @@ async def import_boris(
         imports.import_boris,
         source=file.filename or "project.boris",
         scheme_id=scheme or None,
+        procedure=procedure,
     )
 
 
@@ -155,6 +162,7 @@ async def import_elan(
     session: Text,
     dyad: Text = "",
     scheme: Text = "",
+    procedure: Text = "",
 ) -> Response:
     data = await _read(file)
     return _import_job(
@@ -167,6 +175,7 @@ async def import_elan(
         session=session,
         scheme_id=scheme or None,
         dyad=dyad,
+        procedure=procedure,
     )
 
 
@@ -207,6 +216,7 @@ async def import_csv(
     dyad: Text = "",
     scheme: Text = "",
     time_unit: Text = "ms",
+    procedure: Text = "",
 ) -> Response:
     """The second step: import the held file with the chosen column for each field."""
     held = REGISTRY.held(upload_id, user_id=access.user.id, study=access.the_study.name)
@@ -228,6 +238,7 @@ async def import_csv(
         mapping=mapping,
         time_unit=time_unit,
         dyad=dyad,
+        procedure=procedure,
     )
 
 
