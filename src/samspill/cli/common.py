@@ -12,6 +12,7 @@ from rich.console import Console
 from sqlalchemy.orm import Session
 
 from samspill.core.errors import InputError, SamspillError
+from samspill.core.selection import Pooling
 from samspill.services.schemes import register_builtin_schemes
 from samspill.settings import Settings
 from samspill.store.db import Database
@@ -31,6 +32,19 @@ RawCells = Annotated[bool, typer.Option(
     help="Write text exactly as stored. By default a text cell starting with = + - @ (or a "
     "tab or carriage return) gets a leading ' so a spreadsheet cannot run it as a formula; "
     "numbers are never changed. Use this only for files read by R or Python.")]
+
+
+OnePerSession = Annotated[str | None, typer.Option(
+    "--one-per-session", metavar="auto|coder:NAME|off",
+    help="Which codings of a double-coded session a pooled result takes: auto (one: the "
+    "master, else the reconciled coding, else the first submitted), coder:NAME (the same, "
+    "NAME's coding before the first submitted) or off (every coding). Default: auto, but off "
+    "for the events table and coding files.", show_default=False)]
+
+
+def pooling_of(text: str | None, default: str = "auto") -> Pooling:
+    """The ``--one-per-session`` option read by the one rule (``core/selection.py``)."""
+    return Pooling.parse(text if text is not None else default)
 
 
 def error_text(error: SamspillError) -> str:

@@ -105,6 +105,18 @@ _IDENTITY = [
              "Ground-truth style of a simulated session; empty for real sessions.",
              ((1, "sensitive"), (2, "withdrawn"), (3, "hostile"), (4, "frightened"))),
 ]
+# Which coding a cohort row is (added with one coding per session): after the columns of
+# earlier versions, so scripts that read those by position keep working.
+_SELECTION = [
+    Variable("purpose", "Purpose of the coding", "category",
+             "Why the coding was made: study data, a coder's training tape, or a reliability "
+             "check. The cohort holds study codings only.",
+             ((1, "study"), (2, "training"), (3, "reliability"))),
+    Variable("reconciled", "Reconciled coding", "flag",
+             "1 when the coding is its session's reconciled (consensus) coding of a double-"
+             "coded session. One coding per session takes the master, else this one, else "
+             "the first submitted (docs/exports.md).", YES_NO),
+]
 _VALUES = [
     Variable("initiative_share", "Share of need episodes with caregiver initiative", "number",
              "Of the episodes of attachment need, the share in which the caregiver initiated "
@@ -223,13 +235,13 @@ _EVENTS = [
 ]
 
 REGISTRY: dict[str, Variable] = {
-    v.name: v for v in _IDENTITY + _INDICATORS + _STATES + _RATINGS + _EVENTS}
+    v.name: v for v in _IDENTITY + _SELECTION + _INDICATORS + _STATES + _RATINGS + _EVENTS}
 COHORT_COLUMNS = [v.name for v in _IDENTITY + _INDICATORS] + [
-    "level", "disrupted", "classification", "profile"] + [v.name for v in _STATES]
+    "level", "disrupted", "classification", "profile"] + [v.name for v in _STATES + _SELECTION]
 # Cohort columns an outcome model may use: the values, flags, counts, signs counted, level
-# (not the stability, which describes the coding, not the dyad).
+# (not the stability, which describes the coding, not the dyad; nor which coding it is).
 PREDICTOR_COLUMNS = [c for c in COHORT_COLUMNS if REGISTRY[c].kind in ("number", "integer", "flag")
-                     and not c.endswith("_stability")]
+                     and not c.endswith("_stability") and c not in {v.name for v in _SELECTION}]
 EVENT_TABLE_COLUMNS = [v.name for v in _IDENTITY[:5]] + [v.name for v in _EVENTS]
 
 _SPSS_RESERVED = {"ALL", "AND", "BY", "EQ", "GE", "GT", "LE", "LT", "NE", "NOT", "OR", "TO",
@@ -257,7 +269,9 @@ def variables_markdown() -> str:
              "Generated from `src/samspill/interop/variables.py` by `variables_markdown()`; "
              "do not edit by hand. Regenerate with "
              "`python -m samspill.interop.variables > docs/variables.md`.", "",
-             "The cohort table has one row per coding: "
+             "The cohort table has one row per coding (by default one coding per session: "
+             "the master, else the reconciled coding, else the first submitted; see "
+             "docs/exports.md): "
              + ", ".join(f"`{c}`" for c in COHORT_COLUMNS) + ".", "",
              "The long events table has one row per event: "
              + ", ".join(f"`{c}`" for c in EVENT_TABLE_COLUMNS) + ".", "",
@@ -266,8 +280,10 @@ def variables_markdown() -> str:
              "(`<sign>_state`); not observable is never absent, and SPSS files mark it as "
              "user-missing. Hostility is no sign: `hostility_qualifier` qualifies the profile. "
              "Columns of earlier versions keep their place; the columns added with the three "
-             "states follow them.", ""]
-    for title, group in (("Identity", _IDENTITY), ("Withdrawal indicators and counts", _INDICATORS),
+             "states follow them, then `purpose` and `reconciled` (which coding a row is).",
+             ""]
+    for title, group in (("Identity", _IDENTITY + _SELECTION),
+                         ("Withdrawal indicators and counts", _INDICATORS),
                          ("Ratings", _RATINGS),
                          ("States, reasons, stability and the hostility qualifier", _STATES),
                          ("Events", _EVENTS)):
