@@ -91,6 +91,7 @@ def test_score_table_reads_as_words_and_human_numbers(tmp_path: Path) -> None:
 
 def test_a_cohort_with_an_unscorable_coding_lists_it_and_writes_the_rest(tmp_path: Path) -> None:
     from samspill.cli.common import unit_of_work
+    from samspill.core.errors import InputError
     from samspill.core.events import Event
     from samspill.services import codings, studies
     from samspill.services.accounts import add_user
@@ -110,7 +111,7 @@ def test_a_cohort_with_an_unscorable_coding_lists_it_and_writes_the_rest(tmp_pat
                       for c in codings.codings_of(db, s)]) - 1
     out = tmp_path / "cohort.csv"
     made = runner.invoke(app, ["cohort", "--study", "demo", "--out", str(out), "--no-stability",
-                               "--data-dir", str(data)])
+                               "--one-per-session", "off", "--data-dir", str(data)])
     assert made.exit_code == 0, made.output
     rows = list(csv.DictReader(out.open()))
     assert len(rows) == scored and "rita" not in {r["coder"] for r in rows}
@@ -120,10 +121,26 @@ def test_a_cohort_with_an_unscorable_coding_lists_it_and_writes_the_rest(tmp_pat
     assert "session vignette, coder rita" in made.output
     assert "state 'hold' at 5000 ms has no offset" in made.output
     assert "Fix: correct the events named above" in made.output
+    # By default one coding per session: the vignette's running coding is not the one taken.
+    one = tmp_path / "one.csv"
+    default = runner.invoke(app, ["cohort", "--study", "demo", "--out", str(one),
+                                  "--no-stability", "--data-dir", str(data)])
+    assert default.exit_code == 0, default.output
+    sessions = [r["session"] for r in csv.DictReader(one.open())]
+    assert len(sessions) == len(set(sessions)) and "left out" not in default.output
+    with unit_of_work(data) as (db, _):
+        study = studies.get_study(db, "demo")
+        held = {s.name for s in studies.sessions_of(db, study)
+                if any(c.purpose == "study" for c in codings.codings_of(db, s))}
+    assert set(sessions) == held
+    bad = runner.invoke(app, ["cohort", "--study", "demo", "--out", str(one),
+                              "--one-per-session", "first", "--data-dir", str(data)])
+    assert isinstance(bad.exception, InputError) and "coder:NAME" in bad.exception.fix
 
     export = tmp_path / "cohort.sav"
     exported = runner.invoke(app, ["export", "cohort", "--study", "demo", "--out", str(export),
-                                   "--format", "sav", "--no-stability", "--data-dir", str(data)])
+                                   "--format", "sav", "--no-stability", "--one-per-session",
+                                   "off", "--data-dir", str(data)])
     assert exported.exit_code == 0, exported.output
     assert "1 coding left out" in exported.output and "coder rita" in exported.output
 

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from samspill.services import audit, codings, studies
+from samspill.core.selection import EVERY_CODING, Pooling
+from samspill.services import analysis, audit, codings, exports, studies
 from samspill.services.accounts import get_user
+from samspill.services.reporting import cohort_data
+from samspill.services.scoring import cohort_for_study
 from tests.agreement.conftest import Lab
 from tests.agreement.tapes import add_coding, noisy
 
@@ -61,8 +64,15 @@ def test_the_reconciled_coding_records_whose_version_each_decision_took(
     assert only_ann["ann:event_id"] not in by_source
     agreed = [e for e in items if e["agree"]]
     assert all(by_source[e["ann:event_id"]]["coder"] == "ann" for e in agreed)
-    assert {"item_kind": "rating", "item_id": "level", "coder": "bob",
-            "source_coding": ids["bob"], "source_item": "level"} in provenance
+    rating = next(p for p in provenance if p["item_kind"] == "rating")
+    assert rating == {"item_kind": "rating", "item_id": "level", "coder": "bob",
+                      "source_coding": ids["bob"], "source_item": "level", "subject": None,
+                      "code": None, "onset_ms": None, "offset_ms": None, "value": "6"}
+    taken = by_source[only_bob["bob:event_id"]]  # what was taken, for people to read
+    assert (taken["code"], taken["subject"], taken["onset_ms"]) == (
+        only_bob["bob:code"], only_bob["subject"], only_bob["bob:onset_ms"])
+    onsets = [p["onset_ms"] for p in provenance if p["item_kind"] == "event"]
+    assert onsets == sorted(onsets) and provenance[-1]["item_kind"] == "rating"
     _check_stored(lab, coding["id"], by_source, only_bob)
 
 
@@ -111,3 +121,32 @@ def test_a_reconciled_coding_need_not_be_the_master(lab: Lab, rng: np.random.Gen
     _double_coded(lab, rng)
     made = lab.send("POST", "own", SESSION + "/consensus", {"master": False})
     assert made.json()["coding"]["status"] == "submitted"
+
+
+def test_the_cohort_counts_a_reconciled_session_once_as_its_consensus(
+    lab: Lab, rng: np.random.Generator
+) -> None:
+    """ann, bob and their consensus of t0: the cohort, the cohort report and pooled sequential
+    analysis take the consensus alone (not marked master here), unless asked for every
+    coding or told to prefer a coder (which comes after the consensus)."""
+    ids = _double_coded(lab, rng)
+    made = lab.send("POST", "own", SESSION + "/consensus",
+                    {"events": {}, "ratings": {}, "master": False})
+    assert made.status_code == 201, made.text
+    consensus = made.json()["coding"]["id"]
+    with lab.database.session() as db:
+        study = studies.get_study(db, "s1")
+        one = cohort_for_study(db, study, stability=False).table
+        preferring = cohort_for_study(db, study, stability=False,
+                                      pooled=Pooling(prefer="ann")).table
+        every = cohort_for_study(db, study, stability=False, pooled=EVERY_CODING).table
+        report = cohort_data(db, study="s1", stability=False).table
+        chosen = exports.choose_codings(db, study)
+        pooled = analysis.withdrawal_query(db, chosen)
+    assert one["coding_id"].tolist() == [consensus] and one["reconciled"].tolist() == [True]
+    assert preferring["coding_id"].tolist() == [consensus]
+    assert sorted(every["coding_id"]) == sorted([*ids.values(), consensus])
+    assert every.set_index("coding_id")["reconciled"].to_dict() == {
+        ids["ann"]: False, ids["bob"]: False, consensus: True}
+    assert report["coding_id"].tolist() == [consensus]
+    assert set(pooled["session"]) == {"t0", "(pooled)"}

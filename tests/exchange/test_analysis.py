@@ -13,6 +13,7 @@ import pytest
 
 from samspill.core.errors import InputError
 from samspill.core.outcomes import outcome_analysis
+from samspill.core.selection import EVERY_CODING
 from samspill.core.sequential import caregiver_answer_after_bid, lag_sequential
 from samspill.services import analysis, exports, studies
 from samspill.services.schemes import register_builtin_schemes
@@ -27,7 +28,7 @@ def test_the_withdrawal_query_equals_the_core_on_the_exported_events(lab: Lab) -
     with lab.database.session() as db:
         study = studies.get_study(db, "lab")
         chosen = exports.choose_codings(db, study, session="v1")
-        stored = analysis.withdrawal_query(db, chosen, window_ms=5000)
+        stored = analysis.withdrawal_query(db, chosen, window_ms=5000, pooled=EVERY_CODING)
         csv = exports.table_export(db, study, "events", "csv", chosen).body
     events = pd.read_csv(io.BytesIO(csv))
     events["session"] = events["session"] + "." + events["coder"]
@@ -36,6 +37,27 @@ def test_the_withdrawal_query_equals_the_core_on_the_exported_events(lab: Lab) -
     pd.testing.assert_frame_equal(stored.sort_values("session", ignore_index=True),
                                   from_file.sort_values("session", ignore_index=True))
     assert set(stored["session"]) == {"v1.own", "v1.cod", "v1.cod2", "(pooled)"}
+
+
+def test_pooled_sequential_analysis_counts_a_double_coded_session_once(lab: Lab) -> None:
+    """v1 is coded by own (master), cod and cod2: by default only its master enters the pooled
+    row, and the lag tables count its transitions once."""
+    with lab.database.session() as db:
+        study = studies.get_study(db, "lab")
+        chosen = exports.choose_codings(db, study)
+        pooled = analysis.withdrawal_query(db, chosen, window_ms=5000)
+        every = analysis.withdrawal_query(db, chosen, window_ms=5000, pooled=EVERY_CODING)
+        masters = [c for c in chosen if c.status == "master"]
+        only_masters = analysis.withdrawal_query(db, masters, window_ms=5000,
+                                                 pooled=EVERY_CODING)
+        lag_one = analysis.lag_analysis(db, chosen)
+        lag_every = analysis.lag_analysis(db, chosen, pooled=EVERY_CODING)
+        lag_masters = analysis.lag_analysis(db, masters, pooled=EVERY_CODING)
+    assert set(pooled["session"]) == {"v1", "v2", "(pooled)"}
+    assert set(every["session"]) == {"v1.own", "v1.cod", "v1.cod2", "v2", "(pooled)"}
+    pd.testing.assert_frame_equal(pooled, only_masters)
+    pd.testing.assert_frame_equal(lag_one, lag_masters)
+    assert not lag_one.equals(lag_every)
 
 
 def test_lag_tables_and_per_bid_lists_come_from_the_core(lab: Lab) -> None:

@@ -125,8 +125,56 @@ def test_sequential_study_runs_the_withdrawal_query_on_stored_codings(data: Path
     assert "adjusted_residual" in lag.output
 
 
+def test_every_pooling_command_takes_one_coding_per_session(data: Path, tmp_path: Path) -> None:
+    """cora codes the vignette too: sequential study, the cohort export and the cohort report
+    take its master alone unless --one-per-session off; coder:cora still takes the master."""
+    from samspill.cli.common import unit_of_work
+    from samspill.services import codings, studies
+    from samspill.services.accounts import get_user
+    from samspill.services.schemes import latest_version
+
+    with unit_of_work(data) as (db, _):
+        study = studies.get_study(db, "demo")
+        studies.set_role(db, study=study, user=get_user(db, "cora"), role="coder")
+        session = studies.get_session(db, study=study, name="vignette")
+        master = codings.codings_of(db, session)[0]
+        second = codings.create_coding(db, session=session, coder=get_user(db, "cora"),
+                                       scheme_version=latest_version(db, "withdrawal-open"))
+        codings.replace_events(db, coding=second, events=[
+            e.model_copy(update={"id": f"cora-{n}"})
+            for n, e in enumerate(codings.coding_events(db, master))])
+        codings.set_status(db, coding=second, status="submitted")
+        master_coder = master.coder.username
+
+    def sequences(*extra: str) -> list[str]:
+        out = _run(data, "sequential", "study", "--study", "demo", "--session", "vignette",
+                   "--format", "json", *extra)
+        return [r["session"] for r in json.loads(out.output)]
+
+    assert sequences() == ["vignette", "(pooled)"]
+    assert sequences("--one-per-session", "coder:cora") == ["vignette", "(pooled)"]
+    assert sorted(sequences("--one-per-session", "off")) == sorted(
+        ["(pooled)", f"vignette.{master_coder}", "vignette.cora"])
+    one, every = tmp_path / "one.csv", tmp_path / "every.csv"
+    _run(data, "export", "cohort", "--study", "demo", "--session", "vignette",
+         "--no-stability", "--out", str(one))
+    _run(data, "export", "cohort", "--study", "demo", "--session", "vignette",
+         "--no-stability", "--one-per-session", "off", "--out", str(every))
+    assert pd.read_csv(one)["coder"].tolist() == [master_coder]
+    assert sorted(pd.read_csv(every)["coder"]) == sorted([master_coder, "cora"])
+    report = tmp_path / "cohort.html"
+    _run(data, "report", "--study", "demo", "--cohort", "--one-per-session", "off",
+         "--out", str(report))
+    assert "every coding (a double-coded session counts once per coding)" in report.read_text()
+    refused = runner.invoke(app, ["report", "--study", "demo", "--session", "vignette",
+                                  "--one-per-session", "off", "--out", str(report),
+                                  "--data-dir", str(data)])
+    assert "--cohort" in str(refused.exception) + str(getattr(refused.exception, "fix", ""))
+
+
 @pytest.mark.parametrize(("args", "message"), [
     (["export", "cohort", "--study", "nope", "--out", "x.csv"], "no study 'nope'"),
+    (["sequential", "study", "--study", "demo", "--one-per-session", "all"], "coder:NAME"),
     (["import", "boris", "missing.boris", "--study", "demo"], "cannot read"),
     (["import", "csv", "{bad}", "--study", "demo", "--mapping", "Who"], "column=field"),
     (["export", "elan", "--study", "demo", "--session", "nope", "--out", "x.eaf"],

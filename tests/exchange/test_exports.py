@@ -11,6 +11,7 @@ import pyreadstat
 import pytest
 
 from samspill.core.errors import InputError, NotFoundError
+from samspill.core.selection import EVERY_CODING, Pooling
 from samspill.interop.boris import read_boris
 from samspill.interop.elan import read_elan
 from samspill.interop.variables import COHORT_COLUMNS, EVENT_TABLE_COLUMNS, REGISTRY
@@ -46,11 +47,12 @@ def test_the_cohort_table_reads_back_with_the_registered_names(lab: Lab, fmt: st
     with lab.database.session() as db:
         study = studies.get_study(db, "lab")
         chosen = exports.choose_codings(db, study)
-        exported = exports.table_export(db, study, "cohort", fmt, chosen)
-        expected = exports.cohort_frame(db, study, chosen)
+        exported = exports.table_export(db, study, "cohort", fmt, chosen, pooled=EVERY_CODING)
+        expected = exports.cohort_frame(db, study, chosen, pooled=EVERY_CODING)
     back = _read(fmt, exported.body)
     assert list(back.columns[: len(COHORT_COLUMNS)]) == COHORT_COLUMNS
     assert len(back) == 4 and sorted(back["coding_id"]) == sorted(lab.coding_ids.values())
+    assert exported.taken == 4
     assert back["unanswered_share"].tolist() == pytest.approx(
         expected["unanswered_share"].tolist())
     assert exported.name == f"lab-cohort.{fmt}"
@@ -104,7 +106,8 @@ def test_an_unscorable_coding_is_left_out_of_the_cohort_export_with_its_reason(l
     with lab.database.session() as db:
         study = studies.get_study(db, "lab")
         chosen = exports.choose_codings(db, study)
-        exported = exports.table_export(db, study, "cohort", "csv", chosen, stability=False)
+        exported = exports.table_export(db, study, "cohort", "csv", chosen, stability=False,
+                                        pooled=EVERY_CODING)
         only_cod = [c for c in chosen if c.id == lab.coding_ids["cod"]]
         predictors = exports.table_export(db, study, "predictors", "csv", only_cod)
         events = exports.table_export(db, study, "events", "csv", chosen)
@@ -119,6 +122,30 @@ def test_an_unscorable_coding_is_left_out_of_the_cohort_export_with_its_reason(l
     assert predictors.excluded["coding_id"].tolist() == [lab.coding_ids["cod"]]
     assert _read("csv", predictors.body).empty
     assert events.excluded.empty
+
+
+def test_the_cohort_takes_one_coding_per_session_by_default(lab: Lab) -> None:
+    """v1 is coded by own (master), cod and cod2: by default it counts once, as its master;
+    coder:cod still takes the master; off takes all three."""
+    with lab.database.session() as db:
+        study = studies.get_study(db, "lab")
+        chosen = exports.choose_codings(db, study)
+        default = exports.table_export(db, study, "cohort", "csv", chosen, stability=False)
+        preferring = exports.cohort_frame(db, study, chosen, stability=False,
+                                          pooled=Pooling(prefer="cod"))
+        every = exports.cohort_frame(db, study, chosen, stability=False, pooled=EVERY_CODING)
+        events = exports.table_export(db, study, "events", "csv", chosen)
+    back = _read("csv", default.body)
+    masters = sorted([lab.coding_ids["own"], lab.coding_ids["v2"]])
+    assert sorted(back["coding_id"]) == masters and default.taken == 2
+    assert back["session"].is_unique
+    assert back["status"].tolist() == ["master", "master"]
+    assert back["purpose"].tolist() == ["study", "study"]
+    assert back["reconciled"].tolist() == [False, False]
+    assert list(back.columns[-2:]) == ["purpose", "reconciled"]
+    assert sorted(preferring["coding_id"]) == masters
+    assert len(every) == 4 and every["session"].tolist().count("v1") == 3
+    assert events.taken == 4  # the events table lists every coding by default
 
 
 def test_the_cohort_carries_states_stability_and_the_qualifier(lab: Lab) -> None:

@@ -37,9 +37,25 @@ def test_the_owner_downloads_the_cohort_of_every_coding(lab: Lab, web: TestClien
     page = web.get("/studies/lab")
     assert 'href="/studies/lab/exchange"' in page.text
     assert 'href="/studies/lab/analysis"' in page.text
-    body = _export(web, csrf, "own", what="cohort", format="csv")
+    body = _export(web, csrf, "own", what="cohort", format="csv", one_per_session="off")
     table = pd.read_csv(io.BytesIO(body))
     assert sorted(table["coding_id"]) == sorted(lab.coding_ids.values())
+
+
+def test_the_cohort_export_counts_a_double_coded_session_once_by_default(
+        lab: Lab, web: TestClient) -> None:
+    """v1 is coded by own (master), cod and cod2; the form's default takes its master."""
+    csrf = login(web, "own")
+    form = web.get("/studies/lab/exchange").text
+    assert 'name="one_per_session"' in form and 'value="coder:cod"' in form
+    table = pd.read_csv(io.BytesIO(_export(web, csrf, "own", what="cohort", format="csv")))
+    assert sorted(table["coding_id"]) == sorted([lab.coding_ids["own"], lab.coding_ids["v2"]])
+    assert table["session"].is_unique and list(table.columns[-2:]) == ["purpose", "reconciled"]
+    events = pd.read_csv(io.BytesIO(_export(web, csrf, "own", what="events", format="csv")))
+    assert set(events["coding_id"]) == set(lab.coding_ids.values())  # events: every coding
+    refused = web.post("/studies/lab/export", data={
+        "csrf_token": csrf, "what": "cohort", "one_per_session": "two"})
+    assert refused.status_code == 400 and "coder:NAME" in refused.text
 
 
 def test_the_cohort_job_page_lists_the_codings_left_out_with_reason_and_fix(
@@ -51,8 +67,8 @@ def test_the_cohort_job_page_lists_the_codings_left_out_with_reason_and_fix(
         codings.upsert_event(db, coding=coding, event=Event(
             subject="caregiver", code="hold", onset_ms=5000))
     csrf = login(web, "own")
-    started = web.post("/studies/lab/export",
-                       data={"csrf_token": csrf, "what": "cohort", "format": "csv"})
+    started = web.post("/studies/lab/export", data={
+        "csrf_token": csrf, "what": "cohort", "format": "csv", "one_per_session": "off"})
     page = finished(web, started, "own")
     table = pd.read_csv(io.BytesIO(_download(web, page)))
     assert lab.coding_ids["cod"] not in set(table["coding_id"]) and len(table) == 3
@@ -188,10 +204,25 @@ def test_the_withdrawal_query_runs_on_the_stored_codings(lab: Lab, web: TestClie
     csrf = login(web, "own")
     assert web.get("/studies/lab/analysis").status_code == 200
     started = web.post("/studies/lab/analysis/sequential", data={
-        "csrf_token": csrf, "window_ms": "10000", "unit_ms": "1000"})
+        "csrf_token": csrf, "window_ms": "10000", "unit_ms": "1000",
+        "one_per_session": "off"})
     page = finished(web, started, "own")
     assert "(pooled)" in page.text and "share_followed" in page.text
     assert "v1.cod" in page.text and "v2" in page.text
+
+
+def test_the_pooled_sequential_analysis_takes_one_coding_per_session_by_default(
+        lab: Lab, web: TestClient) -> None:
+    csrf = login(web, "own")
+    form = web.get("/studies/lab/analysis").text
+    assert form.count('name="one_per_session"') == 2  # the sequential and the outcome forms
+    started = web.post("/studies/lab/analysis/sequential", data={
+        "csrf_token": csrf, "window_ms": "10000", "unit_ms": "1000"})
+    page = finished(web, started, "own")
+    assert "(pooled)" in page.text and "v1.cod" not in page.text
+    preferring = finished(web, web.post("/studies/lab/analysis/sequential", data={
+        "csrf_token": csrf, "one_per_session": "coder:cod"}), "own")
+    assert "v1.cod" not in preferring.text  # the master still comes first
 
 
 def test_an_outcome_model_runs_on_an_uploaded_outcome_file(lab: Lab, web: TestClient) -> None:

@@ -139,7 +139,13 @@ def test_the_cohort_file_is_made_in_a_job_with_progress(
         client: TestClient, sqlite_database: Database, built: Built) -> None:
     owner = bearer(sqlite_database, built.owner.username)
     page = client.get("/studies/s1/report", headers=owner).text
-    assert 'action="/studies/s1/report"' in page and 'name="format" value="pdf"' in page
+    assert 'action="/studies/s1/report?one_per_session=auto"' in page
+    assert 'name="format" value="pdf"' in page
+    assert "Codings per session" in page and "else the reconciled coding" in page
+    every = client.get("/studies/s1/report?one_per_session=off", headers=owner).text
+    assert 'action="/studies/s1/report?one_per_session=off"' in every
+    assert "every coding (a double-coded session counts once per coding)" in every
+    assert client.get("/studies/s1/report?one_per_session=x", headers=owner).status_code == 400
     started = client.post("/studies/s1/report", headers=owner, data={"format": "pdf"},
                           follow_redirects=False)
     assert started.status_code == 303

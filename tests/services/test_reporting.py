@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from samspill.core.events import Event
 from samspill.core.scoring import cohort_table
+from samspill.core.selection import EVERY_CODING
 from samspill.core.vignette import vignette_events
 from samspill.reports.cohort_report import cohort_document
 from samspill.reports.render import render
@@ -78,10 +79,11 @@ def test_the_cohort_csv_the_export_and_the_pdf_hold_the_same_codings(
         ids = {k: built[k].id for k in ("practice", "reliability", "master", "running")}
     with database.session() as db:
         study = studies.get_study(db, "mix")
-        csv = cohort_for_study(db, study)
+        # Every coding: the rule of which codings the cohort holds, not of one per session.
+        csv = cohort_for_study(db, study, pooled=EVERY_CODING)
         exported = exports.table_export(db, study, "cohort", "csv",
-                                        exports.choose_codings(db, study))
-        report = cohort_data(db, study="mix")
+                                        exports.choose_codings(db, study), pooled=EVERY_CODING)
+        report = cohort_data(db, study="mix", pooled=EVERY_CODING)
         held = {c.id for s in studies.sessions_of(db, study) for c in codings.codings_of(db, s)
                 if in_cohort(c)}
     export_table = pd.read_csv(io.BytesIO(exported.body))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from samspill.core.errors import InputError
+from samspill.core.selection import EVERY_CODING
 from samspill.services import studies
 from samspill.services.access import scores_visible
 from samspill.services.scores_json import scores_to_json
@@ -130,7 +131,7 @@ def test_codings_that_cannot_be_scored_are_set_apart_and_the_rest_scored(
         empty = studies.create_session(db, study=built.study, dyad=dyad, name="empty")
         codings.create_coding(db, session=empty, coder=built.owner, scheme_version=version)
         db.flush()
-        cohort = cohort_for_study(db, built.study, stability=False)
+        cohort = cohort_for_study(db, built.study, stability=False, pooled=EVERY_CODING)
     table, excluded = cohort.table, cohort.excluded
     assert len(table) == 3  # the vignette and the two simulated sessions
     assert list(excluded.columns) == [*IDENTITY_COLUMNS, "reason", "fix"]

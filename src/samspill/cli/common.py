@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 
 from samspill.core.errors import InputError, SamspillError
+from samspill.core.selection import Pooling
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
 
 # Every command module imports the store, the services and the heavy libraries inside the
 # command that uses them, so `samspill --help` and the commands that compute nothing start at
-# once (issue 15; tests/cli/test_startup.py holds the line).
+# once (issue 15; tests/test_cli_startup.py holds the line).
 
 console = Console()
 DataDir = Annotated[
@@ -37,6 +38,19 @@ RawCells = Annotated[bool, typer.Option(
     help="Write text exactly as stored. By default a text cell starting with = + - @ (or a "
     "tab or carriage return) gets a leading ' so a spreadsheet cannot run it as a formula; "
     "numbers are never changed. Use this only for files read by R or Python.")]
+
+
+OnePerSession = Annotated[str | None, typer.Option(
+    "--one-per-session", metavar="auto|coder:NAME|off",
+    help="Which codings of a double-coded session a pooled result takes: auto (one: the "
+    "master, else the reconciled coding, else the first submitted), coder:NAME (the same, "
+    "NAME's coding before the first submitted) or off (every coding). Default: auto, but off "
+    "for the events table and coding files.", show_default=False)]
+
+
+def pooling_of(text: str | None, default: str = "auto") -> Pooling:
+    """The ``--one-per-session`` option read by the one rule (``core/selection.py``)."""
+    return Pooling.parse(text if text is not None else default)
 
 
 def error_text(error: SamspillError) -> str:

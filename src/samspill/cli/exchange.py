@@ -16,7 +16,15 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
 
-from samspill.cli.common import DataDir, RawCells, Study, console, unit_of_work
+from samspill.cli.common import (
+    DataDir,
+    OnePerSession,
+    RawCells,
+    Study,
+    console,
+    pooling_of,
+    unit_of_work,
+)
 from samspill.core.errors import InputError
 
 if TYPE_CHECKING:
@@ -130,19 +138,22 @@ def table_format(out: Path, fmt: TableFormat | None) -> TableFormat:
 
 def _table(kind: exports.TableKind, study: str, fmt: TableFormat | None, out: Path,
            session: str | None, coder: str | None, data_dir: Path | None,
-           stability: bool = True, raw_cells: bool = False) -> None:
+           stability: bool = True, raw_cells: bool = False,
+           one_per_session: str | None = None) -> None:
     from samspill.services import audit, exports, studies
     fmt = table_format(out, fmt)
+    pooled = pooling_of(one_per_session, str(exports.default_pooling(kind)))
     with unit_of_work(data_dir) as (db, _), progress_bar(f"export {kind}") as report:
         target = studies.get_study(db, study)
         chosen = exports.choose_codings(db, target, session=session, coder=coder)
         exported = exports.table_export(db, target, kind, fmt.value, chosen, report,
-                                        stability=stability, raw_cells=raw_cells)
+                                        stability=stability, raw_cells=raw_cells,
+                                        pooled=pooled)
         _write(out, exported.body)
         audit.record(db, action="export", target=f"{kind}.{fmt.value}", study=study,
-                     detail=f"{len(chosen)} coding(s)")
+                     detail=f"{exported.taken} coding(s)")
     left_out = len(exported.excluded)
-    console.print(f"wrote {kind} of {len(chosen) - left_out} coding(s) to {out}")
+    console.print(f"wrote {kind} of {exported.taken - left_out} coding(s) to {out}")
     print_excluded(exported.excluded)
 
 
@@ -153,50 +164,60 @@ def export_cohort(study: Study, out: Out, fmt: FormatOpt = None,
                       "--stability/--no-stability",
                       help="Each sign's stability (about 0.1 s per coding; --no-stability for "
                       "large cohorts).")] = True,
-                  raw_cells: RawCells = False, data_dir: DataDir = None) -> None:
-    """One row per study coding (training and reliability codings are left out): identity,
+                  raw_cells: RawCells = False, one_per_session: OnePerSession = None,
+                  data_dir: DataDir = None) -> None:
+    """One row per study coding (training and reliability codings are left out; one per
+    session unless --one-per-session off): identity,
     each sign's values, state, reason, flag and stability, the hostility qualifier, the
     summary, counts, level. Codings that cannot be scored are left out and listed with the
     reason and the fix. The format follows --format, else the file's extension."""
-    _table("cohort", study, fmt, out, session, coder, data_dir, stability, raw_cells)
+    _table("cohort", study, fmt, out, session, coder, data_dir, stability, raw_cells,
+           one_per_session)
 
 
 @export_app.command("events")
 def export_events(study: Study, out: Out, fmt: FormatOpt = None,
                   session: SessionOpt = None, coder: CoderOpt = None,
-                  raw_cells: RawCells = False, data_dir: DataDir = None) -> None:
-    """Every event in long format: one row per event, identity columns repeated."""
-    _table("events", study, fmt, out, session, coder, data_dir, raw_cells=raw_cells)
+                  raw_cells: RawCells = False, one_per_session: OnePerSession = None,
+                  data_dir: DataDir = None) -> None:
+    """Every event in long format: one row per event, identity columns repeated (every
+    coding unless --one-per-session auto or coder:NAME)."""
+    _table("events", study, fmt, out, session, coder, data_dir, raw_cells=raw_cells,
+           one_per_session=one_per_session)
 
 
 @export_app.command("predictors")
 def export_predictors(study: Study, out: Out, fmt: FormatOpt = None,
                       session: SessionOpt = None, coder: CoderOpt = None,
-                      raw_cells: RawCells = False, data_dir: DataDir = None) -> None:
-    """One row per dyad (mean over its sessions' master or chosen codings), for
-    'samspill outcomes OUTCOMES.csv --predictors THIS.csv'."""
-    _table("predictors", study, fmt, out, session, coder, data_dir, raw_cells=raw_cells)
+                      raw_cells: RawCells = False, one_per_session: OnePerSession = None,
+                      data_dir: DataDir = None) -> None:
+    """One row per dyad (mean over its sessions, one coding per session unless
+    --one-per-session off), for 'samspill outcomes OUTCOMES.csv --predictors THIS.csv'."""
+    _table("predictors", study, fmt, out, session, coder, data_dir, raw_cells=raw_cells,
+           one_per_session=one_per_session)
 
 
 def _file(kind: exports.FileKind, study: str, out: Path, session: str | None,
-          coder: str | None, data_dir: Path | None, tiers: Tiers = Tiers.subject) -> None:
+          coder: str | None, data_dir: Path | None, tiers: Tiers = Tiers.subject,
+          one_per_session: str | None = None) -> None:
     from samspill.services import audit, exports, studies
+    pooled = pooling_of(one_per_session, str(exports.default_pooling(kind)))
     with unit_of_work(data_dir) as (db, _), progress_bar(f"export {kind}") as report:
         target = studies.get_study(db, study)
         chosen = exports.choose_codings(db, target, session=session, coder=coder)
         exported = exports.file_export(db, target, kind, chosen, tiers=tiers.value,
-                                       progress=report)
+                                       progress=report, pooled=pooled)
         _write(out, exported.body)
         audit.record(db, action="export", target=kind, study=study,
-                     detail=f"{len(chosen)} coding(s)")
-    console.print(f"wrote {kind} file of {len(chosen)} coding(s) to {out}")
+                     detail=f"{exported.taken} coding(s)")
+    console.print(f"wrote {kind} file of {exported.taken} coding(s) to {out}")
 
 
 @export_app.command("boris")
 def export_boris(study: Study, out: Out, session: SessionOpt = None, coder: CoderOpt = None,
-                 data_dir: DataDir = None) -> None:
+                 one_per_session: OnePerSession = None, data_dir: DataDir = None) -> None:
     """A BORIS project (.boris): the scheme as ethogram, one observation per coding."""
-    _file("boris", study, out, session, coder, data_dir)
+    _file("boris", study, out, session, coder, data_dir, one_per_session=one_per_session)
 
 
 @export_app.command("elan")
@@ -204,16 +225,16 @@ def export_elan(study: Study, out: Out, session: SessionOpt = None, coder: Coder
                 tiers: Annotated[Tiers, typer.Option(
                     "--tiers", help="One tier per subject, or per subject and dimension.")]
                 = Tiers.subject,
-                data_dir: DataDir = None) -> None:
+                one_per_session: OnePerSession = None, data_dir: DataDir = None) -> None:
     """One coding as an ELAN file (.eaf); name the session (and the coder if several)."""
-    _file("elan", study, out, session, coder, data_dir, tiers)
+    _file("elan", study, out, session, coder, data_dir, tiers, one_per_session)
 
 
 @export_app.command("sdis")
 def export_sdis(study: Study, out: Out, session: SessionOpt = None, coder: CoderOpt = None,
-                data_dir: DataDir = None) -> None:
+                one_per_session: OnePerSession = None, data_dir: DataDir = None) -> None:
     """SDIS Timed data for GSEQ (.sds): one GSEQ session per coding."""
-    _file("sdis", study, out, session, coder, data_dir)
+    _file("sdis", study, out, session, coder, data_dir, one_per_session=one_per_session)
 
 
 # ---------------------------------------------------------------- imports

@@ -9,8 +9,9 @@ from typing import Annotated
 import typer
 from rich.progress import Progress
 
-from samspill.cli.common import DataDir, Study, console, unit_of_work
+from samspill.cli.common import DataDir, OnePerSession, Study, console, pooling_of, unit_of_work
 from samspill.core.errors import InputError
+from samspill.core.selection import Pooling
 
 
 class Format(StrEnum):
@@ -41,13 +42,18 @@ def report(
         typer.Option("--format", help="pdf or html (default: from the --out suffix, else pdf)."),
     ] = None,
     lang: Annotated[Language, typer.Option("--lang", help="Report language.")] = Language.en,
+    one_per_session: OnePerSession = None,
     data_dir: DataDir = None,
 ) -> None:
     """Write a session report (--session NAME) or the cohort report (--cohort)."""
     if cohort == (session is not None):
         raise InputError("name either --session NAME or --cohort", fix="give exactly one of them")
     chosen = (fmt or _format_of(out)).value
-    content = _cohort(study, lang.value, chosen, data_dir) if cohort else _session(
+    if one_per_session is not None and not cohort:
+        raise InputError("--one-per-session is for the cohort report",
+                         fix="add --cohort, or leave --one-per-session out")
+    content = _cohort(study, lang.value, chosen, data_dir,
+                      pooling_of(one_per_session)) if cohort else _session(
         study, session or "", coder, lang.value, chosen, data_dir)
     try:
         out.write_bytes(content)
@@ -71,7 +77,7 @@ def _session(study: str, session: str, coder: str | None, lang: str, fmt: str,
     return render(session_document(data, lang), fmt)
 
 
-def _cohort(study: str, lang: str, fmt: str, data_dir: Path | None) -> bytes:
+def _cohort(study: str, lang: str, fmt: str, data_dir: Path | None, pooled: Pooling) -> bytes:
     from samspill.reports.cohort_report import cohort_document
     from samspill.reports.render import render
     from samspill.services.reporting import agreement_summary, cohort_data
@@ -81,5 +87,6 @@ def _cohort(study: str, lang: str, fmt: str, data_dir: Path | None) -> bytes:
         task = bar.add_task("scoring codings", total=None)
         data = cohort_data(db, study=study, agreement=agreement_summary(db, study=study),
                            progress=lambda fraction: bar.update(task, completed=fraction,
-                                                                total=1.0))
+                                                                total=1.0),
+                           pooled=pooled)
     return render(cohort_document(data, lang), fmt)

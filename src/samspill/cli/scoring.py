@@ -10,7 +10,15 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from samspill.cli.common import DataDir, RawCells, Study, console, unit_of_work
+from samspill.cli.common import (
+    DataDir,
+    OnePerSession,
+    RawCells,
+    Study,
+    console,
+    pooling_of,
+    unit_of_work,
+)
 from samspill.cli.exchange import print_excluded, progress_bar
 from samspill.core.errors import InputError
 
@@ -86,9 +94,11 @@ def cohort(
         help="Each sign's stability (about 0.1 s per coding; --no-stability for large "
         "cohorts).")] = True,
     raw_cells: RawCells = False,
+    one_per_session: OnePerSession = None,
     data_dir: DataDir = None,
 ) -> None:
-    """One row per study coding (training and reliability codings are left out): each sign's
+    """One row per study coding (training and reliability codings are left out; one coding
+    per session unless --one-per-session off): each sign's
     values, state, reason, flag and stability, the hostility qualifier, the summary, dimension
     counts, level. Codings that cannot be scored are left out and listed with the reason and
     the fix."""
@@ -96,6 +106,7 @@ def cohort(
     from samspill.services import studies
     from samspill.services.scoring import cohort_for_study
 
+    pooled = pooling_of(one_per_session)
     named = format_of_name(out.name)
     if named not in (None, "csv"):
         raise InputError(f"samspill cohort writes CSV, and {out.name} is named as a .{named} file",
@@ -103,7 +114,7 @@ def cohort(
                          "….csv")
     with unit_of_work(data_dir) as (db, _), progress_bar("cohort") as report:
         found = cohort_for_study(db, studies.get_study(db, study), stability=stability,
-                                 progress=report)
+                                 progress=report, pooled=pooled)
     try:
         # The export's CSV: flags 0/1 as docs/variables.md documents, formulas neutralised.
         out.write_bytes(write_table(found.table, "csv", raw_cells=raw_cells))

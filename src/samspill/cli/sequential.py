@@ -18,7 +18,14 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from samspill.cli.common import DataDir, Study, code_list, unit_of_work
+from samspill.cli.common import (
+    DataDir,
+    OnePerSession,
+    Study,
+    code_list,
+    pooling_of,
+    unit_of_work,
+)
 from samspill.cli.tables import Format, FormatOpt, print_table
 from samspill.core.errors import InputError
 
@@ -142,24 +149,28 @@ def study_command(
     per_event: Annotated[bool, typer.Option(
         "--per-event", help="List each bid and its first answer instead.")] = False,
     lag: Annotated[str, typer.Option("--lag", help="For --query lag: 2, 1-3 or 1,2.")] = "1",
+    one_per_session: OnePerSession = None,
     fmt: FormatOpt = Format.table,
     data_dir: DataDir = None,
 ) -> None:
-    """Sequential analysis of the study's stored codings, one sequence per coding and pooled."""
+    """Sequential analysis of the study's stored codings, one sequence per coding taken (one
+    per session unless --one-per-session off) and pooled."""
     from samspill.core.sequential import parse_lags
     from samspill.services import analysis, exports, studies
 
     answers = [c.strip() for c in answer_codes.split(",") if c.strip()]
     if not answers:
         raise InputError("--answer-codes names no code", fix="give e.g. respond,initiate,hold")
+    pooled = pooling_of(one_per_session)
     with unit_of_work(data_dir) as (db, _):
         chosen = exports.choose_codings(db, studies.get_study(db, study), session=session,
                                         coder=coder)
         if query is Query.lag:
-            table = analysis.lag_analysis(db, chosen, lags=parse_lags(lag))
+            table = analysis.lag_analysis(db, chosen, lags=parse_lags(lag), pooled=pooled)
         else:
             table = analysis.withdrawal_query(db, chosen, window_ms=window_ms, unit_ms=unit_ms,
-                                              answer_codes=answers, per_event=per_event)
+                                              answer_codes=answers, per_event=per_event,
+                                              pooled=pooled)
     print_table(table, fmt)
 
 

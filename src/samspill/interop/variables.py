@@ -136,6 +136,18 @@ _IDENTITY = [
              "Ground-truth style of a simulated session; empty for real sessions.",
              ((1, "sensitive"), (2, "withdrawn"), (3, "hostile"), (4, "frightened"))),
 ]
+# Which coding a cohort row is (added with one coding per session): after the columns of
+# earlier versions, so scripts that read those by position keep working.
+_SELECTION = [
+    Variable("purpose", "Purpose of the coding", "category",
+             "Why the coding was made: study data, a coder's training tape, or a reliability "
+             "check. The cohort holds study codings only.",
+             ((1, "study"), (2, "training"), (3, "reliability"))),
+    Variable("reconciled", "Reconciled coding", "flag",
+             "1 when the coding is its session's reconciled (consensus) coding of a double-"
+             "coded session. One coding per session takes the master, else this one, else "
+             "the first submitted (docs/exports.md).", YES_NO),
+]
 _VALUES = [
     Variable("initiative_share", "Share of need episodes with caregiver initiative", "number",
              "Of the episodes of attachment need, the share in which the caregiver initiated "
@@ -256,13 +268,14 @@ _EVENTS = [
 
 IDENTITY_NAMES = frozenset(v.name for v in _IDENTITY)
 REGISTRY: dict[str, Variable] = {
-    v.name: v for v in _IDENTITY + _INDICATORS + _STATES + _RATINGS + _EVENTS}
+    v.name: v for v in _IDENTITY + _SELECTION + _INDICATORS + _STATES + _RATINGS + _EVENTS}
 COHORT_COLUMNS = [v.name for v in _IDENTITY + _INDICATORS] + [
-    "level", "disrupted", "classification", "profile"] + [v.name for v in _STATES]
+    "level", "disrupted", "classification", "profile"] + [v.name for v in _STATES + _SELECTION]
 # Cohort columns an outcome model may use: the values, flags, counts, signs counted, level
-# (not the stability, which describes the coding, not the dyad).
+# (not the stability, which describes the coding, not the dyad; nor which coding it is).
 PREDICTOR_COLUMNS = [c for c in COHORT_COLUMNS if REGISTRY[c].kind in ("number", "integer", "flag")
-                     and c not in IDENTITY_NAMES and not c.endswith("_stability")]
+                     and c not in IDENTITY_NAMES and not c.endswith("_stability")
+                     and c not in {v.name for v in _SELECTION}]
 EVENT_TABLE_COLUMNS = [v.name for v in _IDENTITY[:5]] + [v.name for v in _EVENTS]
 
 
@@ -329,7 +342,9 @@ def variables_markdown() -> str:
              "Generated from `src/samspill/interop/variables.py` by `variables_markdown()`; "
              "do not edit by hand. Regenerate with "
              "`python -m samspill.interop.variables > docs/variables.md`.", "",
-             "The cohort table has one row per coding: "
+             "The cohort table has one row per coding (by default one coding per session: "
+             "the master, else the reconciled coding, else the first submitted; see "
+             "docs/exports.md): "
              + ", ".join(f"`{c}`" for c in COHORT_COLUMNS) + ".", "",
              "The long events table has one row per event: "
              + ", ".join(f"`{c}`" for c in EVENT_TABLE_COLUMNS) + ".", "",
@@ -338,7 +353,8 @@ def variables_markdown() -> str:
              "(`<sign>_state`); not observable is never absent, and SPSS files mark it as "
              "user-missing. Hostility is no sign: `hostility_qualifier` qualifies the profile. "
              "Columns of earlier versions keep their place; the columns added with the three "
-             "states follow them.", "",
+             "states follow them, then `purpose` and `reconciled` (which coding a row is).",
+             "",
              "**How each format holds a value.** Flags are 0 and 1 in every format (CSV, XLSX, "
              "SPSS, Parquet), so that SUM and AVERAGE count them. Categories are their text in "
              "CSV, XLSX and Parquet (`in_progress`, `not_observable`) and their code in SPSS, "
@@ -358,7 +374,8 @@ def variables_markdown() -> str:
              "dyad's sessions'; a flag's mean is the share of the dyad's sessions flagged "
              "('<label>: share of the dyad's sessions', a proportion 0-1, 3 decimals), and "
              "the mean of a count or the level has 2 decimals.", ""]
-    for title, group in (("Identity", _IDENTITY), ("Withdrawal indicators and counts", _INDICATORS),
+    for title, group in (("Identity", _IDENTITY + _SELECTION),
+                         ("Withdrawal indicators and counts", _INDICATORS),
                          ("Ratings", _RATINGS),
                          ("States, reasons, stability and the hostility qualifier", _STATES),
                          ("Events", _EVENTS)):

@@ -91,10 +91,21 @@ def _facts(data: CohortData, _: Translator) -> Facts:
              (_("Dyads"), str(t["dyad"].nunique() if len(t) else 0)),
              (_("Sessions"), str(t["session"].nunique() if len(t) else 0)),
              (_("Codings"), str(len(t))),
+             (_("Codings per session"), _pooling_text(data.pooling, _)),
              (_("Scores labelled"), "; ".join(data.labels) or "–")]
     if data.excluded:
         items.append((_("Left out (cannot be scored)"), "; ".join(data.excluded)))
     return Facts(items)
+
+
+def _pooling_text(pooling: str, _: Translator) -> str:
+    """Which codings of a session the report holds, in words (core/selection.py's rule)."""
+    if pooling == "off":
+        return _("every coding (a double-coded session counts once per coding)")
+    if pooling.startswith("coder:"):
+        return _("one: the master, else the reconciled coding, else %(coder)s's, else the "
+                 "first submitted (or started)", coder=pooling.removeprefix("coder:"))
+    return _("one: the master, else the reconciled coding, else the first submitted (or started)")
 
 
 def _indicators(data: CohortData, _: Translator) -> Section:

@@ -82,6 +82,9 @@ class CohortData:
     ``purpose``, ``cutoff`` and, with stability, ``<id>_stable`` per sign and qualifier).
     ``excluded`` names each coding that cannot be scored (``session/coder: reason``).
 
+    ``pooling`` says which codings of a session the table holds (``auto``, ``coder:NAME``,
+    ``off``; see :mod:`samspill.core.selection`).
+
     ``agreement`` is the hook for inter-coder agreement: any table of statistics (for example
     ``measure, statistic, value, ci95_low, ci95_high, n``); the cohort report shows it as a
     section only when it is given.
@@ -95,6 +98,9 @@ class CohortData:
     cutoff: float | None = None
     agreement: pd.DataFrame | None = None
     excluded: tuple[str, ...] = field(default_factory=tuple)
+    # Which codings of a session it holds: "auto" (one, by the rule of core/selection.py),
+    # "coder:NAME" (one, preferring NAME's) or "off" (every coding).
+    pooling: str = "auto"
 
 
 def build_report_data(

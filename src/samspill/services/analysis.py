@@ -2,9 +2,11 @@
 
 The tables are built from the store and handed to the pure core
 (:mod:`samspill.core.sequential`, :mod:`samspill.core.outcomes`); nothing is computed here.
-Each chosen coding is one sequence, labelled like the exported observations (the session, with
-``.coder`` when a session has several chosen codings), and runs from 0 ms to its session's
-length when that is known.
+Pooled results take one coding per session by default (``pooled``, the rule of
+:mod:`samspill.core.selection`: the master, else the consensus, else the first submitted);
+``Pooling(one=False)`` takes every chosen coding. Each coding taken is one sequence, labelled
+like the exported observations (the session, with ``.coder`` when a session has several
+codings taken), and runs from 0 ms to its session's length when that is known.
 """
 
 from __future__ import annotations
@@ -18,11 +20,13 @@ from sqlalchemy.orm import Session
 
 from samspill.core.errors import InputError
 from samspill.core.outcomes import HierarchicalResult, outcome_analysis
+from samspill.core.selection import ONE_PER_SESSION, Pooling
 from samspill.core.sequential import (
     bid_answers,
     caregiver_answer_after_bid,
     lag_sequential,
 )
+from samspill.services import pooling
 from samspill.services.exports import observation_names, predictors_frame
 from samspill.store.models import Coding, EventRow, Study
 
@@ -52,10 +56,11 @@ def sequence_frame(db: Session, chosen: Sequence[Coding]) -> tuple[pd.DataFrame,
 def withdrawal_query(db: Session, chosen: Sequence[Coding], *, window_ms: int = 10_000,
                      unit_ms: int = 1000,
                      answer_codes: Collection[str] = ("respond", "initiate", "hold"),
-                     per_event: bool = False) -> pd.DataFrame:
+                     per_event: bool = False, pooled: Pooling = ONE_PER_SESSION,
+                     ) -> pd.DataFrame:
     """The built-in query (does a caregiver answer follow a child bid within W?) per sequence
     and pooled; with ``per_event`` each bid and its first answer instead."""
-    events, durations = sequence_frame(db, chosen)
+    events, durations = sequence_frame(db, pooling.pooled(db, chosen, pooled))
     if per_event:
         return bid_answers(events, window_ms=window_ms, answer_codes=answer_codes,
                            session_col=SESSION_COL)
@@ -71,10 +76,10 @@ def _lengths(events: pd.DataFrame, durations: dict[str, int]) -> dict[str, int] 
 
 
 def lag_analysis(db: Session, chosen: Sequence[Coding], *, lags: Sequence[int] = (1,),
-                 allow_repeats: bool = True, only: Collection[str] | None = None
-                 ) -> pd.DataFrame:
+                 allow_repeats: bool = True, only: Collection[str] | None = None,
+                 pooled: Pooling = ONE_PER_SESSION) -> pd.DataFrame:
     """Lag-sequential tables of the codes in onset order, per sequence and pooled."""
-    events, _ = sequence_frame(db, chosen)
+    events, _ = sequence_frame(db, pooling.pooled(db, chosen, pooled))
     if only:
         events = events[events["code"].isin(set(only))]
     return lag_sequential(events, lags=list(lags), session_col=SESSION_COL,
@@ -99,11 +104,13 @@ def read_outcomes(data: bytes, *, source: str = "outcomes.csv",
 
 def outcome_model(db: Session, study: Study, chosen: Sequence[Coding], outcomes: pd.DataFrame,
                   *, outcome: str, steps: Sequence[Sequence[str]], dyad_col: str = "dyad",
-                  confidence: float = 0.95) -> HierarchicalResult:
+                  confidence: float = 0.95, pooled: Pooling = ONE_PER_SESSION,
+                  ) -> HierarchicalResult:
     """Hierarchical OLS of an outcome on blocks of covariates (from the outcome file) and
     withdrawal predictors (the per-dyad table of :func:`samspill.services.exports.
-    predictors_frame`, names as in ``docs/variables.md``)."""
-    predictors = predictors_frame(db, study, chosen)
+    predictors_frame`, names as in ``docs/variables.md``; one coding per session unless
+    ``pooled`` says otherwise)."""
+    predictors = predictors_frame(db, study, chosen, pooled)
     if dyad_col != "dyad":
         predictors = predictors.rename(columns={"dyad": dyad_col})
     return outcome_analysis(outcomes, predictors, outcome=outcome, steps=steps,

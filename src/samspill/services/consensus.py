@@ -228,13 +228,32 @@ def _finish(db: Session, coding: Coding, session: ObservationSession, master: bo
     codings.set_status(db, coding=coding, status="master" if master else "submitted")
 
 
+PROVENANCE_COLUMNS = ["item_kind", "item_id", "coder", "source_coding", "source_item",
+                      "subject", "code", "onset_ms", "offset_ms", "value"]
+
+
 def provenance(db: Session, coding: Coding) -> pd.DataFrame:
-    """Where each decision of a reconciled coding came from: ``item_kind``, ``item_id``,
-    ``coder``, ``source_coding``, ``source_item``."""
+    """Where each decision of a reconciled coding came from: ``item_kind`` (event, rating),
+    ``item_id``, ``coder`` (whose version it took), ``source_coding``, ``source_item``, and
+    what was taken, for people to read: an event's ``subject``, ``code``, ``onset_ms`` and
+    ``offset_ms`` (as the reconciled coding holds it, copied from the coder's), a rating's
+    ``value``. Events come in onset order, then the ratings."""
     rows = db.scalars(select(ConsensusSource).where(ConsensusSource.coding_id == coding.id)
                       .order_by(ConsensusSource.id)).all()
     coders = {c.id: c.coder.username for c in codings.codings_of(db, coding.session)}
-    return pd.DataFrame(
-        [(r.item_kind, r.item_id, coders.get(r.source_coding_id or -1, ""), r.source_coding_id,
-          r.source_item) for r in rows],
-        columns=["item_kind", "item_id", "coder", "source_coding", "source_item"])
+    events = {e.id: e for e in codings.coding_events(db, coding)}
+    ratings = codings.ratings_of(db, coding)
+    records = []
+    for r in rows:
+        event = events.get(r.item_id) if r.item_kind == "event" else None
+        records.append((
+            r.item_kind, r.item_id, coders.get(r.source_coding_id or -1, ""), r.source_coding_id,
+            r.source_item, event.subject if event else None, event.code if event else None,
+            event.onset_ms if event else None, event.offset_ms if event else None,
+            ratings.get(r.item_id) if r.item_kind == "rating" else None))
+    frame = pd.DataFrame(records, columns=PROVENANCE_COLUMNS).astype(
+        {"onset_ms": "Int64", "offset_ms": "Int64", "source_coding": "Int64"})
+    order = frame.assign(_rating=frame["item_kind"].ne("event"),
+                         _onset=frame["onset_ms"].fillna(-1))
+    return frame.loc[order.sort_values(["_rating", "_onset"], kind="stable").index
+                     ].reset_index(drop=True)

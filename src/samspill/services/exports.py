@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 from typing import Any, Literal
 
@@ -24,13 +24,14 @@ from sqlalchemy.orm import Session
 
 from samspill.core.errors import InputError, NotFoundError
 from samspill.core.events import Event
+from samspill.core.selection import EVERY_CODING, ONE_PER_SESSION, Pooling
 from samspill.interop import tabular
 from samspill.interop.boris import write_boris
 from samspill.interop.elan import TierLayout, write_elan
 from samspill.interop.model import IndependentVariable, MediaFile, Observation, Project
 from samspill.interop.sdis import write_sdis
 from samspill.interop.variables import PREDICTOR_COLUMNS, PREDICTOR_REGISTRY, REGISTRY
-from samspill.services import codings, studies
+from samspill.services import codings, pooling, studies
 from samspill.services.media import media_of
 from samspill.services.schemes import scheme_of
 from samspill.services.scoring import EXCLUDED_COLUMNS, Cohort, cohort_for_study, in_cohort
@@ -69,6 +70,7 @@ class ExportFile:
     body: bytes
     excluded: pd.DataFrame = field(
         default_factory=lambda: pd.DataFrame(columns=EXCLUDED_COLUMNS), compare=False)
+    taken: int = 0  # the codings the file took (one per session, or every chosen one)
 
 
 def _quiet(_fraction: float) -> None:
@@ -130,14 +132,15 @@ def observation_names(chosen: Sequence[Coding]) -> dict[int, str]:
 # ---------------------------------------------------------------- tables
 
 def cohort_of(db: Session, study: Study, chosen: Sequence[Coding], *, stability: bool = True,
-              progress: Progress = _quiet) -> Cohort:
+              progress: Progress = _quiet, pooled: Pooling = ONE_PER_SESSION) -> Cohort:
     """The cohort of the chosen codings that the study's cohort holds (the one rule,
     :func:`~samspill.services.scoring.in_cohort`, as in the cohort report: training and
-    reliability codings are not): ``table``, one row per coding in the registry's order, and
-    the codings that cannot be scored (``excluded``, with the reason and the fix).
+    reliability codings are not), by default one per session (``pooled``, the rule of
+    :mod:`samspill.core.selection`): ``table``, one row per coding in the registry's order,
+    and the codings that cannot be scored (``excluded``, with the reason and the fix).
     ``stability=False`` leaves out each sign's stability (much faster for large studies)."""
-    return cohort_for_study(db, study, chosen=_cohort_only(chosen), stability=stability,
-                            progress=progress)
+    held = pooling.pooled(db, _cohort_only(chosen), pooled)
+    return cohort_for_study(db, study, chosen=held, stability=stability, progress=progress)
 
 
 def _cohort_only(chosen: Sequence[Coding]) -> list[Coding]:
@@ -145,20 +148,29 @@ def _cohort_only(chosen: Sequence[Coding]) -> list[Coding]:
 
 
 def cohort_frame(db: Session, study: Study, chosen: Sequence[Coding], *,
-                 stability: bool = True) -> pd.DataFrame:
-    """One row per chosen coding that the cohort holds and can score: identity, each sign's
-    values, state, reason, flag and stability, the qualifier, the summary, counts, level (see
-    :func:`cohort_of` for the codings left out)."""
-    return cohort_of(db, study, chosen, stability=stability).table
+                 stability: bool = True, pooled: Pooling = ONE_PER_SESSION) -> pd.DataFrame:
+    """One row per chosen coding that the cohort holds and can score (by default one per
+    session): identity, each sign's values, state, reason, flag and stability, the
+    qualifier, the summary, counts, level (see :func:`cohort_of` for the codings left out)."""
+    return cohort_of(db, study, chosen, stability=stability, pooled=pooled).table
 
 
-def predictors_frame(db: Session, study: Study, chosen: Sequence[Coding]) -> pd.DataFrame:
+def predictors_frame(db: Session, study: Study, chosen: Sequence[Coding],
+                     pooled: Pooling = ONE_PER_SESSION) -> pd.DataFrame:
     """One row per dyad for outcome models: the mean of the indicator values, flags, counts and
-    level over the dyad's sessions, of the codings the cohort holds (:func:`cohort_of`). A
-    session's master coding stands for it when there is one, else the mean over its chosen
-    codings. Codings that cannot be scored are left out."""
-    cohort = cohort_of(db, study, _masters_first(_cohort_only(chosen)), stability=False)
-    return _predictors(cohort.table)
+    level over the dyad's sessions, of the codings the cohort holds (:func:`cohort_of`).
+    Codings that cannot be scored are left out."""
+    return _predictors(_predictor_cohort(db, study, chosen, pooled).table)
+
+
+def _predictor_cohort(db: Session, study: Study, chosen: Sequence[Coding],
+                      pooled: Pooling) -> Cohort:
+    """The codings behind the predictors: one per session by the rule; with ``off`` a
+    session's master when it has one, else every chosen coding (their mean)."""
+    if pooled.one:
+        return cohort_of(db, study, chosen, stability=False, pooled=pooled)
+    return cohort_of(db, study, _masters_first(_cohort_only(chosen)), stability=False,
+                     pooled=EVERY_CODING)
 
 
 def _predictors(frame: pd.DataFrame) -> pd.DataFrame:
@@ -189,32 +201,45 @@ def events_frame(db: Session, study: Study, chosen: Sequence[Coding],
     return pd.concat(frames, ignore_index=True)
 
 
+def default_pooling(kind: TableKind | FileKind) -> Pooling:
+    """One coding per session for the pooled tables (cohort, predictors); every coding for
+    the events table and the coding files, which list codings rather than pool them."""
+    return ONE_PER_SESSION if kind in ("cohort", "predictors") else EVERY_CODING
+
+
 def table_export(db: Session, study: Study, kind: TableKind, fmt: tabular.Format,
                  chosen: Sequence[Coding], progress: Progress = _quiet, *,
-                 stability: bool = True, raw_cells: bool = False) -> ExportFile:
+                 stability: bool = True, raw_cells: bool = False,
+                 pooled: Pooling | None = None) -> ExportFile:
     """A table of the chosen codings in CSV, XLSX, SPSS ``.sav`` or Parquet.
 
-    The cohort carries each sign's stability unless ``stability=False``; codings the cohort
-    or predictors table cannot score are left out and listed in ``ExportFile.excluded``.
-    Text cells a spreadsheet would run as formulas are neutralised unless ``raw_cells``.
+    ``pooled`` says which codings of a session the table takes (default
+    :func:`default_pooling`). The cohort carries each sign's stability unless
+    ``stability=False``; codings the cohort or predictors table cannot score are left out
+    and listed in ``ExportFile.excluded``. Text cells a spreadsheet would run as formulas are
+    neutralised unless ``raw_cells``.
     """
     if kind not in TABLE_KINDS:
         raise InputError(f"unknown table '{kind}'", fix=f"use one of {', '.join(TABLE_KINDS)}")
+    pooled = default_pooling(kind) if pooled is None else pooled
     excluded = pd.DataFrame(columns=EXCLUDED_COLUMNS)
     if kind == "events":
-        frame = events_frame(db, study, chosen, progress)
+        taken = pooling.pooled(db, chosen, pooled)
+        frame, count = events_frame(db, study, taken, progress), len(taken)
     elif kind == "cohort":
         cohort = cohort_of(db, study, chosen, stability=stability,
-                           progress=lambda f: progress(0.95 * f))
+                           progress=lambda f: progress(0.95 * f), pooled=pooled)
         frame, excluded = cohort.table, cohort.excluded
+        count = len(cohort.table) + len(excluded)
     else:
-        cohort = cohort_of(db, study, _masters_first(_cohort_only(chosen)), stability=False)
+        cohort = _predictor_cohort(db, study, chosen, pooled)
         frame, excluded = _predictors(cohort.table), cohort.excluded
+        count = len(cohort.table) + len(excluded)
     registry = PREDICTOR_REGISTRY if kind == "predictors" else REGISTRY
     body = tabular.write_table(frame, fmt, sheet=kind, raw_cells=raw_cells, registry=registry)
     progress(1.0)
     media_type = MEDIA_TYPES.get(fmt, "application/octet-stream")
-    return ExportFile(f"{study.name}-{kind}.{fmt}", media_type, body, excluded)
+    return ExportFile(f"{study.name}-{kind}.{fmt}", media_type, body, excluded, count)
 
 
 # ---------------------------------------------------------------- coding files
@@ -262,10 +287,13 @@ def _media_name(session: str, number: int, filename: str) -> str:
 
 
 def file_export(db: Session, study: Study, kind: FileKind, chosen: Sequence[Coding], *,
-                tiers: TierLayout = "subject", progress: Progress = _quiet) -> ExportFile:
-    """The chosen codings as a BORIS project, an ELAN file (one coding) or an SDIS file."""
+                tiers: TierLayout = "subject", progress: Progress = _quiet,
+                pooled: Pooling = EVERY_CODING) -> ExportFile:
+    """The chosen codings as a BORIS project, an ELAN file (one coding) or an SDIS file; by
+    default every chosen coding, one per session with ``pooled``."""
     if kind not in FILE_KINDS:
         raise InputError(f"unknown coding file '{kind}'", fix=f"use one of {', '.join(FILE_KINDS)}")
+    chosen = pooling.pooled(db, chosen, pooled)
     if kind == "elan" and len(chosen) != 1:
         raise InputError(f"an ELAN file holds one coding, and {len(chosen)} were chosen",
                          fix="choose one session, and its coder if it has several")
@@ -280,4 +308,4 @@ def file_export(db: Session, study: Study, kind: FileKind, chosen: Sequence[Codi
         text = write_sdis(project.observations, project.scheme)
         out = ExportFile(f"{study.name}.sds", MEDIA_TYPES["sds"], text.encode("utf-8"))
     progress(1.0)
-    return out
+    return replace(out, taken=len(chosen))

@@ -9,8 +9,6 @@ the same codings for the same reasons. :mod:`samspill.reports` only renders what
 
 from __future__ import annotations
 
-from typing import cast
-
 import pandas as pd
 from sqlalchemy.orm import Session
 
@@ -18,6 +16,7 @@ from samspill.core.errors import SamspillError
 from samspill.core.indicators import INDICATORS
 from samspill.core.scheme import Scheme
 from samspill.core.scoring import Scores, cohort_table
+from samspill.core.selection import ONE_PER_SESSION, Pooling
 from samspill.reports.data import CohortData, ReportData, ReportHeader, report_data
 from samspill.services import codings, studies
 from samspill.services.agreement import study_agreement
@@ -63,31 +62,29 @@ def session_data(db: Session, *, study: str, session: str, coder: str | None) ->
 
 
 def cohort_data(db: Session, *, study: str, agreement: pd.DataFrame | None = None,
-                progress: Progress | None = None, stability: bool = True) -> CohortData:
+                progress: Progress | None = None, stability: bool = True,
+                pooled: Pooling = ONE_PER_SESSION) -> CohortData:
     """The study's cohort for its report: the rows of the cohort CSV (the same codings,
-    :func:`~samspill.services.scoring.cohort_for_study`), with ``purpose``, ``cutoff`` and
-    ``<id>_stable`` per sign and qualifier (whether the whole session's state is stable, as
-    the session report says).
+    :func:`~samspill.services.scoring.cohort_for_study`; by default one per session,
+    ``pooled``), with ``cutoff`` and ``<id>_stable`` per sign and qualifier (whether the
+    whole session's state is stable, as the session report says).
 
     The codings the cohort cannot score are named in ``excluded`` with the reason, so one
     unfinished coding does not stop the report. ``progress(fraction)`` follows the scoring.
     """
     row = studies.get_study(db, study)
     settings = settings_of(row)
-    chosen = {c.id: c for c in cohort_codings(db, row)}
+    chosen = {c.id: c for c in cohort_codings(db, row, pooled)}
     found = cohort_for_study(db, row, chosen=list(chosen.values()), stability=stability,
                              progress=progress, table=_report_rows)
     table = found.table
-    # The cohort table's column names are unique, so get_loc gives a position, not a mask.
-    status = cast(int, table.columns.get_loc("status"))
-    table.insert(status + 1, "purpose",
-                 [chosen[i].purpose for i in table["coding_id"]])
     labels = dict.fromkeys(scheme_of(chosen[i].scheme_version).label()
                            for i in table["coding_id"])
     excluded = tuple(f"{r.session}/{r.coder}: {r.reason}"
                      for r in found.excluded.itertuples(index=False))
     return CohortData(row.name, row.title or row.name, table, settings.indicator_settings(),
-                      tuple(labels), settings.disrupted_cutoff, agreement, excluded)
+                      tuple(labels), settings.disrupted_cutoff, agreement, excluded,
+                      pooling=str(pooled))
 
 
 def _report_rows(scores: Scores) -> pd.DataFrame:

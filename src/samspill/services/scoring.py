@@ -22,9 +22,10 @@ from samspill.core.errors import InputError, SamspillError
 from samspill.core.events import EVENT_COLUMNS, SEGMENT_COLUMNS
 from samspill.core.scheme import Scheme
 from samspill.core.scoring import Scores, cohort_table, score_codings
+from samspill.core.selection import ONE_PER_SESSION, Pooling
 from samspill.core.study_settings import StudySettings, study_settings
 from samspill.interop.variables import COHORT_COLUMNS
-from samspill.services import codings, studies
+from samspill.services import codings, pooling, studies
 from samspill.services.schemes import scheme_of
 from samspill.store.models import Coding, EventRow, Rating, SegmentRow, Study
 
@@ -38,6 +39,9 @@ IDENTITY_COLUMNS = [
     "status",
     "sim_style",
 ]
+# Which coding a row is (issue 22): the registry places them after the columns of earlier
+# versions, so scripts reading those by position keep working.
+SELECTION_COLUMNS = ["purpose", "reconciled"]
 
 
 def settings_of(study: Study) -> StudySettings:
@@ -104,10 +108,14 @@ def in_cohort(coding: Coding) -> bool:
     return coding.purpose in COHORT_PURPOSES
 
 
-def cohort_codings(db: Session, study: Study) -> list[Coding]:
-    """The study's codings that its cohort holds (:func:`in_cohort`), session by session."""
-    return [c for s in studies.sessions_of(db, study) for c in codings.codings_of(db, s)
+def cohort_codings(db: Session, study: Study,
+                   pooled: Pooling = ONE_PER_SESSION) -> list[Coding]:
+    """The study's codings that its cohort holds (:func:`in_cohort`), session by session:
+    by default one per session (the rule of :mod:`samspill.core.selection`: the master, else
+    the consensus, else the first submitted), every one with ``Pooling(one=False)``."""
+    held = [c for s in studies.sessions_of(db, study) for c in codings.codings_of(db, s)
             if in_cohort(c)]
+    return pooling.pooled(db, held, pooled)
 
 
 @dataclass(frozen=True)
@@ -124,10 +132,12 @@ def cohort_for_study(
     db: Session, study: Study, *, chosen: Sequence[Coding] | None = None,
     stability: bool = True, progress: Progress | None = None,
     table: Callable[[Scores], pd.DataFrame] = cohort_table, provisional: bool = False,
+    pooled: Pooling = ONE_PER_SESSION,
 ) -> Cohort:
-    """One row per coding of the study's cohort (:func:`cohort_codings`), or of exactly the
-    ``chosen`` codings: identity columns, then the core's cohort columns (in the order of
-    ``docs/variables.md``), with each sign's stability unless ``stability=False``.
+    """One row per coding of the study's cohort (:func:`cohort_codings`: by default one per
+    session, see ``pooled``), or of exactly the ``chosen`` codings: identity columns, then
+    the core's cohort columns (in the order of ``docs/variables.md``; ``purpose`` and
+    ``reconciled`` last), with each sign's stability unless ``stability=False``.
 
     Callers that choose codings for a cohort keep only those :func:`in_cohort` (as the
     exports do); agreement and training pass their tapes' codings as they are. ``table``
@@ -140,7 +150,8 @@ def cohort_for_study(
     With ``provisional`` (comparing coders at work), a running state is ended at the end of
     the media instead (see :func:`scored_coding`).
     """
-    group_of = chosen if chosen is not None else cohort_codings(db, study)
+    group_of = chosen if chosen is not None else cohort_codings(db, study, pooled)
+    reconciled = pooling.reconciled_ids(db, (c.session_id for c in group_of))
     groups: dict[int, list[Coding]] = defaultdict(list)
     for coding in group_of:
         groups[coding.scheme_version_id].append(coding)
@@ -155,12 +166,14 @@ def cohort_for_study(
                 provisional=provisional)
             if scores is not None:
                 rows = table(scores).rename(columns={"coding": "coding_id"})
-                tables.append(_identity(batch, study).merge(rows, on="coding_id", how="right"))
+                tables.append(_identity(batch, study, reconciled)
+                              .merge(rows, on="coding_id", how="right"))
             excluded += [(coding, error) for coding, error in failed]
             done += len(batch)
             if progress is not None:
                 progress(done / total)
-    return Cohort(_in_order(_sorted(tables, IDENTITY_COLUMNS)), _excluded_table(excluded, study))
+    return Cohort(_in_order(_sorted(tables, [*IDENTITY_COLUMNS, *SELECTION_COLUMNS])),
+                  _excluded_table(excluded, study))
 
 
 def _in_order(table: pd.DataFrame) -> pd.DataFrame:
@@ -236,7 +249,8 @@ def _reason(error: SamspillError) -> str:
     return f"{error.where}: {error.message}" if error.where else error.message
 
 
-def _identity(group: Sequence[Coding], study: Study) -> pd.DataFrame:
+def _identity(group: Sequence[Coding], study: Study,
+              reconciled: set[int] | None = None) -> pd.DataFrame:
     return pd.DataFrame(
         [
             {
@@ -248,10 +262,12 @@ def _identity(group: Sequence[Coding], study: Study) -> pd.DataFrame:
                 "procedure": c.session.procedure,
                 "status": c.status,
                 "sim_style": (c.session.ground_truth or {}).get("style"),
+                "purpose": c.purpose,
+                "reconciled": c.id in (reconciled or set()),
             }
             for c in group
         ],
-        columns=IDENTITY_COLUMNS,
+        columns=[*IDENTITY_COLUMNS, *SELECTION_COLUMNS],
     )
 
 

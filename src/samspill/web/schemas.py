@@ -172,6 +172,13 @@ class AssignIn(BaseModel):
     coders: list[str] = Field(min_length=1, max_length=20)
 
 
+class AssignManyIn(BaseModel):
+    """Several sessions assigned at once to the same coders (two or more in all per session)."""
+
+    sessions: list[str] = Field(min_length=1, max_length=500)
+    coders: list[str] = Field(min_length=1, max_length=20)
+
+
 class ReconcileIn(BaseModel):
     tolerance_ms: int | None = Field(None, ge=0, le=60_000)
 

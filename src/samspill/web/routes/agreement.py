@@ -17,7 +17,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from samspill.services import access as policy
-from samspill.services import agreement, assignments, consensus, training
+from samspill.services import agreement, assignments, consensus, studies, training
 from samspill.services.scoring import settings_of
 from samspill.web.api_shapes import coding_out
 from samspill.web.compared_states import sign_states, tape_states
@@ -31,7 +31,7 @@ from samspill.web.deps import (
     ReadStudy,
     trainee_for,
 )
-from samspill.web.schemas import AssignIn, ConsensusIn, MasterIn, ReconcileIn
+from samspill.web.schemas import AssignIn, AssignManyIn, ConsensusIn, MasterIn, ReconcileIn
 
 router = APIRouter(tags=["agreement"])
 SESSION_API = "/api/studies/{study}/sessions/{session}"
@@ -48,6 +48,26 @@ def post_assignments(body: AssignIn, access: ManageStudy, db: DbSession) -> dict
     return assignment_state(access, db)
 
 
+@router.post("/api/studies/{study}/assignments")
+def post_study_assignments(body: AssignManyIn, access: ManageStudy, db: DbSession) -> dict:
+    """Assign several sessions at once (all or nothing); the new assignments."""
+    study = access.the_study
+    chosen = [studies.get_session(db, study=study, name=n) for n in dict.fromkeys(body.sessions)]
+    added = assignments.assign_many(db, sessions=chosen, usernames=body.coders, by=access.user)
+    names = {s.id: s.name for s in chosen}
+    return {"assigned": [{"session": names[a.session_id], "coder": a.coder.username}
+                         for a in added]}
+
+
+@router.get("/api/studies/{study}/assignments/mine")
+def my_assignments(access: ReadStudy, db: DbSession) -> list[dict]:
+    """The asking user's assigned sessions in the study: ``session``, ``purpose``, ``state``
+    (not_started, in_progress, submitted) and ``coding`` (its id, or null)."""
+    return [{"session": a.session.name, "purpose": a.purpose, "state": a.state,
+             "coding": a.coding.id if a.coding else None}
+            for a in assignments.my_assignments(db, study=access.the_study, user=access.user)]
+
+
 def assignment_state(access: Access, db: DbSession) -> dict:
     session = access.the_session
     recon = assignments.reconciliation_of(db, session)
@@ -55,6 +75,7 @@ def assignment_state(access: Access, db: DbSession) -> dict:
         "session": session.name,
         "coders": [a.coder.username for a in assignments.assignments_of(db, session)],
         "submitted": [c.coder.username for c in assignments.assigned_codings(db, session)],
+        "progress": assignments.progress_of(db, session),
         "reconciliation_open": recon is not None,
         "reconciled_coding": recon.coding_id if recon else None,
     }

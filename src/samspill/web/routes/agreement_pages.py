@@ -18,6 +18,7 @@ from starlette.concurrency import run_in_threadpool
 
 from samspill.core.indicators import INDICATORS
 from samspill.core.reliability._input import NIL
+from samspill.core.scheme_labels import localised, scheme_translation
 from samspill.services import access as policy
 from samspill.services import agreement, assignments, codings, consensus, studies, training
 from samspill.services.scoring import settings_of
@@ -35,6 +36,7 @@ from samspill.web.deps import (
     ReadStudy,
     trainee_for,
 )
+from samspill.web.labels import ASSIGNMENT_WORDS
 from samspill.web.scores_display import value_label
 from samspill.web.templating import page
 
@@ -120,6 +122,8 @@ def reconcile_page(request: Request, access: ManageStudy, db: DbSession) -> Resp
             if m.role in assignments.CODING_ROLES
         ],
         assigned=[a.coder.username for a in assignments.assignments_of(db, session)],
+        progress=assignments.progress_of(db, session),
+        assignment_words=ASSIGNMENT_WORDS,
         submitted=[c.coder.username for c in assignments.assigned_codings(db, session)],
         found=found,
         states=sign_states(found) if found else None,
@@ -127,7 +131,7 @@ def reconcile_page(request: Request, access: ManageStudy, db: DbSession) -> Resp
         chosen=consensus.default_choice(found.items, found.coders) if found else {},
         lanes=_item_lanes(found, session.duration_ms) if found else [],
         provenance=(
-            agreement.records(consensus.provenance(db, recon_coding))
+            readable_provenance(db, recon_coding)
             if (recon_coding := _reconciled(db, recon))
             else []
         ),
@@ -139,6 +143,29 @@ def _reconciled(db: DbSession, recon: Reconciliation | None) -> Coding | None:
     if recon is None or recon.coding_id is None:
         return None
     return codings.get_coding(db, recon.coding_id)
+
+
+def readable_provenance(db: DbSession, coding: Coding) -> list[dict[str, Any]]:
+    """Where each decision of the reconciled coding came from, as people read it: whose
+    version (``coder``), the event's code by its name in the page's language, its subject and
+    time, or the rating's title and value; never the events' ids."""
+    scheme = codings.coding_scheme(coding)
+    shown = localised(scheme, scheme_translation(scheme, i18n.current_language.get()))
+    names = {c.id: c.name for c in shown.codes}
+    items = {r.id: r.label for r in shown.rating_items}
+    rows = []
+    for p in agreement.records(consensus.provenance(db, coding)):
+        if p["item_kind"] == "event":
+            code = str(p["code"] or "")
+            rows.append({"event": True, "what": names.get(code, code), "code": code,
+                         "subject": p["subject"] or "", "onset_ms": p["onset_ms"],
+                         "offset_ms": p["offset_ms"], "coder": p["coder"]})
+        else:
+            item = str(p["item_id"])
+            title = _(ITEM_TITLES[item]) if item in ITEM_TITLES else items.get(item, item)
+            rows.append({"event": False, "what": title, "value": p["value"] or "",
+                         "coder": p["coder"]})
+    return rows
 
 
 def _item_lanes(found: consensus.Disagreements, duration_ms: int | None) -> list[dict]:
@@ -176,6 +203,21 @@ def assign_form(
 ) -> Response:
     assignments.assign(db, session=access.the_session, usernames=coders, by=access.user)
     return _to_reconcile(access)
+
+
+@router.post("/studies/{study}/assignments")
+def assign_sessions_form(
+    access: ManageStudy,
+    db: DbSession,
+    sessions: Annotated[list[str], Form(max_length=500)],
+    coders: Annotated[list[str], Form(max_length=20)],
+) -> Response:
+    """Assign several sessions at once to the same coders (blind double coding); back to the
+    study page, which lists each session's coders."""
+    study = access.the_study
+    chosen = [studies.get_session(db, study=study, name=name) for name in dict.fromkeys(sessions)]
+    assignments.assign_many(db, sessions=chosen, usernames=coders, by=access.user)
+    return RedirectResponse(f"/studies/{study.name}#assignments", status_code=303)
 
 
 @router.post(SESSION_PAGE + "/reconcile")

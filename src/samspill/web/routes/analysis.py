@@ -16,6 +16,7 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from samspill.core.errors import InputError
+from samspill.core.selection import Pooling
 from samspill.core.sequential import parse_lags
 from samspill.interop.variables import PREDICTOR_COLUMNS
 from samspill.services import access as policy
@@ -24,6 +25,7 @@ from samspill.store.models import Study, User
 from samspill.web.deps import DbSession, ReadStudy
 from samspill.web.i18n import marked as _  # for the extractor
 from samspill.web.jobs import start_job
+from samspill.web.pooling_choice import pooling_choices
 from samspill.web.templating import page
 
 router = APIRouter(include_in_schema=False)
@@ -40,6 +42,7 @@ def analysis_page(request: Request, access: ReadStudy, db: DbSession) -> Respons
         sessions=studies.sessions_of(db, access.the_study),
         predictors=PREDICTORS,
         scores_shown=policy.scores_visible(access.the_study, access.role),
+        pooling_choices=pooling_choices(db, access.the_study, access.role),
     )
 
 
@@ -53,29 +56,36 @@ def run_sequential(
     unit_ms: Annotated[int, Form(gt=0, le=3_600_000)] = 1000,
     answer_codes: Text = "respond,initiate,hold",
     lag: Text = "1",
+    one_per_session: Text = "auto",
 ) -> Response:
-    """The withdrawal query (bid → caregiver answer within W) or lag tables, as a job."""
+    """The withdrawal query (bid → caregiver answer within W) or lag tables, as a job, on one
+    coding per session by default (``one_per_session``: auto, coder:NAME or off)."""
     answers = [c.strip() for c in answer_codes.split(",") if c.strip()]
     if not answers:
         raise InputError("no answer code given", fix="give e.g. respond,initiate,hold")
     lags = parse_lags(lag) if query == "lag" else []
     visible = policy.readable(access.member)
+    pooled = Pooling.parse(one_per_session)
 
     def work(db: Session, study: Study, _user: User, progress: Callable[[float], None]) -> Any:
         chosen = exports.choose_codings(db, study, session=session or None, visible=visible)
         progress(0.3)
         if query == "lag":
-            return {_("Lag-sequential tables"): analysis.lag_analysis(db, chosen, lags=lags)}
+            return {_("Lag-sequential tables"): analysis.lag_analysis(db, chosen, lags=lags,
+                                                                       pooled=pooled)}
         return {
             _("Bid → caregiver answer within W, per session and pooled"): analysis.withdrawal_query(
-                db, chosen, window_ms=window_ms, unit_ms=unit_ms, answer_codes=answers
+                db, chosen, window_ms=window_ms, unit_ms=unit_ms, answer_codes=answers,
+                pooled=pooled,
             ),
             _("Each bid and its first answer"): analysis.withdrawal_query(
-                db, chosen, window_ms=window_ms, answer_codes=answers, per_event=True
+                db, chosen, window_ms=window_ms, answer_codes=answers, per_event=True,
+                pooled=pooled,
             ),
         }
 
-    return start_job(request, access, _("Sequential analysis"), work, detail=query)
+    return start_job(request, access, _("Sequential analysis"), work,
+                     detail=f"{query} {pooled}")
 
 
 @router.post("/studies/{study}/analysis/outcomes")
@@ -87,14 +97,17 @@ async def run_outcomes(
     steps: Annotated[str, Form(max_length=4000)],
     dyad_col: Text = "dyad",
     confidence: Annotated[float, Form(gt=0, lt=1)] = 0.95,
+    one_per_session: Text = "auto",
 ) -> Response:
-    """Hierarchical OLS of an uploaded outcome on covariates and withdrawal predictors."""
+    """Hierarchical OLS of an uploaded outcome on covariates and withdrawal predictors, from
+    one coding per session by default (``one_per_session``: auto, coder:NAME or off)."""
     policy.check_scores(access.the_study, access.role, fix="ask the study's owner")
     outcomes = analysis.read_outcomes(
         await file.read(), source=file.filename or "outcomes.csv", dyad_col=dyad_col
     )
     blocks = analysis.parse_steps(steps.splitlines())
     visible = policy.readable(access.member)
+    pooled = Pooling.parse(one_per_session)
 
     def work(db: Session, study: Study, _user: User, progress: Callable[[float], None]) -> Any:
         chosen = exports.choose_codings(db, study, visible=visible)
@@ -108,6 +121,7 @@ async def run_outcomes(
             steps=blocks,
             dyad_col=dyad_col,
             confidence=confidence,
+            pooled=pooled,
         )
         return {
             _("Steps: R² and R² change"): result.steps,

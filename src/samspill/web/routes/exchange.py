@@ -33,6 +33,7 @@ from samspill.web.deps import (
 )
 from samspill.web.i18n import marked as _  # for the extractor
 from samspill.web.jobs import job_of, start_job
+from samspill.web.pooling_choice import pooling_choices, read_pooling
 from samspill.web.templating import page
 
 router = APIRouter(include_in_schema=False)
@@ -56,6 +57,7 @@ def exchange_page(request: Request, access: ReadStudy, db: DbSession) -> Respons
         coders=[m.user.username for m in studies.members(db, study)]
         if policy.holds(access.role, "study.manage")
         else [],
+        pooling_choices=pooling_choices(db, study, access.role, with_default=True),
     )
 
 
@@ -69,9 +71,12 @@ def start_export(
     coder: Text = "",
     tiers: Text = "subject",
     raw_cells: Annotated[bool, Form()] = False,
+    one_per_session: Text = "",
 ) -> Response:
     """Start an export of the codings this user may see; the job page offers the file.
-    ``raw_cells``: no ' before text cells a spreadsheet would run (issue 21, item 10)."""
+    ``raw_cells``: no ' before text cells a spreadsheet would run (issue 21, item 10).
+    ``one_per_session``: auto, coder:NAME or off; empty for the export's default (one per
+    session for the cohort and predictors, every coding for events and coding files)."""
     if what in ("cohort", "predictors"):
         policy.check_scores(
             access.the_study, access.role, fix="export the events, or ask the study's owner"
@@ -84,6 +89,7 @@ def start_export(
         )
     visible, chosen_session = policy.readable(access.member), session or None
     chosen_coder = coder or None
+    pooled = read_pooling(one_per_session)
 
     def work(db: Session, study: Study, _user: User, progress: Callable[[float], None]) -> Any:
         chosen = exports.choose_codings(
@@ -91,14 +97,15 @@ def start_export(
         )
         if what in exports.TABLE_KINDS:
             return exports.table_export(db, study, what, format, chosen, progress,  # type: ignore[arg-type]
-                                        raw_cells=raw_cells)
+                                        raw_cells=raw_cells, pooled=pooled)
         return exports.file_export(
             db,
             study,
-            what,
+            what,  # type: ignore[arg-type]
             chosen,
             tiers=tiers,  # type: ignore[arg-type]
             progress=progress,
+            pooled=pooled or exports.default_pooling(what),  # type: ignore[arg-type]
         )
 
     return start_job(request, access, _("Export"), work, detail=f"{what} {session}".strip())

@@ -12,14 +12,14 @@ from samspill.core.errors import SamspillError
 from samspill.core.events import Segment
 from samspill.core.scheme_labels import segment_role_labels
 from samspill.core.study_settings import study_settings
-from samspill.services import codings, studies, training
+from samspill.services import assignments, codings, studies, training
 from samspill.services.access import scores_visible
 from samspill.services.coding_list import last_changed
 from samspill.services.media import media_of
 from samspill.services.schemes import latest_version, segment_template_for
 from samspill.services.scores_json import scores_to_json
 from samspill.services.scoring import scored_coding
-from samspill.store.models import Coding
+from samspill.store.models import Coding, Study
 from samspill.web import i18n
 from samspill.web import training_text as words
 from samspill.web.deps import (
@@ -33,6 +33,8 @@ from samspill.web.deps import (
     visible_codings,
 )
 from samspill.web.form_values import optional_date
+from samspill.web.labels import ASSIGNMENT_WORDS
+from samspill.web.pooling_choice import pooling_choices
 from samspill.web.scores_display import scores_display
 from samspill.web.templating import templates
 
@@ -77,6 +79,10 @@ def study_page(request: Request, access: ReadStudy, db: DbSession) -> Response:
         members=studies.members(db, study),
         settings=study_settings(study.settings),
         my_training=_my_training(db, access) if access.role == "trainee" else None,
+        pooling_choices=pooling_choices(db, study, access.role),
+        my_assignments=assignments.my_assignments(db, study=study, user=access.user),
+        assignment_words=ASSIGNMENT_WORDS,
+        **(_assignment_form(db, study) if access.role == "owner" else {}),
     )
 
 
@@ -88,6 +94,22 @@ def _my_training(db: DbSession, access: Access) -> dict[str, object]:
     except SamspillError as error:
         return {"tapes": [], "error": f"{error.message} ({error.fix})", "verdict": ""}
     return {"tapes": words.tape_rows(found), "error": "", "verdict": words.verdict(found)}
+
+
+def _assignment_form(db: DbSession, study: Study) -> dict[str, object]:
+    """For the owner's form that assigns several sessions at once: the coders who may be
+    assigned, and each session's assigned coders (none for a session being reconciled,
+    which can no longer be assigned)."""
+    sessions = studies.sessions_of(db, study)
+    return {
+        "assignable_coders": [m.user.username for m in studies.members(db, study)
+                              if m.role in assignments.CODING_ROLES],
+        "assigned_by_session": {
+            s.name: [a.coder.username for a in assignments.assignments_of(db, s)]
+            for s in sessions},
+        "reconciling": {s.name for s in sessions
+                        if assignments.reconciliation_of(db, s) is not None},
+    }
 
 
 @router.post("/studies/{study}/sessions")

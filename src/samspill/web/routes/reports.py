@@ -9,11 +9,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from typing import Annotated, Any, Literal
+from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 from sqlalchemy.orm import Session
 
+from samspill.core.selection import Pooling
 from samspill.reports.cohort_report import cohort_document
 from samspill.reports.document import Document
 from samspill.reports.render import CSS_FILE, WebLinks, render, render_html
@@ -36,6 +38,8 @@ from samspill.web.jobs import start_job
 router = APIRouter(tags=["reports"], include_in_schema=False)
 Format = Annotated[Literal["html", "pdf", "download"], Query()]
 Lang = Annotated[Literal["en", "nb"] | None, Query()]
+# Which codings of a session the cohort report holds: auto, coder:NAME or off.
+OnePerSession = Annotated[str, Query(max_length=80)]
 CSS_PATH = "/reports/report.css"
 
 
@@ -82,19 +86,27 @@ def session_report(
 
 @router.get("/studies/{study}/report")
 def cohort_report(
-    access: ManageStudy, db: DbSession, format: Format = "html", lang: Lang = None
+    access: ManageStudy,
+    db: DbSession,
+    format: Format = "html",
+    lang: Lang = None,
+    one_per_session: OnePerSession = "auto",
 ) -> Response:
-    """Owners only: the cohort report shows every coder's results."""
+    """Owners only: the cohort report shows every coder's results, one coding per session
+    unless ``one_per_session`` says otherwise (auto, coder:NAME or off)."""
     study = access.the_study.name
-    data = cohort_data(db, study=study, agreement=agreement_summary(db, study=study))
+    pooled = Pooling.parse(one_per_session)
+    data = cohort_data(db, study=study, agreement=agreement_summary(db, study=study),
+                       pooled=pooled)
     document = cohort_document(data, lang or i18n.current_language.get())
-    base = f"/studies/{study}/report?lang={document.language}"
+    chosen = quote(str(pooled), safe=":")
+    base = f"/studies/{study}/report?lang={document.language}&one_per_session={chosen}"
     links = WebLinks(
         pdf=f"{base}&format=pdf",
         html=f"{base}&format=download",
         back=f"/studies/{study}",
         css=CSS_PATH,
-        job=f"/studies/{study}/report",
+        job=f"/studies/{study}/report?one_per_session={chosen}",
         csrf=access.csrf,
     )
     return _respond(document, format, links, f"cohort-{study}")
@@ -106,8 +118,10 @@ def cohort_report_job(
     access: ManageStudy,
     format: Annotated[Literal["pdf", "html"], Form()] = "pdf",
     lang: Annotated[Literal["en", "nb"], Form()] = "en",
+    one_per_session: OnePerSession = "auto",
 ) -> Response:
     """The cohort report as a file, made in a job: its page shows progress, then the file."""
+    pooled = Pooling.parse(one_per_session)
 
     def work(db: Session, study: Study, _user: User, progress: Callable[[float], None]) -> Any:
         data = cohort_data(
@@ -115,6 +129,7 @@ def cohort_report_job(
             study=study.name,
             agreement=agreement_summary(db, study=study.name),
             progress=lambda fraction: progress(0.8 * fraction),
+            pooled=pooled,
         )
         body = render(cohort_document(data, lang), format)
         media = "application/pdf" if format == "pdf" else "text/html; charset=utf-8"
