@@ -133,3 +133,52 @@ def test_the_lag_page_speaks_bokmaal(lab: Lab, web: TestClient) -> None:
     assert "Sekvenser bare disse kodene" in form
     page, _ = _lag_job(web)
     assert "Last ned" in page.text and "Vis bare de samlede radene" in page.text
+
+
+def test_the_cohort_export_shows_its_table_paged_with_downloads(lab: Lab, web: TestClient,
+                                                               monkeypatch) -> None:
+    from samspill.web import result_tables
+
+    monkeypatch.setattr(result_tables, "PAGE_ROWS", 2)
+    csrf = login(web, "own")
+    started = web.post("/studies/lab/export", data={"csrf_token": csrf, "what": "cohort",
+                                                    "format": "sav"})
+    page = finished(web, started, "own")
+    assert "Cohort: one row per coding" in page.text and 'rel="next"' in page.text
+    rows = _body_rows(page.text)
+    records = json.loads(_download(web, page.text, "json"))
+    assert len(rows) == 2 and len(records) == 4, "four codings: v1 by three coders, v2"
+    first = next(iter(records[0]))
+    assert [r[0] for r in rows] == [r[first] for r in records[:2]]
+    assert {r["session"] for r in records} == {"v1", "v2"}
+    sheet = openpyxl.load_workbook(io.BytesIO(_download(web, page.text, "xlsx"))).active
+    assert [c.value for c in sheet[1]] == list(records[0])
+    assert sheet.max_row == 5 and sheet.freeze_panes == "A2"
+
+
+def test_an_outcome_models_tables_page_and_download(lab: Lab, web: TestClient,
+                                                    monkeypatch) -> None:
+    """The outcome model's three tables go through the same job page (one finished job stands
+    in for a model: the lab has too few dyads to fit one)."""
+    from samspill.services.jobs import REGISTRY
+    from samspill.store.models import User
+    from samspill.web import result_tables
+
+    monkeypatch.setattr(result_tables, "PAGE_ROWS", 3)
+    login(web, "own")
+    with lab.database.session() as db:
+        own = db.query(User).filter_by(username="own").one()
+    coefficients = pd.DataFrame({"step": [1] * 5, "predictor": list("abcde"),
+                                 "beta": [0.1, -0.25, 6320.0, 1e-17, float("nan")]})
+    job = REGISTRY.start(lambda _progress: {"Coefficients: standardised betas": coefficients},
+                         user_id=own.id, study="lab", kind="Outcome model", detail="bpd")
+    assert REGISTRY.wait(job.id, timeout=30).state == "done"
+    page = web.get(f"/studies/lab/jobs/{job.id}")
+    assert "Coefficients: standardised betas" in page.text
+    rows = _body_rows(page.text)
+    assert [r[2] for r in rows] == ["0.1", "-0.25", "6,320"], "never 6.32e+03"
+    records = json.loads(_download(web, page.text, "json"))
+    assert [r["beta"] for r in records][:4] == [0.1, -0.25, 6320.0, 1e-17]
+    assert records[4]["beta"] is None
+    last = web.get(f"/studies/lab/jobs/{job.id}", params={"table": "1", "page": "2"})
+    assert [r[2] for r in _body_rows(last.text)] == ["0", "–"]

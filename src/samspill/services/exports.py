@@ -61,7 +61,8 @@ class ExportFile:
 
     ``excluded`` lists the chosen codings a cohort or predictors table left out because they
     cannot be scored (:data:`~samspill.services.scoring.EXCLUDED_COLUMNS`: who, the reason,
-    the fix); empty otherwise.
+    the fix); empty otherwise. ``table`` is the cohort or predictors table itself, which the
+    job page shows (paged, downloadable as CSV, XLSX and JSON); None for other exports.
     """
 
     name: str
@@ -69,6 +70,7 @@ class ExportFile:
     body: bytes
     excluded: pd.DataFrame = field(
         default_factory=lambda: pd.DataFrame(columns=EXCLUDED_COLUMNS), compare=False)
+    table: pd.DataFrame | None = field(default=None, compare=False)
 
 
 def _quiet(_fraction: float) -> None:
@@ -216,7 +218,8 @@ def table_export(db: Session, study: Study, kind: TableKind, fmt: tabular.Format
     body = tabular.write_table(frame, fmt, sheet=kind, raw_cells=raw_cells)
     progress(1.0)
     media_type = MEDIA_TYPES.get(fmt, "application/octet-stream")
-    return ExportFile(f"{study.name}-{kind}.{fmt}", media_type, body, excluded)
+    return ExportFile(f"{study.name}-{kind}.{fmt}", media_type, body, excluded,
+                      table=None if kind == "events" else frame)
 
 
 # ---------------------------------------------------------------- coding files

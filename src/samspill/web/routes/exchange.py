@@ -295,19 +295,28 @@ def _job_tables(result: object) -> dict[str, tuple[str, pd.DataFrame]]:
     """A job's result tables by key (``1``, ``2``, …): an analysis's ({title: DataFrame}) or
     the codings an export left out."""
     if isinstance(result, exports.ExportFile):
-        result = _left_out(result)
+        result = _export_tables(result)
     if not isinstance(result, dict):
         return {}
     frames = [(str(t), f) for t, f in result.items() if isinstance(f, pd.DataFrame)]
     return {str(n): pair for n, pair in enumerate(frames, start=1)}
 
 
-def _left_out(exported: exports.ExportFile) -> dict[str, pd.DataFrame]:
-    """The codings a cohort or predictors export left out (they cannot be scored), with the
-    reason and the fix, shown under the download."""
-    if exported.excluded.empty:
-        return {}
-    return {_("Codings left out, and why"): exported.excluded}
+def _export_tables(exported: exports.ExportFile) -> dict[str, pd.DataFrame]:
+    """A cohort or predictors export's table, shown under the download, and the codings it
+    left out (they cannot be scored), with the reason and the fix."""
+    shown: dict[str, pd.DataFrame] = {}
+    if exported.table is not None:
+        shown[_(TABLE_TITLES.get(exported.name.rsplit("-", 1)[-1].split(".")[0],
+                                 "Table"))] = exported.table
+    if not exported.excluded.empty:
+        shown[_("Codings left out, and why")] = exported.excluded
+    return shown
+
+
+# The titles of the tables an export shows on its job page (the export form's names).
+TABLE_TITLES = {"cohort": _("Cohort: one row per coding"),
+                "predictors": _("Predictors: one row per dyad")}
 
 
 @router.get("/api/studies/{study}/jobs/{job_id}")
