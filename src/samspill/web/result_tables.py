@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
@@ -33,7 +33,6 @@ from samspill.interop.result_files import (
 from samspill.web import i18n
 
 PAGE_ROWS = 50
-Cell = Callable[[object], str]
 
 
 @dataclass(frozen=True)
@@ -64,7 +63,6 @@ class ResultTable:
     pooled_only: bool
     links: dict[str, str] = field(default_factory=dict)
     downloads: dict[str, str] = field(default_factory=dict)
-    note: str = ""
 
 
 def shown_rows(frame: pd.DataFrame, options: Options) -> pd.DataFrame:
@@ -100,13 +98,10 @@ def table_view(
     page_base: str,
     download_base: str,
     params: Mapping[str, object] | None = None,
-    headers: Mapping[str, str] | None = None,
-    cells: Mapping[str, Cell] | None = None,
-    note: str = "",
 ) -> ResultTable:
     """``frame`` as one page of a result table. ``params`` are the page's own options (kept
-    in every link); ``headers`` names columns for people; ``cells`` formats a column's cells
-    (labels for ids), other cells are numbers or text as they are."""
+    in every link). Text cells show as they are (a page that shows labels for ids passes a
+    frame of labels, and its download route the stored frame), other cells as numbers."""
     rows = shown_rows(frame, options)
     pages = max(1, math.ceil(len(rows) / PAGE_ROWS))
     page = min(options.page, pages)
@@ -117,16 +112,14 @@ def table_view(
     table = ResultTable(
         key=key,
         title=title,
-        columns=[(headers or {}).get(str(c), str(c)) for c in rows.columns],
-        rows=[[_format(str(c), v, cells or {}) for c, v in zip(rows.columns, r, strict=True)]
-              for r in part.itertuples(index=False)],
+        columns=[str(c) for c in rows.columns],
+        rows=[[_format(v) for v in r] for r in part.itertuples(index=False)],
         total=len(rows),
         page=page,
         pages=pages,
         first_row=start + 1,
         has_pooled=_has_pooled(frame),
         pooled_only=options.pooled_only,
-        note=note,
     )
 
     def at(page_no: int, rows_value: str) -> str:
@@ -146,9 +139,7 @@ def table_view(
     return table
 
 
-def _format(column: str, value: object, cells: Mapping[str, Cell]) -> str:
-    if column in cells:
-        return cells[column](value)
+def _format(value: object) -> str:
     if isinstance(value, (bool, np.bool_)):
         return i18n.gettext("yes") if bool(value) else i18n.gettext("no")
     if isinstance(value, str):
