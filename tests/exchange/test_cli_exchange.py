@@ -172,6 +172,36 @@ def test_every_pooling_command_takes_one_coding_per_session(data: Path, tmp_path
     assert "--cohort" in str(refused.exception) + str(getattr(refused.exception, "fix", ""))
 
 
+def test_sequential_study_writes_the_lag_table_with_the_cli_options(data: Path,
+                                                                   tmp_path: Path) -> None:
+    printed = json.loads(_run(data, "sequential", "study", "--study", "demo", "--query", "lag",
+                              "--only", "bid,respond,hold", "--lag", "1-2",
+                              "--format", "json").output)
+    for fmt in ("csv", "xlsx", "json"):
+        out = tmp_path / f"lag.{fmt}"
+        said = _run(data, "sequential", "study", "--study", "demo", "--query", "lag",
+                    "--only", "bid,respond,hold", "--lag", "1-2", "--out", str(out))
+        assert f"{len(printed)} rows written to {out}" in said.output
+        written = (pd.read_json(out) if fmt == "json" else pd.read_excel(out) if fmt == "xlsx"
+                   else pd.read_csv(out))
+        pooled = [r for r in printed if r["session"] == "(pooled)"]
+        assert len(written) == len(printed)
+        assert list(written["session"][: len(pooled)]) == ["(pooled)"] * len(pooled)
+        assert set(written["given"]) <= {"bid", "respond", "hold"}
+        assert sorted(written["count"]) == sorted(r["count"] for r in printed)
+    tests = _run(data, "sequential", "study", "--study", "demo", "--query", "lag",
+                 "--tablewise", "--format", "json")
+    assert "g2" in tests.output.lower() or "chi2" in tests.output.lower()
+
+
+def test_sequential_study_refuses_an_out_file_of_unknown_kind(
+        data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    status, err = _main(data, capsys, monkeypatch, "sequential", "study", "--study", "demo",
+                        "--out", str(tmp_path / "lag.sav"))
+    assert status == 2 and "csv, xlsx or json" in err and not (tmp_path / "lag.sav").exists()
+
+
 @pytest.mark.parametrize(("args", "message"), [
     (["export", "cohort", "--study", "nope", "--out", "x.csv"], "no study 'nope'"),
     (["sequential", "study", "--study", "demo", "--one-per-session", "all"], "coder:NAME"),

@@ -26,7 +26,7 @@ from samspill.cli.common import (
     pooling_of,
     unit_of_work,
 )
-from samspill.cli.tables import Format, FormatOpt, print_table
+from samspill.cli.tables import Format, FormatOpt, OutOpt, emit
 from samspill.core.errors import InputError
 
 if TYPE_CHECKING:
@@ -60,6 +60,7 @@ def lag_command(
         "--tablewise", help="Print each table's χ² and G² test of independence instead.")]
     = False,
     fmt: FormatOpt = Format.table,
+    out: OutOpt = None,
 ) -> None:
     """Lag-k transition tables: counts, expected, P(B|A), adjusted residuals, Yule's Q."""
     from samspill.core.sequential import lag_sequential, lag_table_tests, parse_lags
@@ -68,8 +69,8 @@ def lag_command(
     if only is not None:
         events = events[events["code"].isin(code_list(only, "--only"))]
     analyse = lag_table_tests if tablewise else lag_sequential
-    print_table(analyse(events, lags=parse_lags(lag), session_col=session,
-                        allow_repeats=not no_repeats), fmt)
+    emit(analyse(events, lags=parse_lags(lag), session_col=session,
+                 allow_repeats=not no_repeats), fmt, out)
 
 
 @sequential_app.command("window")
@@ -85,6 +86,7 @@ def window_command(
     session_col: SessionCol = None,
     per_event: PerEvent = False,
     fmt: FormatOpt = Format.table,
+    out: OutOpt = None,
 ) -> None:
     """Does a target onset fall within W ms after a given onset more often than chance?"""
     from samspill.core.sequential import time_window, window_hits
@@ -92,14 +94,14 @@ def window_command(
     events, session = _read_events(file, session_col)
     given_codes, target_codes = code_list(given, "--given"), code_list(target, "--target")
     if per_event:
-        out = window_hits(events, given=given_codes, target=target_codes, window_ms=window_ms,
+        table = window_hits(events, given=given_codes, target=target_codes, window_ms=window_ms,
                           session_col=session, given_subject=given_subject,
                           target_subject=target_subject)
     else:
-        out = time_window(events, given=given_codes, target=target_codes, window_ms=window_ms,
+        table = time_window(events, given=given_codes, target=target_codes, window_ms=window_ms,
                           unit_ms=unit_ms, session_col=session, given_subject=given_subject,
                           target_subject=target_subject)
-    print_table(out, fmt)
+    emit(table, fmt, out)
 
 
 @sequential_app.command("withdrawal")
@@ -113,6 +115,7 @@ def withdrawal_command(
     session_col: SessionCol = None,
     per_event: PerEvent = False,
     fmt: FormatOpt = Format.table,
+    out: OutOpt = None,
 ) -> None:
     """The built-in query: does a caregiver answer follow a child bid within W?"""
     from samspill.core.sequential import bid_answers, caregiver_answer_after_bid
@@ -120,11 +123,11 @@ def withdrawal_command(
     events, session = _read_events(file, session_col)
     answers = code_list(answer_codes, "--answer-codes")
     if per_event:
-        print_table(bid_answers(events, window_ms=window_ms, answer_codes=answers,
-                                session_col=session), fmt)
+        emit(bid_answers(events, window_ms=window_ms, answer_codes=answers,
+                         session_col=session), fmt, out)
         return
-    print_table(caregiver_answer_after_bid(events, window_ms=window_ms, unit_ms=unit_ms,
-                                           answer_codes=answers, session_col=session), fmt)
+    emit(caregiver_answer_after_bid(events, window_ms=window_ms, unit_ms=unit_ms,
+                                    answer_codes=answers, session_col=session), fmt, out)
 
 
 class Query(StrEnum):
@@ -149,12 +152,21 @@ def study_command(
     per_event: Annotated[bool, typer.Option(
         "--per-event", help="List each bid and its first answer instead.")] = False,
     lag: Annotated[str, typer.Option("--lag", help="For --query lag: 2, 1-3 or 1,2.")] = "1",
+    only: Annotated[str | None, typer.Option(
+        "--only", help="For --query lag: sequence only these codes (comma-separated).")]
+    = None,
+    no_repeats: Annotated[bool, typer.Option(
+        "--no-repeats", help="For --query lag: codes cannot follow themselves.")] = False,
+    tablewise: Annotated[bool, typer.Option(
+        "--tablewise", help="For --query lag: each table's χ² and G² test instead.")] = False,
     one_per_session: OnePerSession = None,
     fmt: FormatOpt = Format.table,
+    out: OutOpt = None,
     data_dir: DataDir = None,
 ) -> None:
     """Sequential analysis of the study's stored codings, one sequence per coding taken (one
-    per session unless --one-per-session off) and pooled."""
+    per session unless --one-per-session off) and pooled (the web's Analyses page runs the
+    same)."""
     from samspill.core.sequential import parse_lags
     from samspill.services import analysis, exports, studies
 
@@ -166,12 +178,15 @@ def study_command(
         chosen = exports.choose_codings(db, studies.get_study(db, study), session=session,
                                         coder=coder)
         if query is Query.lag:
-            table = analysis.lag_analysis(db, chosen, lags=parse_lags(lag), pooled=pooled)
+            table = analysis.lag_analysis(
+                db, chosen, lags=parse_lags(lag), allow_repeats=not no_repeats,
+                only=code_list(only, "--only") if only is not None else None,
+                tablewise=tablewise, pooled=pooled)
         else:
             table = analysis.withdrawal_query(db, chosen, window_ms=window_ms, unit_ms=unit_ms,
                                               answer_codes=answers, per_event=per_event,
                                               pooled=pooled)
-    print_table(table, fmt)
+    emit(table, fmt, out)
 
 
 def _read_events(file: Path, session_col: str | None) -> tuple[pd.DataFrame, str | None]:

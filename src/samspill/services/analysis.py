@@ -25,6 +25,7 @@ from samspill.core.sequential import (
     bid_answers,
     caregiver_answer_after_bid,
     lag_sequential,
+    lag_table_tests,
 )
 from samspill.services import pooling
 from samspill.services.exports import observation_names, predictors_frame
@@ -77,13 +78,15 @@ def _lengths(events: pd.DataFrame, durations: dict[str, int]) -> dict[str, int] 
 
 def lag_analysis(db: Session, chosen: Sequence[Coding], *, lags: Sequence[int] = (1,),
                  allow_repeats: bool = True, only: Collection[str] | None = None,
-                 pooled: Pooling = ONE_PER_SESSION) -> pd.DataFrame:
-    """Lag-sequential tables of the codes in onset order, per sequence and pooled."""
+                 tablewise: bool = False, pooled: Pooling = ONE_PER_SESSION) -> pd.DataFrame:
+    """Lag-sequential tables of the codes in onset order, per sequence and pooled; with
+    ``tablewise`` each table's χ² and G² test of independence instead of its cells."""
     events, _ = sequence_frame(db, pooling.pooled(db, chosen, pooled))
     if only:
         events = events[events["code"].isin(set(only))]
-    return lag_sequential(events, lags=list(lags), session_col=SESSION_COL,
-                          allow_repeats=allow_repeats)
+    analyse = lag_table_tests if tablewise else lag_sequential
+    return analyse(events, lags=list(lags), session_col=SESSION_COL,
+                   allow_repeats=allow_repeats)
 
 
 def read_outcomes(data: bytes, *, source: str = "outcomes.csv",

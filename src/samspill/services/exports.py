@@ -62,7 +62,8 @@ class ExportFile:
 
     ``excluded`` lists the chosen codings a cohort or predictors table left out because they
     cannot be scored (:data:`~samspill.services.scoring.EXCLUDED_COLUMNS`: who, the reason,
-    the fix); empty otherwise.
+    the fix); empty otherwise. ``table`` is the cohort or predictors table itself, which the
+    job page shows (paged, downloadable as CSV, XLSX and JSON); None for other exports.
     """
 
     name: str
@@ -71,6 +72,7 @@ class ExportFile:
     excluded: pd.DataFrame = field(
         default_factory=lambda: pd.DataFrame(columns=EXCLUDED_COLUMNS), compare=False)
     taken: int = 0  # the codings the file took (one per session, or every chosen one)
+    table: pd.DataFrame | None = field(default=None, compare=False)
 
 
 def _quiet(_fraction: float) -> None:
@@ -239,7 +241,8 @@ def table_export(db: Session, study: Study, kind: TableKind, fmt: tabular.Format
     body = tabular.write_table(frame, fmt, sheet=kind, raw_cells=raw_cells, registry=registry)
     progress(1.0)
     media_type = MEDIA_TYPES.get(fmt, "application/octet-stream")
-    return ExportFile(f"{study.name}-{kind}.{fmt}", media_type, body, excluded, count)
+    return ExportFile(f"{study.name}-{kind}.{fmt}", media_type, body, excluded, count,
+                      table=None if kind == "events" else frame)
 
 
 # ---------------------------------------------------------------- coding files

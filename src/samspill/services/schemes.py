@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from samspill.core.errors import NotFoundError
 from samspill.core.scheme import Scheme, SegmentTemplate
 from samspill.core.scheme_check import builtin_scheme_ids, load_builtin_scheme
-from samspill.store.models import SchemeVersion
+from samspill.store.models import Coding, ObservationSession, SchemeVersion
 
 
 def register_scheme(db: Session, scheme: Scheme) -> SchemeVersion:
@@ -94,3 +94,16 @@ def segment_template_for(db: Session, procedure: str) -> SegmentTemplate | None:
         if template is not None:
             return template
     return None
+
+
+def study_schemes(db: Session, study_id: int) -> list[Scheme]:
+    """The scheme versions the study's codings use (for their codes' names on result pages)."""
+    rows = db.scalars(
+        select(SchemeVersion)
+        .where(SchemeVersion.id.in_(
+            select(Coding.scheme_version_id)
+            .join(ObservationSession, ObservationSession.id == Coding.session_id)
+            .where(ObservationSession.study_id == study_id)))
+        .order_by(SchemeVersion.id)
+    ).all()
+    return [scheme_of(row) for row in rows]

@@ -16,14 +16,25 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from samspill.core import numbers
+from samspill.core.errors import NotFoundError
 from samspill.core.indicators import INDICATORS
 from samspill.core.reliability._input import NIL
 from samspill.core.scheme_labels import localised, scheme_translation
+from samspill.interop.result_files import result_format
 from samspill.services import access as policy
-from samspill.services import agreement, assignments, codings, consensus, studies, training
+from samspill.services import (
+    agreement,
+    assignments,
+    codings,
+    consensus,
+    schemes,
+    studies,
+    training,
+)
 from samspill.services.scoring import settings_of
 from samspill.store.models import Coding, Reconciliation
-from samspill.web import i18n
+from samspill.web import i18n, result_tables
 from samspill.web import training_text as words
 from samspill.web.compared_states import indicator_title, sign_states, tape_states
 from samspill.web.deps import (
@@ -41,6 +52,8 @@ from samspill.web.scores_display import value_label
 from samspill.web.templating import page
 
 router = APIRouter(include_in_schema=False)
+UnitMs = Annotated[int | None, Query(ge=1, le=3_600_000)]
+ToleranceMs = Annotated[int | None, Query(ge=0, le=600_000)]
 SESSION_PAGE = "/studies/{study}/sessions/{session}"
 PLOT_WIDTH = 1000
 
@@ -343,26 +356,171 @@ def report_page(
     access: ReadAgreement,
     db: DbSession,
     session: Annotated[str | None, Query(max_length=100)] = None,
+    unit_ms: UnitMs = None,
+    tolerance_ms: ToleranceMs = None,
+    table: Annotated[str | None, Query(max_length=16)] = None,
+    page: Annotated[int | None, Query(ge=1, le=1_000_000)] = None,
+    rows: Annotated[str | None, Query(max_length=8)] = None,
 ) -> Response:
-    report = agreement.study_agreement(db, access.the_study, session_name=session)
+    """The study's agreement; ``unit_ms`` and ``tolerance_ms`` default to the study's
+    settings. Its long tables page (``?table=&page=``) and download (``/download``)."""
+    study = access.the_study
+    report = agreement.study_agreement(db, study, session_name=session, unit_ms=unit_ms,
+                                       tolerance_ms=tolerance_ms)
     matrix = report.pairwise
+    params = {"session": session, "unit_ms": unit_ms, "tolerance_ms": tolerance_ms}
+    base = f"/studies/{study.name}/agreement"
+    names = code_names(db, study.id)
+
+    def view(key: str, title: str, frame: pd.DataFrame) -> result_tables.ResultTable:
+        shown = result_tables.Options.of(page, rows) if key == table else result_tables.Options()
+        return result_tables.table_view(frame, key=key, title=title, options=shown,
+                                        page_base=base, download_base=f"{base}/download",
+                                        params=params)
+
+    settings = settings_of(study)
     return _page(
         request,
         access,
         "agreement_report.html",
         report=report,
+        asked={"session": session or "", "unit_ms": report.unit_ms,
+               "tolerance_ms": report.tolerance_ms},
+        defaults={"unit_ms": settings.agreement_unit_ms,
+                  "tolerance_ms": settings.agreement_tolerance_ms},
+        sessions=[s.name for s in studies.sessions_of(db, study)],
         coders=[str(c) for c in matrix.index],
         matrix=[[None if pd.isna(v) else float(v) for v in row] for row in matrix.to_numpy()],
-        pairs=agreement.records(report.pairs),
-        per_code=agreement.records(report.per_code),
-        ratings=agreement.records(report.ratings),
+        matrix_downloads=view("matrix", "", _matrix_frame(matrix)).downloads,
+        mean_of_pairs=fmt_kappa(_mean_kappa(report.pairs)),
+        pairs=view("pairs", _("Pairs"), _pairs_shown(report.pairs)),
+        per_code=view("per_code", _("Per code"), _per_code_shown(report.per_code, names)),
+        ratings=view("ratings", _("Ratings"), _ratings_shown(report.ratings)),
+        icc_note=icc_note(report.ratings, report.indicators),
         indicators=indicator_rows(report.indicators),
+        indicator_downloads=view("indicators", "", report.indicators).downloads,
         confusions=[
-            (key, [str(x) for x in t.index], t.to_numpy().astype(int).tolist())
+            (key, [names.get(str(x), str(x)) for x in t.index],
+             t.to_numpy().astype(int).tolist())
             for key, t in report.confusion.items()
         ],
         plots=[(key, _run_lanes(t, report.unit_ms)) for key, t in report.timeline.items()],
     )
+
+
+@router.get("/studies/{study}/agreement/download")
+def report_file(
+    access: ReadAgreement,
+    db: DbSession,
+    table: Annotated[str, Query(max_length=16)],
+    format: Annotated[str, Query(max_length=8)] = "csv",
+    session: Annotated[str | None, Query(max_length=100)] = None,
+    unit_ms: UnitMs = None,
+    tolerance_ms: ToleranceMs = None,
+) -> Response:
+    """One table of the agreement report as CSV, XLSX or JSON: the rows its page shows, with
+    every column the service computes and the stored ids (codes, statistics) as they are."""
+    if table not in REPORT_TABLES:
+        raise NotFoundError(f"the agreement report has no table '{table}'",
+                            fix=f"use one of {', '.join(REPORT_TABLES)}")
+    fmt = result_format(format)
+    report = agreement.study_agreement(db, access.the_study, session_name=session,
+                                       unit_ms=unit_ms, tolerance_ms=tolerance_ms)
+    frames = {"pairs": report.pairs, "per_code": report.per_code, "ratings": report.ratings,
+              "indicators": report.indicators, "matrix": _matrix_frame(report.pairwise)}
+    return result_tables.download(frames[table], fmt, name=f"agreement-{table}",
+                                  options=result_tables.Options())
+
+
+REPORT_TABLES = ("pairs", "per_code", "ratings", "indicators", "matrix")
+# ICC intervals from fewer sessions than this (or wider than 1) are too wide to read.
+ICC_READABLE_SESSIONS = 10
+
+
+def code_names(db: DbSession, study_id: int) -> dict[str, str]:
+    """Code id → its name in the page's language, over the schemes the study's codings use."""
+    language = i18n.current_language.get()
+    names: dict[str, str] = {}
+    for scheme in schemes.study_schemes(db, study_id):
+        shown = localised(scheme, scheme_translation(scheme, language))
+        names.update({c.id: c.name for c in shown.codes if c.id not in names})
+    names.setdefault(NIL, _("nothing coded"))
+    return names
+
+
+def _matrix_frame(matrix: pd.DataFrame) -> pd.DataFrame:
+    return matrix.rename_axis("coder").reset_index()
+
+
+def _mean_kappa(pairs: pd.DataFrame) -> float:
+    if pairs.empty or "time_unit_kappa" not in pairs:
+        return float("nan")
+    return float(pairs["time_unit_kappa"].mean())
+
+
+def _pairs_shown(pairs: pd.DataFrame) -> pd.DataFrame:
+    """The pairs as the page shows them (κ with two decimals); the file keeps every column."""
+    return pd.DataFrame({
+        _("Session"): pairs["session"], "A": pairs["coder_a"], "B": pairs["coder_b"],
+        _("Units"): pairs["units"].map(_count),
+        "κ": pairs["time_unit_kappa"].map(fmt_kappa),
+        _("κ with tolerance (mean)"): pairs["kappa_mean"].map(fmt_kappa),
+        _("Event kappa"): pairs["event_kappa"].map(fmt_kappa),
+        _("Alignment kappa"): pairs["alignment_kappa"].map(fmt_kappa),
+    })
+
+
+def _per_code_shown(per_code: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
+    if per_code.empty:
+        return pd.DataFrame()
+    return pd.DataFrame({
+        _("Session"): per_code["session"], "A": per_code["coder_a"], "B": per_code["coder_b"],
+        _("Code"): per_code["code"].map(lambda c: names.get(str(c), str(c))),
+        _("Units A"): per_code["a"].map(_count), _("Units B"): per_code["b"].map(_count),
+        _("Both"): per_code["both"].map(_count), "κ": per_code["kappa"].map(fmt_kappa),
+    })
+
+
+def _ratings_shown(ratings: pd.DataFrame) -> pd.DataFrame:
+    rows = []
+    for r in agreement.records(ratings):
+        measure = str(r["measure"])
+        rows.append({
+            _("Item"): _(ITEM_TITLES[measure]) if measure in ITEM_TITLES else measure,
+            _("Statistic"): statistic_label(r["statistic"]),
+            _("Value"): fmt_percent(r["value"]) if r["statistic"] == "percent"
+            else fmt_kappa(r["value"]),
+            _("95 % CI"): "" if _missing(r["ci95_low"])
+            else _("{low} to {high}").format(low=fmt_kappa(r["ci95_low"]),
+                                             high=fmt_kappa(r["ci95_high"])),
+            _("Sessions"): _count(r["targets"]),
+        })
+    return pd.DataFrame(rows)
+
+
+def _count(value: object) -> str:
+    return numbers.count(value, i18n.current_language.get())
+
+
+def icc_note(ratings: pd.DataFrame, indicators: pd.DataFrame) -> str:
+    """A warning when an ICC's 95 % interval rests on few sessions or is wider than 1: it then
+    says next to nothing (e.g. −0.60 to 0.99 from three sessions)."""
+    found = [(r["targets"], r["ci95_low"], r["ci95_high"]) for r in agreement.records(ratings)
+             if str(r["statistic"]).startswith("ICC") and not _missing(r["ci95_low"])]
+    found += [(r["sessions"], r["ci95_low"], r["ci95_high"])
+              for r in agreement.records(indicators) if not _missing(r["ci95_low"])]
+    wide = [(n, low, high) for n, low, high in found
+            if _missing(n) or int(n) < ICC_READABLE_SESSIONS or float(high) - float(low) > 1]
+    if not wide:
+        return ""
+    sessions = min((int(n) for n, _low, _high in wide if not _missing(n)), default=0)
+    _n, low, high = max(wide, key=lambda w: float(w[2]) - float(w[1]))
+    return _(
+        "The ICC's 95 % intervals rest on {sessions} sessions: an interval such as {low} to "
+        "{high} is too wide to read. Read the ICC itself with care, and code {readable} or "
+        "more sessions twice before relying on it."
+    ).format(sessions=sessions, low=fmt_kappa(low), high=fmt_kappa(high),
+             readable=ICC_READABLE_SESSIONS)
 
 
 def indicator_rows(table: pd.DataFrame) -> dict[str, Any]:

@@ -40,6 +40,9 @@ def analysis_page(request: Request, access: ReadStudy, db: DbSession) -> Respons
         access,
         "analysis_study.html",
         sessions=studies.sessions_of(db, access.the_study),
+        coders=[m.user.username for m in studies.members(db, access.the_study)]
+        if policy.holds(access.role, "study.manage")
+        else [],
         predictors=PREDICTORS,
         scores_shown=policy.scores_visible(access.the_study, access.role),
         pooling_choices=pooling_choices(db, access.the_study, access.role),
@@ -56,23 +59,38 @@ def run_sequential(
     unit_ms: Annotated[int, Form(gt=0, le=3_600_000)] = 1000,
     answer_codes: Text = "respond,initiate,hold",
     lag: Text = "1",
+    coder: Text = "",
+    only: Text = "",
+    no_repeats: Annotated[bool, Form()] = False,
+    tablewise: Annotated[bool, Form()] = False,
     one_per_session: Text = "auto",
 ) -> Response:
-    """The withdrawal query (bid → caregiver answer within W) or lag tables, as a job, on one
-    coding per session by default (``one_per_session``: auto, coder:NAME or off)."""
-    answers = [c.strip() for c in answer_codes.split(",") if c.strip()]
+    """The withdrawal query (bid → caregiver answer within W) or lag tables, as a job, with
+    the options of ``samspill sequential study`` (session, coder, lags, only, no repeats,
+    tablewise), on one coding per session by default (``one_per_session``: auto, coder:NAME or
+    off)."""
+    answers = _codes(answer_codes)
     if not answers:
         raise InputError("no answer code given", fix="give e.g. respond,initiate,hold")
     lags = parse_lags(lag) if query == "lag" else []
+    sequenced = _codes(only) or None
     visible = policy.readable(access.member)
     pooled = Pooling.parse(one_per_session)
+    detail = ", ".join(f"{k} {v}" for k, v in (("session", session), ("coder", coder),
+                                                  ("lag", lag if query == "lag" else ""),
+                                                  ("only", only), ("codings", str(pooled)))
+                       if v)
 
     def work(db: Session, study: Study, _user: User, progress: Callable[[float], None]) -> Any:
-        chosen = exports.choose_codings(db, study, session=session or None, visible=visible)
+        chosen = exports.choose_codings(db, study, session=session or None,
+                                        coder=coder or None, visible=visible)
         progress(0.3)
         if query == "lag":
-            return {_("Lag-sequential tables"): analysis.lag_analysis(db, chosen, lags=lags,
-                                                                       pooled=pooled)}
+            title = (_("Tests of independence, per lag table") if tablewise
+                     else _("Lag-sequential tables"))
+            return {title: analysis.lag_analysis(db, chosen, lags=lags, only=sequenced,
+                                                 allow_repeats=not no_repeats,
+                                                 tablewise=tablewise, pooled=pooled)}
         return {
             _("Bid → caregiver answer within W, per session and pooled"): analysis.withdrawal_query(
                 db, chosen, window_ms=window_ms, unit_ms=unit_ms, answer_codes=answers,
@@ -85,7 +103,11 @@ def run_sequential(
         }
 
     return start_job(request, access, _("Sequential analysis"), work,
-                     detail=f"{query} {pooled}")
+                     detail=f"{query} ({detail})" if detail else query)
+
+
+def _codes(text: str) -> list[str]:
+    return [c.strip() for c in text.split(",") if c.strip()]
 
 
 @router.post("/studies/{study}/analysis/outcomes")

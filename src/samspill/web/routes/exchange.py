@@ -10,21 +10,23 @@ the asking user may see (``services.access``). Imports are for the study's owner
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import pandas as pd
-from fastapi import APIRouter, Form, Request, UploadFile
+from fastapi import APIRouter, Form, Query, Request, UploadFile
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from samspill.core.errors import InputError, NotFoundError
 from samspill.interop.events_csv import CSV_COLUMNS
+from samspill.interop.result_files import result_format
 from samspill.interop.tabular import FORMATS
 from samspill.services import access as policy
 from samspill.services import audit, exports, imports, studies
 from samspill.services.jobs import REGISTRY
 from samspill.services.schemes import scheme_versions
 from samspill.store.models import Study, User
+from samspill.web import i18n, result_tables, templating
 from samspill.web.deps import (
     Access,
     DbSession,
@@ -38,6 +40,9 @@ from samspill.web.templating import page
 
 router = APIRouter(include_in_schema=False)
 Text = Annotated[str, Form(max_length=200)]
+TableKey = Annotated[str | None, Query(max_length=8)]
+PageNo = Annotated[int | None, Query(ge=1, le=1_000_000)]
+RowsShown = Annotated[Literal["pooled", "all"] | None, Query()]
 
 
 
@@ -253,28 +258,83 @@ async def import_csv(
 
 
 @router.get("/studies/{study}/jobs/{job_id}")
-def job_page(request: Request, access: ReadStudy, job_id: str) -> Response:
-    """Progress while the job runs (the page polls), then its result or error."""
+def job_page(
+    request: Request,
+    access: ReadStudy,
+    job_id: str,
+    table: TableKey = None,
+    page: PageNo = None,
+    rows: RowsShown = None,
+) -> Response:
+    """Progress while the job runs (the page polls), then its result or error; a result's
+    tables page (``?table=N&page=P``) and collapse to their pooled rows (``rows=pooled``)."""
     job = job_of(access, job_id)
     result = job.result if job.state == "done" else None
-    return page(
+    base = f"/studies/{access.the_study.name}/jobs/{job.id}"
+    return templating.page(
         request,
         access,
         "exchange_job.html",
         job=job,
         file=result if isinstance(result, exports.ExportFile) else None,
         imported=result if isinstance(result, imports.ImportResult) else None,
-        tables=result_tables(_left_out(result) if isinstance(result, exports.ExportFile)
-                             else result),
+        tables=[
+            result_tables.table_view(
+                frame, key=key, title=i18n.gettext(title), page_base=base,
+                download_base=f"{base}/tables",
+                options=result_tables.Options.of(page, rows) if key == table
+                else result_tables.Options(),
+            )
+            for key, (title, frame) in _job_tables(result).items()
+        ],
     )
 
 
-def _left_out(exported: exports.ExportFile) -> dict[str, pd.DataFrame]:
-    """The codings a cohort or predictors export left out (they cannot be scored), with the
-    reason and the fix, shown under the download."""
-    if exported.excluded.empty:
+@router.get("/studies/{study}/jobs/{job_id}/tables")
+def job_table_file(
+    access: ReadStudy,
+    job_id: str,
+    table: Annotated[str, Query(max_length=8)],
+    format: Annotated[str, Query(max_length=8)] = "csv",
+    rows: RowsShown = None,
+) -> Response:
+    """One of a finished analysis's tables as CSV, XLSX or JSON: the rows its page shows."""
+    job = job_of(access, job_id)
+    found = _job_tables(job.result if job.state == "done" else None)
+    if table not in found:
+        raise NotFoundError(f"this job has no table '{table}'",
+                            fix="use a download link of the job's page")
+    title, frame = found[table]
+    return result_tables.download(frame, result_format(format), name=title,
+                                  options=result_tables.Options.of(1, rows))
+
+
+def _job_tables(result: object) -> dict[str, tuple[str, pd.DataFrame]]:
+    """A job's result tables by key (``1``, ``2``, …): an analysis's ({title: DataFrame}) or
+    the codings an export left out."""
+    if isinstance(result, exports.ExportFile):
+        result = _export_tables(result)
+    if not isinstance(result, dict):
         return {}
-    return {_("Codings left out, and why"): exported.excluded}
+    frames = [(str(t), f) for t, f in result.items() if isinstance(f, pd.DataFrame)]
+    return {str(n): pair for n, pair in enumerate(frames, start=1)}
+
+
+def _export_tables(exported: exports.ExportFile) -> dict[str, pd.DataFrame]:
+    """A cohort or predictors export's table, shown under the download, and the codings it
+    left out (they cannot be scored), with the reason and the fix."""
+    shown: dict[str, pd.DataFrame] = {}
+    if exported.table is not None:
+        shown[_(TABLE_TITLES.get(exported.name.rsplit("-", 1)[-1].split(".")[0],
+                                 "Table"))] = exported.table
+    if not exported.excluded.empty:
+        shown[_("Codings left out, and why")] = exported.excluded
+    return shown
+
+
+# The titles of the tables an export shows on its job page (the export form's names).
+TABLE_TITLES = {"cohort": _("Cohort: one row per coding"),
+                "predictors": _("Predictors: one row per dyad")}
 
 
 @router.get("/api/studies/{study}/jobs/{job_id}")
@@ -298,24 +358,3 @@ def job_file(access: ReadStudy, job_id: str) -> Response:
 
 def _safe(name: str) -> str:
     return "".join(ch if ch.isalnum() or ch in "._-" else "_" for ch in name)
-
-
-def result_tables(result: object) -> list[dict[str, Any]]:
-    """An analysis result ({title: DataFrame}) as plain rows for the template."""
-    if not isinstance(result, dict):
-        return []
-    return [
-        {
-            "title": title,
-            "columns": [str(c) for c in frame.columns],
-            "rows": [[_cell(v) for v in row] for row in frame.itertuples(index=False)],
-        }
-        for title, frame in result.items()
-        if isinstance(frame, pd.DataFrame)
-    ]
-
-
-def _cell(value: object) -> object:
-    if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
-        return None
-    return value.item() if hasattr(value, "item") else value
