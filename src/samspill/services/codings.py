@@ -15,6 +15,7 @@ from samspill.core.coding_rules import (
     STALE,
     STALE_FIX,
     Refusal,
+    added_without_required,
     lane_of,
     lane_refusals,
     removed_required,
@@ -272,6 +273,8 @@ def upsert_event(
         _check_version(row, base_version)
         before = _to_event(row)
         refuse(removed_required(before, event, scheme), status_code=422)
+    else:
+        refuse(added_without_required(event, scheme), status_code=422)
     neighbours = [_to_event(r) for r in _lane_rows(db, coding, event, scheme)]
     refuse(lane_refusals(event, neighbours, scheme))
     values = _values(coding, event)

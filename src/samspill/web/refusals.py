@@ -19,6 +19,8 @@ MARKED = (
     _("mark it after the other ends, or delete the other first"),
     _("'{code}' at {onset} ms lacks its required '{modifier}'"),
     _("choose a '{modifier}' for it (edit the event)"),
+    _("'{code}' at {onset} ms cannot be added without its required '{modifier}'"),
+    _("send the event together with its '{modifier}'; the coding screen asks for it first"),
     _("{count} state(s) still running, the first '{code}' since {onset} ms"),
     _("stop every running state, then submit"),
     _("this event was changed elsewhere (your version {yours}, the server's {theirs})"),
