@@ -123,6 +123,7 @@ const ratings = new Ratings($("ratings-form"), $("classification"), {
 });
 const segments = new Segments({
   form: $("segment-form"), list: $("segment-list"), segments: boot.segments, template: boot.template,
+  names: boot.template_names,
   player, send: (action) => send(action), toast, onChange: (all) => timeline.setSegments(all),
   onDelete: (segment) => {
     history.commit([{ type: "delete-segment", segment_id: segment.id }], t("Deleted segment {name}", { name: segment.name }));
