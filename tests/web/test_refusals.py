@@ -235,3 +235,29 @@ def test_every_refusal_of_the_core_is_marked_for_translation() -> None:
     from samspill.web.refusals import MARKED
 
     assert set(TEMPLATES) == set(MARKED)
+
+
+def test_the_coding_screens_other_errors_are_said_in_bokmaal(
+    client: TestClient, database: Database, empty: Built
+) -> None:
+    """Errors of the services that reach the coding screen (an action lacking a field, a rating
+    off its scale, a segment ending before it starts, a locked coding) in the page's language."""
+    headers = bearer(database, empty.owner.username)
+
+    def said(*actions: dict[str, Any]) -> tuple[str, str]:
+        error = _post(client, headers, empty, *actions, lang="nb").json()["error"]
+        return error["message"], error["fix"]
+
+    assert said({"type": "add"})[0].endswith("mangler «event»")
+    assert said({"type": "rating", "ratings": {"level": 9}}) == (
+        "«9» er ikke på skalaen til «level»", "oppgi et helt tall fra 1 til 7")
+    segment = {"id": str(uuid.uuid4()), "name": "Episode 1", "start_ms": 5000, "end_ms": 1000}
+    assert said({"type": "segment", "segment": segment})[0] == (
+        "segmentet «Episode 1» slutter før det begynner")
+    english = _post(client, headers, empty, {"type": "add"}).json()["error"]
+    assert english["message"].endswith("lacks 'event'")
+    with database.session() as db:
+        codings.set_status(db, coding=db.get(Coding, empty.coding.id), status="submitted")
+    locked, fix = said({"type": "add", "event": _state("hold", 1000)})
+    assert locked.startswith(f"koding {empty.coding.id} er ") and locked.endswith(" og låst")
+    assert fix == "be studiens eier om å åpne den igjen"

@@ -18,7 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from samspill import __version__
-from samspill.core.errors import AuthenticationError, InputError, RefusedError, SamspillError
+from samspill.core.errors import AuthenticationError, InputError, SamspillError
 from samspill.services import audit
 from samspill.services.jobs import REGISTRY
 from samspill.settings import Settings
@@ -197,7 +197,7 @@ def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(SamspillError)
     async def samspill_error(request: Request, exc: SamspillError) -> Response:
         headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, AuthenticationError) else {}
-        body = refusals.said(exc) if isinstance(exc, RefusedError) else exc.as_dict()
+        body = refusals.said(exc)
         response = _error_response(request, exc.status_code, body)
         response.headers.update(headers)
         return response

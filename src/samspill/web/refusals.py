@@ -1,12 +1,14 @@
-"""The coding's refusals (``core.coding_rules``) said in the reader's language.
+"""Errors said in the reader's language: the coding's refusals (``core.coding_rules``) and every
+error whose English template is in the catalogs (the services mark theirs with ``N_``).
 
-The templates are the core's; they are marked here so that Babel's extractor puts them in the
-catalogs (a test checks the two lists agree and that bokmål has each one).
+The refusals' templates are the core's; they are marked here so that Babel's extractor puts
+them in the catalogs (a test checks the two lists agree and that bokmål has each one). An error
+whose text is not in the catalogs is said as it is, in English.
 """
 
 from __future__ import annotations
 
-from samspill.core.errors import RefusedError
+from samspill.core.errors import SamspillError
 from samspill.web import i18n
 from samspill.web.i18n import marked as _  # for the extractor
 
@@ -30,11 +32,18 @@ MARKED = (
 )
 
 
-def said(error: RefusedError) -> dict[str, object]:
+def said(error: SamspillError) -> dict[str, object]:
     """The error's answer in the request's language, with its details (e.g. both versions)."""
     return {
         **error.as_dict(),
-        "message": i18n.gettext(error.template).format(**error.params),
-        "fix": i18n.gettext(error.fix_template).format(**error.params),
-        **error.details,
+        "message": _in_language(error.template, error.message, error.params),
+        "fix": _in_language(error.fix_template, error.fix, error.params),
+        **getattr(error, "details", {}),
     }
+
+
+def _in_language(template: str, english: str, params: dict[str, str | int]) -> str:
+    if not template:
+        return english
+    said_so = i18n.gettext(template)
+    return said_so.format(**params) if params else said_so
