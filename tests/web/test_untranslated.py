@@ -59,3 +59,13 @@ def test_every_string_the_scripts_show_is_sent_to_them() -> None:
                   for m in JS_CALL.findall(script.read_text(encoding="utf-8"))}
     assert len(shown) > 50
     assert sorted(shown - set(JS_STRINGS)) == []
+
+
+def test_each_bokmaal_error_template_names_the_fields_of_its_english_one() -> None:
+    """A translation with another field would fail when said: the same {fields} in both."""
+    field = re.compile(r"\{(\w*)\}")
+    with (CATALOGS["babel.cfg"] / "nb" / "LC_MESSAGES" / "messages.po").open("rb") as handle:
+        bokmaal = read_po(handle, locale="nb")
+    differ = [m.id for m in bokmaal if m.id and isinstance(m.id, str) and m.string
+              and sorted(field.findall(m.string)) != sorted(field.findall(m.id))]
+    assert differ == []

@@ -46,4 +46,7 @@ def _in_language(template: str, english: str, params: dict[str, str | int]) -> s
     if not template:
         return english
     said_so = i18n.gettext(template)
-    return said_so.format(**params) if params else said_so
+    try:
+        return said_so.format(**params) if params else said_so
+    except (KeyError, IndexError, ValueError):  # a translation naming a field it lacks
+        return english
