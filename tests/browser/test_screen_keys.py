@@ -92,6 +92,38 @@ def test_enter_confirms_the_highlighted_modifier_and_a_required_one_cannot_be_sk
     assert respond["modifiers"] == {}
 
 
+def test_a_bid_reaches_the_server_with_its_kind_in_one_add(workspace, demo_database):
+    """Kind of bid is required: the bid shows at once, but goes to the server only with its
+    kind, in one add (the server refuses a bid without it); Respond's optional sets still
+    follow in an edit. Undo and redo send the whole bid."""
+    page, coding_id = workspace
+    sent: list[dict] = []
+    page.on("request", lambda r: sent.extend(r.post_data_json["actions"])
+            if r.method == "POST" and r.url.endswith("/actions") else None)
+    page.keyboard.press("b")
+    page.wait_for_selector("#modifier-dialog[open]")
+    assert [e["code"] for e in page_events(page)] == ["bid"]  # in the list at once
+    assert page.locator("#save-status").get_attribute("data-pending") in (None, "0")
+    page.keyboard.press("2")  # show
+    page.wait_for_selector("#modifier-dialog", state="hidden")
+    page.keyboard.press("r")
+    page.wait_for_selector("#modifier-dialog[open]")
+    page.keyboard.press("1")  # channel: verbal
+    page.keyboard.press("Escape")  # intensity: optional
+    wait_saved(page)
+    kinds = [(a["type"], a["event"]["code"], a["event"]["modifiers"]) for a in sent]
+    assert kinds == [("add", "bid", {"kind": "show"}), ("add", "respond", {}),
+                     ("edit", "respond", {"channel": "verbal"})]
+    page.keyboard.press("Control+z")
+    page.keyboard.press("Control+z")
+    page.keyboard.press("Control+y")
+    wait_saved(page)
+    assert [(a["type"], a.get("event", {}).get("modifiers")) for a in sent[-4:]] == [
+        ("edit", {}), ("delete", None), ("delete", None), ("add", {"kind": "show"})]
+    stored = {r.code: r.modifiers for r in stored_events(demo_database, coding_id)}
+    assert stored == {"bid": {"kind": "show"}}
+
+
 def test_code_keys_on_a_focused_menu_code_and_leave_the_menu_alone(workspace):
     page, _ = workspace
     page.focus("#speed")

@@ -9,6 +9,8 @@ import { bindKeys, GUARD_MS, Logger } from "../../src/samspill/web/static/keys.j
 import { EventStore } from "../../src/samspill/web/static/model.js";
 import { ModifierDialog } from "../../src/samspill/web/static/modifiers.js";
 import { event, scheme } from "./fixtures.js";
+
+const baseScheme = scheme;
 import { assert, sleep, test } from "./harness.js";
 
 const code = (id) => scheme.codes.find((c) => c.id === id);
@@ -23,8 +25,8 @@ function wallClock() {
 }
 
 // A coding screen without the page: store, history, a player at `player.ms`, stubbed pop-up.
-function coder({ answers = () => ({}), modifiers = null } = {}) {
-  const store = new EventStore(scheme);
+function coder({ answers = () => ({}), modifiers = null, codes = baseScheme } = {}) {
+  const store = new EventStore(codes);
   store.load([]);
   const sent = []; // each step's actions, as the outbox gets them
   const toasts = [];
@@ -39,9 +41,11 @@ function coder({ answers = () => ({}), modifiers = null } = {}) {
     },
   };
   const logger = new Logger({
-    scheme, store, player, modifiers: modifiers || stub,
+    scheme: codes, store, player, modifiers: modifiers || stub,
     toast: (text, bad = false) => toasts.push([text, bad]),
     commit: (ops, label, group) => history.commit(ops, label, group),
+    hold: (ops) => history.hold(ops),
+    release: (held, ops, label) => history.release(held, ops, label),
   });
   const press = (name) => logger.press(logger.byKey.get(name));
   return Object.assign(screen, { store, history, sent, toasts, asked, player, logger, press });
@@ -204,6 +208,65 @@ test("an answer that comes after its event was deleted adds nothing", async () =
   await sleep(0);
   assert.deepEqual(screen.sent.map((step) => step[0].type), ["add", "delete"]);
   assert.equal(screen.store.byId.has(id), false);
+});
+
+// Issue 20: a code with a required set was sent as an add without it, then an edit; the server
+// now refuses such an add, so the screen holds the event until the required set is answered.
+const requiredScheme = {
+  ...scheme,
+  modifier_sets: scheme.modifier_sets.map((s) => (s.id === "kind" || s.id === "ending" ? { ...s, required: true } : s)),
+};
+
+test("a code with a required set is shown at once and sent once answered, in one add", async () => {
+  let answer;
+  const screen = coder({ codes: requiredScheme, answers: (c, sets) => (sets.some((s) => s.id === "kind")
+    ? new Promise((resolve) => { answer = resolve; }) : { channel: ["gaze"] }) });
+  screen.player.ms = 2345;
+  screen.player.frame = 23;
+  screen.press("b");
+  await sleep(0);
+  assert.deepEqual(screen.asked, [["bid", ["kind"]]], "the required set first, alone");
+  assert.equal(screen.sent.length, 0, "nothing sent before the answer");
+  const [shown] = screen.store.sorted;
+  assert.deepEqual([shown.code, shown.onset_ms, shown.frame], ["bid", 2345, 23], "shown at once");
+  answer({ kind: "show" });
+  await sleep(0);
+  assert.deepEqual(screen.sent[0].map((a) => [a.type, a.event.onset_ms, a.event.modifiers]),
+    [["add", 2345, { kind: "show" }]], "one add that carries the required modifier");
+  assert.deepEqual(screen.asked[1], ["bid", ["channel"]], "then the other sets, as before");
+  assert.equal(screen.sent[1][0].type, "edit");
+  assert.deepEqual(screen.store.sorted[0].modifiers, { kind: "show", channel: ["gaze"] });
+  assert.equal(screen.history.done.length, 1, "one undo step");
+  screen.history.undo(() => {});
+  assert.deepEqual(screen.store.sorted, [], "one undo takes the bid away");
+  assert.equal(screen.sent.at(-1).at(-1).type, "delete", "sent as one step");
+  screen.history.redo(() => {});
+  assert.deepEqual(screen.store.sorted[0].modifiers, { kind: "show", channel: ["gaze"] }, "redo brings it back whole");
+});
+
+test("a state with a required stop set sends its stop with the answer; its start at once", async () => {
+  const clock = wallClock();
+  const screen = coder({ codes: requiredScheme, answers: () => ({ ending: "calm" }) });
+  screen.press("c");
+  assert.equal(screen.sent.length, 1, "the start needs nothing: sent at once");
+  clock.advance(GUARD_MS + 50);
+  screen.player.ms = 4000;
+  screen.press("c");
+  assert.equal(screen.sent.length, 1, "the stop waits for its answer");
+  assert.equal(screen.store.sorted[0].offset_ms, 4000, "but is shown");
+  await sleep(0);
+  assert.deepEqual(screen.sent[1].map((a) => [a.type, a.event.offset_ms, a.event.modifiers]),
+    [["edit", 4000, { ending: "calm" }]]);
+  screen.history.undo(() => {});
+  assert.equal(screen.store.sorted[0].offset_ms, null, "undo: running again");
+});
+
+test("a read-only screen holds nothing and sends nothing for a required set", async () => {
+  const screen = coder({ codes: requiredScheme, answers: () => ({ kind: "give" }) });
+  screen.writable = false;
+  screen.press("b");
+  await sleep(0);
+  assert.deepEqual([screen.sent, screen.store.sorted, screen.asked], [[], [], []]);
 });
 
 // --- the page's keyboard (bindKeys) -------------------------------------------------------------

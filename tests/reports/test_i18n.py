@@ -132,3 +132,45 @@ def test_every_evidence_note_the_indicators_write_is_translated(vignette: Report
 def test_an_unknown_language_is_refused_with_the_choices() -> None:
     with pytest.raises(InputError, match="en, nb"):
         translator("de")
+
+
+# --- Issue 20: the report names the scheme's content as the coding screen does -------------------
+
+
+def test_the_bokmaal_report_names_codes_subjects_roles_and_segments_as_the_screen(
+    vignette: ReportData,
+) -> None:
+    page = render_html(session_document(vignette, "nb"))
+    for shown in ("Åpent skjema for tilbaketrekning", "Fri lek", "atskillelse",
+                  "gjenforening", "Feil i affektiv kommunikasjon", "omsorgsperson · Svarer"):
+        assert shown in page, shown
+    assert "Free play" not in page and "Open withdrawal scheme" not in page
+    assert "Separation" in page  # typed by the coder: shown as written
+    english = render_html(session_document(vignette, "en"))
+    assert "Free play" in english and "caregiver · Respond" in english
+
+
+def test_a_template_segment_is_named_in_bokmaal_whatever_language_marked_it() -> None:
+    from samspill.core.scheme_labels import template_segment_name
+
+    assert template_segment_name("ep4", "4 First separation", "nb") == "4 Første atskillelse"
+    assert template_segment_name("ep4", "4 First separation", "en") == "4 First separation"
+    assert template_segment_name("ep4", "Separation, cut short", "nb") == "Separation, cut short"
+    assert template_segment_name(None, "4 First separation", "nb") == "4 First separation"
+
+
+def test_the_reports_use_the_schemes_bokmaal_word_for_each_built_in_name() -> None:
+    """One Norwegian name for one thing: where the report catalog also has a scheme's word (a
+    role, a subject, a code's name), it is the scheme translation's word."""
+    from samspill.core.scheme_check import builtin_scheme_ids, load_builtin_scheme
+    from samspill.core.scheme_labels import display_words
+    from samspill.reports.i18n import WORDS
+
+    nb = _catalog("nb")
+    differ = {}
+    for scheme_id in builtin_scheme_ids():
+        for english, norwegian in display_words(load_builtin_scheme(scheme_id), "nb").items():
+            entry = nb.get(WORDS.get(english, english))
+            if entry is not None and entry.string and entry.string != norwegian:
+                differ[english] = (entry.string, norwegian)
+    assert differ == {}

@@ -31,8 +31,9 @@ def test_a_session_report_in_bokmal_as_pdf(data: Path, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     text, _pages = pdf_text(out.read_bytes())
     assert "Øktrapport" in text and "Dyade D001" in text and "Prosedyre fri lek" in text
-    # Segment names are the study's own words; their roles are translated.
-    assert "Free play vanlig 00:00.000" in text and "Separation separasjon 02:00.000" in text
+    # A template's segment (stored with its English name) is named in bokmål, as on the screen;
+    # a name the coder typed stays as written; roles are translated with the scheme's words.
+    assert "Fri lek vanlig 00:00.000" in text and "Separation atskillelse 02:00.000" in text
 
 
 def test_the_cohort_report_as_html_from_the_suffix(data: Path, tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 
 from samspill.core.events import Event
 from samspill.services.demo_video import render_demo_video
+from samspill.store.db import Database
 from tests.factories import PASSWORD, Built
 
 
@@ -110,3 +111,25 @@ def test_the_session_page_shows_the_five_signs_with_seekable_evidence(
     assert 'data-indicator="hostility"' in page.text
     assert 'data-seek-ms="20000"' in page.text
     assert "not clinical norms" in page.text
+
+
+def test_a_template_segment_is_named_in_the_pages_language(
+        client: TestClient, database: Database, built: Built) -> None:
+    """Stored with the template's English name (whoever marked it), shown in bokmål on a page in
+    bokmål; a name the coder typed stays as typed."""
+    from samspill.core.events import Segment
+    from samspill.services import studies
+
+    with database.session() as db:
+        session = studies.get_session(db, study=studies.get_study(db, "s1"), name="v1")
+        studies.put_segment(db, session=session, segment=Segment(
+            spec_id="ep4", name="4 First separation", role="separation", start_ms=0,
+            end_ms=1000))
+        studies.put_segment(db, session=session, segment=Segment(
+            spec_id="ep5", name="Reunion, late", role="reunion", start_ms=1000, end_ms=2000))
+    _login(client, built.owner.username)
+    bokmaal = client.get("/studies/s1/sessions/v1", headers={"Accept-Language": "nb"}).text
+    assert "<td>4 Første atskillelse</td>" in bokmaal and "<td>atskillelse</td>" in bokmaal
+    assert "<td>Reunion, late</td>" in bokmaal
+    english = client.get("/studies/s1/sessions/v1", headers={"Accept-Language": "en"}).text
+    assert "<td>4 First separation</td>" in english

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from samspill.core.events import Event
 from samspill.services import codings, studies
 from samspill.store.db import Database
 from samspill.store.models import Coding
@@ -121,14 +122,40 @@ def _submit(client: TestClient, headers: dict[str, str], built: Built) -> Any:
                       headers=headers)
 
 
-def test_a_submit_with_a_running_state_or_a_missing_required_modifier_is_refused(
+def test_an_add_without_its_required_modifier_is_refused_in_both_languages(
     client: TestClient, database: Database, empty: Built
 ) -> None:
+    """The screen sends a bid with its kind in one add; an add without it never is stored."""
+    headers = bearer(database, empty.owner.username)
+    bid = {"id": str(uuid.uuid4()), "subject": "child", "code": "bid", "onset_ms": 1000}
+    answer = _post(client, headers, empty, {"type": "add", "event": bid})
+    assert answer.status_code == 422
+    error = answer.json()["error"]
+    assert "'bid' at 1000 ms cannot be added without its required 'kind'" in error["message"]
+    assert error["fix"].startswith("send the event together with its 'kind'")
+    norsk = _post(client, headers, empty, {"type": "add", "event": bid}, lang="nb").json()
+    assert "kan ikke legges til uten" in norsk["error"]["message"]
+    assert _events(database, empty) == []
+    # An edit that would create the event is held to the same rule.
+    assert _post(client, headers, empty, {"type": "edit", "event": bid}).status_code == 422
+    # Non-required sets (Respond's channel) may still follow in an edit.
+    respond = {"id": str(uuid.uuid4()), "subject": "caregiver", "code": "respond",
+               "onset_ms": 2000}
+    assert _post(client, headers, empty, {"type": "add", "event": bid | {"modifiers": {
+        "kind": "show"}}}, {"type": "add", "event": respond}).is_success
+    assert sorted(e.code for e in _events(database, empty)) == ["bid", "respond"]
+
+
+def test_a_submit_with_a_running_state_or_a_missing_required_modifier_is_refused(
+    client: TestClient, database: Database
+) -> None:
+    # A bid without its kind comes only from an import or an older outbox, never the screen.
+    bid = Event(id=str(uuid.uuid4()), subject="child", code="bid", onset_ms=2000)
+    with database.session() as db:
+        empty = make_coded_session(db, events=[bid])
     headers = bearer(database, empty.owner.username)
     near = _state("near", 1000)
-    bid = {"id": str(uuid.uuid4()), "subject": "child", "code": "bid", "onset_ms": 2000}
-    assert _post(client, headers, empty, {"type": "add", "event": near},
-                 {"type": "add", "event": bid}).is_success
+    assert _post(client, headers, empty, {"type": "add", "event": near}).is_success
     running = _submit(client, headers, empty)
     assert running.status_code == 409
     assert running.json()["error"]["message"].startswith("1 state(s) still running")
@@ -137,8 +164,8 @@ def test_a_submit_with_a_running_state_or_a_missing_required_modifier_is_refused
     missing = _submit(client, headers, empty)
     assert missing.status_code == 409
     assert "lacks its required 'kind'" in missing.json()["error"]["message"]
-    assert _post(client, headers, empty,
-                 {"type": "edit", "event": {**bid, "modifiers": {"kind": "look"}}}).is_success
+    edited = {**bid.model_dump(mode="json"), "modifiers": {"kind": "look"}}
+    assert _post(client, headers, empty, {"type": "edit", "event": edited}).is_success
     assert _submit(client, headers, empty).json()["status"] == "submitted"
 
 
@@ -208,3 +235,29 @@ def test_every_refusal_of_the_core_is_marked_for_translation() -> None:
     from samspill.web.refusals import MARKED
 
     assert set(TEMPLATES) == set(MARKED)
+
+
+def test_the_coding_screens_other_errors_are_said_in_bokmaal(
+    client: TestClient, database: Database, empty: Built
+) -> None:
+    """Errors of the services that reach the coding screen (an action lacking a field, a rating
+    off its scale, a segment ending before it starts, a locked coding) in the page's language."""
+    headers = bearer(database, empty.owner.username)
+
+    def said(*actions: dict[str, Any]) -> tuple[str, str]:
+        error = _post(client, headers, empty, *actions, lang="nb").json()["error"]
+        return error["message"], error["fix"]
+
+    assert said({"type": "add"})[0].endswith("mangler «event»")
+    assert said({"type": "rating", "ratings": {"level": 9}}) == (
+        "«9» er ikke på skalaen til «level»", "oppgi et helt tall fra 1 til 7")
+    segment = {"id": str(uuid.uuid4()), "name": "Episode 1", "start_ms": 5000, "end_ms": 1000}
+    assert said({"type": "segment", "segment": segment})[0] == (
+        "segmentet «Episode 1» slutter før det begynner")
+    english = _post(client, headers, empty, {"type": "add"}).json()["error"]
+    assert english["message"].endswith("lacks 'event'")
+    with database.session() as db:
+        codings.set_status(db, coding=db.get(Coding, empty.coding.id), status="submitted")
+    locked, fix = said({"type": "add", "event": _state("hold", 1000)})
+    assert locked.startswith(f"koding {empty.coding.id} er ") and locked.endswith(" og låst")
+    assert fix == "be studiens eier om å åpne den igjen"

@@ -11,8 +11,8 @@ edge can say it in the reader's language (the web marks the same templates for t
   state that starts after a running one is allowed (a coder may code out of order); scoring a
   running state ends it at the next state of its lane (:func:`close_running`).
 * Segments of a session never overlap (half-open ``[start, end)``).
-* A modifier set the scheme marks ``required`` is never missing from a finished coding, and
-  an edit never takes one away.
+* A modifier set the scheme marks ``required`` is never missing from a finished coding, an
+  event is never added without one that is due, and an edit never takes one away.
 * A coding is submitted with no state running.
 """
 
@@ -43,6 +43,10 @@ SEGMENT_OVERLAP = (
 SEGMENT_OVERLAP_FIX = "mark it after the other ends, or delete the other first"
 MISSING_MODIFIER = "'{code}' at {onset} ms lacks its required '{modifier}'"
 MISSING_MODIFIER_FIX = "choose a '{modifier}' for it (edit the event)"
+ADDED_WITHOUT = "'{code}' at {onset} ms cannot be added without its required '{modifier}'"
+ADDED_WITHOUT_FIX = (
+    "send the event together with its '{modifier}'; the coding screen asks for it first"
+)
 STILL_RUNNING = "{count} state(s) still running, the first '{code}' since {onset} ms"
 STILL_RUNNING_FIX = "stop every running state, then submit"
 STALE = "this event was changed elsewhere (your version {yours}, the server's {theirs})"
@@ -53,7 +57,8 @@ DELETED_FIX = "add it again, or take the deletion"
 # Every template above, for the translation catalogs (the web marks each one).
 TEMPLATES = (
     LANE_OVERLAP, LANE_OVERLAP_FIX, TWO_RUNNING, TWO_RUNNING_FIX, SEGMENT_OVERLAP,
-    SEGMENT_OVERLAP_FIX, MISSING_MODIFIER, MISSING_MODIFIER_FIX, STILL_RUNNING,
+    SEGMENT_OVERLAP_FIX, MISSING_MODIFIER, MISSING_MODIFIER_FIX, ADDED_WITHOUT, ADDED_WITHOUT_FIX,
+    STILL_RUNNING,
     STILL_RUNNING_FIX, STALE, STALE_FIX, DELETED, DELETED_FIX,
 )
 
@@ -151,6 +156,14 @@ def removed_required(before: Event, after: Event, scheme: Scheme) -> list[Refusa
     return [Refusal(MISSING_MODIFIER, MISSING_MODIFIER_FIX,
                     {"code": after.code, "onset": after.onset_ms, "modifier": m})
             for m in sorted(lost)]
+
+
+def added_without_required(event: Event, scheme: Scheme) -> list[Refusal]:
+    """A new event sent without a required modifier that is due (the screen holds a key's event
+    until its pop-up is answered and sends both at once, so only another client sends this)."""
+    return [Refusal(ADDED_WITHOUT, ADDED_WITHOUT_FIX,
+                    {"code": event.code, "onset": event.onset_ms, "modifier": m})
+            for m in required_missing(event, scheme)]
 
 
 def submit_refusals(events: Sequence[Event], scheme: Scheme) -> list[Refusal]:

@@ -10,12 +10,34 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 
+def N_(template: str) -> str:
+    """Mark an error's English template for the web's catalogs (Babel extracts ``N_``); the
+    web app says it in the reader's language (``web.refusals.said``)."""
+    return template
+
+
 class SamspillError(Exception):
-    """Base class: a problem the user can fix."""
+    """Base class: a problem the user can fix.
+
+    With ``params``, ``message`` and ``fix`` are templates (``{name}`` fields filled from
+    ``params``), kept so that a page can say them in its reader's language; the CLI and the
+    logs get the English text.
+    """
 
     status_code = 400
 
-    def __init__(self, message: str, *, fix: str = "", where: str = "") -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        fix: str = "",
+        where: str = "",
+        params: Mapping[str, str | int] | None = None,
+    ) -> None:
+        self.template, self.fix_template = message, fix
+        self.params = dict(params or {})
+        if params is not None:
+            message, fix = message.format(**self.params), fix.format(**self.params)
         super().__init__(message)
         self.message = message
         self.fix = fix
@@ -96,10 +118,7 @@ class RefusedError(ConflictError):
         status_code: int = 409,
         details: Mapping[str, object] | None = None,
     ) -> None:
-        self.params = dict(params or {})
-        super().__init__(template.format(**self.params), fix=fix.format(**self.params), where=where)
-        self.template = template
-        self.fix_template = fix
+        super().__init__(template, fix=fix, where=where, params=params or {})
         self.status_code = status_code
         self.details = dict(details or {})
 

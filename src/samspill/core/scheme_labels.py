@@ -8,6 +8,7 @@ keyed by the id it translates; a missing entry falls back to the scheme's own (E
 
 from __future__ import annotations
 
+from functools import cache
 from importlib import resources
 from typing import TypeVar
 
@@ -16,7 +17,7 @@ from pydantic import BaseModel, ConfigDict
 
 from samspill.core.errors import SchemeError
 from samspill.core.scheme import Scheme, SegmentTemplate
-from samspill.core.scheme_check import builtin_scheme_ids
+from samspill.core.scheme_check import builtin_scheme_ids, load_builtin_scheme
 
 T = TypeVar("T", bound=BaseModel)
 SEGMENT_ROLES = ("plain", "separation", "reunion", "introduction", "stranger")
@@ -237,3 +238,54 @@ def segment_role_labels(lang: str) -> dict[str, str]:
         if tr is not None:
             labels.update({r: w for r, w in tr.segment_roles.items() if r in labels})
     return labels
+
+
+def display_words(scheme: Scheme | None, lang: str) -> dict[str, str]:
+    """Stored text a report shows, in ``lang``: subjects and segment roles (stored as ids), the
+    scheme's name and its code, dimension and group names (as written in the scheme file). A
+    licensed scheme's own names are shown as written; English, or a language without
+    translations, gives nothing to replace.
+    """
+    words = {r: w for r, w in segment_role_labels(lang).items() if r != w}
+    for scheme_id in builtin_scheme_ids():
+        tr = builtin_translation(scheme_id, lang)
+        if tr is None:
+            continue
+        words.update(tr.subjects)
+    tr = scheme_translation(scheme, lang) if scheme is not None else None
+    if scheme is None or tr is None:
+        return words
+    words.update(tr.subjects)
+    words.update({scheme.name: tr.name} if tr.name else {})
+    shown = localised(scheme, tr)
+    words.update({b.name: a.name for b, a in zip(scheme.codes, shown.codes, strict=True)})
+    words.update({b.name: a.name for b, a in
+                  zip(scheme.dimensions, shown.dimensions, strict=True)})
+    words.update({b.label: a.label for b, a in
+                  zip(scheme.exclusive_groups, shown.exclusive_groups, strict=True) if b.label})
+    return {k: v for k, v in words.items() if k and v}
+
+
+def template_segment_name(spec_id: str | None, name: str, lang: str) -> str:
+    """A segment's name as shown in ``lang``: a built-in template's segment is stored with the
+    name it had when marked (the template's English one) and is shown in ``lang``; a name a
+    coder typed or changed is shown as written."""
+    if not spec_id or not isinstance(spec_id, str):
+        return name
+    found = _template_segment_names(lang).get(spec_id)
+    return found[1] if found is not None and found[0] == name else name
+
+
+@cache
+def _template_segment_names(lang: str) -> dict[str, tuple[str, str]]:
+    """Each built-in template segment's id: (its English name, its name in ``lang``)."""
+    names: dict[str, tuple[str, str]] = {}
+    for scheme_id in builtin_scheme_ids():
+        tr = builtin_translation(scheme_id, lang)
+        if tr is None:
+            continue
+        for template in load_builtin_scheme(scheme_id).segment_templates:
+            labels = tr.segment_templates.get(template.id)
+            names.update({s.id: (s.name, labels.segments[s.id]) for s in template.segments
+                          if labels is not None and s.id in labels.segments})
+    return names

@@ -12,7 +12,7 @@ import datetime as dt
 import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from babel.dates import format_date
 from babel.support import NullTranslations
@@ -42,9 +42,15 @@ def check_language(language: str) -> str:
 
 @dataclass(frozen=True)
 class Translator:
-    """``_("text", name=value)``: the translation, with ``%(name)s`` fields filled in."""
+    """``_("text", name=value)``: the translation, with ``%(name)s`` fields filled in.
+
+    ``words`` are the scheme's own words for stored text (subjects, roles, code and segment
+    names: :func:`samspill.core.scheme_labels.display_words`); :func:`word` prefers them, so a
+    report names a code as the coding screen does.
+    """
 
     language: str
+    words: Mapping[str, str] = field(default_factory=dict)
 
     def __call__(self, message: str, **fields: object) -> str:
         text = _catalog(self.language).gettext(message)
@@ -66,8 +72,8 @@ class Translator:
         return format_date(value, format="long", locale=self.language) if value else "–"
 
 
-def translator(language: str) -> Translator:
-    return Translator(check_language(language))
+def translator(language: str, words: Mapping[str, str] | None = None) -> Translator:
+    return Translator(check_language(language), dict(words or {}))
 
 
 def clock(ms: float | None) -> str:
@@ -275,6 +281,8 @@ def word(value: object, _: Translator) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
     text = str(value)
+    if text in _.words:
+        return _.words[text]
     return _(WORDS[text]) if text in WORDS else text
 
 

@@ -10,12 +10,14 @@ the statement that the thresholds are settings, not norms, and that this is no d
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import Any
 
 import pandas as pd
 
 from samspill import __version__
 from samspill.core import numbers
+from samspill.core.scheme_labels import display_words, template_segment_name
 from samspill.reports.data import ReportData
 from samspill.reports.document import (
     Block,
@@ -65,7 +67,8 @@ from samspill.reports.signs import (
 
 def session_document(data: ReportData, language: str = "en",
                      today: dt.date | None = None) -> Document:
-    _ = translator(language)
+    _ = translator(language, display_words(data.scheme, language))
+    data = _shown_segment_names(data, language)
     h = data.header
     sections = [
         Section(_("Session"), [_header_facts(data, _)], "header"),
@@ -91,9 +94,24 @@ def session_document(data: ReportData, language: str = "en",
     )
 
 
+def _shown_segment_names(data: ReportData, language: str) -> ReportData:
+    """A template's segment is stored with its name as marked (in English): shown in the
+    report's language, as the coding screen shows it; a name the coder typed stays as written."""
+    if data.segments.empty:
+        return data
+    names = {s.segment_id: template_segment_name(s.spec_id, s.name, language)
+             for s in data.segments.itertuples()}
+    indicators = data.indicators.assign(name=[
+        names.get(i, n) if scope == "segment" else n for scope, i, n in
+        zip(data.indicators["scope"], data.indicators["segment_id"], data.indicators["name"],
+            strict=True)])
+    return replace(data, segments=data.segments.assign(name=data.segments["segment_id"].map(names)),
+                   indicators=indicators)
+
+
 def label_of(data: ReportData, _: Translator) -> str:
     h = data.header
-    return scheme_label(h.scheme_name, h.instrument, h.licensed, _)
+    return scheme_label(word(h.scheme_name, _), h.instrument, h.licensed, _)
 
 
 def _header_facts(data: ReportData, _: Translator) -> Facts:

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from samspill.core.errors import InputError
+from samspill.core.errors import N_, InputError
 from samspill.core.events import Event, Segment
 from samspill.services import codings, studies
 from samspill.store.models import AppliedAction, Coding
@@ -103,7 +103,8 @@ def _apply(db: Session, coding: Coding, action: Action) -> None:
 def _need(value: V | None, action: Action, field: str) -> V:
     if value is None:
         raise InputError(
-            f"action {action.id} ({action.type}) lacks '{field}'",
-            fix=f"send '{field}' with a '{action.type}' action",
+            N_("action {id} ({type}) lacks '{field}'"),
+            fix=N_("send '{field}' with a '{type}' action"),
+            params={"id": action.id, "type": action.type, "field": field},
         )
     return value

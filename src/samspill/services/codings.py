@@ -15,12 +15,14 @@ from samspill.core.coding_rules import (
     STALE,
     STALE_FIX,
     Refusal,
+    added_without_required,
     lane_of,
     lane_refusals,
     removed_required,
     submit_refusals,
 )
 from samspill.core.errors import (
+    N_,
     ConflictError,
     EventError,
     InputError,
@@ -59,7 +61,8 @@ def create_coding(
     purpose: str = "study",
 ) -> Coding:
     if status not in STATUSES:
-        raise InputError(f"unknown status '{status}'", fix=f"use one of {', '.join(STATUSES)}")
+        raise InputError(N_("unknown status '{status}'"), fix=N_("use one of {choices}"),
+                         params={"status": status, "choices": ", ".join(STATUSES)})
     if purpose not in PURPOSES:
         raise InputError(f"unknown purpose '{purpose}'", fix=f"use one of {', '.join(PURPOSES)}")
     coding = Coding(
@@ -151,8 +154,9 @@ def _to_event(row: EventRow) -> Event:
 def ensure_open(coding: Coding) -> None:
     if coding.status != "in_progress":
         raise ConflictError(
-            f"coding {coding.id} is {coding.status} and locked",
-            fix="ask the study's owner to reopen it",
+            N_("coding {id} is {status} and locked"),
+            fix=N_("ask the study's owner to reopen it"),
+            params={"id": coding.id, "status": coding.status},
         )
 
 
@@ -170,8 +174,9 @@ def check_events(
     )
     if problems:
         raise EventError(
-            f"{len(problems)} problem(s) in the events; nothing was saved:\n{summarise(problems)}",
-            fix="correct the events named above",
+            N_("{count} problem(s) in the events; nothing was saved:\n{problems}"),
+            fix=N_("correct the events named above"),
+            params={"count": len(problems), "problems": summarise(problems)},
         )
 
 
@@ -260,10 +265,10 @@ def upsert_event(
     check_events([event], scheme=scheme, duration_ms=coding.session.duration_ms)
     row = db.get(EventRow, event.id)
     if row is not None and row.coding_id != coding.id:
-        raise ConflictError("that event id belongs to another coding", fix="use a new id")
+        raise ConflictError(N_("that event id belongs to another coding"), fix=N_("use a new id"))
     gone = db.get(DeletedEvent, event.id) if row is None else None
     if gone is not None and gone.coding_id != coding.id:
-        raise ConflictError("that event id belongs to another coding", fix="use a new id")
+        raise ConflictError(N_("that event id belongs to another coding"), fix=N_("use a new id"))
     if gone is not None and kind == "edit":
         raise RefusedError(DELETED, fix=DELETED_FIX,
                            details={"reason": "deleted", "yours": base_version,
@@ -272,6 +277,8 @@ def upsert_event(
         _check_version(row, base_version)
         before = _to_event(row)
         refuse(removed_required(before, event, scheme), status_code=422)
+    else:
+        refuse(added_without_required(event, scheme), status_code=422)
     neighbours = [_to_event(r) for r in _lane_rows(db, coding, event, scheme)]
     refuse(lane_refusals(event, neighbours, scheme))
     values = _values(coding, event)
@@ -365,8 +372,8 @@ def _check_rating(scheme: Scheme, item_id: str, value: str | int | None) -> None
     item = scheme.rating_item(item_id)
     if item is None:
         raise InputError(
-            f"the scheme has no rating item '{item_id}'",
-            fix=f"use one of {', '.join(r.id for r in scheme.rating_items)}",
+            N_("the scheme has no rating item '{item}'"), fix=N_("use one of {choices}"),
+            params={"item": item_id, "choices": ", ".join(r.id for r in scheme.rating_items)},
         )
     if value is None:
         return
@@ -375,19 +382,22 @@ def _check_rating(scheme: Scheme, item_id: str, value: str | int | None) -> None
         # A scale has min and max (RatingItem's validator), which its `int | None` cannot say.
         if number is None or not item.min <= number <= item.max:  # type: ignore[operator]
             raise InputError(
-                f"'{value}' is not on the scale of '{item_id}'",
-                fix=f"give a whole number from {item.min} to {item.max}",
+                N_("'{value}' is not on the scale of '{item}'"),
+                fix=N_("give a whole number from {min} to {max}"),
+                params={"value": str(value), "item": item_id, "min": str(item.min),
+                        "max": str(item.max)},
             )
     elif str(value) not in item.options:
         raise InputError(
-            f"'{value}' is not an option of '{item_id}'",
-            fix=f"use one of {', '.join(item.options)}",
+            N_("'{value}' is not an option of '{item}'"), fix=N_("use one of {choices}"),
+            params={"value": str(value), "item": item_id, "choices": ", ".join(item.options)},
         )
 
 
 def set_status(db: Session, *, coding: Coding, status: str) -> None:
     if status not in STATUSES:
-        raise InputError(f"unknown status '{status}'", fix=f"use one of {', '.join(STATUSES)}")
+        raise InputError(N_("unknown status '{status}'"), fix=N_("use one of {choices}"),
+                         params={"status": status, "choices": ", ".join(STATUSES)})
     coding.status = status
     coding.submitted_at = utcnow() if status != "in_progress" else None
     db.flush()

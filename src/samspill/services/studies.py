@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from samspill.core import names
 from samspill.core.coding_rules import segment_refusals
-from samspill.core.errors import ConflictError, InputError, NotFoundError, RefusedError
+from samspill.core.errors import N_, ConflictError, InputError, NotFoundError, RefusedError
 from samspill.core.events import Segment
 from samspill.store.models import Dyad, Membership, ObservationSession, SegmentRow, Study, User
 
@@ -241,12 +241,14 @@ def put_segment(db: Session, *, session: ObservationSession, segment: Segment) -
     """Create or replace one segment (by id)."""
     if segment.end_ms <= segment.start_ms:
         raise InputError(
-            f"segment '{segment.name}' ends before it starts", fix="mark the end after the start"
+            N_("segment '{name}' ends before it starts"), fix=N_("mark the end after the start"),
+            params={"name": segment.name},
         )
     if session.duration_ms is not None and segment.end_ms > session.duration_ms:
         raise InputError(
-            f"segment '{segment.name}' ends after the session ({session.duration_ms} ms)",
-            fix="mark the end within the session",
+            N_("segment '{name}' ends after the session ({duration} ms)"),
+            fix=N_("mark the end within the session"),
+            params={"name": segment.name, "duration": session.duration_ms},
         )
     others = segments_of(db, session)
     refusals = segment_refusals(segment, others)
@@ -255,7 +257,9 @@ def put_segment(db: Session, *, session: ObservationSession, segment: Segment) -
         raise RefusedError(first.template, fix=first.fix, params=first.params)
     row = db.get(SegmentRow, segment.id) or SegmentRow(id=segment.id, session_id=session.id)
     if row.session_id != session.id:
-        raise ConflictError("that segment id belongs to another session", fix="use a new id")
+        raise ConflictError(
+            N_("that segment id belongs to another session"), fix=N_("use a new id")
+        )
     row.spec_id, row.name, row.role = segment.spec_id, segment.name, segment.role
     row.start_ms, row.end_ms, row.note = segment.start_ms, segment.end_ms, segment.note
     db.add(row)

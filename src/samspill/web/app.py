@@ -22,7 +22,6 @@ from samspill.core.errors import (
     AuthenticationError,
     InputError,
     NotedInputError,
-    RefusedError,
     SamspillError,
 )
 from samspill.services import audit
@@ -203,7 +202,7 @@ def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(SamspillError)
     async def samspill_error(request: Request, exc: SamspillError) -> Response:
         headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, AuthenticationError) else {}
-        body = refusals.said(exc) if isinstance(exc, RefusedError) else exc.as_dict()
+        body = refusals.said(exc)
         if isinstance(exc, NotedInputError):
             body = {**body, "message": refusals.note_message(exc.note),
                     "fix": refusals.note_fix(exc.note)}

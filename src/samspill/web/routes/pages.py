@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from samspill.core.errors import SamspillError
 from samspill.core.events import Segment
-from samspill.core.scheme_labels import segment_role_labels
+from samspill.core.scheme_labels import segment_role_labels, template_segment_name
 from samspill.core.study_settings import study_settings
 from samspill.services import assignments, codings, studies, training
 from samspill.services.access import scores_visible
@@ -147,6 +147,8 @@ def session_page(
     visible = visible_codings(access, db)
     shown = _scored_coding(access, visible)
     scores, display, problem = _scores_of(db, shown)
+    segments = studies.segments_of(db, session)
+    language = i18n.current_language.get()
     return _page(
         request,
         access,
@@ -159,9 +161,12 @@ def session_page(
         scores_problem=problem,
         scored_coding=shown,
         media=media_of(db, session),
-        segments=studies.segments_of(db, session),
+        segments=segments,
+        # A template's segment is stored with its English name; shown in the page's language.
+        segment_names={s.id: template_segment_name(s.spec_id, s.name, language)
+                       for s in segments},
         template=template,
-        role_labels=segment_role_labels(i18n.current_language.get()),
+        role_labels=segment_role_labels(language),
         codings=visible,
         last_changed=last_changed(db, visible),
         age=studies.age_in_months(session.dyad.child_birth_month, session.date),

@@ -6,9 +6,11 @@ import { newId } from "./time.js";
 
 export class History {
   // `segments` ({get, put, drop}) shows segment steps: a deleted segment can be undone too.
-  constructor({ store, enqueue, canWrite, segments = null }) {
+  // `shown` is told when a held step is shown but not yet sent (see hold).
+  constructor({ store, enqueue, canWrite, segments = null, shown = () => {} }) {
     this.store = store;
     this.enqueue = enqueue;
+    this.shown = shown;
     this.canWrite = canWrite;
     this.segments = segments;
     this.done = [];
@@ -72,6 +74,33 @@ export class History {
       return group;
     }
     const step = { undo, label };
+    this.done.push(step);
+    this.undone = [];
+    return step;
+  }
+
+  // A step held back until its modifier pop-up is answered (a code with a required set): it is
+  // shown at once, with its frame-exact time, but nothing is sent, so the server never gets an
+  // event without its required modifier. `release` then sends the step, its add carrying the
+  // modifiers, as one undo step; until then there is nothing to undo (the pop-up holds the keys).
+  hold(ops) {
+    if (!this.canWrite()) return null;
+    let undo = [];
+    for (const op of ops) {
+      undo = [...this.inverse(op), ...undo];
+      this.store.apply(op);
+    }
+    this.shown(ops.length);
+    return { ops, undo };
+  }
+
+  // `ops` are the held step's operations as answered (the same events, with their modifiers).
+  release(held, ops, label) {
+    if (!this.canWrite()) return null;
+    const actions = ops.map((op) => ({ id: newId(), ...this.versioned(op) }));
+    for (const action of actions) this.store.apply(action);
+    this.enqueue(actions);
+    const step = { undo: held.undo, label };
     this.done.push(step);
     this.undone = [];
     return step;

@@ -39,11 +39,14 @@ export function ownsKey(target, e) {
 }
 
 export class Logger {
-  constructor({ scheme, store, player, commit, modifiers, toast }) {
+  // `hold` and `release` keep back a step whose code asks a required modifier (History.hold).
+  constructor({ scheme, store, player, commit, modifiers, toast, hold = null, release = null }) {
     this.scheme = scheme;
     this.store = store;
     this.player = player;
     this.commit = commit;
+    this.hold = hold;
+    this.release = release;
     this.modifiers = modifiers;
     this.toast = toast;
     this.byKey = new Map(scheme.codes.filter((c) => c.key).map((c) => [c.key, c]));
@@ -82,8 +85,25 @@ export class Logger {
   point(code, subject, ms, frame) {
     const event = { id: newId(), subject, code: code.id, onset_ms: ms, offset_ms: null,
       modifiers: {}, comment: "", frame };
-    const group = this.commit([{ type: "add", event }], t("Logged {code} at {time}", { code: code.name, time: formatMs(ms) }));
-    this.askModifiers(code, event.id, "start", group);
+    this.log(code, [{ type: "add", event }], event.id, "start", ms);
+  }
+
+  // Sends a step now and asks its modifiers after (an edit follows). A step whose code asks a
+  // required set is held (shown, not sent) until the required sets are answered, and then sent
+  // with those answers in one add; the other sets follow as today, in the same undo step.
+  log(code, ops, eventId, when, ms) {
+    const label = t("Logged {code} at {time}", { code: code.name, time: formatMs(ms) });
+    const sets = this.sets(code, when);
+    const required = sets.filter((set) => set.required);
+    if (!this.hold || !required.length) return this.askModifiers(code, eventId, sets, this.commit(ops, label));
+    const held = this.hold(ops);
+    if (!held) return undefined;
+    return this.modifiers.ask(code, required).then((answers) => {
+      const answered = ops.map((op) => (op.event?.id === eventId
+        ? { ...op, event: { ...op.event, modifiers: { ...op.event.modifiers, ...answers } } } : op));
+      const step = this.release(held, answered, label);
+      return this.askModifiers(code, eventId, sets.filter((set) => !set.required), step);
+    });
   }
 
   startState(code, subject, ms, frame) {
@@ -102,8 +122,7 @@ export class Logger {
       modifiers: {}, comment: "", frame };
     ops.push({ type: "add", event });
     this.started.set(event.id, performance.now());
-    const undoGroup = this.commit(ops, t("Logged {code} at {time}", { code: code.name, time: formatMs(ms) }));
-    this.askModifiers(code, event.id, "start", undoGroup);
+    return this.log(code, ops, event.id, "start", ms);
   }
 
   stop(code, running, ms) {
@@ -115,13 +134,10 @@ export class Logger {
     }
     if (ms < running.onset_ms) return this.toast(t("A state cannot stop before it starts"), true);
     this.started.delete(running.id);
-    const group = this.commit([{ type: "edit", event: { ...running, offset_ms: ms } }],
-      t("Logged {code} at {time}", { code: code.name, time: formatMs(ms) }));
-    this.askModifiers(code, running.id, "stop", group);
+    return this.log(code, [{ type: "edit", event: { ...running, offset_ms: ms } }], running.id, "stop", ms);
   }
 
-  async askModifiers(code, eventId, when, group) {
-    const sets = this.sets(code, when);
+  async askModifiers(code, eventId, sets, group) {
     if (!sets.length) return;
     const answers = await this.modifiers.ask(code, sets);
     const current = this.store.byId.get(eventId);

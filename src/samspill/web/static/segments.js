@@ -7,8 +7,10 @@ import { formatMs, newId } from "./time.js";
 export class Segments {
   // `onDelete(segment)` deletes a segment as an undoable step (history.js); without it the
   // deletion is sent as it is.
-  constructor({ form, list, segments, template, player, send, toast, onChange, onDelete = null }) {
+  // `names`: the template's segment names in the page's language, by segment id.
+  constructor({ form, list, segments, template, player, send, toast, onChange, onDelete = null, names = {} }) {
     this.onDelete = onDelete;
+    this.names = names;
     this.form = form;
     this.list = list;
     this.segments = [...segments].sort((a, b) => a.start_ms - b.start_ms);
@@ -84,15 +86,22 @@ export class Segments {
     this.send({ type: "delete-segment", segment_id: segmentId });
   }
 
+  // A template's segment is stored with the template's (English) name: shown in the page's
+  // language; a name the coder typed stays as written.
+  shownName(s) {
+    const spec = this.template?.segments.find((x) => x.id === s.spec_id);
+    return spec && spec.name === s.name && this.names[spec.id] ? this.names[spec.id] : s.name;
+  }
+
   render() {
     this.list.replaceChildren(...this.segments.map((s) => {
       const li = document.createElement("li");
-      li.textContent = `${s.name} ${formatMs(s.start_ms)}–${formatMs(s.end_ms)}${s.note ? ` · ${s.note}` : ""} `;
+      li.textContent = `${this.shownName(s)} ${formatMs(s.start_ms)}–${formatMs(s.end_ms)}${s.note ? ` · ${s.note}` : ""} `;
       const remove = document.createElement("button");
       remove.type = "button";
       remove.className = "small";
       remove.textContent = t("Delete");
-      remove.setAttribute("aria-label", `${t("Delete")} ${s.name}`);
+      remove.setAttribute("aria-label", `${t("Delete")} ${this.shownName(s)}`);
       remove.disabled = this.form.querySelector("#segment-start").disabled;
       remove.addEventListener("click", () => this.drop(s.id));
       li.append(remove);

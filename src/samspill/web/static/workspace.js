@@ -101,6 +101,8 @@ const history = new CodingHistory({
     document.dispatchEvent(new CustomEvent("samspill:applied", { detail: { count: actions.length } }));
   },
   canWrite: () => writable,
+  // A held step (a required modifier to answer) is on screen already: said like a sent one.
+  shown: (count) => document.dispatchEvent(new CustomEvent("samspill:applied", { detail: { count, held: true } })),
   segments: { get: (id) => segments.get(id), put: (s) => segments.put(s), drop: (id) => segments.remove(id) },
 });
 // Evidence in the signs panel: the video comes into view and plays from the event.
@@ -121,6 +123,7 @@ const ratings = new Ratings($("ratings-form"), $("classification"), {
 });
 const segments = new Segments({
   form: $("segment-form"), list: $("segment-list"), segments: boot.segments, template: boot.template,
+  names: boot.template_names,
   player, send: (action) => send(action), toast, onChange: (all) => timeline.setSegments(all),
   onDelete: (segment) => {
     history.commit([{ type: "delete-segment", segment_id: segment.id }], t("Deleted segment {name}", { name: segment.name }));
@@ -128,7 +131,12 @@ const segments = new Segments({
   },
 });
 const modifiers = new ModifierDialog($("modifier-dialog"), { onPassKey: (e) => document.dispatchEvent(new KeyboardEvent("keydown", e)) });
-const logger = new Logger({ scheme, store, player, modifiers, toast, commit: (ops, label, group) => history.commit(ops, label, group) });
+const logger = new Logger({
+  scheme, store, player, modifiers, toast,
+  commit: (ops, label, group) => history.commit(ops, label, group),
+  hold: (ops) => history.hold(ops),
+  release: (held, ops, label) => history.release(held, ops, label),
+});
 
 function send(action) {
   if (writable) outbox.add([{ id: newId(), ...action }]).catch(storageFailed);
