@@ -197,7 +197,7 @@ def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(SamspillError)
     async def samspill_error(request: Request, exc: SamspillError) -> Response:
         headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, AuthenticationError) else {}
-        body = refusals.said(exc) if isinstance(exc, RefusedError) else exc.as_dict()
+        body = refusals.said(exc) if isinstance(exc, RefusedError) else refusals.said_plainly(exc)
         response = _error_response(request, exc.status_code, body)
         response.headers.update(headers)
         return response

@@ -32,6 +32,7 @@ from samspill.web.deps import (
     visible_codings,
 )
 from samspill.web.form_values import optional_date
+from samspill.web.master_notice import master_done
 from samspill.web.scores_display import scores_display
 from samspill.web.templating import templates
 
@@ -107,6 +108,7 @@ def session_page(
     access: ReadStudy,
     db: DbSession,
     scope: Annotated[str, Query(max_length=200)] = "session",
+    master: Annotated[str, Query(max_length=40)] = "",
 ) -> Response:
     session = access.the_session
     template = segment_template_for(db, session.procedure)
@@ -129,6 +131,7 @@ def session_page(
         template=template,
         role_labels=segment_role_labels(i18n.current_language.get()),
         codings=visible,
+        master_done=master_done(master, visible),
         last_changed=last_changed(db, visible),
         age=studies.age_in_months(session.dyad.child_birth_month, session.date),
     )
