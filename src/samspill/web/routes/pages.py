@@ -51,7 +51,10 @@ def home(request: Request, access: Authenticated, db: DbSession) -> Response:
         (s, studies.role_of(db, study=s, user=access.user))
         for s in studies.studies_for(db, access.user)
     ]
-    return _page(request, access, "studies.html", studies=rows)
+    return _page(
+        request, access, "studies.html", studies=rows,
+        may_create=studies.may_create_studies(access.user),
+    )
 
 
 @router.post("/studies", dependencies=[allow("authenticated")])
@@ -61,7 +64,7 @@ def create_study(
     name: Annotated[str, Form(max_length=64)],
     title: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
-    studies.create_study(db, name=name, owner=access.user, title=title)
+    studies.create_study_as(db, name=name, creator=access.user, title=title)
     return RedirectResponse(f"/studies/{name}", status_code=303)
 
 
