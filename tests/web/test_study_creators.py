@@ -86,7 +86,8 @@ def test_administrators_and_granted_users_see_the_form(
     assert "New study" in client.get("/").text
 
 
-def test_grant_and_revoke_on_the_command_line(database: Database) -> None:
+def test_grant_and_revoke_on_the_command_line(sqlite_database: Database) -> None:
+    database = sqlite_database  # the command line opens the data folder's SQLite file
     _users(database)
     runner = CliRunner()
     data = ["--data-dir", str(database.settings.data_dir)]

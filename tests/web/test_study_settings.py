@@ -17,7 +17,7 @@ from samspill.services import studies
 from samspill.services.study_settings import change_settings
 from samspill.store.db import Database
 from samspill.store.models import AuditEntry
-from tests.factories import PASSWORD, Built, make_user
+from tests.factories import PASSWORD, Built, make_coded_session, make_user
 from tests.web.conftest import bearer
 
 PAGE = "/studies/s1/settings"
@@ -149,7 +149,10 @@ def test_each_bad_value_names_its_problem(key: str, value: str, problem: str) ->
     assert [(p.key, p.problem) for p in raised.value.problems] == [(key, problem)]
 
 
-def test_show_and_set_on_the_command_line(built: Built, database: Database) -> None:
+def test_show_and_set_on_the_command_line(sqlite_database: Database) -> None:
+    database = sqlite_database  # the command line opens the data folder's SQLite file
+    with database.session() as db:
+        make_coded_session(db)
     runner = CliRunner()
     data = ["--data-dir", str(database.settings.data_dir)]
     done = runner.invoke(cli_app, ["study", "settings", "set", "s1", "agreement_unit_ms=500",
