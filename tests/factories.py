@@ -46,6 +46,7 @@ def make_coded_session(
     events: list[Event] | None = None,
 ) -> Built:
     owner = owner or make_user(db, f"owner-{study_name}")
+    owner.can_create_studies = True  # an owner from before migration 0006 holds the right
     study = studies.create_study(db, name=study_name, owner=owner)
     dyad = studies.get_or_create_dyad(db, study=study, code="D01", child_birth_month="2022-01")
     session = studies.create_session(

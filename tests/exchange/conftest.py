@@ -54,6 +54,7 @@ def build_lab(database: Database) -> Lab:
     with database.session() as db:
         users = {n: make_user(db, n) for n in ("own", "cod", "cod2", "vie")}
         study = studies.create_study(db, name="lab", owner=users["own"])
+        users["own"].can_create_studies = True  # issue 22: the owner may create studies
         for name in ("cod", "cod2"):
             studies.set_role(db, study=study, user=users[name], role="coder")
         studies.set_role(db, study=study, user=users["vie"], role="viewer")

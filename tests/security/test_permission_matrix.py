@@ -13,6 +13,7 @@ import pytest
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
+from samspill.services.access import REFUSALS as ROLE_REFUSALS
 from samspill.web.deps import Permission
 from samspill.web.permissions import SEES_ALL_CODINGS, SEES_FINISHED_CODINGS, STUDY_ROLES
 from samspill.web.routes import all_routes
@@ -22,6 +23,8 @@ from tests.security.world import World
 ASKERS = {"cod": "coder", "tra": "trainee", "vie": "viewer", "out": None, "adm": "owner"}
 ASKERS_LAST = {"own": "owner"}  # the owner last: some of its requests delete things
 REFUSALS = {"no such study", "no such coding", "administrators only", "this needs a study"}
+# The permissions whose refusal says who may (``services.access.REFUSALS``).
+REFUSALS |= {why for why, _ in ROLE_REFUSALS.values()}
 
 
 def permission_of(route: APIRoute) -> str:

@@ -142,7 +142,7 @@ def test_a_cutoff_that_is_no_number_is_a_clear_400(
         headers={"Accept": "application/json"},
     )
     assert answer.status_code == 400
-    assert answer.json()["error"]["message"] == "disrupted_cutoff is not a number"
+    assert answer.json()["error"]["message"] == "disrupted_cutoff: must be a number"
 
 
 def test_a_date_that_is_no_day_is_a_clear_400(client: TestClient, built: Built) -> None:

@@ -1,15 +1,23 @@
-"""`samspill study …`: list, export and import whole studies."""
+"""`samspill study …`: list, create, export and import whole studies; show and set a study's
+settings (``study settings show|set``)."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from samspill.cli.common import DataDir, console, unit_of_work
+from samspill.core import numbers
+from samspill.core.errors import InputError
+
+if TYPE_CHECKING:
+    from samspill.core.setting_fields import SettingField
 
 study_app = typer.Typer(help="Studies: list, export and import.", no_args_is_help=True)
+settings_app = typer.Typer(help="A study's settings: show and set.", no_args_is_help=True)
+study_app.add_typer(settings_app, name="settings")
 AsUser = Annotated[str, typer.Option("--as-user", help="Whose rights to use (default: admin).")]
 
 
@@ -74,3 +82,61 @@ def import_(
         )
         name = study.name
     console.print(f"imported study '{name}'")
+
+
+@settings_app.command("show")
+def settings_show(
+    study: Annotated[str, typer.Argument(help="The study's name.")],
+    data_dir: DataDir = None,
+) -> None:
+    """Every setting with its value now; times also in seconds, shares also in percent."""
+    from samspill.core.setting_fields import FIELDS
+    from samspill.services import studies
+    from samspill.services import study_settings as settings_service
+    with unit_of_work(data_dir) as (db, _):
+        values = settings_service.current_values(studies.get_study(db, study))
+    for key, value in values.items():
+        console.print(f"{key} = {settings_service.plain(value)}{_for_people(FIELDS[key], value)}",
+                      markup=False, highlight=False)
+
+
+@settings_app.command("set")
+def settings_set(
+    study: Annotated[str, typer.Argument(help="The study's name.")],
+    assignments: Annotated[
+        list[str], typer.Argument(help="KEY=VALUE, e.g. certification.min_tapes=12.")
+    ],
+    data_dir: DataDir = None,
+) -> None:
+    """Change settings; all are checked first, and nothing changes unless all are valid."""
+    from samspill.services import studies
+    from samspill.services import study_settings as settings_service
+    changes = dict(_assignment(text) for text in assignments)
+    with unit_of_work(data_dir) as (db, _):
+        changed = settings_service.change_settings(
+            db, study=studies.get_study(db, study), changes=changes, by=None
+        )
+    for change in changed:
+        old, new = settings_service.plain(change.old), settings_service.plain(change.new)
+        console.print(f"{change.key}: {old} -> {new}", markup=False, highlight=False)
+    if not changed:
+        console.print("nothing changed: every value was already so")
+
+
+def _assignment(text: str) -> tuple[str, str]:
+    key, sign, value = text.partition("=")
+    if not sign or not key.strip():
+        raise InputError(f"'{text}' is not KEY=VALUE",
+                         fix="write e.g. agreement_unit_ms=500; 'study settings show' lists keys")
+    return key.strip(), value
+
+
+def _for_people(spec: SettingField, value: object) -> str:
+    """The value as people read it, where the key's unit says more than the number."""
+    if value is None or isinstance(value, bool):
+        return ""
+    if spec.unit == "ms":
+        return f"  ({numbers.seconds(value)})"
+    if spec.unit == "share":
+        return f"  ({numbers.percent(value)})"
+    return ""

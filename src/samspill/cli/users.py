@@ -57,7 +57,7 @@ def add(
 def list_users(data_dir: DataDir = None) -> None:
     """Every user: administrator or not, and whether disabled or without a password."""
     from samspill.services import accounts
-    table = Table("user", "administrator", "state", "API tokens")
+    table = Table("user", "administrator", "creates studies", "state", "API tokens")
     with unit_of_work(data_dir) as (db, _):
         for user in accounts.all_users(db):
             state = (
@@ -66,7 +66,10 @@ def list_users(data_dir: DataDir = None) -> None:
                 else ("no password" if user.password_hash is None else "active")
             )
             count = len(accounts.tokens_of(db, user))
-            table.add_row(user.username, "yes" if user.is_admin else "no", state, str(count))
+            creates = "yes" if user.is_admin or user.can_create_studies else "no"
+            table.add_row(
+                user.username, "yes" if user.is_admin else "no", creates, state, str(count)
+            )
     console.print(table)
 
 
@@ -95,6 +98,24 @@ def disable(name: UserName, data_dir: DataDir = None) -> None:
     with unit_of_work(data_dir) as (db, _):
         accounts.disable_user(db, user=accounts.get_user(db, name))
     console.print(f"'{name}' is disabled; their logins and tokens have ended")
+
+
+@user_app.command("grant-create")
+def grant_create(name: UserName, data_dir: DataDir = None) -> None:
+    """Let a user create studies (administrators always may)."""
+    from samspill.services import accounts
+    with unit_of_work(data_dir) as (db, _):
+        changed = accounts.set_create_right(db, user=accounts.get_user(db, name), allowed=True)
+    console.print(f"'{name}' may create studies" + ("" if changed else " (already so)"))
+
+
+@user_app.command("revoke-create")
+def revoke_create(name: UserName, data_dir: DataDir = None) -> None:
+    """Take the right to create studies away; the studies they own stay theirs."""
+    from samspill.services import accounts
+    with unit_of_work(data_dir) as (db, _):
+        changed = accounts.set_create_right(db, user=accounts.get_user(db, name), allowed=False)
+    console.print(f"'{name}' may not create studies" + ("" if changed else " (already so)"))
 
 
 @user_app.command("enable")

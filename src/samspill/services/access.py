@@ -71,6 +71,13 @@ STUDY_ROLES: dict[str, frozenset[str]] = {
     "members.manage": frozenset({"owner"}),
 }
 
+# What a member whose role lacks the permission is told, where a plain "your role does not
+# allow this" would not say who can (English; the web says it in the reader's language).
+REFUSALS: dict[str, tuple[str, str]] = {
+    "coding.review": ("only the study's owner marks a master, unmarks it or reopens a coding",
+                      "ask the study's owner"),
+}
+
 # Roles that see other people's codings of a session (blind coding holds for the rest).
 SEES_ALL_CODINGS = frozenset({"owner"})
 SEES_FINISHED_CODINGS = frozenset({"viewer"})
@@ -90,6 +97,14 @@ class Member:
 def holds(role: str | None, permission: str) -> bool:
     """Does this study role hold this study-scoped permission?"""
     return role is not None and role in STUDY_ROLES.get(permission, frozenset())
+
+
+def refusal(role: str, permission: str) -> PermissionDeniedError:
+    """The refusal for a member whose role lacks ``permission``."""
+    why, fix = REFUSALS.get(
+        permission, (f"your role ({role}) does not allow this", "ask the study's owner")
+    )
+    return PermissionDeniedError(why, fix=fix)
 
 
 def require(member: Member, permission: str, *, why: str, fix: str) -> None:

@@ -474,5 +474,16 @@ def enable_user(db: Session, *, user: User, actor: User | None = None) -> None:
     _record_admin(db, "user.enable", user, actor, "")
 
 
+def set_create_right(db: Session, *, user: User, allowed: bool, actor: User | None = None) -> bool:
+    """Grant or revoke the right to create studies; True when it changed (each change is
+    audited). Studies the user created stay theirs."""
+    if user.can_create_studies == allowed:
+        return False
+    user.can_create_studies = allowed
+    action = "user.grant_create" if allowed else "user.revoke_create"
+    _record_admin(db, action, user, actor, "may create studies" if allowed else "may not")
+    return True
+
+
 def _record_admin(db: Session, action: str, user: User, actor: User | None, detail: str) -> None:
     audit.record(db, action=action, user=actor, target=user.username, detail=detail)

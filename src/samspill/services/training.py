@@ -14,7 +14,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from samspill.core.errors import ConflictError, InputError
+from samspill.core.errors import ConflictError, RefusedError
 from samspill.core.indicators import INDICATORS
 from samspill.core.reliability import (
     Certification,
@@ -37,19 +37,55 @@ TAPE_COLUMNS = ["tape", "trainee_coding", "master_coding", "trainee_level", "mas
 OUTCOMES = ("match", "kappa_low", "timing", "differ")
 
 
+# Refusals of marking a master, in English with {names}; the web says them in the reader's
+# language (``web.refusals``).
+WRONG_PURPOSE = "a master is for training or reliability, not '{purpose}'"
+WRONG_PURPOSE_FIX = "choose training or reliability"
+NOT_SUBMITTED = "only a submitted coding can be the master (this one is {status})"
+NOT_SUBMITTED_FIX = "let its coder submit it first, then mark it"
+NOT_MASTER = "this coding is not the master of its session"
+NOT_MASTER_FIX = "reload the page: someone may have unmarked it already"
+STATUS_WORDS = {"in_progress": "in progress", "submitted": "submitted", "master": "master"}
+
+
 def mark_master(db: Session, *, coding: Coding, purpose: str, by: User) -> Coding:
-    """Make ``coding`` the master of its tape; an earlier master of the tape is demoted."""
+    """Make ``coding`` the master of its tape; an earlier master of the tape is demoted.
+
+    Only a finished coding can be the master: a coding still in progress would change under
+    the trainees who are compared with it."""
     if purpose not in TAPE_PURPOSES:
-        raise InputError(f"a master tape is for training or reliability, not '{purpose}'",
-                         fix=f"use one of {', '.join(TAPE_PURPOSES)}")
+        raise RefusedError(WRONG_PURPOSE, fix=WRONG_PURPOSE_FIX, params={"purpose": purpose},
+                           status_code=422)
+    if coding.status not in ("submitted", "master"):
+        raise RefusedError(NOT_SUBMITTED, fix=NOT_SUBMITTED_FIX,
+                           params={"status": STATUS_WORDS.get(coding.status, coding.status)})
     for other in codings.codings_of(db, coding.session):
         if other.status == "master" and other.id != coding.id:
-            codings.set_status(db, coding=other, status="submitted")
+            _demote(db, other)
     coding.purpose = purpose
     codings.set_status(db, coding=coding, status="master")
     audit.record(db, action="write.master", user=by, target=f"coding {coding.id}",
-                 study=coding.session.study.name, detail=purpose)
+                 study=coding.session.study.name, detail=f"marked ({purpose})")
     return coding
+
+
+def unmark_master(db: Session, *, coding: Coding, by: User) -> Coding:
+    """Set the master back to *submitted*: the tape has no master until one is marked again.
+    The coding keeps its purpose and the time it was first submitted."""
+    if coding.status != "master":
+        raise RefusedError(NOT_MASTER, fix=NOT_MASTER_FIX)
+    _demote(db, coding)
+    audit.record(db, action="write.master", user=by, target=f"coding {coding.id}",
+                 study=coding.session.study.name, detail=f"unmarked ({coding.purpose})")
+    return coding
+
+
+def _demote(db: Session, coding: Coding) -> None:
+    # Not through set_status: that would stamp a new submission time, and a trainee's first
+    # submitted coding of a tape is the one that counts.
+    coding.status = "submitted"
+    coding.submitted_at = coding.submitted_at or coding.created_at
+    db.flush()
 
 
 def master_of(db: Session, session: ObservationSession) -> Coding | None:

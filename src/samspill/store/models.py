@@ -19,6 +19,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -43,6 +44,10 @@ class User(Base):
     created_at: Mapped[dt.datetime] = mapped_column(Stamp, default=utcnow)
     # Issue 21: a disabled user cannot log in; their logins and tokens end when disabled.
     disabled_at: Mapped[dt.datetime | None] = mapped_column(Stamp)
+    # Issue 22: creating a study is a right administrators hold and grant (migration 0006).
+    can_create_studies: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
 
 
 class LoginAttempt(Base):

@@ -188,9 +188,7 @@ class Permission:
             # Not a member: answer as if the study did not exist, so names do not leak.
             if access.role is None:
                 raise NotFoundError("no such study", fix="check the name")
-            raise PermissionDeniedError(
-                f"your role ({access.role}) does not allow this", fix="ask the study's owner"
-            )
+            raise policy.refusal(access.role, self.name)
         if access.coding is not None and self.name.startswith("coding."):
             policy.check_coding(access.member, access.coding, write=self.name != "coding.read")
 
@@ -318,6 +316,7 @@ ReadCoding = Annotated[Access, Depends(Permission("coding.read"))]
 WriteCoding = Annotated[Access, Depends(Permission("coding.write"))]
 SaveToCoding = Annotated[Authorisation, Depends(Permission("coding.write", in_route=True))]
 ManageCoding = Annotated[Access, Depends(Permission("coding.manage"))]
+ReviewCoding = Annotated[Access, Depends(Permission("coding.review"))]
 ReadMedia = Annotated[Access, Depends(Permission("media.read"))]
 ReadAgreement = Annotated[Access, Depends(Permission("agreement.read"))]
 ReadAudit = Annotated[Access, Depends(Permission("audit.read"))]

@@ -3,7 +3,8 @@ error whose English template is in the catalogs (the services mark theirs with `
 
 The refusals' templates are the core's; they are marked here so that Babel's extractor puts
 them in the catalogs (a test checks the two lists agree and that bokmål has each one). An error
-whose text is not in the catalogs is said as it is, in English.
+whose text is not in the catalogs is said as it is, in English. Refusals of other services
+that are said in the reader's language are marked in :data:`OTHERS`.
 """
 
 from __future__ import annotations
@@ -29,6 +30,24 @@ MARKED = (
     _("keep yours or take the server's"),
     _("this event was deleted elsewhere"),
     _("add it again, or take the deletion"),
+)
+
+# Marking a master (``services.training``) and the refusals of ``services.access.REFUSALS``
+# and ``services.studies`` (who may create a study): messages and fixes.
+OTHERS = (
+    _("a master is for training or reliability, not '{purpose}'"),
+    _("choose training or reliability"),
+    _("only a submitted coding can be the master (this one is {status})"),
+    _("let its coder submit it first, then mark it"),
+    _("this coding is not the master of its session"),
+    _("reload the page: someone may have unmarked it already"),
+    _("in progress"),
+    _("submitted"),
+    _("master"),
+    _("only the study's owner marks a master, unmarks it or reopens a coding"),
+    _("ask the study's owner"),
+    _("creating a study is a right you do not hold"),
+    _("ask an administrator to let you create studies"),
 )
 
 
@@ -94,6 +113,12 @@ def _in_language(template: str, english: str, params: dict[str, str | int]) -> s
         return english
     said_so = i18n.gettext(template)
     try:
-        return said_so.format(**params) if params else said_so
+        return said_so.format(**_words(params)) if params else said_so
     except (KeyError, IndexError, ValueError):  # a translation naming a field it lacks
         return english
+
+
+def _words(params: dict[str, str | int]) -> dict[str, str | int]:
+    # A parameter that is itself a marked word (a status) is said in the reader's language.
+    return {k: i18n.gettext(v) if isinstance(v, str) and v in OTHERS else v
+            for k, v in params.items()}

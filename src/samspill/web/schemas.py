@@ -70,6 +70,7 @@ class AccountOut(BaseModel):
     is_admin: bool
     disabled: bool
     has_password: bool
+    can_create_studies: bool = False  # issue 22; administrators hold it
 
 
 class LinkOut(BaseModel):

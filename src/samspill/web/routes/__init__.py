@@ -16,6 +16,7 @@ from samspill.web.routes import (
     reports,
     studies,
     study_admin,
+    study_settings,
     workspace,
 )
 
@@ -29,7 +30,8 @@ ROUTERS = [
     workspace.router,
 ]
 ROUTERS += [audit.router, dyads.router]  # issue 7: audit log, identity, data rights
-ROUTERS += [study_admin.router]  # owners' forms: upload, members, settings
+ROUTERS += [study_admin.router]  # owners' forms: upload, members
+ROUTERS += [study_settings.router]  # issue 22: every study setting, page and API
 ROUTERS += [agreement.router, agreement_pages.router]  # issue 5: agreement and training
 ROUTERS += [reports.router]  # issue 6: session and cohort reports
 ROUTERS += [exchange.router, analysis.router]  # issue 6: exports, imports, analyses

@@ -188,11 +188,28 @@ def add_user_form(
     db: DbSession,
     username: Annotated[str, Form(max_length=64)],
     is_admin: Annotated[bool, Form()] = False,
+    can_create_studies: Annotated[bool, Form()] = False,
 ) -> Response:
     """A new user without a password: the page shows a one-time link to hand them."""
     user = accounts.add_user(db, username=username, password=None, is_admin=is_admin)
+    accounts.set_create_right(db, user=user, allowed=can_create_studies, actor=access.user)
     link = _link(request, db, user.username, accounts.make_login_link(db, user))
     return _users_page(request, access, db, link=link)
+
+
+@router.post("/admin/users/{username}/create-right", include_in_schema=False)
+def create_right_form(
+    request: Request,
+    username: str,
+    access: Admin,
+    db: DbSession,
+    allowed: Annotated[list[str], Form()],
+) -> Response:
+    """The users page's checkbox *May create studies*: a hidden "false", then "true" when
+    ticked; the last value counts."""
+    act = "grant-create" if allowed[-1] == "true" else "revoke-create"
+    _act(request, db, access.user, username, act)
+    return _users_page(request, access, db, done=(act, username))
 
 
 @router.post("/admin/users/{username}/{act}", include_in_schema=False)
@@ -210,12 +227,17 @@ def _act(request: Request, db: DbSession, actor: User, username: str, act: str) 
         accounts.disable_user(db, user=user, actor=actor)
     elif act == "enable":
         accounts.enable_user(db, user=user, actor=actor)
+    elif act in ("grant-create", "revoke-create"):
+        accounts.set_create_right(db, user=user, allowed=act == "grant-create", actor=actor)
     elif act == "reset-password":
         return _link(
             request, db, user.username, accounts.reset_password(db, user=user, actor=actor)
         )
     else:
-        raise NotFoundError(f"no action '{act}'", fix="use disable, enable or reset-password")
+        raise NotFoundError(
+            f"no action '{act}'",
+            fix="use disable, enable, reset-password, grant-create or revoke-create",
+        )
     return None
 
 
@@ -227,9 +249,22 @@ def list_users(access: Admin, db: DbSession) -> list[AccountOut]:
             is_admin=u.is_admin,
             disabled=u.disabled_at is not None,
             has_password=u.password_hash is not None,
+            can_create_studies=u.is_admin or u.can_create_studies,
         )
         for u in accounts.all_users(db)
     ]
+
+
+@router.post("/api/users/{username}/grant-create", status_code=204)
+def grant_create(request: Request, username: str, access: Admin, db: DbSession) -> None:
+    """Let the user create studies (issue 22)."""
+    _act(request, db, access.user, username, "grant-create")
+
+
+@router.post("/api/users/{username}/revoke-create", status_code=204)
+def revoke_create(request: Request, username: str, access: Admin, db: DbSession) -> None:
+    """Take the right to create studies away; studies they created stay theirs."""
+    _act(request, db, access.user, username, "revoke-create")
 
 
 @router.post("/api/users/{username}/disable", status_code=204)

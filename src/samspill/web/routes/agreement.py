@@ -24,11 +24,11 @@ from samspill.web.compared_states import sign_states, tape_states
 from samspill.web.deps import (
     Access,
     DbSession,
-    ManageCoding,
     ManageStudy,
     ReadAgreement,
     ReadCoding,
     ReadStudy,
+    ReviewCoding,
     trainee_for,
 )
 from samspill.web.schemas import AssignIn, AssignManyIn, ConsensusIn, MasterIn, ReconcileIn
@@ -129,10 +129,17 @@ def get_provenance(access: ReadCoding, db: DbSession) -> list[dict]:
 
 
 @router.put("/api/codings/{coding_id}/master")
-def put_master(body: MasterIn, access: ManageCoding, db: DbSession) -> dict:
+def put_master(body: MasterIn, access: ReviewCoding, db: DbSession) -> dict:
     coding = training.mark_master(
         db, coding=access.the_coding, purpose=body.purpose, by=access.user
     )
+    return coding_out(coding).model_dump()
+
+
+@router.delete("/api/codings/{coding_id}/master")
+def delete_master(access: ReviewCoding, db: DbSession) -> dict:
+    """Unmark the master: the coding is *submitted* again, the tape has no master."""
+    coding = training.unmark_master(db, coding=access.the_coding, by=access.user)
     return coding_out(coding).model_dump()
 
 

@@ -40,11 +40,11 @@ from samspill.web.compared_states import indicator_title, sign_states, tape_stat
 from samspill.web.deps import (
     Access,
     DbSession,
-    ManageCoding,
     ManageStudy,
     ReadAgreement,
     ReadCoding,
     ReadStudy,
+    ReviewCoding,
     trainee_for,
 )
 from samspill.web.labels import ASSIGNMENT_WORDS
@@ -263,12 +263,32 @@ async def consensus_form(request: Request, access: ManageStudy, db: DbSession) -
 
 @router.post("/codings/{coding_id}/master")
 def master_form(
-    access: ManageCoding, db: DbSession, purpose: Annotated[str, Form(max_length=16)]
+    access: ReviewCoding,
+    db: DbSession,
+    purpose: Annotated[str, Form(max_length=16)],
+    back: Annotated[str, Form(max_length=16)] = "session",
 ) -> Response:
+    """Mark the coding as its session's master; back to the session page or the coding screen
+    (``back=coding``), which say so."""
     coding = training.mark_master(db, coding=access.the_coding, purpose=purpose, by=access.user)
-    return RedirectResponse(
-        f"/studies/{access.the_study.name}/sessions/{coding.session.name}", status_code=303
+    return _after_master(coding, back, "marked")
+
+
+@router.post("/codings/{coding_id}/master/remove")
+def unmaster_form(
+    access: ReviewCoding, db: DbSession, back: Annotated[str, Form(max_length=16)] = "session"
+) -> Response:
+    coding = training.unmark_master(db, coding=access.the_coding, by=access.user)
+    return _after_master(coding, back, "unmarked")
+
+
+def _after_master(coding: Coding, back: str, done: str) -> Response:
+    where = (
+        f"/codings/{coding.id}"
+        if back == "coding"
+        else f"/studies/{coding.session.study.name}/sessions/{coding.session.name}"
     )
+    return RedirectResponse(f"{where}?master={done}-{coding.id}", status_code=303)
 
 
 @router.get("/codings/{coding_id}/feedback")

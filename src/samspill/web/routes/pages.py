@@ -34,6 +34,7 @@ from samspill.web.deps import (
 )
 from samspill.web.form_values import optional_date
 from samspill.web.labels import ASSIGNMENT_WORDS
+from samspill.web.master_notice import master_done
 from samspill.web.pooling_choice import pooling_choices
 from samspill.web.scores_display import scores_display
 from samspill.web.templating import templates
@@ -53,7 +54,10 @@ def home(request: Request, access: Authenticated, db: DbSession) -> Response:
         (s, studies.role_of(db, study=s, user=access.user))
         for s in studies.studies_for(db, access.user)
     ]
-    return _page(request, access, "studies.html", studies=rows)
+    return _page(
+        request, access, "studies.html", studies=rows,
+        may_create=studies.may_create_studies(access.user),
+    )
 
 
 @router.post("/studies", dependencies=[allow("authenticated")])
@@ -63,7 +67,7 @@ def create_study(
     name: Annotated[str, Form(max_length=64)],
     title: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
-    studies.create_study(db, name=name, owner=access.user, title=title)
+    studies.create_study_as(db, name=name, creator=access.user, title=title)
     return RedirectResponse(f"/studies/{name}", status_code=303)
 
 
@@ -141,6 +145,7 @@ def session_page(
     access: ReadStudy,
     db: DbSession,
     scope: Annotated[str, Query(max_length=200)] = "session",
+    master: Annotated[str, Query(max_length=40)] = "",
 ) -> Response:
     session = access.the_session
     template = segment_template_for(db, session.procedure)
@@ -168,6 +173,7 @@ def session_page(
         template=template,
         role_labels=segment_role_labels(language),
         codings=visible,
+        master_done=master_done(master, visible),
         last_changed=last_changed(db, visible),
         age=studies.age_in_months(session.dyad.child_birth_month, session.date),
     )

@@ -45,8 +45,8 @@ def list_studies(db: DbSession, login: CurrentLogin) -> list[StudyOut]:
 
 @router.post("", status_code=201, dependencies=[allow("authenticated")])
 def create_study(body: StudyIn, db: DbSession, login: CurrentLogin) -> StudyOut:
-    study = studies.create_study(
-        db, name=body.name, owner=login.user, title=body.title, description=body.description
+    study = studies.create_study_as(
+        db, name=body.name, creator=login.user, title=body.title, description=body.description
     )
     return StudyOut(name=study.name, title=study.title, description=study.description, role="owner")
 

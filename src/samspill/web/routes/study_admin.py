@@ -1,4 +1,5 @@
-"""Owners' forms: upload a session's video, the members page, the study's settings."""
+"""Owners' forms: upload a session's video, the members page (the settings page is
+:mod:`samspill.web.routes.study_settings`)."""
 
 from __future__ import annotations
 
@@ -12,12 +13,10 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from samspill.core.errors import InputError
-from samspill.core.study_settings import study_settings
 from samspill.services import accounts, studies
 from samspill.services.media import attach_file
 from samspill.store.media import safe_filename
 from samspill.web.deps import Access, DbSession, ManageMembers, ManageStudy
-from samspill.web.form_values import optional_number
 from samspill.web.templating import templates
 
 router = APIRouter(include_in_schema=False)
@@ -89,28 +88,6 @@ def remove_member_form(username: str, access: ManageMembers, db: DbSession) -> R
     if username == access.user.username and not access.user.is_admin:
         return RedirectResponse("/", status_code=303)  # they left the study themselves
     return _back(access, "/members")
-
-
-@router.post("/studies/{study}/settings")
-def change_settings(
-    access: ManageStudy,
-    db: DbSession,
-    disrupted_cutoff: Annotated[str, Form(max_length=8)] = "",
-    hide_scores_from_coders: Annotated[bool, Form()] = False,
-    hide_scores_from_trainees: Annotated[bool, Form()] = False,
-) -> Response:
-    study = access.the_study
-    current = study_settings(study.settings)
-    cutoff = optional_number(disrupted_cutoff, "disrupted_cutoff")
-    updated = current.model_copy(
-        update={
-            "disrupted_cutoff": cutoff,
-            "hide_scores_from_coders": hide_scores_from_coders,
-            "hide_scores_from_trainees": hide_scores_from_trainees,
-        }
-    )
-    study.settings = study_settings(updated.model_dump(mode="json")).model_dump(mode="json")
-    return _back(access)
 
 
 def _back(access: Access, tail: str = "") -> Response:

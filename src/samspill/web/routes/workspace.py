@@ -7,10 +7,10 @@ without a second round trip. Writes go through the browser's outbox to the actio
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from samspill.core.ambiance import disrupted_cutoff_of
@@ -32,6 +32,7 @@ from samspill.store.models import Coding, Study
 from samspill.web import i18n
 from samspill.web.deps import Access, DbSession, ReadCoding
 from samspill.web.i18n import marked as _  # for the extractor
+from samspill.web.master_notice import master_done
 from samspill.web.templating import templates
 
 router = APIRouter(tags=["workspace"])
@@ -209,7 +210,12 @@ def boot_data(db: DbSession, access: Access) -> dict[str, Any]:
 
 
 @router.get("/codings/{coding_id}", include_in_schema=False)
-def workspace_page(request: Request, access: ReadCoding, db: DbSession) -> Response:
+def workspace_page(
+    request: Request,
+    access: ReadCoding,
+    db: DbSession,
+    master: Annotated[str, Query(max_length=40)] = "",
+) -> Response:
     coding = access.coding
     assert coding is not None
     boot = boot_data(db, access)
@@ -223,6 +229,7 @@ def workspace_page(request: Request, access: ReadCoding, db: DbSession) -> Respo
             "coding": coding,
             "scheme": shown_scheme(codings.coding_scheme(coding)),
             "boot": boot,
+            "master_done": master_done(master, [coding]),
         },
     )
 

@@ -1,7 +1,7 @@
 """a session keeps what its imported file said about it (issue 22)
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006
 Create Date: 2026-12-06 22:00:00
 
 ``sessions.source_metadata``: the observation's description, date and time of day,
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007"
-down_revision = "0005"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 

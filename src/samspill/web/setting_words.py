@@ -1,0 +1,78 @@
+"""The study settings page's words: group titles, labels of the settings people set most, and
+the problems a value can meet, in the reader's language.
+
+The indicator settings keep their key as the label, with the model's own (English) description
+beside it; ``docs/indicators.md`` explains each.
+"""
+
+from __future__ import annotations
+
+from samspill.core import numbers
+from samspill.core.setting_fields import PROBLEMS, Problem, SettingField
+from samspill.web import i18n
+from samspill.web.i18n import marked as _  # for the extractor
+
+GROUP_TITLES = {
+    "study": _("Scores and who sees them"),
+    "agreement": _("Agreement"),
+    "certification": _("Certification rule"),
+    "indicators": _("Indicator windows, thresholds and codes"),
+}
+LABELS = {
+    "disrupted_cutoff": _("Disrupted from level (empty: the scheme's default, 5)"),
+    "hide_scores_from_coders": _("Hide the six signs from coders"),
+    "hide_scores_from_trainees": _("Hide the six signs from trainees"),
+    "agreement_unit_ms": _("Time unit Δ of the time-unit κ (ms)"),
+    "agreement_tolerance_ms": _("Tolerance τ: onsets this close are the same event (ms)"),
+    "certification.min_tapes": _("Least number of tapes"),
+    "certification.level_icc_type": _("ICC form for the level"),
+    "certification.min_level_icc": _("Least ICC on the level"),
+    "certification.min_disrupted_percent": _("Least agreement on disrupted (%)"),
+    "certification.min_disrupted_kappa": _("Least κ on disrupted (empty: not required)"),
+    "certification.min_time_unit_kappa": _("Least mean time-unit κ (empty: reported only)"),
+    "certification.min_dimension_icc": _("Least ICC per dimension (empty: reported only)"),
+}
+MARKED_PROBLEMS = (
+    _("there is no setting '{key}'"),
+    _("must be a whole number"),
+    _("must be a number"),
+    _("must be yes or no (true or false)"),
+    _("must be one of {choices}"),
+    _("must be at least {limit}"),
+    _("must be at most {limit}"),
+    _("must not be empty"),
+    _("is not valid: {detail}"),
+)
+
+
+def label(spec: SettingField) -> str:
+    return i18n.gettext(LABELS[spec.key]) if spec.key in LABELS else spec.key
+
+
+def problem_text(problem: Problem) -> str:
+    """The problem said in the reader's language."""
+    template = i18n.gettext(PROBLEMS[problem.problem])
+    return template.format(key=problem.key, **problem.params)
+
+
+def typed_text(spec: SettingField, value: object) -> str:
+    """A value as the form's field shows it (and takes it back)."""
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def for_people(spec: SettingField, value: object) -> str:
+    """A hint beside a time or a share: "= 2 s", "= 50 %"."""
+    if value is None or isinstance(value, bool) or not isinstance(value, int | float):
+        return ""
+    language = i18n.current_language.get()
+    if spec.unit == "ms":
+        return "= " + numbers.seconds(value, language)
+    if spec.unit == "share":
+        return "= " + numbers.percent(value, language)
+    return ""
