@@ -34,8 +34,13 @@ def _marked(config: str) -> set[str]:
     for _file, _line, message, _comments, _context in extract_from_dir(
         str(ROOT), method_map, options_map, keywords=DEFAULT_KEYWORDS,
     ):
-        found.update(message if isinstance(message, tuple) else (message,))
+        # A plural message is one catalog entry, kept under its singular.
+        found.add(message[0] if isinstance(message, tuple) else message)
     return {m for m in found if m}
+
+
+def _translated(string: str | tuple[str, ...]) -> bool:
+    return all(string) if isinstance(string, tuple) else bool(string)
 
 
 @pytest.mark.parametrize("config", sorted(CATALOGS))
@@ -45,8 +50,8 @@ def test_every_string_marked_in_the_source_is_translated_to_bokmaal(config: str)
         bokmaal = read_po(handle, locale="nb")
     marked = _marked(config)
     assert len(marked) > 100
-    missing = sorted(m for m in marked if m not in bokmaal or not bokmaal[m].string
-                     or bokmaal[m].fuzzy)
+    missing = sorted(m for m in marked if m not in bokmaal
+                     or not _translated(bokmaal[m].string) or bokmaal[m].fuzzy)
     assert missing == [], "extract (Makefile's i18n target) and translate these"
 
 
