@@ -17,6 +17,7 @@ from samspill.web.routes import (
     studies,
     study_admin,
     study_settings,
+    training_pages,
     workspace,
 )
 
@@ -33,6 +34,7 @@ ROUTERS += [audit.router, dyads.router]  # issue 7: audit log, identity, data ri
 ROUTERS += [study_admin.router]  # owners' forms: upload, members
 ROUTERS += [study_settings.router]  # issue 22: every study setting, page and API
 ROUTERS += [agreement.router, agreement_pages.router]  # issue 5: agreement and training
+ROUTERS += [training_pages.router]  # masters, feedback, certification (issues 5 and 22)
 ROUTERS += [reports.router]  # issue 6: session and cohort reports
 ROUTERS += [exchange.router, analysis.router]  # issue 6: exports, imports, analyses
 ROUTERS += [accounts.router]  # issue 21: account page, users page, tokens

@@ -11,7 +11,6 @@ import math
 from typing import Annotated, Any
 
 import pandas as pd
-from babel.numbers import format_decimal
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
@@ -22,7 +21,6 @@ from samspill.core.indicators import INDICATORS
 from samspill.core.reliability._input import NIL
 from samspill.core.scheme_labels import localised, scheme_translation
 from samspill.interop.result_files import result_format
-from samspill.services import access as policy
 from samspill.services import (
     agreement,
     assignments,
@@ -30,26 +28,28 @@ from samspill.services import (
     consensus,
     schemes,
     studies,
-    training,
 )
 from samspill.services.scoring import settings_of
 from samspill.store.models import Coding, Reconciliation
 from samspill.web import i18n, result_tables
-from samspill.web import training_text as words
-from samspill.web.compared_states import indicator_title, sign_states, tape_states
+from samspill.web.agreement_format import (
+    ITEM_TITLES,
+    KAPPA_KINDS,
+    agreement_page,
+    fmt_kappa,
+    fmt_percent,
+    missing,
+    statistic_label,
+)
+from samspill.web.compared_states import indicator_title, sign_states
 from samspill.web.deps import (
     Access,
     DbSession,
     ManageStudy,
     ReadAgreement,
-    ReadCoding,
-    ReadStudy,
-    ReviewCoding,
-    trainee_for,
 )
 from samspill.web.labels import ASSIGNMENT_WORDS
 from samspill.web.scores_display import value_label
-from samspill.web.templating import page
 
 router = APIRouter(include_in_schema=False)
 UnitMs = Annotated[int | None, Query(ge=1, le=3_600_000)]
@@ -58,57 +58,7 @@ SESSION_PAGE = "/studies/{study}/sessions/{session}"
 PLOT_WIDTH = 1000
 
 
-def N_(message: str) -> str:
-    """Marks an English string for Babel's extractor; it is translated where shown."""
-    return message
-
-
 _ = i18n.gettext
-# Row labels of the rating tables.
-ITEM_TITLES = {
-    "level": N_("Level of disrupted communication"),
-    "profile": N_("Profile"),
-    "disrupted": N_("Disrupted (classification)"),
-}
-KAPPA_KINDS = {"cohen": "Cohen", "fleiss": "Fleiss"}
-# The rating statistics of the agreement report (the service's ``statistic`` column).
-STATISTICS = {
-    "percent": N_("agreement in percent"),
-    "alpha (ordinal)": N_("Krippendorff's α (ordinal)"),
-    "alpha (interval)": N_("Krippendorff's α (interval)"),
-    "kappa (cohen)": "κ (Cohen)",
-    "kappa (fleiss)": "κ (Fleiss)",
-}
-
-
-def statistic_label(statistic: object) -> str:
-    """A rating statistic's name as people read it; the ICC forms keep their names."""
-    key = str(statistic)
-    return _(STATISTICS[key]) if key in STATISTICS else key
-
-
-def _missing(value: object) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
-
-
-def fmt_kappa(value: object) -> str:
-    """κ (or an ICC, α) as people read it: two decimals in the page's language, float noise
-    around 0 read as 0; "–" when undefined."""
-    return words.kappa(value)
-
-
-def fmt_percent(value: object) -> str:
-    """A percentage (0–100) as people read it: "85 %", "87,5 %"; "–" when undefined."""
-    if _missing(value):
-        return "–"
-    number = format_decimal(float(value), "#,##0.#", locale=i18n.current_language.get())  # type: ignore[arg-type]
-    return f"{number}\u00a0%"
-
-
-def _page(request: Request, access: Access, name: str, **context: object) -> Response:
-    """A study's page with the agreement pages' formatters."""
-    return page(request, access, name, titles=ITEM_TITLES, fmt_kappa=fmt_kappa,
-                fmt_percent=fmt_percent, statistic_label=statistic_label, **context)
 
 
 def _to_reconcile(access: Access) -> Response:
@@ -123,7 +73,7 @@ def reconcile_page(request: Request, access: ManageStudy, db: DbSession) -> Resp
     session = access.the_session
     recon = assignments.reconciliation_of(db, session)
     found = consensus.disagreements(db, session) if recon is not None else None
-    return _page(
+    return agreement_page(
         request,
         access,
         "agreement_reconcile.html",
@@ -261,115 +211,6 @@ async def consensus_form(request: Request, access: ManageStudy, db: DbSession) -
     return _to_reconcile(access)
 
 
-@router.post("/codings/{coding_id}/master")
-def master_form(
-    access: ReviewCoding,
-    db: DbSession,
-    purpose: Annotated[str, Form(max_length=16)],
-    back: Annotated[str, Form(max_length=16)] = "session",
-) -> Response:
-    """Mark the coding as its session's master; back to the session page or the coding screen
-    (``back=coding``), which say so."""
-    coding = training.mark_master(db, coding=access.the_coding, purpose=purpose, by=access.user)
-    return _after_master(coding, back, "marked")
-
-
-@router.post("/codings/{coding_id}/master/remove")
-def unmaster_form(
-    access: ReviewCoding, db: DbSession, back: Annotated[str, Form(max_length=16)] = "session"
-) -> Response:
-    coding = training.unmark_master(db, coding=access.the_coding, by=access.user)
-    return _after_master(coding, back, "unmarked")
-
-
-def _after_master(coding: Coding, back: str, done: str) -> Response:
-    where = (
-        f"/codings/{coding.id}"
-        if back == "coding"
-        else f"/studies/{coding.session.study.name}/sessions/{coding.session.name}"
-    )
-    return RedirectResponse(f"{where}?master={done}-{coding.id}", status_code=303)
-
-
-@router.get("/codings/{coding_id}/feedback")
-def feedback_page(request: Request, access: ReadCoding, db: DbSession) -> Response:
-    policy.check_feedback(access.member, access.the_coding)
-    found = training.feedback(db, access.the_coding)
-    pooled = found.pair.kappa.iloc[-1]
-    reader = words.Reader(found.coding.coder.username, found.coding.coder_id == access.user.id)
-    states = tape_states(found)
-    for item in [*states["signs"], states["qualifier"]]:
-        if item is not None and not item["same"]:
-            item["difference"] = words.tape_difference(item["words"], reader)
-    return _page(
-        request,
-        access,
-        "agreement_feedback.html",
-        found=found,
-        reader=reader,
-        said=reader.words(),
-        kappa=float(pooled["kappa"]),
-        units=int(pooled["units"]),
-        tolerant=(
-            float(found.pair.tolerance["kappa_mean"].iloc[-1])
-            if found.pair.tolerance is not None
-            else None
-        ),
-        comparison=words.comparison(found.unit_ms, found.tolerance_ms),
-        unit=words.seconds(found.unit_ms),
-        outcome=words.outcome(found),
-        differences=agreement.records(found.differences),
-        timing=words.timing_rows(found),
-        timing_line=words.timing_line(found),
-        ratings=agreement.records(found.ratings),
-        states=states,
-        per_code=words.per_code_rows(found),
-    )
-
-
-@router.get("/studies/{study}/certification")
-def certification_page(
-    request: Request,
-    access: ReadStudy,
-    db: DbSession,
-    trainee: Annotated[str | None, Query(max_length=64)] = None,
-) -> Response:
-    """The trainer's overview of every trainee (owners, viewers), or one trainee's report: a
-    trainee's own, or the one a trainer names with ``?trainee=``. The server decides."""
-    study = access.the_study
-    others = policy.holds(access.role, "certification.read_others")
-    if trainee is None and others:
-        return _page(request, access, "agreement_certification_overview.html",
-                     rule=settings_of(study).certification,
-                     trainees=[_summary(found) for found in training.overview(db, study)])
-    found = training.certification(db, study, trainee_for(access, db, trainee))
-    reader = words.Reader(found.trainee, found.trainee == access.user.username)
-    return _page(
-        request,
-        access,
-        "agreement_certification.html",
-        found=found,
-        reader=reader,
-        said=reader.words(),
-        verdict=words.verdict(found),
-        reasons=words.reasons(found.result.report) if found.result else [],
-        rule=settings_of(study).certification,
-        criteria=words.criterion_rows(found.result.report) if found.result else [],
-        tapes=words.tape_rows(found),
-        trainees=training.trainees_of(db, study) if others else [],
-    )
-
-
-def _summary(found: training.CertificationReport) -> dict[str, Any]:
-    """One trainee in the overview: the verdict, the criteria by key, the tapes."""
-    criteria = words.criterion_rows(found.result.report) if found.result else []
-    return {"name": found.trainee, "verdict": words.verdict(found),
-            "passed": found.result.passed if found.result else None,
-            "criteria": {c["key"].split(" ")[0] if c["key"].startswith("level ") else c["key"]:
-                         c for c in criteria},
-            "tapes": words.tape_rows(found), "unrated": found.unrated}
-
-
 @router.get("/studies/{study}/agreement")
 def report_page(
     request: Request,
@@ -399,7 +240,7 @@ def report_page(
                                         params=params)
 
     settings = settings_of(study)
-    return _page(
+    return agreement_page(
         request,
         access,
         "agreement_report.html",
@@ -510,7 +351,7 @@ def _ratings_shown(ratings: pd.DataFrame) -> pd.DataFrame:
             _("Statistic"): statistic_label(r["statistic"]),
             _("Value"): fmt_percent(r["value"]) if r["statistic"] == "percent"
             else fmt_kappa(r["value"]),
-            _("95 % CI"): "" if _missing(r["ci95_low"])
+            _("95 % CI"): "" if missing(r["ci95_low"])
             else _("{low} to {high}").format(low=fmt_kappa(r["ci95_low"]),
                                              high=fmt_kappa(r["ci95_high"])),
             _("Sessions"): _count(r["targets"]),
@@ -526,14 +367,14 @@ def icc_note(ratings: pd.DataFrame, indicators: pd.DataFrame) -> str:
     """A warning when an ICC's 95 % interval rests on few sessions or is wider than 1: it then
     says next to nothing (e.g. −0.60 to 0.99 from three sessions)."""
     found = [(r["targets"], r["ci95_low"], r["ci95_high"]) for r in agreement.records(ratings)
-             if str(r["statistic"]).startswith("ICC") and not _missing(r["ci95_low"])]
+             if str(r["statistic"]).startswith("ICC") and not missing(r["ci95_low"])]
     found += [(r["sessions"], r["ci95_low"], r["ci95_high"])
-              for r in agreement.records(indicators) if not _missing(r["ci95_low"])]
+              for r in agreement.records(indicators) if not missing(r["ci95_low"])]
     wide = [(n, low, high) for n, low, high in found
-            if _missing(n) or int(n) < ICC_READABLE_SESSIONS or float(high) - float(low) > 1]
+            if missing(n) or int(n) < ICC_READABLE_SESSIONS or float(high) - float(low) > 1]
     if not wide:
         return ""
-    sessions = min((int(n) for n, _low, _high in wide if not _missing(n)), default=0)
+    sessions = min((int(n) for n, _low, _high in wide if not missing(n)), default=0)
     _n, low, high = max(wide, key=lambda w: float(w[2]) - float(w[1]))
     return _(
         "The ICC's 95 % intervals rest on {sessions} sessions: an interval such as {low} to "
@@ -563,7 +404,7 @@ def indicator_rows(table: pd.DataFrame) -> dict[str, Any]:
             "kappa": fmt_kappa(r["state_kappa"]),
             "kappa_kind": KAPPA_KINDS.get(str(r["state_kappa_kind"]), ""),
             "icc": fmt_kappa(r["icc"]),
-            "icc_ci": "" if _missing(r["ci95_low"]) else
+            "icc_ci": "" if missing(r["ci95_low"]) else
             f"{fmt_kappa(r['ci95_low'])}–{fmt_kappa(r['ci95_high'])}",
             "value": value_label(spec.values[0]),
             "flag_percent": fmt_percent(r["flag_percent"]),
@@ -580,8 +421,8 @@ def indicator_rows(table: pd.DataFrame) -> dict[str, Any]:
 
 
 def _differ(a: object, b: object) -> bool:
-    if _missing(a) or _missing(b):
-        return _missing(a) != _missing(b)
+    if missing(a) or missing(b):
+        return missing(a) != missing(b)
     return not math.isclose(float(a), float(b), abs_tol=1e-9)  # type: ignore[arg-type]
 
 
