@@ -6,6 +6,7 @@ import json
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -291,3 +292,81 @@ def test_the_cli_prints_the_media_length_warning_and_asks_for_a_procedure(
     assert ("warning: observation 'home 1': events run until 31.5 s, past the media length "
             "the file records (30 s); the session's length was set to 31.5 s") in " ".join(
         done.output.split())
+
+
+def _events_folder(folder: Path) -> Path:
+    """Two good events CSVs, one whose code the scheme does not have, and a subfolder file."""
+    (folder / "deeper").mkdir(parents=True)
+    (folder / "b-home.csv").write_text("subject,code,onset_ms\nchild,bid,1000\n"
+                                       "caregiver,respond,1500\n")
+    (folder / "a-lab.csv").write_text("subject,code,onset_ms\nchild,bid,500\n")
+    (folder / "c-bad.csv").write_text("subject,code,onset_ms\nchild,bid,200\nchild,dance,900\n")
+    (folder / "notes.txt").write_text("not a coding file")
+    (folder / "deeper" / "d-sub.csv").write_text("subject,code,onset_ms\nchild,bid,700\n")
+    return folder
+
+
+def _sessions(data: Path, tmp_path: Path) -> list[str]:
+    out = tmp_path / "now.csv"
+    _run(data, "export", "events", "--study", "demo", "--out", str(out))
+    return sorted(set(pd.read_csv(out)["session"]))
+
+
+def test_a_folder_imports_its_good_files_and_refuses_the_bad_one_whole(
+        data: Path, tmp_path: Path) -> None:
+    folder = _events_folder(tmp_path / "codings")
+    before = _sessions(data, tmp_path)
+    result = runner.invoke(app, ["import", "csv", str(folder), "--study", "demo", "--dyad",
+                                 "D7", "--procedure", "free-play", "--data-dir", str(data)])
+    assert result.exit_code == 2, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == ("imported 2 file(s): 2 coding(s), 3 event(s), 2 new session(s); "
+                        "scheme withdrawal-open v1")
+    assert lines[1] == "refused 1 file(s), nothing of them stored:"
+    assert lines[2].startswith("  c-bad.csv: ") and "dance" in result.output
+    assert "Fix:" in result.output and "c-bad.csv: c-bad.csv" not in result.output
+    assert "d-sub" not in result.output
+    assert _sessions(data, tmp_path) == sorted([*before, "a-lab", "b-home"])
+
+
+def test_a_folder_with_recursive_takes_its_subfolders_and_all_good_exits_0(
+        data: Path, tmp_path: Path) -> None:
+    folder = _events_folder(tmp_path / "codings")
+    (folder / "c-bad.csv").unlink()
+    done = _run(data, "import", "csv", str(folder), "--study", "demo", "--dyad", "D7",
+                "--procedure", "free-play", "--recursive")
+    assert done.output.startswith("imported 3 file(s): 3 coding(s), 4 event(s)")
+    assert "d-sub" in _sessions(data, tmp_path)
+
+
+@pytest.mark.parametrize(("make", "args", "message"), [
+    (lambda f: None, [], "holds no .csv file in it. Fix: check the folder, or give --recursive"),
+    (lambda f: (f / "x").mkdir() or (f / "x" / "a.eaf").write_text(""), ["--recursive"],
+     "holds no .csv file in it or its subfolders"),
+    (lambda f: (f / "a.csv").write_text(""), ["--session", "s1"],
+     "--session s1 names one session, but"),
+])
+def test_a_folder_without_files_or_with_one_session_is_a_clear_error(
+        data: Path, tmp_path: Path, make: Callable[[Path], object], args: list[str],
+        message: str, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "empty"
+    folder.mkdir()
+    make(folder)
+    status, err = _main(data, capsys, monkeypatch, "import", "csv", str(folder), "--study",
+                        "demo", *args)
+    assert status == 2 and err.startswith("error: ") and message in err, err
+
+
+def test_a_folder_of_elan_and_boris_files_imports_each(data: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    _run(data, "export", "elan", "--study", "demo", "--session", "vignette", "--out",
+         str(folder / "vignette.eaf"))
+    _run(data, "export", "boris", "--study", "demo", "--session", "vignette", "--out",
+         str(folder / "vignette.boris"))
+    _run(data, "study", "create", "copy")
+    done = _run(data, "import", "boris", str(folder), "--study", "copy", "--coder", "cora")
+    assert done.output.startswith("imported 1 file(s): 1 coding(s), 21 event(s)")
+    done = _run(data, "import", "elan", str(folder), "--study", "copy")
+    assert done.output.startswith("imported 1 file(s): 1 coding(s), 21 event(s), 0 new")
