@@ -99,3 +99,15 @@ def test_the_cli_keeps_the_english_text(database: Database, raise_it, english) -
     with database.session() as db, pytest.raises(SamspillError) as caught:
         raise_it(db)
     assert str(caught.value) == english
+
+
+def test_a_weak_new_password_is_said_in_bokmaal_with_its_reason(
+    client: TestClient, database: Database, built: Built
+) -> None:
+    headers = {**bearer(database, built.owner.username), **NB}
+    short = client.post("/api/account/password", headers=headers,
+                        json={"current_password": PASSWORD, "new_password": "kort"})
+    assert _error(short)["message"] == "passordet er kortere enn 12 tegn"
+    common = client.post("/api/account/password", headers=headers,
+                         json={"current_password": PASSWORD, "new_password": "passwordpassword"})
+    assert _error(common)["message"].startswith("passordet er for lett å gjette (det ")
