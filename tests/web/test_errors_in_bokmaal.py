@@ -111,3 +111,16 @@ def test_a_weak_new_password_is_said_in_bokmaal_with_its_reason(
     common = client.post("/api/account/password", headers=headers,
                          json={"current_password": PASSWORD, "new_password": "passwordpassword"})
     assert _error(common)["message"].startswith("passordet er for lett å gjette (det ")
+
+
+def test_a_role_refusal_is_said_in_bokmaal(
+    client: TestClient, database: Database, built: Built
+) -> None:
+    with database.session() as db:
+        coder = make_user(db, "cora")
+        studies.set_role(db, study=studies.get_study(db, "s1"), user=coder, role="coder")
+    path = f"/api/studies/s1/sessions/{built.session.name}/assignments"
+    refused = client.post(path, json={"coders": ["cora"]},
+                          headers={**bearer(database, "cora"), **NB})
+    assert refused.status_code == 403
+    assert _error(refused)["message"] == "rollen din (coder) tillater ikke dette"

@@ -123,7 +123,7 @@ async def run_outcomes(
 ) -> Response:
     """Hierarchical OLS of an uploaded outcome on covariates and withdrawal predictors, from
     one coding per session by default (``one_per_session``: auto, coder:NAME or off)."""
-    policy.check_scores(access.the_study, access.role, fix="ask the study's owner")
+    policy.check_scores(access.the_study, access.role, fix=N_("ask the study's owner"))
     outcomes = analysis.read_outcomes(
         await file.read(), source=file.filename or "outcomes.csv", dyad_col=dyad_col
     )

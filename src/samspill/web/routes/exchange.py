@@ -84,7 +84,7 @@ def start_export(
     session for the cohort and predictors, every coding for events and coding files)."""
     if what in ("cohort", "predictors"):
         policy.check_scores(
-            access.the_study, access.role, fix="export the events, or ask the study's owner"
+            access.the_study, access.role, fix=N_("export the events, or ask the study's owner")
         )
     if what not in (*exports.TABLE_KINDS, *exports.FILE_KINDS):
         raise InputError(f"unknown export '{what}'", fix="choose an export on the study page")
