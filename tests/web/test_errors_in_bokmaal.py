@@ -124,3 +124,12 @@ def test_a_role_refusal_is_said_in_bokmaal(
                           headers={**bearer(database, "cora"), **NB})
     assert refused.status_code == 403
     assert _error(refused)["message"] == "rollen din (coder) tillater ikke dette"
+
+
+def test_a_missing_coding_in_the_address_is_said_in_bokmaal(
+    client: TestClient, database: Database, built: Built
+) -> None:
+    headers = {**bearer(database, built.owner.username), **NB}
+    missing = client.get("/api/codings/987654321", headers=headers)
+    assert missing.status_code == 404
+    assert _error(missing)["message"] in ("kodingen finnes ikke", "ingen koding 987654321")

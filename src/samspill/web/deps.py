@@ -122,9 +122,19 @@ class Access:
         return _present(self.media, "media file")
 
 
+# One message per kind of thing, so that bokmål can say the kind too.
+_NO_SUCH = {
+    "study": N_("no such study"),
+    "session": N_("no such session"),
+    "coding": N_("no such coding"),
+    "media file": N_("no such media file"),
+    "media": N_("no such media"),
+}
+
+
 def _present(value: T | None, what: str) -> T:
     if value is None:
-        raise NotFoundError(f"no such {what}", fix="check the address")
+        raise NotFoundError(_NO_SUCH[what], fix=N_("check the address"))
     return value
 
 
@@ -297,7 +307,7 @@ def _resolve(db: Session, params: dict, user: User) -> Access:
 
 def _int(value: str, what: str) -> int:
     if not (str(value).isascii() and str(value).isdigit()):  # "²" is a digit, no int
-        raise NotFoundError(f"no such {what}", fix="check the id")
+        raise NotFoundError(_NO_SUCH[what], fix=N_("check the id"))
     return int(value)
 
 
