@@ -15,7 +15,7 @@ from functools import cache
 from pathlib import Path
 from types import ModuleType
 
-from samspill.core.errors import InputError
+from samspill.core.errors import N_, InputError
 
 COMMON_LIST = Path(__file__).with_name("common_passwords.txt")
 CONTEXT_WORDS = ("samspill",)
@@ -35,8 +35,9 @@ def check_password(password: str, *, username: str = "", min_length: int = 12) -
     """Raise :class:`InputError` (with the fix) unless the password is long and not guessable."""
     if len(password) < min_length:
         raise InputError(
-            f"the password is shorter than {min_length} characters",
-            fix=f"choose a password of at least {min_length} characters",
+            N_("the password is shorter than {count} characters"),
+            fix=N_("choose a password of at least {count} characters"),
+            params={"count": min_length},
         )
     # The shipped list knows Norwegian passwords and the user name rule that zxcvbn's English
     # dictionaries miss ("velkommen123!"), so it always runs; zxcvbn adds its estimate on top.
@@ -45,8 +46,9 @@ def check_password(password: str, *, username: str = "", min_length: int = 12) -
     )
     if problem:
         raise InputError(
-            f"the password is too easy to guess ({problem})",
-            fix="use a few unrelated words or a password manager's random password",
+            N_("the password is too easy to guess ({problem})"),
+            fix=N_("use a few unrelated words or a password manager's random password"),
+            params={"problem": problem},
         )
 
 
@@ -71,7 +73,7 @@ def _zxcvbn_problem(password: str, username: str) -> str:
     if int(result["score"]) >= MIN_SCORE:
         return ""
     warning = str(result.get("feedback", {}).get("warning") or "")
-    return warning.rstrip(".").lower() or "a strength estimate below 3 of 4"
+    return warning.rstrip(".").lower() or N_("a strength estimate below 3 of 4")
 
 
 @cache
@@ -84,14 +86,14 @@ def _builtin_problem(password: str, username: str) -> str:
     lowered = password.lower()
     core = lowered.strip(_EDGES)
     if lowered in common_passwords() or core in common_passwords():
-        return "it is one of the most common passwords"
+        return N_("it is one of the most common passwords")
     name = username.lower()
     if (len(name) >= 3 and name in lowered) or any(w in lowered for w in CONTEXT_WORDS):
-        return "it holds the user name or the product's name"
+        return N_("it holds the user name or the product's name")
     if len(set(lowered)) < MIN_DISTINCT or _repeats(lowered):
-        return "it repeats a few characters"
+        return N_("it repeats a few characters")
     if _is_run(lowered) or _is_run(core):
-        return "it is a run of the keyboard or the alphabet"
+        return N_("it is a run of the keyboard or the alphabet")
     return ""
 
 

@@ -20,7 +20,7 @@ from typing import Literal
 
 from sqlalchemy.orm import object_session
 
-from samspill.core.errors import NotFoundError, PermissionDeniedError
+from samspill.core.errors import N_, NotFoundError, PermissionDeniedError
 from samspill.core.study_settings import study_settings
 from samspill.services import assignments, training
 from samspill.store.models import Coding, Study, User
@@ -102,9 +102,9 @@ def holds(role: str | None, permission: str) -> bool:
 def refusal(role: str, permission: str) -> PermissionDeniedError:
     """The refusal for a member whose role lacks ``permission``."""
     why, fix = REFUSALS.get(
-        permission, (f"your role ({role}) does not allow this", "ask the study's owner")
+        permission, (N_("your role ({role}) does not allow this"), N_("ask the study's owner"))
     )
-    return PermissionDeniedError(why, fix=fix)
+    return PermissionDeniedError(why, fix=fix, params={"role": role})
 
 
 def require(member: Member, permission: str, *, why: str, fix: str) -> None:
@@ -136,7 +136,7 @@ def check_coding(member: Member, coding: Coding, *, write: bool) -> None:
     """Raise "no such coding" unless the member may read (or, with ``write``, change) it."""
     allowed = may_write_coding(member, coding) if write else may_read_coding(member, coding)
     if not allowed:
-        raise NotFoundError("no such coding", fix="check the coding id")
+        raise NotFoundError(N_("no such coding"), fix=N_("check the coding id"))
 
 
 def readable(member: Member) -> Callable[[Coding], bool]:
@@ -168,9 +168,9 @@ def check_feedback(member: Member, coding: Coding) -> None:
     master = training.master_of(db, coding.session)
     if master is not None and master.id != coding.id and not may_read_coding(member, master):
         raise NotFoundError(
-            "no feedback for this coding",
-            fix="feedback compares a submitted training tape with its master; "
-            "ask the study's owner",
+            N_("no feedback for this coding"),
+            fix=N_("feedback compares a submitted training tape with its master; "
+                   "ask the study's owner"),
         )
 
 
@@ -180,8 +180,8 @@ def check_status_change(member: Member, status: str) -> None:
         require(
             member,
             "coding.review",
-            why="only the study's owner can reopen or mark a master",
-            fix="ask the study's owner",
+            why=N_("only the study's owner can reopen or mark a master"),
+            fix=N_("ask the study's owner"),
         )
 
 
@@ -196,7 +196,7 @@ def may_manage_account(actor: User, owner: User) -> bool:
 def check_token(actor: User, owner: User) -> None:
     """Refuse another user's token as if it did not exist, so ids do not leak."""
     if not may_manage_account(actor, owner):
-        raise NotFoundError("no such token", fix="list your tokens on your account page")
+        raise NotFoundError(N_("no such token"), fix=N_("list your tokens on your account page"))
 
 
 # --- Scores -----------------------------------------------------------------------------------
@@ -216,7 +216,7 @@ def check_scores(study: Study, role: str | None, *, fix: str) -> None:
     """Refuse scores (and what is made of them: reports, cohort tables) to a role the study
     hides them from."""
     if not scores_visible(study, role):
-        raise PermissionDeniedError("this study hides the scores from your role", fix=fix)
+        raise PermissionDeniedError(N_("this study hides the scores from your role"), fix=fix)
 
 
 def check_certification_reader(member: Member, trainee: str) -> None:
@@ -225,8 +225,8 @@ def check_certification_reader(member: Member, trainee: str) -> None:
         require(
             member,
             "certification.read_others",
-            why="a certification report is its trainee's own",
-            fix="leave out ?trainee= to see your own report",
+            why=N_("a certification report is its trainee's own"),
+            fix=N_("leave out ?trainee= to see your own report"),
         )
 
 

@@ -24,6 +24,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, joinedload
 
 from samspill.core.errors import (
+    N_,
     AuthenticationError,
     ConflictError,
     InputError,
@@ -44,8 +45,8 @@ ADDRESS_LIMIT = 50  # failed logins from one address per lockout period (setting
 TOKEN_DAYS = 90  # API tokens' lifetime unless the caller says (settings.token_days)
 TOKEN_PREFIX = "ssp_"
 LOCKED = (
-    "too many failed logins; logging in is paused for 15 minutes",
-    "wait 15 minutes and try again, or ask an administrator",
+    N_("too many failed logins; logging in is paused for 15 minutes"),
+    N_("wait 15 minutes and try again, or ask an administrator"),
 )
 
 
@@ -64,11 +65,13 @@ def add_user(
 ) -> User:
     if not _USERNAME.match(username):
         raise InputError(
-            f"'{username}' is not a valid user name",
-            fix="use 2–64 lower-case letters, digits, '.', '_' or '-'",
+            N_("'{username}' is not a valid user name"),
+            fix=N_("use 2–64 lower-case letters, digits, '.', '_' or '-'"),
+            params={"username": username},
         )
     if db.scalar(select(User).where(User.username == username)):
-        raise ConflictError(f"user '{username}' exists already", fix="choose another name")
+        raise ConflictError(N_("user '{username}' exists already"), fix=N_("choose another name"),
+                            params={"username": username})
     user = User(
         username=username,
         is_admin=is_admin,
@@ -88,7 +91,9 @@ def hash_password(password: str, min_length: int = 12, *, username: str = "") ->
 def get_user(db: Session, username: str) -> User:
     user = db.scalar(select(User).where(User.username == username))
     if user is None:
-        raise NotFoundError(f"no user '{username}'", fix="create it with 'samspill user add'")
+        raise NotFoundError(N_("no user '{username}'"),
+                            fix=N_("create it with 'samspill user add'"),
+                            params={"username": username})
     return user
 
 
@@ -136,11 +141,12 @@ def authenticate(
     right = _verify(stored, password) and user is not None and user.password_hash is not None
     if not right or user is None:
         _failed(db, user, "account locked" if tries >= MAX_FAILED_LOGINS else f"failure {tries}")
-        raise AuthenticationError("wrong user name or password", fix="check both and try again")
+        raise AuthenticationError(N_("wrong user name or password"),
+                                  fix=N_("check both and try again"))
     _forget_attempts(db, name_key, address_key)
     if user.disabled_at is not None:
         _failed(db, user, "account disabled")
-        raise AccountDisabledError("this account is disabled", fix="ask an administrator")
+        raise AccountDisabledError(N_("this account is disabled"), fix=N_("ask an administrator"))
     if _HASHER.check_needs_rehash(stored):
         user.password_hash = _HASHER.hash(password)
     return user
@@ -280,7 +286,8 @@ def tokens_of(db: Session, user: User | None = None) -> Sequence[ApiToken]:
 def get_token(db: Session, token_id: int) -> ApiToken:
     row = db.get(ApiToken, token_id)
     if row is None or row.kind != "api":
-        raise NotFoundError(f"no token {token_id}", fix="list them with 'samspill token list'")
+        raise NotFoundError(N_("no token {id}"), fix=N_("list them with 'samspill token list'"),
+                            params={"id": token_id})
     return row
 
 
@@ -300,7 +307,8 @@ def revoke_token(db: Session, token: ApiToken, *, actor: User | None = None) -> 
 def make_login_link(db: Session, user: User, *, hours: float = LOGIN_LINK_HOURS) -> str:
     """A new one-time login token for ``user``; any earlier unused link of theirs stops working."""
     if user.disabled_at is not None:
-        raise ConflictError(f"user '{user.username}' is disabled", fix="enable the user first")
+        raise ConflictError(N_("user '{username}' is disabled"), fix=N_("enable the user first"),
+                            params={"username": user.username})
     db.execute(
         delete(ApiToken).where(
             ApiToken.user_id == user.id, ApiToken.kind == "login-link", ApiToken.used_at.is_(None)
@@ -332,8 +340,8 @@ def consume_login_link(db: Session, token: str) -> User:
     user = db.get(User, user_id) if user_id is not None else None
     if user is None or user.disabled_at is not None:
         raise AuthenticationError(
-            "this login link is not valid any more",
-            fix="ask an administrator for a new link ('samspill login-link USER'), or log in",
+            N_("this login link is not valid any more"),
+            fix=N_("ask an administrator for a new link ('samspill login-link USER'), or log in"),
         )
     return user
 
@@ -424,7 +432,7 @@ def _check_current_password(db: Session, user: User, current: str) -> None:
         raise AccountLockedError(LOCKED[0], fix=LOCKED[1])
     if not _verify(user.password_hash or "", current):
         _record_apart(db, user, f"wrong current password (failure {tries})")
-        raise InputError("the current password is wrong", fix="type your current password")
+        raise InputError(N_("the current password is wrong"), fix=N_("type your current password"))
     db.execute(delete(LoginAttempt).where(LoginAttempt.key == name_key))
 
 
@@ -462,7 +470,8 @@ def reset_password(db: Session, *, user: User, actor: User | None = None) -> str
 def disable_user(db: Session, *, user: User, actor: User | None = None) -> None:
     """The user cannot log in any more; every login and token of theirs ends now."""
     if actor is not None and actor.id == user.id:
-        raise ConflictError("you cannot disable your own account", fix="ask another administrator")
+        raise ConflictError(N_("you cannot disable your own account"),
+                            fix=N_("ask another administrator"))
     user.disabled_at = utcnow()
     logins, tokens = end_access(db, user)
     _record_admin(db, "user.disable", user, actor, f"ended {logins} logins, {tokens} tokens")

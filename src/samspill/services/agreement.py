@@ -17,7 +17,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from samspill.core.errors import InputError
+from samspill.core.errors import N_, InputError
 from samspill.core.events import Event
 from samspill.core.indicators import INDICATORS
 from samspill.core.reliability import (
@@ -169,8 +169,8 @@ def study_agreement(db: Session, study: Study, *, session_name: str | None = Non
     chosen = {s.name: independent_codings(db, s, excluded) for s in sessions}
     chosen = {name: group for name, group in chosen.items() if len(group) >= 2}
     if not chosen:
-        raise InputError("no session has finished codings by two or more coders",
-                         fix="assign sessions to two coders and let them submit their codings")
+        raise InputError(N_("no session has finished codings by two or more coders"),
+                         fix=N_("assign sessions to two coders and let them submit their codings"))
     by_name = {s.name: s for s in sessions}
     tables = {(name, c.coder.username): coding_table(db, c)
               for name, group in chosen.items() for c in group}

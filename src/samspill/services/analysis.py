@@ -18,7 +18,7 @@ import pandas as pd
 from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
-from samspill.core.errors import InputError
+from samspill.core.errors import N_, InputError
 from samspill.core.outcomes import HierarchicalResult, outcome_analysis
 from samspill.core.selection import ONE_PER_SESSION, Pooling
 from samspill.core.sequential import (
@@ -125,6 +125,7 @@ def parse_steps(texts: Sequence[str]) -> list[list[str]]:
     steps = [[c.strip() for c in text.split(",") if c.strip()] for text in texts]
     steps = [s for s in steps if s]
     if not steps:
-        raise InputError("no predictor step given",
-                         fix="give each step's predictors, e.g. 'abuse' then 'unanswered_share'")
+        raise InputError(
+            N_("no predictor step given"),
+            fix=N_("give each step's predictors, e.g. 'abuse' then 'unanswered_share'"))
     return steps

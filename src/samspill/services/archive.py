@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from samspill.core.errors import InputError
+from samspill.core.errors import N_, InputError
 from samspill.core.scheme import Scheme
 from samspill.services import codings, studies
 from samspill.services.archive_model import (
@@ -140,8 +140,9 @@ def read_archive(path: Path) -> tuple[StudyArchive, zipfile.ZipFile]:
         zf = zipfile.ZipFile(path)
     except (OSError, zipfile.BadZipFile) as exc:
         raise InputError(
-            f"{path} is not a Samspill study archive ({exc})",
-            fix="export it again with 'samspill study export'",
+            N_("{path} is not a Samspill study archive ({reason})"),
+            fix=N_("export it again with 'samspill study export'"),
+            params={"path": str(path), "reason": str(exc)},
         ) from exc
     try:
         return _parse(zf, path), zf
@@ -158,21 +159,25 @@ def _parse(zf: zipfile.ZipFile, path: Path) -> StudyArchive:
             and info.file_size > 2**20
         ):
             raise InputError(
-                f"{path}: member '{info.filename}' inflates {info.file_size} bytes "
-                "from far fewer; refusing a possible zip bomb",
-                fix="export the study again",
+                N_("{path}: member '{member}' inflates {size} bytes "
+                   "from far fewer; refusing a possible zip bomb"),
+                fix=N_("export the study again"),
+                params={"path": str(path), "member": info.filename, "size": info.file_size},
             )
     try:
         info = zf.getinfo("study.json")
     except KeyError as exc:
-        raise InputError(f"{path} has no study.json", fix="export it again") from exc
+        raise InputError(N_("{path} has no study.json"), fix=N_("export it again"),
+                         params={"path": str(path)}) from exc
     if info.file_size > MAX_JSON_BYTES:
-        raise InputError(f"{path}: study.json is too large", fix="split the study")
+        raise InputError(N_("{path}: study.json is too large"), fix=N_("split the study"),
+                         params={"path": str(path)})
     try:
         raw = json.loads(_read_member(zf, info, path))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise InputError(
-            f"{path}: study.json is not valid JSON ({exc})", fix="export it again"
+            N_("{path}: study.json is not valid JSON ({reason})"), fix=N_("export it again"),
+            params={"path": str(path), "reason": str(exc)},
         ) from exc
     if (
         isinstance(raw, dict)
@@ -180,8 +185,9 @@ def _parse(zf: zipfile.ZipFile, path: Path) -> StudyArchive:
         and raw["format_version"] > FORMAT_VERSION
     ):
         raise InputError(
-            f"{path} was written by a newer Samspill (format {raw['format_version']})",
-            fix="upgrade Samspill to import it",
+            N_("{path} was written by a newer Samspill (format {version})"),
+            fix=N_("upgrade Samspill to import it"),
+            params={"path": str(path), "version": raw["format_version"]},
         )
     try:
         archive = StudyArchive.model_validate(raw)
@@ -189,8 +195,9 @@ def _parse(zf: zipfile.ZipFile, path: Path) -> StudyArchive:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
         raise InputError(
-            f"{path}: study.json is malformed at {where}: {first['msg']}",
-            fix="export it again with 'samspill study export'",
+            N_("{path}: study.json is malformed at {at}: {reason}"),
+            fix=N_("export it again with 'samspill study export'"),
+            params={"path": str(path), "at": where, "reason": str(first["msg"])},
         ) from exc
     _check_media_types(archive)
     return archive
@@ -204,10 +211,10 @@ def _check_media_types(archive: StudyArchive) -> None:
         for media in session.media:
             if not is_playable(media.content_type):
                 raise InputError(
-                    f"media file {media.filename[:80]} claims the type "
-                    f"'{media.content_type[:40]}', which is not a video or audio type; "
-                    "nothing was imported",
-                    fix="export the study again from Samspill; media must be video or audio",
+                    N_("media file {name} claims the type '{type}', which is not a video or "
+                       "audio type; nothing was imported"),
+                    fix=N_("export the study again from Samspill; media must be video or audio"),
+                    params={"name": media.filename[:80], "type": media.content_type[:40]},
                 )
 
 
@@ -217,8 +224,9 @@ def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path) -> byte
         return zf.read(info)
     except DAMAGED_MEMBER as exc:
         raise InputError(
-            f"{path}: the archive member '{info.filename}' is damaged ({exc})",
-            fix="export the study again with 'samspill study export'",
+            N_("{path}: the archive member '{member}' is damaged ({reason})"),
+            fix=N_("export the study again with 'samspill study export'"),
+            params={"path": str(path), "member": info.filename, "reason": str(exc)},
         ) from exc
 
 
@@ -278,13 +286,15 @@ def _scheme(db: Session, archived: ArchivedScheme) -> SchemeVersion:
         scheme = Scheme.model_validate(archived.content)
     except ValidationError as exc:
         raise InputError(
-            f"scheme {archived.scheme_id} in the archive is malformed", fix="export the study again"
+            N_("scheme {scheme} in the archive is malformed"), fix=N_("export the study again"),
+            params={"scheme": archived.scheme_id},
         ) from exc
     row = register_scheme(db, scheme)
     if row.content_hash != archived.content_hash:
         raise InputError(
-            f"scheme {archived.scheme_id} v{archived.version} does not match its hash",
-            fix="the archive was changed by hand; export it again",
+            N_("scheme {scheme} v{version} does not match its hash"),
+            fix=N_("the archive was changed by hand; export it again"),
+            params={"scheme": archived.scheme_id, "version": archived.version},
         )
     return row
 
@@ -333,17 +343,20 @@ def _import_media(
             )
     except KeyError as exc:
         raise InputError(
-            f"the archive lacks the media file {media.filename}", fix="export it again"
+            N_("the archive lacks the media file {name}"), fix=N_("export it again"),
+            params={"name": media.filename},
         ) from exc
     except DAMAGED_MEMBER as exc:
         raise InputError(
-            f"the media file {media.filename} in the archive is damaged ({exc})",
-            fix="export the study again",
+            N_("the media file {name} in the archive is damaged ({reason})"),
+            fix=N_("export the study again"),
+            params={"name": media.filename, "reason": str(exc)},
         ) from exc
     if stored.sha256 != media.sha256:
         raise InputError(
-            f"media file {media.filename} is damaged (checksum differs)",
-            fix="export the study again",
+            N_("media file {name} is damaged (checksum differs)"),
+            fix=N_("export the study again"),
+            params={"name": media.filename},
         )
     db.add(MediaFile(session_id=session.id, **media.model_dump()))
 
@@ -357,9 +370,9 @@ def _import_coding(
     version = versions.get((archived.scheme_id, archived.scheme_version))
     if version is None:
         raise InputError(
-            f"a coding refers to scheme {archived.scheme_id} "
-            f"v{archived.scheme_version}, which the archive lacks",
-            fix="export it again",
+            N_("a coding refers to scheme {scheme} v{version}, which the archive lacks"),
+            fix=N_("export it again"),
+            params={"scheme": archived.scheme_id, "version": archived.scheme_version},
         )
     coding = codings.create_coding(
         db,

@@ -14,7 +14,7 @@ from typing import Literal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from samspill.core.errors import ConflictError, InputError
+from samspill.core.errors import N_, ConflictError, InputError
 from samspill.services import accounts, audit, codings, studies
 from samspill.store.models import (
     Assignment,
@@ -42,7 +42,7 @@ def assign_many(db: Session, *, sessions: Sequence[ObservationSession],
     are added, each with its own audit entry. Returns the new assignments (repeats of an
     existing one are kept once and not returned)."""
     if not sessions:
-        raise InputError("no session chosen", fix="tick one or more sessions to assign")
+        raise InputError(N_("no session chosen"), fix=N_("tick one or more sessions to assign"))
     names = list(dict.fromkeys(n.strip() for n in usernames if n.strip()))
     coders = [_coder(db, sessions[0], name) for name in names]
     plans = [(session, _new_coders(db, session, coders))
@@ -64,12 +64,14 @@ def _new_coders(db: Session, session: ObservationSession, coders: Sequence[User]
     """The coders not yet assigned to the session; refused when it is being reconciled or
     would have fewer than two coders."""
     if reconciliation_of(db, session) is not None:
-        raise ConflictError(f"session '{session.name}' is being reconciled",
-                            fix="assign coders before reconciliation opens")
+        raise ConflictError(N_("session '{session}' is being reconciled"),
+                            fix=N_("assign coders before reconciliation opens"),
+                            params={"session": session.name})
     have = {a.coder_id for a in assignments_of(db, session)}
     if len(have | {c.id for c in coders}) < 2:
-        raise InputError(f"blind double coding of session '{session.name}' needs two or more "
-                         "coders", fix="name at least two coders of the study")
+        raise InputError(N_("blind double coding of session '{session}' needs two or more "
+                            "coders"), fix=N_("name at least two coders of the study"),
+                         params={"session": session.name})
     return [c for c in coders if c.id not in have]
 
 
@@ -77,8 +79,8 @@ def _coder(db: Session, session: ObservationSession, name: str) -> User:
     user = accounts.get_user(db, name)
     role = studies.role_of(db, study=session.study, user=user)
     if role not in CODING_ROLES:
-        raise InputError(f"'{name}' is not a coder of this study",
-                         fix="give the user the coder role first")
+        raise InputError(N_("'{name}' is not a coder of this study"),
+                         fix=N_("give the user the coder role first"), params={"name": name})
     return user
 
 
@@ -115,11 +117,12 @@ def open_reconciliation(db: Session, *, session: ObservationSession, by: User,
     if existing is not None:
         return existing
     if not assignments_of(db, session):
-        raise ConflictError(f"session '{session.name}' is not assigned for double coding",
-                            fix="assign it to two or more coders first")
+        raise ConflictError(N_("session '{session}' is not assigned for double coding"),
+                            fix=N_("assign it to two or more coders first"),
+                            params={"session": session.name})
     if len(assigned_codings(db, session)) < 2:
-        raise ConflictError("fewer than two assigned coders have submitted their coding",
-                            fix="wait until two or more assigned coders have submitted")
+        raise ConflictError(N_("fewer than two assigned coders have submitted their coding"),
+                            fix=N_("wait until two or more assigned coders have submitted"))
     row = Reconciliation(session_id=session.id, opened_by_id=by.id, tolerance_ms=tolerance_ms)
     db.add(row)
     db.flush()

@@ -64,7 +64,8 @@ def create_coding(
         raise InputError(N_("unknown status '{status}'"), fix=N_("use one of {choices}"),
                          params={"status": status, "choices": ", ".join(STATUSES)})
     if purpose not in PURPOSES:
-        raise InputError(f"unknown purpose '{purpose}'", fix=f"use one of {', '.join(PURPOSES)}")
+        raise InputError(N_("unknown purpose '{purpose}'"), fix=N_("use one of {choices}"),
+                         params={"purpose": purpose, "choices": ", ".join(PURPOSES)})
     coding = Coding(
         session_id=session.id,
         coder_id=coder.id,
@@ -89,7 +90,8 @@ def get_coding(db: Session, coding_id: int) -> Coding:
         ],
     )
     if coding is None:
-        raise NotFoundError(f"no coding {coding_id}", fix="check the coding id")
+        raise NotFoundError(N_("no coding {id}"), fix=N_("check the coding id"),
+                            params={"id": coding_id})
     return coding
 
 
@@ -106,23 +108,30 @@ def pick_coding(db: Session, *, session: ObservationSession, coder: str | None) 
         mine = [c for c in codings if c.coder.username == coder]
         if not mine:
             raise NotFoundError(
-                f"'{coder}' has no coding of session '{session.name}'", fix=_list_codings(codings)
+                N_("'{coder}' has no coding of session '{session}'"), fix=_list_codings(codings),
+                params={"coder": coder, "session": session.name,
+                        "codings": _listed(codings)},
             )
         return mine[-1]
     masters = [c for c in codings if c.status == "master"]
     if len(masters) == 1 or len(codings) == 1:
         return (masters or codings)[0]
     raise InputError(
-        f"session '{session.name}' has {len(codings)} codings and no single master",
+        N_("session '{session}' has {count} codings and no single master"),
         fix=_list_codings(codings),
+        params={"session": session.name, "count": len(codings), "codings": _listed(codings)},
     )
 
 
 def _list_codings(codings: Sequence[Coding]) -> str:
+    """The fix's template; ``{codings}`` comes from :func:`_listed`."""
     if not codings:
-        return "code the session first"
-    listed = ", ".join(f"{c.coder.username} ({c.status})" for c in codings)
-    return f"name one with --coder; codings: {listed}"
+        return N_("code the session first")
+    return N_("name one with --coder; codings: {codings}")
+
+
+def _listed(codings: Sequence[Coding]) -> str:
+    return ", ".join(f"{c.coder.username} ({c.status})" for c in codings)
 
 
 def coding_scheme(coding: Coding) -> Scheme:
@@ -206,13 +215,14 @@ def replace_events(
 def _check_ids_free(db: Session, coding: Coding, events: Sequence[Event]) -> None:
     ids = [e.id for e in events]
     if len(set(ids)) != len(ids):
-        raise EventError("an event id appears twice", fix="give every event its own id")
+        raise EventError(N_("an event id appears twice"), fix=N_("give every event its own id"))
     taken = db.scalars(
         select(EventRow.coding_id).where(EventRow.id.in_(ids), EventRow.coding_id != coding.id)
     ).first()
     if taken is not None:
         raise ConflictError(
-            "an event id is already used by another coding", fix="import with new event ids"
+            N_("an event id is already used by another coding"),
+            fix=N_("import with new event ids"),
         )
 
 

@@ -16,7 +16,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from samspill.core.errors import ConflictError, InputError
+from samspill.core.errors import N_, ConflictError, InputError
 from samspill.core.events import Event
 from samspill.core.indicators import INDICATORS
 from samspill.core.reliability import match_events
@@ -58,12 +58,13 @@ def disagreements(db: Session, session: ObservationSession) -> Disagreements:
     """The assigned coders' codings compared; reconciliation of the session must be open."""
     recon = assignments.reconciliation_of(db, session)
     if recon is None:
-        raise ConflictError(f"reconciliation of session '{session.name}' is not open",
-                            fix="the study's owner opens it once the coders have submitted")
+        raise ConflictError(N_("reconciliation of session '{session}' is not open"),
+                            fix=N_("the study's owner opens it once the coders have submitted"),
+                            params={"session": session.name})
     group = assignments.assigned_codings(db, session)
     if len(group) < 2:
-        raise ConflictError("fewer than two assigned coders have submitted their coding",
-                            fix="wait until two or more assigned coders have submitted")
+        raise ConflictError(N_("fewer than two assigned coders have submitted their coding"),
+                            fix=N_("wait until two or more assigned coders have submitted"))
     tables = {c.coder.username: agreement.coding_table(db, c) for c in group}
     items = _items(tables, recon.tolerance_ms)
     scored = agreement.score_rows(db, session.study, group).set_index("coder")
@@ -159,13 +160,13 @@ def build(db: Session, *, session: ObservationSession, by: User,
     found = disagreements(db, session)  # refuses unless reconciliation is open
     recon = assignments.reconciliation_of(db, session)
     if recon is None or recon.coding_id is not None:
-        raise ConflictError("this session has a reconciled coding already",
-                            fix="open the reconciled coding to change it")
+        raise ConflictError(N_("this session has a reconciled coding already"),
+                            fix=N_("open the reconciled coding to change it"))
     by_coder = {c.coder.username: c for c in found.codings}
     _check_choices([*event_choices.values(), *rating_choices.values()], by_coder)
     if len({c.scheme_version_id for c in found.codings}) != 1:
-        raise ConflictError("the coders used different versions of the scheme",
-                            fix="recode under one scheme version before reconciling")
+        raise ConflictError(N_("the coders used different versions of the scheme"),
+                            fix=N_("recode under one scheme version before reconciling"))
     first = found.codings[0]
     coding = codings.create_coding(db, session=session, coder=by, purpose=first.purpose,
                                    scheme_version=first.scheme_version)
@@ -185,8 +186,9 @@ def build(db: Session, *, session: ObservationSession, by: User,
 def _check_choices(choices: list[str], by_coder: dict[str, Coding]) -> None:
     unknown = sorted({c for c in choices if c and c not in by_coder})
     if unknown:
-        raise InputError(f"{len(unknown)} choice(s) name no coder of this session",
-                         fix=f"choose one of {', '.join(by_coder)}, or none")
+        raise InputError(N_("{count} choice(s) name no coder of this session"),
+                         fix=N_("choose one of {choices}, or none"),
+                         params={"count": len(unknown), "choices": ", ".join(by_coder)})
 
 
 def _copy_events(db: Session, coding: Coding, items: pd.DataFrame, chosen: Mapping[str, str],

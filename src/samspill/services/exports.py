@@ -22,7 +22,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from samspill.core.errors import InputError, NotFoundError
+from samspill.core.errors import N_, InputError, NotFoundError
 from samspill.core.events import Event
 from samspill.core.selection import EVERY_CODING, ONE_PER_SESSION, Pooling
 from samspill.interop import tabular
@@ -222,7 +222,8 @@ def table_export(db: Session, study: Study, kind: TableKind, fmt: tabular.Format
     neutralised unless ``raw_cells``.
     """
     if kind not in TABLE_KINDS:
-        raise InputError(f"unknown table '{kind}'", fix=f"use one of {', '.join(TABLE_KINDS)}")
+        raise InputError(N_("unknown table '{kind}'"), fix=N_("use one of {choices}"),
+                         params={"kind": kind, "choices": ", ".join(TABLE_KINDS)})
     pooled = default_pooling(kind) if pooled is None else pooled
     excluded = pd.DataFrame(columns=EXCLUDED_COLUMNS)
     if kind == "events":
@@ -295,11 +296,13 @@ def file_export(db: Session, study: Study, kind: FileKind, chosen: Sequence[Codi
     """The chosen codings as a BORIS project, an ELAN file (one coding) or an SDIS file; by
     default every chosen coding, one per session with ``pooled``."""
     if kind not in FILE_KINDS:
-        raise InputError(f"unknown coding file '{kind}'", fix=f"use one of {', '.join(FILE_KINDS)}")
+        raise InputError(N_("unknown coding file '{kind}'"), fix=N_("use one of {choices}"),
+                         params={"kind": kind, "choices": ", ".join(FILE_KINDS)})
     chosen = pooling.pooled(db, chosen, pooled)
     if kind == "elan" and len(chosen) != 1:
-        raise InputError(f"an ELAN file holds one coding, and {len(chosen)} were chosen",
-                         fix="choose one session, and its coder if it has several")
+        raise InputError(N_("an ELAN file holds one coding, and {count} were chosen"),
+                         fix=N_("choose one session, and its coder if it has several"),
+                         params={"count": len(chosen)})
     project = study_project(db, study, chosen, progress)
     if kind == "boris":
         out = ExportFile(f"{study.name}.boris", MEDIA_TYPES["boris"], write_boris(project))

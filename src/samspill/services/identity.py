@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from samspill.core.errors import NotFoundError
+from samspill.core.errors import N_, NotFoundError
 from samspill.services import studies
 from samspill.store.models import Dyad, DyadIdentity, Study
 
@@ -32,7 +32,8 @@ def get_dyad(db: Session, *, study: Study, code: str) -> Dyad:
     dyad = db.scalar(select(Dyad).where(Dyad.study_id == study.id, Dyad.code == code))
     if dyad is None:
         raise NotFoundError(
-            f"no dyad '{code}' in study '{study.name}'", fix="check the code on the study page"
+            N_("no dyad '{code}' in study '{study}'"), fix=N_("check the code on the study page"),
+            params={"code": code, "study": study.name},
         )
     return dyad
 

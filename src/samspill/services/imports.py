@@ -40,7 +40,14 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from samspill.core import names
-from samspill.core.errors import ConflictError, InputError, Note, NotedInputError, NotFoundError
+from samspill.core.errors import (
+    N_,
+    ConflictError,
+    InputError,
+    Note,
+    NotedInputError,
+    NotFoundError,
+)
 from samspill.interop.boris import check_events, read_boris
 from samspill.interop.elan import elan_scheme, read_elan
 from samspill.interop.events_csv import CSV_COLUMNS, TimeUnit, read_events_csv
@@ -220,9 +227,11 @@ def _store(db: Session, target: Target, imported: Imported, row: SchemeVersion,
         coder = _coder(db, target, observation)
         key = (session.name, coder.id)
         if key in seen:
-            raise InputError(f"observations '{seen[key]}' and '{observation.name}' both give "
-                             f"{coder.username}'s coding of session '{session.name}'",
-                             fix="import them as different coders, or rename one")
+            raise InputError(N_("observations '{first}' and '{second}' both give "
+                                "{coder}'s coding of session '{session}'"),
+                             fix=N_("import them as different coders, or rename one"),
+                             params={"first": seen[key], "second": observation.name,
+                                     "coder": coder.username, "session": session.name})
         seen[key] = observation.name
         coding = _coding(db, session, coder, row)
         events = codings.keep_or_renew_ids(db, EventRow, f"coding/{coding.id}",
@@ -265,9 +274,11 @@ def _session(db: Session, target: Target, observation: Observation,
     existing = _existing_session(db, target.study, name)
     if existing is not None:
         if dyad_code and existing.dyad.code != dyad_code:
-            raise ConflictError(f"session '{name}' belongs to dyad '{existing.dyad.code}', the "
-                                f"file says '{dyad_code}'", fix="check the dyad, or rename the "
-                                "session in the file")
+            raise ConflictError(N_("session '{session}' belongs to dyad '{dyad}', the "
+                                   "file says '{other}'"),
+                                fix=N_("check the dyad, or rename the session in the file"),
+                                params={"session": name, "dyad": existing.dyad.code,
+                                        "other": dyad_code})
         return existing
     if not dyad_code:
         dyad_code = name
@@ -368,8 +379,10 @@ def _coding(db: Session, session: ObservationSession, coder: User,
     coding = mine[-1]
     if coding.scheme_version_id != row.id:
         version = coding.scheme_version
-        raise ConflictError(f"{coder.username} codes session '{session.name}' with scheme "
-                            f"{version.scheme_id} v{version.version} already",
-                            fix=f"import with --scheme {version.scheme_id}, or as another coder")
+        raise ConflictError(N_("{coder} codes session '{session}' with scheme "
+                               "{scheme} v{version} already"),
+                            fix=N_("import with --scheme {scheme}, or as another coder"),
+                            params={"coder": coder.username, "session": session.name,
+                                    "scheme": version.scheme_id, "version": version.version})
     codings.ensure_open(coding)
     return coding

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from samspill.core.errors import Note, NotFoundError, SamspillError
+from samspill.core.errors import N_, Note, NotFoundError, SamspillError
 
 
 class TooManyJobsError(SamspillError):
@@ -123,15 +123,15 @@ class Registry:
         running = [j for j in self._jobs.values() if j.state == "running"]
         if sum(j.user_id == user_id for j in running) >= self.per_user:
             raise TooManyJobsError(
-                f"you have {self.per_user} exports, imports or analyses running; that is the "
-                "most one user may run at once",
-                fix="wait until one of them ends (its page shows the progress), then start "
-                "this one again")
+                N_("you have {count} exports, imports or analyses running; that is the "
+                   "most one user may run at once"),
+                fix=N_("wait until one of them ends (its page shows the progress), then start "
+                       "this one again"), params={"count": self.per_user})
         if len(running) >= self.per_server:
             raise TooManyJobsError(
-                f"the server runs {self.per_server} exports, imports or analyses already; "
-                "that is the most it runs at once",
-                fix="try again in a few minutes")
+                N_("the server runs {count} exports, imports or analyses already; "
+                   "that is the most it runs at once"),
+                fix=N_("try again in a few minutes"), params={"count": self.per_server})
 
     def discard_study(self, study: str) -> int:
         """Drop every result of the study's jobs, finished or still running, and the files
@@ -152,7 +152,8 @@ class Registry:
         with self._lock:
             job = self._jobs.get(job_id)
         if job is None or job.user_id != user_id or job.study != study:
-            raise NotFoundError("no such job", fix="start the export, import or analysis again")
+            raise NotFoundError(N_("no such job"),
+                                fix=N_("start the export, import or analysis again"))
         return job
 
     def wait(self, job_id: str, timeout: float | None = None) -> Job:
@@ -160,7 +161,7 @@ class Registry:
         with self._lock:
             job = self._jobs.get(job_id)
         if job is None:
-            raise NotFoundError("no such job", fix="start it again")
+            raise NotFoundError(N_("no such job"), fix=N_("start it again"))
         job.finished.wait(timeout)
         return job
 
@@ -176,8 +177,8 @@ class Registry:
         with self._lock:
             upload = self._uploads.get(upload_id)
         if upload is None or upload.user_id != user_id or upload.study != study:
-            raise NotFoundError("the uploaded file is no longer held",
-                                fix="upload the file again")
+            raise NotFoundError(N_("the uploaded file is no longer held"),
+                                fix=N_("upload the file again"))
         return upload
 
     def release(self, upload_id: str) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from samspill.core.errors import InputError, NotFoundError
+from samspill.core.errors import N_, InputError, NotFoundError
 from samspill.store.media import StoredMedia, probe, safe_filename, store_file, store_stream
 from samspill.store.models import MediaFile, ObservationSession
 
@@ -40,8 +40,8 @@ def _record(
     info = probe(stored.path)
     if info.content_type == "application/octet-stream":
         raise InputError(
-            "the file's container is not a supported video format",
-            fix="upload MP4, WebM, MOV or AVI",
+            N_("the file's container is not a supported video format"),
+            fix=N_("upload MP4, WebM, MOV or AVI"),
         )
     media = MediaFile(
         session_id=session.id,
@@ -71,5 +71,6 @@ def media_of(db: Session, session: ObservationSession) -> list[MediaFile]:
 def get_media(db: Session, media_id: int) -> MediaFile:
     media = db.get(MediaFile, media_id)
     if media is None:
-        raise NotFoundError(f"no media file {media_id}", fix="check the session's media list")
+        raise NotFoundError(N_("no media file {id}"), fix=N_("check the session's media list"),
+                            params={"id": media_id})
     return media

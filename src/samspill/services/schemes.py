@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from samspill.core.errors import NotFoundError
+from samspill.core.errors import N_, NotFoundError
 from samspill.core.scheme import Scheme, SegmentTemplate
 from samspill.core.scheme_check import builtin_scheme_ids, load_builtin_scheme
 from samspill.store.models import Coding, ObservationSession, SchemeVersion
@@ -75,8 +75,9 @@ def latest_version(db: Session, scheme_id: str) -> SchemeVersion:
     )
     if row is None:
         raise NotFoundError(
-            f"no scheme '{scheme_id}' is loaded",
-            fix="load it with 'samspill scheme load FILE' or use withdrawal-open",
+            N_("no scheme '{scheme}' is loaded"),
+            fix=N_("load it with 'samspill scheme load FILE' or use withdrawal-open"),
+            params={"scheme": scheme_id},
         )
     return row
 

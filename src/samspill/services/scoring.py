@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from samspill.core.coding_rules import close_running
-from samspill.core.errors import InputError, SamspillError
+from samspill.core.errors import N_, InputError, SamspillError
 from samspill.core.events import EVENT_COLUMNS, SEGMENT_COLUMNS
 from samspill.core.scheme import Scheme
 from samspill.core.scoring import Scores, cohort_table, score_codings
@@ -408,8 +408,9 @@ def coding_duration(coding: Coding, last_ms: int | None) -> int:
         return int(coding.session.duration_ms)
     if last_ms is None:
         raise InputError(
-            f"session '{coding.session.name}' has no length and no events",
-            fix="attach its video or set its duration",
+            N_("session '{session}' has no length and no events"),
+            fix=N_("attach its video or set its duration"),
+            params={"session": coding.session.name},
         )
     return last_ms + 1
 

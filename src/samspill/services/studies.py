@@ -26,12 +26,21 @@ from samspill.store.models import Dyad, Membership, ObservationSession, SegmentR
 Role = Literal["owner", "coder", "trainee", "viewer"]
 ROLES: tuple[Role, ...] = ("owner", "coder", "trainee", "viewer")
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+# One template per kind of name, so that bokmål can say the kind too.
+_NOT_A_NAME = {
+    "study": N_("'{value}' is not a valid study name"),
+    "dyad": N_("'{value}' is not a valid dyad name"),
+    "session": N_("'{value}' is not a valid session name"),
+}
+# "use " + names.NAME_RULE, spelled out for the extractor.
+_NAME_FIX = N_("use up to 64 letters (æ, ø, å too), digits, '.', '_' or '-', starting with a "
+               "letter or digit")
 
 
-def check_name(value: str, what: str) -> str:
+def check_name(value: str, what: Literal["study", "dyad", "session"]) -> str:
     """``value`` as stored (NFC), or an error: letters of any language are welcome."""
     if not names.is_name(value):
-        raise InputError(f"'{value}' is not a valid {what} name", fix=f"use {names.NAME_RULE}")
+        raise InputError(_NOT_A_NAME[what], fix=_NAME_FIX, params={"value": value})
     return names.normal(value)
 
 
@@ -40,7 +49,8 @@ def create_study(
 ) -> Study:
     check_name(name, "study")
     if db.scalar(select(Study).where(Study.name == name)):
-        raise ConflictError(f"study '{name}' exists already", fix="choose another name")
+        raise ConflictError(N_("study '{name}' exists already"), fix=N_("choose another name"),
+                            params={"name": name})
     study = Study(name=name, title=title or name, description=description, settings={})
     db.add(study)
     db.flush()
@@ -61,8 +71,8 @@ def create_study_as(
     to trusted creators (issue 21, finding 14)."""
     if not may_create_studies(creator):
         raise PermissionDeniedError(
-            "creating a study is a right you do not hold",
-            fix="ask an administrator to let you create studies",
+            N_("creating a study is a right you do not hold"),
+            fix=N_("ask an administrator to let you create studies"),
         )
     return create_study(db, name=name, owner=creator, title=title, description=description)
 
@@ -70,7 +80,9 @@ def create_study_as(
 def get_study(db: Session, name: str) -> Study:
     study = db.scalar(select(Study).where(Study.name == name))
     if study is None:
-        raise NotFoundError(f"no study '{name}'", fix="check the name with 'samspill study list'")
+        raise NotFoundError(N_("no study '{name}'"),
+                            fix=N_("check the name with 'samspill study list'"),
+                            params={"name": name})
     return study
 
 
@@ -95,7 +107,8 @@ def role_of(db: Session, *, study: Study, user: User) -> Role | None:
 
 def set_role(db: Session, *, study: Study, user: User, role: str) -> Membership:
     if role not in ROLES:
-        raise InputError(f"unknown role '{role}'", fix=f"use one of: {', '.join(ROLES)}")
+        raise InputError(N_("unknown role '{role}'"), fix=N_("use one of: {choices}"),
+                         params={"role": role, "choices": ", ".join(ROLES)})
     member = db.scalar(
         select(Membership).where(Membership.study_id == study.id, Membership.user_id == user.id)
     )
@@ -116,7 +129,8 @@ def remove_member(db: Session, *, study: Study, user: User) -> None:
     )
     if member is None:
         raise NotFoundError(
-            f"'{user.username}' is not a member of '{study.name}'", fix="check the user name"
+            N_("'{user}' is not a member of '{study}'"), fix=N_("check the user name"),
+            params={"user": user.username, "study": study.name},
         )
     if member.role == "owner":
         _keep_an_owner(db, study, member)
@@ -134,8 +148,9 @@ def _keep_an_owner(db: Session, study: Study, leaving: Membership) -> None:
     ).first()
     if others is None:
         raise ConflictError(
-            f"'{study.name}' would have no owner left",
-            fix="make another member owner first",
+            N_("'{study}' would have no owner left"),
+            fix=N_("make another member owner first"),
+            params={"study": study.name},
         )
 
 
@@ -172,8 +187,9 @@ def check_birth_month(month: str | None) -> str | None:
     month = month.strip()
     if not _MONTH.match(month):
         raise InputError(
-            f"'{month}' is not a birth month",
-            fix="write it as YYYY-MM, e.g. 2023-04 (no day: dyads stay pseudonymous)",
+            N_("'{month}' is not a birth month"),
+            fix=N_("write it as YYYY-MM, e.g. 2023-04 (no day: dyads stay pseudonymous)"),
+            params={"month": month},
         )
     return month
 
@@ -215,11 +231,12 @@ def create_session(
         )
     ):
         raise ConflictError(
-            f"session '{name}' exists already in study '{study.name}'",
-            fix="choose another session name",
+            N_("session '{name}' exists already in study '{study}'"),
+            fix=N_("choose another session name"),
+            params={"name": name, "study": study.name},
         )
     if duration_ms is not None and duration_ms <= 0:
-        raise InputError("the duration must be positive", fix="give the length in ms")
+        raise InputError(N_("the duration must be positive"), fix=N_("give the length in ms"))
     session = ObservationSession(
         study_id=study.id,
         dyad_id=dyad.id,
@@ -242,8 +259,9 @@ def get_session(db: Session, *, study: Study, name: str) -> ObservationSession:
     )
     if session is None:
         raise NotFoundError(
-            f"no session '{name}' in study '{study.name}'",
-            fix="check the name on the study page or with 'samspill score'",
+            N_("no session '{name}' in study '{study}'"),
+            fix=N_("check the name on the study page or with 'samspill score'"),
+            params={"name": name, "study": study.name},
         )
     return session
 

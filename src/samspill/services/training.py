@@ -14,7 +14,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from samspill.core.errors import ConflictError, RefusedError
+from samspill.core.errors import N_, ConflictError, RefusedError
 from samspill.core.indicators import INDICATORS
 from samspill.core.reliability import (
     Certification,
@@ -172,12 +172,12 @@ class Feedback:
 def feedback(db: Session, coding: Coding) -> Feedback:
     """Agreement with the master and the events, ratings, sign states and flags that differ."""
     if coding.status != "submitted":
-        raise ConflictError("feedback comes after the tape is submitted",
-                            fix="submit your coding of this tape first")
+        raise ConflictError(N_("feedback comes after the tape is submitted"),
+                            fix=N_("submit your coding of this tape first"))
     master = master_of(db, coding.session)
     if master is None or master.id == coding.id:
-        raise ConflictError("this tape has no master coding",
-                            fix="ask the study's owner to mark the tape's master coding")
+        raise ConflictError(N_("this tape has no master coding"),
+                            fix=N_("ask the study's owner to mark the tape's master coding"))
     mine, theirs = agreement.coding_table(db, coding), agreement.coding_table(db, master)
     settings = settings_of(coding.session.study)
     pair = agreement.pair_agreement(

@@ -12,7 +12,7 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from samspill.core.errors import AuthenticationError, NotFoundError, PermissionDeniedError
+from samspill.core.errors import N_, AuthenticationError, NotFoundError, PermissionDeniedError
 from samspill.services import access as policy
 from samspill.services import accounts, audit, codings, studies
 from samspill.settings import Settings
@@ -122,9 +122,19 @@ class Access:
         return _present(self.media, "media file")
 
 
+# One message per kind of thing, so that bokmål can say the kind too.
+_NO_SUCH = {
+    "study": N_("no such study"),
+    "session": N_("no such session"),
+    "coding": N_("no such coding"),
+    "media file": N_("no such media file"),
+    "media": N_("no such media"),
+}
+
+
 def _present(value: T | None, what: str) -> T:
     if value is None:
-        raise NotFoundError(f"no such {what}", fix="check the address")
+        raise NotFoundError(_NO_SUCH[what], fix=N_("check the address"))
     return value
 
 
@@ -179,15 +189,17 @@ class Permission:
             return
         if self.name == "admin":
             if not access.user.is_admin:
-                raise PermissionDeniedError("administrators only", fix="ask an administrator")
+                raise PermissionDeniedError(N_("administrators only"),
+                                            fix=N_("ask an administrator"))
             return
         if access.study is None:
-            raise PermissionDeniedError("this needs a study", fix="name a study in the path")
+            raise PermissionDeniedError(N_("this needs a study"),
+                                        fix=N_("name a study in the path"))
         access.role = studies.role_of(db, study=access.study, user=access.user)
         if not policy.holds(access.role, self.name):
             # Not a member: answer as if the study did not exist, so names do not leak.
             if access.role is None:
-                raise NotFoundError("no such study", fix="check the name")
+                raise NotFoundError(N_("no such study"), fix=N_("check the name"))
             raise policy.refusal(access.role, self.name)
         if access.coding is not None and self.name.startswith("coding."):
             policy.check_coding(access.member, access.coding, write=self.name != "coding.read")
@@ -281,7 +293,7 @@ def _resolve(db: Session, params: dict, user: User) -> Access:
     elif "media_id" in params:
         media = db.get(MediaFile, _int(params["media_id"], "media"))
         if media is None:
-            raise NotFoundError("no such media file", fix="check the id")
+            raise NotFoundError(N_("no such media file"), fix=N_("check the id"))
         access.media = media
         access.session = db.get(ObservationSession, media.session_id)
     if access.session is not None:
@@ -295,7 +307,7 @@ def _resolve(db: Session, params: dict, user: User) -> Access:
 
 def _int(value: str, what: str) -> int:
     if not (str(value).isascii() and str(value).isdigit()):  # "²" is a digit, no int
-        raise NotFoundError(f"no such {what}", fix="check the id")
+        raise NotFoundError(_NO_SUCH[what], fix=N_("check the id"))
     return int(value)
 
 

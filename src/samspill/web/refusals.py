@@ -51,6 +51,22 @@ OTHERS = (
 )
 
 
+# The core's password rules (``core.passwords``, which Babel does not read): messages, fixes
+# and the reasons a password is easy to guess, said as the ``problem`` of the second.
+PASSWORDS = (
+    _("the password is shorter than {count} characters"),
+    _("choose a password of at least {count} characters"),
+    _("the password is too easy to guess ({problem})"),
+    _("use a few unrelated words or a password manager's random password"),
+    _("a strength estimate below 3 of 4"),
+    _("it is one of the most common passwords"),
+    _("it holds the user name or the product's name"),
+    _("it repeats a few characters"),
+    _("it is a run of the keyboard or the alphabet"),
+)
+_WORDS = frozenset(OTHERS + PASSWORDS)
+
+
 # Importers' messages that reach the web (issue 22): Notes with these templates.
 IMPORT_MARKED = (
     _("the project has BORIS project format {version}; this Samspill reads formats up to "
@@ -120,5 +136,5 @@ def _in_language(template: str, english: str, params: dict[str, str | int]) -> s
 
 def _words(params: dict[str, str | int]) -> dict[str, str | int]:
     # A parameter that is itself a marked word (a status) is said in the reader's language.
-    return {k: i18n.gettext(v) if isinstance(v, str) and v in OTHERS else v
+    return {k: i18n.gettext(v) if isinstance(v, str) and v in _WORDS else v
             for k, v in params.items()}

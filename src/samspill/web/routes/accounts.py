@@ -10,7 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from samspill.core.errors import InputError, NotFoundError, SamspillError
+from samspill.core.errors import N_, InputError, NotFoundError, SamspillError
 from samspill.services import access as policy
 from samspill.services import accounts
 from samspill.services.setup import link_url
@@ -48,7 +48,8 @@ def _revoke(db: DbSession, actor: User, token_id: int) -> None:
     try:
         token = accounts.get_token(db, token_id)
     except NotFoundError:
-        raise NotFoundError("no such token", fix="list your tokens on your account page") from None
+        raise NotFoundError(N_("no such token"),
+                            fix=N_("list your tokens on your account page")) from None
     policy.check_token(actor, token.user)
     accounts.revoke_token(db, token, actor=actor)
 
@@ -92,7 +93,8 @@ def change_password_form(
 ) -> Response:
     try:
         if new_password != repeat_password:
-            raise InputError("the two new passwords differ", fix="type the same password twice")
+            raise InputError(N_("the two new passwords differ"),
+                             fix=N_("type the same password twice"))
         accounts.change_password(
             db,
             user=access.user,

@@ -15,7 +15,7 @@ from fastapi import APIRouter, Form, Request, UploadFile
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from samspill.core.errors import InputError
+from samspill.core.errors import N_, InputError
 from samspill.core.selection import Pooling
 from samspill.core.sequential import parse_lags
 from samspill.interop.variables import PREDICTOR_COLUMNS
@@ -71,7 +71,7 @@ def run_sequential(
     off)."""
     answers = _codes(answer_codes)
     if not answers:
-        raise InputError("no answer code given", fix="give e.g. respond,initiate,hold")
+        raise InputError(N_("no answer code given"), fix=N_("give e.g. respond,initiate,hold"))
     lags = parse_lags(lag) if query == "lag" else []
     sequenced = _codes(only) or None
     visible = policy.readable(access.member)
@@ -123,7 +123,7 @@ async def run_outcomes(
 ) -> Response:
     """Hierarchical OLS of an uploaded outcome on covariates and withdrawal predictors, from
     one coding per session by default (``one_per_session``: auto, coder:NAME or off)."""
-    policy.check_scores(access.the_study, access.role, fix="ask the study's owner")
+    policy.check_scores(access.the_study, access.role, fix=N_("ask the study's owner"))
     outcomes = analysis.read_outcomes(
         await file.read(), source=file.filename or "outcomes.csv", dyad_col=dyad_col
     )

@@ -10,7 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
 
-from samspill.core.errors import InputError
+from samspill.core.errors import N_, InputError
 from samspill.services import access as policy
 from samspill.services import actions, codings, scoring
 from samspill.services.schemes import latest_version
@@ -179,7 +179,7 @@ def get_scores(
     coding = access.the_coding
     policy.check_scores(
         coding.session.study, access.role,
-        fix="the study's owner can show them after reconciliation",
+        fix=N_("the study's owner can show them after reconciliation"),
     )
     found = scoring.scored_coding(db, coding, until_ms=until_ms)
     result = scores_to_json(found.scores)

@@ -17,7 +17,7 @@ from fastapi import APIRouter, Form, Query, Request, UploadFile
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from samspill.core.errors import InputError, NotFoundError
+from samspill.core.errors import N_, InputError, NotFoundError
 from samspill.interop.events_csv import CSV_COLUMNS
 from samspill.interop.result_files import result_format
 from samspill.interop.tabular import FORMATS
@@ -84,7 +84,7 @@ def start_export(
     session for the cohort and predictors, every coding for events and coding files)."""
     if what in ("cohort", "predictors"):
         policy.check_scores(
-            access.the_study, access.role, fix="export the events, or ask the study's owner"
+            access.the_study, access.role, fix=N_("export the events, or ask the study's owner")
         )
     if what not in (*exports.TABLE_KINDS, *exports.FILE_KINDS):
         raise InputError(f"unknown export '{what}'", fix="choose an export on the study page")
@@ -144,7 +144,7 @@ def _import_job(
 async def _read(upload: UploadFile) -> bytes:
     data = await upload.read()
     if not data:
-        raise InputError("the uploaded file is empty", fix="choose the file again")
+        raise InputError(N_("the uploaded file is empty"), fix=N_("choose the file again"))
     return data
 
 
@@ -347,7 +347,7 @@ def job_file(access: ReadStudy, job_id: str) -> Response:
     """The finished export's file."""
     job = job_of(access, job_id)
     if job.state != "done" or not isinstance(job.result, exports.ExportFile):
-        raise NotFoundError("this job has no file (yet)", fix="wait until the job is done")
+        raise NotFoundError(N_("this job has no file (yet)"), fix=N_("wait until the job is done"))
     exported = job.result
     return Response(
         exported.body,

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from samspill.core.errors import InputError
+from samspill.core.errors import N_, InputError
 from samspill.services.media import attach_file
 from samspill.store import waveform
 from samspill.store.media import is_playable, media_path, safe_filename
@@ -32,7 +32,7 @@ async def upload(
     """The request body is the raw video (streamed; the size limit applies as it arrives)."""
     settings = request.app.state.settings
     if offset_ms < 0:
-        raise InputError("the media offset must not be negative", fix="give 0 or more ms")
+        raise InputError(N_("the media offset must not be negative"), fix=N_("give 0 or more ms"))
     settings.media_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=settings.media_dir, prefix=".incoming-") as folder:
         spool = Path(folder) / safe_filename(filename)

@@ -15,6 +15,7 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 from sqlalchemy.orm import Session
 
+from samspill.core.errors import N_
 from samspill.core.selection import Pooling
 from samspill.reports.cohort_report import cohort_document
 from samspill.reports.document import Document
@@ -54,7 +55,8 @@ def _coding_for(db: Session, access: Access, coder: str | None) -> Coding:
 
     A study that hides the scores from coders or trainees (blind mode) hides their reports too.
     """
-    policy.check_scores(access.the_study, access.role, fix="ask the study's owner for the report")
+    policy.check_scores(access.the_study, access.role,
+                        fix=N_("ask the study's owner for the report"))
     coder = policy.default_coder(access.member, coder)
     coding = codings.pick_coding(db, session=access.the_session, coder=coder)
     policy.check_coding(access.member, coding, write=False)

@@ -1,0 +1,135 @@
+"""Every error message in bokmål as well as English (issue 20): the services' errors carry an
+English template and its values, so a reader who chose bokmål (the ``lang`` cookie, or
+Accept-Language) reads them in bokmål, while the CLI and other readers keep the English text."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from samspill.core.errors import SamspillError
+from samspill.services import accounts, studies
+from samspill.store.db import Database
+from samspill.web.i18n import LANG_COOKIE
+from tests.factories import PASSWORD, Built, make_user
+from tests.web.conftest import bearer
+
+NB = {"Accept-Language": "nb"}
+
+
+def _error(answer) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    return answer.json()["error"]
+
+
+def test_a_missing_session_is_said_in_bokmaal_and_in_english(
+    client: TestClient, database: Database, built: Built
+) -> None:
+    headers = bearer(database, built.owner.username)
+    path = "/api/studies/s1/sessions/nowhere/assignments"
+    english = _error(client.get(path, headers=headers))
+    assert english["message"] == "no session 'nowhere' in study 's1'"
+    bokmaal = _error(client.get(path, headers={**headers, **NB}))
+    assert bokmaal["message"] == "ingen økt «nowhere» i studien «s1»"
+    assert bokmaal["fix"] == "sjekk navnet på studiesiden eller med «samspill score»"
+
+
+def test_a_wrong_current_password_is_said_in_bokmaal(
+    client: TestClient, database: Database, built: Built
+) -> None:
+    body = {"current_password": "not the password at all",
+            "new_password": "lange ord som ingen gjetter 91"}
+    headers = bearer(database, built.owner.username)
+    answer = client.post("/api/account/password", json=body, headers={**headers, **NB})
+    assert answer.status_code == 400
+    assert _error(answer)["message"] == "det nåværende passordet er feil"
+    english = client.post("/api/account/password", json=body, headers=headers)
+    assert _error(english)["message"] == "the current password is wrong"
+
+
+def test_a_wrong_login_is_said_in_bokmaal_by_the_language_cookie(
+    client: TestClient, database: Database, built: Built
+) -> None:
+    client.cookies.set(LANG_COOKIE, "nb")
+    answer = client.post("/api/login", json={"username": built.owner.username,
+                                             "password": PASSWORD + "x"})
+    assert answer.status_code == 401
+    assert _error(answer)["message"] == "feil brukernavn eller passord"
+    assert _error(answer)["fix"] == "sjekk begge og prøv igjen"
+
+
+def test_a_refused_assignment_is_said_in_bokmaal(
+    client: TestClient, database: Database, built: Built
+) -> None:
+    with database.session() as db:
+        coder = make_user(db, "cora")
+        studies.set_role(db, study=studies.get_study(db, "s1"), user=coder, role="coder")
+    path = f"/api/studies/s1/sessions/{built.session.name}/assignments"
+    headers = {**bearer(database, built.owner.username), **NB}
+    one = client.post(path, json={"coders": ["cora"]}, headers=headers)
+    assert one.status_code == 400
+    assert _error(one)["message"] == (
+        f"blind dobbeltkoding av økten «{built.session.name}» trenger to eller flere kodere")
+    stranger = client.post(path, json={"coders": ["cora", "nobody"]}, headers=headers)
+    assert _error(stranger)["message"] in ("ingen bruker «nobody»",
+                                           "«nobody» er ikke koder i denne studien")
+
+
+def test_a_taken_study_name_and_a_missing_token_are_said_in_bokmaal(
+    client: TestClient, database: Database, built: Built
+) -> None:
+    headers = {**bearer(database, built.owner.username), **NB}
+    taken = client.post("/api/studies", json={"name": "s1"}, headers=headers)
+    assert taken.status_code == 409
+    assert _error(taken) | {"type": ""} == {"type": "", "message": "studien «s1» finnes allerede",
+                                            "where": "", "fix": "velg et annet navn"}
+    token = client.delete("/api/tokens/999999", headers=headers)
+    assert token.status_code == 404 and _error(token)["message"] == "nøkkelen finnes ikke"
+
+
+@pytest.mark.parametrize(("raise_it", "english"), [
+    (lambda db: studies.get_study(db, "nope"), "no study 'nope'. Fix: check the name with "
+                                               "'samspill study list'"),
+    (lambda db: accounts.get_user(db, "nobody"), "no user 'nobody'. Fix: create it with "
+                                                 "'samspill user add'"),
+    (lambda db: studies.check_name("a b", "session"),
+     "'a b' is not a valid session name. Fix: use up to 64 letters (æ, ø, å too), digits, '.', "
+     "'_' or '-', starting with a letter or digit"),
+])
+def test_the_cli_keeps_the_english_text(database: Database, raise_it, english) -> None:  # type: ignore[no-untyped-def]
+    with database.session() as db, pytest.raises(SamspillError) as caught:
+        raise_it(db)
+    assert str(caught.value) == english
+
+
+def test_a_weak_new_password_is_said_in_bokmaal_with_its_reason(
+    client: TestClient, database: Database, built: Built
+) -> None:
+    headers = {**bearer(database, built.owner.username), **NB}
+    short = client.post("/api/account/password", headers=headers,
+                        json={"current_password": PASSWORD, "new_password": "kort"})
+    assert _error(short)["message"] == "passordet er kortere enn 12 tegn"
+    common = client.post("/api/account/password", headers=headers,
+                         json={"current_password": PASSWORD, "new_password": "passwordpassword"})
+    assert _error(common)["message"].startswith("passordet er for lett å gjette (det ")
+
+
+def test_a_role_refusal_is_said_in_bokmaal(
+    client: TestClient, database: Database, built: Built
+) -> None:
+    with database.session() as db:
+        coder = make_user(db, "cora")
+        studies.set_role(db, study=studies.get_study(db, "s1"), user=coder, role="coder")
+    path = f"/api/studies/s1/sessions/{built.session.name}/assignments"
+    refused = client.post(path, json={"coders": ["cora"]},
+                          headers={**bearer(database, "cora"), **NB})
+    assert refused.status_code == 403
+    assert _error(refused)["message"] == "rollen din (coder) tillater ikke dette"
+
+
+def test_a_missing_coding_in_the_address_is_said_in_bokmaal(
+    client: TestClient, database: Database, built: Built
+) -> None:
+    headers = {**bearer(database, built.owner.username), **NB}
+    missing = client.get("/api/codings/987654321", headers=headers)
+    assert missing.status_code == 404
+    assert _error(missing)["message"] in ("kodingen finnes ikke", "ingen koding 987654321")
