@@ -19,7 +19,8 @@ from samspill.cli.audit import audit_app
 from samspill.cli.backup import backup, restore
 from samspill.cli.common import DataDir, console, error_text, open_database, unit_of_work
 from samspill.cli.events import events_app
-from samspill.cli.exchange import export_app, import_app
+from samspill.cli.exchange import export_app
+from samspill.cli.imports import import_app
 from samspill.cli.outcomes import outcomes_app
 from samspill.cli.reports import report
 from samspill.cli.schemes import scheme_app
