@@ -156,3 +156,15 @@ def test_a_save_checks_only_the_lane_it_touches_yet_still_refuses_overlaps(
                 subject="caregiver", code="far", onset_ms=500, offset_ms=30_000))
         codings.upsert_event(db, coding=coding, event=Event(
             subject="child", code="distress", onset_ms=500, offset_ms=30_000))
+
+
+def test_the_migrations_build_exactly_the_tables_the_models_describe(database: Database) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from samspill.store.models import Base
+
+    with database.engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": False})
+        differences = compare_metadata(context, Base.metadata)
+    assert differences == []

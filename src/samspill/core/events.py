@@ -64,6 +64,9 @@ class Event(BaseModel):
     modifiers: dict[str, ModifierValue] = {}
     comment: str = Field(default="", max_length=2000)
     frame: int | None = Field(default=None, ge=0)
+    # ``assist:<detector>@<version>`` for an accepted suggestion, None for an event coded by
+    # hand. Set by the server from the suggestion; what a client sends here is not believed.
+    provenance: str | None = Field(default=None, max_length=120)
 
 
 class Segment(BaseModel):

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from samspill.core.errors import N_, InputError
 from samspill.core.events import Event, Segment
-from samspill.services import codings, studies
+from samspill.services import assist_decisions, codings, studies
 from samspill.store.models import AppliedAction, Coding
 
 V = TypeVar("V")
@@ -26,12 +26,16 @@ class Action(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     id: str = Field(pattern=r"^[0-9a-fA-F-]{36}$")
-    type: Literal["add", "edit", "delete", "rating", "segment", "delete-segment"]
+    type: Literal["add", "edit", "delete", "rating", "segment", "delete-segment",
+                  "reject", "reopen"]
     event: Event | None = None
     event_id: str | None = None
     ratings: dict[str, str | int | None] | None = None
     segment: Segment | None = None
     segment_id: str | None = None
+    # An add made from an assist suggestion (the event gets the suggestion's provenance), or
+    # the suggestion a reject or reopen action answers.
+    suggestion_id: str | None = Field(default=None, max_length=36)
     # The event's version the writer last saw (edit, delete): an older one than stored is
     # refused. Without it, the event's own ``version`` counts (what a GET gave); without
     # either, the write is not checked (last write wins).
@@ -81,11 +85,24 @@ def apply_actions(db: Session, *, coding: Coding, actions: Sequence[Action]) -> 
 
 def _apply(db: Session, coding: Coding, action: Action) -> None:
     if action.type in ("add", "edit"):
-        codings.upsert_event(db, coding=coding, event=_need(action.event, action, "event"),
+        event = _need(action.event, action, "event")
+        if action.type == "add":  # provenance is the server's to set, never the client's
+            event = event.model_copy(update={"provenance": None})
+            if action.suggestion_id:
+                codings.ensure_open(coding)
+                event = assist_decisions.accepted(db, coding, action.suggestion_id, event)
+        codings.upsert_event(db, coding=coding, event=event,
                              base_version=action.base_version, kind=action.type)
     elif action.type == "delete":
-        codings.delete_event(db, coding=coding, event_id=_need(action.event_id, action, "event_id"),
+        event_id = _need(action.event_id, action, "event_id")
+        codings.delete_event(db, coding=coding, event_id=event_id,
                              base_version=action.base_version)
+        assist_decisions.forget_event(db, coding, event_id)
+    elif action.type == "reject":
+        assist_decisions.reject(db, coding, _need(action.suggestion_id, action, "suggestion_id"))
+    elif action.type == "reopen":
+        assist_decisions.undecide(db, coding,
+                                  _need(action.suggestion_id, action, "suggestion_id"))
     elif action.type == "rating":
         codings.set_ratings(db, coding=coding, ratings=_need(action.ratings, action, "ratings"))
     elif action.type == "segment":

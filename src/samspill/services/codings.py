@@ -157,6 +157,7 @@ def _to_event(row: EventRow) -> Event:
         modifiers=row.modifiers or {},
         comment=row.comment,
         frame=row.frame,
+        provenance=row.provenance,
     )
 
 
@@ -205,7 +206,8 @@ def replace_events(
     db.execute(delete(EventRow).where(EventRow.coding_id == coding.id))
     if events:  # one bulk INSERT, not one ORM object per event: imports hold thousands
         stamp = utcnow()
-        rows = [{**_values(coding, e), "updated_at": stamp} for e in events]
+        rows = [{**_values(coding, e), "provenance": e.provenance, "updated_at": stamp}
+                for e in events]
         for row in rows:  # a bulk insert passes no flush check: lengths are checked here
             check_values(EventRow.__table__, row)
         db.execute(insert(EventRow), rows)
@@ -296,8 +298,8 @@ def upsert_event(
         version = gone.version + 1 if gone is not None else 1
         if gone is not None:
             db.delete(gone)
-        db.add(EventRow(**values, version=version))
-    else:
+        db.add(EventRow(**values, version=version, provenance=event.provenance))
+    else:  # an edit keeps where the event came from (an adjusted suggestion stays one)
         for column, value in values.items():
             setattr(row, column, value)
         row.version += 1

@@ -233,6 +233,9 @@ class EventRow(Base):
     # (409 with both versions), so two windows never overwrite each other unseen.
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     updated_at: Mapped[dt.datetime] = mapped_column(Stamp, default=utcnow, onupdate=utcnow)
+    # Where the event came from when a person did not key it: ``assist:<detector>@<version>``
+    # for an accepted suggestion; NULL for an event coded by hand.
+    provenance: Mapped[str | None] = mapped_column(String(120))
 
 
 class DeletedEvent(Base):
@@ -358,4 +361,64 @@ class ConsensusSource(Base):
     )
     source_item: Mapped[str] = mapped_column(String(64))
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    decided_at: Mapped[dt.datetime] = mapped_column(Stamp, default=utcnow)
+
+
+class AssistRun(Base):
+    """One assist pass over one session's media: queued, running, done, failed or cancelled.
+
+    Kept in the database so that a pass survives a server restart (a running pass is started
+    again from the beginning) and can be cancelled; its suggestions are written in one
+    transaction at its end, so a failed or cancelled pass leaves none behind."""
+
+    __tablename__ = "assist_runs"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("sessions.id", ondelete="CASCADE"), index=True
+    )
+    media_id: Mapped[int | None] = mapped_column(ForeignKey("media_files.id", ondelete="CASCADE"))
+    requested_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"))
+    state: Mapped[str] = mapped_column(String(16), default="queued")
+    progress: Mapped[float] = mapped_column(default=0.0)
+    detectors: Mapped[list[Any]] = mapped_column(default=list)
+    found: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[dict[str, Any] | None] = mapped_column()
+    created_at: Mapped[dt.datetime] = mapped_column(Stamp, default=utcnow)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(Stamp)
+
+
+class Suggestion(Base):
+    """A proposed event from an assist pass: never a code until a person accepts it."""
+
+    __tablename__ = "suggestions"
+    __table_args__ = (Index("ix_suggestions_session_onset", "session_id", "onset_ms"),)
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"))
+    run_id: Mapped[int] = mapped_column(ForeignKey("assist_runs.id", ondelete="CASCADE"),
+                                        index=True)
+    detector: Mapped[str] = mapped_column(String(32))
+    version: Mapped[str] = mapped_column(String(32))
+    subject: Mapped[str] = mapped_column(String(64))
+    code: Mapped[str] = mapped_column(String(64))
+    onset_ms: Mapped[int] = mapped_column(BigInteger)
+    offset_ms: Mapped[int | None] = mapped_column(BigInteger)
+    confidence: Mapped[float] = mapped_column(default=0.0)
+    modifiers: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class SuggestionDecision(Base):
+    """A coder's answer to a suggestion in their coding: accepted (with the event it became)
+    or rejected. Each coding decides for itself; one coder's answers never show to another."""
+
+    __tablename__ = "suggestion_decisions"
+    __table_args__ = (UniqueConstraint("coding_id", "suggestion_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    coding_id: Mapped[int] = mapped_column(ForeignKey("codings.id", ondelete="CASCADE"),
+                                           index=True)
+    suggestion_id: Mapped[str] = mapped_column(
+        ForeignKey("suggestions.id", ondelete="CASCADE"))
+    decision: Mapped[str] = mapped_column(String(16))  # accepted | rejected
+    event_id: Mapped[str | None] = mapped_column(String(36))
     decided_at: Mapped[dt.datetime] = mapped_column(Stamp, default=utcnow)
