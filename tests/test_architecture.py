@@ -138,13 +138,17 @@ LAYERS: dict[str, frozenset[str]] = {
     "catalogs": frozenset(),
     "store": frozenset({"core", "settings"}),
     "interop": frozenset({"core"}),
+    # the assist's model files and media decoding: bytes and arrays in, arrays out
+    "detectors": frozenset({"core"}),
     # reports render plain tables: the core's names and the catalogs, never a database
     "reports": frozenset({"core", "catalogs"}),
     # services may build the reports' plain tables (reports.data), nothing else of reports
-    "services": frozenset({"core", "settings", "store", "interop", "reports.data"}),
-    "web": frozenset({"core", "settings", "catalogs", "store", "interop", "reports", "services"}),
-    "cli": frozenset({"core", "settings", "catalogs", "store", "interop", "reports", "services",
-                      "web"}),
+    "services": frozenset({"core", "settings", "store", "interop", "detectors",
+                           "reports.data"}),
+    "web": frozenset({"core", "settings", "catalogs", "store", "interop", "detectors",
+                      "reports", "services"}),
+    "cli": frozenset({"core", "settings", "catalogs", "store", "interop", "detectors",
+                      "reports", "services", "web"}),
 }
 
 

@@ -15,6 +15,7 @@ import typer
 
 from samspill.cli import scoring
 from samspill.cli.agreement import agreement_app
+from samspill.cli.assist import assist_app
 from samspill.cli.audit import audit_app
 from samspill.cli.backup import backup, restore
 from samspill.cli.common import DataDir, console, error_text, open_database, unit_of_work
@@ -63,6 +64,7 @@ app.add_typer(import_app, name="import")
 app.add_typer(agreement_app, name="agreement")
 app.add_typer(sequential_app, name="sequential")
 app.add_typer(outcomes_app, name="outcomes")
+app.add_typer(assist_app, name="assist")  # issue 11: suggestions, never codes
 app.command()(backup)
 app.command()(restore)
 app.command("report")(report)

@@ -10,11 +10,13 @@ session would lead the coder, and agreement must measure people, not the machine
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from samspill.core.assist.proposals import Proposal
 from samspill.core.assist.silence import silences_after_bids
 from samspill.core.errors import N_, ConflictError, NotFoundError
 from samspill.core.events import Event
@@ -97,7 +99,8 @@ def listing(db: Session, coding: Coding) -> list[dict[str, Any]]:
     decisions = {d.suggestion_id: d for d in db.scalars(select(SuggestionDecision).where(
         SuggestionDecision.coding_id == coding.id)).all()}
     listed = [_listed(row, decisions.get(row.id)) for row in rows]
-    listed += _silences(db, coding, [r for r in rows if r.detector == "speech"])
+    speech = [r for r in rows if r.detector == "speech"]
+    listed += [_pointer(coding, p) for p in silences(db, coding, speech)]
     return sorted(listed, key=lambda s: (s["onset_ms"], s["id"]))
 
 
@@ -112,22 +115,25 @@ def _listed(row: Suggestion, decision: SuggestionDecision | None) -> dict[str, A
     }
 
 
-def _silences(db: Session, coding: Coding, speech: list[Suggestion]) -> list[dict[str, Any]]:
+def silences(db: Session, coding: Coding, speech: Sequence[Suggestion]) -> list[Proposal]:
+    """Silences after this coding's bids, from the session's heard speech (none without a
+    speech pass: silence cannot be told from not having listened)."""
     if not speech:
-        return []  # no speech pass: silence cannot be told from not having listened
+        return []
     settings = study_settings(coding.session.study.settings).indicator_settings()
     bids = [e.onset_ms for e in codings.coding_events(db, coding)
             if e.code == settings.bid_code and e.subject == settings.child]
     heard = [(s.onset_ms, s.offset_ms if s.offset_ms is not None else s.onset_ms)
              for s in speech]
     end = coding.session.duration_ms or max((b for _, b in heard), default=0)
-    found = silences_after_bids(bids, heard, settings.response_window_ms, end,
-                                speech[0].version)
-    return [{
+    return silences_after_bids(bids, heard, settings.response_window_ms, end, speech[0].version)
+
+
+def _pointer(coding: Coding, p: Proposal) -> dict[str, Any]:
+    return {
         "id": str(uuid.uuid5(SILENCE_NAMESPACE, f"{coding.id}:{p.onset_ms}")),
         "detector": p.detector, "version": p.version, "provenance": p.provenance,
         "subject": p.subject, "code": p.code, "onset_ms": p.onset_ms,
         "offset_ms": p.offset_ms, "confidence": p.confidence, "modifiers": {},
         "note": p.note, "decidable": False, "decision": None, "event_id": None,
-    } for p in found]
-
+    }
