@@ -48,6 +48,8 @@ PermissionName = Literal[
     "certification.read_others",
     # Issue 21: who is in a study, and with which role (add, change, remove).
     "members.manage",
+    # Issue 11: start or cancel an assist pass over a session's video.
+    "assist.run",
 ]
 
 ALL_ROLES = frozenset({"owner", "coder", "trainee", "viewer"})
@@ -69,6 +71,7 @@ STUDY_ROLES: dict[str, frozenset[str]] = {
     "agreement.read": frozenset({"owner", "viewer"}),
     "certification.read_others": frozenset({"owner", "viewer"}),
     "members.manage": frozenset({"owner"}),
+    "assist.run": frozenset({"owner", "coder"}),
 }
 
 # What a member whose role lacks the permission is told, where a plain "your role does not

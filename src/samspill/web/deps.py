@@ -335,6 +335,7 @@ ReadAudit = Annotated[Access, Depends(Permission("audit.read"))]
 ManageIdentity = Annotated[Access, Depends(Permission("identity.manage"))]
 ManageDyad = Annotated[Access, Depends(Permission("dyad.manage"))]
 ManageMembers = Annotated[Access, Depends(Permission("members.manage"))]
+RunAssist = Annotated[Access, Depends(Permission("assist.run"))]
 
 
 # --- What the asking member may read, for routes that list codings or name another user.

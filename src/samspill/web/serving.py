@@ -79,6 +79,9 @@ def serve(
             fix="give both (the certificate and its private key), or neither",
         )
     warm_up(app)
+    from samspill.web.assist_worker import worker_of
+
+    worker_of(app).start(resume=True)  # passes a stopped server left running start again
     freeze_startup_heap()
     with hold_folder(settings.data_dir, "serve"):
         uvicorn.run(

@@ -5,6 +5,7 @@ from samspill.web.routes import (
     agreement,
     agreement_pages,
     analysis,
+    assist,
     audit,
     auth,
     codings,
@@ -38,6 +39,7 @@ ROUTERS += [training_pages.router]  # masters, feedback, certification (issues 5
 ROUTERS += [reports.router]  # issue 6: session and cohort reports
 ROUTERS += [exchange.router, analysis.router]  # issue 6: exports, imports, analyses
 ROUTERS += [accounts.router]  # issue 21: account page, users page, tokens
+ROUTERS += [assist.router]  # issue 11: assist passes and suggestions (never codes)
 
 
 def all_routes() -> list:
