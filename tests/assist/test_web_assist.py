@@ -100,3 +100,33 @@ def test_a_pass_that_fails_says_why_in_the_readers_language(
         time.sleep(0.1)
     assert runs[0]["state"] == "failed"
     assert "no sound" in runs[0]["error"]["message"]
+
+
+def test_the_session_page_runs_and_follows_the_assist(
+        client: TestClient, database: Database, world: dict[str, int]) -> None:
+    from tests.web.test_pages import _login
+
+    csrf = _login(client, "owner-s1")
+    page = client.get("/studies/s1/sessions/v1")
+    assert "Run the assist" in page.text and "never codes" in page.text
+    started = client.post("/studies/s1/sessions/v1/assist", data={"csrf_token": csrf},
+                          follow_redirects=False)
+    assert started.status_code == 303 and started.headers["location"].endswith("#assist")
+    done = _until_done(client, {})
+    assert done["state"] == "done"
+    page = client.get("/studies/s1/sessions/v1")
+    assert f"The last pass found {done['found']} suggestions." in page.text
+    norsk = client.get("/studies/s1/sessions/v1", headers={"Accept-Language": "nb"})
+    assert "Kjør assistenten" in norsk.text and "aldri koder" in norsk.text
+
+
+def test_a_viewer_sees_no_button_and_is_refused(
+        client: TestClient, database: Database, world: dict[str, int]) -> None:
+    with database.session() as db:
+        viewer = make_user(db, "vera")
+        studies.set_role(db, study=studies.get_study(db, "s1"), user=viewer, role="viewer")
+    headers = bearer(database, "vera")
+    page = client.get("/studies/s1/sessions/v1", headers=headers)
+    assert page.status_code == 200 and "Run the assist" not in page.text
+    refused = client.post("/api/studies/s1/sessions/v1/assist", headers=headers, json={})
+    assert refused.status_code == 403

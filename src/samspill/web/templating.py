@@ -35,10 +35,16 @@ def _number(value: object) -> str:
     return numbers.number(value, i18n.current_language.get())
 
 
+def _percent(value: object) -> str:
+    """A share (0–1) as a whole percent in the page's language (``80 %``)."""
+    return numbers.percent(value, i18n.current_language.get())
+
+
 templates = Jinja2Templates(env=_env)
 templates.env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
 templates.env.filters["ms"] = _ms
 templates.env.filters["number"] = _number
+templates.env.filters["percent"] = _percent
 templates.env.globals["current_language"] = i18n.current_language.get
 templates.env.globals["languages"] = i18n.LANGUAGES
 templates.env.globals["note_message"] = refusals.note_message

@@ -6,11 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, BackgroundTasks, Request
+from fastapi.responses import RedirectResponse, Response
 
 from samspill.services import assist, assist_decisions
 from samspill.web.assist_schemas import AssistIn, AssistRunOut, run_out
 from samspill.web.assist_worker import worker_of
-from samspill.web.deps import DbSession, ReadCoding, ReadStudy, RunAssist
+from samspill.web.deps import Access, DbSession, ReadCoding, ReadStudy, RunAssist
 
 router = APIRouter(tags=["assist"])
 
@@ -24,6 +25,27 @@ def start(request: Request, body: AssistIn, access: RunAssist, db: DbSession,
                              detectors=body.detectors)
     after.add_task(worker_of(request.app).start)
     return run_out(run)
+
+
+@router.post("/studies/{study}/sessions/{session}/assist", include_in_schema=False)
+def start_from_page(request: Request, access: RunAssist, db: DbSession,
+                    after: BackgroundTasks) -> Response:
+    """The session page's button: queue a pass with the default detectors, back to the page."""
+    assist.request_run(db, session=access.the_session, user=access.user)
+    after.add_task(worker_of(request.app).start)
+    return RedirectResponse(_page_of(access), status_code=303)
+
+
+@router.post("/studies/{study}/sessions/{session}/assist/cancel", include_in_schema=False)
+def cancel_from_page(access: RunAssist, db: DbSession) -> Response:
+    for run in assist.runs_of(db, access.the_session):
+        if run.state in ("queued", "running"):
+            assist.cancel(db, run)
+    return RedirectResponse(_page_of(access), status_code=303)
+
+
+def _page_of(access: Access) -> str:
+    return f"/studies/{access.the_study.name}/sessions/{access.the_session.name}#assist"
 
 
 @router.get("/api/studies/{study}/sessions/{session}/assist")

@@ -12,8 +12,8 @@ from samspill.core.errors import SamspillError
 from samspill.core.events import Segment
 from samspill.core.scheme_labels import segment_role_labels, template_segment_name
 from samspill.core.study_settings import study_settings
-from samspill.services import assignments, codings, studies, training
-from samspill.services.access import scores_visible
+from samspill.services import assignments, assist, codings, studies, training
+from samspill.services.access import holds, scores_visible
 from samspill.services.coding_list import last_changed
 from samspill.services.media import media_of
 from samspill.services.schemes import latest_version, segment_template_for
@@ -22,6 +22,7 @@ from samspill.services.scoring import scored_coding
 from samspill.store.models import Coding, Study
 from samspill.web import i18n
 from samspill.web import training_text as words
+from samspill.web.assist_schemas import run_out
 from samspill.web.deps import (
     Access,
     Authenticated,
@@ -176,6 +177,8 @@ def session_page(
         master_done=master_done(master, visible),
         last_changed=last_changed(db, visible),
         age=studies.age_in_months(session.dyad.child_birth_month, session.date),
+        assist_runs=[run_out(r) for r in assist.runs_of(db, session)[:1]],
+        may_run_assist=holds(access.role, "assist.run"),
     )
 
 
