@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 from samspill.store.models import Coding, EventRow
 
 EVENT_FIELDS = (
-    "id", "subject", "code", "onset_ms", "offset_ms", "modifiers", "comment", "frame", "version",
+    "id", "subject", "code", "onset_ms", "offset_ms", "modifiers", "comment", "frame", "provenance",
+    "version",
 )
 
 

@@ -8,7 +8,33 @@ from pydantic import BaseModel, Field
 from samspill.core.errors import SamspillError
 from samspill.services import assist
 from samspill.store.models import AssistRun
+from samspill.web.i18n import marked as _  # for the extractor
 from samspill.web.refusals import said
+
+# The strings of the coding screen's suggestions (static/suggestions.js).
+ASSIST_STRINGS = (
+    _("A silence is a moment to look at: code what the caregiver did, or did not do"),
+    _("Accept as which code?"),
+    _("Accepted {code} at {time}"),
+    _("Choose the code, then Enter (Escape: back)"),
+    _("End at {time}"),
+    _("No more suggestions that way"),
+    _("Rejected a suggestion at {time}"),
+    _("Reopened a suggestion at {time}"),
+    _("Silence after a bid"),
+    _("Speech (anyone)"),
+    _("Start at {time}"),
+    _("Suggestions"),
+    _("Suggestions (not codes)"),
+    _("The assist's suggestions are never codes: accept each one you agree with (A), "
+      "reject the rest (X)."),
+    _("You can read this coding but not change it"),
+    _("accepted"),
+    _("open"),
+    _("rejected"),
+    _("to look at"),
+    _("{code} needs its modifiers: press its key at this moment instead"),
+)
 
 
 class AssistIn(BaseModel):

@@ -25,11 +25,12 @@ from samspill.core.scheme_labels import (
 )
 from samspill.interop.events_csv import write_events_csv
 from samspill.services import access as policy
-from samspill.services import codings, studies, workspace
+from samspill.services import assist_decisions, codings, studies, workspace
 from samspill.services.media import media_of
 from samspill.services.schemes import segment_template_for
 from samspill.store.models import Coding, Study
 from samspill.web import i18n
+from samspill.web.assist_schemas import ASSIST_STRINGS
 from samspill.web.deps import Access, DbSession, ReadCoding
 from samspill.web.i18n import marked as _  # for the extractor
 from samspill.web.master_notice import master_done
@@ -41,6 +42,7 @@ router = APIRouter(tags=["workspace"])
 
 # Every string the scripts show. The keys are the English msgids; i18n.js looks them up.
 JS_STRINGS = (
+    *ASSIST_STRINGS,
     _("Audio"),
     _("no audio"),
     _("Loading the audio…"),
@@ -206,6 +208,7 @@ def boot_data(db: DbSession, access: Access) -> dict[str, Any]:
         "cutoff": _cutoff(scheme, access.study),
         "show_scores": policy.scores_visible(access.the_study, access.role),
         "strings": {s: translations.gettext(s) for s in (*JS_STRINGS, *INDICATOR_TITLES)},
+        "assist": {"shown": assist_decisions.shown_in(coding, access.role)},
     }
 
 

@@ -27,6 +27,9 @@ export class History {
       return before ? [{ type: "segment", segment: { ...before } }] : [];
     }
     if (op.type === "add") return [{ type: "delete", event_id: op.event.id }];
+    // The assist's suggestions: a rejection is undone by reopening, and the other way round.
+    if (op.type === "reject") return [{ type: "reopen", suggestion_id: op.suggestion_id }];
+    if (op.type === "reopen") return [{ type: "reject", suggestion_id: op.suggestion_id }];
     const id = op.type === "delete" ? op.event_id : op.event.id;
     const before = this.store.byId.get(id);
     if (!before) return op.type === "edit" ? [{ type: "delete", event_id: id }] : [];

@@ -19,6 +19,7 @@ import { Timeline } from "./timeline.js";
 import { History } from "./history.js";
 import { bindFilter, bindGoto, bindPad, bindSound, bindView, keepStatusInView, openHelp } from "./controls.js";
 import { WaveformLane } from "./waveform.js";
+import { Suggestions } from "./suggestions.js";
 
 performance.mark("samspill-start");
 const $ = (id) => document.getElementById(id);
@@ -97,6 +98,7 @@ const history = new CodingHistory({
   store,
   enqueue: (actions) => {
     for (const action of actions) if (action.type === "rating") ratings.apply(action.ratings);
+    suggestions?.applied(actions);
     outbox.add(actions).catch(storageFailed);
     document.dispatchEvent(new CustomEvent("samspill:applied", { detail: { count: actions.length } }));
   },
@@ -130,6 +132,11 @@ const segments = new Segments({
     toast(t("Deleted segment {name}", { name: segment.name }));
   },
 });
+// The assist's suggestions (never codes), when the coding shows them (boot.assist.shown).
+const suggestions = boot.assist?.shown ? new Suggestions({
+  host: $("event-list").parentElement, timeline, player, scheme,
+  history, store, url: api("/suggestions"), canWrite: () => writable, toast,
+}) : null;
 const modifiers = new ModifierDialog($("modifier-dialog"), { onPassKey: (e) => document.dispatchEvent(new KeyboardEvent("keydown", e)) });
 const logger = new Logger({
   scheme, store, player, modifiers, toast,
@@ -364,6 +371,7 @@ async function start() {
   window.addEventListener("online", () => outbox.drain());
   showAside();
   updateScores();
+  suggestions?.load();
   window.samspill = { store, list, timeline, outbox, player, logger, history, scores, waveform };
   performance.mark("samspill-ready");
   document.body.dataset.ready = "true";
