@@ -259,16 +259,18 @@ class _Reader:
         return None, None
 
     def _lookup(self, value: str, group: str | None) -> Code | None:
-        """A code by id, else by name (exactly, then in any case); a column's group first."""
+        """A code by id, else by name (exactly, then either in any case); a column's group
+        first."""
         value = value.strip()
         if not value:
             return None
         codes = self.scheme.codes
         mine = [c for c in codes if group and group in (c.dimension, c.category)]
         for pool in (mine, codes):
+            folded = value.casefold()
             found = next((c for c in pool if c.id == value), None) or next(
                 (c for c in pool if c.name == value), None) or next(
-                (c for c in pool if c.name.casefold() == value.casefold()), None)
+                (c for c in pool if folded in (c.id.casefold(), c.name.casefold())), None)
             if found is not None:
                 return found
         return None
