@@ -8,6 +8,13 @@ import zipfile
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from tests.interop.interop_factories import (
+    coded_events,
+    comparable,
+    open_scheme,
+    rich_project,
+    vignette_project,
+)
 
 from samspill.core.errors import SamspillError
 from samspill.core.events import Event
@@ -25,13 +32,6 @@ from samspill.interop.datavyu_db import (
 from samspill.interop.datavyu_derive import derive_scheme, describe
 from samspill.interop.datavyu_opf import read_opf, write_opf
 from samspill.interop.model import Observation
-from tests.interop.interop_factories import (
-    coded_events,
-    comparable,
-    open_scheme,
-    rich_project,
-    vignette_project,
-)
 
 
 def _opf(db: str, project: str = "!project\nname: lab\nversion: 5\nviewerSettings: []\n") -> bytes:
@@ -128,7 +128,7 @@ def test_a_zip_without_db_and_a_broken_zip_are_refused() -> None:
         archive.writestr("project", "!project\n")
     with pytest.raises(SamspillError, match="holds no 'db' entry"):
         read_opf(out.getvalue(), "a.opf")
-    with pytest.raises(SamspillError, match="not a readable .opf"):
+    with pytest.raises(SamspillError, match=r"not a readable \.opf"):
         read_opf(b"PK\x03\x04 broken", "a.opf")
 
 
