@@ -43,8 +43,10 @@ def _opf(db: str, project: str = "!project\nname: lab\nversion: 5\nviewerSetting
 
 
 def _same(a: list[Event], b: list[Event]) -> bool:
-    """Equal events but for their ids and video frames (Datavyu keeps neither)."""
-    return comparable([e.model_copy(update={"frame": None}) for e in a]) == comparable(b)
+    """Equal events but for their ids, video frames and the spaces around a comment (Datavyu
+    keeps none of them: it trims every value it reads)."""
+    return comparable([e.model_copy(update={"frame": None, "comment": e.comment.strip()})
+                       for e in a]) == comparable(b)
 
 
 # ---------------------------------------------------------------- the db grammar

@@ -189,6 +189,8 @@ class _Reader:
         self.scheme, self.source = scheme, source
         self.warnings: list[Problem] = []
         self.problems: list[Problem] = []
+        self.sets = {s.id: s for s in scheme.modifier_sets}
+        self.found: dict[tuple[str, str | None], Code | None] = {}
 
     def warn(self, message: str) -> None:
         self.warnings.append(Problem(message, "", (), self.source))
@@ -259,6 +261,12 @@ class _Reader:
         return None, None
 
     def _lookup(self, value: str, group: str | None) -> Code | None:
+        key = (value, group)
+        if key not in self.found:
+            self.found[key] = self._search(value, group)
+        return self.found[key]
+
+    def _search(self, value: str, group: str | None) -> Code | None:
         """A code by id, else by name (exactly, then either in any case); a column's group
         first."""
         value = value.strip()
@@ -296,14 +304,14 @@ class _Reader:
 
     def _modifiers(self, plan: ColumnPlan, code: Code, rest: dict[str, str],
                    where: str) -> dict[str, str | list[str]]:
-        sets = [s for s in (self.scheme.modifier_set(i) for i in code.modifiers) if s]
+        sets = [self.sets[i] for i in code.modifiers if i in self.sets]
         out: dict[str, str | list[str]] = {}
         for arg, value in rest.items():
             named = plan.modifiers.get(arg) or next(
                 (s.id for s in sets if arg in (norm(s.id), norm(s.label))), None)
             holding = [s.id for s in sets if value in s.options]
             set_id = named or (holding[0] if len(holding) == 1 else None)
-            mset = self.scheme.modifier_set(set_id) if set_id else None
+            mset = self.sets.get(set_id) if set_id else None
             if mset is None:
                 self.problems.append(Problem(
                     f"argument '{arg}' = '{value[:40]}' is no modifier of code '{code.id}'",

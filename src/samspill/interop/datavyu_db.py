@@ -36,6 +36,7 @@ TYPES = ("MATRIX", "TEXT", "NOMINAL", "INTEGER", "FLOAT")  # the last two: old f
 _TIME = re.compile(r"^(\d{1,3}):(\d{1,2}):(\d{1,2}):(\d{1,3})$")
 _CELL = re.compile(r"^\d{2}:")
 _HEADER = re.compile(r"^(?P<name>(?:[^\\(]|\\.)+?) \((?P<inside>[^)]*)\)(?:-(?P<args>.*))?$")
+_ESCAPED = re.compile(r"\\(.)", re.DOTALL)
 _ESCAPE_ARGUMENT = set("\\()-,|\n\r")
 _ESCAPE_NAME = set("\\,-()|\n\r")
 READ_FIX = "open the file in Datavyu, check this cell and save it again"
@@ -97,11 +98,13 @@ def escape(text: str, chars: set[str] = _ESCAPE_ARGUMENT) -> str:
 
 def unescape(text: str) -> str:
     """A value without its escapes (``a\\,b`` → ``a,b``)."""
-    return re.sub(r"\\(.)", r"\1", text, flags=re.DOTALL)
+    return _ESCAPED.sub(r"\1", text) if "\\" in text else text
 
 
 def split_unescaped(text: str, sep: str) -> list[str]:
     """``text`` split at each ``sep`` that no backslash escapes; the parts keep their escapes."""
+    if "\\" not in text:
+        return text.split(sep)
     parts, current, i = [], [], 0
     while i < len(text):
         char = text[i]
