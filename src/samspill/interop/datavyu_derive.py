@@ -67,11 +67,17 @@ def derive_scheme(files: list[OpfFile], *, scheme_id: str, name: str) -> Derived
     sets: list[ModifierSet] = []
     plans: dict[str, ColumnPlan] = {}
     used: set[str] = set()
-    for key, column in merged.items():
-        plans[key] = _derive_column(column, codes, sets, used)
-    scheme = Scheme(id=scheme_id, name=name, subjects=[SUBJECT], codes=codes,
-                    modifier_sets=sets,
-                    description="Derived from Datavyu columns: each column a code group.")
+    try:
+        for key, column in merged.items():
+            plans[key] = _derive_column(column, codes, sets, used)
+        scheme = Scheme(id=scheme_id, name=name, subjects=[SUBJECT], codes=codes,
+                        modifier_sets=sets,
+                        description="Derived from Datavyu columns: each column a code group.")
+    except ValueError as exc:  # pydantic's ValidationError: a name no id can be made from
+        raise InputError(f"no scheme can be made from these columns ({exc.__class__.__name__}: "
+                         f"{str(exc).splitlines()[-1][:200]})",
+                         fix="give the scheme another id (--scheme), or rename the columns or "
+                             "values in Datavyu") from exc
     problems = scheme_problems(scheme)
     if problems:  # only a bug here could cause one; say it rather than store a broken scheme
         raise InputError(f"the derived scheme is inconsistent: {problems[0]}",
@@ -91,18 +97,25 @@ def _merge(files: list[OpfFile]) -> dict[str, _Merged]:
     return {k: v for k, v in merged.items() if v.cells}
 
 
+def _ident(text: str, fallback: str) -> str:
+    """An identifier from free text; characters that are neither letters nor decimal digits
+    (``²``, ``½``) become ``-``, as the scheme's id pattern takes no other."""
+    plain = "".join(c if c.isalpha() or c.isdecimal() or c in "._-" else "-" for c in text)
+    return to_identifier(plain, fallback)
+
+
 def _unique(ident: str, used: set[str], prefix: str) -> str:
-    candidate = ident if ident not in used else to_identifier(f"{prefix}-{ident}", prefix)
+    candidate = ident if ident not in used else _ident(f"{prefix}-{ident}", prefix)
     n = 2
     while candidate in used:
-        candidate, n = f"{to_identifier(f'{prefix}-{ident}', prefix)}-{n}", n + 1
+        candidate, n = f"{_ident(f'{prefix}-{ident}', prefix)}-{n}", n + 1
     used.add(candidate)
     return candidate
 
 
 def _derive_column(column: _Merged, codes: list[Code], sets: list[ModifierSet],
                    used: set[str]) -> ColumnPlan:
-    group = to_identifier(column.name, "column")
+    group = _ident(column.name, "column")
     code_arg = next((a for a in column.arguments if a in CODE_ARGUMENTS), column.arguments[0])
     values = _distinct(column, code_arg)
     free = not values or len(values) > MAX_CODES or any(len(v) > MAX_VALUE_LENGTH
@@ -116,7 +129,7 @@ def _derive_column(column: _Merged, codes: list[Code], sets: list[ModifierSet],
                 len(o) > MAX_VALUE_LENGTH for o in options):
             comments.append(arg)
             continue
-        set_id = _unique(to_identifier(f"{group}-{arg}", "modifier"), used, group)
+        set_id = _unique(_ident(f"{group}-{arg}", "modifier"), used, group)
         sets.append(ModifierSet(id=set_id, label=arg, options=options))
         modifiers[arg] = set_id
     if free:
@@ -126,7 +139,7 @@ def _derive_column(column: _Merged, codes: list[Code], sets: list[ModifierSet],
         return ColumnPlan(subject=SUBJECT, group=group, fixed_code=ident,
                           comments=tuple(comments))
     for value in values:
-        codes.append(Code(id=_unique(to_identifier(value, "code"), used, group), name=value,
+        codes.append(Code(id=_unique(_ident(value, "code"), used, group), name=value,
                           kind=_kind(column, code_arg, value), subjects=[SUBJECT],
                           category=group, modifiers=list(modifiers.values())))
     return ColumnPlan(subject=SUBJECT, group=group, code_argument=code_arg,
