@@ -294,3 +294,36 @@ def test_export_refuses_incomplete_states() -> None:
 
 def test_write_opf_of_no_columns_still_reads() -> None:
     assert read_opf(write_opf([], "empty"), "e.opf").columns == []
+
+
+def test_a_derived_scheme_exports_the_labs_own_columns_again() -> None:
+    db = ("#4\nMom_gaze (MATRIX,true,)-look|NOMINAL,where|NOMINAL\n"
+          "00:00:01:000,00:00:03:000,(toy,left)\n"
+          "Baby_gaze (MATRIX,true,)-look|NOMINAL\n00:00:02:000,00:00:02:000,(toy)\n")
+    derived = derive_scheme([read_opf(_opf(db), "v.opf")], scheme_id="datavyu-v", name="v")
+    first = read_datavyu(_opf(db), scheme=derived.scheme, plans=derived.plans)
+    observation = first.project.observations[0]
+    data = write_datavyu(observation, derived.scheme, columns="subject-dimension")
+    names = [c.name for c in read_opf(data, "back.opf").columns]
+    assert names == ["Mom_gaze", "Baby_gaze", "samspill"]
+    again = read_datavyu(data, scheme=derived.scheme, source="back.opf")
+    assert _same(observation.events, again.project.observations[0].events)
+    assert _same(observation.events, read_datavyu(
+        write_datavyu(observation, derived.scheme), scheme=derived.scheme,
+        source="b.opf").project.observations[0].events)
+
+
+def test_a_stored_derived_scheme_reads_a_later_file_without_its_plans() -> None:
+    """A file fixed after a folder import is imported again with --scheme: the column names
+    find their groups, the free-text column its one code."""
+    db = ("#4\nMom_gaze (MATRIX,true,)-look|NOMINAL,where|NOMINAL\n"
+          "00:00:01:000,00:00:03:000,(toy,left)\n"
+          "Baby_gaze (MATRIX,true,)-look|NOMINAL\n00:00:02:000,00:00:02:000,(toy)\n"
+          "transcript (TEXT,true,)\n00:00:01:000,00:00:02:000," + "x" * 50 + "\n")
+    derived = derive_scheme([read_opf(_opf(db), "v.opf")], scheme_id="datavyu-v", name="v")
+    with_plans = read_datavyu(_opf(db), scheme=derived.scheme, plans=derived.plans)
+    without = read_datavyu(_opf(db), scheme=derived.scheme)
+    assert _same(with_plans.project.observations[0].events,
+                 without.project.observations[0].events)
+    assert {e.code for e in without.project.observations[0].events} == {
+        "toy", "Baby_gaze-toy", "transcript"}

@@ -165,6 +165,11 @@ def plan_column(column: Column, scheme: Scheme) -> ColumnPlan | None:
         if group is None:
             return None
     args = argument_names(column)
+    members = [c for c in scheme.codes if group and group in (c.dimension, c.category)]
+    if len(members) == 1 and norm(members[0].name) == name:
+        # a free-text column of a derived scheme: one code, the values its comment
+        return ColumnPlan(subject=subject, group=group, fixed_code=members[0].id,
+                          comments=tuple(args))
     return ColumnPlan(
         subject=subject, group=group,
         code_argument=next((a for a in args if a in CODE_ARGUMENTS), None),
@@ -387,7 +392,10 @@ def _column(scheme: Scheme, key: tuple[str, str], codes: list[Code]) -> tuple[Co
     reserved = {"code", "comment"}
     arguments = ["code"] + [column_name(s) if norm(s) not in reserved else f"modifier_{s}"
                             for s in sets] + ["comment"]
-    name = column_name("_".join(p for p in key if p))
+    # One subject (a scheme derived from Datavyu columns): the group alone names the column,
+    # so a lab gets its own columns back.
+    parts = key[1:] if key[1] and len(scheme.subjects) == 1 else key
+    name = column_name("_".join(p for p in parts if p))
     return Column(name=name, arguments=arguments), sets
 
 
