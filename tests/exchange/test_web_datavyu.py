@@ -56,7 +56,8 @@ def test_a_derived_scheme_is_shown_and_stored_only_when_agreed(lab: Lab,
                            "procedure": "free-play"},
                      files={"file": ("home4.opf", body, "application/zip")})
     assert shown.status_code == 200
-    assert "code group &#39;Mom_gaze&#39;: toy (state), baby (point)" in shown.text
+    assert "<td>mom_gaze</td><td>Mom_gaze</td>" in shown.text
+    assert "<td>toy (interval), baby (instant)</td>" in shown.text
     with lab.database.session() as db:
         assert "datavyu-home4" not in {v.scheme_id for v in scheme_versions(db)}
     action = re.search(r'action="(/studies/lab/import/datavyu/[^"]+)"', shown.text).group(1)

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from samspill.core.errors import N_, InputError, NotFoundError
 from samspill.interop.boris_ethogram import to_identifier
-from samspill.interop.datavyu_derive import Derived, derive_scheme, describe
+from samspill.interop.datavyu_derive import Derived, derive_scheme
 from samspill.interop.datavyu_opf import read_opf
 from samspill.interop.events_csv import CSV_COLUMNS
 from samspill.interop.result_files import result_format
@@ -214,11 +214,25 @@ async def import_datavyu(
         held = REGISTRY.hold(user_id=access.user.id, study=access.the_study.name, name=name,
                              body=data)
         return page(request, access, "exchange_datavyu_scheme.html", upload_id=held.id,
-                    file_name=name, lines=describe(derived), session=imports.session_name(
-                        session), dyad=dyad, procedure=procedure)
+                    file_name=name, scheme_id=derived.scheme.id, rows=_derived_rows(derived),
+                    session=imports.session_name(session), dyad=dyad, procedure=procedure)
     return _import_job(request, access, "datavyu", data, imports.import_datavyu, source=name,
                        session=imports.session_name(session), scheme_id=scheme or None,
                        dyad=dyad, procedure=procedure)
+
+
+def _derived_rows(derived: Derived) -> list[dict[str, Any]]:
+    """Per column: its code group, codes (name, kind), modifier sets (argument, options), the
+    arguments that go to the comment, and whether it is free text; for the page's table."""
+    scheme, rows = derived.scheme, []
+    for key, plan in derived.plans.items():
+        sets = [(arg, scheme.modifier_set(set_id)) for arg, set_id in plan.modifiers.items()]
+        rows.append({
+            "column": key, "group": plan.group, "free": plan.fixed_code is not None,
+            "codes": [(c.name, c.kind) for c in scheme.codes if c.category == plan.group],
+            "modifiers": [(arg, s.options) for arg, s in sets if s is not None],
+            "comments": list(plan.comments)})
+    return rows
 
 
 def _derive_datavyu(data: bytes, name: str) -> Derived:
