@@ -18,7 +18,7 @@ from tests.interop.interop_factories import (
 
 from samspill.core.errors import SamspillError
 from samspill.core.events import Event
-from samspill.interop.datavyu import read_datavyu, write_datavyu
+from samspill.interop.datavyu import read_datavyu
 from samspill.interop.datavyu_db import (
     Cell,
     Column,
@@ -31,6 +31,7 @@ from samspill.interop.datavyu_db import (
 )
 from samspill.interop.datavyu_derive import derive_scheme, describe
 from samspill.interop.datavyu_opf import read_opf, write_opf
+from samspill.interop.datavyu_write import write_datavyu
 from samspill.interop.model import Observation
 
 

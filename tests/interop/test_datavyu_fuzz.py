@@ -14,9 +14,10 @@ from hypothesis import strategies as st
 from tests.interop.interop_factories import open_scheme, vignette_project
 
 from samspill.core.errors import InputError, SamspillError
-from samspill.interop.datavyu import read_datavyu, write_datavyu
+from samspill.interop.datavyu import read_datavyu
 from samspill.interop.datavyu_derive import derive_scheme
 from samspill.interop.datavyu_opf import read_opf
+from samspill.interop.datavyu_write import write_datavyu
 
 FUZZ = settings(max_examples=int(os.environ.get("SAMSPILL_FUZZ_EXAMPLES", "150")), deadline=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])

@@ -27,7 +27,7 @@ from samspill.core.events import Event
 from samspill.core.selection import EVERY_CODING, ONE_PER_SESSION, Pooling
 from samspill.interop import tabular
 from samspill.interop.boris import write_boris
-from samspill.interop.datavyu import write_datavyu
+from samspill.interop.datavyu_write import write_datavyu
 from samspill.interop.elan import TierLayout, write_elan
 from samspill.interop.model import IndependentVariable, MediaFile, Observation, Project
 from samspill.interop.sdis import write_sdis
