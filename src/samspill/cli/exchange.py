@@ -208,6 +208,17 @@ def export_elan(study: Study, out: Out, session: SessionOpt = None, coder: Coder
     _file("elan", study, out, session, coder, data_dir, tiers, one_per_session)
 
 
+@export_app.command("datavyu")
+def export_datavyu(study: Study, out: Out, session: SessionOpt = None, coder: CoderOpt = None,
+                   columns: Annotated[Tiers, typer.Option(
+                       "--columns", help="One column per subject, or per subject and "
+                                         "dimension.")] = Tiers.subject,
+                   one_per_session: OnePerSession = None, data_dir: DataDir = None) -> None:
+    """One coding as a Datavyu file (.opf); name the session (and the coder if several).
+    Arguments: code, the modifiers, comment; a point is a cell with onset = offset."""
+    _file("datavyu", study, out, session, coder, data_dir, columns, one_per_session)
+
+
 @export_app.command("sdis")
 def export_sdis(study: Study, out: Out, session: SessionOpt = None, coder: CoderOpt = None,
                 one_per_session: OnePerSession = None, data_dir: DataDir = None) -> None:

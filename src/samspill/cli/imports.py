@@ -1,4 +1,4 @@
-"""`samspill import boris|elan|csv FILE-or-FOLDER`: coding files into a study.
+"""`samspill import boris|elan|datavyu|csv FILE-or-FOLDER`: coding files into a study.
 
 Thin commands over :mod:`samspill.services.imports`; the converters themselves live in
 :mod:`samspill.interop`. A folder imports each of its files as that file alone would be, each
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from samspill.services import imports
     from samspill.store.db import Database
 
-import_app = typer.Typer(help="Import BORIS, ELAN or CSV codings into a study.",
+import_app = typer.Typer(help="Import BORIS, ELAN, Datavyu or CSV codings into a study.",
                          no_args_is_help=True)
 MAX_IMPORT_BYTES = 512 * 2**20
 
@@ -89,7 +89,8 @@ def _run_import(kind: str, file: Path, study: str, coder: str | None, dyad: str 
 
 # ---------------------------------------------------------------- a folder of files
 
-EXTENSIONS = {"boris": (".boris", ".boris.gz"), "elan": (".eaf",), "csv": (".csv",)}
+EXTENSIONS = {"boris": (".boris", ".boris.gz"), "elan": (".eaf",), "csv": (".csv",),
+              "datavyu": (".opf",)}
 
 
 def folder_files(kind: str, folder: Path, recursive: bool) -> list[Path]:
@@ -255,6 +256,64 @@ def import_elan(file: InFile, study: Study,
     _run_import("elan", file, study, coder, dyad, data_dir, imports.import_elan, procedure,
                 recursive, lambda f: imports.session_name(session or _base(f, ".eaf")),
                 scheme_id=scheme)
+
+
+@import_app.command("datavyu")
+def import_datavyu(file: InFile, study: Study,
+                   session: Annotated[str | None, typer.Option(
+                       "--session", help="Session to store it in (default: the file's name; "
+                                         "not with a folder).")]
+                   = None,
+                   derive_scheme: Annotated[bool, typer.Option(
+                       "--derive-scheme", help="Build a scheme from the files' columns (each "
+                       "column a code group, its values the codes), show it, and import with "
+                       "it once confirmed; --scheme then names it.")] = False,
+                   yes: Annotated[bool, typer.Option(
+                       "--yes", help="With --derive-scheme: import without asking.")] = False,
+                   coder: ImportCoder = None, scheme: SchemeOpt = None, dyad: DyadOpt = None,
+                   procedure: ProcedureOpt = None, recursive: Recursive = False,
+                   data_dir: DataDir = None) -> None:
+    """A Datavyu file (.opf, or its bare db text) as one coding of a session: columns named
+    after the scheme's subjects or code groups, cell values as codes and modifiers. Without
+    --scheme: the scheme Samspill's export names in the file, else withdrawal-open.
+
+    A folder imports each of its files of this kind (sorted by name; with --recursive its
+    subfolders' too), each all or nothing, and prints one summary of the files imported and
+    of those refused with the reason and the fix. Exit status 2 when any file was refused.
+    With --derive-scheme one scheme is built from all of the folder's files.
+    """
+    from samspill.services import imports
+    _one_session(session, file)
+    options: dict[str, object] = {"scheme_id": scheme}
+    if derive_scheme:
+        options = {"derived": _derived(file, recursive, scheme, yes)}
+    _run_import("datavyu", file, study, coder, dyad, data_dir, imports.import_datavyu,
+                procedure, recursive, lambda f: imports.session_name(session or _base(f, ".opf")),
+                **options)
+
+
+def _derived(file: Path, recursive: bool, scheme: str | None, yes: bool) -> object:
+    """The scheme the file's (or folder's) columns describe, shown and agreed to. A file that
+    cannot be read is left out here; its import then says why."""
+    from samspill.core.errors import SamspillError
+    from samspill.interop.boris_ethogram import to_identifier
+    from samspill.interop.datavyu_derive import derive_scheme, describe
+    from samspill.interop.datavyu_opf import read_opf
+    files = folder_files("datavyu", file, recursive) if file.is_dir() else [file]
+    read = []
+    for one in files:
+        try:
+            read.append(read_opf(_read(one), one.name))
+        except SamspillError:
+            continue
+    base = file.name if file.is_dir() else _base(file, ".opf")
+    scheme_id = scheme or to_identifier(f"datavyu-{base}", "datavyu")
+    derived = derive_scheme(read, scheme_id=scheme_id, name=f"Datavyu columns of {base}")
+    for line in describe(derived):
+        typer.echo(line)
+    if not yes:
+        typer.confirm("Store this scheme and import with it?", abort=True)
+    return derived
 
 
 @import_app.command("csv")

@@ -1,5 +1,5 @@
 """Exports of a study's stored codings: tables (cohort, per-dyad predictors, long events) and
-coding files (BORIS, ELAN, SDIS for GSEQ).
+coding files (BORIS, ELAN, Datavyu, SDIS for GSEQ).
 
 The converters live in :mod:`samspill.interop`; this module only gathers what the store holds
 into their plain model and DataFrames. Columns carry the stable names of
@@ -27,6 +27,7 @@ from samspill.core.events import Event
 from samspill.core.selection import EVERY_CODING, ONE_PER_SESSION, Pooling
 from samspill.interop import tabular
 from samspill.interop.boris import write_boris
+from samspill.interop.datavyu_write import write_datavyu
 from samspill.interop.elan import TierLayout, write_elan
 from samspill.interop.model import IndependentVariable, MediaFile, Observation, Project
 from samspill.interop.sdis import write_sdis
@@ -38,9 +39,9 @@ from samspill.services.scoring import EXCLUDED_COLUMNS, Cohort, cohort_for_study
 from samspill.store.models import Coding, EventRow, Study
 
 TableKind = Literal["cohort", "events", "predictors"]
-FileKind = Literal["boris", "elan", "sdis"]
+FileKind = Literal["boris", "elan", "sdis", "datavyu"]
 TABLE_KINDS: tuple[TableKind, ...] = ("cohort", "events", "predictors")
-FILE_KINDS: tuple[FileKind, ...] = ("boris", "elan", "sdis")
+FILE_KINDS: tuple[FileKind, ...] = ("boris", "elan", "sdis", "datavyu")
 MEDIA_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -49,6 +50,7 @@ MEDIA_TYPES = {
     "boris": "application/json",
     "eaf": "application/xml",
     "sds": "text/plain; charset=utf-8",
+    "opf": "application/zip",
 }
 # Per-observation variables a BORIS export carries, so an import finds sessions and dyads again.
 OBSERVATION_VARIABLES = ("dyad", "session", "coder", "procedure")
@@ -303,6 +305,10 @@ def file_export(db: Session, study: Study, kind: FileKind, chosen: Sequence[Codi
         raise InputError(N_("an ELAN file holds one coding, and {count} were chosen"),
                          fix=N_("choose one session, and its coder if it has several"),
                          params={"count": len(chosen)})
+    if kind == "datavyu" and len(chosen) != 1:
+        raise InputError(N_("a Datavyu file holds one coding, and {count} were chosen"),
+                         fix=N_("choose one session, and its coder if it has several"),
+                         params={"count": len(chosen)})
     project = study_project(db, study, chosen, progress)
     if kind == "boris":
         out = ExportFile(f"{study.name}.boris", MEDIA_TYPES["boris"], write_boris(project))
@@ -310,6 +316,10 @@ def file_export(db: Session, study: Study, kind: FileKind, chosen: Sequence[Codi
         observation = project.observations[0]
         out = ExportFile(f"{study.name}-{observation.name}.eaf", MEDIA_TYPES["eaf"],
                          write_elan(observation, project.scheme, tiers=tiers))
+    elif kind == "datavyu":
+        observation = project.observations[0]
+        out = ExportFile(f"{study.name}-{observation.name}.opf", MEDIA_TYPES["opf"],
+                         write_datavyu(observation, project.scheme, columns=tiers))
     else:
         text = write_sdis(project.observations, project.scheme)
         out = ExportFile(f"{study.name}.sds", MEDIA_TYPES["sds"], text.encode("utf-8"))

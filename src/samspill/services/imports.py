@@ -49,6 +49,8 @@ from samspill.core.errors import (
     NotFoundError,
 )
 from samspill.interop.boris import check_events, read_boris
+from samspill.interop.datavyu import datavyu_scheme, read_datavyu
+from samspill.interop.datavyu_derive import Derived
 from samspill.interop.elan import elan_scheme, read_elan
 from samspill.interop.events_csv import CSV_COLUMNS, TimeUnit, read_events_csv
 from samspill.interop.model import Imported, Observation, Project
@@ -185,10 +187,31 @@ def import_elan(db: Session, target: Target, data: bytes, *, session: str,
     return _store(db, target, imported, row, progress, kind="ELAN")
 
 
-def _file_scheme(db: Session, data: bytes, source: str) -> SchemeVersion:
-    """The scheme version an ELAN file from Samspill names (that version when this Samspill
-    has it, else the newest of that scheme); the default scheme for other files."""
-    named = elan_scheme(data, source=source)
+def import_datavyu(db: Session, target: Target, data: bytes, *, session: str,
+                   source: str = "session.opf", scheme_id: str | None = None,
+                   derived: Derived | None = None,
+                   progress: Progress = _quiet) -> ImportResult:
+    """A Datavyu file as one coding of ``session``: under ``derived`` (a scheme built from the
+    files' columns, stored here), else ``scheme_id``, else the scheme Samspill's export names
+    in the file, else withdrawal-open."""
+    if derived is not None:
+        row = register_scheme(db, derived.scheme)
+        plans = derived.plans
+    else:
+        row = latest_version(db, scheme_id) if scheme_id else _file_scheme(
+            db, data, source, datavyu_scheme)
+        plans = None
+    imported = read_datavyu(data, scheme=scheme_of(row), source=source, plans=plans)
+    progress(0.2)
+    imported.project.observations[0].name = session
+    return _store(db, target, imported, row, progress, kind="Datavyu")
+
+
+def _file_scheme(db: Session, data: bytes, source: str,
+                 named_in: Callable[..., tuple[str, int] | None] = elan_scheme) -> SchemeVersion:
+    """The scheme version a file from Samspill names (that version when this Samspill has
+    it, else the newest of that scheme); the default scheme for other files."""
+    named = named_in(data, source=source)
     if named is None:
         return latest_version(db, DEFAULT_SCHEME)
     scheme_id, version = named

@@ -18,6 +18,9 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from samspill.core.errors import N_, InputError, NotFoundError
+from samspill.interop.boris_ethogram import to_identifier
+from samspill.interop.datavyu_derive import Derived, derive_scheme
+from samspill.interop.datavyu_opf import read_opf
 from samspill.interop.events_csv import CSV_COLUMNS
 from samspill.interop.result_files import result_format
 from samspill.interop.tabular import FORMATS
@@ -189,6 +192,67 @@ async def import_elan(
         dyad=dyad,
         procedure=procedure,
     )
+
+
+@router.post("/studies/{study}/import/datavyu")
+async def import_datavyu(
+    request: Request,
+    access: ManageStudy,
+    file: UploadFile,
+    session: Text,
+    dyad: Text = "",
+    scheme: Text = "",
+    procedure: Text = "",
+    derive: Annotated[bool, Form()] = False,
+) -> Response:
+    """A Datavyu file; with ``derive``, first a page showing the scheme built from its
+    columns, which imports only when the owner agrees (the file is held meanwhile)."""
+    data = await _read(file)
+    name = file.filename or "session.opf"
+    if derive:
+        derived = _derive_datavyu(data, name)
+        held = REGISTRY.hold(user_id=access.user.id, study=access.the_study.name, name=name,
+                             body=data)
+        return page(request, access, "exchange_datavyu_scheme.html", upload_id=held.id,
+                    file_name=name, scheme_id=derived.scheme.id, rows=_derived_rows(derived),
+                    session=imports.session_name(session), dyad=dyad, procedure=procedure)
+    return _import_job(request, access, "datavyu", data, imports.import_datavyu, source=name,
+                       session=imports.session_name(session), scheme_id=scheme or None,
+                       dyad=dyad, procedure=procedure)
+
+
+def _derived_rows(derived: Derived) -> list[dict[str, Any]]:
+    """Per column: its code group, codes (name, kind), modifier sets (argument, options), the
+    arguments that go to the comment, and whether it is free text; for the page's table."""
+    scheme, rows = derived.scheme, []
+    for key, plan in derived.plans.items():
+        sets = [(arg, scheme.modifier_set(set_id)) for arg, set_id in plan.modifiers.items()]
+        rows.append({
+            "column": key, "group": plan.group, "free": plan.fixed_code is not None,
+            "codes": [(c.name, c.kind) for c in scheme.codes if c.category == plan.group],
+            "modifiers": [(arg, s.options) for arg, s in sets if s is not None],
+            "comments": list(plan.comments)})
+    return rows
+
+
+def _derive_datavyu(data: bytes, name: str) -> Derived:
+    base = name[:-4] if name.lower().endswith(".opf") else name
+    return derive_scheme([read_opf(data, name)], scheme_id=to_identifier(
+        f"datavyu-{base}", "datavyu"), name=f"Datavyu columns of {base}")
+
+
+@router.post("/studies/{study}/import/datavyu/{upload_id}")
+async def import_datavyu_derived(
+    request: Request, access: ManageStudy, upload_id: str, session: Text, dyad: Text = "",
+    procedure: Text = "",
+) -> Response:
+    """The owner agreed to the derived scheme: store it and import the held file with it."""
+    held = REGISTRY.held(upload_id, user_id=access.user.id, study=access.the_study.name)
+    REGISTRY.release(upload_id)
+    return _import_job(request, access, "datavyu", held.body, imports.import_datavyu,
+                       source=held.name, session=imports.session_name(session),
+                       derived=_derive_datavyu(held.body, held.name), dyad=dyad,
+                       procedure=procedure)
 
 
 @router.post("/studies/{study}/import/csv")
