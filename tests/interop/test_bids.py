@@ -116,3 +116,4 @@ def test_a_full_folder_or_a_missing_video_is_refused(tmp_path: Path) -> None:
         bids.write_dataset(tmp_path / "new", name="S",
                            runs=[_run(videos=[(tmp_path / "gone", ".mp4")])], videos="copy",
                            copy=shutil.copyfile)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["full"]  # nothing half-written

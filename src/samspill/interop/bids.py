@@ -18,6 +18,8 @@ import io
 import json
 import os
 import re
+import shutil
+import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -160,8 +162,25 @@ VideoMode = Literal["copy", "link", "none"]
 
 def write_dataset(out: Path, *, name: str, runs: Sequence[Run], videos: VideoMode,
                   copy: Copy) -> Written:
-    """Write the BIDS-style dataset of ``runs`` at ``out`` (see the module's notes)."""
+    """Write the BIDS-style dataset of ``runs`` at ``out`` (see the module's notes). It is
+    written beside ``out`` first and moved into place at the end, so a refusal half-way (a
+    missing video) leaves nothing behind."""
     check_target(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    partial = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    try:
+        written = _write_dataset(partial, name=name, runs=runs, videos=videos, copy=copy)
+        if out.exists():
+            out.rmdir()  # empty, as checked
+        partial.rename(out)
+    finally:
+        if partial.exists():
+            shutil.rmtree(partial)
+    return written
+
+
+def _write_dataset(out: Path, *, name: str, runs: Sequence[Run], videos: VideoMode,
+                   copy: Copy) -> Written:
     subjects = labels(str(r.coding.identity["dyad"]) for r in runs)
     sessions = labels(str(r.coding.identity["session"]) for r in runs)
     per_session: dict[str, int] = {}
@@ -170,7 +189,6 @@ def write_dataset(out: Path, *, name: str, runs: Sequence[Run], videos: VideoMod
         per_session[key] = per_session.get(key, 0) + 1
     coders = labels(str(r.coding.identity["coder"]) for r in runs)
     written = Written()
-    out.mkdir(parents=True, exist_ok=True)
     done_videos: set[str] = set()
     for r in runs:
         ident = r.coding.identity
