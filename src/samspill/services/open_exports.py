@@ -182,13 +182,14 @@ def bids_export(db: Session, study: Study, chosen: Sequence[Coding], out: Path, 
     new): ``sub-<dyad>/ses-<session>/beh/`` with each session's videos (copied, linked or
     left out) and one ``_events.tsv`` with its ``_events.json`` per coding."""
     bids.check_target(out)
+    by_id = {c.id: c for c in chosen}
     runs = []
     for item in coding_events(db, chosen, lambda f: progress(0.5 * f)):
-        coding = next(c for c in chosen if c.id == item.identity["coding_id"])
+        coding = by_id[int(str(item.identity["coding_id"]))]
         scheme = scheme_of(coding.scheme_version)
         session = coding.session
         sources = [] if videos == "none" or media_dir is None else [
-            (media_path(media_dir, m.sha256), PurePosixPath(m.filename).suffix.lower())
+            (media_path(media_dir, m.sha256), _suffix(m.filename))
             for m in media_of(db, session)]
         runs.append(bids.Run(coding=item, scheme=scheme, task=session.procedure,
                              videos=sources))
@@ -196,6 +197,13 @@ def bids_export(db: Session, study: Study, chosen: Sequence[Coding], out: Path, 
                                  videos=videos, copy=shutil.copyfile)
     progress(1.0)
     return written
+
+
+def _suffix(filename: str) -> str:
+    """A video's extension for its exported name (``.mp4``), or none when it is odd; the
+    uploaded name itself, which may name the child, never leaves."""
+    suffix = PurePosixPath(filename).suffix.lower()
+    return suffix if suffix[1:].isalnum() and len(suffix) <= 6 else ""
 
 
 def bids_zip(db: Session, study: Study, chosen: Sequence[Coding],
