@@ -243,8 +243,8 @@ def test_export_without_format_writes_what_the_file_name_says(data: Path, tmp_pa
 
 
 @pytest.mark.parametrize(("args", "said"), [
-    (["export", "cohort", "--out", "{dir}/cohort.rds"],
-     "cannot tell the table format of cohort.rds (.rds)"),
+    (["export", "cohort", "--out", "{dir}/cohort.dta"],
+     "cannot tell the table format of cohort.dta (.dta)"),
     (["export", "events", "--out", "{dir}/events"], "cannot tell the table format of events"),
     (["export", "cohort", "--out", "{dir}/cohort.sav", "--format", "csv"],
      "cohort.sav is named as a .sav file but --format is csv"),

@@ -198,7 +198,8 @@ def test_a_file_name_says_its_table_format():
 
     assert [format_of_name(f"cohort.{f}") for f in FORMATS] == list(FORMATS)
     assert format_of_name("COHORT.SAV") == "sav" and format_of_name("a.b.parquet") == "parquet"
-    assert [format_of_name(n) for n in ("cohort.rds", "cohort", ".csv", "cohort.csv.gz")] == [
+    assert format_of_name("events.RDS") == "rds"  # R's saveRDS format (issue 13)
+    assert [format_of_name(n) for n in ("cohort.dta", "cohort", ".csv", "cohort.csv.gz")] == [
         None, None, None, None]
 
 

@@ -42,6 +42,7 @@ class TableFormat(StrEnum):
     xlsx = "xlsx"
     sav = "sav"
     parquet = "parquet"
+    rds = "rds"
 
 
 class Tiers(StrEnum):
@@ -53,7 +54,8 @@ Out = Annotated[Path, typer.Option("--out", help="File to write.")]
 SessionOpt = Annotated[str | None, typer.Option("--session", help="Only this session.")]
 CoderOpt = Annotated[str | None, typer.Option("--coder", help="Only this coder's codings.")]
 FormatOpt = Annotated[TableFormat | None, typer.Option(
-    "--format", help="csv, xlsx, sav or parquet (default: from the --out file's extension).",
+    "--format", help="csv, xlsx, sav, parquet or rds (default: from the --out file's "
+    "extension).",
     show_default=False)]
 
 
@@ -103,11 +105,9 @@ def table_format(out: Path, fmt: TableFormat | None) -> TableFormat:
         if named is not None:
             return TableFormat(named)
         extension = out.suffix or "no extension"
-        hint = (" (R: .rds is not written; haven::read_sav reads the .sav, "
-                "arrow::read_parquet the .parquet)" if out.suffix.lower() == ".rds" else "")
-        raise InputError(f"cannot tell the table format of {out.name} ({extension}){hint}",
-                         fix="give --format csv, xlsx, sav or parquet, or end the file name in "
-                         ".csv, .xlsx, .sav or .parquet")
+        raise InputError(f"cannot tell the table format of {out.name} ({extension})",
+                         fix="give --format csv, xlsx, sav, parquet or rds, or end the file "
+                         "name in .csv, .xlsx, .sav, .parquet or .rds")
     if named is not None and named != fmt.value:
         raise InputError(f"{out.name} is named as a .{named} file but --format is {fmt.value}",
                          fix=f"name the file ….{fmt.value}, or give --format {named}")
@@ -226,5 +226,5 @@ def export_sdis(study: Study, out: Out, session: SessionOpt = None, coder: Coder
     _file("sdis", study, out, session, coder, data_dir, one_per_session=one_per_session)
 
 
-# ---------------------------------------------------------------- imports
-
+# The tidy, binned, REDCap and BIDS exports (issue 13) register on export_app there.
+from samspill.cli import exchange_open  # noqa: E402, F401

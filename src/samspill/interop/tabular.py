@@ -1,4 +1,5 @@
-"""Tables (cohort, session, long events) to CSV, XLSX, SPSS ``.sav`` and Parquet bytes.
+"""Tables (cohort, session, long events) to CSV, XLSX, SPSS ``.sav``, Parquet and R ``.rds``
+bytes.
 
 Column meaning comes from :mod:`samspill.interop.variables` (the cohort and events tables'
 ``REGISTRY``, the predictors table's ``PREDICTOR_REGISTRY``). Flags are 0/1 in every format.
@@ -6,7 +7,8 @@ SPSS gets variable labels with their units, value labels (categories such as ``s
 a sign's state as coded integers, a sign's ``not_observable`` as user-missing), measurement
 levels, and formats sized to the data (``F7.0`` for onsets up to 1,199,878 ms, ``F5.3`` for a
 proportion, ``A`` and the longest text's bytes). XLSX gets a frozen header row and a second
-sheet ``variables``, Parquet the label, unit and description as field metadata. Columns
+sheet ``variables``, Parquet the label, unit and description as field metadata, R's ``.rds``
+factors with the registry's levels (:mod:`samspill.interop.tidy`). Columns
 missing from the registry are written without labels; :func:`undocumented` lists them so a test
 can keep the registry complete.
 """
@@ -28,6 +30,7 @@ from samspill.core.errors import InputError
 from samspill.core.events import Event
 from samspill.interop.cells import neutralise_frame
 from samspill.interop.events_csv import format_modifiers
+from samspill.interop.tidy import write_rds
 from samspill.interop.variables import (
     EVENT_TABLE_COLUMNS,
     REGISTRY,
@@ -37,13 +40,13 @@ from samspill.interop.variables import (
     values_text,
 )
 
-Format = Literal["csv", "xlsx", "sav", "parquet"]
-FORMATS: tuple[Format, ...] = ("csv", "xlsx", "sav", "parquet")
+Format = Literal["csv", "xlsx", "sav", "parquet", "rds"]
+FORMATS: tuple[Format, ...] = ("csv", "xlsx", "sav", "parquet", "rds")
 Registry = Mapping[str, Variable]
 _MAX_NUMBER_WIDTH = 40  # SPSS's widest F format
 # The file extension of each format; a file named so is written in it.
 EXTENSIONS: dict[str, Format] = {".csv": "csv", ".xlsx": "xlsx", ".sav": "sav",
-                                 ".parquet": "parquet"}
+                                 ".parquet": "parquet", ".rds": "rds"}
 
 
 def format_of_name(name: str) -> Format | None:
@@ -82,7 +85,8 @@ def write_table(
     In CSV and XLSX, text cells a spreadsheet would run as a formula get a leading ``'``
     unless ``raw_cells`` (see :mod:`samspill.interop.cells`)."""
     writers = {"csv": _csv, "xlsx": lambda f: _xlsx(f, sheet, registry),
-               "sav": lambda f: write_sav(f, registry), "parquet": lambda f: _parquet(f, registry)}
+               "sav": lambda f: write_sav(f, registry), "parquet": lambda f: _parquet(f, registry),
+               "rds": lambda f: write_rds(f, registry)}
     if fmt not in writers:
         raise InputError(f"unknown table format '{fmt}'", fix=f"use one of {', '.join(FORMATS)}")
     frame = flags_as_numbers(frame, registry)

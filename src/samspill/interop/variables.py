@@ -266,9 +266,38 @@ _EVENTS = [
     Variable("comment", "Comment", "text", "The coder's free-text comment."),
 ]
 
+# The tidy long table (issue 13): the events table's columns with where each event lies
+# (segment), which pass over the session its coding is, and where its coding came from.
+PROVENANCE_VALUES = ((1, "coded"), (2, "consensus"), (3, "imported-boris"),
+                     (4, "imported-elan"), (5, "imported-datavyu"), (6, "imported-other"),
+                     (7, "simulated"))
+_TIDY = [
+    Variable("segment", "Segment", "text", "Name of the session's segment (e.g. an SSP "
+             "episode) that holds the event's onset; empty when no segment does."),
+    Variable("pass", "Coding pass", "integer", "Which coding of the session this is, in the "
+             "order the codings were started: 1 for the first coder's, 2 for a second coder's "
+             "(double coding) or the consensus, and so on.", measure="ordinal"),
+    Variable("provenance", "Provenance of the coding", "category",
+             "Where the coding's events came from: coded in Samspill, the consensus of a "
+             "reconciled session, a session created by importing a BORIS, ELAN or Datavyu "
+             "file (every coding of such a session counts as imported), or a simulated "
+             "session.", PROVENANCE_VALUES),
+]
+# The binned table for machine learning: one row per coding and bin, then one 0/1 column per
+# subject and code (named <subject>__<code>; docs/exports.md).
+_BINS = [
+    Variable("bin", "Bin number", "integer", "Number of the bin from the session's start, "
+             "counting from 0.", measure="ordinal"),
+    Variable("bin_onset_ms", "Bin start", "integer", "Start of the bin on the session "
+             "timeline.", unit="ms"),
+    Variable("bin_offset_ms", "Bin end", "integer", "End of the bin (exclusive); the last bin "
+             "ends with the session.", unit="ms"),
+]
+
 IDENTITY_NAMES = frozenset(v.name for v in _IDENTITY)
 REGISTRY: dict[str, Variable] = {
-    v.name: v for v in _IDENTITY + _SELECTION + _INDICATORS + _STATES + _RATINGS + _EVENTS}
+    v.name: v for v in _IDENTITY + _SELECTION + _INDICATORS + _STATES + _RATINGS + _EVENTS
+    + _TIDY + _BINS}
 COHORT_COLUMNS = [v.name for v in _IDENTITY + _INDICATORS] + [
     "level", "disrupted", "classification", "profile"] + [v.name for v in _STATES + _SELECTION]
 # Cohort columns an outcome model may use: the values, flags, counts, signs counted, level
@@ -277,6 +306,11 @@ PREDICTOR_COLUMNS = [c for c in COHORT_COLUMNS if REGISTRY[c].kind in ("number",
                      and c not in IDENTITY_NAMES and not c.endswith("_stability")
                      and c not in {v.name for v in _SELECTION}]
 EVENT_TABLE_COLUMNS = [v.name for v in _IDENTITY[:5]] + [v.name for v in _EVENTS]
+TIDY_TABLE_COLUMNS = ["study", "dyad", "session", "segment", "coder", "coding_id", "pass",
+                      "subject", "code", "modifiers", "onset_ms", "offset_ms", "duration_ms",
+                      "provenance"]
+BIN_TABLE_COLUMNS = ["study", "dyad", "session", "coder", "coding_id", "bin", "bin_onset_ms",
+                     "bin_offset_ms"]
 
 
 
@@ -348,6 +382,10 @@ def variables_markdown() -> str:
              + ", ".join(f"`{c}`" for c in COHORT_COLUMNS) + ".", "",
              "The long events table has one row per event: "
              + ", ".join(f"`{c}`" for c in EVENT_TABLE_COLUMNS) + ".", "",
+             "The tidy events table (CSV, R `.rds`, ...) has one row per event: "
+             + ", ".join(f"`{c}`" for c in TIDY_TABLE_COLUMNS) + ". The binned table has "
+             "one row per coding and bin: " + ", ".join(f"`{c}`" for c in BIN_TABLE_COLUMNS)
+             + ", then one 0/1 column per subject and code, `<subject>__<code>`.", "",
              "Thresholds behind the states and flags are study settings, not clinical norms. "
              "Each of the five signs is `present`, `absent` or `not_observable` "
              "(`<sign>_state`); not observable is never absent, and SPSS files mark it as "
@@ -378,7 +416,8 @@ def variables_markdown() -> str:
                          ("Withdrawal indicators and counts", _INDICATORS),
                          ("Ratings", _RATINGS),
                          ("States, reasons, stability and the hostility qualifier", _STATES),
-                         ("Events", _EVENTS)):
+                         ("Events", _EVENTS),
+                         ("Tidy events and bins", _TIDY + _BINS)):
         lines += [f"## {title}", "", "| " + " | ".join(DOC_COLUMNS) + " |",
                   "|" + "---|" * len(DOC_COLUMNS)]
         lines += [_row(v) for v in group]

@@ -38,15 +38,17 @@ from samspill.services.schemes import scheme_of
 from samspill.services.scoring import EXCLUDED_COLUMNS, Cohort, cohort_for_study, in_cohort
 from samspill.store.models import Coding, EventRow, Study
 
-TableKind = Literal["cohort", "events", "predictors"]
+TableKind = Literal["cohort", "events", "predictors", "tidy"]
 FileKind = Literal["boris", "elan", "sdis", "datavyu"]
-TABLE_KINDS: tuple[TableKind, ...] = ("cohort", "events", "predictors")
+TABLE_KINDS: tuple[TableKind, ...] = ("cohort", "events", "predictors", "tidy")
 FILE_KINDS: tuple[FileKind, ...] = ("boris", "elan", "sdis", "datavyu")
 MEDIA_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "sav": "application/x-spss-sav",
     "parquet": "application/vnd.apache.parquet",
+    "rds": "application/octet-stream",  # R's saveRDS format has no registered media type
+    "zip": "application/zip",
     "boris": "application/json",
     "eaf": "application/xml",
     "sds": "text/plain; charset=utf-8",
@@ -207,7 +209,7 @@ def events_frame(db: Session, study: Study, chosen: Sequence[Coding],
 
 def default_pooling(kind: TableKind | FileKind) -> Pooling:
     """One coding per session for the pooled tables (cohort, predictors); every coding for
-    the events table and the coding files, which list codings rather than pool them."""
+    the events tables and the coding files, which list codings rather than pool them."""
     return ONE_PER_SESSION if kind in ("cohort", "predictors") else EVERY_CODING
 
 
@@ -228,9 +230,9 @@ def table_export(db: Session, study: Study, kind: TableKind, fmt: tabular.Format
                          params={"kind": kind, "choices": ", ".join(TABLE_KINDS)})
     pooled = default_pooling(kind) if pooled is None else pooled
     excluded = pd.DataFrame(columns=EXCLUDED_COLUMNS)
-    if kind == "events":
+    if kind in ("events", "tidy"):
         taken = pooling.pooled(db, chosen, pooled)
-        frame, count = events_frame(db, study, taken, progress), len(taken)
+        frame, count = _long_frame(db, study, kind, taken, progress), len(taken)
     elif kind == "cohort":
         cohort = cohort_of(db, study, chosen, stability=stability,
                            progress=lambda f: progress(0.95 * f), pooled=pooled)
@@ -245,7 +247,25 @@ def table_export(db: Session, study: Study, kind: TableKind, fmt: tabular.Format
     progress(1.0)
     media_type = MEDIA_TYPES.get(fmt, "application/octet-stream")
     return ExportFile(f"{study.name}-{kind}.{fmt}", media_type, body, excluded, count,
-                      table=None if kind == "events" else frame)
+                      table=_shown(kind, frame))
+
+
+def _shown(kind: TableKind, frame: pd.DataFrame) -> pd.DataFrame | None:
+    """The table a job page shows: the cohort or predictors, the tidy table's codebook."""
+    if kind == "tidy":
+        from samspill.interop.tidy import codebook
+
+        return codebook(frame)
+    return None if kind == "events" else frame
+
+
+def _long_frame(db: Session, study: Study, kind: TableKind, chosen: Sequence[Coding],
+                progress: Progress) -> pd.DataFrame:
+    if kind == "tidy":  # issue 13: segment, pass and provenance (services/open_exports.py)
+        from samspill.services.open_exports import tidy_frame  # it builds on this module
+
+        return tidy_frame(db, study, chosen, progress)
+    return events_frame(db, study, chosen, progress)
 
 
 # ---------------------------------------------------------------- coding files

@@ -18,6 +18,7 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from samspill.core.errors import N_, InputError, NotFoundError
+from samspill.core.selection import ONE_PER_SESSION, Pooling
 from samspill.interop.boris_ethogram import to_identifier
 from samspill.interop.datavyu_derive import Derived, derive_scheme
 from samspill.interop.datavyu_opf import read_opf
@@ -25,10 +26,10 @@ from samspill.interop.events_csv import CSV_COLUMNS
 from samspill.interop.result_files import result_format
 from samspill.interop.tabular import FORMATS
 from samspill.services import access as policy
-from samspill.services import audit, exports, imports, studies
+from samspill.services import audit, exports, imports, open_exports, pooling, studies
 from samspill.services.jobs import REGISTRY
 from samspill.services.schemes import scheme_versions
-from samspill.store.models import Study, User
+from samspill.store.models import Coding, Study, User
 from samspill.web import i18n, result_tables, templating
 from samspill.web.deps import (
     Access,
@@ -80,6 +81,7 @@ def start_export(
     tiers: Text = "subject",
     raw_cells: Annotated[bool, Form()] = False,
     one_per_session: Text = "",
+    bin_ms: Annotated[int, Form()] = 1000,
 ) -> Response:
     """Start an export of the codings this user may see; the job page offers the file.
     ``raw_cells``: no ' before text cells a spreadsheet would run (issue 21, item 10).
@@ -89,8 +91,10 @@ def start_export(
         policy.check_scores(
             access.the_study, access.role, fix=N_("export the events, or ask the study's owner")
         )
-    if what not in (*exports.TABLE_KINDS, *exports.FILE_KINDS):
+    if what not in (*exports.TABLE_KINDS, *exports.FILE_KINDS, *OPEN_KINDS):
         raise InputError(f"unknown export '{what}'", fix="choose an export on the study page")
+    if what == "binned":
+        open_exports.check_bin_ms(bin_ms)  # at once, not on the job's page
     if tiers not in ("subject", "subject-dimension"):
         raise InputError(
             f"unknown ELAN tier layout '{tiers}'", fix="choose subject or subject-dimension"
@@ -103,6 +107,8 @@ def start_export(
         chosen = exports.choose_codings(
             db, study, session=chosen_session, coder=chosen_coder, visible=visible
         )
+        if what in OPEN_KINDS:
+            return _open_export(db, study, what, format, bin_ms, chosen, pooled, progress)
         if what in exports.TABLE_KINDS:
             return exports.table_export(db, study, what, format, chosen, progress,  # type: ignore[arg-type]
                                         raw_cells=raw_cells, pooled=pooled)
@@ -117,6 +123,21 @@ def start_export(
         )
 
     return start_job(request, access, _("Export"), work, detail=f"{what} {session}".strip())
+
+
+# The exports of issue 13 beyond the table kinds: the binned table, the BIDS-style zip.
+OPEN_KINDS = ("binned", "bids")
+
+
+def _open_export(db: Session, study: Study, what: str, fmt: str, bin_ms: int,
+                 chosen: list[Coding], pooled: Pooling | None,
+                 progress: Callable[[float], None]) -> exports.ExportFile:
+    """A binned table (CSV or Parquet) or a BIDS zip (no videos) of one coding per session
+    unless the form says otherwise."""
+    taken = pooling.pooled(db, chosen, pooled or ONE_PER_SESSION)
+    if what == "bids":
+        return open_exports.bids_zip(db, study, taken, progress)
+    return open_exports.binned_export(db, study, taken, bin_ms, fmt, progress)[0]  # type: ignore[arg-type]
 
 
 def _import_job(
@@ -398,7 +419,9 @@ def _export_tables(exported: exports.ExportFile) -> dict[str, pd.DataFrame]:
 
 # The titles of the tables an export shows on its job page (the export form's names).
 TABLE_TITLES = {"cohort": _("Cohort: one row per coding"),
-                "predictors": _("Predictors: one row per dyad")}
+                "predictors": _("Predictors: one row per dyad"),
+                "tidy": _("Codebook: the file's columns"),
+                "bins": _("Codebook: the file's columns")}
 
 
 @router.get("/api/studies/{study}/jobs/{job_id}")
