@@ -67,7 +67,7 @@ def _tidy_row(coding: CodingEvents, e: Event) -> dict[str, object]:
             "modifiers": format_modifiers(e.modifiers), "onset_ms": e.onset_ms,
             "offset_ms": e.offset_ms,
             "duration_ms": None if e.offset_ms is None else e.offset_ms - e.onset_ms,
-            "provenance": coding.provenance}
+            "provenance": coding.provenance, "assist": e.provenance or ""}
 
 
 def segment_at(segments: Sequence[Segment], ms: int) -> str:

@@ -282,6 +282,10 @@ _TIDY = [
              "reconciled session, a session created by importing a BORIS, ELAN or Datavyu "
              "file (every coding of such a session counts as imported), or a simulated "
              "session.", PROVENANCE_VALUES),
+    Variable("assist", "Accepted assist suggestion", "text",
+             "For an event a coder made by accepting one of the assist's suggestions: which "
+             "detector and version proposed it (assist:cry@1, assist:silero-vad@6.2.3); empty "
+             "for an event coded by hand. The coder chose its code and edges."),
 ]
 # The binned table for machine learning: one row per coding and bin, then one 0/1 column per
 # subject and code (named <subject>__<code>; docs/exports.md).
@@ -308,7 +312,7 @@ PREDICTOR_COLUMNS = [c for c in COHORT_COLUMNS if REGISTRY[c].kind in ("number",
 EVENT_TABLE_COLUMNS = [v.name for v in _IDENTITY[:5]] + [v.name for v in _EVENTS]
 TIDY_TABLE_COLUMNS = ["study", "dyad", "session", "segment", "coder", "coding_id", "pass",
                       "subject", "code", "modifiers", "onset_ms", "offset_ms", "duration_ms",
-                      "provenance"]
+                      "provenance", "assist"]
 BIN_TABLE_COLUMNS = ["study", "dyad", "session", "coder", "coding_id", "bin", "bin_onset_ms",
                      "bin_offset_ms"]
 
