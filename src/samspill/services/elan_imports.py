@@ -130,3 +130,15 @@ def import_elan_derived(db: Session, target: imports.Target, data: bytes, *, ses
     return import_elan_mapped(db, target, data, session=session, source=source,
                               mapping=proposal.mapping, scheme=proposal.scheme,
                               progress=progress)
+
+
+def preview(data: bytes, source: str) -> tuple[Proposal, dict[str, int]]:
+    """The derived scheme and its events per code, read as the import would read them: a
+    file it would refuse (overlaps, bad times) is refused here already, naming the tier."""
+    file = read_tiers(data, source=source)
+    proposal = propose([file], source)
+    events, _ = apply_mapping(file, proposal.mapping, proposal.scheme)
+    counts = {c.id: 0 for c in proposal.scheme.codes}
+    for event in events:
+        counts[event.code] += 1
+    return proposal, counts
