@@ -181,3 +181,20 @@ def test_two_tiers_of_one_speaker_with_one_vocabulary_get_codes_of_their_own() -
     assert right == {"face": "face-2", "away": "away-2"}
     events, _ = apply_mapping(file, proposal.mapping, proposal.scheme)
     assert len(events) == 2  # both run at once without being one state twice
+
+
+def test_the_documented_mapping_fits_the_open_scheme() -> None:
+    from samspill.core.scheme_check import load_builtin_scheme
+
+    doc = (Path(__file__).parents[2] / "docs" / "interop.md").read_text(encoding="utf-8")
+    block = next(b for b in re.findall(r"```yaml\n(.*?)```", doc, re.S)
+                 if "samspill-elan-mapping/1" in b)
+    mapping = load_mapping(block, source="docs/interop.md")
+    scheme = load_builtin_scheme(mapping.scheme or "")
+    for rule in mapping.tiers.values():
+        for code in [rule.code] if rule.code else [c for c in (rule.codes or {}).values() if c]:
+            found = scheme.code(code)
+            assert found is not None and rule.subject in found.subjects
+        if rule.modifier:
+            assert any(rule.modifier in c.modifiers for c in scheme.codes
+                       if c.id in {r.code for r in mapping.tiers.values()})
