@@ -69,8 +69,11 @@ def test_the_dialog_takes_a_mapping_onto_a_stored_scheme(lab: Lab, web: TestClie
     mapping = {"format": "samspill-elan-mapping/1", "scheme": "withdrawal-open", "tiers": {
         "gestures": {"subject": "caregiver", "codes": {"prep": None, "hold": "hold",
                                                        "stroke": None, "retr": None}}}}
+    empty = web.post(target, data={"csrf_token": csrf, "session": "mapped", "use": "mapping"})
+    assert empty.status_code == 400 and "no mapping file was chosen" in empty.text
     page = finished(web, web.post(target, data={"csrf_token": csrf, "session": "mapped",
-                                                "dyad": "D10", "procedure": "free-play"},
+                                                "dyad": "D10", "procedure": "free-play",
+                                                "use": "mapping"},
                                   files={"mapping": ("m.yaml", yaml.safe_dump(mapping).encode(),
                                                      "text/yaml")}), "own")
     assert "scheme withdrawal-open v1" in page.text

@@ -132,6 +132,17 @@ def test_an_unknown_version_is_refused_naming_the_file(version: str) -> None:
     assert refused.value.where == "odd.eaf"
 
 
+def test_the_plain_reader_refuses_an_unknown_version_too() -> None:
+    from samspill.interop.elan import read_elan
+    from samspill.services.elan_imports import derived_id
+
+    data = re.sub(rb' FORMAT="3\.0"', b"", _with_version(sample("3.0"), "5.1"), count=1)
+    proposal = derive_scheme([read_tiers(sample("3.0"), source="x.eaf")],
+                             scheme_id=derived_id("x.eaf"), name="x")
+    with pytest.raises(InputError, match=r"'5\.1' is unknown"):
+        read_elan(data, scheme=proposal.scheme, source="x.eaf")
+
+
 def test_overlapping_annotations_on_a_tier_are_refused_naming_file_and_tier() -> None:
     data = sample("3.0")
     # the gestures tier's second annotation starts (ts7) at the first one's start (ts1)

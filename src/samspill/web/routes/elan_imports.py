@@ -11,7 +11,7 @@ from fastapi import APIRouter, Form, Request, UploadFile
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from samspill.core.errors import InputError
+from samspill.core.errors import N_, InputError
 from samspill.interop.elan_mapping import load_mapping
 from samspill.services import audit, elan_imports, imports
 from samspill.services.jobs import REGISTRY
@@ -33,16 +33,22 @@ async def import_held_elan(
     dyad: Text = "",
     procedure: Text = "",
     scheme: Text = "",
+    use: Text = "derived",
     mapping: UploadFile | None = None,
 ) -> Response:
-    """Import the held file: under the derived scheme, or through the uploaded mapping."""
+    """Import the held file: under the derived scheme (``use=derived``), or through the
+    uploaded mapping (``use=mapping``)."""
     held = REGISTRY.held(upload_id, user_id=access.user.id, study=access.the_study.name)
     if procedure not in ("", *imports.PROCEDURES):
         raise InputError(f"unknown procedure '{procedure}'", fix="choose free-play or ssp")
     text = await mapping.read() if mapping is not None else b""
+    if use == "mapping" and not text:
+        raise InputError(N_("no mapping file was chosen"),
+                         fix=N_("choose the mapping file (.yaml), or import with the derived "
+                                "scheme"))
     options: dict[str, Any] = {"session": imports.session_name(session), "source": held.name}
     call: Callable[..., imports.ImportResult] = elan_imports.import_elan_derived
-    if text:
+    if use == "mapping":
         options["mapping"] = load_mapping(text.decode("utf-8", errors="replace"),
                                           source=mapping.filename or "mapping.yaml")  # type: ignore[union-attr]
         options["scheme_id"] = scheme or None
