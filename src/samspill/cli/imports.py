@@ -243,19 +243,46 @@ def import_elan(file: InFile, study: Study,
                 = None,
                 coder: ImportCoder = None, scheme: SchemeOpt = None, dyad: DyadOpt = None,
                 procedure: ProcedureOpt = None, recursive: Recursive = False,
+                derive_scheme: Annotated[bool, typer.Option(
+                    "--derive-scheme", help="Derive a scheme from the file's tiers (a folder: "
+                                            "from all its files), show it and, once "
+                                            "confirmed, store it and import with it.")]
+                = False,
+                mapping: Annotated[Path | None, typer.Option(
+                    "--mapping", help="A mapping file (YAML) of tiers and values onto a "
+                                      "stored scheme's subjects and codes; reused for every "
+                                      "file of a folder.")] = None,
+                write_mapping: Annotated[Path | None, typer.Option(
+                    "--write-mapping", help="Write a starter mapping of the file's tiers to "
+                                            "edit (onto --scheme, else onto a derived scheme "
+                                            "written beside it); imports nothing unless "
+                                            "with --derive-scheme.")] = None,
+                yes: Annotated[bool, typer.Option(
+                    "--yes", help="With --derive-scheme: import without asking.")] = False,
                 data_dir: DataDir = None) -> None:
     """An ELAN file (.eaf) as one coding of a session. Without --scheme: the scheme Samspill's
-    export names in the file, else withdrawal-open.
+    export names in the file, else withdrawal-open. A file coded under another scheme: derive
+    one from its tiers (--derive-scheme), or map its tiers onto a stored scheme (--mapping).
 
     A folder imports each of its files of this kind (sorted by name; with --recursive its
     subfolders' too), each all or nothing, and prints one summary of the files imported and
     of those refused with the reason and the fix. Exit status 2 when any file was refused.
     """
+    from samspill.cli.imports_elan import ElanChoice, prepare
     from samspill.services import imports
     _one_session(session, file)
-    _run_import("elan", file, study, coder, dyad, data_dir, imports.import_elan, procedure,
+    choice = ElanChoice(derive_scheme, mapping, write_mapping, yes)
+    options: dict[str, object] = {"scheme_id": scheme}
+    call = imports.import_elan
+    if not choice.plain:
+        from samspill.services import elan_imports
+        prepared = prepare(choice, file, recursive, scheme, data_dir)
+        if prepared is None:
+            return
+        options, call = prepared, elan_imports.import_elan_mapped
+    _run_import("elan", file, study, coder, dyad, data_dir, call, procedure,
                 recursive, lambda f: imports.session_name(session or _base(f, ".eaf")),
-                scheme_id=scheme)
+                **options)
 
 
 @import_app.command("datavyu")

@@ -25,9 +25,7 @@ from __future__ import annotations
 import json
 import os
 import re
-import tempfile
 import uuid
-import warnings as pywarnings
 from typing import Any, Literal
 from urllib.parse import quote, unquote
 
@@ -39,6 +37,7 @@ from samspill.core.events import Event, event_problems
 from samspill.core.numbers import clock
 from samspill.core.problems import Problem, summarise
 from samspill.core.scheme import Code, Scheme
+from samspill.interop.elan_tiers import check_version, parse_eaf
 from samspill.interop.model import Imported, MediaFile, Observation, Project
 from samspill.interop.safety import as_bytes, check_ms, check_xml
 
@@ -257,28 +256,14 @@ def read_elan(data: bytes | str, *, scheme: Scheme, source: str = "session.eaf",
     """
     raw = as_bytes(data, source)
     check_xml(raw, source)
-    eaf = _parse(raw, source)
+    check_version(raw, source)
+    eaf = parse_eaf(raw, source)
     try:
         return _Reader(eaf, scheme, source).read(tiers)
     except (KeyError, TypeError, ValueError) as exc:
         raise InputError(f"the ELAN file is inconsistent ({type(exc).__name__}: {exc})",
                          fix="open it in ELAN, check the tiers and save it again",
                          where=source) from exc
-
-
-def _parse(raw: bytes, source: str) -> Elan.Eaf:
-    handle, path = tempfile.mkstemp(suffix=".eaf")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(raw)
-        with pywarnings.catch_warnings():
-            pywarnings.simplefilter("ignore")
-            return Elan.Eaf(path, suppress_version_warning=True)
-    except Exception as exc:  # pympi raises bare Exception, KeyError... on odd documents
-        raise InputError(f"not a readable ELAN document ({type(exc).__name__}: {exc})",
-                         fix="open it in ELAN and save it again", where=source) from exc
-    finally:
-        os.unlink(path)
 
 
 TIER_OVERLAP = ("{count} pair(s) of annotations overlap on one tier (a tier is one stream of "
@@ -321,9 +306,10 @@ class _Reader:
                           event_problems(events, self.scheme, complete=True, labels=labels)]
         if self.problems:
             raise EventError(f"{len(self.problems)} problem(s):\n{summarise(self.problems)}",
-                             fix=f"correct the annotations in ELAN, or choose the scheme they "
-                                 f"were coded with (this check used '{self.scheme.id}'; "
-                                 f"--scheme, or Scheme on the import form)",
+                             fix=f"choose the scheme they were coded with (this check used "
+                                 f"'{self.scheme.id}'; --scheme, or Scheme on the import form), "
+                                 f"derive one from the file's tiers (--derive-scheme) or map "
+                                 f"its tiers onto a scheme (--mapping, --write-mapping)",
                              where=self.source)
         observation = Observation(name=os.path.basename(self.source).removesuffix(".eaf") or "?",
                                   media=self._media(), events=events, **self._session_facts())

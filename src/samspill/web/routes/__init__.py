@@ -10,6 +10,7 @@ from samspill.web.routes import (
     auth,
     codings,
     dyads,
+    elan_imports,
     exchange,
     health,
     media,
@@ -40,6 +41,7 @@ ROUTERS += [reports.router]  # issue 6: session and cohort reports
 ROUTERS += [exchange.router, analysis.router]  # issue 6: exports, imports, analyses
 ROUTERS += [accounts.router]  # issue 21: account page, users page, tokens
 ROUTERS += [assist.router]  # issue 11: assist passes and suggestions (never codes)
+ROUTERS += [elan_imports.router]  # issue 13: ELAN files under a derived scheme or a mapping
 
 
 def all_routes() -> list:

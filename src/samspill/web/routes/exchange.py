@@ -37,6 +37,7 @@ from samspill.web.deps import (
     ManageStudy,
     ReadStudy,
 )
+from samspill.web.elan_dialog import elan_dialog, fits_no_scheme
 from samspill.web.i18n import marked as _  # for the extractor
 from samspill.web.jobs import job_of, start_job
 from samspill.web.pooling_choice import pooling_choices, read_pooling
@@ -194,6 +195,7 @@ async def import_boris(
 async def import_elan(
     request: Request,
     access: ManageStudy,
+    db: DbSession,
     file: UploadFile,
     session: Text,
     dyad: Text = "",
@@ -201,13 +203,17 @@ async def import_elan(
     procedure: Text = "",
 ) -> Response:
     data = await _read(file)
+    name = file.filename or "session.eaf"
+    if fits_no_scheme(db, data, name, scheme):  # issue 13: derive a scheme, or map the tiers
+        return elan_dialog(request, access, db, data, name, session=session, dyad=dyad,
+                           procedure=procedure)
     return _import_job(
         request,
         access,
         "elan",
         data,
         imports.import_elan,
-        source=file.filename or "session.eaf",
+        source=name,
         session=session,
         scheme_id=scheme or None,
         dyad=dyad,
