@@ -29,7 +29,7 @@ from samspill.services.jobs import REGISTRY
 from samspill.settings import Settings
 from samspill.store import errors as store_errors
 from samspill.store.db import Database
-from samspill.web import i18n, refusals
+from samspill.web import edge_words, i18n, refusals
 from samspill.web.errors import EdgeErrors, request_id
 from samspill.web.limits import BodyLimit
 from samspill.web.routes import ROUTERS
@@ -219,24 +219,17 @@ def _install_error_handlers(app: FastAPI) -> None:
             422,
             {
                 "type": "InputError",
-                "message": first["msg"],
+                "message": edge_words.validation_message(first),
                 "where": where,
-                "fix": "correct that field",
+                "fix": edge_words.said(edge_words.VALIDATION_FIX),
             },
         )
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        return _error_response(
-            request,
-            exc.status_code,
-            {
-                "type": "HTTPError",
-                "message": str(exc.detail),
-                "where": request.url.path,
-                "fix": "check the address",
-            },
-        )
+        body = edge_words.http_body(exc.status_code, exc.detail, request.url.path,
+                                    request.method)
+        return _error_response(request, exc.status_code, body)
 
 
 # --- Degraded storage (issue 7): a full disk or a read-only data folder is said plainly (503);
@@ -251,17 +244,14 @@ def _install_storage_handler(app: FastAPI) -> None:
             raise exc
         # The problem's words are ours (store/errors.py); the path may name a study or dyad.
         log.error("storage problem: %s (request %s)", error.message, request_id())
-        return _error_response(request, error.status_code, error.as_dict())
+        return _error_response(request, error.status_code, refusals.said(error))
 
     async def value_error(request: Request, exc: Exception) -> Response:
         # A number too large for a database integer (SQLite: OverflowError; PostgreSQL: a
         # DataError), or a value the database cannot take: the request's fault, said as such.
-        body = {
-            "type": "InputError",
-            "message": "a number or text in the request is too large for the database",
-            "where": "",
-            "fix": "check the address and the values sent",
-        }
+        message, fix = edge_words.TOO_LARGE_A_VALUE
+        body = {"type": "InputError", "message": edge_words.said(message), "where": "",
+                "fix": edge_words.said(fix)}
         return _error_response(request, 400, body)
 
     app.add_exception_handler(OverflowError, value_error)  # issue 21, item 13
