@@ -198,3 +198,27 @@ def test_a_full_disk_and_a_crashed_server_are_said_in_bokmaal() -> None:
         i18n.current_language.reset(token)
     assert str(full) == ("the server's disk is full; nothing was saved. Fix: tell the "
                          "administrator; your unsaved work is kept and sent again")
+
+
+def test_an_importers_and_an_analysis_refusal_are_said_in_bokmaal() -> None:
+    """The importers' and the core's errors carry their templates too (issue 20): a page
+    says them in bokmål, the CLI keeps the English."""
+    from samspill.core.errors import InputError
+    from samspill.core.sequential._input import parse_lags
+    from samspill.interop.safety import load_json
+    from samspill.web import i18n, refusals
+
+    with pytest.raises(InputError) as broken:
+        load_json(b'{"a": ', "project.boris")
+    with pytest.raises(InputError) as lag:
+        parse_lags("x")
+    assert str(broken.value).startswith("project.boris: malformed JSON at line 1, column 7")
+    token = i18n.current_language.set("nb")
+    try:
+        said = refusals.said(broken.value)
+        assert said["message"].startswith("feilformet JSON på linje 1, kolonne 7 (")
+        assert said["fix"] == "åpne filen i programmet som skrev den, og lagre den på nytt"
+        assert refusals.said(lag.value)["message"] == (
+            "--lag 'x' er ikke et lag, et intervall eller en liste")
+    finally:
+        i18n.current_language.reset(token)

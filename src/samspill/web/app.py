@@ -19,6 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from samspill import __version__
 from samspill.core.errors import (
+    N_,
     AuthenticationError,
     InputError,
     NotedInputError,
@@ -163,10 +164,11 @@ def require_safe_secret(settings: Settings, host: str) -> str:
         return secret
     if host not in LOOPBACK:
         raise InputError(
-            f"refusing to serve on {host} with a missing or default secret key",
-            fix=f"set SAMSPILL_SECRET_KEY to {MIN_SECRET_LENGTH}+ random characters "
-            "(python -c 'import secrets; print(secrets.token_urlsafe(32))'), "
-            "or serve on 127.0.0.1 in development mode",
+            N_("refusing to serve on {host} with a missing or default secret key"),
+            fix=N_("set SAMSPILL_SECRET_KEY to {min_secret_length}+ random characters (python -c "
+                   "'import secrets; print(secrets.token_urlsafe(32))'), or serve on 127.0.0.1 "
+                   "in development mode"),
+            params={"host": str(host), "min_secret_length": str(MIN_SECRET_LENGTH)},
         )
     return _kept_secret(settings.data_dir)
 
