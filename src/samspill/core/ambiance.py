@@ -155,8 +155,8 @@ def _profile(ratings: Mapping[str, RatingValue], scheme: Scheme) -> str | None:
     if item.kind == "choice" and str(raw) not in item.options:
         raise InputError(
             N_("profile rating '{raw}' is not one of the options"),
-            fix=N_("rate '{id}' with one of: {o}"),
-            params={"raw": str(raw), "id": str(item.id), "o": ', '.join(item.options)},
+            fix=N_("rate '{id}' with one of: {options}"),
+            params={"raw": str(raw), "id": str(item.id), "options": ', '.join(item.options)},
         )
     return str(raw)
 

@@ -82,9 +82,9 @@ def join_dyads(outcomes: pd.DataFrame, predictors: pd.DataFrame, *, dyad_col: st
     shared = sorted((set(outcomes.columns) & set(predictors.columns)) - {dyad_col})
     if shared:
         raise InputError(
-            N_("both tables have the column(s) {s}"),
+            N_("both tables have the column(s) {shared}"),
             fix=N_("rename or drop the column in one of the tables"),
-            params={"s": ', '.join(shared)},
+            params={"shared": ', '.join(shared)},
         )
     left, right = _keyed(outcomes, dyad_col), _keyed(predictors, dyad_col)
     joined = left.merge(right, on=dyad_col, how="inner", sort=False)
@@ -98,8 +98,9 @@ def _check_dyads(table: pd.DataFrame, dyad_col: str, name: str) -> None:
     if dyad_col not in table.columns:
         raise InputError(
             N_("the {name} table has no dyad column '{dyad_col}'"),
-            fix=N_("name the dyad column (the table has: {c})"),
-            params={"name": str(name), "dyad_col": str(dyad_col), "c": ', '.join(table.columns)},
+            fix=N_("name the dyad column (the table has: {columns})"),
+            params={"name": str(name), "dyad_col": str(dyad_col),
+                    "columns": ", ".join(table.columns)},
         )
     codes = table[dyad_col]
     if codes.isna().any():
@@ -194,16 +195,16 @@ def _checked_steps(data: pd.DataFrame, outcome: str, steps: Sequence[Sequence[st
     missing = [c for c in [outcome, *names] if c not in data.columns]
     if missing:
         raise InputError(
-            N_("no column {m} in the data"),
+            N_("no column {missing} in the data"),
             fix=N_("use columns of the table: {listed}"),
-            params={"m": ', '.join(missing), "listed": ', '.join(map(str, data.columns))},
+            params={"missing": ', '.join(missing), "listed": ', '.join(map(str, data.columns))},
         )
     twice = sorted({c for c in names if names.count(c) > 1} | ({outcome} & set(names)))
     if twice:
         raise InputError(
-            N_("column(s) {t} appear more than once among the outcome and the steps"),
+            N_("column(s) {twice} appear more than once among the outcome and the steps"),
             fix=N_("enter each predictor in one step only"),
-            params={"t": ', '.join(twice)},
+            params={"twice": ', '.join(twice)},
         )
     return blocks
 
@@ -249,9 +250,9 @@ def _check_fit(cases: pd.DataFrame, outcome: str, names: list[str]) -> None:
     flat = [c for c in [outcome, *names] if cases[c].std(ddof=1) == 0]
     if flat:
         raise InputError(
-            N_("column(s) {f} do not vary among the analysed cases"),
+            N_("column(s) {columns} do not vary among the analysed cases"),
             fix=N_("drop the constant column(s)"),
-            params={"f": ', '.join(flat)},
+            params={"columns": ', '.join(flat)},
         )
     design = sm.add_constant(cases[names].to_numpy(), has_constant="add")
     if np.linalg.matrix_rank(design) < design.shape[1]:

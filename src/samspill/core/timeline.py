@@ -160,9 +160,9 @@ def _require(frame: pd.DataFrame, columns: list[str], what: str) -> None:
     missing = [c for c in columns if c not in frame.columns]
     if missing:
         raise InputError(
-            N_("the {what} table lacks column(s) {m}"),
+            N_("the {what} table lacks column(s) {missing}"),
             fix=N_("build it with events_frame/segments_frame or add {value}"),
-            params={"what": str(what), "m": ', '.join(missing), "value": str(missing[0])},
+            params={"what": str(what), "missing": ', '.join(missing), "value": str(missing[0])},
         )
 
 

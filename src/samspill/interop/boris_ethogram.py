@@ -72,10 +72,11 @@ def check_exportable(scheme: Scheme) -> None:
            if any(c in o for c in FORBIDDEN_IN_MODIFIERS) or o != o.strip() or o in NONE_VALUES]
     if bad:
         raise SchemeError(
-            N_("BORIS cannot store {b}"),
+            N_("BORIS cannot store {names}"),
             fix=N_("rename them without the characters {forbidden_in_modifiers}, outer spaces, "
                    "or the words None/NA"),
-            params={"b": ', '.join(bad), "forbidden_in_modifiers": repr(FORBIDDEN_IN_MODIFIERS)},
+            params={"names": ", ".join(bad),
+                    "forbidden_in_modifiers": repr(FORBIDDEN_IN_MODIFIERS)},
         )
 
 

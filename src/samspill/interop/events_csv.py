@@ -164,9 +164,9 @@ def _rows(data: bytes | str, source: str) -> tuple[list[tuple[int, dict[str, str
     if not table or not any(table[0]):
         raise InputError(
             N_("the file has no header row"),
-            fix=N_("start with: {c}"),
+            fix=N_("start with: {columns}"),
             where=source,
-            params={"c": ','.join(CSV_COLUMNS)},
+            params={"columns": ','.join(CSV_COLUMNS)},
         )
     header = [h.strip() for h in table[0]]
     rows = [(i + 1, dict(zip(header, row, strict=False)))
@@ -178,10 +178,10 @@ def _columns(header: list[str], mapping: Mapping[str, str], source: str) -> dict
     unknown = [k for k in mapping if k not in CSV_COLUMNS]
     if unknown:
         raise InputError(
-            N_("the mapping names unknown field(s) {u}"),
-            fix=N_("map these fields: {c}"),
+            N_("the mapping names unknown field(s) {unknown}"),
+            fix=N_("map these fields: {columns}"),
             where=source,
-            params={"u": ', '.join(unknown), "c": ', '.join(CSV_COLUMNS)},
+            params={"unknown": ', '.join(unknown), "columns": ', '.join(CSV_COLUMNS)},
         )
     names = {field: mapping.get(field, field) for field in CSV_COLUMNS}
     missing = [f"{f} (column '{names[f]}')" for f in REQUIRED if names[f] not in header]
@@ -189,9 +189,9 @@ def _columns(header: list[str], mapping: Mapping[str, str], source: str) -> dict
     if missing:
         raise InputError(
             N_("missing column(s): {listed}"),
-            fix=N_("the file has: {h}; map the fields to these"),
+            fix=N_("the file has: {header}; map the fields to these"),
             where=source,
-            params={"listed": ', '.join(dict.fromkeys(missing)), "h": ', '.join(header)},
+            params={"listed": ', '.join(dict.fromkeys(missing)), "header": ', '.join(header)},
         )
     return names
 
@@ -318,9 +318,9 @@ def read_csv_table(file: Path, style: CsvStyle, *, text: Iterable[str] = (),
     missing = [c for c in columns if c not in frame.columns]
     if missing:
         raise InputError(
-            N_("{name} has no column {m}"),
+            N_("{name} has no column {missing}"),
             fix=style.no_column_fix.format(columns=', '.join(columns)),
-            params={"name": str(file.name), "m": ', '.join(missing)},
+            params={"name": str(file.name), "missing": ', '.join(missing)},
         )
     return frame
 

@@ -86,8 +86,8 @@ def write_table(
     if fmt not in writers:
         raise InputError(
             N_("unknown table format '{fmt}'"),
-            fix=N_("use one of {f}"),
-            params={"fmt": str(fmt), "f": ', '.join(FORMATS)},
+            fix=N_("use one of {formats}"),
+            params={"fmt": str(fmt), "formats": ', '.join(FORMATS)},
         )
     frame = flags_as_numbers(frame, registry)
     if fmt in ("csv", "xlsx") and not raw_cells:
@@ -247,9 +247,9 @@ def _spss_column(series: pd.Series, v: Variable | None) -> pd.Series:
         unknown = sorted({str(x) for x in series.dropna() if str(x) not in codes})
         if unknown:
             raise InputError(
-                N_("'{name}' holds value(s) {u} without an SPSS code"),
+                N_("'{name}' holds value(s) {unknown} without an SPSS code"),
                 fix=N_("add them to '{name}' in interop/variables.py"),
-                params={"name": str(v.name), "u": ', '.join(unknown)},
+                params={"name": str(v.name), "unknown": ', '.join(unknown)},
             )
         return series.map(lambda x: codes[str(x)] if pd.notna(x) else float("nan")).astype(
             "float64")

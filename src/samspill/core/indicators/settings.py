@@ -239,9 +239,10 @@ def settings_from(overrides: dict[str, object] | IndicatorSettings | None) -> In
     unknown = sorted(set(overrides) - set(IndicatorSettings.model_fields))
     if unknown:
         raise InputError(
-            N_("unknown indicator setting(s): {u}"),
-            fix=N_("use one of: {m}"),
-            params={"u": ', '.join(unknown), "m": ', '.join(IndicatorSettings.model_fields)},
+            N_("unknown indicator setting(s): {unknown}"),
+            fix=N_("use one of: {known}"),
+            params={"unknown": ", ".join(unknown),
+                    "known": ", ".join(IndicatorSettings.model_fields)},
         )
     try:
         return IndicatorSettings.model_validate(overrides)

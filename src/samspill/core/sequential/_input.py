@@ -26,9 +26,9 @@ def require_columns(events: pd.DataFrame, columns: Collection[str | None], what:
     if missing:
         have = ", ".join(map(str, events.columns)) or "none"
         raise InputError(
-            N_("{what}: the events have no column {m}"),
+            N_("{what}: the events have no column {missing}"),
             fix=N_("name the right column (the table has: {have})"),
-            params={"what": str(what), "m": ', '.join(missing), "have": str(have)},
+            params={"what": str(what), "missing": ', '.join(missing), "have": str(have)},
         )
 
 

@@ -181,10 +181,10 @@ def _refuse_repeats(tables: dict[str, pd.DataFrame]) -> None:
         repeats = [c for c in table.index if table.loc[c, c] > 0]
         if repeats:
             raise InputError(
-                N_("session '{label}' has codes that follow themselves ({r}) although "
+                N_("session '{label}' has codes that follow themselves ({repeats}) although "
                    "allow_repeats is False"),
                 fix=N_("set allow_repeats=True, or merge consecutive repeats first"),
-                params={"label": str(label), "r": ', '.join(repeats)},
+                params={"label": str(label), "repeats": ', '.join(repeats)},
             )
 
 
@@ -222,8 +222,8 @@ def _code_list(sequences: dict[str, list[str]], codes: Collection[str] | None) -
     unknown = sorted(set(seen) - set(wanted))
     if unknown:
         raise InputError(
-            N_("the events hold codes not listed in codes: {u}"),
+            N_("the events hold codes not listed in codes: {unknown}"),
             fix=N_("add them to codes, or filter the events first"),
-            params={"u": ', '.join(unknown)},
+            params={"unknown": ', '.join(unknown)},
         )
     return wanted
