@@ -341,3 +341,60 @@ def test_an_error_listing_problems_shows_each_fix_once(
     assert lines[0] == "error: 2 problem(s) in the events:"
     assert [line.count("Fix:") for line in lines] == [0, 1, 1, 1]
     assert lines[-1] == "Fix: correct the events named above, then score again"
+
+
+# --- The score in bokmål (issue 20: --lang nb) ------------------------------------------------
+
+
+def test_score_table_in_bokmaal_has_the_apps_words_and_decimal_commas(tmp_path: Path) -> None:
+    data = str(tmp_path / "data")
+    runner.invoke(app, ["demo", "--no-video", "--data-dir", data])
+    shown = runner.invoke(app, ["score", "--study", "demo", "--session", "vignette", "--lang",
+                                "nb", "--data-dir", data], env={"COLUMNS": "400"})
+    assert shown.exit_code == 0, shown.output
+    text = shown.output
+    assert "Forsinket eller dempet respons" in text  # the sign's title, as on the session page
+    text = text.replace("\u00a0", " ")  # the formatter's no-break space before a unit
+    assert "median latens: 7,5 s" in text and "andel signaler ubesvart: 67 %" in text
+    assert "tid langt unna: 4 min 14 s" in text
+    assert "skjør: endres hvis én av disse 2 hendelsene utelates: 00:00" in text
+    assert "Hele økten" in text and text.count("5 av 5 tegn til stede, 0 kan ikke vurderes") == 2
+    assert "nivå 6 · forstyrret · profil hjelpeløs-fryktsom" in text
+    assert "koding 1 av admin (fasit)" in text and "de er ingen diagnose" in text
+    for english in ("median latency", "share of", "signs present", "fragile", "Whole session",
+                    "7.5 s", "level 6", "diagnosis", "cut short"):
+        assert english not in text
+
+
+def test_an_unknown_score_language_is_refused_with_the_choices(tmp_path: Path) -> None:
+    data = str(tmp_path / "data")
+    runner.invoke(app, ["demo", "--no-video", "--data-dir", data])
+    refused = runner.invoke(app, ["score", "--study", "demo", "--session", "vignette", "--lang",
+                                  "de", "--data-dir", data])
+    assert str(refused.exception) == "no language 'de'. Fix: use --lang en or --lang nb"
+
+
+def test_every_word_of_the_score_table_has_its_bokmaal() -> None:
+    """Each word the table can say (labels, states, statuses, profiles, reasons, scopes,
+    columns) reads differently in bokmål: none falls back to the English."""
+    from samspill.cli import scores_text as t
+    from samspill.core.indicators import REASONS
+
+    words = {*t.LABELS.values(), *t.STATE_WORDS.values(), *t.STATUS_WORDS.values(),
+             *t.PROFILE_WORDS.values(), *REASONS.values(), *(title for _s, title in t.SCOPES),
+             *(heading for _k, heading in t.COLUMNS), "stable", "fragile", "yes", "no"}
+    same = sorted(w for w in words if t.said(w, "nb") == w)
+    assert same == []
+
+
+def test_bokmaal_numbers_and_sentences_of_the_score() -> None:
+    from samspill.cli import scores_text as t
+
+    assert t.value_text("response_latency_median_ms", 7500.0, "nb") == "median latens: 7,5\u00a0s"
+    assert t.count_item("far_ms", 254_000, "nb") == "tid langt unna: 4\u00a0min 14\u00a0s"
+    settings = {"stable_at": 0.9, "stability_jitter_ms": 1500}
+    jittery = {"stable": False, "jitter": 0.7, "pivotal_events": 0, "pivotal": []}
+    assert t.stability_text(jittery, settings, "nb") == (
+        "skjør: endres i 30\u00a0% av replikatene når alle tider flyttes med inntil 1,5\u00a0s")
+    assert t.reason_text("absent", [], "nb") == "ingen kriterier oppfylt"
+    assert t.status_text("in_progress", "nb") != "in progress"

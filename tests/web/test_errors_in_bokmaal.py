@@ -133,3 +133,92 @@ def test_a_missing_coding_in_the_address_is_said_in_bokmaal(
     missing = client.get("/api/codings/987654321", headers=headers)
     assert missing.status_code == 404
     assert _error(missing)["message"] in ("kodingen finnes ikke", "ingen koding 987654321")
+
+
+# ---------------------------------------------------------------- the framework's own answers
+
+
+def test_an_address_with_nothing_is_said_in_bokmaal(client: TestClient) -> None:
+    english = client.get("/api/nowhere-at-all")
+    assert english.status_code == 404
+    assert _error(english)["message"] == "there is nothing at this address"
+    bokmaal = client.get("/api/nowhere-at-all", headers=NB)
+    assert _error(bokmaal)["message"] == "det finnes ingenting på denne adressen"
+    page = client.get("/nowhere-at-all", headers=NB)
+    assert page.status_code == 404 and "det finnes ingenting på denne adressen" in page.text
+
+
+def test_a_method_the_address_does_not_take_is_said_in_bokmaal(client: TestClient) -> None:
+    answer = client.delete("/api/login", headers=NB)
+    assert answer.status_code == 405
+    assert _error(answer)["message"] == "denne adressen tar ikke imot DELETE-forespørsler"
+
+
+def test_a_refused_request_body_is_said_in_bokmaal(
+    client: TestClient, database: Database, built: Built
+) -> None:
+    headers = bearer(database, built.owner.username)
+    missing = client.post("/api/studies", json={}, headers={**headers, **NB})
+    assert missing.status_code == 422
+    assert _error(missing) | {"where": ""} == {
+        "type": "InputError", "message": "feltet må fylles ut", "where": "",
+        "fix": "rett opp det feltet"}
+    assert _error(client.post("/api/studies", json={}, headers=headers))["message"] == (
+        "this field is required")
+
+
+def test_a_form_date_that_is_no_day_is_said_in_bokmaal(client: TestClient, built: Built) -> None:
+    from tests.web.test_pages import _login
+
+    csrf = _login(client, built.owner.username)
+    answer = client.post(
+        f"/studies/{built.study.name}/sessions",
+        data={"csrf_token": csrf, "name": "v2", "dyad": "D02", "date": "2020-13-45"},
+        headers={"Accept": "application/json", **NB},
+    )
+    assert answer.status_code == 400
+    assert _error(answer)["message"] == "«date» er ikke en dato"
+    assert _error(answer)["fix"] == "skriv den som ÅÅÅÅ-MM-DD, for eksempel 2024-03-15"
+
+
+def test_a_full_disk_and_a_crashed_server_are_said_in_bokmaal() -> None:
+    import errno
+
+    from samspill.store.errors import storage_error
+    from samspill.web import i18n, refusals
+    from samspill.web.errors import unexpected_body
+
+    token = i18n.current_language.set("nb")
+    try:
+        full = storage_error(OSError(errno.ENOSPC, "No space left on device"))
+        assert full is not None
+        assert refusals.said(full)["message"] == "serverens disk er full; ingenting ble lagret"
+        assert unexpected_body("ab12")["message"] == "noe gikk galt på serveren (referanse ab12)"
+    finally:
+        i18n.current_language.reset(token)
+    assert str(full) == ("the server's disk is full; nothing was saved. Fix: tell the "
+                         "administrator; your unsaved work is kept and sent again")
+
+
+def test_an_importers_and_an_analysis_refusal_are_said_in_bokmaal() -> None:
+    """The importers' and the core's errors carry their templates too (issue 20): a page
+    says them in bokmål, the CLI keeps the English."""
+    from samspill.core.errors import InputError
+    from samspill.core.sequential._input import parse_lags
+    from samspill.interop.safety import load_json
+    from samspill.web import i18n, refusals
+
+    with pytest.raises(InputError) as broken:
+        load_json(b'{"a": ', "project.boris")
+    with pytest.raises(InputError) as lag:
+        parse_lags("x")
+    assert str(broken.value).startswith("project.boris: malformed JSON at line 1, column 7")
+    token = i18n.current_language.set("nb")
+    try:
+        said = refusals.said(broken.value)
+        assert said["message"].startswith("feilformet JSON på linje 1, kolonne 7 (")
+        assert said["fix"] == "åpne filen i programmet som skrev den, og lagre den på nytt"
+        assert refusals.said(lag.value)["message"] == (
+            "--lag 'x' er ikke et lag, et intervall eller en liste")
+    finally:
+        i18n.current_language.reset(token)

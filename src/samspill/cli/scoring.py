@@ -20,7 +20,7 @@ from samspill.cli.common import (
     unit_of_work,
 )
 from samspill.cli.exchange import print_excluded, progress_bar
-from samspill.core.errors import InputError
+from samspill.core.errors import N_, InputError
 
 
 def score(
@@ -31,15 +31,20 @@ def score(
         typer.Option("--coder", help="Whose coding (default: the master or only coding)."),
     ] = None,
     output: Annotated[str, typer.Option("--format", help="json or table.")] = "table",
+    lang: Annotated[str, typer.Option(
+        "--lang", help="The table's language: en or nb (bokmål); json keys stay English."
+    )] = "en",
     data_dir: DataDir = None,
 ) -> None:
     """The five withdrawal signs (state, reason, values, stability), the hostility qualifier
     and the AMBIANCE level of one coding, for the whole session and the reunions."""
+    from samspill.cli.scores_text import check_language
     from samspill.services import codings, studies
     from samspill.services.scores_json import scores_to_json
     from samspill.services.scoring import score_stored_coding
     if output not in ("json", "table"):
         raise InputError(f"unknown format '{output}'", fix="use --format json or table")
+    check_language(lang)
     with unit_of_work(data_dir) as (db, _):
         target = studies.get_session(db, study=studies.get_study(db, study), name=session)
         coding = codings.pick_coding(db, session=target, coder=coder)
@@ -52,10 +57,10 @@ def score(
     if output == "json":
         typer.echo(json.dumps(result, indent=2, ensure_ascii=False))
     else:
-        _print_table(result)
+        _print_table(result, lang)
 
 
-def _print_table(result: dict) -> None:
+def _print_table(result: dict, lang: str = "en") -> None:
     from rich.console import Console
     from rich.table import Table
 
@@ -65,25 +70,27 @@ def _print_table(result: dict) -> None:
     out = Console()
     if not out.is_terminal and "COLUMNS" not in os.environ:
         out = Console(width=160)
+    said = scores_text.said
     coding = result.get("coding") or {}
-    out.print(f"Withdrawal signs · {result['label']}", markup=False)
+    out.print(said(N_("Withdrawal signs · {label}"), lang).format(label=result["label"]),
+              markup=False)
     if coding:
-        out.print(f"coding {coding['id']} by {coding['coder']} "
-                  f"({scores_text.status_text(coding['status'])})", markup=False)
-    for section in scores_text.scope_sections(result):
+        out.print(said(N_("coding {id} by {coder} ({status})"), lang).format(
+            id=coding["id"], coder=coding["coder"],
+            status=scores_text.status_text(coding["status"], lang)), markup=False)
+    for section in scores_text.scope_sections(result, lang):
         if section["outside"]:
             out.print(f"{section['title']}: {section['outside']}", markup=False)
         table = Table(title=section["title"], title_justify="left", show_lines=True)
-        for column in ("sign", "state", "why", "values", "stability"):
-            table.add_column(column, overflow="fold")
+        for _key, heading in scores_text.COLUMNS:
+            table.add_column(said(heading, lang), overflow="fold")
         for row in section["rows"]:
-            table.add_row(*(escape(row[c]) for c in ("sign", "state", "why", "values",
-                                                      "stability")))
+            table.add_row(*(escape(row[key]) for key, _heading in scores_text.COLUMNS))
         out.print(table)
         out.print(section["summary"], markup=False)
         out.print(section["qualifier"], markup=False)
-    out.print(scores_text.rating_text(result), markup=False)
-    out.print(result["disclaimer"], style="italic", markup=False)
+    out.print(scores_text.rating_text(result, lang), markup=False)
+    out.print(said(result["disclaimer"], lang), style="italic", markup=False)
 
 
 def cohort(

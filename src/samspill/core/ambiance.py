@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from samspill.core.errors import InputError
+from samspill.core.errors import N_, InputError
 from samspill.core.indicators.common import Scopes, rate_per_10min
 from samspill.core.scheme import Scheme
 from samspill.core.timeline import Timeline
@@ -104,8 +104,11 @@ def disrupted_cutoff_of(scheme: Scheme, override: float | None = None) -> float:
         return float(override)
     value = scheme.settings.get("disrupted_cutoff", DEFAULT_DISRUPTED_CUTOFF)
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise InputError(f"the scheme's disrupted_cutoff '{value}' is not a number",
-                         fix="set settings.disrupted_cutoff to a number on the level's scale")
+        raise InputError(
+            N_("the scheme's disrupted_cutoff '{value}' is not a number"),
+            fix=N_("set settings.disrupted_cutoff to a number on the level's scale"),
+            params={"value": str(value)},
+        )
     return float(value)
 
 
@@ -131,8 +134,16 @@ def _level(ratings: Mapping[str, RatingValue], scheme: Scheme) -> int | None:
         level = None
     if level is None or str(raw).strip() != str(level) or not (
             (item.min or level) <= level <= (item.max or level)):
-        raise InputError(f"level rating '{raw}' is not a whole number on {item.min}..{item.max}",
-                         fix=f"rate '{item.id}' with a whole number from {item.min} to {item.max}")
+        raise InputError(
+            N_("level rating '{raw}' is not a whole number on {min}..{max}"),
+            fix=N_("rate '{id}' with a whole number from {min} to {max}"),
+            params={
+                "raw": str(raw),
+                "min": str(item.min),
+                "max": str(item.max),
+                "id": str(item.id),
+            },
+        )
     return level
 
 
@@ -142,8 +153,11 @@ def _profile(ratings: Mapping[str, RatingValue], scheme: Scheme) -> str | None:
     if item is None or raw is None or raw == "":
         return None
     if item.kind == "choice" and str(raw) not in item.options:
-        raise InputError(f"profile rating '{raw}' is not one of the options",
-                         fix=f"rate '{item.id}' with one of: {', '.join(item.options)}")
+        raise InputError(
+            N_("profile rating '{raw}' is not one of the options"),
+            fix=N_("rate '{id}' with one of: {options}"),
+            params={"raw": str(raw), "id": str(item.id), "options": ', '.join(item.options)},
+        )
     return str(raw)
 
 

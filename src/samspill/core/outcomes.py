@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 import statsmodels.api as sm
 
-from samspill.core.errors import InputError
+from samspill.core.errors import N_, InputError
 
 STEP_COLUMNS = ["step", "added", "n", "k", "r2", "adj_r2", "r2_change", "f_change", "df1",
                 "df2", "p_change", "f", "p"]
@@ -81,8 +81,11 @@ def join_dyads(outcomes: pd.DataFrame, predictors: pd.DataFrame, *, dyad_col: st
         _check_dyads(table, dyad_col, name)
     shared = sorted((set(outcomes.columns) & set(predictors.columns)) - {dyad_col})
     if shared:
-        raise InputError(f"both tables have the column(s) {', '.join(shared)}",
-                         fix="rename or drop the column in one of the tables")
+        raise InputError(
+            N_("both tables have the column(s) {shared}"),
+            fix=N_("rename or drop the column in one of the tables"),
+            params={"shared": ', '.join(shared)},
+        )
     left, right = _keyed(outcomes, dyad_col), _keyed(predictors, dyad_col)
     joined = left.merge(right, on=dyad_col, how="inner", sort=False)
     known, measured = set(right[dyad_col]), set(left[dyad_col])
@@ -93,17 +96,27 @@ def join_dyads(outcomes: pd.DataFrame, predictors: pd.DataFrame, *, dyad_col: st
 
 def _check_dyads(table: pd.DataFrame, dyad_col: str, name: str) -> None:
     if dyad_col not in table.columns:
-        raise InputError(f"the {name} table has no dyad column '{dyad_col}'",
-                         fix=f"name the dyad column (the table has: {', '.join(table.columns)})")
+        raise InputError(
+            N_("the {name} table has no dyad column '{dyad_col}'"),
+            fix=N_("name the dyad column (the table has: {columns})"),
+            params={"name": str(name), "dyad_col": str(dyad_col),
+                    "columns": ", ".join(table.columns)},
+        )
     codes = table[dyad_col]
     if codes.isna().any():
-        raise InputError(f"the {name} table has rows without a dyad code",
-                         fix="fill in every dyad code or drop those rows")
+        raise InputError(
+            N_("the {name} table has rows without a dyad code"),
+            fix=N_("fill in every dyad code or drop those rows"),
+            params={"name": str(name)},
+        )
     stripped = codes.astype(str).str.strip()
     twice = sorted(set(stripped[stripped.duplicated()]))
     if twice:
-        raise InputError(f"the {name} table lists dyad(s) {', '.join(twice[:5])} more than once",
-                         fix="keep one row per dyad")
+        raise InputError(
+            N_("the {name} table lists dyad(s) {listed} more than once"),
+            fix=N_("keep one row per dyad"),
+            params={"name": str(name), "listed": ', '.join(twice[:5])},
+        )
 
 
 def _keyed(table: pd.DataFrame, dyad_col: str) -> pd.DataFrame:
@@ -142,7 +155,11 @@ def hierarchical_regression(data: pd.DataFrame, *, outcome: str,
     """
     blocks = _checked_steps(data, outcome, steps)
     if not 0 < confidence < 1:
-        raise InputError(f"confidence {confidence} is not between 0 and 1", fix="use e.g. 0.95")
+        raise InputError(
+            N_("confidence {confidence} is not between 0 and 1"),
+            fix=N_("use e.g. 0.95"),
+            params={"confidence": str(confidence)},
+        )
     names = [c for block in blocks for c in block]
     numeric = _numeric(data, [outcome, *names])
     labels = data[dyad_col].astype(str) if dyad_col else pd.Series(data.index.astype(str))
@@ -169,18 +186,26 @@ def outcome_analysis(outcomes: pd.DataFrame, predictors: pd.DataFrame, *, outcom
 def _checked_steps(data: pd.DataFrame, outcome: str, steps: Sequence[Sequence[str]]
                    ) -> list[list[str]]:
     if isinstance(steps, str) or not steps or any(isinstance(b, str) or not b for b in steps):
-        raise InputError("steps must be a list of non-empty lists of predictor columns",
-                         fix='give e.g. steps=[["abuse"], ["withdrawal"]]')
+        raise InputError(
+            N_("steps must be a list of non-empty lists of predictor columns"),
+            fix=N_("give e.g. steps=[[\"abuse\"], [\"withdrawal\"]]"),
+        )
     blocks = [list(block) for block in steps]
     names = [c for block in blocks for c in block]
     missing = [c for c in [outcome, *names] if c not in data.columns]
     if missing:
-        raise InputError(f"no column {', '.join(missing)} in the data",
-                         fix=f"use columns of the table: {', '.join(map(str, data.columns))}")
+        raise InputError(
+            N_("no column {missing} in the data"),
+            fix=N_("use columns of the table: {listed}"),
+            params={"missing": ', '.join(missing), "listed": ', '.join(map(str, data.columns))},
+        )
     twice = sorted({c for c in names if names.count(c) > 1} | ({outcome} & set(names)))
     if twice:
-        raise InputError(f"column(s) {', '.join(twice)} appear more than once among the outcome "
-                         "and the steps", fix="enter each predictor in one step only")
+        raise InputError(
+            N_("column(s) {twice} appear more than once among the outcome and the steps"),
+            fix=N_("enter each predictor in one step only"),
+            params={"twice": ', '.join(twice)},
+        )
     return blocks
 
 
@@ -191,9 +216,11 @@ def _numeric(data: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
         coerced = pd.to_numeric(values, errors="coerce")
         bad = coerced.isna() & values.notna() & (values.astype(str).str.strip() != "")
         if bad.any():
-            raise InputError(f"column '{column}' holds the non-numeric value "
-                             f"{values[bad].iloc[0]!r}",
-                             fix="code it as numbers (e.g. 0/1 dummies) or leave the cell empty")
+            raise InputError(
+                N_("column '{column}' holds the non-numeric value {value}"),
+                fix=N_("code it as numbers (e.g. 0/1 dummies) or leave the cell empty"),
+                params={"column": str(column), "value": repr(values[bad].iloc[0])},
+            )
         out[column] = coerced.astype(float).to_numpy()
     return pd.DataFrame(out)
 
@@ -215,16 +242,24 @@ def _complete_cases(numeric: pd.DataFrame, outcome: str, names: list[str],
 
 def _check_fit(cases: pd.DataFrame, outcome: str, names: list[str]) -> None:
     if len(cases) < len(names) + 2:
-        raise InputError(f"{len(cases)} complete case(s) cannot fit {len(names)} predictor(s)",
-                         fix=f"give at least {len(names) + 2} dyads with complete data")
+        raise InputError(
+            N_("{count} complete case(s) cannot fit {count2} predictor(s)"),
+            fix=N_("give at least {value} dyads with complete data"),
+            params={"count": len(cases), "count2": len(names), "value": str(len(names) + 2)},
+        )
     flat = [c for c in [outcome, *names] if cases[c].std(ddof=1) == 0]
     if flat:
-        raise InputError(f"column(s) {', '.join(flat)} do not vary among the analysed cases",
-                         fix="drop the constant column(s)")
+        raise InputError(
+            N_("column(s) {columns} do not vary among the analysed cases"),
+            fix=N_("drop the constant column(s)"),
+            params={"columns": ', '.join(flat)},
+        )
     design = sm.add_constant(cases[names].to_numpy(), has_constant="add")
     if np.linalg.matrix_rank(design) < design.shape[1]:
-        raise InputError("the predictors are perfectly collinear",
-                         fix="drop a predictor that is a combination of the others")
+        raise InputError(
+            N_("the predictors are perfectly collinear"),
+            fix=N_("drop a predictor that is a combination of the others"),
+        )
 
 
 def _fit_steps(cases: pd.DataFrame, outcome: str, blocks: list[list[str]], alpha: float

@@ -15,7 +15,7 @@ from typing import TypeVar
 import yaml
 from pydantic import BaseModel, ConfigDict
 
-from samspill.core.errors import SchemeError
+from samspill.core.errors import N_, SchemeError
 from samspill.core.scheme import Scheme, SegmentTemplate
 from samspill.core.scheme_check import builtin_scheme_ids, load_builtin_scheme
 
@@ -75,8 +75,9 @@ def builtin_translation(scheme_id: str, lang: str) -> SchemeTranslation | None:
         return SchemeTranslation.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
     except (yaml.YAMLError, ValueError) as exc:
         raise SchemeError(
-            f"the translation {scheme_id}.{lang}.yaml is not valid: {exc}",
-            fix="correct the translation file; its keys must be the scheme's ids",
+            N_("the translation {scheme_id}.{lang}.yaml is not valid: {reason}"),
+            fix=N_("correct the translation file; its keys must be the scheme's ids"),
+            params={"scheme_id": str(scheme_id), "lang": str(lang), "reason": str(exc)},
         ) from exc
 
 

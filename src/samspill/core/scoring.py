@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from samspill.core.ambiance import RatingValue, ambiance_counts, rating_table
-from samspill.core.errors import InputError
+from samspill.core.errors import N_, InputError
 from samspill.core.indicators import (
     INDICATORS,
     SUMMARY_COLUMNS,
@@ -164,8 +164,11 @@ def cohort_table(scores: Scores) -> pd.DataFrame:
 def cohort_row(scores: Scores) -> dict[str, Any]:
     """The cohort CSV's row for a single scored coding (plain Python values, None for NaN)."""
     if len(scores.codings) != 1:
-        raise InputError(f"cohort_row takes one coding's scores, got {len(scores.codings)}",
-                         fix="use cohort_table for many codings")
+        raise InputError(
+            N_("cohort_row takes one coding's scores, got {count}"),
+            fix=N_("use cohort_table for many codings"),
+            params={"count": len(scores.codings)},
+        )
     # Column labels are strings; pandas-stubs key a row's dict by any Hashable.
     row = cast(dict[str, Any], cohort_table(scores).iloc[0].to_dict())
     row.pop("coding")

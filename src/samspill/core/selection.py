@@ -22,7 +22,7 @@ import datetime as dt
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 
-from samspill.core.errors import InputError
+from samspill.core.errors import N_, InputError
 
 AUTO, OFF, CODER_PREFIX = "auto", "off", "coder:"
 CHOICES_TEXT = "auto, coder:NAME or off"
@@ -48,8 +48,11 @@ class Pooling:
             return cls(one=False)
         if value.lower().startswith(CODER_PREFIX) and value[len(CODER_PREFIX):].strip():
             return cls(prefer=value[len(CODER_PREFIX):].strip())
-        raise InputError(f"unknown choice of codings per session '{value}'",
-                         fix=f"use {CHOICES_TEXT} (e.g. coder:ann)")
+        raise InputError(
+            N_("unknown choice of codings per session '{value}'"),
+            fix=N_("use {choices_text} (e.g. coder:ann)"),
+            params={"value": str(value), "choices_text": str(CHOICES_TEXT)},
+        )
 
     def __str__(self) -> str:
         if not self.one:

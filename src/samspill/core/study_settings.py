@@ -10,7 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from samspill.core.errors import InputError
+from samspill.core.errors import N_, InputError
 from samspill.core.indicators import IndicatorSettings
 from samspill.core.reliability.certification import CertificationRule
 
@@ -56,8 +56,9 @@ class StudySettings(BaseModel):
         except ValidationError as exc:
             first = exc.errors()[0]
             raise InputError(
-                f"indicator setting {first['loc'][0]!s}: {first['msg']}",
-                fix="see docs/indicators.md for the names and ranges",
+                N_("indicator setting {value}: {reason}"),
+                fix=N_("see docs/indicators.md for the names and ranges"),
+                params={"value": str(first['loc'][0]), "reason": str(first['msg'])},
             ) from exc
 
 
@@ -67,6 +68,7 @@ def study_settings(raw: dict[str, Any] | None) -> StudySettings:
     except ValidationError as exc:
         first = exc.errors()[0]
         raise InputError(
-            f"study setting {'.'.join(map(str, first['loc']))}: {first['msg']}",
-            fix="see docs/settings.md for the study settings",
+            N_("study setting {listed}: {reason}"),
+            fix=N_("see docs/settings.md for the study settings"),
+            params={"listed": '.'.join(map(str, first['loc'])), "reason": str(first['msg'])},
         ) from exc

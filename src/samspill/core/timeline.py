@@ -30,7 +30,7 @@ import pandas as pd
 from pydantic import ValidationError
 
 from samspill.core.arrays import BoolArray, Int64Array
-from samspill.core.errors import EventError, InputError
+from samspill.core.errors import N_, EventError, InputError
 from samspill.core.events import Event, event_problems
 from samspill.core.intervals import IntervalSet, measure_between, normalise, subtract
 from samspill.core.problems import Problem, summarise
@@ -159,19 +159,28 @@ class _Coded:
 def _require(frame: pd.DataFrame, columns: list[str], what: str) -> None:
     missing = [c for c in columns if c not in frame.columns]
     if missing:
-        raise InputError(f"the {what} table lacks column(s) {', '.join(missing)}",
-                         fix=f"build it with events_frame/segments_frame or add {missing[0]}")
+        raise InputError(
+            N_("the {what} table lacks column(s) {missing}"),
+            fix=N_("build it with events_frame/segments_frame or add {value}"),
+            params={"what": str(what), "missing": ', '.join(missing), "value": str(missing[0])},
+        )
 
 
 def _coding_numbers(column: pd.Series, labels: tuple[Hashable, ...], what: str) -> Int64Array:
     index = pd.Index(list(labels))
     if not index.is_unique:
-        raise InputError("two codings share a label", fix="give each coding its own label")
+        raise InputError(
+            N_("two codings share a label"),
+            fix=N_("give each coding its own label"),
+        )
     codes = index.get_indexer(pd.Index(column)).astype("int64")
     if (codes < 0).any():
         stray = column[codes < 0].iloc[0]
-        raise InputError(f"the {what} name coding '{stray}', which has no duration",
-                         fix="give every coding its duration_ms in durations")
+        raise InputError(
+            N_("the {what} name coding '{stray}', which has no duration"),
+            fix=N_("give every coding its duration_ms in durations"),
+            params={"what": str(what), "stray": str(stray)},
+        )
     return codes
 
 
@@ -193,8 +202,15 @@ def _segment_table(segments: pd.DataFrame, coding: Int64Array,
     if bad.any() or overlap.any():
         row = seg[bad | overlap].iloc[0]
         raise InputError(
-            f"segment '{row['name']}' ({row['start_ms']}–{row['end_ms']} ms) is empty, overlaps "
-            "the one before, or lies outside the session", fix="correct its start and end times")
+            N_("segment '{name}' ({start_ms}–{end_ms} ms) is empty, overlaps the one before, or "
+               "lies outside the session"),
+            fix=N_("correct its start and end times"),
+            params={
+                "name": str(row['name']),
+                "start_ms": str(row['start_ms']),
+                "end_ms": str(row['end_ms']),
+            },
+        )
     return seg.assign(segment=np.arange(len(seg)), observed_ms=end - start)
 
 
@@ -420,8 +436,11 @@ def _raise_on_problems(events: pd.DataFrame, coded: _Coded, kind: np.ndarray,
         prefix = f"coding {labels[c]}: " if len(labels) > 1 else ""
         problems += _located_problems(rows, scheme, int(duration[c]), prefix)
     if problems:
-        raise EventError(f"{len(problems)} problem(s) in the events:\n{summarise(problems)}",
-                         fix="correct the events named above, then score again")
+        raise EventError(
+            N_("{count} problem(s) in the events:\n{value}"),
+            fix=N_("correct the events named above, then score again"),
+            params={"count": len(problems), "value": str(summarise(problems))},
+        )
 
 
 def _suspect_rows(events: pd.DataFrame, coded: _Coded, kind: np.ndarray, coding: Int64Array,

@@ -19,7 +19,7 @@ from typing import Any, Literal, NamedTuple
 
 from pydantic import ValidationError
 
-from samspill.core.errors import InputError, Note, NotedInputError
+from samspill.core.errors import N_, InputError, Note, NotedInputError
 from samspill.core.events import Event, Segment
 from samspill.core.problems import Problem, summarise
 from samspill.core.scheme import Scheme
@@ -77,17 +77,23 @@ def _read(raw: bytes, source: str, scheme: Scheme | None, unpaired: Unpaired) ->
     pj = load_json(raw, source)
     if not isinstance(pj, dict) or not isinstance(pj.get("behaviors_conf"), dict) or not (
             isinstance(pj.get("observations"), dict)):
-        raise InputError("not a BORIS project (no 'behaviors_conf' and 'observations')",
-                         fix="choose the .boris file saved by BORIS", where=source)
+        raise InputError(
+            N_("not a BORIS project (no 'behaviors_conf' and 'observations')"),
+            fix=N_("choose the .boris file saved by BORIS"),
+            where=source,
+        )
     check_format_version(pj.get("project_format_version"), source)
     try:
         return _Reader(source, unpaired).read(pj, scheme)
     except ValidationError as exc:
         first = exc.errors()[0]
         place = ".".join(str(p) for p in first["loc"])
-        raise InputError(f"the project holds a value Samspill cannot accept ({place}: "
-                         f"{first['msg']})", fix="correct that value in BORIS",
-                         where=source) from exc
+        raise InputError(
+            N_("the project holds a value Samspill cannot accept ({place}: {reason})"),
+            fix=N_("correct that value in BORIS"),
+            where=source,
+            params={"place": str(place), "reason": str(first['msg'])},
+        ) from exc
 
 
 NEWER_FORMAT = ("the project has BORIS project format {version}; this Samspill reads formats up "
@@ -128,8 +134,12 @@ class _Reader:
         observations = [self._observation(str(name), obs)
                         for name, obs in pj["observations"].items()]
         if self.problems:
-            raise InputError(f"{len(self.problems)} problem(s):\n{summarise(self.problems)}",
-                             fix="correct these in BORIS and export again", where=self.source)
+            raise InputError(
+                N_("{count} problem(s):\n{value}"),
+                fix=N_("correct these in BORIS and export again"),
+                where=self.source,
+                params={"count": len(self.problems), "value": str(summarise(self.problems))},
+            )
         chosen = scheme or self._scheme(pj, observations)
         if scheme is not None:
             check_events(observations, scheme, self.source)
@@ -203,16 +213,23 @@ class _Reader:
 
     def _row(self, raw: object, index: int) -> _Row:
         if not isinstance(raw, list) or len(raw) < 5:
-            raise InputError("an event is not a list of time, subject, code, modifiers, comment",
-                             fix="repair the event in BORIS")
+            raise InputError(
+                N_("an event is not a list of time, subject, code, modifiers, comment"),
+                fix=N_("repair the event in BORIS"),
+            )
         time, subject, code, modifiers, comment = raw[:5]
         if not (type(subject) is str and type(code) is str and type(modifiers) is str
                 and type(comment) is str):
-            raise InputError("subject, code, modifiers and comment must be text",
-                             fix="repair the event in BORIS")
+            raise InputError(
+                N_("subject, code, modifiers and comment must be text"),
+                fix=N_("repair the event in BORIS"),
+            )
         if code not in self.behaviours:
-            raise InputError(f"behaviour '{code}' is not in the ethogram",
-                             fix="add it to the ethogram in BORIS or delete the event")
+            raise InputError(
+                N_("behaviour '{code}' is not in the ethogram"),
+                fix=N_("add it to the ethogram in BORIS or delete the event"),
+                params={"code": str(code)},
+            )
         frame = raw[5] if len(raw) > 5 else None
         if isinstance(frame, bool) or not isinstance(frame, int) or not 0 <= frame < 2**31:
             frame = None
@@ -347,21 +364,32 @@ def _kind(obs: dict[str, Any], here: str, warnings: list[Problem]) -> Literal["m
         return "live"
     if kind == "LIVE":
         return "live"
-    raise InputError(f"unknown observation type {kind!r}", fix="use MEDIA or LIVE", where=here)
+    raise InputError(
+        N_("unknown observation type {kind}"),
+        fix=N_("use MEDIA or LIVE"),
+        where=here,
+        params={"kind": repr(kind)},
+    )
 
 
 def _subject_names(conf: object, source: str) -> list[str]:
     if conf is None:
         return []
     if not isinstance(conf, dict):
-        raise InputError("'subjects_conf' is not a mapping", fix="repair the subjects in BORIS",
-                         where=source)
+        raise InputError(
+            N_("'subjects_conf' is not a mapping"),
+            fix=N_("repair the subjects in BORIS"),
+            where=source,
+        )
     names = []
     for entry in conf.values():
         name = entry.get("name") if isinstance(entry, dict) else None
         if not isinstance(name, str) or not name.strip():
-            raise InputError("a subject has no name", fix="name every subject in BORIS",
-                             where=source)
+            raise InputError(
+                N_("a subject has no name"),
+                fix=N_("name every subject in BORIS"),
+                where=source,
+            )
         names.append(name)
     return list(dict.fromkeys(names))
 

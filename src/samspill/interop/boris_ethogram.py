@@ -19,7 +19,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from samspill.core.errors import InputError, SchemeError
+from samspill.core.errors import N_, InputError, SchemeError
 from samspill.core.events import Event, ModifierValue
 from samspill.core.problems import Problem
 from samspill.core.scheme import Code, ExclusiveGroup, ModifierSet, Scheme
@@ -71,9 +71,13 @@ def check_exportable(scheme: Scheme) -> None:
     bad = [f"option '{o}' of modifier '{m.id}'" for m in scheme.modifier_sets for o in m.options
            if any(c in o for c in FORBIDDEN_IN_MODIFIERS) or o != o.strip() or o in NONE_VALUES]
     if bad:
-        raise SchemeError(f"BORIS cannot store {', '.join(bad)}",
-                          fix=f"rename them without the characters {FORBIDDEN_IN_MODIFIERS!r}, "
-                              "outer spaces, or the words None/NA")
+        raise SchemeError(
+            N_("BORIS cannot store {names}"),
+            fix=N_("rename them without the characters {forbidden_in_modifiers}, outer spaces, "
+                   "or the words None/NA"),
+            params={"names": ", ".join(bad),
+                    "forbidden_in_modifiers": repr(FORBIDDEN_IN_MODIFIERS)},
+        )
 
 
 def ethogram(scheme: Scheme) -> dict[str, dict[str, Any]]:
@@ -114,8 +118,11 @@ def modifier_string(event: Event, code: Code) -> str:
 def read_ethogram(conf: object, where: str) -> dict[str, Behaviour]:
     """Behaviours by BORIS code; every malformed entry is reported at once."""
     if not isinstance(conf, dict):
-        raise InputError("'behaviors_conf' is not a mapping", fix="repair the ethogram in BORIS",
-                         where=where)
+        raise InputError(
+            N_("'behaviors_conf' is not a mapping"),
+            fix=N_("repair the ethogram in BORIS"),
+            where=where,
+        )
     problems: list[Problem] = []
     out: dict[str, Behaviour] = {}
     registry = _Registry()
@@ -132,7 +139,11 @@ def read_ethogram(conf: object, where: str) -> dict[str, Behaviour]:
         out[behaviour.boris_code] = behaviour
     _dedupe_ids(out)
     if problems:
-        raise InputError(_join(problems), fix="repair the ethogram in BORIS", where=where)
+        raise InputError(
+            _join(problems),
+            fix=N_("repair the ethogram in BORIS"),
+            where=where,
+        )
     return out
 
 
@@ -147,17 +158,29 @@ def _text(entry: dict[str, Any], name: str, here: str, default: str = "") -> str
     if value is None:
         return default
     if not isinstance(value, str):
-        raise InputError(f"'{name}' is {type(value).__name__}, not text",
-                         fix=f"correct the behaviour's {name}", where=here)
+        raise InputError(
+            N_("'{name}' is {name2}, not text"),
+            fix=N_("correct the behaviour's {name}"),
+            where=here,
+            params={"name": str(name), "name2": str(type(value).__name__)},
+        )
     return value
 
 
 def _read_behaviour(entry: object, here: str, registry: _Registry) -> Behaviour:
     if not isinstance(entry, dict):
-        raise InputError("the behaviour is not a mapping", fix="repair the ethogram", where=here)
+        raise InputError(
+            N_("the behaviour is not a mapping"),
+            fix=N_("repair the ethogram"),
+            where=here,
+        )
     code = _text(entry, "code", here)
     if not code.strip():
-        raise InputError("a behaviour has no code", fix="give every behaviour a code", where=here)
+        raise InputError(
+            N_("a behaviour has no code"),
+            fix=N_("give every behaviour a code"),
+            where=here,
+        )
     kind_text = _text(entry, "type", here, "Point event").lower()
     behaviour = Behaviour(
         boris_code=code, id=to_identifier(code, "code"),
@@ -184,17 +207,29 @@ def _read_sets(conf: object, code_id: str, here: str, registry: _Registry) -> li
         conf = {str(i): {"name": "", "type": SINGLE, "values": part.split(",")}
                 for i, part in enumerate(conf.split("|"))}
     if not isinstance(conf, dict):
-        raise InputError("'modifiers' is not a mapping", fix="repair the modifiers", where=here)
+        raise InputError(
+            N_("'modifiers' is not a mapping"),
+            fix=N_("repair the modifiers"),
+            where=here,
+        )
     out: list[SetInfo] = []
     for position, idx in enumerate(sorted(conf, key=lambda k: int(k) if str(k).isdigit() else 0)):
         mset = conf[idx]
         if not isinstance(mset, dict) or not isinstance(mset.get("values", []), list):
-            raise InputError(f"modifier set #{idx} is malformed", fix="repair the modifiers",
-                             where=here)
+            raise InputError(
+                N_("modifier set #{idx} is malformed"),
+                fix=N_("repair the modifiers"),
+                where=here,
+                params={"idx": str(idx)},
+            )
         kind = mset.get("type", SINGLE)
         if kind not in (SINGLE, MULTIPLE, NUMERIC, EXTERNAL):
-            raise InputError(f"modifier set #{idx} has unknown type {kind!r}",
-                             fix="use single, multiple or numeric", where=here)
+            raise InputError(
+                N_("modifier set #{idx} has unknown type {kind}"),
+                fix=N_("use single, multiple or numeric"),
+                where=here,
+                params={"idx": str(idx), "kind": repr(kind)},
+            )
         values = [_KEY_SUFFIX.sub("", str(v)).strip() for v in mset.get("values", [])]
         name = str(mset.get("name") or "")
         label = str(mset.get("description") or name or f"Modifier {position + 1}")

@@ -8,7 +8,7 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
-from samspill.core.errors import EventError, InputError
+from samspill.core.errors import N_, EventError, InputError
 from samspill.core.events import Event, event_problems
 from samspill.core.problems import Problem, summarise
 from samspill.core.scheme import Scheme
@@ -32,10 +32,16 @@ def check_events(observations: list[Observation], scheme: Scheme, source: str) -
         problems += [_in_seconds(p) for p in
                      event_problems(obs.events, scheme, complete=True, labels=labels)]
     if problems:
-        raise EventError(f"{len(problems)} event(s) do not fit scheme '{scheme.id}':\n"
-                         f"{summarise(problems)}",
-                         fix="choose the scheme the project was coded with, or correct the events",
-                         where=source)
+        raise EventError(
+            N_("{count} event(s) do not fit scheme '{id}':\n{value}"),
+            fix=N_("choose the scheme the project was coded with, or correct the events"),
+            where=source,
+            params={
+                "count": len(problems),
+                "id": str(scheme.id),
+                "value": str(summarise(problems)),
+            },
+        )
 
 
 _MS = re.compile(r"\b(\d+) ms\b")
@@ -64,7 +70,10 @@ def _write(project: Project, compress: bool) -> bytes:
     eth.check_exportable(scheme)
     names = [o.name for o in project.observations]
     if len(set(names)) != len(names):
-        raise InputError("two observations share a name", fix="give each observation its own name")
+        raise InputError(
+            N_("two observations share a name"),
+            fix=N_("give each observation its own name"),
+        )
     check_events(project.observations, scheme, project.name or "project")
     categories = sorted({c.category for c in scheme.codes if c.category})
     pj = {

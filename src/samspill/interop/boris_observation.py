@@ -11,7 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, Literal
 
-from samspill.core.errors import InputError
+from samspill.core.errors import N_, InputError
 from samspill.interop.model import IndependentVariable, MediaFile
 from samspill.interop.safety import ms_to_seconds, seconds_to_ms
 
@@ -28,17 +28,27 @@ def read_media(obs: dict[str, Any], here: str) -> list[MediaFile]:
         files = {str(i + 1): [f] for i, f in enumerate(files[:2])}
     info = obs.get("media_info") or {}
     if not isinstance(files, dict) or not isinstance(info, dict):
-        raise InputError("'file' or 'media_info' is malformed", fix="repair the observation's "
-                         "media in BORIS", where=here)
+        raise InputError(
+            N_("'file' or 'media_info' is malformed"),
+            fix=N_("repair the observation's media in BORIS"),
+            where=here,
+        )
     out: list[MediaFile] = []
     for player, paths in files.items():
         if not str(player).isdigit() or not 1 <= int(player) <= 8 or not isinstance(paths, list):
-            raise InputError(f"media player {player!r} is malformed", fix="use players 1 to 8",
-                             where=here)
+            raise InputError(
+                N_("media player {player} is malformed"),
+                fix=N_("use players 1 to 8"),
+                where=here,
+                params={"player": repr(player)},
+            )
         for path in paths:
             if not isinstance(path, str) or not path:
-                raise InputError("a media path is not text", fix="repair the media list",
-                                 where=here)
+                raise InputError(
+                    N_("a media path is not text"),
+                    fix=N_("repair the media list"),
+                    where=here,
+                )
             out.append(_media_file(path, int(player), info, here))
     return out
 
@@ -62,8 +72,12 @@ def _media_file(path: str, player: int, info: dict[str, Any], here: str) -> Medi
 def _mapping(info: dict[str, Any], name: str, here: str) -> dict[str, Any]:
     value = info.get(name) or {}
     if not isinstance(value, dict):
-        raise InputError(f"media_info '{name}' is not a mapping", fix="repair the media info",
-                         where=here)
+        raise InputError(
+            N_("media_info '{name}' is not a mapping"),
+            fix=N_("repair the media info"),
+            where=here,
+            params={"name": str(name)},
+        )
     return value
 
 
@@ -91,15 +105,21 @@ def read_variables(conf: object, source: str) -> list[IndependentVariable]:
     if conf in (None, "", {}):
         return []
     if not isinstance(conf, dict):
-        raise InputError("'independent_variables' is not a mapping",
-                         fix="repair the independent variables in BORIS", where=source)
+        raise InputError(
+            N_("'independent_variables' is not a mapping"),
+            fix=N_("repair the independent variables in BORIS"),
+            where=source,
+        )
     out: list[IndependentVariable] = []
     for idx, entry in conf.items():
         here = f"{source}: independent variable #{idx}"
         if not isinstance(entry, dict) or not isinstance(entry.get("label"), str) or not (
                 entry["label"].strip()):
-            raise InputError("an independent variable has no label", fix="label it in BORIS",
-                             where=here)
+            raise InputError(
+                N_("an independent variable has no label"),
+                fix=N_("label it in BORIS"),
+                where=here,
+            )
         options = str(entry.get("possible values") or "")
         out.append(IndependentVariable(
             label=entry["label"], description=str(entry.get("description") or ""),

@@ -32,7 +32,7 @@ from urllib.parse import quote, unquote
 from defusedxml import ElementTree as SafeET
 from pympi import Elan
 
-from samspill.core.errors import EventError, InputError, Note, NotedInputError
+from samspill.core.errors import N_, EventError, InputError, Note, NotedInputError
 from samspill.core.events import Event, event_problems
 from samspill.core.numbers import clock
 from samspill.core.problems import Problem, summarise
@@ -92,8 +92,12 @@ def write_elan(observation: Observation, scheme: Scheme, *, tiers: TierLayout = 
     labels = [f"{e.code} at {e.onset_ms} ms" for e in observation.events]
     problems = event_problems(observation.events, scheme, complete=True, labels=labels)
     if problems:
-        raise EventError(f"{len(problems)} event(s) cannot be exported:\n{summarise(problems)}",
-                         fix="complete or correct the events first", where=observation.name)
+        raise EventError(
+            N_("{count} event(s) cannot be exported:\n{value}"),
+            fix=N_("complete or correct the events first"),
+            where=observation.name,
+            params={"count": len(problems), "value": str(summarise(problems))},
+        )
     eaf = Elan.Eaf(author="Samspill")
     eaf.remove_tier("default")
     eaf.add_language(LANG)
@@ -261,9 +265,12 @@ def read_elan(data: bytes | str, *, scheme: Scheme, source: str = "session.eaf",
     try:
         return _Reader(eaf, scheme, source).read(tiers)
     except (KeyError, TypeError, ValueError) as exc:
-        raise InputError(f"the ELAN file is inconsistent ({type(exc).__name__}: {exc})",
-                         fix="open it in ELAN, check the tiers and save it again",
-                         where=source) from exc
+        raise InputError(
+            N_("the ELAN file is inconsistent ({name}: {reason})"),
+            fix=N_("open it in ELAN, check the tiers and save it again"),
+            where=source,
+            params={"name": str(type(exc).__name__), "reason": str(exc)},
+        ) from exc
 
 
 TIER_OVERLAP = ("{count} pair(s) of annotations overlap on one tier (a tier is one stream of "
@@ -305,12 +312,19 @@ class _Reader:
         self.problems += [_in_clock(p) for p in
                           event_problems(events, self.scheme, complete=True, labels=labels)]
         if self.problems:
-            raise EventError(f"{len(self.problems)} problem(s):\n{summarise(self.problems)}",
-                             fix=f"choose the scheme they were coded with (this check used "
-                                 f"'{self.scheme.id}'; --scheme, or Scheme on the import form), "
-                                 f"derive one from the file's tiers (--derive-scheme) or map "
-                                 f"its tiers onto a scheme (--mapping, --write-mapping)",
-                             where=self.source)
+            raise EventError(
+                N_("{count} problem(s):\n{value}"),
+                fix=N_("choose the scheme they were coded with (this check used '{id}'; "
+                       "--scheme, or Scheme on the import form), derive one from the file's "
+                       "tiers (--derive-scheme) or map its tiers onto a scheme (--mapping, "
+                       "--write-mapping)"),
+                where=self.source,
+                params={
+                    "count": len(self.problems),
+                    "value": str(summarise(self.problems)),
+                    "id": str(self.scheme.id),
+                },
+            )
         observation = Observation(name=os.path.basename(self.source).removesuffix(".eaf") or "?",
                                   media=self._media(), events=events, **self._session_facts())
         return Imported(project=Project(scheme=self.scheme, observations=[observation]),
@@ -341,8 +355,12 @@ class _Reader:
         if names is not None:
             missing = [n for n in names if n not in tiers]
             if missing:
-                raise InputError(f"no tier named {', '.join(missing)}",
-                                 fix=f"choose among: {', '.join(tiers)}", where=self.source)
+                raise InputError(
+                    N_("no tier named {m}"),
+                    fix=N_("choose among: {t}"),
+                    where=self.source,
+                    params={"m": ', '.join(missing), "t": ', '.join(tiers)},
+                )
             return names
         top = [t for t, v in tiers.items() if not v[2].get("PARENT_REF")]
         coded = [t for t in top if self._uses_code_cv(t)]

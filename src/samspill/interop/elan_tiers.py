@@ -20,7 +20,7 @@ from itertools import pairwise
 from defusedxml import ElementTree as SafeET
 from pympi import Elan
 
-from samspill.core.errors import InputError
+from samspill.core.errors import N_, InputError
 from samspill.interop.safety import as_bytes, check_ms, check_xml
 
 # EAF versions pympi and this reader understand (ELAN has written 2.0 to 3.0 since 2002).
@@ -120,8 +120,9 @@ def parse_eaf(raw: bytes, source: str) -> Elan.Eaf:
             pywarnings.simplefilter("ignore")
             return Elan.Eaf(path, suppress_version_warning=True)
     except Exception as exc:  # pympi raises bare Exception, KeyError... on odd documents
-        raise InputError(f"not a readable ELAN document ({type(exc).__name__}: {exc})",
-                         fix="open it in ELAN and save it again", where=source) from exc
+        raise InputError(N_("not a readable ELAN document ({name}: {reason})"),
+                         params={"name": str(type(exc).__name__), "reason": str(exc)},
+                         fix=N_("open it in ELAN and save it again"), where=source) from exc
     finally:
         os.unlink(path)
 

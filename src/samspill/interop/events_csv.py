@@ -30,7 +30,7 @@ from urllib.parse import unquote
 import numpy as np
 import pandas as pd
 
-from samspill.core.errors import EventError, InputError
+from samspill.core.errors import N_, EventError, InputError
 from samspill.core.events import Event, ModifierValue, event_problems
 from samspill.core.problems import Problem, summarise
 from samspill.core.scheme import Scheme
@@ -63,12 +63,20 @@ def parse_modifiers(text: str, scheme: Scheme, where: str) -> dict[str, Modifier
     for part in filter(None, (p.strip() for p in text.split(";"))):
         set_id, sep, value = part.partition("=")
         if not sep or not set_id.strip():
-            raise InputError(f"modifier '{part}' is not set=value", where=where,
-                             fix="write modifiers as set=value;set2=value")
+            raise InputError(
+                N_("modifier '{part}' is not set=value"),
+                where=where,
+                fix=N_("write modifiers as set=value;set2=value"),
+                params={"part": str(part)},
+            )
         set_id = unquote(set_id.strip())
         if set_id in out:  # never keep only the last of two: that would lose a choice
-            raise InputError(f"modifier set '{set_id}' appears twice", where=where,
-                             fix=f"write several choices once, as {set_id}=a,b")
+            raise InputError(
+                N_("modifier set '{set_id}' appears twice"),
+                where=where,
+                fix=N_("write several choices once, as {set_id}=a,b"),
+                params={"set_id": str(set_id)},
+            )
         values = [unquote(v.strip()) for v in value.split(",") if v.strip()]
         mset = scheme.modifier_set(set_id)
         if mset is not None and mset.choice == "multiple":
@@ -113,14 +121,21 @@ def read_events_csv(data: bytes | str, *, scheme: Scheme, mapping: Mapping[str, 
         except InputError as exc:
             problems.append(Problem(exc.message, exc.fix, (), where))
     if problems:
-        raise InputError(f"{len(problems)} unreadable row(s):\n{summarise(problems)}",
-                         fix="correct these rows and import again", where=source)
+        raise InputError(
+            N_("{count} unreadable row(s):\n{value}"),
+            fix=N_("correct these rows and import again"),
+            where=source,
+            params={"count": len(problems), "value": str(summarise(problems))},
+        )
     labels = [f"{source}: row {n}" for n, _ in rows]
     problems = event_problems(events, scheme, complete=True, labels=labels)
     if problems:
-        raise EventError(f"{len(problems)} problem(s):\n{summarise(problems)}",
-                         fix="correct these rows or choose the scheme they were coded with",
-                         where=source)
+        raise EventError(
+            N_("{count} problem(s):\n{value}"),
+            fix=N_("correct these rows or choose the scheme they were coded with"),
+            where=source,
+            params={"count": len(problems), "value": str(summarise(problems))},
+        )
     return events
 
 
@@ -128,8 +143,11 @@ def _rows(data: bytes | str, source: str) -> tuple[list[tuple[int, dict[str, str
     raw = as_bytes(data, source)
     text = decode_utf8(raw, source)
     if "\x00" in text:
-        raise InputError("the file holds NUL bytes; it is not a text CSV",
-                         fix="export the table as CSV (UTF-8)", where=source)
+        raise InputError(
+            N_("the file holds NUL bytes; it is not a text CSV"),
+            fix=N_("export the table as CSV (UTF-8)"),
+            where=source,
+        )
     header_line = text.split("\n", 1)[0]
     # the delimiter comes from the header alone: ';' also separates modifiers in the rows
     delimiter = max(",;\t", key=header_line.count)
@@ -137,11 +155,19 @@ def _rows(data: bytes | str, source: str) -> tuple[list[tuple[int, dict[str, str
     try:
         table = list(reader)
     except csv.Error as exc:
-        raise InputError(f"unreadable CSV near line {reader.line_num} ({exc})",
-                         fix="check the quotes on that line", where=source) from exc
+        raise InputError(
+            N_("unreadable CSV near line {line_num} ({reason})"),
+            fix=N_("check the quotes on that line"),
+            where=source,
+            params={"line_num": str(reader.line_num), "reason": str(exc)},
+        ) from exc
     if not table or not any(table[0]):
-        raise InputError("the file has no header row", fix=f"start with: {','.join(CSV_COLUMNS)}",
-                         where=source)
+        raise InputError(
+            N_("the file has no header row"),
+            fix=N_("start with: {columns}"),
+            where=source,
+            params={"columns": ','.join(CSV_COLUMNS)},
+        )
     header = [h.strip() for h in table[0]]
     rows = [(i + 1, dict(zip(header, row, strict=False)))
             for i, row in enumerate(table) if i > 0 and any(c.strip() for c in row)]
@@ -151,15 +177,22 @@ def _rows(data: bytes | str, source: str) -> tuple[list[tuple[int, dict[str, str
 def _columns(header: list[str], mapping: Mapping[str, str], source: str) -> dict[str, str]:
     unknown = [k for k in mapping if k not in CSV_COLUMNS]
     if unknown:
-        raise InputError(f"the mapping names unknown field(s) {', '.join(unknown)}",
-                         fix=f"map these fields: {', '.join(CSV_COLUMNS)}", where=source)
+        raise InputError(
+            N_("the mapping names unknown field(s) {unknown}"),
+            fix=N_("map these fields: {columns}"),
+            where=source,
+            params={"unknown": ', '.join(unknown), "columns": ', '.join(CSV_COLUMNS)},
+        )
     names = {field: mapping.get(field, field) for field in CSV_COLUMNS}
     missing = [f"{f} (column '{names[f]}')" for f in REQUIRED if names[f] not in header]
     missing += [f"{f} (column '{c}')" for f, c in mapping.items() if c not in header]
     if missing:
-        raise InputError(f"missing column(s): {', '.join(dict.fromkeys(missing))}",
-                         fix=f"the file has: {', '.join(header)}; map the fields to these",
-                         where=source)
+        raise InputError(
+            N_("missing column(s): {listed}"),
+            fix=N_("the file has: {header}; map the fields to these"),
+            where=source,
+            params={"listed": ', '.join(dict.fromkeys(missing)), "header": ', '.join(header)},
+        )
     return names
 
 
@@ -168,10 +201,16 @@ def _event(row: dict[str, str], names: dict[str, str], scheme: Scheme, unit: Tim
     get = {field: (row.get(column) or "") if field == "comment" else (row.get(column) or "").strip()
            for field, column in names.items()}
     if not get["subject"] or not get["code"]:
-        raise InputError("subject and code must not be empty", fix="fill them in")
+        raise InputError(
+            N_("subject and code must not be empty"),
+            fix=N_("fill them in"),
+        )
     offset = _time(get["offset_ms"], unit, "offset") if get["offset_ms"] else None
     if len(get["comment"]) > 2000:
-        raise InputError("the comment is longer than 2000 characters", fix="shorten it")
+        raise InputError(
+            N_("the comment is longer than 2000 characters"),
+            fix=N_("shorten it"),
+        )
     ident = uuid.uuid5(_ID_NAMESPACE, f"{number}\x00" + "\x00".join(get.values()))
     return Event(id=str(ident), subject=get["subject"], code=get["code"],
                  onset_ms=_time(get["onset_ms"], unit, "onset"), offset_ms=offset,
@@ -185,20 +224,36 @@ def _time(text: str, unit: TimeUnit, what: str) -> int:
         if not value.is_finite():
             raise InvalidOperation
     except InvalidOperation:
-        raise InputError(f"{what} '{text}' is not a number",
-                         fix=f"give the {what} in {'seconds' if unit == 's' else 'ms'}") from None
+        raise InputError(
+            N_("{what} '{text}' is not a number"),
+            fix=N_("give the {what} in {value}"),
+            params={
+                "what": str(what),
+                "text": str(text),
+                "value": str('seconds' if unit == 's' else 'ms'),
+            },
+        ) from None
     if abs(value) > MAX_MS:  # before any arithmetic: 9e999999 would overflow the context
-        raise InputError(f"{what} '{text}' is out of range",
-                         fix="give a time from 0 up to ten days")
+        raise InputError(
+            N_("{what} '{text}' is out of range"),
+            fix=N_("give a time from 0 up to ten days"),
+            params={"what": str(what), "text": str(text)},
+        )
     if unit == "s":
         value = value * 1000
     ms = value.quantize(Decimal(1), rounding=ROUND_HALF_UP) if abs(value) <= MAX_MS else value
     if ms != value and unit == "ms":
-        raise InputError(f"{what} '{text}' is not whole milliseconds",
-                         fix="round it, or import with the time unit seconds")
+        raise InputError(
+            N_("{what} '{text}' is not whole milliseconds"),
+            fix=N_("round it, or import with the time unit seconds"),
+            params={"what": str(what), "text": str(text)},
+        )
     if not 0 <= ms <= MAX_MS:
-        raise InputError(f"{what} '{text}' is out of range",
-                         fix="give a time from 0 up to ten days")
+        raise InputError(
+            N_("{what} '{text}' is out of range"),
+            fix=N_("give a time from 0 up to ten days"),
+            params={"what": str(what), "text": str(text)},
+        )
     return int(ms)
 
 
@@ -244,7 +299,10 @@ def read_csv_table(file: Path, style: CsvStyle, *, text: Iterable[str] = (),
     """A CSV file with a header row as a DataFrame; ``text`` columns stay text (leading zeros
     kept), every one of ``columns`` must be present. Raises :class:`InputError`."""
     if style.not_a_file is not None and not file.is_file():
-        raise InputError(style.not_a_file.format(file=file), fix="give the path of a CSV")
+        raise InputError(
+            style.not_a_file.format(file=file),
+            fix=N_("give the path of a CSV"),
+        )
     errors: tuple[type[Exception], ...] = (
         UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError)
     if style.not_a_file is None:
@@ -259,8 +317,11 @@ def read_csv_table(file: Path, style: CsvStyle, *, text: Iterable[str] = (),
         raise InputError(message.rstrip(), fix=style.unreadable_fix) from None
     missing = [c for c in columns if c not in frame.columns]
     if missing:
-        raise InputError(f"{file.name} has no column {', '.join(missing)}",
-                         fix=style.no_column_fix.format(columns=", ".join(columns)))
+        raise InputError(
+            N_("{name} has no column {missing}"),
+            fix=style.no_column_fix.format(columns=', '.join(columns)),
+            params={"name": str(file.name), "missing": ', '.join(missing)},
+        )
     return frame
 
 
@@ -278,8 +339,11 @@ def read_events_table(file: Path, style: CsvStyle, *, session_col: str | None = 
                                       required=column == "onset_ms")
         late = frame["offset_ms"].notna() & (frame["offset_ms"] < frame["onset_ms"])
         if late.any():
-            raise EventError("offset_ms comes before onset_ms", where=_line(file.name, late),
-                             fix="swap or correct the times")
+            raise EventError(
+                N_("offset_ms comes before onset_ms"),
+                where=_line(file.name, late),
+                fix=N_("swap or correct the times"),
+            )
     return frame, (session if session in frame.columns else None)
 
 
@@ -290,8 +354,12 @@ def _whole_ms(values: pd.Series, column: str, name: str, *, required: bool) -> p
         bad |= values.isna()
     if bad.any():
         shown = values[bad].iloc[0]
-        raise EventError(f"{column} {shown!r} is not a whole number of ms ≥ 0",
-                         where=_line(name, bad), fix=f"give {column} in whole milliseconds")
+        raise EventError(
+            N_("{column} {shown} is not a whole number of ms ≥ 0"),
+            where=_line(name, bad),
+            fix=N_("give {column} in whole milliseconds"),
+            params={"column": str(column), "shown": repr(shown)},
+        )
     return numbers.astype("Int64")
 
 

@@ -19,7 +19,7 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
-from samspill.core.errors import InputError
+from samspill.core.errors import N_, InputError
 from samspill.interop.cells import neutralise_frame
 
 ResultFormat = Literal["csv", "xlsx", "json"]
@@ -39,15 +39,22 @@ def result_format(value: str, *, option: str = "format") -> ResultFormat:
     for known in RESULT_FORMATS:
         if fmt == known:
             return known
-    raise InputError(f"unknown {option} '{value}'", fix="use csv, xlsx or json")
+    raise InputError(
+        N_("unknown {option} '{value}'"),
+        fix=N_("use csv, xlsx or json"),
+        params={"option": str(option), "value": str(value)},
+    )
 
 
 def result_format_of_name(name: str) -> ResultFormat:
     """The format a file name's extension says (``lag.XLSX`` → ``xlsx``), else a clear error."""
     dot = name.rfind(".")
     if dot <= 0:
-        raise InputError(f"'{name}' has no extension",
-                         fix="name the file .csv, .xlsx or .json")
+        raise InputError(
+            N_("'{name}' has no extension"),
+            fix=N_("name the file .csv, .xlsx or .json"),
+            params={"name": str(name)},
+        )
     return result_format(name[dot + 1:], option="file extension")
 
 

@@ -19,7 +19,7 @@ from typing import Any
 from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeET
 
-from samspill.core.errors import InputError, Note, NotedInputError
+from samspill.core.errors import N_, InputError, Note, NotedInputError
 
 MAX_INPUT_BYTES = 256 * 1024 * 1024
 MAX_MS = 10 * 24 * 3600 * 1000  # ten days, the bound of core.events.Millis
@@ -30,11 +30,19 @@ def as_bytes(data: bytes | str, source: str) -> bytes:
     """The input as bytes, refused when larger than :data:`MAX_INPUT_BYTES`."""
     raw = data.encode("utf-8") if isinstance(data, str) else data
     if not isinstance(raw, bytes | bytearray):
-        raise InputError(f"expected file content as bytes, got {type(data).__name__}",
-                         fix="pass the file's bytes", where=source)
+        raise InputError(
+            N_("expected file content as bytes, got {name}"),
+            fix=N_("pass the file's bytes"),
+            where=source,
+            params={"name": str(type(data).__name__)},
+        )
     if len(raw) > MAX_INPUT_BYTES:
-        raise InputError(f"the file is larger than {MAX_INPUT_BYTES // 2**20} MB",
-                         fix="split the project into smaller files", where=source)
+        raise InputError(
+            N_("the file is larger than {size} MB"),
+            fix=N_("split the project into smaller files"),
+            where=source,
+            params={"size": str(MAX_INPUT_BYTES // 2 ** 20)},
+        )
     return bytes(raw)
 
 
@@ -53,17 +61,26 @@ def gunzip_capped(raw: bytes, source: str, limit: int | None = None) -> bytes:
             out += inflater.decompress(chunk, 1024 * 1024)
             if len(out) > limit:
                 raise InputError(
-                    f"the compressed file expands beyond {limit // 2**20} MB (a zip bomb?)",
-                    fix="check the file's origin; split a genuine project into smaller files",
-                    where=source)
+                    N_("the compressed file expands beyond {size} MB (a zip bomb?)"),
+                    fix=N_("check the file's origin; split a genuine project into smaller files"),
+                    where=source,
+                    params={"size": str(limit // 2 ** 20)},
+                )
             chunk = inflater.unconsumed_tail
         out += inflater.flush()
     except zlib.error as exc:
-        raise InputError(f"the gzip data is corrupt ({exc})",
-                         fix="export or compress the file again", where=source) from exc
+        raise InputError(
+            N_("the gzip data is corrupt ({reason})"),
+            fix=N_("export or compress the file again"),
+            where=source,
+            params={"reason": str(exc)},
+        ) from exc
     if not inflater.eof:
-        raise InputError("the gzip data is truncated", fix="copy the complete file again",
-                         where=source)
+        raise InputError(
+            N_("the gzip data is truncated"),
+            fix=N_("copy the complete file again"),
+            where=source,
+        )
     return bytes(out)
 
 
@@ -93,13 +110,19 @@ def load_json(raw: bytes, source: str) -> Any:
     try:
         return json.loads(text, parse_constant=_refuse_constant)
     except json.JSONDecodeError as exc:
-        raise InputError(f"malformed JSON at line {exc.lineno}, column {exc.colno} ({exc.msg})",
-                         fix="open the file in the program that wrote it and save it again",
-                         where=source) from exc
+        raise InputError(
+            N_("malformed JSON at line {lineno}, column {colno} ({reason})"),
+            fix=N_("open the file in the program that wrote it and save it again"),
+            where=source,
+            params={"lineno": str(exc.lineno), "colno": str(exc.colno), "reason": str(exc.msg)},
+        ) from exc
     except (ValueError, RecursionError) as exc:
-        raise InputError(f"unreadable JSON value ({exc})",
-                         fix="remove the out-of-range or too deeply nested value",
-                         where=source) from exc
+        raise InputError(
+            N_("unreadable JSON value ({reason})"),
+            fix=N_("remove the out-of-range or too deeply nested value"),
+            where=source,
+            params={"reason": str(exc)},
+        ) from exc
 
 
 NOT_UTF8 = ("line {line} is not UTF-8 text: byte {byte} at character {column} (perhaps "
@@ -144,15 +167,26 @@ def check_xml(raw: bytes, source: str) -> None:
     try:
         SafeET.fromstring(raw, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except DefusedXmlException as exc:
-        raise InputError(f"the XML declares a DTD or entities ({type(exc).__name__})",
-                         fix="remove the <!DOCTYPE ...> block; ELAN files never need one",
-                         where=source) from exc
+        raise InputError(
+            N_("the XML declares a DTD or entities ({name})"),
+            fix=N_("remove the <!DOCTYPE ...> block; ELAN files never need one"),
+            where=source,
+            params={"name": str(type(exc).__name__)},
+        ) from exc
     except SafeET.ParseError as exc:
-        raise InputError(f"malformed XML ({exc})",
-                         fix="open the file in ELAN and save it again", where=source) from exc
+        raise InputError(
+            N_("malformed XML ({reason})"),
+            fix=N_("open the file in ELAN and save it again"),
+            where=source,
+            params={"reason": str(exc)},
+        ) from exc
     except LookupError as exc:  # an <?xml encoding="..."?> Python does not know
-        raise InputError(f"the XML declares an unknown encoding ({exc})",
-                         fix="save the file as UTF-8", where=source) from exc
+        raise InputError(
+            N_("the XML declares an unknown encoding ({reason})"),
+            fix=N_("save the file as UTF-8"),
+            where=source,
+            params={"reason": str(exc)},
+        ) from exc
 
 
 def seconds_to_ms(value: object, where: str, *, allow_negative: bool = False) -> int:
@@ -163,25 +197,39 @@ def seconds_to_ms(value: object, where: str, *, allow_negative: bool = False) ->
     """
     if isinstance(value, float | int) and not isinstance(value, bool):
         if abs(value) > MAX_MS or not math.isfinite(value):
-            raise InputError(f"time {value!r} s is out of range or not finite",
-                             fix="correct the time; sessions longer than ten days are refused",
-                             where=where)
+            raise InputError(
+                N_("time {value} s is out of range or not finite"),
+                fix=N_("correct the time; sessions longer than ten days are refused"),
+                where=where,
+                params={"value": repr(value)},
+            )
         return check_ms(math.floor(value * 1000 + 0.5), where, allow_negative=allow_negative)
     if isinstance(value, bool) or not isinstance(value, Decimal | str):
-        raise InputError(f"time {value!r} is not a number", fix="give the time in seconds",
-                         where=where)
+        raise InputError(
+            N_("time {value} is not a number"),
+            fix=N_("give the time in seconds"),
+            where=where,
+            params={"value": repr(value)},
+        )
     try:
         seconds = Decimal(str(value)) if not isinstance(value, Decimal) else value
         if not seconds.is_finite():
             raise InvalidOperation
         if abs(seconds) > MAX_MS:
-            raise InputError(f"time {value} s is out of range",
-                             fix="correct the time; sessions longer than ten days are refused",
-                             where=where)
+            raise InputError(
+                N_("time {value} s is out of range"),
+                fix=N_("correct the time; sessions longer than ten days are refused"),
+                where=where,
+                params={"value": str(value)},
+            )
         ms = int((seconds * 1000).quantize(Decimal(1), rounding=ROUND_HALF_UP))
     except (InvalidOperation, ValueError) as exc:
-        raise InputError(f"time {value!r} is not a finite number", fix="give the time in seconds",
-                         where=where) from exc
+        raise InputError(
+            N_("time {value} is not a finite number"),
+            fix=N_("give the time in seconds"),
+            where=where,
+            params={"value": repr(value)},
+        ) from exc
     return check_ms(ms, where, allow_negative=allow_negative)
 
 
@@ -190,7 +238,12 @@ def check_ms(ms: int, where: str, *, allow_negative: bool = False) -> int:
     if not low <= ms <= MAX_MS:
         fix = ("remove the negative time offset or shift the times to start at 0"
                if ms < 0 else "correct the time; sessions longer than ten days are refused")
-        raise InputError(f"time {ms} ms is out of range", fix=fix, where=where)
+        raise InputError(
+            N_("time {ms} ms is out of range"),
+            fix=fix,
+            where=where,
+            params={"ms": str(ms)},
+        )
     return ms
 
 

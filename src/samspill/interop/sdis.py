@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from samspill.core.errors import EventError, SchemeError
+from samspill.core.errors import N_, EventError, SchemeError
 from samspill.core.events import Event, event_problems
 from samspill.core.problems import summarise
 from samspill.core.scheme import Scheme
@@ -49,7 +49,11 @@ def write_sdis(observations: Sequence[Observation], scheme: Scheme, *, prefix_su
                decimals: int = 3) -> str:
     """A GSEQ-ready SDIS Timed file: the declaration, then one session per observation."""
     if not 0 <= decimals <= 3:
-        raise SchemeError(f"decimals must be 0 to 3, not {decimals}", fix="use 3 for milliseconds")
+        raise SchemeError(
+            N_("decimals must be 0 to 3, not {decimals}"),
+            fix=N_("use 3 for milliseconds"),
+            params={"decimals": str(decimals)},
+        )
     names = _code_names(scheme, prefix_subject)
     lines = [f"% SDIS Timed data written by Samspill: scheme {scheme.id} v{scheme.version}, "
              f"{len(observations)} session(s).",
@@ -69,8 +73,11 @@ def _code_names(scheme: Scheme, prefix: bool) -> dict[tuple[str, str], str]:
     seen: dict[str, tuple[str, str]] = {}
     for key, name in names.items():
         if seen.setdefault(name, key) != key:
-            raise SchemeError(f"codes {seen[name]} and {key} both become SDIS code '{name}'",
-                              fix="rename one of them, or keep the subject prefix")
+            raise SchemeError(
+                N_("codes {value} and {key} both become SDIS code '{name}'"),
+                fix=N_("rename one of them, or keep the subject prefix"),
+                params={"value": str(seen[name]), "key": str(key), "name": str(name)},
+            )
     return names
 
 
@@ -93,8 +100,12 @@ def _session(obs: Observation, scheme: Scheme, names: dict[tuple[str, str], str]
     labels = [f"{e.code} at {e.onset_ms} ms" for e in obs.events]
     problems = event_problems(obs.events, scheme, complete=True, labels=labels)
     if problems:
-        raise EventError(f"{len(problems)} event(s) cannot be exported:\n{summarise(problems)}",
-                         fix="complete or correct the events first", where=obs.name)
+        raise EventError(
+            N_("{count} event(s) cannot be exported:\n{value}"),
+            fix=N_("complete or correct the events first"),
+            where=obs.name,
+            params={"count": len(problems), "value": str(summarise(problems))},
+        )
     events = sorted(obs.events, key=lambda e: (e.onset_ms, e.offset_ms or e.onset_ms, e.subject,
                                                e.code))
     end = max([obs.media_duration_ms() or 0] + [e.offset_ms or e.onset_ms + 1 for e in events])

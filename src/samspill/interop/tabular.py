@@ -26,7 +26,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pyreadstat
 
-from samspill.core.errors import InputError
+from samspill.core.errors import N_, InputError
 from samspill.core.events import Event
 from samspill.interop.cells import neutralise_frame
 from samspill.interop.events_csv import format_modifiers
@@ -88,7 +88,11 @@ def write_table(
                "sav": lambda f: write_sav(f, registry), "parquet": lambda f: _parquet(f, registry),
                "rds": lambda f: write_rds(f, registry)}
     if fmt not in writers:
-        raise InputError(f"unknown table format '{fmt}'", fix=f"use one of {', '.join(FORMATS)}")
+        raise InputError(
+            N_("unknown table format '{fmt}'"),
+            fix=N_("use one of {formats}"),
+            params={"fmt": str(fmt), "formats": ', '.join(FORMATS)},
+        )
     frame = flags_as_numbers(frame, registry)
     if fmt in ("csv", "xlsx") and not raw_cells:
         frame = neutralise_frame(frame)
@@ -115,8 +119,11 @@ def _zero_one(value: object, column: object) -> object:
         return pd.NA
     if value in (True, False):  # also 1 and 0, numpy's booleans and integers
         return int(bool(value))
-    raise InputError(f"flag '{column}' holds '{value}', neither true nor false",
-                     fix="a flag is true or false (1 or 0)")
+    raise InputError(
+        N_("flag '{column}' holds '{value}', neither true nor false"),
+        fix=N_("a flag is true or false (1 or 0)"),
+        params={"column": str(column), "value": str(value)},
+    )
 
 
 def _csv(frame: pd.DataFrame) -> bytes:
@@ -175,9 +182,11 @@ def write_sav(frame: pd.DataFrame, registry: Registry = REGISTRY) -> bytes:
     bad = {c: spss_name_problems(str(c)) for c in frame.columns}
     bad = {c: p for c, p in bad.items() if p}
     if bad:
-        raise InputError("SPSS cannot name these columns: " + "; ".join(
-            f"'{c}' ({', '.join(p)})" for c, p in bad.items()),
-            fix="rename them (letters, digits and _ only, starting with a letter)")
+        raise InputError(
+            N_("SPSS cannot name these columns: {columns}"),
+            fix=N_("rename them (letters, digits and _ only, starting with a letter)"),
+            params={"columns": "; ".join(f"'{c}' ({', '.join(p)})" for c, p in bad.items())},
+        )
     data, value_labels = _spss_frame(flags_as_numbers(frame, registry), registry)
     described = {str(c): registry.get(c) for c in data.columns}
     labels: dict[str, str | None] = {
@@ -241,8 +250,11 @@ def _spss_column(series: pd.Series, v: Variable | None) -> pd.Series:
         codes = {text: float(code) for code, text in v.values}
         unknown = sorted({str(x) for x in series.dropna() if str(x) not in codes})
         if unknown:
-            raise InputError(f"'{v.name}' holds value(s) {', '.join(unknown)} without an SPSS code",
-                             fix=f"add them to '{v.name}' in interop/variables.py")
+            raise InputError(
+                N_("'{name}' holds value(s) {unknown} without an SPSS code"),
+                fix=N_("add them to '{name}' in interop/variables.py"),
+                params={"name": str(v.name), "unknown": ', '.join(unknown)},
+            )
         return series.map(lambda x: codes[str(x)] if pd.notna(x) else float("nan")).astype(
             "float64")
     if pd.api.types.is_numeric_dtype(series):  # flags are 0/1 by now; booleans too

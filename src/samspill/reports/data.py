@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 
@@ -123,6 +123,7 @@ def report_data(header: ReportHeader, events: pd.DataFrame, segments: pd.DataFra
                 scores: Scores, scheme: Scheme) -> ReportData:
     """One coding's report data from its tables and its scores (the core's, of this one
     coding)."""
-    rating = scores.ratings.iloc[0].to_dict()
+    # Column labels are strings; pandas-stubs key a row's dict by any Hashable.
+    rating = cast(dict[str, Any], scores.ratings.iloc[0].to_dict())
     return ReportData(header, events, segments, scores.indicators, scores.evidence,
                       scores.ambiance, rating, scores.settings, scheme, scores.pivotal)

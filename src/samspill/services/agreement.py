@@ -252,10 +252,12 @@ def score_rows(db: Session, study: Study, group: Sequence[Coding]) -> pd.DataFra
     cohort = cohort_for_study(db, study, chosen=group, stability=False, provisional=True)
     if len(cohort.excluded):
         raise InputError(
-            f"{len(cohort.excluded)} coding(s) cannot be scored: " + "; ".join(
-                f"{r.session} by {r.coder} (coding {r.coding_id}): {r.reason}"
-                for r in cohort.excluded.itertuples()),
-            fix="; ".join(dict.fromkeys(cohort.excluded["fix"].astype(str))))
+            N_("{count} coding(s) cannot be scored: {which}"),
+            # the reasons and their fixes are the scorer's (core.scoring), in English
+            fix="; ".join(dict.fromkeys(cohort.excluded["fix"].astype(str))),
+            params={"count": len(cohort.excluded), "which": "; ".join(
+                f"{r.session} ({r.coder}, {r.coding_id}): {r.reason}"
+                for r in cohort.excluded.itertuples())})
     return cohort.table
 
 

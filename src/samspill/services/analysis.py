@@ -93,16 +93,18 @@ def read_outcomes(data: bytes, *, source: str = "outcomes.csv",
                   dyad_col: str = "dyad") -> pd.DataFrame:
     """An outcome CSV (one row per dyad, UTF-8) as a DataFrame, dyad codes as text."""
     if len(data) > MAX_OUTCOME_BYTES:
-        raise InputError(f"{source} is larger than {MAX_OUTCOME_BYTES // 2**20} MB",
-                         fix="keep one row per dyad and only the columns you model")
+        raise InputError(N_("{source} is larger than {size} MB"),
+                         fix=N_("keep one row per dyad and only the columns you model"),
+                         params={"source": source, "size": MAX_OUTCOME_BYTES // 2**20})
     try:
         return pd.read_csv(io.BytesIO(data), dtype={dyad_col: str}, encoding="utf-8-sig",
                            skipinitialspace=True)
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError,
             ValueError) as exc:
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise InputError(f"cannot read {source}: {first}",
-                         fix="save the outcomes as a UTF-8 CSV with a header row") from None
+        raise InputError(N_("cannot read {source}: {reason}"),  # the reason is pandas' own
+                         fix=N_("save the outcomes as a UTF-8 CSV with a header row"),
+                         params={"source": source, "reason": first}) from None
 
 
 def outcome_model(db: Session, study: Study, chosen: Sequence[Coding], outcomes: pd.DataFrame,

@@ -26,7 +26,7 @@ from typing import Any
 from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session, SessionTransaction
 
-from samspill.core.errors import InputError
+from samspill.core.errors import N_, InputError
 from samspill.core.terms import AUDIT_MAX_ROWS
 from samspill.store.models import (
     ApiToken,
@@ -109,7 +109,8 @@ def entries(
 ) -> Sequence[AuditEntry]:
     """Newest first. ``action`` matches a prefix ("login" finds "login.failed" too)."""
     if not 1 <= limit <= MAX_ROWS:
-        raise InputError(f"limit {limit} is out of range", fix=f"ask for 1 to {MAX_ROWS} rows")
+        raise InputError(N_("limit {limit} is out of range"), fix=N_("ask for 1 to {most} rows"),
+                         params={"limit": limit, "most": MAX_ROWS})
     query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
     if study is not None:
         query = query.where(AuditEntry.study == study)

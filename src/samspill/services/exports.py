@@ -56,6 +56,14 @@ MEDIA_TYPES = {
 }
 # Per-observation variables a BORIS export carries, so an import finds sessions and dyads again.
 OBSERVATION_VARIABLES = ("dyad", "session", "coder", "procedure")
+# No coding to export, by whether a session and a coder were chosen.
+NO_CODING = {
+    (False, False): N_("study '{study}' has no coding that you may use"),
+    (True, False): N_("study '{study}' has no coding of session '{session}' that you may use"),
+    (False, True): N_("study '{study}' has no coding by '{coder}' that you may use"),
+    (True, True): N_("study '{study}' has no coding of session '{session}' by '{coder}' that "
+                     "you may use"),
+}
 Visible = Callable[[Coding], bool]
 Progress = Callable[[float], None]
 
@@ -95,10 +103,10 @@ def choose_codings(db: Session, study: Study, *, session: str | None = None,
               if (coder is None or c.coder.username == coder)
               and (visible is None or visible(c))]
     if not chosen:
-        where = f" of session '{session}'" if session else ""
-        who = f" by '{coder}'" if coder else ""
-        raise NotFoundError(f"study '{study.name}' has no coding{where}{who} that you may use",
-                            fix="code a session first, or choose another session or coder")
+        raise NotFoundError(NO_CODING[bool(session), bool(coder)],
+                            fix=N_("code a session first, or choose another session or coder"),
+                            params={"study": study.name, "session": session or "",
+                                    "coder": coder or ""})
     return chosen
 
 
@@ -276,8 +284,10 @@ def study_project(db: Session, study: Study, chosen: Sequence[Coding],
     versions = {c.scheme_version_id: c.scheme_version for c in chosen}
     if len(versions) > 1:
         listed = ", ".join(f"{v.scheme_id} v{v.version}" for v in versions.values())
-        raise InputError(f"the codings use several schemes ({listed}); a coding file holds one",
-                         fix="export one scheme's codings at a time: choose a session or a coder")
+        raise InputError(N_("the codings use several schemes ({schemes}); a coding file holds "
+                            "one"),
+                         fix=N_("export one scheme's codings at a time: choose a session or a "
+                                "coder"), params={"schemes": listed})
     names = observation_names(chosen)
     stored = events_by_coding(db, chosen)
     observations = []

@@ -131,8 +131,9 @@ def parse_mapping(text: str | None) -> dict[str, str]:
     for part in filter(None, (p.strip() for p in (text or "").split(","))):
         column, sep, target = part.rpartition("=")
         if not sep or not column.strip() or not target.strip():
-            raise InputError(f"mapping '{part}' is not column=field",
-                             fix="write e.g. --mapping 'Behavior=code,Start (s)=onset_ms'")
+            raise InputError(N_("mapping '{part}' is not column=field"),
+                             fix=N_("write e.g. --mapping 'Behavior=code,Start (s)=onset_ms'"),
+                             params={"part": part})
         out[target.strip()] = column.strip()
     return out
 
@@ -144,8 +145,9 @@ def csv_preview(data: bytes, *, source: str = "events.csv",
     text = decode_utf8(data, source)[:65536]
     lines = text.splitlines()
     if not lines or not lines[0].strip() or "\x00" in text:
-        raise InputError("the file has no header row", where=source,
-                         fix=f"start with a header such as {','.join(CSV_COLUMNS)}")
+        raise InputError(N_("the file has no header row"), where=source,
+                         fix=N_("start with a header such as {header}"),
+                         params={"header": ",".join(CSV_COLUMNS)})
     delimiter = max(",;\t", key=lines[0].count)  # as the reader decides: from the header
     table = list(csv.reader(io.StringIO("\n".join(lines[: rows + 1])), delimiter=delimiter))
     return [h.strip() for h in table[0]], table[1:]

@@ -13,21 +13,22 @@ from enum import StrEnum
 
 from sqlalchemy.exc import DBAPIError
 
-from samspill.core.errors import StorageError
+from samspill.core.errors import N_, StorageError
 
 
 class StorageProblem(StrEnum):
     """What is wrong with the storage, in the words the user reads."""
 
-    DISK_FULL = "the server's disk is full"
-    QUOTA = "the server's disk quota is used up"
-    READ_ONLY = "the server's data folder is read-only"
-    NOT_ALLOWED = "the server may not write to its data folder"
-    CANNOT_OPEN = "the server cannot open its database"
-    IO_FAILED = "the server's disk failed to write"
-    BUSY = "the database stayed busy with other writes for too long"
-    READ_ONLY_DATABASE = "the server's database is read-only"
-    UNREACHABLE = "the server cannot reach its database"
+    # Marked for the catalogs: the web says the problem in the reader's language.
+    DISK_FULL = N_("the server's disk is full")
+    QUOTA = N_("the server's disk quota is used up")
+    READ_ONLY = N_("the server's data folder is read-only")
+    NOT_ALLOWED = N_("the server may not write to its data folder")
+    CANNOT_OPEN = N_("the server cannot open its database")
+    IO_FAILED = N_("the server's disk failed to write")
+    BUSY = N_("the database stayed busy with other writes for too long")
+    READ_ONLY_DATABASE = N_("the server's database is read-only")
+    UNREACHABLE = N_("the server cannot reach its database")
 
 
 OS_ERRORS = {
@@ -87,8 +88,9 @@ def storage_error(exc: BaseException) -> StorageError | None:
     if problem is None:
         return None
     return StorageError(
-        f"{problem}; nothing was saved",
-        fix="tell the administrator; your unsaved work is kept and sent again",
+        N_("{problem}; nothing was saved"),
+        fix=N_("tell the administrator; your unsaved work is kept and sent again"),
+        params={"problem": problem.value},
     )
 
 

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
-from samspill.core.errors import ConflictError, InputError
+from samspill.core.errors import N_, ConflictError, InputError
 
 PRIVATE_DIR = 0o700
 PRIVATE_FILE = 0o600
@@ -56,21 +56,27 @@ def check_entries(
         problem = _entry_problem(info, names, media)
         if problem:
             raise InputError(
-                f"{source}: the entry '{info.filename[:120]}' {problem}; nothing was changed",
-                fix="use a file Samspill wrote, unchanged",
+                N_("{source}: the entry '{entry}' {problem}; nothing was changed"),
+                fix=N_("use a file Samspill wrote, unchanged"),
+                params={"source": str(source), "entry": info.filename[:120], "problem": problem},
             )
+
+
+# What is wrong with an entry of a zip, said as the {problem} of check_entries' refusal.
+ENTRY_PROBLEMS = (N_("points outside the data folder"), N_("is a symbolic link"),
+                  N_("is not part of the format"))
 
 
 def _entry_problem(info: zipfile.ZipInfo, names: set[str], media: re.Pattern[str]) -> str:
     name = info.filename
     parts = PurePosixPath(name.replace("\\", "/")).parts
     if name.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", name) or ".." in parts:
-        return "points outside the data folder"
+        return ENTRY_PROBLEMS[0]
     if stat.S_ISLNK(info.external_attr >> 16):
-        return "is a symbolic link"
+        return ENTRY_PROBLEMS[1]
     if name in names or media.match(name):
         return ""
-    return "is not part of the format"
+    return ENTRY_PROBLEMS[2]
 
 
 def media_entry(rel: str) -> bool:
@@ -82,7 +88,8 @@ def inside(folder: Path, rel: str) -> Path:
     """``folder / rel``, refused unless it resolves inside ``folder``."""
     target = (folder / rel).resolve()
     if not target.is_relative_to(folder.resolve()):
-        raise InputError(f"'{rel[:120]}' points outside {folder}", fix="use an unchanged file")
+        raise InputError(N_("'{entry}' points outside {folder}"), fix=N_("use an unchanged file"),
+                         params={"entry": rel[:120], "folder": str(folder)})
     return folder / rel
 
 

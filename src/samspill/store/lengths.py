@@ -14,23 +14,23 @@ from typing import Any
 from sqlalchemy import String, event
 from sqlalchemy.orm import Session, sessionmaker
 
-from samspill.core.errors import InputError
+from samspill.core.errors import N_, InputError
 
 # What a column is called in a message; others are named "<column> of a <table> row".
 NAMES = {
-    ("events", "id"): "an event's id",
-    ("events", "subject"): "an event's subject",
-    ("events", "code"): "an event's code",
-    ("segments", "id"): "a segment's id",
-    ("segments", "name"): "a segment's name",
-    ("sessions", "name"): "a session's name",
-    ("sessions", "procedure"): "a session's procedure",
-    ("dyads", "code"): "a dyad's code",
-    ("studies", "name"): "a study's name",
-    ("studies", "title"): "a study's title",
-    ("users", "username"): "a user name",
-    ("ratings", "item_id"): "a rating's item",
-    ("ratings", "value"): "a rating's value",
+    ("events", "id"): N_("an event's id"),
+    ("events", "subject"): N_("an event's subject"),
+    ("events", "code"): N_("an event's code"),
+    ("segments", "id"): N_("a segment's id"),
+    ("segments", "name"): N_("a segment's name"),
+    ("sessions", "name"): N_("a session's name"),
+    ("sessions", "procedure"): N_("a session's procedure"),
+    ("dyads", "code"): N_("a dyad's code"),
+    ("studies", "name"): N_("a study's name"),
+    ("studies", "title"): N_("a study's title"),
+    ("users", "username"): N_("a user name"),
+    ("ratings", "item_id"): N_("a rating's item"),
+    ("ratings", "value"): N_("a rating's value"),
 }
 
 
@@ -45,8 +45,9 @@ def check_values(table: Any, values: Mapping[str, object]) -> None:
             what = NAMES.get((table.name, name), f"{name} of a {table.name} row")
             # The value itself stays out of the message: it may be a name or a comment.
             raise InputError(
-                f"{what} is {len(value)} characters long; at most {limit} fit",
-                fix=f"shorten it to {limit} characters or fewer",
+                N_("{what} is {length} characters long; at most {limit} fit"),
+                fix=N_("shorten it to {limit} characters or fewer"),
+                params={"what": what, "length": len(value), "limit": limit},
             )
 
 

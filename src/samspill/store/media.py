@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from samspill.core.errors import InputError
+from samspill.core.errors import N_, InputError
 from samspill.store.folder import private_dir
 
 _CHUNK = 1 << 20
@@ -60,7 +60,7 @@ def safe_filename(name: str) -> str:
 
 def media_path(media_dir: Path, sha256: str) -> Path:
     if not re.fullmatch(r"[0-9a-f]{64}", sha256):
-        raise InputError("not a media id", fix="use the id the upload returned")
+        raise InputError(N_("not a media id"), fix=N_("use the id the upload returned"))
     return media_dir / sha256[:2] / sha256
 
 
@@ -74,8 +74,9 @@ def store_stream(media_dir: Path, chunks: Iterable[bytes], *, max_bytes: int) ->
                 size += len(chunk)
                 if size > max_bytes:
                     raise InputError(
-                        f"the file is larger than {max_bytes // 2**20} MB",
-                        fix="compress the video or raise max_upload_mb",
+                        N_("the file is larger than {size} MB"),
+                        fix=N_("compress the video or raise max_upload_mb"),
+                        params={"size": max_bytes // 2**20},
                     )
                 digest.update(chunk)
                 tmp.write(chunk)
@@ -103,7 +104,8 @@ def probe(path: Path) -> MediaInfo:
         reader.close()
     except (RuntimeError, OSError, StopIteration) as exc:
         raise InputError(
-            "the file is not a video ffmpeg can read", fix="upload an MP4, WebM, MOV or AVI video"
+            N_("the file is not a video ffmpeg can read"),
+            fix=N_("upload an MP4, WebM, MOV or AVI video"),
         ) from exc
     duration = meta.get("duration")
     fps = meta.get("fps")

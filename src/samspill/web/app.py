@@ -19,6 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from samspill import __version__
 from samspill.core.errors import (
+    N_,
     AuthenticationError,
     InputError,
     NotedInputError,
@@ -29,7 +30,7 @@ from samspill.services.jobs import REGISTRY
 from samspill.settings import Settings
 from samspill.store import errors as store_errors
 from samspill.store.db import Database
-from samspill.web import i18n, refusals
+from samspill.web import edge_words, i18n, refusals
 from samspill.web.errors import EdgeErrors, request_id
 from samspill.web.limits import BodyLimit
 from samspill.web.routes import ROUTERS
@@ -163,10 +164,11 @@ def require_safe_secret(settings: Settings, host: str) -> str:
         return secret
     if host not in LOOPBACK:
         raise InputError(
-            f"refusing to serve on {host} with a missing or default secret key",
-            fix=f"set SAMSPILL_SECRET_KEY to {MIN_SECRET_LENGTH}+ random characters "
-            "(python -c 'import secrets; print(secrets.token_urlsafe(32))'), "
-            "or serve on 127.0.0.1 in development mode",
+            N_("refusing to serve on {host} with a missing or default secret key"),
+            fix=N_("set SAMSPILL_SECRET_KEY to {min_secret_length}+ random characters (python -c "
+                   "'import secrets; print(secrets.token_urlsafe(32))'), or serve on 127.0.0.1 "
+                   "in development mode"),
+            params={"host": str(host), "min_secret_length": str(MIN_SECRET_LENGTH)},
         )
     return _kept_secret(settings.data_dir)
 
@@ -219,24 +221,17 @@ def _install_error_handlers(app: FastAPI) -> None:
             422,
             {
                 "type": "InputError",
-                "message": first["msg"],
+                "message": edge_words.validation_message(first),
                 "where": where,
-                "fix": "correct that field",
+                "fix": edge_words.said(edge_words.VALIDATION_FIX),
             },
         )
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        return _error_response(
-            request,
-            exc.status_code,
-            {
-                "type": "HTTPError",
-                "message": str(exc.detail),
-                "where": request.url.path,
-                "fix": "check the address",
-            },
-        )
+        body = edge_words.http_body(exc.status_code, exc.detail, request.url.path,
+                                    request.method)
+        return _error_response(request, exc.status_code, body)
 
 
 # --- Degraded storage (issue 7): a full disk or a read-only data folder is said plainly (503);
@@ -251,17 +246,14 @@ def _install_storage_handler(app: FastAPI) -> None:
             raise exc
         # The problem's words are ours (store/errors.py); the path may name a study or dyad.
         log.error("storage problem: %s (request %s)", error.message, request_id())
-        return _error_response(request, error.status_code, error.as_dict())
+        return _error_response(request, error.status_code, refusals.said(error))
 
     async def value_error(request: Request, exc: Exception) -> Response:
         # A number too large for a database integer (SQLite: OverflowError; PostgreSQL: a
         # DataError), or a value the database cannot take: the request's fault, said as such.
-        body = {
-            "type": "InputError",
-            "message": "a number or text in the request is too large for the database",
-            "where": "",
-            "fix": "check the address and the values sent",
-        }
+        message, fix = edge_words.TOO_LARGE_A_VALUE
+        body = {"type": "InputError", "message": edge_words.said(message), "where": "",
+                "fix": edge_words.said(fix)}
         return _error_response(request, 400, body)
 
     app.add_exception_handler(OverflowError, value_error)  # issue 21, item 13

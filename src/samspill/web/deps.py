@@ -82,7 +82,7 @@ def optional_login(request: Request, db: DbSession) -> Login | None:
 def require_login(login: Annotated[Login | None, Depends(optional_login)]) -> Login:
     if login is None:
         raise AuthenticationError(
-            "log in first", fix="log in, or send 'Authorization: Bearer TOKEN'"
+            N_("log in first"), fix=N_("log in, or send 'Authorization: Bearer TOKEN'")
         )
     return login
 
@@ -169,7 +169,7 @@ class Permission:
         login = optional_login(request, db)
         if login is None:
             raise AuthenticationError(
-                "log in first", fix="log in, or send 'Authorization: Bearer TOKEN'"
+                N_("log in first"), fix=N_("log in, or send 'Authorization: Bearer TOKEN'")
             )
         if login.browser is not None and request.method not in SAFE_METHODS:
             _check_csrf(sent_csrf, login.browser)
@@ -281,7 +281,8 @@ def _check_csrf(sent: str | None, browser: AuthSession) -> None:
     """A browser's state-changing request must echo the login's CSRF token."""
     if not sent or not secrets.compare_digest(sent, browser.csrf_token):
         raise PermissionDeniedError(
-            "the form's security token is missing or old", fix="reload the page and try again"
+            N_("the form's security token is missing or old"),
+            fix=N_("reload the page and try again"),
         )
 
 

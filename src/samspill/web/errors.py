@@ -18,6 +18,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from samspill.web import edge_words
+
 log = logging.getLogger("samspill.web")
 Respond = Callable[[Request, int, dict[str, str]], Response]
 
@@ -28,12 +30,12 @@ def request_id() -> str:
 
 
 def unexpected_body(reference: str) -> dict[str, str]:
+    message, fix = edge_words.INTERNAL
     return {
         "type": "InternalError",
-        "message": f"something went wrong on the server (reference {reference})",
+        "message": edge_words.said(message, reference=reference),
         "where": "",
-        "fix": "try again; nothing you saved before is lost. If it happens again, give the "
-        "administrator the reference",
+        "fix": edge_words.said(fix),
     }
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 
-from samspill.core.errors import InputError
+from samspill.core.errors import N_, InputError
 
 
 def optional_number(text: str, field: str) -> float | None:
@@ -21,8 +21,9 @@ def optional_number(text: str, field: str) -> float | None:
     except ValueError:
         value = math.nan
     if not math.isfinite(value):
-        raise InputError(f"{field} is not a number", fix="write a number such as 5 or 4.5",
-                         where=field)
+        raise InputError(N_("{field} is not a number"),
+                         fix=N_("write a number such as 5 or 4.5"), where=field,
+                         params={"field": field})
     return value
 
 
@@ -33,5 +34,6 @@ def optional_date(text: str, field: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(text.strip())
     except ValueError as exc:
-        raise InputError(f"{field} is not a date", fix="write it as YYYY-MM-DD, e.g. 2024-03-15",
-                         where=field) from exc
+        raise InputError(N_("{field} is not a date"),
+                         fix=N_("write it as YYYY-MM-DD, e.g. 2024-03-15"), where=field,
+                         params={"field": field}) from exc

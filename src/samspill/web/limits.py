@@ -24,8 +24,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from samspill.core.errors import InputError
+from samspill.core.errors import N_, InputError
 from samspill.settings import Settings
+from samspill.web import refusals
 
 MB = 2**20
 UPLOAD_PATHS = re.compile(r"^(/api)?/studies/[^/]+/sessions/[^/]+/media$")
@@ -61,16 +62,17 @@ def _has_credential(scope: Scope) -> bool:
 
 
 FIXES = {
-    "max_upload_mb": "compress the video or raise max_upload_mb",
-    "max_import_mb": "split the file, or ask the administrator to raise max_import_mb",
-    "max_body_mb": "log in first and send less at once, or ask the administrator to raise "
-    "max_body_mb",
+    "max_upload_mb": N_("compress the video or raise max_upload_mb"),
+    "max_import_mb": N_("split the file, or ask the administrator to raise max_import_mb"),
+    "max_body_mb": N_("log in first and send less at once, or ask the administrator to raise "
+                      "max_body_mb"),
 }
 
 
 def too_large(limit: int, setting: str) -> BodyTooLargeError:
     return BodyTooLargeError(
-        f"the request body is larger than {limit // MB} MB", fix=FIXES[setting]
+        N_("the request body is larger than {size} MB"), fix=FIXES[setting],
+        params={"size": limit // MB},
     )
 
 
@@ -121,7 +123,7 @@ class BodyLimit:
         self, scope: Scope, receive: Receive, send: Send, limit: int, setting: str
     ) -> None:
         error = too_large(limit, setting)
-        response = self.respond(Request(scope), 413, error.as_dict())
+        response = self.respond(Request(scope), 413, refusals.said(error))
         response.headers["connection"] = "close"  # the rest of the body is not read
         await response(scope, receive, send)
 

@@ -10,6 +10,8 @@ that are said in the reader's language are marked in :data:`OTHERS`.
 from __future__ import annotations
 
 from samspill.core.errors import Note, SamspillError
+from samspill.store import folder, lengths
+from samspill.store.errors import StorageProblem
 from samspill.web import i18n
 from samspill.web.i18n import marked as _  # for the extractor
 
@@ -64,7 +66,11 @@ PASSWORDS = (
     _("it repeats a few characters"),
     _("it is a run of the keyboard or the alphabet"),
 )
-_WORDS = frozenset(OTHERS + PASSWORDS)
+# The store's words said as a {parameter}: a storage problem, a column's name, a zip entry's
+# problem (store/errors.py, store/lengths.py, store/folder.py).
+STORE_WORDS = (*(str(p.value) for p in StorageProblem), *lengths.NAMES.values(),
+               *folder.ENTRY_PROBLEMS)
+_WORDS = frozenset(OTHERS + PASSWORDS + STORE_WORDS)
 
 
 # Importers' messages that reach the web (issue 22): Notes with these templates.

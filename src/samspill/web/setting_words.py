@@ -42,6 +42,9 @@ MARKED_PROBLEMS = (
     _("must be at most {limit}"),
     _("must not be empty"),
     _("is not valid: {detail}"),
+    # what an "invalid" value should have been (core.setting_fields), said as its {detail}
+    _("a list of codes"),
+    _("a text"),
 )
 
 
@@ -52,7 +55,10 @@ def label(spec: SettingField) -> str:
 def problem_text(problem: Problem) -> str:
     """The problem said in the reader's language."""
     template = i18n.gettext(PROBLEMS[problem.problem])
-    return template.format(key=problem.key, **problem.params)
+    params = dict(problem.params)
+    if isinstance(params.get("detail"), str):  # a marked word above, or pydantic's English
+        params["detail"] = i18n.gettext(str(params["detail"]))
+    return template.format(key=problem.key, **params)
 
 
 def typed_text(spec: SettingField, value: object) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from samspill.core.errors import InputError
+from samspill.core.errors import N_, InputError
 
 DISCLAIMER = (
     "The thresholds are this study's settings, not clinical norms. The indicators support a "
@@ -238,10 +238,17 @@ def settings_from(overrides: dict[str, object] | IndicatorSettings | None) -> In
         return overrides
     unknown = sorted(set(overrides) - set(IndicatorSettings.model_fields))
     if unknown:
-        raise InputError(f"unknown indicator setting(s): {', '.join(unknown)}",
-                         fix=f"use one of: {', '.join(IndicatorSettings.model_fields)}")
+        raise InputError(
+            N_("unknown indicator setting(s): {unknown}"),
+            fix=N_("use one of: {known}"),
+            params={"unknown": ", ".join(unknown),
+                    "known": ", ".join(IndicatorSettings.model_fields)},
+        )
     try:
         return IndicatorSettings.model_validate(overrides)
     except ValueError as exc:
-        raise InputError(f"invalid indicator settings: {exc}",
-                         fix="correct the values named above") from exc
+        raise InputError(
+            N_("invalid indicator settings: {reason}"),
+            fix=N_("correct the values named above"),
+            params={"reason": str(exc)},
+        ) from exc

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from samspill.core.errors import EventError, InputError
+from samspill.core.errors import N_, EventError, InputError
 
 NIL = "nil"
 
@@ -19,19 +19,29 @@ NIL = "nil"
 def require_columns(frame: pd.DataFrame, columns: Sequence[str], *, name: str = "table") -> None:
     """Raise :class:`InputError` unless ``frame`` is a DataFrame holding every column."""
     if not isinstance(frame, pd.DataFrame):
-        raise InputError(f"the {name} is a {type(frame).__name__}, not a DataFrame",
-                         fix="pass a pandas DataFrame")
+        raise InputError(
+            N_("the {name} is a {name2}, not a DataFrame"),
+            fix=N_("pass a pandas DataFrame"),
+            params={"name": str(name), "name2": str(type(frame).__name__)},
+        )
     missing = [c for c in columns if c not in frame.columns]
     if missing:
         have = ", ".join(map(str, frame.columns)) or "none"
-        raise InputError(f"the {name} has no column {', '.join(map(repr, missing))}",
-                         fix=f"name the columns with the keyword arguments (it has: {have})")
+        raise InputError(
+            N_("the {name} has no column {listed}"),
+            fix=N_("name the columns with the keyword arguments (it has: {have})"),
+            params={"name": str(name), "listed": ', '.join(map(repr, missing)), "have": str(have)},
+        )
 
 
 def require_positive_int(value: object, *, name: str) -> int:
     """``value`` as an int > 0, else :class:`InputError`."""
     if isinstance(value, bool) or not isinstance(value, int | np.integer) or value <= 0:
-        raise InputError(f"{name} is {value!r}", fix=f"give {name} as a whole number above 0")
+        raise InputError(
+            N_("{name} is {value}"),
+            fix=N_("give {name} as a whole number above 0"),
+            params={"name": str(name), "value": repr(value)},
+        )
     return int(value)
 
 
@@ -68,13 +78,25 @@ def event_arrays(
     bad = np.flatnonzero((off >= 0) & (off < on))
     if len(bad):
         row = int(bad[0])
-        raise EventError(f"row {row} of the {name} ends at {off[row]} ms before it starts at "
-                         f"{on[row]} ms", fix="swap or correct the onset and offset",
-                         where=name)
+        raise EventError(
+            N_("row {row} of the {name} ends at {value} ms before it starts at {value2} ms"),
+            fix=N_("swap or correct the onset and offset"),
+            where=name,
+            params={
+                "row": str(row),
+                "name": str(name),
+                "value": str(off[row]),
+                "value2": str(on[row]),
+            },
+        )
     codes = frame[code].astype(str).to_numpy()
     if (codes == NIL).any():
-        raise EventError(f"the {name} uses the reserved code '{NIL}'",
-                         fix=f"rename the code; '{NIL}' means 'nothing coded'", where=name)
+        raise EventError(
+            N_("the {name} uses the reserved code '{nil}'"),
+            fix=N_("rename the code; '{nil}' means 'nothing coded'"),
+            where=name,
+            params={"name": str(name), "nil": str(NIL)},
+        )
     return EventArrays(frame[subject].astype(str).to_numpy(), codes, on, off)
 
 
@@ -88,10 +110,23 @@ def _times(values: pd.Series, *, column: str, name: str, allow_missing: bool) ->
         bad |= missing & values.notna().to_numpy()
     if bad.any():
         row = int(np.flatnonzero(bad)[0])
-        raise InputError(f"row {row} of the {name} has {column} = {values.iloc[row]!r}",
-                         fix=f"give {column} as whole milliseconds", where=name)
+        raise InputError(
+            N_("row {row} of the {name} has {column} = {value}"),
+            fix=N_("give {column} as whole milliseconds"),
+            where=name,
+            params={
+                "row": str(row),
+                "name": str(name),
+                "column": str(column),
+                "value": repr(values.iloc[row]),
+            },
+        )
     known = times[~missing]
     if (known < 0).any() or (known != np.round(known)).any():
-        raise InputError(f"{column} in the {name} holds negative or fractional times",
-                         fix="give times as whole milliseconds from 0", where=name)
+        raise InputError(
+            N_("{column} in the {name} holds negative or fractional times"),
+            fix=N_("give times as whole milliseconds from 0"),
+            where=name,
+            params={"column": str(column), "name": str(name)},
+        )
     return np.where(missing, -1, times).astype(np.int64)

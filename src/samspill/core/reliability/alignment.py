@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from samspill.core.errors import InputError
+from samspill.core.errors import N_, InputError
 from samspill.core.reliability._input import EventArrays
 from samspill.core.reliability._pairs import pair_frame
 
@@ -49,10 +49,17 @@ def align_events(
     Needleman, S. B., & Wunsch, C. D. (1970). J. Molecular Biology, 48(3), 443–453.
     """
     if not (substitution > 0 and gap > 0):
-        raise InputError(f"costs substitution={substitution!r}, gap={gap!r}",
-                         fix="give both costs above 0")
+        raise InputError(
+            N_("costs substitution={substitution}, gap={gap}"),
+            fix=N_("give both costs above 0"),
+            params={"substitution": repr(substitution), "gap": repr(gap)},
+        )
     if tolerance_ms is not None and (not isinstance(tolerance_ms, int) or tolerance_ms < 0):
-        raise InputError(f"tolerance_ms is {tolerance_ms!r}", fix="give whole ms, 0 or more")
+        raise InputError(
+            N_("tolerance_ms is {tolerance_ms}"),
+            fix=N_("give whole ms, 0 or more"),
+            params={"tolerance_ms": repr(tolerance_ms)},
+        )
 
     def pairer(ea: EventArrays, ra: np.ndarray, eb: EventArrays,
                rb: np.ndarray) -> list[tuple[int, int]]:

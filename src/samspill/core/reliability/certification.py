@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
-from samspill.core.errors import InputError
+from samspill.core.errors import N_, InputError
 from samspill.core.reliability._input import require_columns
 from samspill.core.reliability.indicators import classification_agreement
 from samspill.core.reliability.ratings import icc
@@ -86,7 +86,10 @@ def certify(tapes: pd.DataFrame, *, rule: CertificationRule | None = None, tape:
     require_columns(tapes, cols + ([time_unit_kappa] if time_unit_kappa else []),
                     name="tape table")
     if tapes[tape].duplicated().any():
-        raise InputError("a tape appears twice in the tape table", fix="give one row per tape")
+        raise InputError(
+            N_("a tape appears twice in the tape table"),
+            fix=N_("give one row per tape"),
+        )
     rows = [_criterion("tapes", len(tapes), rule.min_tapes, True)]
     rows += [_criterion(f"level {rule.level_icc_type}", _level_icc(tapes, rule, cols),
                         rule.min_level_icc, True)]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from samspill.core.errors import InputError
+from samspill.core.errors import N_, InputError
 
 
 def kappa_from_counts(counts: np.ndarray) -> tuple[float, float, float]:
@@ -29,16 +29,21 @@ def kappa_from_counts(counts: np.ndarray) -> tuple[float, float, float]:
 
 def _square(table: pd.DataFrame) -> np.ndarray:
     if not isinstance(table, pd.DataFrame):
-        raise InputError("the agreement matrix is not a DataFrame",
-                         fix="pass a DataFrame with coder A in rows and coder B in columns")
+        raise InputError(
+            N_("the agreement matrix is not a DataFrame"),
+            fix=N_("pass a DataFrame with coder A in rows and coder B in columns"),
+        )
     if table.shape[0] != table.shape[1] or list(table.index) != list(table.columns):
-        raise InputError("the agreement matrix is not square with the same labels in rows and "
-                         "columns", fix="reindex it: table.reindex(index=labels, columns=labels, "
-                         "fill_value=0)")
+        raise InputError(
+            N_("the agreement matrix is not square with the same labels in rows and columns"),
+            fix=N_("reindex it: table.reindex(index=labels, columns=labels, fill_value=0)"),
+        )
     values = table.to_numpy(dtype=float)
     if np.isnan(values).any() or (values < 0).any():
-        raise InputError("the agreement matrix holds missing or negative counts",
-                         fix="give counts of 0 or more in every cell")
+        raise InputError(
+            N_("the agreement matrix holds missing or negative counts"),
+            fix=N_("give counts of 0 or more in every cell"),
+        )
     return values
 
 

@@ -17,7 +17,7 @@ import pandas as pd
 from numpy.typing import NDArray
 from scipy.optimize import linear_sum_assignment
 
-from samspill.core.errors import InputError
+from samspill.core.errors import N_, InputError
 from samspill.core.reliability._input import EventArrays
 from samspill.core.reliability._pairs import pair_frame, pairs_kappa, pairs_matrix
 
@@ -59,9 +59,17 @@ def match_events(
     """
     if isinstance(tolerance_ms, bool) or not isinstance(tolerance_ms, int | np.integer) \
             or tolerance_ms < 0:
-        raise InputError(f"tolerance_ms is {tolerance_ms!r}", fix="give whole ms, 0 or more")
+        raise InputError(
+            N_("tolerance_ms is {tolerance_ms}"),
+            fix=N_("give whole ms, 0 or more"),
+            params={"tolerance_ms": repr(tolerance_ms)},
+        )
     if not 0.0 <= float(min_overlap) <= 1.0:
-        raise InputError(f"min_overlap is {min_overlap!r}", fix="give a share from 0 to 1")
+        raise InputError(
+            N_("min_overlap is {min_overlap}"),
+            fix=N_("give a share from 0 to 1"),
+            params={"min_overlap": repr(min_overlap)},
+        )
 
     def pairer(ea: EventArrays, ra: np.ndarray, eb: EventArrays,
                rb: np.ndarray) -> list[tuple[int, int]]:

@@ -8,7 +8,7 @@ from itertools import combinations
 import numpy as np
 import pandas as pd
 
-from samspill.core.errors import InputError
+from samspill.core.errors import N_, InputError
 from samspill.core.reliability._input import require_columns
 
 Statistic = Callable[[pd.DataFrame, pd.DataFrame], float]
@@ -33,8 +33,11 @@ def pairwise(frame: pd.DataFrame, *, coder: str, statistic: Statistic) -> pd.Dat
     require_columns(frame, [coder], name="coder table")
     names = sorted(frame[coder].unique(), key=str)
     if len(names) < 2:
-        raise InputError(f"only {len(names)} coder(s) in column {coder!r}",
-                         fix="give the rows of two or more coders")
+        raise InputError(
+            N_("only {count} coder(s) in column {coder}"),
+            fix=N_("give the rows of two or more coders"),
+            params={"count": len(names), "coder": repr(coder)},
+        )
     parts = {name: frame[frame[coder] == name].drop(columns=coder) for name in names}
     rows = [(x, y, float(statistic(parts[x], parts[y]))) for x, y in combinations(names, 2)]
     return pd.DataFrame(rows, columns=["coder_a", "coder_b", "value"])

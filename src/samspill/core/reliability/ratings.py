@@ -16,7 +16,7 @@ import pandas as pd
 import pingouin
 from statsmodels.stats.inter_rater import cohens_kappa
 
-from samspill.core.errors import InputError
+from samspill.core.errors import N_, InputError
 from samspill.core.reliability._input import require_columns
 
 Level = Literal["nominal", "ordinal", "interval"]
@@ -40,15 +40,21 @@ def wide_ratings(frame: pd.DataFrame, *, target: str, rater: str, rating: str,
     twice = frame.duplicated([target, rater])
     if twice.any():
         row = frame[twice].iloc[0]
-        raise InputError(f"rater {row[rater]!r} rated target {row[target]!r} more than once",
-                         fix="keep one rating per target and rater")
+        raise InputError(
+            N_("rater {value} rated target {value2} more than once"),
+            fix=N_("keep one rating per target and rater"),
+            params={"value": repr(row[rater]), "value2": repr(row[target])},
+        )
     values = frame[rating]
     if numeric:
         values = pd.to_numeric(values, errors="coerce")
         bad = values.isna() & frame[rating].notna()
         if bad.any():
-            raise InputError(f"rating {frame.loc[bad, rating].iloc[0]!r} is not a number",
-                             fix="give numeric ratings (code ordered labels as 1, 2, 3, …)")
+            raise InputError(
+                N_("rating {value} is not a number"),
+                fix=N_("give numeric ratings (code ordered labels as 1, 2, 3, …)"),
+                params={"value": repr(frame.loc[bad, rating].iloc[0])},
+            )
     long = frame.assign(**{rating: values})
     return long.pivot(index=target, columns=rater, values=rating)
 
@@ -60,9 +66,16 @@ def _complete(wide: pd.DataFrame, *, need_raters: int = 2, need_targets: int = 2
     full = wide.dropna(axis=0, how="any")
     if wide.shape[1] < need_raters or len(full) < need_targets:
         raise InputError(
-            f"{len(full)} targets rated by all {wide.shape[1]} raters",
-            fix=f"give at least {need_targets} targets each rated by the same "
-                f"{need_raters} or more raters")
+            N_("{count} targets rated by all {value} raters"),
+            fix=N_("give at least {need_targets} targets each rated by the same {need_raters} or "
+                   "more raters"),
+            params={
+                "count": len(full),
+                "value": str(wide.shape[1]),
+                "need_targets": str(need_targets),
+                "need_raters": str(need_raters),
+            },
+        )
     return full
 
 
@@ -108,9 +121,12 @@ def icc(frame: pd.DataFrame, *, target: str, rater: str, rating: str) -> pd.Data
     """
     full = _complete(wide_ratings(frame, target=target, rater=rater, rating=rating))
     if full.size < MIN_ICC_RATINGS:  # pingouin's ANOVA needs this many; say so, not assert
-        raise InputError(f"only {full.size} complete ratings for the ICC",
-                         fix=f"give at least {MIN_ICC_RATINGS} ratings from raters who each "
-                         "rated every target (e.g. 3 targets × 2 raters)")
+        raise InputError(
+            N_("only {size} complete ratings for the ICC"),
+            fix=N_("give at least {min_icc_ratings} ratings from raters who each rated every "
+                   "target (e.g. 3 targets × 2 raters)"),
+            params={"size": str(full.size), "min_icc_ratings": str(MIN_ICC_RATINGS)},
+        )
     # One level of rater columns, so stack() gives a Series (the stubs allow a frame too).
     stacked = cast(pd.Series, full.rename_axis(index="t", columns="r").stack())
     long = stacked.rename("y").reset_index()
@@ -131,8 +147,11 @@ def _two_rater_table(frame: pd.DataFrame, target: str, rater: str, rating: str,
     full = _complete(wide_ratings(frame, target=target, rater=rater, rating=rating,
                                   numeric=numeric), need_targets=1)
     if full.shape[1] != 2:
-        raise InputError(f"κ needs exactly two raters, found {full.shape[1]}",
-                         fix="select two raters, or use Krippendorff's α or the pairwise matrix")
+        raise InputError(
+            N_("κ needs exactly two raters, found {value}"),
+            fix=N_("select two raters, or use Krippendorff's α or the pairwise matrix"),
+            params={"value": str(full.shape[1])},
+        )
     cats = np.unique(full.to_numpy().ravel())
     index = {c: i for i, c in enumerate(cats)}
     table = np.zeros((len(cats), len(cats)))
@@ -193,7 +212,11 @@ def krippendorff_alpha(frame: pd.DataFrame, *, target: str, rater: str, rating: 
     Communication, University of Pennsylvania. https://repository.upenn.edu/asc_papers/43
     """
     if level not in ("nominal", "ordinal", "interval"):
-        raise InputError(f"level {level!r} is unknown", fix="use nominal, ordinal or interval")
+        raise InputError(
+            N_("level {level} is unknown"),
+            fix=N_("use nominal, ordinal or interval"),
+            params={"level": repr(level)},
+        )
     wide = wide_ratings(frame, target=target, rater=rater, rating=rating,
                         numeric=level != "nominal")
     if level == "nominal":
@@ -204,8 +227,10 @@ def krippendorff_alpha(frame: pd.DataFrame, *, target: str, rater: str, rating: 
     pairable = (~np.isnan(data)).sum(axis=1)
     used = data[pairable >= 2]
     if len(used) == 0:
-        raise InputError("α needs targets rated by two or more raters",
-                         fix="give each target ratings from at least two raters")
+        raise InputError(
+            N_("α needs targets rated by two or more raters"),
+            fix=N_("give each target ratings from at least two raters"),
+        )
     if len(np.unique(used[~np.isnan(used)])) < 2:
         alpha = float("nan")  # no variation: expected disagreement 0, α undefined
     else:
@@ -229,8 +254,10 @@ def percent_agreement(frame: pd.DataFrame, *, target: str, rater: str,
     wide = wide_ratings(frame, target=target, rater=rater, rating=rating, numeric=False)
     rated = wide[wide.notna().sum(axis=1) >= 2]
     if rated.empty:
-        raise InputError("no target has two or more ratings",
-                         fix="give each target ratings from at least two raters")
+        raise InputError(
+            N_("no target has two or more ratings"),
+            fix=N_("give each target ratings from at least two raters"),
+        )
     agreeing = int((rated.nunique(axis=1, dropna=True) == 1).sum())
     return pd.DataFrame({"targets": [len(rated)], "agreeing": [agreeing],
                          "percent": [100.0 * agreeing / len(rated)]})

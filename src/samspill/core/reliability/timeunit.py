@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from samspill.core.errors import EventError, InputError
+from samspill.core.errors import N_, EventError, InputError
 from samspill.core.reliability._input import NIL, EventArrays, event_arrays, require_positive_int
 from samspill.core.reliability.kappa import kappa_from_counts
 
@@ -61,8 +61,11 @@ def unit_codes(
     end = max(ea.end_ms(), eb.end_ms())
     if end_ms is not None:
         if require_positive_int(end_ms, name="end_ms") < end:
-            raise InputError(f"end_ms {end_ms} lies before the last coded time {end} ms",
-                             fix="give an end_ms at or after the end of both codings")
+            raise InputError(
+                N_("end_ms {end_ms} lies before the last coded time {end} ms"),
+                fix=N_("give an end_ms at or after the end of both codings"),
+                params={"end_ms": str(end_ms), "end": str(end)},
+            )
         end = end_ms
     n = -(-end // unit_ms)
     labels = [NIL, *sorted(set(ea.code) | set(eb.code))]
@@ -107,11 +110,20 @@ def _check_exclusive(onset: np.ndarray, offset: np.ndarray, subject: str, name: 
     if len(clash):
         i = int(clash[0])
         raise EventError(
-            f"two states of {subject} overlap in {name}: one runs {onset[i]}–{offset[i]} ms, "
-            f"the next starts at {onset[i + 1]} ms",
-            fix="time-unit κ needs one state at a time per subject: end the first state earlier, "
-                "or give concurrent states (other exclusive groups) their own subject label",
-            where=name)
+            N_("two states of {subject} overlap in {name}: one runs {value}–{value2} ms, the "
+               "next starts at {value3} ms"),
+            fix=N_("time-unit κ needs one state at a time per subject: end the first state "
+                   "earlier, or give concurrent states (other exclusive groups) their own "
+                   "subject label"),
+            where=name,
+            params={
+                "subject": str(subject),
+                "name": str(name),
+                "value": str(onset[i]),
+                "value2": str(offset[i]),
+                "value3": str(onset[i + 1]),
+            },
+        )
 
 
 def _kappa_rows(tables: np.ndarray, keys: list[tuple[str, str]]) -> pd.DataFrame:

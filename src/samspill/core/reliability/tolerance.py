@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from samspill.core.arrays import BoolArray, Int64Array
-from samspill.core.errors import InputError
+from samspill.core.errors import N_, InputError
 from samspill.core.reliability.kappa import kappa_from_counts
 from samspill.core.reliability.timeunit import POOLED, UnitCodes, unit_codes
 
@@ -24,8 +24,15 @@ def tolerance_units(tolerance_ms: int, unit_ms: int) -> int:
     """τ in whole units; :class:`InputError` unless τ ≥ 0 is a multiple of Δ."""
     if isinstance(tolerance_ms, bool) or not isinstance(tolerance_ms, int | np.integer) \
             or tolerance_ms < 0 or tolerance_ms % unit_ms:
-        raise InputError(f"tolerance {tolerance_ms!r} ms is not a whole number of {unit_ms} ms "
-                         "units", fix=f"give a tolerance of 0, {unit_ms}, {2 * unit_ms}, … ms")
+        raise InputError(
+            N_("tolerance {tolerance_ms} ms is not a whole number of {unit_ms} ms units"),
+            fix=N_("give a tolerance of 0, {unit_ms}, {value}, … ms"),
+            params={
+                "tolerance_ms": repr(tolerance_ms),
+                "unit_ms": str(unit_ms),
+                "value": str(2 * unit_ms),
+            },
+        )
     return int(tolerance_ms // unit_ms)
 
 

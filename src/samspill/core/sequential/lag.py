@@ -20,7 +20,7 @@ from collections.abc import Collection, Iterable
 import numpy as np
 import pandas as pd
 
-from samspill.core.errors import InputError
+from samspill.core.errors import N_, InputError
 from samspill.core.sequential._input import (
     POOLED,
     checked_onsets,
@@ -47,8 +47,11 @@ def code_sequences(events: pd.DataFrame, *, session_col: str | None = None,
     """
     require_columns(events, [session_col, code_col, onset_col], "code_sequences")
     if events[code_col].isna().any():
-        raise InputError(f"some events have no code in column '{code_col}'",
-                         fix="fill in every code or drop those rows")
+        raise InputError(
+            N_("some events have no code in column '{code_col}'"),
+            fix=N_("fill in every code or drop those rows"),
+            params={"code_col": str(code_col)},
+        )
     out: dict[str, list[str]] = {}
     for label, group in session_groups(events, session_col):
         order = np.argsort(checked_onsets(group, onset_col), kind="stable")
@@ -177,15 +180,21 @@ def _refuse_repeats(tables: dict[str, pd.DataFrame]) -> None:
     for label, table in tables.items():
         repeats = [c for c in table.index if table.loc[c, c] > 0]
         if repeats:
-            raise InputError(f"session '{label}' has codes that follow themselves "
-                             f"({', '.join(repeats)}) although allow_repeats is False",
-                             fix="set allow_repeats=True, or merge consecutive repeats first")
+            raise InputError(
+                N_("session '{label}' has codes that follow themselves ({repeats}) although "
+                   "allow_repeats is False"),
+                fix=N_("set allow_repeats=True, or merge consecutive repeats first"),
+                params={"label": str(label), "repeats": ', '.join(repeats)},
+            )
 
 
 def _lag_list(lags: int | Iterable[int]) -> list[int]:
     out = list(lags) if isinstance(lags, Iterable) and not isinstance(lags, str) else [lags]
     if not out:
-        raise InputError("no lag asked for", fix="give a lag ≥ 1, e.g. lags=1")
+        raise InputError(
+            N_("no lag asked for"),
+            fix=N_("give a lag ≥ 1, e.g. lags=1"),
+        )
     for lag in out:
         _check_lag(lag)
     return [int(lag) for lag in out]
@@ -193,18 +202,28 @@ def _lag_list(lags: int | Iterable[int]) -> list[int]:
 
 def _check_lag(lag: object) -> None:
     if isinstance(lag, bool) or not isinstance(lag, int | np.integer) or lag < 1:
-        raise InputError(f"lag {lag!r} is not a whole number ≥ 1", fix="give lags such as 1 or 2")
+        raise InputError(
+            N_("lag {lag} is not a whole number ≥ 1"),
+            fix=N_("give lags such as 1 or 2"),
+            params={"lag": repr(lag)},
+        )
 
 
 def _code_list(sequences: dict[str, list[str]], codes: Collection[str] | None) -> list[str]:
     seen = sorted({c for seq in sequences.values() for c in seq})
     if codes is None:
         if not seen:
-            raise InputError("there are no events to analyse", fix="give at least two events")
+            raise InputError(
+                N_("there are no events to analyse"),
+                fix=N_("give at least two events"),
+            )
         return seen
     wanted = list(dict.fromkeys(codes))
     unknown = sorted(set(seen) - set(wanted))
     if unknown:
-        raise InputError(f"the events hold codes not listed in codes: {', '.join(unknown)}",
-                         fix="add them to codes, or filter the events first")
+        raise InputError(
+            N_("the events hold codes not listed in codes: {unknown}"),
+            fix=N_("add them to codes, or filter the events first"),
+            params={"unknown": ', '.join(unknown)},
+        )
     return wanted

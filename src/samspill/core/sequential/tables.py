@@ -27,7 +27,7 @@ import statsmodels.api as sm
 from scipy import special, stats
 
 from samspill.core.arrays import FloatArray
-from samspill.core.errors import InputError
+from samspill.core.errors import N_, InputError
 
 CELL_COLUMNS = [
     "given", "target", "count", "given_total", "target_total", "n", "expected",
@@ -55,8 +55,11 @@ def two_by_two(a: float, b: float, c: float, d: float) -> dict[str, float]:
     """
     counts = np.array([[a, b], [c, d]], dtype=float)
     if np.any(counts < 0) or not np.all(np.isfinite(counts)):
-        raise InputError(f"2×2 table {counts.tolist()} has a negative or missing count",
-                         fix="give counts that are whole numbers ≥ 0")
+        raise InputError(
+            N_("2×2 table {value} has a negative or missing count"),
+            fix=N_("give counts that are whole numbers ≥ 0"),
+            params={"value": str(counts.tolist())},
+        )
     n = counts.sum()
     row, col = a + b, a + c
     z, p_z, expected = _adjusted(a, row, col, n)
@@ -216,10 +219,15 @@ def table_test(counts: pd.DataFrame, *, structural_zeros: pd.DataFrame | None = 
 def _checked_counts(counts: pd.DataFrame) -> np.ndarray:
     x = counts.to_numpy(dtype=float)
     if x.size == 0:
-        raise InputError("the table of counts is empty", fix="give at least one row and column")
+        raise InputError(
+            N_("the table of counts is empty"),
+            fix=N_("give at least one row and column"),
+        )
     if not np.all(np.isfinite(x)) or np.any(x < 0) or np.any(x != np.round(x)):
-        raise InputError("the table holds a negative, fractional or missing count",
-                         fix="give whole counts ≥ 0 in every cell")
+        raise InputError(
+            N_("the table holds a negative, fractional or missing count"),
+            fix=N_("give whole counts ≥ 0 in every cell"),
+        )
     return x
 
 
@@ -228,12 +236,16 @@ def _zeros_mask(counts: pd.DataFrame, structural_zeros: pd.DataFrame | None) -> 
         return np.zeros(counts.shape, dtype=bool)
     mask = structural_zeros.reindex(index=counts.index, columns=counts.columns)
     if mask.isna().to_numpy().any():
-        raise InputError("structural_zeros does not cover every cell of the table",
-                         fix="give a True/False mask with the table's rows and columns")
+        raise InputError(
+            N_("structural_zeros does not cover every cell of the table"),
+            fix=N_("give a True/False mask with the table's rows and columns"),
+        )
     values = mask.to_numpy(dtype=bool)
     if np.any(counts.to_numpy()[values] > 0):
-        raise InputError("a cell marked as a structural zero holds observations",
-                         fix="allow the cell (e.g. allow_repeats=True) or correct the data")
+        raise InputError(
+            N_("a cell marked as a structural zero holds observations"),
+            fix=N_("allow the cell (e.g. allow_repeats=True) or correct the data"),
+        )
     return values
 
 

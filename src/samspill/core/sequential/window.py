@@ -38,7 +38,7 @@ from collections.abc import Collection, Mapping
 import numpy as np
 import pandas as pd
 
-from samspill.core.errors import InputError
+from samspill.core.errors import N_, InputError
 from samspill.core.sequential._input import (
     POOLED,
     as_code_set,
@@ -167,11 +167,17 @@ def _hits(label: str, index: pd.Index, given: np.ndarray, targets: np.ndarray,
 def _window_units(window_ms: int, unit_ms: int) -> int:
     for name, value in (("window_ms", window_ms), ("unit_ms", unit_ms)):
         if isinstance(value, bool) or not isinstance(value, int | np.integer) or value <= 0:
-            raise InputError(f"{name} {value!r} is not a whole number of ms > 0",
-                             fix=f"give {name} as a positive whole number of milliseconds")
+            raise InputError(
+                N_("{name} {value} is not a whole number of ms > 0"),
+                fix=N_("give {name} as a positive whole number of milliseconds"),
+                params={"name": str(name), "value": repr(value)},
+            )
     if window_ms % unit_ms:
-        raise InputError(f"window_ms {window_ms} is not a whole multiple of unit_ms {unit_ms}",
-                         fix="choose a window that is a whole number of time units")
+        raise InputError(
+            N_("window_ms {window_ms} is not a whole multiple of unit_ms {unit_ms}"),
+            fix=N_("choose a window that is a whole number of time units"),
+            params={"window_ms": str(window_ms), "unit_ms": str(unit_ms)},
+        )
     return int(window_ms // unit_ms)
 
 
@@ -194,11 +200,17 @@ def _session_end(group: pd.DataFrame, onsets: np.ndarray, offset_col: str | None
         return max(latest, int(onsets.max()) + 1 if len(onsets) else 0)
     end = duration_ms.get(label) if isinstance(duration_ms, Mapping) else duration_ms
     if end is None:
-        raise InputError(f"duration_ms gives no length for session '{label}'",
-                         fix="give a duration for every session")
+        raise InputError(
+            N_("duration_ms gives no length for session '{label}'"),
+            fix=N_("give a duration for every session"),
+            params={"label": str(label)},
+        )
     if end < latest:
-        raise InputError(f"session '{label}' has events up to {latest} ms, beyond its "
-                         f"duration {end} ms", fix="give the session's full duration")
+        raise InputError(
+            N_("session '{label}' has events up to {latest} ms, beyond its duration {end} ms"),
+            fix=N_("give the session's full duration"),
+            params={"label": str(label), "latest": str(latest), "end": str(end)},
+        )
     return int(end)
 
 

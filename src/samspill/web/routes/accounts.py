@@ -237,8 +237,9 @@ def _act(request: Request, db: DbSession, actor: User, username: str, act: str) 
         )
     else:
         raise NotFoundError(
-            f"no action '{act}'",
-            fix="use disable, enable, reset-password, grant-create or revoke-create",
+            N_("no action '{action}'"),
+            fix=N_("use disable, enable, reset-password, grant-create or revoke-create"),
+            params={"action": act},
         )
     return None
 

@@ -16,7 +16,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from samspill.core import numbers
-from samspill.core.errors import NotFoundError
+from samspill.core.errors import N_, NotFoundError
 from samspill.core.indicators import INDICATORS
 from samspill.core.reliability._input import NIL
 from samspill.core.scheme_labels import localised, scheme_translation
@@ -282,8 +282,9 @@ def report_file(
     """One table of the agreement report as CSV, XLSX or JSON: the rows its page shows, with
     every column the service computes and the stored ids (codes, statistics) as they are."""
     if table not in REPORT_TABLES:
-        raise NotFoundError(f"the agreement report has no table '{table}'",
-                            fix=f"use one of {', '.join(REPORT_TABLES)}")
+        raise NotFoundError(N_("the agreement report has no table '{table}'"),
+                            fix=N_("use one of {tables}"),
+                            params={"table": table, "tables": ", ".join(REPORT_TABLES)})
     fmt = result_format(format)
     report = agreement.study_agreement(db, access.the_study, session_name=session,
                                        unit_ms=unit_ms, tolerance_ms=tolerance_ms)

@@ -125,7 +125,8 @@ def _save(auth: Authorisation, raw: bytes | None) -> list[ActionResult]:
 def _actions_of(raw: bytes | None) -> list[actions.Action]:
     if raw is None:
         raise InputError(
-            "the actions must be sent as JSON", fix="send 'Content-Type: application/json'"
+            N_("the actions must be sent as JSON"),
+            fix=N_("send 'Content-Type: application/json'"),
         )
     try:
         return ActionsIn.model_validate_json(raw).actions

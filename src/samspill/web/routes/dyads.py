@@ -16,7 +16,7 @@ from fastapi.responses import FileResponse, RedirectResponse, Response
 from pydantic import BaseModel, ValidationError
 from starlette.background import BackgroundTask
 
-from samspill.core.errors import InputError
+from samspill.core.errors import N_, InputError
 from samspill.services import audit, dyad_rights, identity, studies
 from samspill.services.identity import Identity
 from samspill.services.jobs import REGISTRY
@@ -121,7 +121,8 @@ def identity_form(
             child_birth_date=child_birth_date or None,  # type: ignore[arg-type]
         )
     except ValidationError as exc:
-        raise InputError("the birth date is not a date", fix="write it as YYYY-MM-DD") from exc
+        raise InputError(N_("the birth date is not a date"),
+                         fix=N_("write it as YYYY-MM-DD")) from exc
     identity.set_identity(db, dyad=found, identity=body)
     return RedirectResponse(f"/studies/{access.study.name}/dyads", status_code=303)  # type: ignore[union-attr]
 
@@ -159,7 +160,8 @@ def delete_form(
     """The page asks the owner to type the dyad's code, so a slip of the mouse deletes nothing."""
     if confirm != dyad:
         raise InputError(
-            "the typed code does not match the dyad", fix="type the dyad's code to confirm"
+            N_("the typed code does not match the dyad"),
+            fix=N_("type the dyad's code to confirm"),
         )
     delete_dyad(request, dyad, access, db)
     return RedirectResponse(f"/studies/{access.study.name}/dyads", status_code=303)  # type: ignore[union-attr]

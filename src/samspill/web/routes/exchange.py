@@ -93,12 +93,14 @@ def start_export(
             access.the_study, access.role, fix=N_("export the events, or ask the study's owner")
         )
     if what not in (*exports.TABLE_KINDS, *exports.FILE_KINDS, *OPEN_KINDS):
-        raise InputError(f"unknown export '{what}'", fix="choose an export on the study page")
+        raise InputError(N_("unknown export '{what}'"),
+                         fix=N_("choose an export on the study page"), params={"what": what})
     if what == "binned":
         open_exports.check_bin_ms(bin_ms)  # at once, not on the job's page
     if tiers not in ("subject", "subject-dimension"):
         raise InputError(
-            f"unknown ELAN tier layout '{tiers}'", fix="choose subject or subject-dimension"
+            N_("unknown ELAN tier layout '{tiers}'"),
+            fix=N_("choose subject or subject-dimension"), params={"tiers": tiers},
         )
     visible, chosen_session = policy.readable(access.member), session or None
     chosen_coder = coder or None
@@ -152,7 +154,8 @@ def _import_job(
     **options: object,
 ) -> Response:
     if procedure not in ("", *imports.PROCEDURES):
-        raise InputError(f"unknown procedure '{procedure}'", fix="choose free-play or ssp")
+        raise InputError(N_("unknown procedure '{procedure}'"),
+                         fix=N_("choose free-play or ssp"), params={"procedure": procedure})
 
     def work(db: Session, study: Study, user: User, progress: Callable[[float], None]) -> Any:
         target = imports.Target(study=study, default_coder=user, coder=user, dyad=dyad or None,
@@ -327,7 +330,8 @@ async def import_csv(
     mapping = {f: str(form.get(f"map_{f}", "")).strip() for f in CSV_COLUMNS}
     mapping = {f: column for f, column in mapping.items() if column}
     if time_unit not in ("ms", "s"):
-        raise InputError(f"unknown time unit '{time_unit}'", fix="choose ms or s")
+        raise InputError(N_("unknown time unit '{unit}'"), fix=N_("choose ms or s"),
+                         params={"unit": time_unit})
     REGISTRY.release(upload_id)
     return _import_job(
         request,
@@ -393,8 +397,9 @@ def job_table_file(
     job = job_of(access, job_id)
     found = _job_tables(job.result if job.state == "done" else None)
     if table not in found:
-        raise NotFoundError(f"this job has no table '{table}'",
-                            fix="use a download link of the job's page")
+        raise NotFoundError(N_("this job has no table '{table}'"),
+                            fix=N_("use a download link of the job's page"),
+                            params={"table": table})
     title, frame = found[table]
     return result_tables.download(frame, result_format(format), name=title,
                                   options=result_tables.Options.of(1, rows))

@@ -56,8 +56,9 @@ async def _limited(request: Request, max_bytes: int) -> AsyncIterator[bytes]:
         size += len(chunk)
         if size > max_bytes:
             raise InputError(
-                f"the upload is larger than {max_bytes // 2**20} MB",
-                fix="compress the video or raise max_upload_mb",
+                N_("the upload is larger than {size} MB"),
+                fix=N_("compress the video or raise max_upload_mb"),
+                params={"size": max_bytes // 2**20},
             )
         yield chunk
 

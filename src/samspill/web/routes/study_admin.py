@@ -12,7 +12,7 @@ from fastapi import APIRouter, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from samspill.core.errors import InputError
+from samspill.core.errors import N_, InputError
 from samspill.services import accounts, studies
 from samspill.services.media import attach_file
 from samspill.store.media import safe_filename
@@ -35,8 +35,9 @@ async def upload_form(
     limit = settings.max_upload_mb * 2**20
     if video.size is not None and video.size > limit:
         raise InputError(
-            f"the video is larger than {settings.max_upload_mb} MB",
-            fix="compress the video or raise max_upload_mb",
+            N_("the video is larger than {size} MB"),
+            fix=N_("compress the video or raise max_upload_mb"),
+            params={"size": settings.max_upload_mb},
         )
     settings.media_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=settings.media_dir, prefix=".incoming-") as folder:
