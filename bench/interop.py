@@ -4,7 +4,8 @@ Run: ``.venv/bin/python bench/interop.py`` (optionally ``--observations N --even
 Target: <= 2 s for each direction. Compared, in the same run, with what a user would otherwise
 run: plain ``json.load`` plus a naive pairing loop (no checks), and BORIS's own loader
 (``project_functions.open_project_json``) and START/STOP flagging (``events_start_stop``) when
-a Python with boris-behav-obs is given in SAMSPILL_BORIS_PYTHON (default /tmp/boris-venv).
+a Python with boris-behav-obs is given in SAMSPILL_BORIS_PYTHON (default .venv-boris, which
+`make boris` builds).
 BORIS's flagging rescans the whole event list for every event, so it is timed on one
 observation and multiplied by the number of observations (marked "extrapolated").
 """
@@ -26,6 +27,7 @@ from samspill.core.scheme_check import load_builtin_scheme
 from samspill.interop.boris import read_boris, write_boris
 from samspill.interop.model import MediaFile, Observation, Project
 
+BORIS_VENV_PYTHON = Path(__file__).resolve().parents[1] / ".venv-boris" / "bin" / "python"
 BORIS_SCRIPT = r"""
 import importlib.util, json, sys, time, types
 spec = importlib.util.find_spec("boris")
@@ -108,7 +110,7 @@ def _timed(fn, *args, repeat: int = 3):
 
 
 def _boris(data: bytes) -> dict | None:
-    python = os.environ.get("SAMSPILL_BORIS_PYTHON", "/tmp/boris-venv/bin/python")
+    python = os.environ.get("SAMSPILL_BORIS_PYTHON", str(BORIS_VENV_PYTHON))
     if not Path(python).exists():
         return None
     with tempfile.NamedTemporaryFile(suffix=".boris", delete=False) as f:
