@@ -5,10 +5,12 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 MODELS := .models/.fetched
+BORIS_VENV := .venv-boris
+BORIS_STAMP := $(BORIS_VENV)/.installed
 DATA_DIR ?= samspill-data
 PORT ?= 8000
 
-.PHONY: run test lint bench i18n lock clean help
+.PHONY: run test lint bench i18n lock boris clean help
 
 help:
 	@echo "make run   - set up, load the demo study and serve http://127.0.0.1:$(PORT)"
@@ -16,6 +18,7 @@ help:
 	@echo "make lint  - ruff, mypy and eslint"
 	@echo "make bench - run the benchmarks in bench/"
 	@echo "make lock  - re-pin the dependencies with hashes into requirements.lock"
+	@echo "make boris - BORIS itself in .venv-boris, for the tests that run BORIS's loader"
 
 # Every dependency from requirements.lock, pinned with hashes (scripts/lock.sh makes it); then
 # Samspill itself, editable, with the lock's setuptools (no unpinned build step).
@@ -24,6 +27,17 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
 	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
+
+# BORIS (boris-behav-obs, from requirements-boris.lock, pinned with hashes) in a virtualenv of
+# its own: the tests and bench/interop.py run BORIS's own loader on Samspill's files. Apart
+# from Samspill's: BORIS pins PyQt5 and its own pandas. Rebuilt only when the lock changes.
+$(BORIS_STAMP): requirements-boris.lock
+	rm -rf $(BORIS_VENV)
+	$(PYTHON) -m venv $(BORIS_VENV)
+	$(BORIS_VENV)/bin/pip install --quiet --require-hashes -r requirements-boris.lock
+	touch $(BORIS_STAMP)
+
+boris: $(BORIS_STAMP)
 
 # ESLint for the coding screen's JavaScript, from package-lock.json into ./node_modules.
 $(NODE_STAMP): package.json package-lock.json
@@ -39,7 +53,7 @@ run: $(STAMP) $(MODELS)
 	$(BIN)/samspill demo --data-dir $(DATA_DIR)
 	$(BIN)/samspill serve --data-dir $(DATA_DIR) --port $(PORT)
 
-test: $(STAMP) $(NODE_STAMP) $(MODELS)
+test: $(STAMP) $(NODE_STAMP) $(MODELS) $(BORIS_STAMP)
 	bash scripts/test.sh
 
 lint: $(STAMP) $(NODE_STAMP)
@@ -47,8 +61,8 @@ lint: $(STAMP) $(NODE_STAMP)
 	$(BIN)/mypy
 	node_modules/.bin/eslint src/samspill/web/static tests/js
 
-bench: $(STAMP)
-	for b in bench/*.py; do $(BIN)/python $$b || exit 1; done
+bench: $(STAMP) $(BORIS_STAMP)
+	export SAMSPILL_BORIS_PYTHON=$(CURDIR)/$(BORIS_VENV)/bin/python; for b in bench/*.py; do $(BIN)/python $$b || exit 1; done
 
 i18n: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k _ -o src/samspill/web/i18n/messages.pot --no-location --omit-header .
@@ -60,4 +74,4 @@ lock:
 	bash scripts/lock.sh
 
 clean:
-	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(BORIS_VENV) node_modules .pytest_cache .ruff_cache

@@ -108,7 +108,11 @@ def time_samspill(a: pd.DataFrame, b: pd.DataFrame, unit_ms: int,
 
 
 def boris_python() -> tuple[Path | None, str]:
-    """The BORIS venv's python, installing it on first use; (None, why) when impossible."""
+    """The BORIS venv's python, installing it on first use; (None, why) when impossible.
+    SAMSPILL_BORIS_PYTHON (the pinned .venv-boris that `make bench` builds) comes first."""
+    pinned = os.environ.get("SAMSPILL_BORIS_PYTHON")
+    if pinned and Path(pinned).exists():
+        return Path(pinned), ""
     python = BORIS_VENV / "bin" / "python"
     if not python.exists():
         print(f"installing boris-behav-obs into {BORIS_VENV} (first run only) ...", flush=True)

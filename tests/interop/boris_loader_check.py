@@ -2,8 +2,9 @@
 
 Usage: python boris_loader_check.py PROJECT.boris
 Prints JSON: {"error": str|None, "integrity": str, "intervals": {obs: [[subject, code,
-modifier, start, stop|null], ...]}} where the intervals come from BORIS's own START/STOP
-flagging (project_functions.events_start_stop). Runs without a display and without libmpv: the
+modifier, start, stop|null|"open"], ...]}} where the intervals come from BORIS's own
+START/STOP flagging (project_functions.events_start_stop); a point event has stop null, a
+state BORIS found no STOP for has stop "open". Runs without a display and without libmpv: the
 package's GUI entry point (boris/__init__ imports the main window) is bypassed, and the video
 player binding is replaced by an empty module when libmpv is not installed; neither takes part in
 loading or checking a project.
@@ -53,6 +54,7 @@ def main(path):
             else:
                 out.append([subject, code, modifier, running.pop((subject, code, modifier)),
                             str(time)])
+        out += [[*key, start, "open"] for key, start in running.items()]
         intervals[name] = out
     return {"error": None, "integrity": integrity, "intervals": intervals}
 

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
 import re
-import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from boris_runner import boris_loader, boris_python_fixture  # noqa: F401 (a fixture)
 from hypothesis import HealthCheck, given, settings
 from interop_factories import (
     coded_events,
@@ -202,27 +201,15 @@ def test_export_refuses_two_observations_with_one_name():
         write_boris(project)
 
 
-def _boris_python() -> str | None:
-    path = os.environ.get("SAMSPILL_BORIS_PYTHON", "/tmp/boris-venv/bin/python")
-    return path if Path(path).exists() else None
-
-
-@pytest.mark.skipif(_boris_python() is None, reason=(
-    "BORIS is not installed: set SAMSPILL_BORIS_PYTHON to a Python with boris-behav-obs "
-    "(python -m venv /tmp/boris-venv && /tmp/boris-venv/bin/pip install boris-behav-obs)"))
 @pytest.mark.parametrize(("name", "make"), [("export.boris", vignette_project),
                                            ("export.boris.gz", vignette_project),
                                            ("rich.boris", rich_project)])
 def test_boris_own_loader_reads_the_export_and_pairs_states_like_we_do(
-        tmp_path: Path, name: str, make: Callable[[], Project]):
+        boris_python: str, tmp_path: Path, name: str, make: Callable[[], Project]):
     project = make()
     path = tmp_path / name
     path.write_bytes(write_boris(project, compress=name.endswith(".gz")))
-    run = subprocess.run([_boris_python(), str(Path(__file__).with_name("boris_loader_check.py")),
-                          str(path)], capture_output=True, text=True, timeout=120,
-                         env={**os.environ, "QT_QPA_PLATFORM": "offscreen"}, check=False)
-    assert run.returncode == 0, run.stderr[-2000:]
-    result = json.loads(run.stdout.strip().splitlines()[-1])
+    result = boris_loader(boris_python, path)
     assert result["error"] is None
     assert result["integrity"] == ""
     for obs in project.observations:

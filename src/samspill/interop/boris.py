@@ -13,9 +13,10 @@ BORIS keeps but ignores; an import uses it only when it still agrees with the et
 
 from __future__ import annotations
 
-import math
 import uuid
-from typing import Any, Literal, NamedTuple
+from collections.abc import Callable
+from operator import itemgetter
+from typing import Any, Literal
 
 from pydantic import ValidationError
 
@@ -26,6 +27,7 @@ from samspill.core.scheme import Scheme
 from samspill.interop import boris_ethogram as eth
 from samspill.interop.boris_export import PROJECT_FORMAT, check_events, write_boris
 from samspill.interop.boris_observation import read_media, read_variables
+from samspill.interop.boris_rows import MAX_COMMENT, Row, plain_rows, trusted_event
 from samspill.interop.model import NO_FOCAL_SUBJECT, Imported, Observation, Project
 from samspill.interop.safety import (
     MAX_MS,
@@ -39,23 +41,18 @@ from samspill.interop.safety import (
 )
 
 __all__ = ["Unpaired", "check_events", "read_boris", "write_boris"]
-MAX_COMMENT = 2000
 _ID_NAMESPACE = uuid.UUID("6f7d0a52-1f0b-4c55-9a43-6a2f39f3b0d1")
 Unpaired = Literal["close", "error"]
 
 
 # Event.model_validate minus its Python wrapper: the same validation, a third cheaper per event
 _validate_event = Event.__pydantic_validator__.validate_python
-
-
-class _Row(NamedTuple):
-    ms: int
-    subject: str
-    code: str
-    modifiers: str
-    comment: str
-    frame: int | None
-    position: int
+_MS = itemgetter(0)
+RunningKey = tuple[str, str, str]
+# A modifier string parsed for a behaviour: the code id, the modifiers, the numeric values as
+# comment text, and whether the modifiers hold lists (multiple choices) to copy per event.
+_Parsed = tuple[str, dict[str, Any], str, bool]
+_Maker = Callable[[Row, int | None, str], dict[str, Any]]
 
 
 def read_boris(data: bytes | str, *, source: str = "project.boris", scheme: Scheme | None = None,
@@ -122,7 +119,7 @@ class _Reader:
         self.problems: list[Problem] = []
         self.behaviours: dict[str, eth.Behaviour] = {}
         self.subjects: list[str] = []
-        self._modifier_cache: dict[tuple[str, str], tuple[dict[str, Any], str]] = {}
+        self._modifier_cache: dict[tuple[str, str], _Parsed] = {}
         self._prefixes: dict[str, str] = {}
         self.project_name = ""
 
@@ -184,34 +181,29 @@ class _Reader:
             media=media,
             variables=_values(obs.get("independent_variables")),
             segments=self._segments(obs, here), **self._session_facts(obs, here))
-        end = max([r.ms for r in rows] + [0])
+        end = rows[-1][0] if rows else 0  # rows are in time order
         duration = observation.media_duration_ms()
         if duration is not None:
             end = max(end, duration + offset)
         observation.events = self._pair(rows, name, here, end)
         return observation
 
-    def _rows(self, events: list[Any], here: str) -> list[_Row]:
-        """Rows of plain, valid events take the fast path; anything else the checked one."""
-        rows: list[_Row] = []
-        known, floor, top = self.behaviours, math.floor, MAX_MS / 1000
+    def _rows(self, events: list[Any], here: str) -> list[Row]:
+        """The rows in time order: checked a column at a time when all are plain (the usual
+        case, see boris_rows), else one by one, naming each row at fault."""
+        plain = plain_rows(events, self.behaviours)
+        if plain is not None:
+            return plain
+        rows: list[Row] = []
         for i, raw in enumerate(events):
-            if type(raw) is list and len(raw) in (5, 6):
-                time, subject, code, modifiers, comment, *frame = raw
-                if ((type(time) is float or type(time) is int) and 0 <= time <= top
-                        and type(subject) is str and subject and type(code) is str
-                        and code in known and type(modifiers) is str and type(comment) is str
-                        and len(comment) <= MAX_COMMENT and (not frame or frame[0] == "NA")):
-                    rows.append(_Row(floor(time * 1000 + 0.5), subject, code, modifiers,
-                                     comment, None, i))
-                    continue
             try:
                 rows.append(self._row(raw, i))
             except InputError as exc:
                 self.problems.append(Problem(exc.message, exc.fix, (), f"{here}, event {i + 1}"))
+        rows.sort(key=_MS)
         return rows
 
-    def _row(self, raw: object, index: int) -> _Row:
+    def _row(self, raw: object, index: int) -> Row:
         if not isinstance(raw, list) or len(raw) < 5:
             raise InputError(
                 N_("an event is not a list of time, subject, code, modifiers, comment"),
@@ -237,52 +229,69 @@ class _Reader:
             self.warnings.append(Problem(f"a comment longer than {MAX_COMMENT} characters was "
                                          "shortened", "", (), f"event {index + 1}"))
             comment = comment[:MAX_COMMENT]
-        return _Row(seconds_to_ms(time, ""), subject or NO_FOCAL_SUBJECT, code, modifiers,
-                    comment, frame, index)
+        return (seconds_to_ms(time, ""), subject or NO_FOCAL_SUBJECT, code, modifiers, comment,
+                frame, index)
 
-    def _pair(self, rows: list[_Row], obs_name: str, here: str, end_ms: int) -> list[Event]:
-        rows.sort(key=lambda r: r.ms)
-        running: dict[tuple[str, str, str], _Row] = {}
+    def _pair(self, rows: list[Row], obs_name: str, here: str, end_ms: int) -> list[Event]:
+        """Rows (in time order) to events: per subject, behaviour and modifier string the odd
+        occurrences of a state start it and the even ones stop it; points stand alone."""
+        running: dict[RunningKey, Row] = {}
+        with_modifiers = 0  # running states started with modifiers: only they take bare stops
         out: list[Event] = []
-        prefix = self._id_prefix(obs_name)
+        add = out.append
+        make = self._maker(self._id_prefix(obs_name), here)
         points = {c for c, b in self.behaviours.items() if b.kind == "point"}
         for row in rows:
-            if row.code in points:
-                out.append(self._event(row, None, "", prefix, here))
+            if row[2] in points:
+                add(trusted_event(make(row, None, "")))
                 continue
-            key = (row.subject, row.code, row.modifiers)
+            key = (row[1], row[2], row[3])
             start = running.pop(key, None)
-            if start is None and not row.modifiers:
+            if start is None and with_modifiers and not row[3]:
                 start = _bare_stop(running, row)
             if start is None:
                 running[key] = row
-            else:
-                out.append(self._event(start, row.ms, row.comment, prefix, here))
+                with_modifiers += bool(row[3])
+                continue
+            with_modifiers -= bool(start[3])
+            add(trusted_event(make(start, row[0], row[4])))
         for start in running.values():
-            out.append(self._unpaired(start, end_ms, prefix, here))
+            add(self._unpaired(start, end_ms, make, here))
         return out
 
-    def _unpaired(self, start: _Row, end_ms: int, prefix: str, here: str) -> Event:
-        message = (f"state '{start.code}' of '{start.subject}' started at "
-                   f"{ms_to_seconds(start.ms)} s has no stop")
+    def _unpaired(self, start: Row, end_ms: int, make: _Maker, here: str) -> Event:
+        message = (f"state '{start[2]}' of '{start[1]}' started at "
+                   f"{ms_to_seconds(start[0])} s has no stop")
         if self.unpaired == "error":
             self.problems.append(Problem(message, "add the stop event in BORIS", (), here))
         else:
             self.warnings.append(Problem(f"{message}; closed at the observation's end "
                                          f"({ms_to_seconds(end_ms)} s)", "", (), here))
-        return self._event(start, max(end_ms, start.ms), "", prefix, here)
-
-    def _event(self, row: _Row, offset: int | None, stop_comment: str, prefix: str,
-               here: str) -> Event:
-        modifiers, extra = self._modifiers(row, here)
-        comment = row.comment
-        if stop_comment or extra:
-            comment = " / ".join(c for c in (comment, stop_comment, extra) if c)[:MAX_COMMENT]
-        event: Event = _validate_event({
-            "id": f"{prefix}{row.position:012x}", "subject": row.subject,
-            "code": self.behaviours[row.code].id, "onset_ms": row.ms, "offset_ms": offset,
-            "modifiers": modifiers, "comment": comment, "frame": row.frame})
+        # The observation's end comes from the media's length and offset, which may lie outside
+        # 0..ten days: validated, so such a file is refused as before.
+        event: Event = _validate_event(make(start, max(end_ms, start[0]), ""))
         return event
+
+    def _maker(self, prefix: str, here: str) -> _Maker:
+        """The fields of an event from its start row, its stop time and the stop's comment.
+
+        The rows were checked (plain_rows or _row), so trusted_event may build the events
+        without validating each again. One closure per observation: it runs once per event.
+        """
+        cache = self._modifier_cache
+
+        def make(row: Row, offset: int | None, stop_comment: str) -> dict[str, Any]:
+            ms, subject, code, modifiers, comment, frame, position = row
+            found = cache.get((code, modifiers)) or self._modifiers(code, modifiers, here)
+            code_id, values, extra, has_lists = found
+            if stop_comment or extra:
+                comment = " / ".join(c for c in (comment, stop_comment, extra) if c)
+                comment = comment[:MAX_COMMENT]
+            return {"id": f"{prefix}{position:012x}", "subject": subject, "code": code_id,
+                    "onset_ms": ms, "offset_ms": offset,
+                    "modifiers": _copy(values) if has_lists else dict(values),
+                    "comment": comment, "frame": frame}
+        return make
 
     def _id_prefix(self, obs_name: str) -> str:
         """Event ids are a per-observation UUIDv5 whose last 48 bits are the row's index, so a
@@ -292,14 +301,15 @@ class _Reader:
             self._prefixes[obs_name] = str(base)[:24]
         return self._prefixes[obs_name]
 
-    def _modifiers(self, row: _Row, here: str) -> tuple[dict[str, Any], str]:
+    def _modifiers(self, code: str, text: str, here: str) -> _Parsed:
         """Parsed once per (behaviour, modifier string): a project repeats a few strings."""
-        key = (row.code, row.modifiers)
+        key = (code, text)
         if key not in self._modifier_cache:
-            self._modifier_cache[key] = eth.parse_modifiers(
-                row.modifiers, self.behaviours[row.code], here, self.warnings)
-        values, extra = self._modifier_cache[key]
-        return values, extra  # Event validation copies the dict and its lists
+            behaviour = self.behaviours[code]
+            values, extra = eth.parse_modifiers(text, behaviour, here, self.warnings)
+            self._modifier_cache[key] = (behaviour.id, values, extra,
+                                         any(type(v) is list for v in values.values()))
+        return self._modifier_cache[key]
 
     def _session_facts(self, obs: dict[str, Any], here: str) -> dict[str, Any]:
         """The session's length and the coding's ratings, from the ``samspill`` key of
@@ -334,14 +344,19 @@ class _Reader:
             return []
 
 
-def _bare_stop(running: dict[tuple[str, str, str], _Row], row: _Row) -> _Row | None:
+def _bare_stop(running: dict[RunningKey, Row], row: Row) -> Row | None:
     """The running state a STOP row without modifiers ends: BORIS-App writes the modifiers on
     the START row only. Of several such states of the subject and behaviour, the earliest."""
-    keys = [k for k in running if k[0] == row.subject and k[1] == row.code and k[2]]
+    keys = [k for k in running if k[0] == row[1] and k[1] == row[2] and k[2]]
     if not keys:
         return None
-    first = min(keys, key=lambda k: running[k].ms)
+    first = min(keys, key=lambda k: running[k][0])
     return running.pop(first)
+
+
+def _copy(values: dict[str, Any]) -> dict[str, Any]:
+    """Each event's own modifiers dict and lists, as validation would have made them."""
+    return {k: list(v) if type(v) is list else v for k, v in values.items()}
 
 
 def _text(value: object) -> str:

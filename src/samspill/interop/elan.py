@@ -37,6 +37,7 @@ from samspill.core.events import Event, event_problems
 from samspill.core.numbers import clock
 from samspill.core.problems import Problem, summarise
 from samspill.core.scheme import Code, Scheme
+from samspill.interop.eaf_schema import check_eaf
 from samspill.interop.elan_tiers import check_version, parse_eaf
 from samspill.interop.model import Imported, MediaFile, Observation, Project
 from samspill.interop.safety import as_bytes, check_ms, check_xml
@@ -52,6 +53,7 @@ LANG = "und"
 # session's length and the coding's ratings again.
 SCHEME_PROPERTY = "samspill-scheme"
 VERSION_PROPERTY = "samspill-scheme-version"
+CHECKED_EXPORT_EVENTS = 500  # write_elan checks codings up to this size against the EAF schema
 LENGTH_PROPERTY = "samspill-duration-ms"
 PROCEDURE_PROPERTY = "samspill-procedure"
 RATINGS_PROPERTY = "samspill-ratings"
@@ -88,7 +90,13 @@ def frame_ms(observation: Observation, fps: float | None) -> int:
 
 def write_elan(observation: Observation, scheme: Scheme, *, tiers: TierLayout = "subject",
                fps: float | None = None) -> bytes:
-    """The observation as an ELAN ``.eaf`` document (UTF-8 bytes)."""
+    """The observation as an ELAN ``.eaf`` document (UTF-8 bytes), valid under EAF 3.0.
+
+    A coding of up to CHECKED_EXPORT_EVENTS events (nearly every session's) is checked against
+    ELAN's EAF 3.0 schema before it is returned, and refused rather than written if it breaks
+    it. Larger ones are not: the schema check (xmlschema, pure Python) costs about a second per
+    thousand events; tests/interop/test_eaf_schema.py checks the writer on every scheme.
+    """
     labels = [f"{e.code} at {e.onset_ms} ms" for e in observation.events]
     problems = event_problems(observation.events, scheme, complete=True, labels=labels)
     if problems:
@@ -121,7 +129,10 @@ def write_elan(observation: Observation, scheme: Scheme, *, tiers: TierLayout = 
         eaf.properties.append((RATINGS_PROPERTY, json.dumps(observation.ratings,
                                                             ensure_ascii=False, sort_keys=True)))
     body: str = Elan.to_string(eaf)
-    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + body.encode("utf-8")
+    data = b'<?xml version="1.0" encoding="UTF-8"?>\n' + body.encode("utf-8")
+    if len(observation.events) <= CHECKED_EXPORT_EVENTS:
+        check_eaf(data, observation.name)
+    return data
 
 
 def _vocabularies(eaf: Elan.Eaf, scheme: Scheme) -> None:
