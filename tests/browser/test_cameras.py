@@ -6,6 +6,7 @@ owner keeps; the layout and the main view change by key."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ from samspill.services.setup import ensure_admin
 from samspill.store.db import Database
 from samspill.store.models import MediaFile
 from tests.browser.conftest import Server, log_in, open_workspace
+from tests.browser.test_screen_layout import NEEDED, inside
 from tests.media_clips import make_clip
 
 pytestmark = pytest.mark.browser
@@ -155,3 +157,26 @@ def test_the_clap_aligns_the_second_camera_and_the_owner_keeps_it(
     page.wait_for_selector("#toast.shown:has-text('Offset saved')", timeout=10_000)
     with demo_database.session() as db:
         assert db.get(MediaFile, clip).offset_ms == proposed  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("locale", ["en-GB", "nb-NO"])
+def test_two_cameras_fit_the_small_screen_in_both_layouts(
+        browser, demo_database: Database, server: Server, tmp_path: Path, locale: str) -> None:
+    coding_id, _clip = two_camera_coding(demo_database, tmp_path, f"fit-{locale}", LAG_MS)
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale=locale)
+    page = context.new_page()
+    log_in(page, demo_database, server)
+    open_workspace(page, server, coding_id)
+    page.wait_for_timeout(300)  # the timeline's first resize
+    shots = Path(os.environ.get("SAMSPILL_SCREENSHOTS", tmp_path))
+    for layout in ("side", "thumbs"):
+        page.select_option("#sync-layout", layout)
+        page.wait_for_timeout(100)
+        page.screenshot(path=str(shots / f"cameras-{layout}-1366x768-{locale}.png"))
+        assert page.evaluate("window.scrollY") == 0
+        for selector in [*NEEDED, "#sync-bar", "#sync-align", ".tile video"]:
+            box = page.locator(selector).bounding_box()
+            assert box is not None, f"{selector} is not shown"
+            assert inside(box, 1366, 768), f"{selector} at {box} is outside 1366×768 ({layout})"
+        assert page.locator(".tile video").bounding_box()["width"] > 100  # type: ignore[index]
+    context.close()

@@ -18,6 +18,7 @@ from samspill.store.models import AuditEntry, EventRow, MediaFile
 from tests.factories import Built, make_user
 from tests.media_clips import make_clip
 from tests.web.conftest import bearer
+from tests.web.test_pages import _login
 
 LAG_MS = 1300  # the second camera was started 1.3 s after the first
 
@@ -136,3 +137,27 @@ def test_a_clip_without_audio_cannot_be_aligned_on_a_clap(
     same = client.post(f"/api/media/{main}/align", json={"reference_id": main},
                        headers=bearer(database, built.owner.username))
     assert same.status_code == 400
+
+
+def test_an_owner_adds_a_second_camera_on_the_session_page(
+        client: TestClient, built: Built, clips: dict[str, Path]) -> None:
+    csrf = _login(client, built.owner.username)
+    url = f"/studies/{built.study.name}/sessions/{built.session.name}/media"
+
+    def upload(name: str, offset: str):
+        with clips[name].open("rb") as handle:
+            return client.post(url, data={"csrf_token": csrf, "offset_ms": offset},
+                               files={"video": (f"{name}.webm", handle, "video/webm")})
+
+    refused = upload("main", "-500")  # the main camera is the clock: it starts at 0 or later
+    assert refused.status_code == 400 and "negative" in refused.text
+    first = upload("main", "0")
+    assert first.status_code == 200 and "Another camera" in first.text
+    second = upload("second", "-240")  # started before the main one
+    assert second.status_code == 200
+    assert "main (the session" in second.text and "second.webm" in second.text
+    media = client.get(f"/api/studies/{built.study.name}/sessions/{built.session.name}").json()
+    assert [m["offset_ms"] for m in media["media"]] == [0, -240]
+    bokmaal = client.get(f"/studies/{built.study.name}/sessions/{built.session.name}",
+                         headers={"Accept-Language": "nb"})
+    assert "Legg til kameraet" in bokmaal.text

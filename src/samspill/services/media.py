@@ -25,6 +25,12 @@ from samspill.store.media import (
 from samspill.store.models import MediaFile, ObservationSession, Study, User
 from samspill.store.waveform import decode_audio
 
+# Issue 14 (M17): several cameras per session. A clip's offset says where its media time 0 falls
+# on the session clock; the main clip (the first attached) normally keeps 0. Events live on the
+# session clock, so changing an offset never moves an event: it moves the clip under them.
+MAX_OFFSET_MS = 24 * 3600 * 1000
+ALIGN_WINDOW_S = 180  # a clap is given at the start of filming: the first 3 minutes are searched
+
 
 def attach_stream(
     db: Session,
@@ -36,6 +42,7 @@ def attach_stream(
     max_bytes: int,
     offset_ms: int = 0,
 ) -> MediaFile:
+    _check_new_offset(db, session, offset_ms)
     stored = store_stream(media_dir, chunks, max_bytes=max_bytes)
     return _record(db, session=session, stored=stored, filename=filename, offset_ms=offset_ms)
 
@@ -43,6 +50,7 @@ def attach_stream(
 def attach_file(
     db: Session, *, session: ObservationSession, media_dir: Path, source: Path, offset_ms: int = 0
 ) -> MediaFile:
+    _check_new_offset(db, session, offset_ms)
     stored = store_file(media_dir, source)
     return _record(db, session=session, stored=stored, filename=source.name, offset_ms=offset_ms)
 
@@ -73,6 +81,21 @@ def _record(
     return media
 
 
+def _check_new_offset(db: Session, session: ObservationSession, offset_ms: int) -> None:
+    """The main clip (the first) starts at or after the session clock's 0; another camera may
+    have started earlier (a negative offset)."""
+    if abs(offset_ms) > MAX_OFFSET_MS:
+        raise InputError(
+            N_("the offset must be a whole number of ms within 24 hours either way"),
+            fix=N_("give the offset in ms, for example 1500 or -240"),
+        )
+    if offset_ms < 0 and not media_of(db, session):
+        raise InputError(
+            N_("the session's first video must not have a negative offset"),
+            fix=N_("give 0 or more ms; a later camera may start before it"),
+        )
+
+
 def media_of(db: Session, session: ObservationSession) -> list[MediaFile]:
     return list(
         db.scalars(
@@ -88,12 +111,6 @@ def get_media(db: Session, media_id: int) -> MediaFile:
                             params={"id": media_id})
     return media
 
-
-# Issue 14 (M17): several cameras per session. A clip's offset says where its media time 0 falls
-# on the session clock; the main clip (the first attached) normally keeps 0. Events live on the
-# session clock, so changing an offset never moves an event: it moves the clip under them.
-MAX_OFFSET_MS = 24 * 3600 * 1000
-ALIGN_WINDOW_S = 180  # a clap is given at the start of filming: the first 3 minutes are searched
 
 
 @dataclass(frozen=True)
@@ -144,7 +161,13 @@ def propose_alignment(
             N_("one of the clips has no audio: there is no sound to align on"),
             fix=N_("align the clips by nudging the offset (a frame or 100 ms at a time)"),
         )
-    found = find_lag(ref_audio, rate, clip_audio, rate)
+    try:
+        found = find_lag(ref_audio, rate, clip_audio, rate)
+    except InputError as exc:  # said again with marked words, so bokmål readers get them too
+        raise InputError(
+            N_("one of the clips has no sharp sound (a clap) to align on"),
+            fix=N_("align the clips by nudging the offset (a frame or 100 ms at a time)"),
+        ) from exc
     # The clap is at media time r in the reference and c in the clip: c + offset = r + ref offset.
     return Alignment(media.id, reference.id, reference.offset_ms + found.lag_ms, found.lag_ms,
                      found.confidence, found.doubtful)

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from samspill.core.errors import N_, InputError
+from samspill.core.errors import InputError
 from samspill.services.media import attach_file, get_media, propose_alignment, set_offset
 from samspill.store import waveform
 from samspill.store.media import is_playable, media_path, safe_filename
@@ -32,8 +32,7 @@ async def upload(
 ) -> SessionOut:
     """The request body is the raw video (streamed; the size limit applies as it arrives)."""
     settings = request.app.state.settings
-    if offset_ms < 0:
-        raise InputError(N_("the media offset must not be negative"), fix=N_("give 0 or more ms"))
+    # The offset is checked by the service (only another camera may start before 0).
     settings.media_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=settings.media_dir, prefix=".incoming-") as folder:
         spool = Path(folder) / safe_filename(filename)
