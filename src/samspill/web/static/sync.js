@@ -13,8 +13,8 @@ import { Player } from "./player.js";
 import { formatMs } from "./time.js";
 
 const JUMP_MS = 250; // playing: further than this (at 1×) is a seek, nearer is nudging
-const MAX_NUDGE = 0.12; // the largest change of rate when catching up (12 %)
-const GAIN = 2; // rate change per second of drift (40 ms behind → 8 % faster)
+const MAX_NUDGE = 0.25; // the largest change of rate when catching up (25 %)
+const GAIN = 4; // rate change per second of drift (40 ms behind → 16 % faster)
 const SAVE_AFTER_MS = 700; // nudges in a row are saved once, when they stop
 const LAYOUT_KEY = "samspill.cameras.layout";
 
@@ -32,6 +32,7 @@ class Follower {
     this.video.muted = true; // the main video's sound only: two rooms' sound would echo
     this.player = new Player(this.video, { fps: clip.fps, offsetMs: clip.offset_ms });
     this.note = tile.querySelector(".tile-note");
+    this.soughtMs = null; // the session time last seeked to while paused
   }
 
   get offsetMs() {
@@ -116,7 +117,11 @@ export class CameraSync {
     if (this.master.paused || this.master.video.seeking) {
       if (!f.video.paused) f.video.pause();
       f.video.playbackRate = rate;
-      if (!f.video.seeking && !f.holds(ms)) f.player.seekTo(ms);
+      // Once per target: past a clip's last frame (its sound may run longer) no frame holds it.
+      if (!f.video.seeking && !f.holds(ms) && f.soughtMs !== ms) {
+        f.soughtMs = ms;
+        f.player.seekTo(ms);
+      }
       return;
     }
     const drift = ms - (f.video.currentTime * 1000 + f.offsetMs); // > 0: the follower is behind
@@ -138,10 +143,11 @@ export class CameraSync {
     if (this.samples.length > 600) this.samples.shift();
   }
 
-  // The largest drift of the last `n` samples while playing, in frames of the follower.
-  driftFrames(n = 60) {
-    const last = this.samples.slice(-n);
-    return last.length ? Math.max(...last) : null;
+  // The drift of the last `n` samples while playing, in frames of the follower: the largest
+  // (q = 1), or the q-quantile (q = 0.9: nine samples in ten were within it).
+  driftFrames(n = 60, q = 1) {
+    const last = this.samples.slice(-n).sort((a, b) => a - b);
+    return last.length ? last[Math.min(last.length - 1, Math.floor(q * last.length))] : null;
   }
 
   // Paused: each follower's frame on screen against the main frame's session time, in ms.
@@ -158,6 +164,7 @@ export class CameraSync {
     const f = this.follower(id);
     if (!f) return;
     f.offsetMs = Math.round(ms);
+    f.soughtMs = null;
     f.player.seekTo(this.master.nowMs());
     this.follow("seeked");
   }
