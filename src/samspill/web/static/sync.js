@@ -25,10 +25,10 @@ function frameMs(fps) {
 }
 
 class Follower {
-  constructor(tile, clip) {
+  constructor(tile, clip, video) {
     this.tile = tile;
     this.clip = clip;
-    this.video = tile.querySelector("video");
+    this.video = video;
     this.video.muted = true; // the main video's sound only: two rooms' sound would echo
     this.player = new Player(this.video, { fps: clip.fps, offsetMs: clip.offset_ms });
     this.note = tile.querySelector(".tile-note");
@@ -71,11 +71,15 @@ class Follower {
 }
 
 export class CameraSync {
-  constructor({ player, clips, box }) {
+  // `videoOf`: a tile's video element (the unit tests give stand-ins with the same interface).
+  constructor({ player, clips, box, videoOf = (tile) => tile.querySelector("video") }) {
     this.master = player;
     this.box = box;
     this.main = clips[0];
-    this.followers = clips.slice(1).map((clip) => new Follower(box.querySelector(`.tile[data-media="${clip.id}"]`), clip));
+    this.followers = clips.slice(1).map((clip) => {
+      const tile = box.querySelector(`.tile[data-media="${clip.id}"]`);
+      return new Follower(tile, clip, videoOf(tile));
+    });
     this.tiles = [player.video, ...this.followers.map((f) => f.tile)];
     this.big = 0;
     this.maxDriftMs = 0; // the largest drift seen while playing, after the first catch-up
@@ -89,6 +93,10 @@ export class CameraSync {
     // Between frames of a slow main video (or none shown while it seeks), check anyway.
     this.timer = setInterval(() => this.follow(), 100);
     this.follow("seeked");
+  }
+
+  stop() {
+    clearInterval(this.timer);
   }
 
   // Session ms of the main clip's playback position: its frame when paused, its clock playing.
@@ -171,7 +179,7 @@ export class CameraSync {
 
   swap() {
     this.big = (this.big + 1) % this.tiles.length;
-    this.tiles.forEach((tile, i) => tile.classList.toggle("is-big", i === this.big));
+    this.tiles.forEach((tile, i) => tile.classList?.toggle("is-big", i === this.big));
     return this.big === 0 ? this.main : this.followers[this.big - 1].clip;
   }
 
