@@ -15,6 +15,7 @@ import { formatMs } from "./time.js";
 const JUMP_MS = 250; // playing: further than this (at 1×) is a seek, nearer is nudging
 const MAX_NUDGE = 0.25; // the largest change of rate when catching up (25 %)
 const GAIN = 4; // rate change per second of drift (40 ms behind → 16 % faster)
+const NUDGE_STEP = 0.04;
 const SAVE_AFTER_MS = 700; // nudges in a row are saved once, when they stop
 const LAYOUT_KEY = "samspill.cameras.layout";
 
@@ -139,7 +140,8 @@ export class CameraSync {
     } else {
       const quarter = frameMs(f.clip.fps) / 4;
       const nudge = Math.abs(drift) < quarter ? 0 : Math.max(-MAX_NUDGE, Math.min(MAX_NUDGE, (drift / 1000) * GAIN));
-      const wanted = rate * (1 + nudge);
+      // In steps of NUDGE_STEP: each change of rate costs the browser's audio a restart.
+      const wanted = rate * (1 + Math.round(nudge / NUDGE_STEP) * NUDGE_STEP);
       if (Math.abs(f.video.playbackRate - wanted) > 1e-3) f.video.playbackRate = wanted;
       this.record(f, drift);
     }
