@@ -133,6 +133,7 @@ export class CameraSync {
       }
       return;
     }
+    f.soughtMs = null; // playing: the next pause checks its frame afresh
     const drift = ms - (f.video.currentTime * 1000 + f.offsetMs); // > 0: the follower is behind
     if (f.video.seeking) return;
     if (Math.abs(drift) > JUMP_MS * Math.max(1, rate) || why === "seeked") {
