@@ -33,12 +33,16 @@ def waveform(media_file: Path) -> dict[str, object]:
     return found
 
 
-def decode_audio(media_file: Path, rate: int = SAMPLE_RATE) -> np.ndarray | None:
-    """Mono signed 16-bit samples at ``rate`` Hz, or None when the file has no audio."""
+def decode_audio(
+    media_file: Path, rate: int = SAMPLE_RATE, *, limit_s: int | None = None
+) -> np.ndarray | None:
+    """Mono signed 16-bit samples at ``rate`` Hz (the first ``limit_s`` seconds when given), or
+    None when the file has no audio."""
     import imageio_ffmpeg  # imported late: ffmpeg is only needed when a waveform is asked for
 
+    limit = ["-t", str(limit_s)] if limit_s else []
     command = [imageio_ffmpeg.get_ffmpeg_exe(), "-nostdin", "-v", "error", "-i", str(media_file),
-               "-map", "0:a:0?", "-vn", "-ac", "1", "-ar", str(rate), "-f", "s16le", "-"]
+               *limit, "-map", "0:a:0?", "-vn", "-ac", "1", "-ar", str(rate), "-f", "s16le", "-"]
     done = subprocess.run(command, capture_output=True, timeout=TIMEOUT_S, check=False)
     if done.returncode != 0 or not done.stdout:
         return None  # no audio stream (ffmpeg maps nothing) or nothing to decode

@@ -123,6 +123,29 @@ class MediaOut(BaseModel):
         return f"/api/media/{self.id}"
 
 
+class OffsetIn(BaseModel):
+    """A clip's new offset on the session clock (integer ms; negative: it started earlier)."""
+
+    model_config = ConfigDict(extra="forbid")
+    offset_ms: int
+
+
+class AlignIn(BaseModel):
+    """The clip to align on (its clap is taken where it is on the session clock)."""
+
+    model_config = ConfigDict(extra="forbid")
+    reference_id: int
+
+
+class AlignmentOut(BaseModel):
+    media_id: int
+    reference_id: int
+    offset_ms: int
+    lag_ms: int
+    confidence: float
+    doubtful: bool
+
+
 class SessionOut(BaseModel):
     name: str
     dyad: str

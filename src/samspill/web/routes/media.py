@@ -1,4 +1,5 @@
-"""Video upload (owners) and range-served playback (anyone who may read the study)."""
+"""Video upload (owners) and range-served playback (anyone who may read the study); the offsets
+of a session's several cameras and their clap alignment (owners, issue 14)."""
 
 from __future__ import annotations
 
@@ -11,12 +12,12 @@ from fastapi.responses import FileResponse, JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from samspill.core.errors import N_, InputError
-from samspill.services.media import attach_file
+from samspill.services.media import attach_file, get_media, propose_alignment, set_offset
 from samspill.store import waveform
 from samspill.store.media import is_playable, media_path, safe_filename
 from samspill.web.api_shapes import session_out
 from samspill.web.deps import DbSession, ManageStudy, ReadMedia
-from samspill.web.schemas import SessionOut
+from samspill.web.schemas import AlignIn, AlignmentOut, MediaOut, OffsetIn, SessionOut
 
 router = APIRouter(tags=["media"])
 
@@ -31,8 +32,7 @@ async def upload(
 ) -> SessionOut:
     """The request body is the raw video (streamed; the size limit applies as it arrives)."""
     settings = request.app.state.settings
-    if offset_ms < 0:
-        raise InputError(N_("the media offset must not be negative"), fix=N_("give 0 or more ms"))
+    # The offset is checked by the service (only another camera may start before 0).
     settings.media_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=settings.media_dir, prefix=".incoming-") as folder:
         spool = Path(folder) / safe_filename(filename)
@@ -84,3 +84,25 @@ def waveform_of(request: Request, access: ReadMedia) -> JSONResponse:
     media = access.the_media
     found = waveform.waveform(media_path(request.app.state.settings.media_dir, media.sha256))
     return JSONResponse(found, headers={"Cache-Control": "private, max-age=3600"})
+
+
+@router.put("/api/media/{media_id}/offset")
+def put_offset(body: OffsetIn, access: ManageStudy, db: DbSession) -> MediaOut:
+    """Move a clip on the session clock (the coding screen's nudges and a confirmed clap
+    alignment). Events stay where they are: they live on the session clock. Audited."""
+    media = set_offset(db, media=access.the_media, offset_ms=body.offset_ms, user=access.user)
+    return MediaOut.model_validate(media, from_attributes=True)
+
+
+@router.post("/api/media/{media_id}/align")
+def align(request: Request, body: AlignIn, access: ManageStudy, db: DbSession) -> AlignmentOut:
+    """Propose the offset that puts this clip's clap on the reference clip's clap, found by
+    cross-correlating their audio (the first 3 minutes). Nothing is saved: the user confirms
+    with ``PUT .../offset``."""
+    found = propose_alignment(
+        db,
+        media=access.the_media,
+        reference=get_media(db, body.reference_id),
+        media_dir=request.app.state.settings.media_dir,
+    )
+    return AlignmentOut.model_validate(found, from_attributes=True)

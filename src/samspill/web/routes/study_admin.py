@@ -28,7 +28,7 @@ async def upload_form(
     access: ManageStudy,
     db: DbSession,
     video: UploadFile,
-    offset_ms: Annotated[int, Form(ge=0)] = 0,
+    offset_ms: Annotated[int, Form()] = 0,
 ) -> Response:
     """The upload form: the file is checked by ffmpeg, stored by its hash, then attached."""
     settings = request.app.state.settings

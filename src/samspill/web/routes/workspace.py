@@ -132,6 +132,16 @@ JS_STRINGS = (
     _("{shown} of {total}"),
     _("Mute"),
     _("Unmute"),
+    # Several cameras (issue 14): the sync bar's messages.
+    _("Offset of {clip}: {offset}"),
+    _("Offset saved"),
+    _("Offset changed in this view only: only the study's owner can save it"),
+    _("Looking for the clap…"),
+    _("Clap found: offset {offset} ({percent} % sure). Keep it?"),
+    _("Clap found, but unsure: offset {offset} ({percent} % sure). Keep it?"),
+    _("Main view: {clip}"),
+    _("not started yet"),
+    _("ended"),
 )
 
 INDICATOR_TITLES = tuple(spec.title for spec in INDICATORS.values())  # in the catalogs already
@@ -155,6 +165,22 @@ def _media(db: DbSession, coding: Coding) -> dict[str, Any] | None:
         "offset_ms": media.offset_ms,
         "duration_ms": media.duration_ms,
     }
+
+
+def _media_list(db: DbSession, coding: Coding) -> list[dict[str, Any]]:
+    """Every clip of the session, the main one first (issue 14): the sync module plays the
+    others in step with it."""
+    return [
+        {
+            "id": media.id,
+            "url": f"/api/media/{media.id}",
+            "filename": media.filename,
+            "fps": media.fps,
+            "offset_ms": media.offset_ms,
+            "duration_ms": media.duration_ms,
+        }
+        for media in media_of(db, coding.session)
+    ]
 
 
 def _cutoff(scheme: Scheme, study: Study) -> float | None:
@@ -204,6 +230,9 @@ def boot_data(db: DbSession, access: Access) -> dict[str, Any]:
         "template": template.model_dump(mode="json") if template else None,
         "template_names": _template_names(template, language),
         "media": _media(db, coding),
+        "media_list": _media_list(db, coding),
+        # Saving a clip's offset is editing the session (the owner's, as uploading is).
+        "can_edit_media": policy.holds(access.role, "study.manage"),
         "duration_ms": coding.session.duration_ms,
         "cutoff": _cutoff(scheme, access.study),
         "show_scores": policy.scores_visible(access.the_study, access.role),

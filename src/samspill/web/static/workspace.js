@@ -20,6 +20,7 @@ import { History } from "./history.js";
 import { bindFilter, bindGoto, bindPad, bindSound, bindView, keepStatusInView, openHelp } from "./controls.js";
 import { WaveformLane } from "./waveform.js";
 import { Suggestions } from "./suggestions.js";
+import { startSync } from "./sync.js";
 
 performance.mark("samspill-start");
 const $ = (id) => document.getElementById(id);
@@ -63,6 +64,8 @@ async function call(method, path, body) {
 const player = new Player($("video"), {
   fps: boot.media?.fps, offsetMs: boot.media?.offset_ms, durationMs: boot.duration_ms,
 });
+// Several cameras (issue 14): the others follow the main video's clock.
+const sync = boot.media_list?.length > 1 ? startSync({ player, boot, csrf, toast }) : null;
 const store = new EventStore(scheme);
 const list = new EventList($("event-list"), {
   scheme,
@@ -372,7 +375,7 @@ async function start() {
   showAside();
   updateScores();
   suggestions?.load();
-  window.samspill = { store, list, timeline, outbox, player, logger, history, scores, waveform };
+  window.samspill = { store, list, timeline, outbox, player, logger, history, scores, waveform, sync, suggestions };
   performance.mark("samspill-ready");
   document.body.dataset.ready = "true";
 }
