@@ -259,3 +259,25 @@ def observed_periods(segments: pd.DataFrame, durations: Mapping[int, int]) -> pd
         out.loc[has, "start_ms"] = span["first"].reindex(out.loc[has, "coding"]).to_numpy()
         out.loc[has, "end_ms"] = span["last"].reindex(out.loc[has, "coding"]).to_numpy()
     return out
+
+
+def table_of_files(files: Mapping[int, Path], durations: Mapping[int, int],
+                   segments: pd.DataFrame, scheme: Scheme, settings: StudySettings, *,
+                   stability: bool = False, batch: int = BATCH,
+                   ) -> pd.DataFrame:
+    """The core's cohort rows of codings given by their Parquet files alone (no database:
+    what ``bench/scale.py`` times): ``coding_id``, then the columns of ``cohort_table`` with
+    DuckDB's dimension counts. ``segments`` in ``segments_frame`` form with a ``coding``
+    column; no ratings (level and profile empty). Raises when a coding cannot be scored."""
+    import duckdb
+
+    ids = list(files)
+    parts = []
+    with duckdb.connect() as con:
+        for start in range(0, len(ids), max(batch, 1)):
+            part = ids[start:start + batch]
+            scanned = scan(con, [files[i] for i in part], scheme)
+            mine = segments[segments["coding"].isin(part)].reset_index(drop=True)
+            parts.append(score_scanned(con, scanned, mine, {i: durations[i] for i in part},
+                                       {}, scheme, settings, stability=stability))
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
