@@ -25,7 +25,9 @@ and it is derived: deleting it costs a rewrite on the next cohort, nothing else.
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
+import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -96,8 +98,9 @@ def _prune(folder: Path, files: dict[int, Path]) -> None:
             shutil.rmtree(child) if child.is_dir() else child.unlink()
             continue
         for old in child.iterdir():
-            if old.name != keep[child.name]:
-                old.unlink()
+            # Another cohort's file being written is its own to rename, not ours to remove.
+            if old.name != keep[child.name] and old.suffix != ".partial":
+                old.unlink(missing_ok=True)
 
 
 def _write(db: Session, coding_ids: list[int], files: dict[int, Path]) -> None:
@@ -150,7 +153,8 @@ def write_file(table: Any, path: Path) -> None:
 
     private_dir(path.parent.parent)
     private_dir(path.parent)
-    partial = path.with_suffix(".partial")
+    # Named per process and thread: two cohorts refreshing at once never share a partial.
+    partial = path.with_name(f"{path.stem}.{os.getpid()}-{threading.get_ident()}.partial")
     pq.write_table(table, partial)
     partial.chmod(PRIVATE_FILE)
     partial.replace(path)
