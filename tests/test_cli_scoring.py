@@ -58,6 +58,24 @@ def test_score_cohort_and_simulate_on_the_demo(tmp_path: Path) -> None:
     assert "distance_state" in header and "distance_stability" not in header
 
 
+def test_cohort_says_its_engine_and_both_engines_write_the_same_csv(tmp_path: Path) -> None:
+    data = str(tmp_path / "data")
+    assert runner.invoke(app, ["demo", "--no-video", "--data-dir", data]).exit_code == 0
+    written = {}
+    for engine in ("duckdb", "pandas"):
+        out = tmp_path / f"{engine}.csv"
+        made = runner.invoke(app, ["cohort", "--study", "demo", "--out", str(out),
+                                   "--no-stability", "--engine", engine, "--data-dir", data])
+        assert made.exit_code == 0, made.output
+        assert f"(engine: {engine})" in made.output
+        written[engine] = out.read_text()
+    assert written["duckdb"] == written["pandas"]
+    assert (tmp_path / "data" / "columnar").is_dir()  # the Parquet copy, in the data folder
+    bad = runner.invoke(app, ["cohort", "--study", "demo", "--out", str(tmp_path / "x.csv"),
+                              "--engine", "polars", "--data-dir", data])
+    assert bad.exit_code != 0 and "--engine duckdb" in getattr(bad.exception, "fix", "")
+
+
 def test_score_table_reads_as_words_and_human_numbers(tmp_path: Path) -> None:
     data = str(tmp_path / "data")
     runner.invoke(app, ["demo", "--no-video", "--data-dir", data])

@@ -103,5 +103,10 @@ class Settings(BaseSettings):
     def media_dir(self) -> Path:
         return self.data_dir / "media"
 
+    @property
+    def columnar_dir(self) -> Path:
+        """The cohort's Parquet copy of the events (derived; see docs/scale.md)."""
+        return self.data_dir / "columnar"
+
     def effective_database_url(self) -> str:
         return self.database_url or f"sqlite:///{self.sqlite_path.resolve()}"

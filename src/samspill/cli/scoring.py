@@ -102,16 +102,23 @@ def cohort(
         "cohorts).")] = True,
     raw_cells: RawCells = False,
     one_per_session: OnePerSession = None,
+    engine: Annotated[str, typer.Option(
+        "--engine", help="duckdb: over Parquet copies of the events, kept current under the "
+        "data folder (fast; the default); pandas: events read from the database (the "
+        "reference path). Both give the same table.")] = "duckdb",
     data_dir: DataDir = None,
 ) -> None:
     """One row per study coding (training and reliability codings are left out; one coding
     per session unless --one-per-session off): each sign's
     values, state, reason, flag and stability, the hostility qualifier, the summary, dimension
     counts, level. Codings that cannot be scored are left out and listed with the reason and
-    the fix."""
+    the fix. Says which engine computed it (docs/scale.md)."""
     from samspill.interop.tabular import format_of_name, write_table  # pyarrow, pyreadstat: on use
     from samspill.services import studies
-    from samspill.services.scoring import cohort_for_study
+    from samspill.services.columnar_cohort import ENGINES, cohort_with
+
+    if engine not in ENGINES:
+        raise InputError(f"unknown engine '{engine}'", fix="use --engine duckdb or --engine pandas")
 
     pooled = pooling_of(one_per_session)
     named = format_of_name(out.name)
@@ -119,16 +126,17 @@ def cohort(
         raise InputError(f"samspill cohort writes CSV, and {out.name} is named as a .{named} file",
                          fix=f"use samspill export cohort --out {out.name}, or name the file "
                          "….csv")
-    with unit_of_work(data_dir) as (db, _), progress_bar("cohort") as report:
-        found = cohort_for_study(db, studies.get_study(db, study), stability=stability,
-                                 progress=report, pooled=pooled)
+    with unit_of_work(data_dir) as (db, database), progress_bar("cohort") as report:
+        found = cohort_with(engine, db, studies.get_study(db, study),
+                            root=database.settings.columnar_dir, stability=stability,
+                            progress=report, pooled=pooled)
     try:
         # The export's CSV: flags 0/1 as docs/variables.md documents, formulas neutralised.
         out.write_bytes(write_table(found.table, "csv", raw_cells=raw_cells))
     except OSError as exc:
         raise InputError(f"cannot write {out}: {exc.strerror}",
                          fix="check the folder exists and is writable") from None
-    console.print(f"wrote {len(found.table)} rows to {out}", markup=False)
+    console.print(f"wrote {len(found.table)} rows to {out} (engine: {engine})", markup=False)
     print_excluded(found.excluded)
 
 

@@ -16,7 +16,7 @@ from typing import Any, cast
 import numpy as np
 import pandas as pd
 
-from samspill.core.ambiance import RatingValue, ambiance_counts, rating_table
+from samspill.core.ambiance import COUNT_COLUMNS, RatingValue, ambiance_counts, rating_table
 from samspill.core.errors import N_, InputError
 from samspill.core.indicators import (
     INDICATORS,
@@ -99,12 +99,14 @@ def score_codings(
     durations: Mapping[Hashable, int] | pd.Series, coding_col: str = "coding",
     ratings: Mapping[Hashable, Mapping[str, RatingValue] | None] | None = None,
     settings: IndicatorSettings | None = None, disrupted_cutoff: float | None = None,
-    stability: bool = False,
+    stability: bool = False, evidence: bool = True, counts: bool = True,
 ) -> Scores:
     """Score many codings in one pass; ``coding_col`` names each row's coding in both tables.
 
     ``durations`` maps each coding label to its length in ms and fixes the output order;
     ``ratings`` maps a coding label to its ratings (missing: no level, no profile).
+    ``evidence=False`` and ``counts=False`` leave the evidence and the AMBIANCE counts empty
+    (the columnar cohort needs neither: it counts dimensions in DuckDB).
     """
     settings = settings or IndicatorSettings()
     timeline = build_timelines(events, segments, scheme=scheme, durations=durations,
@@ -112,12 +114,13 @@ def score_codings(
                                absent_code=settings.absent_code, leave_code=settings.leave_code,
                                return_code=settings.return_code)
     scopes = build_scopes(timeline)
-    indicators, evidence = compute_indicators(timeline, scheme=scheme, settings=settings,
-                                              scopes=scopes)
-    counts = ambiance_counts(timeline, scopes, scheme=scheme)
+    indicators, units = compute_indicators(timeline, scheme=scheme, settings=settings,
+                                           scopes=scopes, evidence=evidence)
+    counted = (ambiance_counts(timeline, scopes, scheme=scheme) if counts
+               else pd.DataFrame(columns=COUNT_COLUMNS))
     rated = rating_table(ratings or {}, timeline.labels, scheme=scheme,
                          disrupted_cutoff=disrupted_cutoff)
-    scores = Scores(indicators, evidence, counts, rated, settings, scheme.label(),
+    scores = Scores(indicators, units, counted, rated, settings, scheme.label(),
                     timeline.labels)
     if not stability:
         return scores

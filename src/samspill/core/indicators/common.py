@@ -299,7 +299,21 @@ def onsets(timeline: Timeline, subject: str, codes: Sequence[str]) -> Onsets:
 
 
 def modifier_values(modifiers: np.ndarray, key: str) -> np.ndarray:
-    """One modifier's option per event (``None`` when absent); lists give their first item."""
+    """One modifier's option per event (``None`` when absent); lists give their first item.
+
+    When events share their modifier objects (the columnar cohort parses each distinct set
+    once), each shared object is read once and the answers are spread by position.
+    """
+    probe = modifiers[:256]
+    if len(probe) >= 16 and len({id(m) for m in probe}) * 2 < len(probe):
+        ids = np.fromiter(map(id, modifiers), dtype="int64", count=len(modifiers))
+        _, first, inverse = np.unique(ids, return_index=True, return_inverse=True)
+        shared: np.ndarray = _modifier_values(modifiers[first], key)[inverse]
+        return shared
+    return _modifier_values(modifiers, key)
+
+
+def _modifier_values(modifiers: np.ndarray, key: str) -> np.ndarray:
     try:
         values = [m.get(key) for m in modifiers]  # the common case: every entry a dict
     except AttributeError:

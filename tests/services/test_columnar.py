@@ -1,0 +1,123 @@
+"""The columnar cohort (Parquet + DuckDB) against the pandas path, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from sqlalchemy.orm import Session
+
+from samspill.core.events import Event, Segment
+from samspill.core.selection import EVERY_CODING, ONE_PER_SESSION, Pooling
+from samspill.services import codings, columnar, studies
+from samspill.services.columnar_cohort import cohort_columnar
+from samspill.services.schemes import latest_version
+from samspill.services.scoring import Cohort, cohort_for_study
+from samspill.services.simulation import add_simulated_sessions
+from samspill.store.db import Database
+from samspill.store.models import Study
+from tests.factories import make_coded_session, make_user
+
+
+def assert_same(fast: pd.DataFrame, slow: pd.DataFrame) -> None:
+    """Column by column: same names, order and rows; floats within 1e-9, NaN where NaN."""
+    assert list(fast.columns) == list(slow.columns)
+    assert len(fast) == len(slow)
+    for column in slow.columns:
+        a, b = fast[column], slow[column]
+        if pd.api.types.is_float_dtype(b) and pd.api.types.is_float_dtype(a):
+            assert np.allclose(a.to_numpy(), b.to_numpy(), rtol=0, atol=1e-9,
+                               equal_nan=True), column
+        else:
+            assert a.astype(object).where(a.notna(), None).tolist() == \
+                b.astype(object).where(b.notna(), None).tolist(), column
+
+
+def assert_cohorts_equal(fast: Cohort, slow: Cohort) -> None:
+    assert_same(fast.table, slow.table)
+    assert_same(fast.excluded, slow.excluded)
+
+
+def both(db: Session, study: Study, root: Path, *, stability: bool = False,
+         pooled: Pooling = ONE_PER_SESSION, batch: int = 1_000) -> tuple[Cohort, Cohort]:
+    fast = cohort_columnar(db, study, root=root, stability=stability, pooled=pooled,
+                           batch=batch)
+    return fast, cohort_for_study(db, study, stability=stability, pooled=pooled)
+
+
+@pytest.mark.parametrize(("seed", "procedure"), [(1, "free-play"), (7, "ssp"), (11, "ssp")])
+def test_duckdb_and_pandas_give_the_same_cohort_on_simulated_studies(
+        database: Database, tmp_path: Path, seed: int, procedure: str) -> None:
+    with database.session() as db:
+        built = make_coded_session(db)  # the vignette: every sign present
+        for style in ("sensitive", "withdrawn", "hostile", "frightened"):
+            add_simulated_sessions(db, study=built.study, style=style, sessions=2, seed=seed,
+                                   procedure=procedure)  # type: ignore[arg-type]
+        fast, slow = both(db, built.study, tmp_path, batch=3)  # batches of 3: 3 batches
+    assert len(slow.table) == 9
+    assert_cohorts_equal(fast, slow)
+
+
+def test_stability_every_coding_and_broken_codings_give_the_same_cohort(
+        database: Database, tmp_path: Path) -> None:
+    with database.session() as db:
+        built = make_coded_session(db)
+        add_simulated_sessions(db, study=built.study, style="withdrawn", sessions=1, seed=3)
+        version = latest_version(db, "withdrawal-open")
+        # A second coder on the vignette: one per session keeps the first, off keeps both.
+        second = codings.create_coding(db, session=built.session, coder=make_user(db, "rita"),
+                                       scheme_version=version)
+        codings.replace_events(db, coding=second, events=[
+            Event(subject="child", code="bid", onset_ms=1000, modifiers={"kind": "call"})])
+        codings.upsert_event(db, coding=second, event=Event(
+            subject="caregiver", code="hold", onset_ms=5000))  # left running: excluded
+        # An empty coding of a session with a length; one with no length and no events.
+        dyad = built.session.dyad
+        quiet = studies.create_session(db, study=built.study, dyad=dyad, name="quiet",
+                                       duration_ms=120_000)
+        codings.create_coding(db, session=quiet, coder=built.owner, scheme_version=version)
+        empty = studies.create_session(db, study=built.study, dyad=dyad, name="empty")
+        codings.create_coding(db, session=empty, coder=built.owner, scheme_version=version)
+        # Segments on the vignette's session: the counts follow the observed period.
+        studies.put_segment(db, session=built.session, segment=Segment(
+            name="Reunion", role="reunion", start_ms=10_000, end_ms=60_000))
+        db.flush()
+        for pooled in (ONE_PER_SESSION, EVERY_CODING):
+            fast, slow = both(db, built.study, tmp_path, pooled=pooled, batch=2)
+            assert_cohorts_equal(fast, slow)
+        assert len(slow.excluded) == 2  # the running hold, the session with no length
+        fast, slow = both(db, built.study, tmp_path, stability=True)
+    assert "distance_stability" in slow.table
+    assert_cohorts_equal(fast, slow)
+
+
+def test_a_changed_coding_gets_a_new_file_and_a_deleted_one_loses_its_folder(
+        database: Database, tmp_path: Path) -> None:
+    with database.session() as db:
+        built = make_coded_session(db)
+        add_simulated_sessions(db, study=built.study, style="hostile", sessions=1, seed=5)
+        first = columnar.refresh(db, built.study, tmp_path)
+        mine = first[built.coding.id]
+        assert mine.exists() and len(first) == 2
+        stamp = {c: p.stat().st_mtime_ns for c, p in first.items()}
+        codings.upsert_event(db, coding=built.coding, event=Event(
+            subject="caregiver", code="respond", onset_ms=2_000))
+        db.flush()
+        second = columnar.refresh(db, built.study, tmp_path)
+        assert second[built.coding.id] != mine and not mine.exists()
+        assert second[built.coding.id].exists()
+        assert [p.name for p in second[built.coding.id].parent.iterdir()] == [
+            second[built.coding.id].name]
+        other = next(c for c in first if c != built.coding.id)
+        assert second[other] == first[other]  # unchanged: not rewritten
+        assert second[other].stat().st_mtime_ns == stamp[other]
+        fast, slow = both(db, built.study, tmp_path)
+        assert_cohorts_equal(fast, slow)
+        gone = second[built.coding.id].parent
+        db.delete(built.coding)
+        db.flush()
+        third = columnar.refresh(db, built.study, tmp_path)
+    assert built.coding.id not in third and not gone.exists()
+    assert oct(columnar.study_dir(tmp_path, built.study.id).stat().st_mode & 0o777) == "0o700"
