@@ -32,12 +32,16 @@ export class EventList {
     this.shown = this.events; // the events listed: all, or those matching the filter
     this.selectedId = null;
     this.editing = null;
+    this.words = new WeakMap(); // event → its cells' words (shownAs)
     this.full = false; // true only to measure the naive rebuild-every-row approach
     this.top = 0;
     this.height = this.scroller.clientHeight || 500;
+    // A scroll that keeps the same rows (the one reveal() just made, seen a frame later) draws
+    // nothing: the rows follow the row index at the top, not the pixel.
     this.scroller.addEventListener("scroll", () => {
+      const moved = Math.floor(this.scroller.scrollTop / ROW_H) !== Math.floor(this.top / ROW_H);
       this.top = this.scroller.scrollTop;
-      this.render();
+      if (moved) this.render();
     }, { passive: true });
     new ResizeObserver(() => {
       this.height = this.scroller.clientHeight;
@@ -104,6 +108,11 @@ export class EventList {
     this.scroller.scrollTop = this.top;
   }
 
+  // The rows in view, kept by event: a row whose event is still in view stays as it is (even
+  // when the window moves), a row whose event left it is given another event (its text nodes
+  // rewritten, no new elements), and only a change of the event itself rewrites its cells. So a
+  // keypress that inserts one event in view writes one row; a jump writes the window's rows in
+  // place. `full` (the naive way, measured by bench/workspace.py) rebuilds every row instead.
   render() {
     if (this.editing) return; // the form stays until saved or cancelled; render() follows
     const words = this.filter.split(/\s+/).filter(Boolean);
@@ -116,45 +125,96 @@ export class EventList {
       first = Math.max(0, Math.floor(this.top / ROW_H) - OVERSCAN);
       last = Math.min(total, first + Math.ceil(this.height / ROW_H) + 2 * OVERSCAN);
     }
-    this.ul.style.height = `${total * ROW_H}px`;
-    this.ul.style.paddingTop = `${first * ROW_H}px`;
-    const rows = [];
-    for (let i = first; i < last; i += 1) rows.push(this.row(this.shown[i], i, total));
-    if (rows.length && !rows.some((r) => r.tabIndex === 0)) rows[0].tabIndex = 0;
-    this.ul.replaceChildren(...rows);
+    this.setStyle("height", `${total * ROW_H}px`);
+    this.setStyle("paddingTop", `${first * ROW_H}px`);
+    if (this.full) this.ul.replaceChildren(...this.shown.map((e, i) => this.fill(this.row(), e, i, total)));
+    else this.place(first, last, total);
+    const rows = this.ul.children;
+    if (rows.length && !this.ul.querySelector('li[tabindex="0"]')) rows[0].tabIndex = 0;
     const counter = document.getElementById("event-count");
-    if (counter) {
-      counter.textContent = words.length
-        ? `(${t("{shown} of {total}", { shown: total, total: this.events.length })})` : `(${total})`;
-    }
+    const count = words.length
+      ? `(${t("{shown} of {total}", { shown: total, total: this.events.length })})` : `(${total})`;
+    if (counter && counter.textContent !== count) counter.textContent = count;
     if (focused) this.selected?.focus({ preventScroll: true });
   }
 
-  row(event, index, total) {
+  setStyle(name, value) {
+    if (this.ul.style[name] !== value) this.ul.style[name] = value;
+  }
+
+  // Rows first..last-1 of the shown events, in order, reusing the rows already there: a row
+  // whose event stays keeps its place; a row whose event left is rewritten for a new event,
+  // where it stands when it can (moving a row rebuilds its style and layout objects).
+  place(first, last, total) {
+    const byId = new Map();
+    for (const li of [...this.ul.children]) {
+      if (li.classList.contains("editing")) li.replaceWith(this.row()); // an editor closed
+      else byId.set(li.dataset.id, li);
+    }
+    const wanted = this.shown.slice(first, last);
+    const keep = new Set(wanted.map((e) => e.id));
+    const free = new Set([...this.ul.children].filter((li) => !keep.has(li.dataset.id)));
+    let cursor = this.ul.firstElementChild;
+    const take = () => {
+      const li = cursor && free.has(cursor) ? cursor : free.values().next().value || this.row();
+      free.delete(li);
+      return li;
+    };
+    wanted.forEach((event, i) => {
+      let li = keep.has(event.id) ? byId.get(event.id) : null;
+      if (li) while (cursor && cursor !== li && free.has(cursor)) cursor = cursor.nextElementSibling;
+      else li = take();
+      this.fill(li, event, first + i, total);
+      if (li === cursor) cursor = cursor.nextElementSibling;
+      else this.ul.insertBefore(li, cursor);
+    });
+    for (const li of free) li.remove();
+  }
+
+  // An empty row: its five cells, each with the text node that fill() rewrites.
+  row() {
     const li = document.createElement("li");
-    li.dataset.id = event.id;
-    li.tabIndex = event.id === this.selectedId ? 0 : -1;
-    li.setAttribute("aria-posinset", index + 1);
-    li.setAttribute("aria-setsize", total);
-    const code = this.codes.get(event.code);
-    const running = code?.kind === "state" && event.offset_ms === null;
-    if (running) li.classList.add("running");
-    const end = running ? `▶ ${t("running")}` : event.offset_ms !== null ? `–${formatMs(event.offset_ms)}` : "";
-    li.append(
-      this.cell("time", formatMs(event.onset_ms)),
-      this.cell("end", end),
-      this.cell("who", subjectLabel(event.subject)),
-      this.cell("code", code ? code.name : event.code),
-      this.cell("mods", [modifierText(event), event.comment].filter(Boolean).join(" · ")),
-    );
+    li.texts = ["time", "end", "who", "code", "mods"].map((kind) => {
+      const span = document.createElement("span");
+      span.className = kind;
+      const text = document.createTextNode("");
+      span.append(text);
+      li.append(span);
+      return text;
+    });
     return li;
   }
 
-  cell(kind, text) {
-    const span = document.createElement("span");
-    span.className = kind;
-    span.textContent = text;
-    return span;
+  // Writes only what differs: an unchanged event at the same place costs nothing.
+  fill(li, event, index, total) {
+    // Every row is focusable (-1), the selected one by Tab too (0); a new row has no tabindex.
+    const tab = event.id === this.selectedId ? "0" : "-1";
+    if (li.getAttribute("tabindex") !== tab) li.setAttribute("tabindex", tab);
+    if (li.shownIndex !== index) li.setAttribute("aria-posinset", (li.shownIndex = index) + 1);
+    if (li.shownTotal !== total) li.setAttribute("aria-setsize", (li.shownTotal = total));
+    if (li.event === event) return li;
+    li.event = event;
+    if (li.dataset.id !== event.id) li.dataset.id = event.id;
+    const { running, texts } = this.shownAs(event);
+    if (li.classList.contains("running") !== running) li.classList.toggle("running", running);
+    texts.forEach((text, i) => {
+      if (li.texts[i].data !== text) li.texts[i].data = text;
+    });
+    return li;
+  }
+
+  // An event's cells in words, worked out once: the store replaces an event it changes, never
+  // alters it, so the words of an event object stay true (a jump back to it formats nothing).
+  shownAs(event) {
+    let shown = this.words.get(event);
+    if (shown) return shown;
+    const code = this.codes.get(event.code);
+    const running = code?.kind === "state" && event.offset_ms === null;
+    const end = running ? `▶ ${t("running")}` : event.offset_ms !== null ? `–${formatMs(event.offset_ms)}` : "";
+    shown = { running, texts: [formatMs(event.onset_ms), end, subjectLabel(event.subject),
+      code ? code.name : event.code, [modifierText(event), event.comment].filter(Boolean).join(" · ")] };
+    this.words.set(event, shown);
+    return shown;
   }
 
   rowOf(target) {

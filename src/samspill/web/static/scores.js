@@ -68,18 +68,55 @@ export class ScoresPanel {
     this.timer = setTimeout(() => this.refresh(), delayMs);
   }
 
+  // One request at a time: scoring a long coding takes the server seconds, and requests sent
+  // after each save piled up there (15 at once over 15 presses, each scoring 5,000 events on a
+  // machine the coder's browser shares). A refresh asked meanwhile is made once the answer is in,
+  // with the coding as it is then. An answer like the last one is not drawn again, and drawing
+  // waits for a moment the page is idle, so that it never lands in a keypress's frame.
   async refresh() {
+    if (this.busy) {
+      this.again = true;
+      return;
+    }
+    this.busy = true;
     this.host.setAttribute("aria-busy", "true");
     try {
       const response = await fetch(this.url, { headers: { Accept: "application/json" } });
-      const body = await response.json();
-      if (!response.ok) this.problem(body.error, response.status);
-      else this.render(body.display);
+      const text = await response.text();
+      if (text !== this.last || !response.ok) await this.whenIdle(() => this.show(response, text));
     } catch {
       // Offline: the last scores stay; the outbox's status already says why.
     } finally {
       this.host.removeAttribute("aria-busy");
+      this.busy = false;
+      if (this.again) {
+        this.again = false;
+        this.refreshSoon();
+      }
     }
+  }
+
+  show(response, text) {
+    const body = JSON.parse(text);
+    if (!response.ok) {
+      this.last = null;
+      return this.problem(body.error, response.status);
+    }
+    this.last = text;
+    this.render(body.display);
+  }
+
+  whenIdle(work) {
+    const idle = window.requestIdleCallback || ((f) => setTimeout(f, 0));
+    return new Promise((resolve, reject) => {
+      idle(() => {
+        try {
+          resolve(work());
+        } catch (error) {
+          reject(error);
+        }
+      }, { timeout: 1000 });
+    });
   }
 
   // A line instead of the signs (e.g. while a state is running).
