@@ -1,6 +1,7 @@
 """Benchmark: import and export a BORIS project of 100 observations x 3,000 events.
 
-Run: ``.venv/bin/python bench/interop.py`` (optionally ``--observations N --events M``).
+Run: ``.venv/bin/python bench/interop.py`` (optionally ``--observations N --events M``, and
+``--elan-files F --elan-events E`` for the ELAN folder; 0 files leaves it out).
 Target: export <= 2 s, import (read and paired) <= 1 s (issue 15). Compared, in the same run,
 with what a user would otherwise run: plain ``json.load`` plus a naive pairing loop (no
 checks), and BORIS's own loader
@@ -9,6 +10,8 @@ a Python with boris-behav-obs is given in SAMSPILL_BORIS_PYTHON (default .venv-b
 `make boris` builds).
 BORIS's flagging rescans the whole event list for every event, so it is timed on one
 observation and multiplied by the number of observations (marked "extrapolated").
+Then a folder of 200 ELAN files (300 events each, written by Samspill's export) imported with
+Samspill's reader, against pympi reading every tier of the same files.
 """
 
 from __future__ import annotations
@@ -128,10 +131,61 @@ def _boris(data: bytes) -> dict | None:
     return json.loads(run.stdout.strip().splitlines()[-1])
 
 
+def elan_folder(files: int, events: int, folder: Path) -> tuple[list[Path], object]:
+    """``files`` .eaf files of ``events`` events each, written by Samspill's ELAN export."""
+    from samspill.interop.elan import write_elan
+
+    project = synthetic_project(files, events, seed=7)
+    paths = []
+    for n, observation in enumerate(project.observations):
+        path = folder / f"session-{n:03d}.eaf"
+        data = write_elan(observation, project.scheme)
+        path.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
+        paths.append(path)
+    return paths, project.scheme
+
+
+def read_folder(paths: list[Path], scheme) -> int:
+    from samspill.interop.elan import read_elan
+
+    found = 0
+    for path in paths:
+        imported = read_elan(path.read_bytes(), scheme=scheme, source=path.name)
+        found += sum(len(o.events) for o in imported.project.observations)
+    return found
+
+
+def pympi_folder(paths: list[Path]) -> int:
+    """The alternative: pympi reads each file and lists every tier's annotations (no checks,
+    no pairing into events, no scheme)."""
+    from pympi import Elan
+
+    count = 0
+    for path in paths:
+        eaf = Elan.Eaf(str(path))
+        count += sum(len(eaf.get_annotation_data_for_tier(t)) for t in eaf.get_tier_names())
+    return count
+
+
+def elan_rows(files: int, events: int) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        paths, scheme = elan_folder(files, events, Path(folder))
+        ours_s, ours_cpu, found = _timed(read_folder, paths, scheme, repeat=1)
+        pympi_s, pympi_cpu, _ = _timed(pympi_folder, paths, repeat=1)
+        size = sum(p.stat().st_size for p in paths) / 2**20
+    print(f"ELAN folder: {files} files x {events} events = {found:,} events, {size:.1f} MB")
+    print(f"import (read_elan, each file checked against the scheme): {ours_s:6.2f} wall "
+          f"{ours_cpu:6.2f} CPU s")
+    print(f"pympi reading the tiers (no checks, no events):          {pympi_s:6.2f} wall "
+          f"{pympi_cpu:6.2f} CPU s   import/pympi = {ours_cpu / pympi_cpu:.1f}x CPU")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--observations", type=int, default=100)
     parser.add_argument("--events", type=int, default=3000)
+    parser.add_argument("--elan-files", type=int, default=200)
+    parser.add_argument("--elan-events", type=int, default=300)
     args = parser.parse_args()
     project = synthetic_project(args.observations, args.events)
     total = sum(len(o.events) for o in project.observations)
@@ -163,6 +217,8 @@ def main() -> None:
               f"BORIS/import = {(boris['load'] + flag_all) / import_cpu:.0f}x CPU (flagging "
               f"extrapolated from 1 observation: {boris['flag_one']:.2f} s)")
     sys.stdout.flush()
+    if args.elan_files:
+        elan_rows(args.elan_files, args.elan_events)
 
 
 if __name__ == "__main__":
