@@ -16,6 +16,7 @@ from samspill.core.events import Event
 from samspill.core.vignette import VIGNETTE_DURATION_MS, vignette_events
 from samspill.detectors.audio import has_audio
 from samspill.services import assist, demo
+from samspill.store.media import probe
 
 MODELS = Path(__file__).resolve().parents[2] / ".models"
 MARGIN_MS = 5_000  # "near the distress": within 5 s of its start or end
@@ -89,6 +90,7 @@ def test_the_assist_on_the_rendered_demo_video_proposes_the_distress(tmp_path: P
     video = demo.render_demo_video(vignette_events(), VIGNETTE_DURATION_MS,
                                    tmp_path / "vignette.webm")
     assert has_audio(video)
+    assert probe(video).duration_ms == VIGNETTE_DURATION_MS  # the sound ends within the picture
     result = assist.compute(video, ["cry"], models_dir=MODELS, progress=lambda _f: None)
     assert abs(result.duration_ms - VIGNETTE_DURATION_MS) <= 100
     _check_cry_proposals(result.proposals)

@@ -22,6 +22,7 @@ _CAREGIVER = np.array([52, 101, 164], dtype=np.uint8)
 _CHILD = np.array([230, 140, 40], dtype=np.uint8)
 _DISTRESS = np.array([200, 40, 40], dtype=np.uint8)
 _GAP_PX = {"near": 40, "far": 190, "absent": None}
+_OPUS_SLACK_MS = 20
 
 
 def _state_at(events: Sequence[Event], codes: set[str], t_ms: int) -> str | None:
@@ -95,5 +96,8 @@ def _mux_sound(picture: Path, samples: np.ndarray, out: Path) -> None:
                "-f", "s16le", "-ar", str(demo_sound.RATE), "-ac", "1", "-i", "pipe:0",
                "-map", "0:v", "-map", "1:a", "-c:v", "copy", "-c:a", "libopus", "-b:a", "16k",
                "-f", "webm", str(out)]
-    subprocess.run(command, input=samples.astype("<i2").tobytes(), capture_output=True,
+    # Opus starts 13 ms late (its pre-skip) and ends on a whole 20 ms packet: without its last
+    # 20 ms of room noise the sound ends within the picture, so the file is as long as the session.
+    sound = samples[: max(0, len(samples) - demo_sound.RATE * _OPUS_SLACK_MS // 1000)]
+    subprocess.run(command, input=sound.astype("<i2").tobytes(), capture_output=True,
                    check=True, timeout=300)
