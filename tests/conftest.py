@@ -6,7 +6,8 @@ Speed without sharing state:
   SQLite copies the template's file, PostgreSQL runs ``CREATE DATABASE ... TEMPLATE``. Each test
   still gets its own database, with the schema Alembic built and the built-in schemes.
 - The demo video is rendered once per run (shared by the xdist workers) and copied to every later
-  ``load_demo`` that asks for it: its frames depend only on the events and the duration.
+  ``load_demo`` that asks for it: its frames and its sound depend only on the events and the
+  duration, the cache's key.
 - Hypothesis: the ``ci`` profile (``SAMSPILL_HYPOTHESIS_PROFILE=ci``, or any ``CI`` variable) is
   derandomised, keeps no example database and has no deadline, so a property test gives the same
   verdict on every run however loaded the machine is. Locally Hypothesis keeps its defaults.

@@ -1,15 +1,19 @@
-"""A small synthetic demo video: two figures whose distance follows the proximity codes.
+"""A small synthetic demo video: two figures whose distance follows the proximity codes, with a
+synthetic sound track (``core.demo_sound``: room noise, crying in distress, a babbled answer).
 
-No real person is filmed for the demo; the animation is rendered at setup from the vignette.
+No real person is filmed or recorded for the demo; picture and sound are rendered at setup from
+the vignette, so the assist has something to hear.
 """
 
 from __future__ import annotations
 
+import subprocess
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
 
+from samspill.core import demo_sound
 from samspill.core.events import Event
 
 WIDTH, HEIGHT, FPS = 320, 180, 10
@@ -18,6 +22,7 @@ _CAREGIVER = np.array([52, 101, 164], dtype=np.uint8)
 _CHILD = np.array([230, 140, 40], dtype=np.uint8)
 _DISTRESS = np.array([200, 40, 40], dtype=np.uint8)
 _GAP_PX = {"near": 40, "far": 190, "absent": None}
+_OPUS_SLACK_MS = 20
 
 
 def _state_at(events: Sequence[Event], codes: set[str], t_ms: int) -> str | None:
@@ -53,12 +58,15 @@ def _frames(events: Sequence[Event], duration_ms: int) -> Iterator[bytes]:
 
 
 def render_demo_video(events: Sequence[Event], duration_ms: int, out: Path) -> Path:
-    """Render a WebM (VP8) of ``duration_ms`` at 10 fps; about a megabyte for six minutes."""
+    """Render a WebM (VP8 picture, Opus sound) of ``duration_ms`` at 10 fps; about a megabyte for
+    six minutes (two thirds of it sound). The picture is encoded first, then the sound is muxed
+    beside it (the picture copied, not encoded again)."""
     import imageio_ffmpeg
 
     out.parent.mkdir(parents=True, exist_ok=True)
+    picture = out.with_name(out.stem + ".picture.webm")
     writer = imageio_ffmpeg.write_frames(
-        str(out),
+        str(picture),
         (WIDTH, HEIGHT),
         fps=FPS,
         codec="libvpx",
@@ -72,4 +80,24 @@ def render_demo_video(events: Sequence[Event], duration_ms: int, out: Path) -> P
     for chunk in _frames(events, duration_ms):
         writer.send(chunk)
     writer.close()
+    try:
+        _mux_sound(picture, demo_sound.demo_track(events, duration_ms), out)
+    finally:
+        picture.unlink(missing_ok=True)
     return out
+
+
+def _mux_sound(picture: Path, samples: np.ndarray, out: Path) -> None:
+    """``picture``'s video stream with ``samples`` (mono int16) as its Opus sound, into ``out``."""
+    import imageio_ffmpeg
+
+    command = [imageio_ffmpeg.get_ffmpeg_exe(), "-nostdin", "-v", "error", "-y",
+               "-i", str(picture),
+               "-f", "s16le", "-ar", str(demo_sound.RATE), "-ac", "1", "-i", "pipe:0",
+               "-map", "0:v", "-map", "1:a", "-c:v", "copy", "-c:a", "libopus", "-b:a", "16k",
+               "-f", "webm", str(out)]
+    # Opus starts 13 ms late (its pre-skip) and ends on a whole 20 ms packet: without its last
+    # 20 ms of room noise the sound ends within the picture, so the file is as long as the session.
+    sound = samples[: max(0, len(samples) - demo_sound.RATE * _OPUS_SLACK_MS // 1000)]
+    subprocess.run(command, input=sound.astype("<i2").tobytes(), capture_output=True,
+                   check=True, timeout=300)
