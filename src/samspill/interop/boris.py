@@ -269,7 +269,8 @@ class _Reader:
                                          f"({ms_to_seconds(end_ms)} s)", "", (), here))
         # The observation's end comes from the media's length and offset, which may lie outside
         # 0..ten days: validated, so such a file is refused as before.
-        event: Event = _validate_event(make(start, max(end_ms, start[0]), ""))
+        event: Event = _validate_event({"provenance": None,
+                                        **make(start, max(end_ms, start[0]), "")})
         return event
 
     def _maker(self, prefix: str, here: str) -> _Maker:
