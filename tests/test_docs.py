@@ -28,3 +28,10 @@ def test_every_command_is_in_the_cli_reference() -> None:
     text = (DOCS / "cli.md").read_text()
     missing = [" ".join(p) for p in command_paths() if f"## `samspill {' '.join(p)}`" not in text]
     assert missing == [], "run: python -m samspill.cli.reference > docs/cli.md"
+
+
+def test_every_assist_setting_is_documented() -> None:
+    from samspill.core.assist.settings import AssistSettings
+
+    text = (DOCS / "assist.md").read_text()
+    assert [n for n in AssistSettings.model_fields if f"`assist.{n}`" not in text] == []

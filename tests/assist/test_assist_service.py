@@ -15,6 +15,7 @@ from samspill.core.events import Event
 from samspill.services import assist, assist_decisions, codings
 from samspill.services import media as media_service
 from samspill.services.actions import Action, apply_actions
+from samspill.services.study_settings import change_settings
 from samspill.store.db import Database
 from samspill.store.models import AssistRun, Suggestion
 from tests.assist import sounds
@@ -49,10 +50,12 @@ def recorded(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return _video(tmp_path_factory.mktemp("assist") / "session.mp4", audio)
 
 
-def _pass(database: Database, video: Path, detectors: tuple[str, ...] = assist.DETECTORS,
-          ) -> tuple[int, AssistRun | None]:
+def _pass(database: Database, video: Path, detectors: tuple[str, ...] | None = assist.DETECTORS,
+          settings: dict[str, object] | None = None) -> tuple[int, AssistRun | None]:
     with database.session() as db:
         built = make_coded_session(db, events=list(BIDS))
+        if settings:
+            change_settings(db, study=built.study, changes=settings, by=None)
         media_service.attach_file(db, session=built.session,
                                   media_dir=database.settings.media_dir, source=video)
         run = assist.request_run(db, session=built.session, user=built.owner,
@@ -187,3 +190,46 @@ def test_suggestions_are_not_shown_to_trainees_or_in_reliability_codings(
         assert not assist_decisions.shown_in(coding, "trainee")
         coding.purpose = "reliability"
         assert not assist_decisions.shown_in(coding, "owner")
+
+
+@pytest.fixture(scope="module")
+def quiet_cry(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A cry some 25 dB above the room's noise: found at the default rise (15 dB) only."""
+    audio = sounds.place(20_000, [(8000, sounds.cry(2000, level=2400))])
+    return _video(tmp_path_factory.mktemp("assist") / "quiet.mp4", audio, seconds=20)
+
+
+@pytest.mark.parametrize(("changes", "found"), [
+    ({}, [("cry", "distress")]),
+    ({"assist.cry_min_rise_db": "12", "assist.cry_code": "crying"}, [("cry", "crying")]),
+    ({"assist.cry_min_rise_db": "35"}, []),
+])
+def test_a_pass_uses_the_studys_cry_settings(
+        database: Database, quiet_cry: Path, changes: dict[str, object],
+        found: list[tuple[str, str]]) -> None:
+    _, run = _pass(database, quiet_cry, detectors=("cry",), settings=changes)
+    assert run is not None and run.state == "done"
+    with database.session() as db:
+        stored = db.scalars(select(Suggestion).where(Suggestion.run_id == run.id)).all()
+        assert [(s.detector, s.code) for s in stored] == found
+
+
+def test_a_pass_without_detectors_runs_the_studys(database: Database, recorded: Path) -> None:
+    with database.session() as db:
+        built = make_coded_session(db)
+        media_service.attach_file(db, session=built.session,
+                                  media_dir=database.settings.media_dir, source=recorded)
+        assert assist.request_run(db, session=built.session, user=None).detectors == [
+            "speech", "cry"]
+        db.delete(db.scalars(select(AssistRun)).one())
+        change_settings(db, study=built.study, changes={"assist.detectors": "speech"}, by=None)
+        assert assist.request_run(db, session=built.session, user=None).detectors == ["speech"]
+
+
+def test_silences_wait_the_studys_grace_after_a_bid(database: Database, recorded: Path) -> None:
+    """The speech at 8–11 s follows the bid at 5 s: within a 7 s grace it is the bid itself."""
+    coding_id, _ = _pass(database, recorded, detectors=("speech",),
+                         settings={"assist.silence_grace_ms": "7000"})
+    with database.session() as db:
+        listed = assist_decisions.listing(db, codings.get_coding(db, coding_id))
+    assert [s["onset_ms"] for s in listed if s["detector"] == "silence"] == [5000, 30_000]

@@ -121,3 +121,16 @@ def test_silence_cut_by_the_end_of_the_recording_says_so() -> None:
     found = silences_after_bids([55_000], [], 10_000, 60_000, "1")
     assert found[0].offset_ms == 60_000 and "5000 ms" in found[0].note
     assert found[0].confidence < 1
+
+
+def test_the_assist_settings_give_the_detectors_their_own_defaults() -> None:
+    from samspill.core.assist.cry import CrySettings
+    from samspill.core.assist.settings import AssistSettings
+    from samspill.core.assist.speech import SpeechSettings
+
+    assert AssistSettings().speech_settings() == SpeechSettings()
+    assert AssistSettings().cry_settings() == CrySettings()
+    low = AssistSettings(speech_threshold=0.2).speech_settings()
+    assert round(low.threshold - low.hysteresis, 6) == 0.1  # speech can still end
+    tuned = AssistSettings(cry_min_rise_db=12, cry_f0_max_hz=800).cry_settings()
+    assert (tuned.min_rise_db, tuned.f0_max_hz) == (12, 800)

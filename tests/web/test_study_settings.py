@@ -187,3 +187,77 @@ def test_the_settings_page_link_is_on_the_study_page(client: TestClient, built: 
 def test_docs_name_the_settings_page_and_commands() -> None:
     docs = (Path(__file__).resolve().parents[2] / "docs" / "settings.md").read_text()
     assert "/studies/STUDY/settings" in docs and "samspill study settings set" in docs
+
+
+def test_the_assist_settings_are_a_group_of_their_own(
+    client: TestClient, built: Built, database: Database
+) -> None:
+    csrf = _login(client, built.owner.username)
+    page = client.get(PAGE)
+    assert 'id="settings-assist"' in page.text and "Crying: shortest burst (ms)" in page.text
+    assert 'name="assist.detectors" value="speech, cry"' in page.text
+    bokmaal = client.get(PAGE, headers={"Accept-Language": "nb"}).text
+    assert "Assistent: detektorer og terskler" in bokmaal
+    assert "Høyere: bare høy gråt foreslås" in bokmaal
+    saved = client.post(PAGE, data={"csrf_token": csrf, "assist.cry_min_rise_db": "12",
+                                    "assist.detectors": "speech"}, follow_redirects=False)
+    assert saved.status_code == 303, saved.text
+    assert _stored(database)["assist"]["cry_min_rise_db"] == 12
+    assert _stored(database)["assist"]["detectors"] == ["speech"]
+    assert ("setting assist.detectors", "speech, cry -> speech") in _audit(database)
+    refused = client.post(PAGE, data={"csrf_token": csrf, "assist.cry_f0_min_hz": "700"},
+                          headers={"Accept-Language": "nb"})
+    assert refused.status_code == 400
+    assert 'id="setting-assist-cry_f0_min_hz-error"' in refused.text
+    assert "laveste tonehøyde må være under høyeste" in refused.text
+
+
+@pytest.mark.parametrize(("key", "value", "problem"), [
+    ("assist.detectors", "speech, cri", "invalid"),
+    ("assist.detectors", "", "invalid"),
+    ("assist.speech_threshold", "1.2", "at_most"),
+    ("assist.cry_min_rise_db", "-1", "at_least"),
+    ("assist.cry_f0_max_hz", "200", "invalid"),
+    ("assist.silence_grace_ms", "0.5", "integer"),
+])
+def test_each_bad_assist_value_names_its_field(key: str, value: str, problem: str) -> None:
+    with pytest.raises(SettingsProblems) as raised:
+        apply(study_settings({}), {key: value})
+    assert [(p.key, p.problem) for p in raised.value.problems] == [(key, problem)]
+
+
+def test_assist_settings_on_the_command_line_and_the_api(
+    sqlite_database: Database
+) -> None:
+    database = sqlite_database
+    with database.session() as db:
+        make_coded_session(db)
+    runner = CliRunner()
+    data = ["--data-dir", str(database.settings.data_dir)]
+    done = runner.invoke(cli_app, ["study", "settings", "set", "s1", "assist.cry_min_rise_db=12",
+                                   "assist.cry_code=cry", *data])
+    assert done.exit_code == 0, done.output
+    assert "assist.cry_min_rise_db: 15 -> 12" in done.output
+    shown = runner.invoke(cli_app, ["study", "settings", "show", "s1", *data])
+    assert "assist.cry_code = cry" in shown.output
+    assert "assist.speech_threshold = 0.5  (50\u00a0%)" in shown.output
+    with database.session() as db:
+        assist = study_settings(studies.get_study(db, "s1").settings).assist
+    assert (assist.cry_min_rise_db, assist.cry_code) == (12, "cry")
+    assert assist.cry_settings().min_rise_db == 12
+
+
+def test_the_api_changes_an_assist_setting(
+    client: TestClient, built: Built, database: Database
+) -> None:
+    headers = bearer(database, built.owner.username)
+    read = client.get("/api/studies/s1/settings", headers=headers).json()
+    assert read["settings"]["assist.detectors"] == ["speech", "cry"]
+    changed = client.put("/api/studies/s1/settings", headers=headers, json={"settings": {
+        "assist.detectors": ["cry"], "assist.silence_grace_ms": 500}})
+    assert changed.status_code == 200, changed.text
+    assert _stored(database)["assist"]["silence_grace_ms"] == 500
+    bad = client.put("/api/studies/s1/settings", headers=headers,
+                     json={"settings": {"assist.cry_min_periodicity": 2}})
+    assert bad.status_code == 400
+    assert "assist.cry_min_periodicity: must be at most 1" in bad.json()["error"]["message"]

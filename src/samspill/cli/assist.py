@@ -21,8 +21,9 @@ assist_app = typer.Typer(
     "coder to confirm. Suggestions are never codes.", no_args_is_help=True)
 StudyOpt = Annotated[str, typer.Option("--study", help="The study.")]
 SessionOpt = Annotated[str | None, typer.Option("--session", help="The session's name.")]
-DetectorsOpt = Annotated[str, typer.Option(
-    "--detectors", help="Which detectors run, comma-separated: speech, cry.")]
+DetectorsOpt = Annotated[str | None, typer.Option(
+    "--detectors", help="Which detectors run, comma-separated: speech, cry. Default: the "
+    "study's (its setting assist.detectors).")]
 
 
 @assist_app.command("run")
@@ -31,7 +32,7 @@ def run(
     session: SessionOpt = None,
     every: Annotated[bool, typer.Option("--all", help="Every session of the study with a "
                                         "video.")] = False,
-    detectors: DetectorsOpt = "speech,cry",
+    detectors: DetectorsOpt = None,
     workers: Annotated[int, typer.Option("--workers", min=1, help="With --all: worker "
                                          "processes of the local Dask cluster.")] = 2,
     scheduler: Annotated[str | None, typer.Option(
@@ -44,7 +45,8 @@ def run(
     from samspill.cli.exchange import progress_bar
     from samspill.services import assist, assist_batch, media, studies
 
-    chosen = [d.strip() for d in detectors.split(",") if d.strip()]
+    chosen = None if detectors is None else [d.strip() for d in detectors.split(",")
+                                             if d.strip()]
     if every == (session is not None):
         raise typer.BadParameter("give --session NAME or --all (one of them)")
     database = open_database(data_dir)

@@ -3,8 +3,10 @@
 The study settings page, ``samspill study settings show|set`` and the API edit the same fields
 through this module, so they share one validation (:func:`~samspill.core.study_settings.
 study_settings`'s models). A field's key is its path: ``agreement_unit_ms``,
-``certification.min_tapes``, ``indicators.response_window_ms``. Indicator settings are stored
-as overrides of the defaults: a value set back to its default is dropped from the study's JSON.
+``certification.min_tapes``, ``assist.cry_min_rise_db``, ``indicators.response_window_ms``.
+The certification rule and the assist settings are stored whole (nested models); indicator
+settings are stored as overrides of the defaults: a value set back to its default is dropped
+from the study's JSON.
 
 Problems are returned per field as an English template with ``{names}`` (see
 :data:`PROBLEMS`), so that a page can say each beside its field in the reader's language.
@@ -23,13 +25,17 @@ from annotated_types import Ge, Le
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
+from samspill.core.assist.settings import AssistSettings
 from samspill.core.errors import InputError
 from samspill.core.indicators import IndicatorSettings
 from samspill.core.reliability.certification import CertificationRule
 from samspill.core.study_settings import StudySettings, study_settings
 
 Kind = Literal["integer", "number", "boolean", "text", "list", "choice"]
-GROUPS = ("study", "agreement", "certification", "indicators")
+GROUPS = ("study", "agreement", "certification", "assist", "indicators")
+# Groups stored as a whole nested model of the study's settings, under the group's name.
+NESTED: dict[str, type[BaseModel]] = {"certification": CertificationRule,
+                                      "assist": AssistSettings}
 # The problems a change can meet, in English; ``web.setting_words`` marks them for translation.
 PROBLEMS = {
     "unknown": "there is no setting '{key}'",
@@ -105,26 +111,24 @@ def setting_fields() -> list[SettingField]:
     own = [
         _field(name, info, "agreement" if name.startswith("agreement_") else "study")
         for name, info in StudySettings.model_fields.items()
-        if name not in ("indicators", "certification")
+        if name != "indicators" and name not in NESTED
     ]
-    rule = [_field(f"certification.{n}", i, "certification")
-            for n, i in CertificationRule.model_fields.items()]
+    nested = [_field(f"{group}.{n}", i, group)
+              for group, model in NESTED.items() for n, i in model.model_fields.items()]
     indicators = [_field(f"indicators.{n}", i, "indicators")
                   for n, i in IndicatorSettings.model_fields.items()]
-    return own + rule + indicators
+    return own + nested + indicators
 
 
 def current_values(settings: StudySettings) -> dict[str, object]:
     """The value each setting has now (the default where the study sets none)."""
-    rule = settings.certification.model_dump()
-    indicators = settings.indicator_settings().model_dump()
+    groups = {group: getattr(settings, group).model_dump() for group in NESTED}
+    groups["indicators"] = settings.indicator_settings().model_dump()
     values: dict[str, object] = {}
     for key, spec in FIELDS.items():
         name = key.partition(".")[2]
-        if spec.group == "certification":
-            values[key] = rule[name]
-        elif spec.group == "indicators":
-            values[key] = indicators[name]
+        if spec.group in groups:
+            values[key] = groups[spec.group][name]
         else:
             values[key] = getattr(settings, key)
     return values
@@ -174,8 +178,8 @@ def _with_changes(settings: StudySettings, changed: Mapping[str, object]) -> dic
     for key, value in changed.items():
         name = key.partition(".")[2]
         plain = list(value) if isinstance(value, tuple) else value
-        if FIELDS[key].group == "certification":
-            raw["certification"][name] = plain
+        if FIELDS[key].group in NESTED:
+            raw[FIELDS[key].group][name] = plain
         elif FIELDS[key].group == "indicators":
             raw["indicators"][name] = plain
             if defaults.get(name) == plain:
@@ -196,13 +200,23 @@ def _checked(raw: dict[str, Any], changed: Mapping[str, object]) -> list[Problem
         try:
             model.model_validate(values)
         except ValidationError as exc:
-            problems += [_problem(prefix, error) for error in exc.errors()]
+            problems += [p for error in exc.errors() for p in _problem(prefix, error)]
     return [p for p in problems if p.key in changed or p.key not in FIELDS]
 
 
-def _problem(prefix: str, error: Any) -> Problem:
+def _problem(prefix: str, error: Any) -> list[Problem]:
+    """The problem on the field an error names; a check of several fields of one model (its
+    context names them in ``fields``) is put on each of them."""
     key = prefix + ".".join(str(part) for part in error["loc"] if not isinstance(part, int))
     context = error.get("ctx") or {}
+    if context.get("fields"):
+        detail = {"detail": str(error["msg"])}
+        return [Problem(f"{key}.{name}", "invalid", detail)
+                for name in str(context["fields"]).split(",")]
+    return [_one_problem(key, error, context)]
+
+
+def _one_problem(key: str, error: Any, context: Mapping[str, Any]) -> Problem:
     if error["type"] == "greater_than_equal":
         return Problem(key, "at_least", {"limit": _limit(context.get("ge"))})
     if error["type"] == "less_than_equal":

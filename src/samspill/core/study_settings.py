@@ -1,4 +1,5 @@
-"""A study's own settings: the disrupted cut-off, indicator overrides, who sees scores.
+"""A study's own settings: the disrupted cut-off, indicator overrides, who sees scores, the
+agreement units, the certification rule and the assist's detectors.
 
 Stored as JSON on the study; validated here so a typo in a setting is an error, not a silent
 default. See ``docs/settings.md``.
@@ -10,6 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from samspill.core.assist.settings import AssistSettings
 from samspill.core.errors import N_, InputError
 from samspill.core.indicators import IndicatorSettings
 from samspill.core.reliability.certification import CertificationRule
@@ -48,6 +50,11 @@ class StudySettings(BaseModel):
         default_factory=CertificationRule,
         description="The pass rule for trainees against the master codings; see "
         "docs/training.md.",
+    )
+    assist: AssistSettings = Field(
+        default_factory=AssistSettings,
+        description="Which assist detectors run by default, and their thresholds; see "
+        "docs/assist.md.",
     )
 
     def indicator_settings(self) -> IndicatorSettings:

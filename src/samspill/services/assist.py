@@ -1,10 +1,12 @@
 """The assist pass over a session's video, kept in the database: request, run, cancel, resume.
 
 A pass reads the session's main video's sound in chunks (``detectors.audio``), runs the voice
-model and the cry detector over it, and writes all its suggestions in one transaction at the end,
-replacing the session's earlier suggestions of the same detectors (the coders' decisions on those
-go with them). A failed or cancelled pass writes nothing. Suggestions are never codes: a coder
-accepts each one (``assist_decisions``) before it becomes an event.
+model and the cry detector over it (with the study's assist settings: which detectors run by
+default, their thresholds, the code proposed for crying), and writes all its suggestions in one
+transaction at the end, replacing the session's earlier suggestions of the same detectors (the
+coders' decisions on those go with them). A failed or cancelled pass writes nothing.
+Suggestions are never codes: a coder accepts each one (``assist_decisions``) before it becomes
+an event.
 """
 
 from __future__ import annotations
@@ -23,7 +25,9 @@ from sqlalchemy.orm import Session
 
 from samspill.core.assist.cry import FrameFeatures, frame_features
 from samspill.core.assist.proposals import Proposal
+from samspill.core.assist.settings import AssistSettings
 from samspill.core.errors import N_, ConflictError, InputError, NotFoundError, SamspillError
+from samspill.core.study_settings import study_settings
 from samspill.services import media as media_service
 from samspill.store.media import media_path
 from samspill.store.models import AssistRun, ObservationSession, Suggestion, User
@@ -45,8 +49,11 @@ class PassResult:
 
 
 def request_run(db: Session, *, session: ObservationSession, user: User | None,
-                detectors: Sequence[str] = DETECTORS) -> AssistRun:
-    """Queue a pass over the session's main video (refused while one is queued or running)."""
+                detectors: Sequence[str] | None = None) -> AssistRun:
+    """Queue a pass over the session's main video (refused while one is queued or running);
+    without ``detectors``, those the study's settings name (``assist.detectors``)."""
+    if detectors is None:
+        detectors = study_settings(session.study.settings).assist.detectors
     unknown = sorted(set(detectors) - set(DETECTORS))
     if unknown or not detectors:
         raise InputError(N_("unknown assist detector(s): {names}"),
@@ -127,9 +134,12 @@ def execute(unit_of_work: UnitOfWork, run_id: int, *, media_dir: Path, models_di
             raise InputError(N_("the assist pass has no video"), fix=N_("start it again"))
         source = media_path(media_dir, media.sha256)
         offset_ms, detectors = media.offset_ms, list(run.detectors)
+        session = db.get(ObservationSession, run.session_id)
+        settings = study_settings(session.study.settings if session else None).assist
     reporter = _Reporter(unit_of_work, run_id, progress)
     try:
-        result = compute(source, detectors, models_dir=models_dir, progress=reporter)
+        result = compute(source, detectors, models_dir=models_dir, progress=reporter,
+                         settings=settings)
     except Cancelled:
         return _finish(unit_of_work, run_id, "cancelled", None)
     except SamspillError as error:
@@ -170,8 +180,10 @@ class _Reporter:
 
 
 def compute(source: Path, detectors: Sequence[str], *, models_dir: Path,
-            progress: Callable[[float], None]) -> PassResult:
-    """The pure part's inputs gathered from the video in chunks, then the proposals."""
+            progress: Callable[[float], None],
+            settings: AssistSettings = AssistSettings()) -> PassResult:
+    """The pure part's inputs gathered from the video in chunks, then the proposals, with the
+    study's thresholds (``settings``)."""
     from samspill.core.assist.cry import cry_proposals
     from samspill.core.assist.speech import speech_proposals
     from samspill.detectors import audio, vad
@@ -187,7 +199,7 @@ def compute(source: Path, detectors: Sequence[str], *, models_dir: Path,
         if voice is not None:
             probabilities.append(voice.probabilities(chunk))
         if "cry" in detectors:
-            part, tail = _cry_chunk(chunk, tail)
+            part, tail = _cry_chunk(chunk, tail, settings)
             features.append(part)
         heard += len(chunk)
         progress(min(0.99, heard * 1000 / audio.RATE / total_ms) if total_ms else 0.5)
@@ -196,9 +208,10 @@ def compute(source: Path, detectors: Sequence[str], *, models_dir: Path,
     if voice is not None:
         probabilities.append(voice.finish())
         proposals += speech_proposals(np.concatenate(probabilities), vad.WINDOW_MS, duration_ms,
-                                      SILERO_VAD.version)
+                                      SILERO_VAD.version, settings.speech_settings())
     if "cry" in detectors:
-        proposals += cry_proposals(FrameFeatures.join(features), CRY_VERSION)
+        proposals += cry_proposals(FrameFeatures.join(features), CRY_VERSION,
+                                   settings.cry_settings(), code=settings.cry_code)
     progress(1.0)
     return PassResult(proposals, duration_ms)
 
@@ -206,13 +219,14 @@ def compute(source: Path, detectors: Sequence[str], *, models_dir: Path,
 CRY_VERSION = "1"
 
 
-def _cry_chunk(chunk: np.ndarray, tail: np.ndarray) -> tuple[FrameFeatures, np.ndarray]:
+def _cry_chunk(chunk: np.ndarray, tail: np.ndarray,
+               settings: AssistSettings) -> tuple[FrameFeatures, np.ndarray]:
     """Features of the frames a chunk completes; the rest (the next frame's overlap) waits."""
     from samspill.core.assist.cry import HOP_MS
     from samspill.detectors.audio import RATE
 
     data = np.concatenate([tail, chunk])
-    part = frame_features(data, RATE)
+    part = frame_features(data, RATE, settings.cry_settings())  # the f0 range to search
     return part, data[len(part.energy_db) * RATE * HOP_MS // 1000:]
 
 

@@ -120,13 +120,15 @@ def silences(db: Session, coding: Coding, speech: Sequence[Suggestion]) -> list[
     speech pass: silence cannot be told from not having listened)."""
     if not speech:
         return []
-    settings = study_settings(coding.session.study.settings).indicator_settings()
+    study = study_settings(coding.session.study.settings)
+    settings = study.indicator_settings()
     bids = [e.onset_ms for e in codings.coding_events(db, coding)
             if e.code == settings.bid_code and e.subject == settings.child]
     heard = [(s.onset_ms, s.offset_ms if s.offset_ms is not None else s.onset_ms)
              for s in speech]
     end = coding.session.duration_ms or max((b for _, b in heard), default=0)
-    return silences_after_bids(bids, heard, settings.response_window_ms, end, speech[0].version)
+    return silences_after_bids(bids, heard, settings.response_window_ms, end, speech[0].version,
+                               grace_ms=study.assist.silence_grace_ms)
 
 
 def _pointer(coding: Coding, p: Proposal) -> dict[str, Any]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from samspill.core.errors import SamspillError
-from samspill.services import assist
 from samspill.store.models import AssistRun
 from samspill.web.i18n import marked as _  # for the extractor
 from samspill.web.refusals import said
@@ -38,7 +37,10 @@ ASSIST_STRINGS = (
 
 
 class AssistIn(BaseModel):
-    detectors: list[str] = Field(default_factory=lambda: list(assist.DETECTORS), max_length=8)
+    detectors: list[str] | None = Field(
+        default=None, max_length=8,
+        description="Detectors to run: speech, cry. Absent: the study's (its assist.detectors "
+        "setting).")
 
 
 class AssistRunOut(BaseModel):

@@ -2,7 +2,8 @@
 the problems a value can meet, in the reader's language.
 
 The indicator settings keep their key as the label, with the model's own (English) description
-beside it; ``docs/indicators.md`` explains each.
+beside it; ``docs/indicators.md`` explains each. The assist's settings have a label and a help
+line in each language (:data:`HELP`); ``docs/assist.md`` explains them.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ GROUP_TITLES = {
     "study": _("Scores and who sees them"),
     "agreement": _("Agreement"),
     "certification": _("Certification rule"),
+    "assist": _("Assist: detectors and their thresholds"),
     "indicators": _("Indicator windows, thresholds and codes"),
 }
 LABELS = {
@@ -31,6 +33,38 @@ LABELS = {
     "certification.min_disrupted_kappa": _("Least κ on disrupted (empty: not required)"),
     "certification.min_time_unit_kappa": _("Least mean time-unit κ (empty: reported only)"),
     "certification.min_dimension_icc": _("Least ICC per dimension (empty: reported only)"),
+    "assist.detectors": _("Detectors a pass runs by default"),
+    "assist.speech_threshold": _("Speech: voice probability that starts speech"),
+    "assist.speech_min_speech_ms": _("Speech: shortest speech kept (ms)"),
+    "assist.speech_min_silence_ms": _("Speech: quiet that ends speech (ms)"),
+    "assist.speech_pad_ms": _("Speech: margin on each side (ms)"),
+    "assist.cry_min_rise_db": _("Crying: least loudness above the background (dB)"),
+    "assist.cry_min_periodicity": _("Crying: least voicing (periodicity)"),
+    "assist.cry_min_burst_ms": _("Crying: shortest burst (ms)"),
+    "assist.cry_max_gap_ms": _("Crying: bursts this close are one episode (ms)"),
+    "assist.cry_f0_min_hz": _("Crying: lowest pitch (Hz)"),
+    "assist.cry_f0_max_hz": _("Crying: highest pitch (Hz)"),
+    "assist.cry_code": _("Crying: code proposed"),
+    "assist.silence_grace_ms": _("Silence: speech this soon after a bid is the bid (ms)"),
+}
+HELP = {
+    "assist.detectors": _("speech, cry; silences after bids need speech. A pass started "
+                          "without a choice runs these."),
+    "assist.speech_threshold": _("Lower hears more speech (and more noise as speech)."),
+    "assist.speech_min_speech_ms": _("Shorter sounds are dropped: clicks, a cough."),
+    "assist.speech_min_silence_ms": _("A breath inside a sentence does not split it."),
+    "assist.speech_pad_ms": _("Widens each speech segment, never past its neighbours."),
+    "assist.cry_min_rise_db": _("Higher: only loud crying is suggested; lower: quieter "
+                                "crying too, and more false ones in a noisy room."),
+    "assist.cry_min_periodicity": _("How voiced a sound must be to count as crying."),
+    "assist.cry_min_burst_ms": _("A syllable of talk is 0.1–0.3 s; a cry burst longer."),
+    "assist.cry_max_gap_ms": _("Inhalations between bursts do not split an episode."),
+    "assist.cry_f0_min_hz": _("Children's cries lie at about 250–600 Hz; adult speech "
+                              "mostly below 250 Hz."),
+    "assist.cry_f0_max_hz": _("Must be above the lowest pitch."),
+    "assist.cry_code": _("A code of the study's scheme (a state of the child)."),
+    "assist.silence_grace_ms": _("A silence is suggested when nobody speaks after this, "
+                                 "up to the response window W2."),
 }
 MARKED_PROBLEMS = (
     _("there is no setting '{key}'"),
@@ -45,11 +79,20 @@ MARKED_PROBLEMS = (
     # what an "invalid" value should have been (core.setting_fields), said as its {detail}
     _("a list of codes"),
     _("a text"),
+    _("the lowest pitch must be below the highest"),
 )
 
 
 def label(spec: SettingField) -> str:
     return i18n.gettext(LABELS[spec.key]) if spec.key in LABELS else spec.key
+
+
+def help_text(spec: SettingField) -> str:
+    """A line of help under the label: the assist's in the reader's language, an indicator's
+    model description (English), else nothing."""
+    if spec.key in HELP:
+        return i18n.gettext(HELP[spec.key])
+    return spec.description if spec.group == "indicators" else ""
 
 
 def problem_text(problem: Problem) -> str:

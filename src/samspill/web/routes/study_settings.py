@@ -11,7 +11,14 @@ from fastapi.responses import RedirectResponse, Response
 from samspill.core.setting_fields import FIELDS, GROUPS, Change, SettingsProblems
 from samspill.services import study_settings as service
 from samspill.web.deps import Access, DbSession, ManageStudy
-from samspill.web.setting_words import GROUP_TITLES, for_people, label, problem_text, typed_text
+from samspill.web.setting_words import (
+    GROUP_TITLES,
+    for_people,
+    help_text,
+    label,
+    problem_text,
+    typed_text,
+)
 from samspill.web.settings_schemas import (
     SettingChangeOut,
     SettingFieldOut,
@@ -61,7 +68,8 @@ def _form(request: Request, access: Access, shown: dict[str, str], values: dict[
           errors: dict[str, str], saved: int | None, status: int = 200) -> Response:
     groups = [
         (group, GROUP_TITLES[group], [
-            {"spec": spec, "label": label(spec), "text": shown.get(spec.key, ""),
+            {"spec": spec, "label": label(spec), "help": help_text(spec),
+             "text": shown.get(spec.key, ""),
              "hint": for_people(spec, values.get(spec.key)), "error": errors.get(spec.key)}
             for spec in FIELDS.values() if spec.group == group
         ])
