@@ -222,3 +222,32 @@ def test_an_importers_and_an_analysis_refusal_are_said_in_bokmaal() -> None:
             "--lag 'x' er ikke et lag, et intervall eller en liste")
     finally:
         i18n.current_language.reset(token)
+
+
+def test_the_datavyu_elan_mapping_and_clap_refusals_are_said_in_bokmaal() -> None:
+    """The errors merged with Datavyu, ELAN mappings and clap alignment carry templates too:
+    a page says them in bokmål with their values, the CLI keeps the English."""
+    import numpy as np
+
+    from samspill.core.clap import find_lag
+    from samspill.core.errors import InputError
+    from samspill.interop.datavyu_db import parse_db
+    from samspill.interop.elan_mapping import load_mapping
+    from samspill.web import i18n, refusals
+
+    with pytest.raises(InputError) as version:
+        parse_db("#9\n", "session.opf")
+    with pytest.raises(InputError) as mapping:
+        load_mapping("scheme: [", "mapping.yaml")
+    with pytest.raises(InputError) as silent:
+        find_lag(np.zeros(100), 0, np.zeros(100), 1000)
+    assert str(version.value).startswith("session.opf: unknown Datavyu db version '#9'")
+    token = i18n.current_language.set("nb")
+    try:
+        said = refusals.said(version.value)
+        assert said["message"].startswith("ukjent Datavyu db-versjon «#9» (Samspill leser: ")
+        assert said["fix"] == "åpne filen i en nyere versjon av Datavyu og lagre den på nytt"
+        assert refusals.said(mapping.value)["message"].startswith("feilformet YAML (")
+        assert refusals.said(silent.value)["message"] == "samplingsfrekvensen må være positiv"
+    finally:
+        i18n.current_language.reset(token)

@@ -17,7 +17,7 @@ from math import gcd
 import numpy as np
 from scipy import signal
 
-from samspill.core.errors import InputError
+from samspill.core.errors import N_, InputError
 
 ENVELOPE_RATE = 1000  # Hz: one envelope value per millisecond, so lags come in whole ms
 _COMMON_RATE = 8000  # Hz: both tracks are brought to it first (a multiple of ENVELOPE_RATE)
@@ -81,8 +81,8 @@ def find_lag(
     onsets_a, onsets_b = onset_envelope(a, rate_a), onset_envelope(b, rate_b)
     if not onsets_a.any() or not onsets_b.any():
         raise InputError(
-            "one of the clips has no sharp sound (a clap) to align on",
-            fix="align the clips by nudging the offset (a frame or 100 ms at a time)",
+            N_("one of the clips has no sharp sound (a clap) to align on"),
+            fix=N_("align the clips by nudging the offset (a frame or 100 ms at a time)"),
         )
     scores = signal.correlate(onsets_a, onsets_b, mode="full", method="fft")
     lags = np.arange(-(len(onsets_b) - 1), len(onsets_a))
@@ -105,9 +105,9 @@ def _confidence(scores: np.ndarray, best: int) -> float:
 
 def _check(samples: np.ndarray, rate: int) -> None:
     if rate <= 0:
-        raise InputError("the sample rate must be positive", fix="give the rate in Hz")
+        raise InputError(N_("the sample rate must be positive"), fix=N_("give the rate in Hz"))
     if len(samples) < rate // 10:
         raise InputError(
-            "a clip has less than 0.1 s of audio: there is no sound to align on",
-            fix="align the clips by nudging the offset (a frame or 100 ms at a time)",
+            N_("a clip has less than 0.1 s of audio: there is no sound to align on"),
+            fix=N_("align the clips by nudging the offset (a frame or 100 ms at a time)"),
         )

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Literal
 
 from samspill import __version__
-from samspill.core.errors import InputError
+from samspill.core.errors import N_, InputError
 from samspill.core.events import Event, Segment
 from samspill.core.scheme import Scheme
 from samspill.interop.events_csv import format_modifiers
@@ -152,8 +152,9 @@ def check_target(out: Path) -> None:
     """Refuse a target that is a file, or a folder that is not empty (nothing is
     overwritten)."""
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
-        raise InputError(f"{out} exists and is not an empty folder",
-                         fix="give a new or empty folder for the BIDS dataset")
+        raise InputError(N_("{out} exists and is not an empty folder"),
+                         fix=N_("give a new or empty folder for the BIDS dataset"),
+                         params={"out": str(out)})
 
 
 Copy = Callable[[Path, Path], object]
@@ -218,8 +219,9 @@ def _write_dataset(out: Path, *, name: str, runs: Sequence[Run], videos: VideoMo
 
 def _video(source: Path, target: Path, mode: VideoMode, copy: Copy) -> None:
     if not source.is_file():
-        raise InputError(f"the video of {target.name} is missing from the media store",
-                         fix="restore the media folder from a backup, or give --videos none")
+        raise InputError(N_("the video of {name} is missing from the media store"),
+                         fix=N_("restore the media folder from a backup, or give --videos none"),
+                         params={"name": target.name})
     if mode == "link":
         os.symlink(source.resolve(), target)
     else:

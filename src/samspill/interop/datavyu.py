@@ -25,7 +25,7 @@ import re
 import uuid
 from dataclasses import dataclass, field
 
-from samspill.core.errors import EventError, InputError
+from samspill.core.errors import N_, EventError, InputError
 from samspill.core.events import Event, event_problems
 from samspill.core.numbers import clock
 from samspill.core.problems import Problem, summarise
@@ -119,11 +119,13 @@ def read_datavyu(data: bytes | str, *, scheme: Scheme, source: str = "session.op
             chosen.append((column, plan))
     if not chosen:
         raise InputError(
-            f"no column of the file matches a subject or code group of scheme '{scheme.id}' "
-            f"(columns: {', '.join(unmatched) or 'none'}; subjects: {', '.join(scheme.subjects)})",
-            fix="name the columns after the scheme's subjects or code groups in Datavyu, or "
-                "build a scheme from the file's columns (--derive-scheme, or Derive a scheme "
-                "on the import form)", where=source)
+            N_("no column of the file matches a subject or code group of scheme '{id}' "
+               "(columns: {columns}; subjects: {subjects})"),
+            fix=N_("name the columns after the scheme's subjects or code groups in Datavyu, or "
+                   "build a scheme from the file's columns (--derive-scheme, or Derive a scheme "
+                   "on the import form)"), where=source,
+            params={"id": scheme.id, "columns": ", ".join(unmatched) or "none",
+                    "subjects": ", ".join(scheme.subjects)})
     for name in unmatched:
         reader.warn(f"column '{name}' matches no subject or code group of scheme "
                     f"'{scheme.id}'; skipped")
@@ -328,8 +330,11 @@ class _Reader:
         if not self.problems:
             self.problems += event_problems(events, self.scheme, complete=True, labels=labels)
         if self.problems:
-            raise EventError(f"{len(self.problems)} problem(s):\n{summarise(self.problems)}",
-                             fix="correct the cells in Datavyu, or choose the scheme they were "
-                                 f"coded with (this check used '{self.scheme.id}'; --scheme, "
-                                 "or Scheme on the import form), or derive one from the file",
-                             where=self.source)
+            raise EventError(N_("{count} problem(s):\n{value}"),
+                             fix=N_("correct the cells in Datavyu, or choose the scheme they "
+                                    "were coded with (this check used '{id}'; --scheme, or "
+                                    "Scheme on the import form), or derive one from the file"),
+                             where=self.source,
+                             params={"count": len(self.problems),
+                                     "value": str(summarise(self.problems)),
+                                     "id": self.scheme.id})

@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from samspill.core.errors import InputError
+from samspill.core.errors import N_, InputError
 from samspill.core.problems import Problem, summarise
 from samspill.interop.safety import MAX_MS
 
@@ -39,7 +39,7 @@ _HEADER = re.compile(r"^(?P<name>(?:[^\\(]|\\.)+?) \((?P<inside>[^)]*)\)(?:-(?P<
 _ESCAPED = re.compile(r"\\(.)", re.DOTALL)
 _ESCAPE_ARGUMENT = set("\\()-,|\n\r")
 _ESCAPE_NAME = set("\\,-()|\n\r")
-READ_FIX = "open the file in Datavyu, check this cell and save it again"
+READ_FIX = N_("open the file in Datavyu, check this cell and save it again")
 
 
 @dataclass(frozen=True)
@@ -131,9 +131,10 @@ def parse_db(text: str, source: str) -> list[Column]:
     version = lines[0].strip().lstrip("\ufeff") if lines else ""
     if version not in VERSIONS:
         shown = version[:20] or "an empty first line"
-        raise InputError(f"unknown Datavyu db version '{shown}' (read: {', '.join(VERSIONS)})",
-                         fix="open the file in a current Datavyu and save it again",
-                         where=source)
+        raise InputError(N_("unknown Datavyu db version '{shown}' (read: {versions})"),
+                         fix=N_("open the file in a current Datavyu and save it again"),
+                         where=source,
+                         params={"shown": shown, "versions": ", ".join(VERSIONS)})
     return _Parser(lines, version, source).columns()
 
 
@@ -161,8 +162,10 @@ class _Parser:
                 if column is not None:
                     out.append(column)
         if self.problems:
-            raise InputError(f"{len(self.problems)} problem(s) in the Datavyu file:\n"
-                             f"{summarise(self.problems)}", fix=READ_FIX, where=self.source)
+            raise InputError(N_("{count} problem(s) in the Datavyu file:\n{value}"),
+                             fix=READ_FIX, where=self.source,
+                             params={"count": len(self.problems),
+                                     "value": str(summarise(self.problems))})
         return out
 
     def _continued(self, line: str, n: int) -> tuple[str, int]:

@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from samspill.core.errors import InputError
+from samspill.core.errors import N_, InputError
 from samspill.core.scheme import Code, ModifierSet, Scheme
 from samspill.core.scheme_check import scheme_problems
 from samspill.interop.boris_ethogram import to_identifier
@@ -61,8 +61,9 @@ def derive_scheme(files: list[OpfFile], *, scheme_id: str, name: str) -> Derived
     """The scheme the files' columns describe; :class:`InputError` when they hold no column."""
     merged = _merge(files)
     if not merged:
-        raise InputError("the file holds no visible column with cells to build a scheme from",
-                         fix="show the columns in Datavyu and save the file again")
+        raise InputError(N_("the file holds no visible column with cells to build a scheme "
+                            "from"),
+                         fix=N_("show the columns in Datavyu and save the file again"))
     codes: list[Code] = []
     sets: list[ModifierSet] = []
     plans: dict[str, ColumnPlan] = {}
@@ -74,14 +75,16 @@ def derive_scheme(files: list[OpfFile], *, scheme_id: str, name: str) -> Derived
                         modifier_sets=sets,
                         description="Derived from Datavyu columns: each column a code group.")
     except ValueError as exc:  # pydantic's ValidationError: a name no id can be made from
-        raise InputError(f"no scheme can be made from these columns ({exc.__class__.__name__}: "
-                         f"{str(exc).splitlines()[-1][:200]})",
-                         fix="give the scheme another id (--scheme), or rename the columns or "
-                             "values in Datavyu") from exc
+        raise InputError(N_("no scheme can be made from these columns ({name}: {reason})"),
+                         fix=N_("give the scheme another id (--scheme), or rename the columns "
+                                "or values in Datavyu"),
+                         params={"name": exc.__class__.__name__,
+                                 "reason": str(exc).splitlines()[-1][:200]}) from exc
     problems = scheme_problems(scheme)
     if problems:  # only a bug here could cause one; say it rather than store a broken scheme
-        raise InputError(f"the derived scheme is inconsistent: {problems[0]}",
-                         fix="rename the clashing columns or values in Datavyu")
+        raise InputError(N_("the derived scheme is inconsistent: {problem}"),
+                         fix=N_("rename the clashing columns or values in Datavyu"),
+                         params={"problem": str(problems[0])})
     return Derived(scheme=scheme, plans=plans)
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from samspill.core.errors import InputError
+from samspill.core.errors import N_, InputError
 from samspill.interop.datavyu_db import Column, parse_db, write_db
 from samspill.interop.safety import MAX_INPUT_BYTES, as_bytes, decode_utf8
 
@@ -62,8 +62,9 @@ def read_opf(data: bytes | str, source: str) -> OpfFile:
             db = _member(archive, "db", source)
             project = _member(archive, "project", source, required=False)
     except (zipfile.BadZipFile, OSError, EOFError) as exc:
-        raise InputError(f"not a readable .opf (zip) file ({exc})",
-                         fix="open it in Datavyu and save it again", where=source) from exc
+        raise InputError(N_("not a readable .opf (zip) file ({reason})"),
+                         fix=N_("open it in Datavyu and save it again"), where=source,
+                         params={"reason": str(exc)}) from exc
     opf = OpfFile(columns=parse_db(decode_utf8(db, source), source))
     if project:
         opf.name, opf.media = _project(project, source)
@@ -79,18 +80,21 @@ def _member(archive: zipfile.ZipFile, name: str, source: str, *,
     entries.sort(key=lambda i: i.filename.count("/"))
     if not entries:
         if required:
-            raise InputError(f"the .opf holds no '{name}' entry",
-                             fix="open it in Datavyu and save it again", where=source)
+            raise InputError(N_("the .opf holds no '{name}' entry"),
+                             fix=N_("open it in Datavyu and save it again"), where=source,
+                             params={"name": name})
         return b""
     info = entries[0]
     if info.file_size > MAX_INPUT_BYTES:
-        raise InputError(f"the .opf's '{name}' is larger than {MAX_INPUT_BYTES // 2**20} MB",
-                         fix="split the coding into smaller files", where=source)
+        raise InputError(N_("the .opf's '{name}' is larger than {size} MB"),
+                         fix=N_("split the coding into smaller files"), where=source,
+                         params={"name": name, "size": MAX_INPUT_BYTES // 2**20})
     with archive.open(info) as member:
         body: bytes = member.read(MAX_INPUT_BYTES + 1)
     if len(body) > MAX_INPUT_BYTES:  # the size in the directory can lie
-        raise InputError(f"the .opf's '{name}' unpacks past {MAX_INPUT_BYTES // 2**20} MB",
-                         fix="split the coding into smaller files", where=source)
+        raise InputError(N_("the .opf's '{name}' unpacks past {size} MB"),
+                         fix=N_("split the coding into smaller files"), where=source,
+                         params={"name": name, "size": MAX_INPUT_BYTES // 2**20})
     return body
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from samspill.core.errors import EventError
+from samspill.core.errors import N_, EventError
 from samspill.core.events import Event, event_problems
 from samspill.core.problems import summarise
 from samspill.core.scheme import Code, Scheme
@@ -25,8 +25,9 @@ def write_datavyu(observation: Observation, scheme: Scheme, *,
     labels = [f"{e.code} at {e.onset_ms} ms" for e in observation.events]
     problems = event_problems(observation.events, scheme, complete=True, labels=labels)
     if problems:
-        raise EventError(f"{len(problems)} event(s) cannot be exported:\n{summarise(problems)}",
-                         fix="complete or correct the events first", where=observation.name)
+        raise EventError(N_("{count} event(s) cannot be exported:\n{value}"),
+                         fix=N_("complete or correct the events first"), where=observation.name,
+                         params={"count": len(problems), "value": str(summarise(problems))})
     table = _empty_columns(scheme, columns)
     for event in sorted(observation.events, key=lambda e: (e.onset_ms, e.offset_ms or 0)):
         code = scheme.code(event.code)

@@ -12,7 +12,7 @@ from importlib import resources
 from typing import TYPE_CHECKING
 from xml.etree import ElementTree
 
-from samspill.core.errors import InputError
+from samspill.core.errors import N_, InputError
 
 if TYPE_CHECKING:
     import xmlschema
@@ -48,8 +48,9 @@ def check_eaf(data: bytes, where: str) -> bytes:
     if problems:
         shown = "\n".join(f"- {p}" for p in problems[:_SHOWN])
         more = f"\n(and {len(problems) - _SHOWN} more)" if len(problems) > _SHOWN else ""
-        raise InputError(f"the ELAN file Samspill made breaks the EAF 3.0 schema in "
-                         f"{len(problems)} place(s):\n{shown}{more}",
-                         fix="nothing was written; report this to the Samspill maintainers "
-                             "with the study's scheme", where=where)
+        raise InputError(N_("the ELAN file Samspill made breaks the EAF 3.0 schema in "
+                            "{count} place(s):\n{value}"),
+                         fix=N_("nothing was written; report this to the Samspill maintainers "
+                                "with the study's scheme"), where=where,
+                         params={"count": len(problems), "value": shown + more})
     return data

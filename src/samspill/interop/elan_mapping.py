@@ -16,7 +16,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from samspill.core.errors import EventError, InputError
+from samspill.core.errors import N_, EventError, InputError
 from samspill.core.events import Event, event_problems
 from samspill.core.numbers import clock
 from samspill.core.problems import Problem, summarise
@@ -70,23 +70,24 @@ def mapping_yaml(mapping: ElanMapping, note: str = "") -> str:
 def load_mapping(text: str | bytes, source: str = "mapping.yaml") -> ElanMapping:
     """A mapping file, checked; a malformed one is refused naming the line or field."""
     if len(text) > MAX_MAPPING_BYTES:
-        raise InputError("the mapping file is larger than 1 MB", fix="check the file",
-                         where=source)
+        raise InputError(N_("the mapping file is larger than 1 MB"),
+                         fix=N_("check the file"), where=source)
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        raise InputError(f"malformed YAML ({getattr(exc, 'problem', None) or exc})",
-                         fix="check indentation, colons and quotes on that line",
-                         where=f"{source}:{mark.line + 1}" if mark else source) from None
+        raise InputError(N_("malformed YAML ({reason})"),
+                         fix=N_("check indentation, colons and quotes on that line"),
+                         where=f"{source}:{mark.line + 1}" if mark else source,
+                         params={"reason": str(getattr(exc, "problem", None) or exc)}) from None
     try:
         return ElanMapping.model_validate(data)
     except ValidationError as exc:
         said = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}"
                          for e in exc.errors()[:10])
-        raise InputError(f"the mapping file is not valid ({said})",
-                         fix="compare it with the mapping that --write-mapping writes",
-                         where=source) from None
+        raise InputError(N_("the mapping file is not valid ({reason})"),
+                         fix=N_("compare it with the mapping that --write-mapping writes"),
+                         where=source, params={"reason": said}) from None
 
 
 def apply_mapping(file: ElanFile, mapping: ElanMapping, scheme: Scheme
@@ -126,13 +127,15 @@ class _Applier:
         labels = [self.labels[aid] for aid in self.events]
         self.problems += event_problems(events, self.scheme, complete=True, labels=labels)
         if self.problems:
-            raise EventError(f"{len(self.problems)} problem(s):\n{summarise(self.problems)}",
-                             fix="correct the mapping (or the annotations in ELAN); "
-                                 "--write-mapping writes a starter mapping",
-                             where=self.file.source)
+            raise EventError(N_("{count} problem(s):\n{value}"),
+                             fix=N_("correct the mapping (or the annotations in ELAN); "
+                                    "--write-mapping writes a starter mapping"),
+                             where=self.file.source,
+                             params={"count": len(self.problems),
+                                     "value": str(summarise(self.problems))})
         if not events:
-            raise InputError("the mapping gives no events from this file",
-                             fix="name the file's tiers in the mapping",
+            raise InputError(N_("the mapping gives no events from this file"),
+                             fix=N_("name the file's tiers in the mapping"),
                              where=self.file.source)
         return events, self.warnings
 

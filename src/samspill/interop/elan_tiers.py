@@ -83,14 +83,14 @@ def check_version(raw: bytes, source: str) -> str:
     """The file's EAF version; a version this reader does not know is refused."""
     root = SafeET.fromstring(raw)
     if root.tag != "ANNOTATION_DOCUMENT":
-        raise InputError("not a readable ELAN document (no ANNOTATION_DOCUMENT)",
-                         fix="choose an .eaf file saved by ELAN", where=source)
+        raise InputError(N_("not a readable ELAN document (no ANNOTATION_DOCUMENT)"),
+                         fix=N_("choose an .eaf file saved by ELAN"), where=source)
     version = (root.get("VERSION") or root.get("FORMAT") or "").strip()
     if not KNOWN_VERSION.match(version):
-        raise InputError(f"ELAN format version '{version or 'missing'}' is unknown (Samspill "
-                         "reads EAF 2.0 to 3.0)",
-                         fix="open the file in a current ELAN and save it again (EAF 3.0)",
-                         where=source)
+        raise InputError(N_("ELAN format version '{version}' is unknown (Samspill reads EAF "
+                            "2.0 to 3.0)"),
+                         fix=N_("open the file in a current ELAN and save it again (EAF 3.0)"),
+                         where=source, params={"version": version or "missing"})
     return version
 
 
@@ -105,9 +105,10 @@ def read_tiers(data: bytes | str, *, source: str = "session.eaf") -> ElanFile:
         _resolve_owners(tiers, source)
         return ElanFile(source, version, tiers, _vocabularies(eaf))
     except (KeyError, TypeError, ValueError, IndexError) as exc:
-        raise InputError(f"the ELAN file is inconsistent ({type(exc).__name__}: {exc})",
-                         fix="open it in ELAN, check the tiers and save it again",
-                         where=source) from exc
+        raise InputError(N_("the ELAN file is inconsistent ({name}: {reason})"),
+                         fix=N_("open it in ELAN, check the tiers and save it again"),
+                         where=source,
+                         params={"name": type(exc).__name__, "reason": str(exc)}) from exc
 
 
 def parse_eaf(raw: bytes, source: str) -> Elan.Eaf:
@@ -140,7 +141,8 @@ def _tier(eaf: Elan.Eaf, name: str, source: str) -> Tier:
         where = f"{source}: tier '{name}', annotation {aid}"
         start, end = times.get(ts1), times.get(ts2)
         if start is None or end is None:
-            raise InputError("the annotation has no time", fix="align it in ELAN", where=where)
+            raise InputError(N_("the annotation has no time"), fix=N_("align it in ELAN"),
+                             where=where)
         tier.annotations.append(Annotation(aid, (value or "").strip(), check_ms(start, where),
                                            check_ms(end, where), owner=aid))
     for aid, (ref, value, _, _) in refs.items():
@@ -181,9 +183,10 @@ def _resolve_owners(tiers: list[Tier], source: str) -> None:
                 seen.add(owner)
                 owner = by_id[owner].owner
             if owner not in by_id or by_id[owner].onset_ms is None:
-                raise InputError(f"annotation {annotation.id} refers to {annotation.owner}, "
-                                 "which does not exist", fix="repair the tier in ELAN",
-                                 where=f"{source}: tier '{tier.id}'")
+                raise InputError(N_("annotation {id} refers to {owner}, which does not exist"),
+                                 fix=N_("repair the tier in ELAN"),
+                                 where=f"{source}: tier '{tier.id}'",
+                                 params={"id": annotation.id, "owner": str(annotation.owner)})
             tier.annotations[n] = Annotation(annotation.id, annotation.value,
                                              annotation.onset_ms, annotation.offset_ms, owner)
 

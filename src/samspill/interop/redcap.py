@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from samspill.core.errors import InputError
+from samspill.core.errors import N_, InputError
 from samspill.interop.tabular import flags_as_numbers
 from samspill.interop.variables import PROPORTION, REGISTRY, YES_NO, Variable
 
@@ -163,13 +163,15 @@ def to_csv(frame: pd.DataFrame) -> bytes:
 def check_api(url: str, token: str) -> None:
     """Refuse a URL or token PyCap would refuse, without repeating the token."""
     if not re.match(r"^https?://", url) or not url.endswith("/api/"):
-        raise InputError(f"'{url}' is not a REDCap API address",
-                         fix="give the project's API URL, ending in /api/ "
-                         "(e.g. https://redcap.example.org/api/)")
+        raise InputError(N_("'{url}' is not a REDCap API address"),
+                         fix=N_("give the project's API URL, ending in /api/ "
+                                "(e.g. https://redcap.example.org/api/)"),
+                         params={"url": url})
     if not _TOKEN.match(token):
-        raise InputError("the token file does not hold a REDCap API token "
-                         f"(32 hexadecimal characters; it holds {len(token)} characters)",
-                         fix="put the token from REDCap's API page alone in the file")
+        raise InputError(N_("the token file does not hold a REDCap API token "
+                            "(32 hexadecimal characters; it holds {count} characters)"),
+                         fix=N_("put the token from REDCap's API page alone in the file"),
+                         params={"count": len(token)})
 
 
 @dataclass(frozen=True)
@@ -194,16 +196,19 @@ def push(url: str, token: str, made: Instrument, *, dictionary: bool = True) -> 
         answer = project.import_records(made.records.to_csv(index=False),
                                         import_format="csv", overwrite="overwrite")
     except (requests.ConnectionError, requests.Timeout) as exc:
-        raise InputError(f"cannot reach REDCap at {url}: {type(exc).__name__}",
-                         fix="check the address and the network") from None
+        raise InputError(N_("cannot reach REDCap at {url}: {name}"),
+                         fix=N_("check the address and the network"),
+                         params={"url": url, "name": type(exc).__name__}) from None
     except redcap.RedcapError as exc:  # PyCap's name for requests' RequestException
-        raise InputError(f"REDCap refused the import: {_answer(exc)}",
-                         fix="check the project's fields (import the dictionary while the "
-                         "project is in development, or use --no-dictionary) and the token's "
-                         "API rights (import)") from None
+        raise InputError(N_("REDCap refused the import: {answer}"),
+                         fix=N_("check the project's fields (import the dictionary while the "
+                                "project is in development, or use --no-dictionary) and the "
+                                "token's API rights (import)"),
+                         params={"answer": _answer(exc)}) from None
     except ValueError:  # an answer that is not JSON: a login page, a proxy's error page
-        raise InputError(f"{url} did not answer as the REDCap API does",
-                         fix="give the project's API URL, ending in /api/") from None
+        raise InputError(N_("{url} did not answer as the REDCap API does"),
+                         fix=N_("give the project's API URL, ending in /api/"),
+                         params={"url": url}) from None
     return Pushed(fields, int(answer.get("count", 0)) if isinstance(answer, dict) else 0)
 
 

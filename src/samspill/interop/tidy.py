@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from samspill.core.errors import InputError
+from samspill.core.errors import N_, InputError
 from samspill.core.events import Event, Segment
 from samspill.interop.events_csv import format_modifiers
 from samspill.interop.variables import (
@@ -98,8 +98,9 @@ def binned_table(codings: Sequence[CodingEvents], bin_ms: int,
     lengths = [_length(c) for c in codings]
     rows = sum(-(-n // bin_ms) if n else 0 for n in lengths)
     if rows * (len(columns) + len(BIN_TABLE_COLUMNS)) > MAX_BIN_CELLS:
-        raise InputError(f"{rows:,} bins × {len(columns)} codes is too large a table",
-                         fix="choose a larger --bin-ms, or export one session at a time")
+        raise InputError(N_("{rows} bins × {count} codes is too large a table"),
+                         fix=N_("choose a larger --bin-ms, or export one session at a time"),
+                         params={"rows": f"{rows:,}", "count": len(columns)})
     frames = [_bins(c, n, bin_ms, columns) for c, n in zip(codings, lengths, strict=True) if n]
     if not frames:
         return pd.DataFrame(columns=[*BIN_TABLE_COLUMNS,
@@ -110,9 +111,10 @@ def binned_table(codings: Sequence[CodingEvents], bin_ms: int,
 def check_bin_ms(bin_ms: int) -> None:
     """Refuse a bin size below 1 ms (a bin of 0 ms would make endless rows)."""
     if bin_ms < 1:
-        raise InputError(f"the bin size must be at least 1 ms, not {bin_ms}",
-                         fix="give 1000 ms for one-second bins, or the frame length "
-                         "(40 ms for 25 frames a second)")
+        raise InputError(N_("the bin size must be at least 1 ms, not {bin_ms}"),
+                         fix=N_("give 1000 ms for one-second bins, or the frame length "
+                                "(40 ms for 25 frames a second)"),
+                         params={"bin_ms": bin_ms})
 
 
 def _length(coding: CodingEvents) -> int:

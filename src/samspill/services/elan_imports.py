@@ -11,7 +11,7 @@ import os
 import yaml
 from sqlalchemy.orm import Session
 
-from samspill.core.errors import EventError, InputError
+from samspill.core.errors import N_, EventError, InputError
 from samspill.core.scheme import Scheme
 from samspill.interop.elan import elan_scheme, read_elan
 from samspill.interop.elan_derive import Proposal, derive_scheme
@@ -109,8 +109,8 @@ def import_elan_mapped(db: Session, target: imports.Target, data: bytes, *, sess
     else:
         wanted = scheme_id or mapping.scheme
         if not wanted:
-            raise InputError("the mapping names no scheme",
-                             fix="add 'scheme: ID' to the mapping, or give --scheme")
+            raise InputError(N_("the mapping names no scheme"),
+                             fix=N_("add 'scheme: ID' to the mapping, or give --scheme"))
         row = latest_version(db, wanted)
     file = read_tiers(data, source=source)
     events, warnings = apply_mapping(file, mapping, scheme_of(row))

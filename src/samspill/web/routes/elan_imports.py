@@ -40,7 +40,8 @@ async def import_held_elan(
     uploaded mapping (``use=mapping``)."""
     held = REGISTRY.held(upload_id, user_id=access.user.id, study=access.the_study.name)
     if procedure not in ("", *imports.PROCEDURES):
-        raise InputError(f"unknown procedure '{procedure}'", fix="choose free-play or ssp")
+        raise InputError(N_("unknown procedure '{procedure}'"), fix=N_("choose free-play or ssp"),
+                         params={"procedure": procedure})
     text = await mapping.read() if mapping is not None else b""
     if use == "mapping" and not text:
         raise InputError(N_("no mapping file was chosen"),
