@@ -100,3 +100,21 @@ def test_unknown_form_is_located() -> None:
     with pytest.raises(SchemeError):
         parse_scheme("id: t\nname: T\nforms: eas\n")
     assert expand_forms({"id": "x"}) == ({"id": "x"}, [])
+
+
+def test_builtin_forms_have_bokmal_labels() -> None:
+    from samspill.core.scheme_labels import builtin_form_translation, localised, scheme_translation
+
+    for form_id in builtin_form_ids():
+        items, form = load_builtin_form(form_id)
+        tr = builtin_form_translation(form_id, "nb")
+        assert tr is not None and tr.description.startswith("Bare struktur")
+        assert set(tr.rating_items) == {i.id for i in items}
+        assert set(tr.subscales) == {s.id for s in form.subscales}
+        assert bool(tr.total) == (form.total is not None)
+    scheme = parse_scheme("id: t\nname: T\nforms: [eas, ainsworth]\n")
+    shown = localised(scheme, scheme_translation(scheme, "nb"))
+    assert shown.rating_item("eas_nonhostility").label == "EAS voksen ikke-fiendtlig"
+    assert shown.rating_form("eas").subscales[0].name.startswith("EAS voksenskalaer")
+    assert shown.rating_form("ainsworth").total.name == "Gjennomsnitt av de fire skalaene"
+    assert scheme_translation(scheme, "en") is None
