@@ -16,15 +16,18 @@ a number. A mean over the rated items only would silently change what the score 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping, Sequence
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from samspill.core.errors import NotFoundError
 from samspill.core.problems import Problem
 from samspill.core.scheme import RatingForm, RatingItem, Scheme
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 FORMS_FOLDER = "forms"
 
@@ -150,3 +153,29 @@ def expand_forms(data: dict[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
         forms.append({**form, "items": [i["id"] for i in form["items"]]})
     out["rating_items"], out["rating_forms"] = items, forms
     return out, problems
+
+
+def form_columns(scheme: Scheme) -> list[str]:
+    """The cohort columns of the scheme's forms: each form's items, then its scores."""
+    out: list[str] = []
+    for form in scheme.rating_forms:
+        out += [i for i in form.items if i not in out] + form_score_names(form)
+    return out
+
+
+def form_table(ratings: Mapping[Hashable, Mapping[str, object] | None],
+               labels: Sequence[Hashable], *, scheme: Scheme) -> pd.DataFrame:
+    """One row per coding (``coding``: its position in ``labels``) with :func:`form_columns`:
+    the items' ratings as numbers and the forms' scores, empty where missing."""
+    import pandas as pd  # here, not at the top: scheme checks and the CLI's help stay light
+
+    rows = []
+    for i, label in enumerate(labels):
+        given = ratings.get(label) or {}
+        row: dict[str, object] = {"coding": i}
+        for form in scheme.rating_forms:
+            row.update({item: _number(given.get(item)) for item in form.items})
+            row.update(form_scores(given, form))
+        rows.append(row)
+    return pd.DataFrame(rows, columns=["coding", *form_columns(scheme)]).astype(
+        {c: "float64" for c in form_columns(scheme)})

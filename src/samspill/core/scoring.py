@@ -16,8 +16,9 @@ from typing import Any, cast
 import numpy as np
 import pandas as pd
 
-from samspill.core.ambiance import RatingValue, ambiance_counts, rating_table
+from samspill.core.ambiance import RATING_COLUMNS, RatingValue, ambiance_counts, rating_table
 from samspill.core.errors import InputError
+from samspill.core.forms import form_table
 from samspill.core.indicators import (
     INDICATORS,
     SUMMARY_COLUMNS,
@@ -117,6 +118,9 @@ def score_codings(
     counts = ambiance_counts(timeline, scopes, scheme=scheme)
     rated = rating_table(ratings or {}, timeline.labels, scheme=scheme,
                          disrupted_cutoff=disrupted_cutoff)
+    if scheme.rating_forms:
+        rated = rated.merge(form_table(ratings or {}, timeline.labels, scheme=scheme),
+                            on="coding", how="left")
     scores = Scores(indicators, evidence, counts, rated, settings, scheme.label(),
                     timeline.labels)
     if not stability:
@@ -157,6 +161,8 @@ def cohort_table(scores: Scores) -> pd.DataFrame:
     rated = scores.ratings.set_index("coding")
     for col in ("level", "disrupted", "classification", "profile"):
         out[col] = rated[col].reindex(out.index)
+    for col in rated.columns.difference(RATING_COLUMNS, sort=False):
+        out[col] = rated[col].reindex(out.index)  # the rating forms' items and scores
     out.insert(0, "coding", [scores.codings[i] for i in out.index])
     return out.reset_index(drop=True)
 
