@@ -79,3 +79,15 @@ def test_form_columns_export_with_labels() -> None:
     assert labels["eas_adult"] == "EAS adult scales (mean)"
     assert labels["eas_nonhostility"] == "EAS adult non-hostility (1-7)"
     assert back["eas_adult"].iloc[0] == 5.5
+
+
+def test_score_json_and_text_carry_the_forms() -> None:
+    from samspill.cli.scores_text import forms_text
+    from samspill.services.scores_json import scores_to_json
+
+    result = scores_to_json(_scores(), coding=0)
+    assert result["forms"]["eas_adult"] == 5.5 and result["forms"]["eas_child"] is None
+    text = forms_text(result)
+    assert text.startswith("rating forms: eas_sensitivity 5 ·")
+    assert "eas_adult 5.5 · eas_child –" in text and "ainsworth_total 7.5" in text
+    assert forms_text({"level": 3}) == ""

@@ -83,6 +83,8 @@ def _print_table(result: dict) -> None:
         out.print(section["summary"], markup=False)
         out.print(section["qualifier"], markup=False)
     out.print(scores_text.rating_text(result), markup=False)
+    if scores_text.forms_text(result):
+        out.print(scores_text.forms_text(result), markup=False)
     out.print(result["disclaimer"], style="italic", markup=False)
 
 
