@@ -127,6 +127,42 @@ def cohort(
     print_excluded(found.excluded)
 
 
+def relations(
+    study: Study,
+    pair: Annotated[list[str] | None, typer.Option(
+        "--pair", help="Two cohort columns as X:Y, e.g. eas_nonhostility:hostile_rate_per_10min; "
+        "repeat for more (default: each rating form's scales against the signs).")] = None,
+    confidence: Annotated[float, typer.Option(
+        "--confidence", help="Level of the confidence intervals.")] = 0.95,
+    output: Annotated[str, typer.Option("--format", help="json or table.")] = "table",
+    data_dir: DataDir = None,
+) -> None:
+    """Relations between instruments in the study's cohort: n, Pearson's r and Spearman's rho
+    with Fisher-z confidence intervals for pairs of cohort columns (see docs/schemes.md)."""
+    from samspill.cli.tables import records
+    from samspill.core import numbers
+    from samspill.services import studies
+    from samspill.services.relations import study_relations
+
+    if output not in ("json", "table"):
+        raise InputError(f"unknown format '{output}'", fix="use --format json or table")
+    pairs = [_pair_of(text) for text in pair or []]
+    with unit_of_work(data_dir) as (db, _):
+        found = study_relations(db, studies.get_study(db, study), pairs, confidence=confidence)
+    if output == "json":
+        typer.echo(json.dumps(records(found), indent=2, ensure_ascii=False))
+        return
+    typer.echo(found.to_string(index=False, float_format=numbers.number))
+
+
+def _pair_of(text: str) -> tuple[str, str]:
+    x, sep, y = text.partition(":")
+    if not sep or not x.strip() or not y.strip():
+        raise InputError(f"--pair '{text}' is not two columns X:Y",
+                         fix="write e.g. --pair eas_nonhostility:hostile_rate_per_10min")
+    return x.strip(), y.strip()
+
+
 def simulate(
     study: Study,
     # Spelled out, not read from core.simulate (numpy and pandas); a test keeps them equal.
