@@ -31,7 +31,7 @@ def _lab_scheme_text() -> str:
     return text.replace("id: withdrawal-open", "id: lab-eas", 1) + "\nforms: [eas]\n"
 
 
-def _cohort(database: Database) -> None:
+def _cohort(database: Database, *, second_coder: bool = False) -> None:
     scheme = parse_scheme(_lab_scheme_text(), "lab-eas.yaml")
     with database.session() as db:
         owner = make_user(db, "owner")
@@ -39,23 +39,34 @@ def _cohort(database: Database) -> None:
         version = register_scheme(db, scheme)
         assert scheme_of(version).rating_form("eas") is not None
         study = studies.create_study(db, name="s1", owner=owner)
+        second = make_user(db, "coder2") if second_coder else None
         for n, value in enumerate(NONHOSTILITY):
             dyad = studies.get_or_create_dyad(db, study=study, code=f"D{n}",
                                               child_birth_month="2022-01")
             session = studies.create_session(db, study=study, dyad=dyad, name=f"v{n}",
                                              duration_ms=VIGNETTE_DURATION_MS)
-            coding = codings.create_coding(db, session=session, coder=owner,
-                                           scheme_version=version)
-            hostile = [e.model_copy(update={"onset_ms": 1000 + 500 * k, "code": "ni",
-                                            "subject": "caregiver", "modifiers": {}})
-                       for k, e in enumerate(vignette_events()[:n * 3]) if e.offset_ms is None]
-            events = [e.model_copy(update={"id": str(uuid.uuid4())})
-                      for e in vignette_events() + hostile]  # event ids are unique per database
-            codings.replace_events(db, coding=coding, events=events)
-            codings.set_ratings(db, coding=coding, ratings={
-                "eas_sensitivity": 5, "eas_structuring": 6, "eas_nonintrusiveness": "4",
-                "eas_nonhostility": value, "level": 2})
+            coders = [owner, second] if second is not None else [owner]
+            for k, coder in enumerate(coders):
+                _rated(db, coder, session, version, n, value - k * (n % 2))
         db.commit()
+
+
+def _rated(db, coder, session, version, n: int, value: int) -> None:  # type: ignore[no-untyped-def]
+    """One submitted coding: the vignette plus 3n hostile points, the EAS adult items rated."""
+    coding = codings.create_coding(db, session=session, coder=coder, scheme_version=version)
+    hostile = [e.model_copy(update={"onset_ms": 1000 + 500 * k, "code": "ni",
+                                    "subject": "caregiver", "modifiers": {}})
+               for k, e in enumerate(vignette_events()[:n * 3]) if e.offset_ms is None]
+    events = [e.model_copy(update={"id": str(uuid.uuid4())})
+              for e in vignette_events() + hostile]  # event ids are unique per database
+    codings.replace_events(db, coding=coding, events=events)
+    codings.set_ratings(db, coding=coding, ratings={
+        "eas_sensitivity": 5, "eas_structuring": 6, "eas_nonintrusiveness": "4",
+        "eas_nonhostility": value, "level": 2})
+    if n == 0:
+        with pytest.raises(InputError, match="scale of 'eas_sensitivity'"):
+            codings.set_ratings(db, coding=coding, ratings={"eas_sensitivity": 8})
+    codings.submit(db, coding)
 
 
 def test_a_scheme_with_the_eas_form_rates_scores_and_relates(database: Database) -> None:
@@ -67,9 +78,6 @@ def test_a_scheme_with_the_eas_form_rates_scores_and_relates(database: Database)
         assert table["eas_child"].isna().all()  # child scales not rated
         assert undocumented(table[["eas_nonhostility", "eas_adult", "eas_child"]]) == []
         found = study_relations(db, study)
-        with pytest.raises(InputError, match="scale of 'eas_sensitivity'"):
-            codings.set_ratings(db, coding=codings.codings_of(
-                db, studies.sessions_of(db, study)[0])[0], ratings={"eas_sensitivity": 8})
     row = found.set_index(["x", "y"]).loc[("eas_nonhostility", "hostile_rate_per_10min")]
     assert row["n"] == 5 and row["pearson_r"] < 0
     assert row["pearson_ci_low"] < row["pearson_r"] < row["pearson_ci_high"]
@@ -88,3 +96,16 @@ def test_relations_on_the_command_line(tmp_path: Path) -> None:
                                 "level:unanswered_share", "--format", "json", "--data-dir", data])
     assert asked.exit_code == 0, asked.output
     assert '"x": "level"' in asked.output
+
+
+def test_agreement_on_form_items_and_scores(database: Database) -> None:
+    from samspill.services.agreement import study_agreement
+
+    _cohort(database, second_coder=True)
+    with database.session() as db:
+        report = study_agreement(db, studies.get_study(db, "s1"))
+    ratings = report.ratings
+    measures = set(ratings["measure"])
+    assert {"level", "eas_nonhostility", "eas_adult"} <= measures
+    icc1 = ratings[(ratings["measure"] == "eas_adult") & (ratings["statistic"] == "ICC1")]
+    assert len(icc1) == 1 and 0 < icc1["value"].iloc[0] <= 1
