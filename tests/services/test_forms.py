@@ -19,7 +19,7 @@ from samspill.services.relations import study_relations
 from samspill.services.schemes import register_scheme, scheme_of
 from samspill.services.scoring import cohort_for_study
 from samspill.store.db import Database
-from tests.factories import make_user
+from tests.factories import make_coded_session, make_user
 
 # Five sessions: EAS non-hostility falls as the hostile behaviour coded rises.
 NONHOSTILITY = [7, 6, 5, 3, 2]
@@ -109,3 +109,20 @@ def test_agreement_on_form_items_and_scores(database: Database) -> None:
     assert {"level", "eas_nonhostility", "eas_adult"} <= measures
     icc1 = ratings[(ratings["measure"] == "eas_adult") & (ratings["statistic"] == "ICC1")]
     assert len(icc1) == 1 and 0 < icc1["value"].iloc[0] <= 1
+
+
+def test_care_index_sums_are_problems_to_check_not_refusals(database: Database) -> None:
+    text = _lab_scheme_text().replace("forms: [eas]", "forms: [care]")
+    with database.session() as db:
+        built = make_coded_session(db)
+        version = register_scheme(db, parse_scheme(text))
+        coding = codings.create_coding(db, session=built.session,
+                                       coder=make_user(db, "carer"), scheme_version=version)
+        codings.set_ratings(db, coding=coding, ratings={
+            "care_sensitivity": 6, "care_control": 6, "care_unresponsiveness": 3})
+        assert codings.rating_problems(db, coding) == [
+            "care_sensitivity + care_control + care_unresponsiveness add up to 15, not 14. "
+            "Fix: the manual's scales add up to 14: check the ratings"]
+        codings.set_ratings(db, coding=coding, ratings={"care_control": 5})
+        assert codings.rating_problems(db, coding) == []
+        assert codings.rating_problems(db, built.coding) == []  # a scheme without forms

@@ -44,6 +44,9 @@ def score(
         target = studies.get_session(db, study=studies.get_study(db, study), name=session)
         coding = codings.pick_coding(db, session=target, coder=coder)
         result = scores_to_json(score_stored_coding(db, coding))
+        problems = codings.rating_problems(db, coding)
+        if problems:
+            result["form_problems"] = problems
         result["coding"] = {
             "id": coding.id,
             "coder": coding.coder.username,
@@ -85,6 +88,8 @@ def _print_table(result: dict) -> None:
     out.print(scores_text.rating_text(result), markup=False)
     if scores_text.forms_text(result):
         out.print(scores_text.forms_text(result), markup=False)
+    for problem in result.get("form_problems", []):
+        out.print(f"check the ratings: {problem}", markup=False)
     out.print(result["disclaimer"], style="italic", markup=False)
 
 
