@@ -152,3 +152,18 @@ def test_no_agreement_summary_without_double_coding(sqlite_database: Database) -
     with sqlite_database.session() as db:
         store_cohort(db, name="single", n_each=1)
         assert agreement_summary(db, study="single") is None
+
+
+def test_relations_section_only_with_a_rating_form(cohort: CohortData) -> None:
+    assert "Relations between instruments" not in render_html(cohort_document(cohort, "en"))
+    table = cohort.table.copy()
+    n = len(table)
+    # Non-hostility falls exactly as the hostile rate rises: r = -1 over every coding.
+    table["hostile_rate_per_10min"] = [float(i) for i in range(n)]
+    table["eas_nonhostility"] = [7.0 - i for i in range(n)]
+    with_form = CohortData(**{**cohort.__dict__, "table": table})
+    page = render_html(cohort_document(with_form, "en"))
+    assert "Relations between instruments" in page
+    assert "eas_nonhostility × hostile_rate_per_10min" in page and "-1.00" in page
+    norwegian = render_html(cohort_document(with_form, "nb"))
+    assert "Sammenhenger mellom instrumenter" in norwegian

@@ -70,6 +70,7 @@ app.command()(restore)
 app.command("report")(report)
 app.command()(scoring.score)
 app.command()(scoring.cohort)
+app.command()(scoring.relations)
 app.command()(scoring.simulate)
 
 

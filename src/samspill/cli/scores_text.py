@@ -293,6 +293,16 @@ def rating_text(result: Mapping[str, Any], lang: str = "en") -> str:
     return " · ".join(parts)
 
 
+def forms_text(result: Mapping[str, Any]) -> str:
+    """``rating forms: eas_sensitivity 5 · eas_adult 5.5 · eas_child –`` (empty without forms).
+    A dash is a score left missing because one of its items is not rated."""
+    forms = result.get("forms") or {}
+    if not forms:
+        return ""
+    parts = [f"{name} {'–' if value is None else f'{value:g}'}" for name, value in forms.items()]
+    return "rating forms: " + " · ".join(parts)
+
+
 def status_text(status: object, lang: str = "en") -> str:
     """A coding's status in words: ``in_progress`` → ``in progress``."""
     text = str(status)

@@ -49,6 +49,9 @@ def score(
         target = studies.get_session(db, study=studies.get_study(db, study), name=session)
         coding = codings.pick_coding(db, session=target, coder=coder)
         result = scores_to_json(score_stored_coding(db, coding))
+        problems = codings.rating_problems(db, coding)
+        if problems:
+            result["form_problems"] = problems
         result["coding"] = {
             "id": coding.id,
             "coder": coding.coder.username,
@@ -90,6 +93,10 @@ def _print_table(result: dict, lang: str = "en") -> None:
         out.print(section["summary"], markup=False)
         out.print(section["qualifier"], markup=False)
     out.print(scores_text.rating_text(result, lang), markup=False)
+    if scores_text.forms_text(result):
+        out.print(scores_text.forms_text(result), markup=False)
+    for problem in result.get("form_problems", []):
+        out.print(f"check the ratings: {problem}", markup=False)
     out.print(said(result["disclaimer"], lang), style="italic", markup=False)
 
 
@@ -138,6 +145,42 @@ def cohort(
                          fix="check the folder exists and is writable") from None
     console.print(f"wrote {len(found.table)} rows to {out} (engine: {engine})", markup=False)
     print_excluded(found.excluded)
+
+
+def relations(
+    study: Study,
+    pair: Annotated[list[str] | None, typer.Option(
+        "--pair", help="Two cohort columns as X:Y, e.g. eas_nonhostility:hostile_rate_per_10min; "
+        "repeat for more (default: each rating form's scales against the signs).")] = None,
+    confidence: Annotated[float, typer.Option(
+        "--confidence", help="Level of the confidence intervals.")] = 0.95,
+    output: Annotated[str, typer.Option("--format", help="json or table.")] = "table",
+    data_dir: DataDir = None,
+) -> None:
+    """Relations between instruments in the study's cohort: n, Pearson's r and Spearman's rho
+    with Fisher-z confidence intervals for pairs of cohort columns (see docs/schemes.md)."""
+    from samspill.cli.tables import records
+    from samspill.core import numbers
+    from samspill.services import studies
+    from samspill.services.relations import study_relations
+
+    if output not in ("json", "table"):
+        raise InputError(f"unknown format '{output}'", fix="use --format json or table")
+    pairs = [_pair_of(text) for text in pair or []]
+    with unit_of_work(data_dir) as (db, _):
+        found = study_relations(db, studies.get_study(db, study), pairs, confidence=confidence)
+    if output == "json":
+        typer.echo(json.dumps(records(found), indent=2, ensure_ascii=False))
+        return
+    typer.echo(found.to_string(index=False, float_format=numbers.number))
+
+
+def _pair_of(text: str) -> tuple[str, str]:
+    x, sep, y = text.partition(":")
+    if not sep or not x.strip() or not y.strip():
+        raise InputError(f"--pair '{text}' is not two columns X:Y",
+                         fix="write e.g. --pair eas_nonhostility:hostile_rate_per_10min")
+    return x.strip(), y.strip()
 
 
 def simulate(

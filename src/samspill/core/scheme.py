@@ -107,6 +107,53 @@ class RatingItem(_Model):
         return self
 
 
+class Subscale(_Model):
+    """A score made from some of a form's items: their sum or their mean."""
+
+    id: Identifier
+    name: str
+    items: list[str] = Field(min_length=1)
+    method: Literal["sum", "mean"] = "mean"
+
+
+class FormTotal(_Model):
+    """A form's total: the sum or mean of the named items (all the form's items when empty)."""
+
+    name: str = ""
+    method: Literal["sum", "mean"] = "mean"
+    items: list[str] = []
+
+
+class FixedSum(_Model):
+    """A published constraint on a rating set: these items add up to ``sum`` (CARE-Index: 14).
+
+    Checked as a problem of a coder's ratings (``core.forms.form_rating_problems``), never as a
+    refusal: a coder may save an incomplete or inconsistent set and correct it later.
+    """
+
+    items: list[str] = Field(min_length=2)
+    sum: int
+
+
+class RatingForm(_Model):
+    """An instrument's rating items grouped as one form (EAS, CARE-Index, Ainsworth's scales).
+
+    ``items`` are ids of the scheme's ``rating_items`` (scale items); the form adds the
+    subscales and total computed from them (:func:`samspill.core.forms.form_scores`). A
+    built-in form ships structure only: the anchor texts come from the licensed manual.
+    """
+
+    id: Identifier
+    name: str
+    instrument: str | None = None
+    description: str = ""
+    items: list[str] = Field(min_length=1)
+    subscales: list[Subscale] = []
+    total: FormTotal | None = None
+    fixed_sums: list[FixedSum] = []
+    licensed: bool = False
+
+
 class SegmentSpec(_Model):
     """One segment of a procedure, e.g. the Strange Situation's first reunion."""
 
@@ -143,6 +190,7 @@ class Scheme(_Model):
     codes: list[Code] = []
     exclusive_groups: list[ExclusiveGroup] = []
     rating_items: list[RatingItem] = []
+    rating_forms: list[RatingForm] = []
     segment_templates: list[SegmentTemplate] = []
     settings: dict[str, SettingValue] = {}
     level_item: str | None = None
@@ -159,6 +207,9 @@ class Scheme(_Model):
 
     def rating_item(self, item_id: str) -> RatingItem | None:
         return next((r for r in self.rating_items if r.id == item_id), None)
+
+    def rating_form(self, form_id: str) -> RatingForm | None:
+        return next((f for f in self.rating_forms if f.id == form_id), None)
 
     def segment_template(self, template_id: str) -> SegmentTemplate | None:
         return next((t for t in self.segment_templates if t.id == template_id), None)
@@ -178,6 +229,9 @@ class Scheme(_Model):
 
     def content_hash(self) -> str:
         """SHA-256 of the canonical content, version excluded: equal content, equal hash."""
-        body = self.model_dump(mode="json", exclude={"version"})
+        # A field added later is left out while empty, so that every earlier scheme keeps its
+        # hash (codings record it) and is not registered again as a new version.
+        exclude = {"version"} | ({"rating_forms"} if not self.rating_forms else set())
+        body = self.model_dump(mode="json", exclude=exclude)
         canonical = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()

@@ -10,8 +10,9 @@ import yaml
 from pydantic import ValidationError
 
 from samspill.core.errors import NotFoundError, SchemeError
+from samspill.core.forms import expand_forms
 from samspill.core.problems import Problem, summarise
-from samspill.core.scheme import Scheme
+from samspill.core.scheme import RatingForm, RatingItem, Scheme
 from samspill.core.yaml_source import line_of, load_with_lines
 
 if TYPE_CHECKING:
@@ -27,6 +28,7 @@ def scheme_problems(scheme: Scheme) -> list[Problem]:
     problems += _code_references(scheme)
     problems += _group_references(scheme)
     problems += _item_references(scheme)
+    problems += _form_references(scheme)
     return problems
 
 
@@ -167,6 +169,56 @@ def _item_references(scheme: Scheme) -> list[Problem]:
     return out
 
 
+def _form_references(scheme: Scheme) -> list[Problem]:
+    """A form's items exist and are scales; subscales, totals and sums use the form's items;
+    the score columns a form adds (``<form>_<subscale>``, ``<form>_total``) clash with nothing."""
+    out: list[Problem] = []
+    items = {r.id: r for r in scheme.rating_items}
+    taken = set(items)
+    for i, form in enumerate(scheme.rating_forms):
+        for j, item_id in enumerate(form.items):
+            out += _form_item_problems(form.id, item_id, items, ("rating_forms", i, "items", j))
+        parts: list[tuple[list[str], tuple[str | int, ...]]] = [
+            (s.items, ("rating_forms", i, "subscales", k, "items"))
+            for k, s in enumerate(form.subscales)]
+        parts += [(form.total.items, ("rating_forms", i, "total", "items"))] if form.total else []
+        parts += [(f.items, ("rating_forms", i, "fixed_sums", k, "items"))
+                  for k, f in enumerate(form.fixed_sums)]
+        for part_items, path in parts:
+            out += [Problem(f"rating form '{form.id}' uses item '{item_id}' outside its items",
+                            "list the item under the form's items or fix the name", path)
+                    for item_id in part_items if item_id not in form.items]
+        for column, path in _form_columns(form.id, form, i):
+            if column in taken:
+                out.append(Problem(f"rating form '{form.id}' adds the score '{column}', a name "
+                                   "already used", "rename the subscale or the item", path))
+            taken.add(column)
+    seen: Counter[str] = Counter(f.id for f in scheme.rating_forms)
+    out += [Problem(f"id '{form_id}' is used twice in rating_forms", "give each form its own id",
+                    ("rating_forms",)) for form_id, n in seen.items() if n > 1]
+    return out
+
+
+def _form_item_problems(form_id: str, item_id: str, items: dict[str, RatingItem],
+                        path: tuple[str | int, ...]) -> list[Problem]:
+    item = items.get(item_id)
+    if item is None:
+        return [Problem(f"rating form '{form_id}' refers to item '{item_id}', which is not "
+                        "defined", "define it under rating_items or fix the name", path)]
+    if item.kind != "scale":
+        return [Problem(f"rating form '{form_id}' holds choice item '{item_id}'",
+                        "a form scores scale items only", path)]
+    return []
+
+
+def _form_columns(form_id: str, form: RatingForm,
+                  i: int) -> list[tuple[str, tuple[str | int, ...]]]:
+    out: list[tuple[str, tuple[str | int, ...]]] = [
+        (f"{form_id}_{s.id}", ("rating_forms", i, "subscales", k, "id"))
+        for k, s in enumerate(form.subscales)]
+    return out + ([(f"{form_id}_total", ("rating_forms", i, "total"))] if form.total else [])
+
+
 def parse_scheme(text: str, source: str = "scheme") -> Scheme:
     """Parse and check a scheme file; raise one :class:`SchemeError` listing every problem."""
     problems = scheme_file_problems(text, source)
@@ -177,7 +229,7 @@ def parse_scheme(text: str, source: str = "scheme") -> Scheme:
             where=source,
         )
     data, _ = load_with_lines(text)
-    return Scheme.model_validate(data)
+    return Scheme.model_validate(expand_forms(data)[0])
 
 
 def scheme_file_problems(text: str, source: str = "scheme") -> list[Problem]:
@@ -207,6 +259,9 @@ def scheme_file_problems(text: str, source: str = "scheme") -> list[Problem]:
                 f"{source}:1",
             )
         ]
+    data, form_problems = expand_forms(data)
+    if form_problems:
+        return [p.located(f"{source}:{line_of(node, p.path)}") for p in form_problems]
     try:
         scheme = Scheme.model_validate(data)
     except ValidationError as exc:

@@ -16,7 +16,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict
 
 from samspill.core.errors import N_, SchemeError
-from samspill.core.scheme import Scheme, SegmentTemplate
+from samspill.core.scheme import RatingForm, Scheme, SegmentTemplate
 from samspill.core.scheme_check import builtin_scheme_ids, load_builtin_scheme
 
 T = TypeVar("T", bound=BaseModel)
@@ -49,6 +49,22 @@ class TemplateLabels(_Model):
     segments: dict[str, str] = {}
 
 
+class FormLabels(_Model):
+    """A rating form's labels: its name, description, subscale names and total's name."""
+
+    name: str = ""
+    description: str = ""
+    subscales: dict[str, str] = {}
+    total: str = ""
+
+
+class FormTranslation(FormLabels):
+    """A built-in form's translation file (``forms/<id>.<lang>.yaml``): the form's labels and
+    its items' labels."""
+
+    rating_items: dict[str, ItemLabels] = {}
+
+
 class SchemeTranslation(_Model):
     """A scheme's labels in one language, keyed by the ids of the scheme's parts."""
 
@@ -61,6 +77,7 @@ class SchemeTranslation(_Model):
     modifier_sets: dict[str, SetLabels] = {}
     exclusive_groups: dict[str, str] = {}
     rating_items: dict[str, ItemLabels] = {}
+    rating_forms: dict[str, FormLabels] = {}
     segment_templates: dict[str, TemplateLabels] = {}
 
 
@@ -105,6 +122,7 @@ def localised(scheme: Scheme, tr: SchemeTranslation | None) -> Scheme:
                 for g in scheme.exclusive_groups
             ],
             "rating_items": [_item(r, tr.rating_items.get(r.id)) for r in scheme.rating_items],
+            "rating_forms": [_form(f, tr.rating_forms.get(f.id)) for f in scheme.rating_forms],
             "segment_templates": [
                 _template(t, tr.segment_templates.get(t.id)) for t in scheme.segment_templates
             ],
@@ -129,6 +147,54 @@ def _item(item: T, labels: ItemLabels | None) -> T:
     if labels.description:
         update["description"] = labels.description
     return item.model_copy(update=update)
+
+
+def _form(form: RatingForm, labels: FormLabels | None) -> RatingForm:
+    if labels is None:
+        return form
+    subscales = [s.model_copy(update={"name": labels.subscales.get(s.id, s.name)})
+                 for s in form.subscales]
+    total = (form.total.model_copy(update={"name": labels.total or form.total.name})
+             if form.total is not None else None)
+    return form.model_copy(update={"name": labels.name or form.name,
+                                   "description": labels.description or form.description,
+                                   "subscales": subscales, "total": total})
+
+
+def builtin_form_translation(form_id: str, lang: str) -> FormTranslation | None:
+    """The translation shipped for a built-in rating form, or None."""
+    if lang == "en" or not lang.isalpha() or not form_id.isidentifier():
+        return None
+    path = resources.files("samspill.core") / "schemes" / "forms" / f"{form_id}.{lang}.yaml"
+    if not path.is_file():
+        return None
+    try:
+        return FormTranslation.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+    except (yaml.YAMLError, ValueError) as exc:
+        raise SchemeError(
+            f"the translation forms/{form_id}.{lang}.yaml is not valid: {exc}",
+            fix="correct the translation file; its keys must be the form's ids",
+        ) from exc
+
+
+def _with_forms(scheme: Scheme, tr: SchemeTranslation | None,
+                lang: str) -> SchemeTranslation | None:
+    """``tr`` with the shipped translations of the scheme's built-in forms. A form marked
+    licensed carries the lab's own wording and is shown as written."""
+    items: dict[str, ItemLabels] = {}
+    forms: dict[str, FormLabels] = {}
+    for form in scheme.rating_forms:
+        found = None if form.licensed else builtin_form_translation(form.id, lang)
+        if found is None:
+            continue
+        items.update({k: v for k, v in found.rating_items.items() if k in form.items})
+        forms[form.id] = FormLabels(name=found.name, description=found.description,
+                                    subscales=found.subscales, total=found.total)
+    if not forms:
+        return tr
+    tr = tr or SchemeTranslation()
+    return tr.model_copy(update={"rating_items": {**items, **tr.rating_items},
+                                 "rating_forms": {**forms, **tr.rating_forms}})
 
 
 def _template(template: T, labels: TemplateLabels | None) -> T:
@@ -219,7 +285,8 @@ def scheme_translation(scheme: Scheme, lang: str) -> SchemeTranslation | None:
     A licensed scheme carries the lab's own wording, which our translation would replace with
     the public scheme's: it is shown as written.
     """
-    return None if scheme.licensed else builtin_translation(scheme.id, lang)
+    tr = None if scheme.licensed else builtin_translation(scheme.id, lang)
+    return _with_forms(scheme, tr, lang)
 
 
 def localised_template(template: SegmentTemplate, lang: str) -> SegmentTemplate:

@@ -16,8 +16,15 @@ from typing import Any, cast
 import numpy as np
 import pandas as pd
 
-from samspill.core.ambiance import COUNT_COLUMNS, RatingValue, ambiance_counts, rating_table
+from samspill.core.ambiance import (
+    COUNT_COLUMNS,
+    RATING_COLUMNS,
+    RatingValue,
+    ambiance_counts,
+    rating_table,
+)
 from samspill.core.errors import N_, InputError
+from samspill.core.forms import form_table
 from samspill.core.indicators import (
     INDICATORS,
     SUMMARY_COLUMNS,
@@ -120,6 +127,9 @@ def score_codings(
                else pd.DataFrame(columns=COUNT_COLUMNS))
     rated = rating_table(ratings or {}, timeline.labels, scheme=scheme,
                          disrupted_cutoff=disrupted_cutoff)
+    if scheme.rating_forms:
+        rated = rated.merge(form_table(ratings or {}, timeline.labels, scheme=scheme),
+                            on="coding", how="left")
     scores = Scores(indicators, units, counted, rated, settings, scheme.label(),
                     timeline.labels)
     if not stability:
@@ -160,6 +170,8 @@ def cohort_table(scores: Scores) -> pd.DataFrame:
     rated = scores.ratings.set_index("coding")
     for col in ("level", "disrupted", "classification", "profile"):
         out[col] = rated[col].reindex(out.index)
+    for col in rated.columns.difference(RATING_COLUMNS, sort=False):
+        out[col] = rated[col].reindex(out.index)  # the rating forms' items and scores
     out.insert(0, "coding", [scores.codings[i] for i in out.index])
     return out.reset_index(drop=True)
 

@@ -14,6 +14,9 @@ import re
 from dataclasses import dataclass, replace
 from typing import Literal
 
+from samspill.core.forms import builtin_form_ids, load_builtin_form
+from samspill.core.scheme import RatingForm, RatingItem
+
 Kind = Literal["text", "integer", "number", "flag", "category"]
 Measure = Literal["nominal", "ordinal", "scale"]
 YES_NO = ((0, "no"), (1, "yes"))
@@ -298,10 +301,32 @@ _BINS = [
              "ends with the session.", unit="ms"),
 ]
 
+def form_variables(items: list[RatingItem], form: RatingForm) -> list[Variable]:
+    """A rating form's cohort columns: its items' ratings (ordinal), then its scores."""
+    out = [Variable(i.id, f"{i.label} ({i.min}-{i.max})", "number",
+                    f"The coder's rating on the {form.name} item '{i.id}', {i.min}-{i.max}; "
+                    "empty when not rated.", measure="ordinal", decimals=0) for i in items]
+    methods = {"sum": "Sum", "mean": "Mean"}
+    for sub in form.subscales:
+        out.append(Variable(f"{form.id}_{sub.id}", sub.name, "number",
+                            f"{methods[sub.method]} of {', '.join(sub.items)}; empty when any "
+                            "of them is not rated.", decimals=2))
+    if form.total is not None:
+        named = form.total.items or form.items
+        out.append(Variable(f"{form.id}_total", form.total.name or f"{form.name}: total",
+                            "number", f"{methods[form.total.method]} of {', '.join(named)}; "
+                            "empty when any of them is not rated.", decimals=2))
+    return out
+
+
+# The built-in rating forms' columns (docs/schemes.md, "Rating forms"): in the cohort table
+# only when the coding's scheme takes the form.
+_FORMS = [v for form_id in builtin_form_ids() for v in form_variables(*load_builtin_form(form_id))]
+FORM_COLUMNS = [v.name for v in _FORMS]
 IDENTITY_NAMES = frozenset(v.name for v in _IDENTITY)
 REGISTRY: dict[str, Variable] = {
     v.name: v for v in _IDENTITY + _SELECTION + _INDICATORS + _STATES + _RATINGS + _EVENTS
-    + _TIDY + _BINS}
+    + _TIDY + _BINS + _FORMS}
 COHORT_COLUMNS = [v.name for v in _IDENTITY + _INDICATORS] + [
     "level", "disrupted", "classification", "profile"] + [v.name for v in _STATES + _SELECTION]
 # Cohort columns an outcome model may use: the values, flags, counts, signs counted, level
@@ -420,6 +445,7 @@ def variables_markdown() -> str:
                          ("Withdrawal indicators and counts", _INDICATORS),
                          ("Ratings", _RATINGS),
                          ("States, reasons, stability and the hostility qualifier", _STATES),
+                         ("Rating forms (when the coding's scheme takes the form)", _FORMS),
                          ("Events", _EVENTS),
                          ("Tidy events and bins", _TIDY + _BINS)):
         lines += [f"## {title}", "", "| " + " | ".join(DOC_COLUMNS) + " |",

@@ -18,6 +18,7 @@ import pandas as pd
 
 from samspill import __version__
 from samspill.core.ambiance import DEFAULT_DISRUPTED_CUTOFF
+from samspill.core.relations import default_pairs, instrument_correlations
 from samspill.reports.data import CohortData
 from samspill.reports.document import Document, Facts, Paragraph, Plot, Section, Table
 from samspill.reports.i18n import (
@@ -67,6 +68,8 @@ def cohort_document(data: CohortData, language: str = "en",
         sections += [_states(data, _), _indicators(data, _), _levels(data, _)]
         if data.agreement is not None:
             sections.append(_agreement(data.agreement, _))
+        relations = _relations(table, _)
+        sections += [relations] if relations is not None else []
         sections.append(_codings(data, _))
     return Document(
         language=language, title=_("Cohort report"), subtitle=f"{data.study} · {data.title}",
@@ -222,6 +225,34 @@ def _agreement(agreement: pd.DataFrame, _: Translator) -> Section:
                   numeric=frozenset(i for i, c in enumerate(agreement.columns)
                                     if pd.api.types.is_numeric_dtype(agreement[c])))
     return Section(_("Agreement between coders"), [table], "agreement")
+
+
+def _relations(table: pd.DataFrame, _: Translator) -> Section | None:
+    """Each rating form's scales against the signs they speak to (docs/schemes.md), when the
+    cohort holds a form; None otherwise."""
+    pairs = default_pairs([str(c) for c in table.columns])
+    if not pairs:
+        return None
+    found = instrument_correlations(table, pairs)
+    rows = []
+    for r in found.to_dict("records"):
+        if math.isnan(r["pearson_r"]):
+            rows.append([f"{r['x']} × {r['y']}", str(r["n"]), "–", "–"])
+            continue
+        rows.append([f"{r['x']} × {r['y']}", str(r["n"]),
+                     _interval(r["pearson_r"], r["pearson_ci_low"], r["pearson_ci_high"], _),
+                     _interval(r["spearman_rho"], r["spearman_ci_low"], r["spearman_ci_high"],
+                               _)])
+    head = [_("Pair"), _("Codings"), _("Pearson's r (95% CI)"), _("Spearman's rho (95% CI)")]
+    note = Paragraph(_("Over the codings with both values; Fisher-z intervals. A dash: fewer "
+                       "than 4 codings with both values, or a value that does not vary."),
+                     "note")
+    return Section(_("Relations between instruments"),
+                   [Table(head, rows, numeric=frozenset({1})), note], "relations")
+
+
+def _interval(value: float, low: float, high: float, _: Translator) -> str:
+    return f"{_.number(value, 2)} ({_.number(low, 2)} – {_.number(high, 2)})"
 
 
 def _cell(value: object, _: Translator) -> str:

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from samspill.core.errors import N_, InputError
 from samspill.core.events import Event
+from samspill.core.forms import form_columns
 from samspill.core.indicators import INDICATORS
 from samspill.core.reliability import (
     agreement_timeline,
@@ -39,6 +40,7 @@ from samspill.core.reliability import (
 )
 from samspill.core.scheme import Scheme
 from samspill.services import codings, studies
+from samspill.services.schemes import scheme_of
 from samspill.services.scoring import cohort_for_study, settings_of
 from samspill.store.models import Coding, ObservationSession, Reconciliation, Study
 
@@ -265,27 +267,41 @@ def _rating_tables(db: Session, study: Study,
                    chosen: dict[str, list[Coding]]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Agreement on the level and disrupted (rows of :data:`RATING_COLUMNS`) and on the five
     signs and the hostility qualifier (:data:`INDICATOR_COLUMNS`)."""
-    cohort = score_rows(db, study, [c for group in chosen.values() for c in group])
+    codings = [c for group in chosen.values() for c in group]
+    cohort = score_rows(db, study, codings)
     rows = _level_rows(cohort) + _disrupted_rows(cohort)
+    for column in _form_columns(codings):
+        if column in cohort.columns:
+            rows += _level_rows(cohort, column)
     return pd.DataFrame(rows, columns=RATING_COLUMNS), _indicator_table(cohort)
 
 
-def _level_rows(cohort: pd.DataFrame) -> list[RatingRow]:
-    rated = cohort.dropna(subset=["level"]).astype({"level": float})
-    cols = {"target": "session", "rater": "coder", "rating": "level"}
+def _form_columns(codings: Sequence[Coding]) -> list[str]:
+    """The rating forms' items and scores of these codings' schemes, each once, in order."""
+    out: list[str] = []
+    for version in dict.fromkeys(c.scheme_version for c in codings):
+        out += [c for c in form_columns(scheme_of(version)) if c not in out]
+    return out
+
+
+def _level_rows(cohort: pd.DataFrame, column: str = "level") -> list[RatingRow]:
+    """ICC, α and percent agreement on one rated column: the level, or a rating form's item,
+    subscale or total (a score is compared as the coders' scores, each from their own items)."""
+    rated = cohort.dropna(subset=[column]).astype({column: float})
+    cols = {"target": "session", "rater": "coder", "rating": column}
     rows: list[RatingRow] = []
-    if _complete_targets(rated, "level") >= ICC_MIN_TARGETS:
+    if _complete_targets(rated, column) >= ICC_MIN_TARGETS:
         for r in icc(rated, **cols).itertuples(index=False):
-            rows.append(("level", r.type, r.icc, r.ci95_low, r.ci95_high, r.targets))
+            rows.append((column, r.type, r.icc, r.ci95_low, r.ci95_high, r.targets))
     for level in ("ordinal", "interval"):
         try:
             alpha = krippendorff_alpha(rated, **cols, level=level).iloc[0]
-            rows.append(("level", f"alpha ({level})", alpha["alpha"], np.nan, np.nan, np.nan))
+            rows.append((column, f"alpha ({level})", alpha["alpha"], np.nan, np.nan, np.nan))
         except InputError:
             pass
     try:
         percent = percent_agreement(rated, **cols).iloc[0]
-        rows.append(("level", "percent", percent["percent"], np.nan, np.nan, percent["targets"]))
+        rows.append((column, "percent", percent["percent"], np.nan, np.nan, percent["targets"]))
     except InputError:
         pass
     return rows

@@ -30,6 +30,7 @@ from samspill.core.errors import (
     RefusedError,
 )
 from samspill.core.events import Event, Segment, event_problems
+from samspill.core.forms import form_rating_problems
 from samspill.core.problems import summarise
 from samspill.core.scheme import Scheme
 from samspill.services.schemes import scheme_of
@@ -360,6 +361,19 @@ def submit(db: Session, coding: Coding) -> None:
 def ratings_of(db: Session, coding: Coding) -> dict[str, str]:
     rows = db.scalars(select(Rating).where(Rating.coding_id == coding.id)).all()
     return {r.item_id: r.value for r in rows}
+
+
+def rating_problems(db: Session, coding: Coding) -> list[str]:
+    """What to check in the coding's ratings on its scheme's rating forms (a CARE-Index
+    partner's scales not adding up to 14, a value off its scale), as sentences; never a
+    refusal (see ``core.forms.form_rating_problems``)."""
+    scheme = coding_scheme(coding)
+    if not scheme.rating_forms:
+        return []
+    ratings = ratings_of(db, coding)
+    # The message names the items itself: shown without the problem's path.
+    return [f"{p.message}. Fix: {p.fix}" for form in scheme.rating_forms
+            for p in form_rating_problems(ratings, form, scheme)]
 
 
 def set_ratings(db: Session, *, coding: Coding, ratings: Mapping[str, str | int | None]) -> None:

@@ -9,6 +9,7 @@ from typing import Any, cast
 
 import pandas as pd
 
+from samspill.core.ambiance import RATING_COLUMNS as AMBIANCE_RATING_COLUMNS
 from samspill.core.indicators import (
     DISCLAIMER,
     INDICATORS,
@@ -64,7 +65,15 @@ def scores_to_json(scores: Scores, coding: int = 0) -> dict[str, Any]:
         "ambiance": {"label": scores.label, "counts": [_record(r) for r in _records(amb)]},
         **{k: plain_value(rating[k]) for k in ("level", "disrupted", "classification", "cutoff",
                                           "profile")},
+        **_forms_json(rating),
     }
+
+
+def _forms_json(rating: pd.Series) -> dict[str, Any]:
+    """``forms``: the rating forms' items and scores (None when missing), only for a scheme
+    with forms, so that other results keep their keys."""
+    extra = [str(c) for c in rating.index if c not in AMBIANCE_RATING_COLUMNS]
+    return {"forms": {c: plain_value(rating[c]) for c in extra}} if extra else {}
 
 
 def _by_indicator_and_segment(evidence: pd.DataFrame) -> dict[tuple[Any, Any],
