@@ -299,7 +299,8 @@ def forms_text(result: Mapping[str, Any]) -> str:
     forms = result.get("forms") or {}
     if not forms:
         return ""
-    parts = [f"{name} {'–' if value is None else f'{value:g}'}" for name, value in forms.items()]
+    parts = [f"{name} {'–' if value is None else numbers.number(value)}"
+             for name, value in forms.items()]
     return "rating forms: " + " · ".join(parts)
 
 

@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from samspill.core.errors import NotFoundError
+from samspill.core.errors import N_, NotFoundError
+from samspill.core.numbers import number
 from samspill.core.problems import Problem
 from samspill.core.scheme import RatingForm, RatingItem, Scheme
 
@@ -91,7 +92,7 @@ def form_rating_problems(ratings: Mapping[str, object], form: RatingForm,
         if item is None or value is None or item.min is None or item.max is None:
             continue
         if not item.min <= value <= item.max:
-            out.append(Problem(f"{item_id} is {value:g}, outside {item.min}..{item.max}",
+            out.append(Problem(f"{item_id} is {number(value)}, outside {item.min}..{item.max}",
                                f"rate {item_id} from {item.min} to {item.max}", (item_id,)))
     for fixed in form.fixed_sums:
         values = [_number(ratings.get(i)) for i in fixed.items]
@@ -99,7 +100,8 @@ def form_rating_problems(ratings: Mapping[str, object], form: RatingForm,
             continue
         got = math.fsum(v for v in values if v is not None)
         if got != fixed.sum:
-            out.append(Problem(f"{' + '.join(fixed.items)} add up to {got:g}, not {fixed.sum}",
+            out.append(Problem(f"{' + '.join(fixed.items)} add up to {number(got)}, "
+                               f"not {fixed.sum}",
                                f"the manual's scales add up to {fixed.sum}: check the ratings",
                                tuple(fixed.items)))
     return out
@@ -114,8 +116,9 @@ def builtin_form_ids() -> list[str]:
 def builtin_form_data(form_id: str) -> dict[str, Any]:
     """A built-in form file as data: the form's fields, with ``items`` as full rating items."""
     if form_id not in builtin_form_ids():
-        raise NotFoundError(f"no built-in rating form '{form_id}'",
-                            fix=f"use one of: {', '.join(builtin_form_ids())}")
+        raise NotFoundError(N_("no built-in rating form '{form}'"),
+                            fix=N_("use one of: {forms}"),
+                            params={"form": form_id, "forms": ", ".join(builtin_form_ids())})
     path = resources.files("samspill.core") / "schemes" / FORMS_FOLDER / f"{form_id}.yaml"
     data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
     return data

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from samspill.core.errors import InputError
+from samspill.core.errors import N_, InputError
 
 RELATION_COLUMNS = ["x", "y", "n", "pearson_r", "pearson_ci_low", "pearson_ci_high", "pearson_p",
                     "spearman_rho", "spearman_ci_low", "spearman_ci_high", "spearman_p", "note"]
@@ -70,12 +70,15 @@ def instrument_correlations(frame: pd.DataFrame, pairs: Sequence[tuple[str, str]
     (0, 1).
     """
     if not 0 < confidence < 1:
-        raise InputError(f"confidence {confidence} is not between 0 and 1",
-                         fix="give a level such as 0.95")
+        raise InputError(N_("confidence {confidence} is not between 0 and 1"),
+                         fix=N_("give a level such as 0.95"),
+                         params={"confidence": str(confidence)})
     missing = sorted({c for pair in pairs for c in pair} - set(map(str, frame.columns)))
     if missing:
-        raise InputError(f"the cohort has no column {', '.join(missing)}",
-                         fix="name cohort columns (docs/variables.md), e.g. eas_nonhostility")
+        raise InputError(N_("the cohort has no column {columns}"),
+                         fix=N_("name cohort columns (docs/variables.md), e.g. "
+                                "eas_nonhostility"),
+                         params={"columns": ", ".join(missing)})
     rows = [_pair(frame, x, y, confidence) for x, y in pairs]
     return pd.DataFrame(rows, columns=RELATION_COLUMNS)
 

@@ -172,8 +172,9 @@ def builtin_form_translation(form_id: str, lang: str) -> FormTranslation | None:
         return FormTranslation.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
     except (yaml.YAMLError, ValueError) as exc:
         raise SchemeError(
-            f"the translation forms/{form_id}.{lang}.yaml is not valid: {exc}",
-            fix="correct the translation file; its keys must be the form's ids",
+            N_("the translation forms/{form}.{lang}.yaml is not valid: {reason}"),
+            fix=N_("correct the translation file; its keys must be the form's ids"),
+            params={"form": form_id, "lang": lang, "reason": str(exc)},
         ) from exc
 
 
