@@ -144,9 +144,7 @@ def test_a_video_without_sound_fails_the_pass_clearly_and_stores_nothing(
 def test_a_cancelled_pass_stores_nothing_and_a_second_pass_is_refused_while_one_runs(
         database: Database, recorded: Path) -> None:
     with database.session() as db:
-        built = make_coded_session(db, events=[])
-        media_service.attach_file(db, session=built.session,
-                                  media_dir=database.settings.media_dir, source=recorded)
+        built = _with_video(db, database, recorded)
         run = assist.request_run(db, session=built.session, user=built.owner)
         with pytest.raises(ConflictError, match="already under way"):
             assist.request_run(db, session=built.session, user=built.owner)
@@ -169,9 +167,7 @@ def test_a_cancelled_pass_stores_nothing_and_a_second_pass_is_refused_while_one_
 def test_a_pass_left_running_by_a_stopped_server_is_queued_again(
         database: Database, recorded: Path) -> None:
     with database.session() as db:
-        built = make_coded_session(db, events=[])
-        media_service.attach_file(db, session=built.session,
-                                  media_dir=database.settings.media_dir, source=recorded)
+        built = _with_video(db, database, recorded)
         run = assist.request_run(db, session=built.session, user=built.owner)
         run.state, run.progress = "running", 0.4  # the server stopped here
         run_id = run.id
@@ -233,3 +229,11 @@ def test_silences_wait_the_studys_grace_after_a_bid(database: Database, recorded
     with database.session() as db:
         listed = assist_decisions.listing(db, codings.get_coding(db, coding_id))
     assert [s["onset_ms"] for s in listed if s["detector"] == "silence"] == [5000, 30_000]
+
+
+def _with_video(db, database: Database, video: Path):  # type: ignore[no-untyped-def]
+    """A coded session without events, with ``video`` attached."""
+    built = make_coded_session(db, events=[])
+    media_service.attach_file(db, session=built.session, media_dir=database.settings.media_dir,
+                              source=video)
+    return built

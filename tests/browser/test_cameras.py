@@ -97,10 +97,7 @@ def test_two_cameras_stay_within_a_frame_after_seek_play_and_rate_change(
     settle(page)
     page.keyboard.press("Space")
     page.wait_for_function("() => window.samspill.player.nowMs() > 3600")  # started, caught up
-    # A decoder stalled by a loaded machine is caught up by the nudging: wait (at most 8 s)
-    # until the last 20 samples are within a frame, then measure the next stretch.
-    page.wait_for_function("() => { const d = window.samspill.sync.driftFrames(20, 0.9); "
-                           "return d !== null && d < 1; }", timeout=8000)
+    _caught_up(page)
     page.evaluate("window.samspill.sync.samples.length = 0")
     page.wait_for_timeout(1200)
     # Nine samples in ten within a frame (the drift is sampled at every main frame and every
@@ -113,10 +110,7 @@ def test_two_cameras_stay_within_a_frame_after_seek_play_and_rate_change(
     page.keyboard.press("ArrowUp")  # 1.5×, 2×
     assert page.evaluate("document.getElementById('video').playbackRate") == 2
     page.wait_for_timeout(600)  # the follower catches the new rate up
-    # A decoder stalled by a loaded machine is caught up by the nudging: wait (at most 8 s)
-    # until the last 20 samples are within a frame, then measure the next stretch.
-    page.wait_for_function("() => { const d = window.samspill.sync.driftFrames(20, 0.9); "
-                           "return d !== null && d < 1; }", timeout=8000)
+    _caught_up(page)
     page.evaluate("window.samspill.sync.samples.length = 0")
     page.wait_for_timeout(800)
     fast = page.evaluate("window.samspill.sync.driftFrames(200, 0.9)")
@@ -192,3 +186,10 @@ def test_two_cameras_fit_the_small_screen_in_both_layouts(
             assert inside(box, 1366, 768), f"{selector} at {box} is outside 1366×768 ({layout})"
         assert page.locator(".tile video").bounding_box()["width"] > 100  # type: ignore[index]
     context.close()
+
+
+def _caught_up(page) -> None:
+    """A decoder stalled by a loaded machine is caught up by the nudging: wait (at most 8 s)
+    until the last 20 samples are within a frame, before measuring the next stretch."""
+    page.wait_for_function("() => { const d = window.samspill.sync.driftFrames(20, 0.9); "
+                           "return d !== null && d < 1; }", timeout=8000)
