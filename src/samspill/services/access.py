@@ -50,6 +50,12 @@ PermissionName = Literal[
     "members.manage",
     # Issue 11: start or cancel an assist pass over a session's video.
     "assist.run",
+    # Issue 23: choose, trim and caption moments to show a parent, write guidance notes, play
+    # the reel; and export the reel as an MP4. For the study's *clinicians*: Samspill has no
+    # such role, so they are the roles that work with the families' material, owners and
+    # coders (not trainees, who practise on tapes; not viewers, who read results).
+    "moments.manage",
+    "reel.export",
 ]
 
 ALL_ROLES = frozenset({"owner", "coder", "trainee", "viewer"})
@@ -72,7 +78,11 @@ STUDY_ROLES: dict[str, frozenset[str]] = {
     "certification.read_others": frozenset({"owner", "viewer"}),
     "members.manage": frozenset({"owner"}),
     "assist.run": frozenset({"owner", "coder"}),
+    "moments.manage": frozenset({"owner", "coder"}),
+    "reel.export": frozenset({"owner", "coder"}),
 }
+# The study roles that count as its clinicians (issue 23: "owners and clinicians").
+CLINICIANS = frozenset({"owner", "coder"})
 
 # What a member whose role lacks the permission is told, where a plain "your role does not
 # allow this" would not say who can (English; the web says it in the reader's language).

@@ -1,8 +1,9 @@
 """Data rights for one dyad: export everything about it, or delete it with all its data.
 
-Deletion removes the dyad's sessions, codings, events, ratings, segments, identifying data and
-media rows in one transaction (foreign keys cascade), then the media files no other session
-uses. The audit log keeps one row saying who deleted which code and how many things: no
+Deletion removes the dyad's sessions, codings, events, ratings, segments, identifying data,
+media rows, chosen moments, guidance notes and reel exports in one transaction (foreign keys
+cascade), then the media files no other session uses and the exported reels' files. The
+audit log keeps one row saying who deleted which code and how many things: no
 content of what was deleted.
 """
 
@@ -17,7 +18,7 @@ from typing import Any
 from sqlalchemy import Select, delete, func, select
 from sqlalchemy.orm import Session
 
-from samspill.services import audit, identity
+from samspill.services import audit, identity, reels
 from samspill.services.archive import _archived_session
 from samspill.store import waveform
 from samspill.store.media import media_path
@@ -31,6 +32,7 @@ from samspill.store.models import (
     Study,
     User,
 )
+from samspill.store.models_moments import ReelRender
 
 FORMAT = "samspill-dyad"
 
@@ -46,11 +48,13 @@ class Deletion:
     ratings: int
     media_files: int
     orphaned_sha256: tuple[str, ...]
+    reels: int = 0  # exported reels (issue 23)
+    reel_files: tuple[str, ...] = ()  # their files, to remove after the commit
 
     def summary(self) -> str:
         return (
             f"sessions={self.sessions} codings={self.codings} events={self.events} "
-            f"ratings={self.ratings} media={self.media_files}"
+            f"ratings={self.ratings} media={self.media_files} reels={self.reels}"
         )
 
 
@@ -106,6 +110,8 @@ def delete_dyad(db: Session, *, study: Study, dyad: Dyad, actor: User | None) ->
             db, select(func.count()).where(MediaFile.session_id.in_(session_ids))
         ),
         orphaned_sha256=(),
+        reels=_count(db, select(func.count()).where(ReelRender.session_id.in_(session_ids))),
+        reel_files=reels.files_of_dyad(db, dyad.id),
     )
     db.flush()  # rows pending in this unit of work (its audit row) are written before
     db.execute(delete(Dyad).where(Dyad.id == dyad.id))  # the foreign keys cascade

@@ -422,3 +422,6 @@ class SuggestionDecision(Base):
     decision: Mapped[str] = mapped_column(String(16))  # accepted | rejected
     event_id: Mapped[str | None] = mapped_column(String(36))
     decided_at: Mapped[dt.datetime] = mapped_column(Stamp, default=utcnow)
+
+# Issue 23: the moments, guidance notes and reel renders live in their own module.
+from samspill.store import models_moments as _models_moments  # noqa: E402,F401

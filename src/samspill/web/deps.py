@@ -337,6 +337,8 @@ ManageIdentity = Annotated[Access, Depends(Permission("identity.manage"))]
 ManageDyad = Annotated[Access, Depends(Permission("dyad.manage"))]
 ManageMembers = Annotated[Access, Depends(Permission("members.manage"))]
 RunAssist = Annotated[Access, Depends(Permission("assist.run"))]
+ManageMoments = Annotated[Access, Depends(Permission("moments.manage"))]
+ExportReel = Annotated[Access, Depends(Permission("reel.export"))]
 
 
 # --- What the asking member may read, for routes that list codings or name another user.

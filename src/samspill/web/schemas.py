@@ -254,10 +254,11 @@ def _public_fields(cls: type, *, stored_only: set[str]) -> dict[str, Any]:
 
 
 # What deleting a dyad removed: the service's counts (``dyad_rights.Deletion``) without the
-# media files' hashes, and how many media files left the disk after the commit.
+# media files' hashes and the reels' file names, and how many media and reel files left the
+# disk after the commit.
 DeletionOut: type[BaseModel] = create_model(
     "DeletionOut",
-    **_public_fields(Deletion, stored_only={"orphaned_sha256"}),
+    **_public_fields(Deletion, stored_only={"orphaned_sha256", "reel_files"}),
     files_removed=(int, ...),
 )
 

@@ -82,6 +82,9 @@ def serve(
     from samspill.web.assist_worker import worker_of
 
     worker_of(app).start(resume=True)  # passes a stopped server left running start again
+    from samspill.web import reel_worker
+
+    reel_worker.worker_of(app).start(resume=True)  # so do reel exports (issue 23)
     freeze_startup_heap()
     with hold_folder(settings.data_dir, "serve"):
         uvicorn.run(

@@ -14,6 +14,7 @@ from samspill.web.routes import (
     exchange,
     health,
     media,
+    moments,
     pages,
     reports,
     studies,
@@ -42,6 +43,7 @@ ROUTERS += [exchange.router, analysis.router]  # issue 6: exports, imports, anal
 ROUTERS += [accounts.router]  # issue 21: account page, users page, tokens
 ROUTERS += [assist.router]  # issue 11: assist passes and suggestions (never codes)
 ROUTERS += [elan_imports.router]  # issue 13: ELAN files under a derived scheme or a mapping
+ROUTERS += [moments.router]  # issue 23: moments to show, guidance notes, the feedback reel
 
 
 def all_routes() -> list:

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 from starlette.background import BackgroundTask
 
 from samspill.core.errors import N_, InputError
-from samspill.services import audit, dyad_rights, identity, studies
+from samspill.services import audit, dyad_rights, identity, reels, studies
 from samspill.services.identity import Identity
 from samspill.services.jobs import REGISTRY
 from samspill.web.deps import DbSession, ManageDyad, ManageIdentity
@@ -87,6 +87,7 @@ def delete_dyad(request: Request, dyad: str, access: ManageDyad, db: DbSession) 
     request.app.state.database.checkpoint()  # nor the SQLite WAL serves it (issue 21, 18)
     media_dir = request.app.state.settings.media_dir
     removed = dyad_rights.remove_files(media_dir, deletion.orphaned_sha256)
+    removed += reels.remove_files(request.app.state.settings.data_dir, deletion.reel_files)
     # The model keeps the counts and drops the hashes (stored-only).
     return DeletionOut.model_validate({**dataclasses.asdict(deletion), "files_removed": removed})
 
