@@ -22,6 +22,7 @@ from samspill.cli.common import DataDir, console, error_text, open_database, uni
 from samspill.cli.events import events_app
 from samspill.cli.exchange import export_app
 from samspill.cli.imports import import_app
+from samspill.cli.moments import moments, reel_app
 from samspill.cli.outcomes import outcomes_app
 from samspill.cli.reports import report
 from samspill.cli.schemes import scheme_app
@@ -65,6 +66,8 @@ app.add_typer(agreement_app, name="agreement")
 app.add_typer(sequential_app, name="sequential")
 app.add_typer(outcomes_app, name="outcomes")
 app.add_typer(assist_app, name="assist")  # issue 11: suggestions, never codes
+app.command()(moments)  # issue 23: moments to show a parent, and the feedback reel
+app.add_typer(reel_app, name="reel")
 app.command()(backup)
 app.command()(restore)
 app.command("report")(report)

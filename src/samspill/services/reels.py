@@ -129,7 +129,7 @@ def queued(db: Session) -> list[int]:
 
 
 def execute(unit_of_work: UnitOfWork, render_id: int, *, media_dir: Path,
-            data_dir: Path) -> str | None:
+            data_dir: Path, progress: Callable[[float], None] | None = None) -> str | None:
     """Run a queued render to its end; its final state (None when another worker took it)."""
     from samspill.services import reel_video
 
@@ -152,7 +152,7 @@ def execute(unit_of_work: UnitOfWork, render_id: int, *, media_dir: Path,
     out = folder / name
     try:
         reel_video.render(source, plan(clips), out, label=label,
-                          progress=_Reporter(unit_of_work, render_id))
+                          progress=_Reporter(unit_of_work, render_id, progress))
     except SamspillError as error:
         out.unlink(missing_ok=True)
         return _finish(unit_of_work, render_id, state="failed", error=error.as_dict())
@@ -176,10 +176,14 @@ def _on_media(clip: ClipSpec, offset_ms: int) -> ClipSpec:
 class _Reporter:
     """Writes progress at most every 2 %."""
 
-    def __init__(self, unit_of_work: UnitOfWork, render_id: int) -> None:
+    def __init__(self, unit_of_work: UnitOfWork, render_id: int,
+                 also: Callable[[float], None] | None = None) -> None:
         self._unit_of_work, self._id, self._written = unit_of_work, render_id, 0.0
+        self._also = also
 
     def __call__(self, fraction: float) -> None:
+        if self._also is not None:
+            self._also(fraction)
         if fraction - self._written < 0.02 and fraction < 1.0:
             return
         self._written = fraction

@@ -153,15 +153,22 @@ function undo() {
   if (id) update("DELETE", `/moments/${id}`);
 }
 
-// [ and ] widen the start and the end by a second; with Shift they narrow them.
+// [ and ] widen the start and the end by a second; with Shift they narrow them. Presses are
+// queued: each one starts from the answer to the one before, so none is lost.
+let queue = Promise.resolve();
+
 function trim(edge, shift) {
-  const m = momentOf(selected());
-  if (!m) return;
-  const widen = !shift;
-  const change = edge === "start"
-    ? { start_ms: Math.max(0, m.start_ms + (widen ? -STEP_MS : STEP_MS)) }
-    : { end_ms: m.end_ms + (widen ? STEP_MS : -STEP_MS) };
-  update("PATCH", `/moments/${m.id}`, change);
+  const id = momentOf(selected())?.id;
+  if (!id) return;
+  const step = shift ? STEP_MS : -STEP_MS;
+  queue = queue.then(() => {
+    const m = state.moments.find((x) => x.id === id);
+    if (!m) return undefined;
+    const change = edge === "start"
+      ? { start_ms: Math.max(0, m.start_ms + step) }
+      : { end_ms: m.end_ms - step };
+    return update("PATCH", `/moments/${id}`, change);
+  });
 }
 
 function move(delta) {
