@@ -257,3 +257,30 @@ def test_the_reel_and_its_file_go_with_the_dyad(client: TestClient, database: Da
     with database.session() as db:
         for table in (Moment, GuidanceNote, ReelRender):
             assert db.scalar(select(func.count()).select_from(table)) == 0
+
+
+def test_a_stopped_servers_unfinished_reel_is_swept_and_made_again(
+        database: Database, world: dict, client: TestClient) -> None:
+    from samspill.services import reels
+    from samspill.web.reel_worker import ReelWorker
+
+    owner = bearer(database, "owner-s1")
+    _choose(client, owner)
+    with database.session() as db:
+        session = studies.get_session(db, study=studies.get_study(db, "s1"), name="v1")
+        render = reels.request_render(db, study=session.study, session=session, user=None,
+                                      language="nb")
+        render.state = "running"  # as a server that stopped in the middle left it
+        render_id = render.id
+    folder = reels.reels_dir(Path(database.settings.data_dir))
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{render_id}{reels.PARTIAL}").write_bytes(b"half a video")
+    (folder / f"{render_id + 99}{reels.PARTIAL}").write_bytes(b"a deleted dyad's half video")
+    worker = ReelWorker(database)
+    worker.start(resume=True)
+    try:
+        done = _until_done(client, owner, render_id)
+    finally:
+        worker.stop()
+    assert done["state"] == "done"
+    assert [p.name for p in folder.iterdir() if p.name.endswith(reels.PARTIAL)] == []

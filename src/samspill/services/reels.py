@@ -31,6 +31,7 @@ from samspill.store.models_moments import ReelRender
 log = logging.getLogger("samspill.reels")
 LANGUAGES = ("en", "nb")
 BUSY = ("queued", "running")
+PARTIAL = ".part.mp4"
 # What the reel says by itself where a moment has no caption (in the chosen language).
 KIND_WORDS = {"good": N_("A good moment"), "missed": N_("A moment to talk about")}
 UnitOfWork = Callable[[], contextlib.AbstractContextManager[Session]]
@@ -123,6 +124,16 @@ def requeue_interrupted(db: Session) -> list[int]:
     return ids
 
 
+def sweep_partial(data_dir: Path) -> int:
+    """At server start, before any render runs: remove unfinished files a stopped server
+    left (their renders start again from the top). How many there were."""
+    folder = reels_dir(data_dir)
+    found = list(folder.glob(f"*{PARTIAL}")) if folder.is_dir() else []
+    for path in found:
+        path.unlink(missing_ok=True)
+    return len(found)
+
+
 def queued(db: Session) -> list[int]:
     return list(db.scalars(select(ReelRender.id).where(ReelRender.state == "queued")
                            .order_by(ReelRender.id)).all())
@@ -148,16 +159,19 @@ def execute(unit_of_work: UnitOfWork, render_id: int, *, media_dir: Path,
         label = f"{session.dyad.code} · {session.name}"
     folder = reels_dir(data_dir)
     folder.mkdir(parents=True, exist_ok=True)
-    name = f"{render_id}-{secrets.token_hex(8)}.mp4"
-    out = folder / name
+    # Written under a name that says "unfinished" (a stopped server's leftovers are swept at
+    # the next start), then given a name nobody can guess.
+    part = folder / f"{render_id}{PARTIAL}"
+    out = folder / f"{render_id}-{secrets.token_hex(8)}.mp4"
     try:
-        reel_video.render(source, plan(clips), out, label=label,
+        reel_video.render(source, plan(clips), part, label=label,
                           progress=_Reporter(unit_of_work, render_id, progress))
+        part.replace(out)
     except SamspillError as error:
-        out.unlink(missing_ok=True)
+        part.unlink(missing_ok=True)
         return _finish(unit_of_work, render_id, state="failed", error=error.as_dict())
     except Exception as error:  # ffmpeg missing, a disk full: the render must end, and say so
-        out.unlink(missing_ok=True)
+        part.unlink(missing_ok=True)
         log.error("reel render %s failed: %s", render_id, type(error).__name__)
         return _finish(unit_of_work, render_id, state="failed",
                        error={"message": "the reel could not be made",

@@ -27,6 +27,7 @@ class ReelWorker:
         """Start the thread (once); with ``resume``, first queue again what a stopped server
         left running."""
         if resume:
+            reels.sweep_partial(self._database.settings.data_dir)
             with self._database.session() as db:
                 reels.requeue_interrupted(db)
         with self._lock:
