@@ -284,3 +284,20 @@ def test_a_stopped_servers_unfinished_reel_is_swept_and_made_again(
         worker.stop()
     assert done["state"] == "done"
     assert [p.name for p in folder.iterdir() if p.name.endswith(reels.PARTIAL)] == []
+
+
+def test_the_dyads_data_rights_export_holds_its_moments_and_notes(
+        client: TestClient, database: Database, world: dict) -> None:
+    import io
+    import json
+    import zipfile
+
+    owner = bearer(database, "owner-s1")
+    _choose(client, owner)
+    moment = _state(client, owner)["moments"][0]
+    client.put(f"{API}/moments/{moment['id']}/note", headers=owner,
+               json={"parent_did": "Løftet henne opp", "child_showed": "", "to_try": ""})
+    named = client.get("/api/studies/s1/dyads/D01/export", headers=owner)
+    document = json.loads(zipfile.ZipFile(io.BytesIO(named.content)).read("dyad.json"))
+    notes = [m["note"] for m in document["moments"] if m["note"]]
+    assert len(document["moments"]) == 2 and notes[0]["parent_did"] == "Løftet henne opp"

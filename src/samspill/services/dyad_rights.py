@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,7 +33,7 @@ from samspill.store.models import (
     Study,
     User,
 )
-from samspill.store.models_moments import ReelRender
+from samspill.store.models_moments import Moment, ReelRender
 
 FORMAT = "samspill-dyad"
 
@@ -71,11 +72,33 @@ def dyad_document(db: Session, *, dyad: Dyad, with_identity: bool) -> dict[str, 
         "code": dyad.code,
         "child_birth_month": dyad.child_birth_month,
         "sessions": [_archived_session(db, s).model_dump(mode="json") for s in sessions],
+        # Issue 23: the moments chosen to show the family, the guidance notes on them, and
+        # the reels exported (what was made, not the video files).
+        "moments": _moments_of(db, sessions),
     }
     if with_identity:
         found = identity.identity_of(db, dyad)
         document["identity"] = found.model_dump(mode="json") if found else None
     return document
+
+
+def _moments_of(db: Session, sessions: Sequence[ObservationSession]) -> list[dict[str, Any]]:
+    from samspill.services import moments
+
+    out = []
+    for session in sessions:
+        for m in db.scalars(select(Moment).where(Moment.session_id == session.id)
+                            .order_by(Moment.position, Moment.id)):
+            note = moments.note_of(db, m)
+            out.append({
+                "session": session.name, "kind": m.kind, "status": m.status,
+                "start_ms": m.start_ms, "end_ms": m.end_ms, "key_ms": m.key_ms,
+                "reasons": list(m.reasons), "evidence": list(m.evidence),
+                "caption": m.caption, "freeze": m.freeze, "slow": m.slow,
+                "note": None if note is None else {
+                    "parent_did": note.parent_did, "child_showed": note.child_showed,
+                    "to_try": note.to_try}})
+    return out
 
 
 def export_dyad(
