@@ -123,3 +123,14 @@ def test_context_stays_inside_the_recording() -> None:
 def test_negative_context_is_refused_with_a_fix() -> None:
     with pytest.raises(InputError, match="cannot be negative"):
         MomentSettings(before_ms=-1)
+
+
+def test_the_finder_follows_the_indicators_findings_not_its_own_reading() -> None:
+    # With the study's answer window at 2 s, an answer after 2.5 s leaves the bid unanswered
+    # for the signs; the finder says so too, and proposes no prompt answer there.
+    events = [bid(30, "show"), cg("respond", 32.5)]
+    scores = score(events, response_window_ms=2000)
+    table = find_moments(scores.indicators, scores.evidence, events=events_frame(events, SCHEME),
+                         settings=MomentSettings(response_window_ms=2000))
+    assert only(table, "prompt_full_answer").empty
+    assert not only(table, "unanswered_bid").empty

@@ -13,15 +13,16 @@ Proposals are suggestions: nothing is chosen until a person accepts it.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from samspill.core.errors import N_, InputError, NotFoundError
+from samspill.core.indicators import IndicatorSettings
 from samspill.core.moments import MomentSettings, find_moments
 from samspill.core.reel import ClipSpec, check_clip
 from samspill.core.selection import ONE_PER_SESSION
@@ -89,26 +90,24 @@ def propose(db: Session, session: ObservationSession, member: access.Member | No
                          events=scored.events, duration_ms=scored.duration_ms, settings=s)
     decided = {m.proposal_key: m for m in _all_moments(db, session)}
     return Proposals(coding, scored.duration_ms, [_proposal(row, decided) for row in
-                                                  table.itertuples(index=False)])
+                                                  table.to_dict("records")])
 
 
-def _settings_of(indicator_settings: object) -> MomentSettings:
+def _settings_of(s: IndicatorSettings) -> MomentSettings:
     """The moment finder's windows from the study's indicator settings."""
-    get = indicator_settings.__getattribute__
-    return MomentSettings(response_window_ms=int(get("response_window_ms")),
-                          initiative_window_ms=int(get("initiative_window_ms")),
-                          proximity_kinds=tuple(get("proximity_kinds")),
-                          bid_kind_modifier=str(get("bid_kind_modifier")))
+    return MomentSettings(response_window_ms=s.response_window_ms,
+                          initiative_window_ms=s.initiative_window_ms,
+                          proximity_kinds=tuple(s.proximity_kinds),
+                          bid_kind_modifier=s.bid_kind_modifier)
 
 
-def _proposal(row: object, decided: dict[str, Moment]) -> Proposal:
-    get = row.__getattribute__
-    key = proposal_key(str(get("kind")), str(get("key_event_id")), int(get("key_ms")))
+def _proposal(row: Mapping[Hashable, Any], decided: dict[str, Moment]) -> Proposal:
+    key = proposal_key(str(row["kind"]), str(row["key_event_id"]), int(row["key_ms"]))
     moment = decided.get(key)
-    return Proposal(key=key, kind=str(get("kind")), rank=int(get("rank")),
-                    clarity=float(get("clarity")), start_ms=int(get("start_ms")),
-                    end_ms=int(get("end_ms")), key_ms=int(get("key_ms")),
-                    reasons=tuple(get("reasons")), evidence=tuple(get("evidence")),
+    return Proposal(key=key, kind=str(row["kind"]), rank=int(row["rank"]),
+                    clarity=float(row["clarity"]), start_ms=int(row["start_ms"]),
+                    end_ms=int(row["end_ms"]), key_ms=int(row["key_ms"]),
+                    reasons=tuple(row["reasons"]), evidence=tuple(row["evidence"]),
                     status=moment.status if moment else None,
                     moment_id=moment.id if moment else None)
 
