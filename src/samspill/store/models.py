@@ -422,3 +422,7 @@ class SuggestionDecision(Base):
     decision: Mapped[str] = mapped_column(String(16))  # accepted | rejected
     event_id: Mapped[str | None] = mapped_column(String(36))
     decided_at: Mapped[dt.datetime] = mapped_column(Stamp, default=utcnow)
+
+
+# Tables kept in their own modules, imported here so that Base.metadata holds them all.
+from samspill.store import models_ratings  # noqa: E402, F401
