@@ -84,8 +84,9 @@ def page_of(browser, demo_database: Database, server: Server):
 SETTLED = """() => { const s = window.samspill.sync; window.settleFrom ??= performance.now();
   const players = [s.master, ...s.followers.map((f) => f.player)];
   const done = players.every((p) => !p.video.seeking && p.shownTime !== null);
-  if (done || performance.now() - window.settleFrom > 3000) { window.settleFrom = null; return true; }
-  return false; }"""
+  if (!done && performance.now() - window.settleFrom <= 3000) return false;
+  window.settleFrom = null;
+  return true; }"""
 
 
 def settle(page) -> None:
