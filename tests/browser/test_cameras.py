@@ -27,6 +27,24 @@ LAG_MS = 1300
 FOLLOWER_FRAME_MS = 1000 / 30
 
 
+THIRD_OFFSET_MS = -500  # the third camera was started half a second before the main one
+FPS = {"second": 30, "third": 15}
+
+
+def three_camera_coding(database: Database, folder: Path, name: str) -> tuple[int, int, int]:
+    """A session with three cameras; (coding id, second clip's id, third clip's id). The third
+    is 15 fps, silent, 6 s long and starts 0.5 s before the main clip."""
+    coding_id, second = two_camera_coding(database, folder, name, LAG_MS)
+    third = make_clip(folder / "third.webm", seconds=6, fps=FPS["third"], clap_at_s=None, seed=3,
+                      colour="olive")
+    with database.session() as db:
+        coding = codings.get_coding(db, coding_id)
+        clip = media_service.attach_file(db, session=coding.session,
+                                         media_dir=database.settings.media_dir, source=third,
+                                         offset_ms=THIRD_OFFSET_MS)
+        return coding_id, second, clip.id
+
+
 def two_camera_coding(database: Database, folder: Path, name: str,
                       offset_ms: int) -> tuple[int, int]:
     """A new session of the demo study with two cameras; (coding id, second clip's id)."""
@@ -61,10 +79,20 @@ def page_of(browser, demo_database: Database, server: Server):
     context.close()
 
 
+# Every video done seeking and showing its new frame (its frame callback has told its time: a
+# seek clears it), or 3 s gone by: the paused error is measured on the frames on screen.
+SETTLED = """() => { const s = window.samspill.sync; window.settleFrom ??= performance.now();
+  const players = [s.master, ...s.followers.map((f) => f.player)];
+  const done = players.every((p) => !p.video.seeking && p.shownTime !== null);
+  if (!done && performance.now() - window.settleFrom <= 3000) return false;
+  window.settleFrom = null;
+  return true; }"""
+
+
 def settle(page) -> None:
-    page.wait_for_function("() => !document.getElementById('video').seeking"
-                           " && !document.querySelector('.tile video').seeking")
-    page.wait_for_timeout(300)  # the frame callbacks of both videos
+    page.wait_for_timeout(50)  # a seek just asked for has begun
+    page.wait_for_function(SETTLED)
+    page.wait_for_timeout(100)  # the followers' answer to the main frame's callback
 
 
 def paused_error_frames(page) -> float:
@@ -106,6 +134,9 @@ def test_two_cameras_stay_within_a_frame_after_seek_play_and_rate_change(
     assert playing is not None and playing < 1, f"playing: {playing:.2f} frames"
     measured["playing 1x (90 %)"] = playing
     measured["playing 1x (max)"] = page.evaluate("window.samspill.sync.driftFrames(200)")
+    # Back to 2 s while playing (the follower is seeked along), so that 2× has room to run
+    # before the second camera ends at 9.3 s however long a loaded machine takes to catch up.
+    page.evaluate("window.samspill.player.seekTo(2000)")
     page.keyboard.press("ArrowUp")
     page.keyboard.press("ArrowUp")  # 1.5×, 2×
     assert page.evaluate("document.getElementById('video').playbackRate") == 2
@@ -193,3 +224,102 @@ def _caught_up(page) -> None:
     until the last 20 samples are within a frame, before measuring the next stretch."""
     page.wait_for_function("() => { const d = window.samspill.sync.driftFrames(20, 0.9); "
                            "return d !== null && d < 1; }", timeout=8000)
+
+
+PAUSED_FRAMES = """() => { const s = window.samspill.sync; const ms = s.master.nowMs();
+  return s.followers.filter((f) => f.stateAt(ms) === "on")
+    .map((f) => [f.clip.fps, (ms - f.player.nowMs()) * f.clip.fps / 1000]); }"""
+
+
+
+
+def test_three_cameras_stay_within_a_frame_after_seek_play_and_rate_change(
+        page_of, demo_database: Database, tmp_path: Path) -> None:
+    coding_id, _second, third = three_camera_coding(demo_database, tmp_path, "three")
+    page = page_of(coding_id)
+    page.wait_for_function("() => [...document.querySelectorAll('.tile video')]"
+                           ".every((v) => v.readyState >= 2)")
+    assert page.locator(".tile").count() == 2
+    # Session 6.0 s is the third camera's 6.5 s: past its 6 s, so it says so; the second plays.
+    page.evaluate("window.samspill.player.seekTo(6000)")
+    settle(page)
+    assert page.get_attribute(f'.tile[data-media="{third}"]', "data-state") == "ended"
+    for at in (1000, 2000, 3517, 4999):  # at 1.0 s the second camera has not started yet
+        page.evaluate(f"window.samspill.player.seekTo({at})")
+        settle(page)
+        errors = page.evaluate(PAUSED_FRAMES)
+        assert len(errors) == (1 if at < LAG_MS else 2), errors
+        for fps, error in errors:
+            assert -0.05 <= error < 1, f"{fps} fps camera after a seek to {at} ms: {error:.2f}"
+    page.evaluate("window.samspill.player.seekTo(1500)")
+    settle(page)
+    page.keyboard.press("Space")
+    page.wait_for_function("() => window.samspill.player.nowMs() > 2600")
+    page.evaluate("window.samspill.player.seekTo(1500)")  # room for the 2 s measured
+    _caught_up(page)
+    page.evaluate("window.samspill.sync.samples.length = 0")
+    # Two followers, so twice the samples; 2 s, so that one decoder stall on a loaded machine
+    # (three videos decode at once) is not one tenth of the window on its own.
+    page.wait_for_timeout(2000)
+    playing = page.evaluate("window.samspill.sync.driftFrames(400, 0.9)")
+    assert playing is not None and playing < 1, f"playing, three cameras: {playing:.2f} frames"
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("ArrowUp")  # 2×, until the third camera ends at session 5.5 s
+    page.wait_for_timeout(300)
+    _caught_up(page)
+    page.evaluate("window.samspill.sync.samples.length = 0")
+    page.wait_for_timeout(400)
+    fast = page.evaluate("window.samspill.sync.driftFrames(400, 0.9)")
+    assert fast is not None and fast < 1, f"playing at 2×, three cameras: {fast:.2f} frames"
+    page.keyboard.press("Space")
+    settle(page)
+    for fps, error in page.evaluate(PAUSED_FRAMES):
+        assert -0.05 <= error < 1, f"{fps} fps camera, paused after play: {error:.2f} frames"
+    print("three cameras, frames: playing", round(playing, 2), "at 2x", round(fast, 2))
+    # Every layout (Alt + L goes round all three) shows the three cameras in 1366×768.
+    seen = []
+    for _ in range(3):
+        page.keyboard.press("Alt+L")
+        seen.append(page.get_attribute("#video-box", "data-layout"))
+        page.wait_for_timeout(100)
+        for video in page.locator("#video-box video").all():
+            box = video.bounding_box()
+            assert box is not None and inside(box, 1366, 768) and box["width"] > 60, box
+    assert sorted(seen) == ["grid", "side", "thumbs"]
+
+
+def test_swapping_the_big_view_keeps_the_clock_and_the_events_on_the_session_clock(
+        page_of, demo_database: Database, tmp_path: Path) -> None:
+    coding_id, second, third = three_camera_coding(demo_database, tmp_path, "swap")
+    page = page_of(coding_id)
+    page.select_option("#sync-layout", "thumbs")
+    page.evaluate("window.samspill.player.seekTo(2000)")
+    settle(page)
+    page.keyboard.press("Space")
+    page.wait_for_function("() => window.samspill.player.nowMs() > 2500")
+    before = page.evaluate("window.samspill.player.nowMs()")
+    page.keyboard.press("Alt+M")  # the second camera in the big view, while playing
+    big = page.locator(f'.tile[data-media="{second}"]')
+    assert "is-big" in (big.get_attribute("class") or "")
+    assert "is-big" not in (page.get_attribute("#video", "class") or "")
+    page.wait_for_selector("#toast.shown:has-text('Main view:')")
+    # The big view is the left, large one; the main camera went to the thumbnails.
+    main_box, big_box = page.locator("#video").bounding_box(), big.bounding_box()
+    assert big_box["x"] < main_box["x"] and big_box["width"] > main_box["width"]  # type: ignore[index]
+    # The clock goes on from the main camera: still playing, still the #video element.
+    page.wait_for_function(f"() => window.samspill.player.nowMs() > {before + 400}")
+    assert page.evaluate("window.samspill.player.video === document.getElementById('video')")
+    assert page.evaluate("window.samspill.sync.master === window.samspill.player")
+    page.keyboard.press("Space")
+    settle(page)
+    page.keyboard.press("Alt+M")  # the third camera in the big view
+    assert "is-big" in (page.get_attribute(f'.tile[data-media="{third}"]', "class") or "")
+    # An event coded now takes the main camera's frame, on the session clock.
+    now = page.evaluate("window.samspill.player.nowMs()")
+    page.keyboard.press("i")  # initiate: a point without modifiers
+    page.wait_for_function("() => window.samspill.store.sorted.length === 1")
+    assert page.evaluate("window.samspill.store.sorted[0].onset_ms") == now
+    for fps, error in page.evaluate(PAUSED_FRAMES):
+        assert -0.05 <= error < 1, f"{fps} fps camera after the swaps: {error:.2f} frames"
+    page.keyboard.press("Alt+M")  # back round to the main camera
+    assert "is-big" in (page.get_attribute("#video", "class") or "")

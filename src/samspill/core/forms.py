@@ -8,6 +8,12 @@ lab loads with its own scheme file. A scheme file takes a built-in form with ``f
 :func:`expand_forms` adds the form's items and the form itself before the scheme is checked, so
 the stored scheme holds everything a coding needs.
 
+A form declared ``per: segment`` is rated once per segment of the session whose template id is
+in the form's ``segments`` (for example the Strange Situation's reunions, ``ep5`` and ``ep8``).
+Its ratings reach the core as ratings named :func:`segment_column` (``<item>_<segment>``), the
+names of the cohort's columns: one set of item and score columns per segment, so the cohort
+keeps one row per coding and every export, agreement and relation takes them as they are.
+
 Missing ratings: a subscale or total is missing (None) when any of its items is unrated or not
 a number. A mean over the rated items only would silently change what the score means
 (a mean of two scales is not the mean of four), so no score is made from part of its items.
@@ -58,6 +64,17 @@ def form_score_names(form: RatingForm) -> list[str]:
     return names + ([f"{form.id}_total"] if form.total is not None else [])
 
 
+def segment_column(name: str, segment: str) -> str:
+    """The column (and rating key) of a per-segment form's item or score in one segment."""
+    return f"{name}_{segment}"
+
+
+def in_segment(ratings: Mapping[str, object], form: RatingForm,
+               segment: str) -> dict[str, object]:
+    """One segment's ratings of a per-segment form as plain item ids (item → value)."""
+    return {item: ratings.get(segment_column(item, segment)) for item in form.items}
+
+
 def form_scores(ratings: Mapping[str, object], form: RatingForm) -> dict[str, float | None]:
     """Each subscale's and the total's value from one coding's ratings (item id → value).
 
@@ -74,11 +91,29 @@ def form_scores(ratings: Mapping[str, object], form: RatingForm) -> dict[str, fl
 
 
 def scheme_form_scores(ratings: Mapping[str, object], scheme: Scheme) -> dict[str, float | None]:
-    """:func:`form_scores` of every form in ``scheme``, in one mapping."""
+    """:func:`form_scores` of every form in ``scheme``, in one mapping; a per-segment form's
+    scores once per segment, named :func:`segment_column`."""
     out: dict[str, float | None] = {}
     for form in scheme.rating_forms:
-        out.update(form_scores(ratings, form))
+        out.update(_scores_of(ratings, form))
     return out
+
+
+def _scores_of(ratings: Mapping[str, object], form: RatingForm) -> dict[str, float | None]:
+    if form.per == "session":
+        return form_scores(ratings, form)
+    out: dict[str, float | None] = {}
+    for segment in form.segments:
+        scores = form_scores(in_segment(ratings, form, segment), form)
+        out.update({segment_column(k, segment): v for k, v in scores.items()})
+    return out
+
+
+def _items_of(ratings: Mapping[str, object], form: RatingForm) -> dict[str, float | None]:
+    """The form's item columns with their ratings as numbers (per segment: each segment's)."""
+    names = form.items if form.per == "session" else [
+        segment_column(i, s) for s in form.segments for i in form.items]
+    return {name: _number(ratings.get(name)) for name in names}
 
 
 def form_rating_problems(ratings: Mapping[str, object], form: RatingForm,
@@ -104,6 +139,21 @@ def form_rating_problems(ratings: Mapping[str, object], form: RatingForm,
                                f"not {fixed.sum}",
                                f"the manual's scales add up to {fixed.sum}: check the ratings",
                                tuple(fixed.items)))
+    return out
+
+
+def scheme_rating_problems(ratings: Mapping[str, object], scheme: Scheme) -> list[Problem]:
+    """:func:`form_rating_problems` of every form; a per-segment form's in each segment, the
+    message saying which (``in segment ep5: ...``)."""
+    out: list[Problem] = []
+    for form in scheme.rating_forms:
+        if form.per == "session":
+            out += form_rating_problems(ratings, form, scheme)
+            continue
+        for segment in form.segments:
+            out += [Problem(f"in segment {segment}: {p.message}", p.fix, p.path)
+                    for p in form_rating_problems(in_segment(ratings, form, segment), form,
+                                                  scheme)]
     return out
 
 
@@ -134,42 +184,61 @@ def load_builtin_form(form_id: str) -> tuple[list[RatingItem], RatingForm]:
 
 def expand_forms(data: dict[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
     """A scheme file's data with each ``forms: [id, …]`` entry replaced by the built-in form's
-    rating items and form (appended after the scheme's own). Unknown ids are problems."""
+    rating items and form (appended after the scheme's own). An entry may be a mapping that
+    also says how the form is rated (``{id: eas, per: segment, segments: [ep5, ep8]}``).
+    Unknown ids are problems."""
     if "forms" not in data:
         return data, []
     refs = data["forms"]
     out = {k: v for k, v in data.items() if k != "forms"}
-    if not isinstance(refs, list) or not all(isinstance(r, str) for r in refs):
+    if not isinstance(refs, list) or not all(_is_ref(r) for r in refs):
         return out, [Problem("forms must be a list of built-in form ids",
-                             f"write e.g. 'forms: [{', '.join(builtin_form_ids())}]'",
+                             f"write e.g. 'forms: [{', '.join(builtin_form_ids())}]' or "
+                             "'forms: [{id: eas, per: segment, segments: [ep5, ep8]}]'",
                              ("forms",))]
     problems: list[Problem] = []
     items, forms = list(out.get("rating_items") or []), list(out.get("rating_forms") or [])
     for j, ref in enumerate(refs):
-        if ref not in builtin_form_ids():
-            problems.append(Problem(f"no built-in rating form '{ref}'",
+        form_id, rated = (ref, {}) if isinstance(ref, str) else (
+            ref["id"], {k: v for k, v in ref.items() if k != "id"})
+        if form_id not in builtin_form_ids():
+            problems.append(Problem(f"no built-in rating form '{form_id}'",
                                     f"use one of: {', '.join(builtin_form_ids())}",
                                     ("forms", j)))
             continue
-        form = builtin_form_data(ref)
+        form = builtin_form_data(form_id)
         items += form["items"]
-        forms.append({**form, "items": [i["id"] for i in form["items"]]})
+        forms.append({**form, **rated, "items": [i["id"] for i in form["items"]]})
     out["rating_items"], out["rating_forms"] = items, forms
     return out, problems
 
 
+def _is_ref(ref: object) -> bool:
+    """A built-in form's id, or ``{id: …, per: segment, segments: […]}`` (only those keys)."""
+    if isinstance(ref, str):
+        return True
+    return (isinstance(ref, dict) and isinstance(ref.get("id"), str)
+            and set(ref) <= {"id", "per", "segments"})
+
+
 def form_columns(scheme: Scheme) -> list[str]:
-    """The cohort columns of the scheme's forms: each form's items, then its scores."""
+    """The cohort columns of the scheme's forms: each form's items, then its scores; a
+    per-segment form's items and scores once per segment (``<item>_<segment>``)."""
     out: list[str] = []
     for form in scheme.rating_forms:
-        out += [i for i in form.items if i not in out] + form_score_names(form)
+        if form.per == "session":
+            out += [i for i in form.items if i not in out] + form_score_names(form)
+            continue
+        for segment in form.segments:
+            out += [segment_column(n, segment) for n in [*form.items, *form_score_names(form)]]
     return out
 
 
 def form_table(ratings: Mapping[Hashable, Mapping[str, object] | None],
                labels: Sequence[Hashable], *, scheme: Scheme) -> pd.DataFrame:
     """One row per coding (``coding``: its position in ``labels``) with :func:`form_columns`:
-    the items' ratings as numbers and the forms' scores, empty where missing."""
+    the items' ratings as numbers and the forms' scores, empty where missing. A per-segment
+    form's ratings are given under their :func:`segment_column` names."""
     import pandas as pd  # here, not at the top: scheme checks and the CLI's help stay light
 
     rows = []
@@ -177,8 +246,8 @@ def form_table(ratings: Mapping[Hashable, Mapping[str, object] | None],
         given = ratings.get(label) or {}
         row: dict[str, object] = {"coding": i}
         for form in scheme.rating_forms:
-            row.update({item: _number(given.get(item)) for item in form.items})
-            row.update(form_scores(given, form))
+            row.update(_items_of(given, form))
+            row.update(_scores_of(given, form))
         rows.append(row)
     return pd.DataFrame(rows, columns=["coding", *form_columns(scheme)]).astype(
         {c: "float64" for c in form_columns(scheme)})

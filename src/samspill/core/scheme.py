@@ -152,6 +152,10 @@ class RatingForm(_Model):
     total: FormTotal | None = None
     fixed_sums: list[FixedSum] = []
     licensed: bool = False
+    # Rated once per coding (the default), or once per segment of the session whose template
+    # id is in ``segments`` (e.g. the Strange Situation's reunions: ep5, ep8).
+    per: Literal["session", "segment"] = "session"
+    segments: list[Identifier] = []
 
 
 class SegmentSpec(_Model):
@@ -233,5 +237,8 @@ class Scheme(_Model):
         # hash (codings record it) and is not registered again as a new version.
         exclude = {"version"} | ({"rating_forms"} if not self.rating_forms else set())
         body = self.model_dump(mode="json", exclude=exclude)
+        for form in body.get("rating_forms", []):  # per segment came later too
+            if form["per"] == "session" and not form["segments"]:
+                del form["per"], form["segments"]
         canonical = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()

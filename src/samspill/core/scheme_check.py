@@ -10,7 +10,7 @@ import yaml
 from pydantic import ValidationError
 
 from samspill.core.errors import NotFoundError, SchemeError
-from samspill.core.forms import expand_forms
+from samspill.core.forms import expand_forms, segment_column
 from samspill.core.problems import Problem, summarise
 from samspill.core.scheme import RatingForm, RatingItem, Scheme
 from samspill.core.yaml_source import line_of, load_with_lines
@@ -188,6 +188,7 @@ def _form_references(scheme: Scheme) -> list[Problem]:
             out += [Problem(f"rating form '{form.id}' uses item '{item_id}' outside its items",
                             "list the item under the form's items or fix the name", path)
                     for item_id in part_items if item_id not in form.items]
+        out += _per_segment_problems(form, i)
         for column, path in _form_columns(form.id, form, i):
             if column in taken:
                 out.append(Problem(f"rating form '{form.id}' adds the score '{column}', a name "
@@ -211,12 +212,33 @@ def _form_item_problems(form_id: str, item_id: str, items: dict[str, RatingItem]
     return []
 
 
+def _per_segment_problems(form: RatingForm, i: int) -> list[Problem]:
+    """A per-segment form names the segments it is rated in; a per-session form names none."""
+    path: tuple[str | int, ...] = ("rating_forms", i, "segments")
+    if form.per == "segment" and not form.segments:
+        return [Problem(f"rating form '{form.id}' is rated per segment but names no segments",
+                        "list the segment ids it is rated in, e.g. 'segments: [ep5, ep8]'",
+                        path)]
+    if form.per == "session" and form.segments:
+        return [Problem(f"rating form '{form.id}' names segments but is rated per session",
+                        "add 'per: segment' or remove 'segments'", path)]
+    repeated = sorted({s for s in form.segments if form.segments.count(s) > 1})
+    return [Problem(f"rating form '{form.id}' names segment '{s}' twice",
+                    "name each segment once", path) for s in repeated]
+
+
 def _form_columns(form_id: str, form: RatingForm,
                   i: int) -> list[tuple[str, tuple[str | int, ...]]]:
+    """The columns a form adds: its scores; per segment, its items and scores per segment."""
     out: list[tuple[str, tuple[str | int, ...]]] = [
         (f"{form_id}_{s.id}", ("rating_forms", i, "subscales", k, "id"))
         for k, s in enumerate(form.subscales)]
-    return out + ([(f"{form_id}_total", ("rating_forms", i, "total"))] if form.total else [])
+    out += [(f"{form_id}_total", ("rating_forms", i, "total"))] if form.total else []
+    if form.per == "session":
+        return out
+    return [(segment_column(name, segment), ("rating_forms", i, "segments", j))
+            for j, segment in enumerate(form.segments)
+            for name, _path in [(item, ()) for item in form.items] + out]
 
 
 def parse_scheme(text: str, source: str = "scheme") -> Scheme:

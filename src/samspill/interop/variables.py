@@ -14,8 +14,8 @@ import re
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from samspill.core.forms import builtin_form_ids, load_builtin_form
-from samspill.core.scheme import RatingForm, RatingItem
+from samspill.core.forms import builtin_form_ids, load_builtin_form, segment_column
+from samspill.core.scheme import RatingForm, RatingItem, Scheme
 
 Kind = Literal["text", "integer", "number", "flag", "category"]
 Measure = Literal["nominal", "ordinal", "scale"]
@@ -316,6 +316,22 @@ def form_variables(items: list[RatingItem], form: RatingForm) -> list[Variable]:
         out.append(Variable(f"{form.id}_total", form.total.name or f"{form.name}: total",
                             "number", f"{methods[form.total.method]} of {', '.join(named)}; "
                             "empty when any of them is not rated.", decimals=2))
+    return out
+
+
+def segment_form_variables(scheme: Scheme) -> list[Variable]:
+    """The columns of the scheme's per-segment forms: each item and score once per segment it
+    is rated in, ``<name>_<segment>``, labelled with the segment (docs/schemes.md)."""
+    out: list[Variable] = []
+    for form in scheme.rating_forms:
+        if form.per != "segment":
+            continue
+        items = [i for i in (scheme.rating_item(n) for n in form.items) if i is not None]
+        for segment in form.segments:
+            out += [replace(v, name=segment_column(v.name, segment),
+                            label=f"{v.label}, segment {segment}",
+                            description=f"In segment {segment} (a form rated per segment). "
+                            + v.description) for v in form_variables(items, form)]
     return out
 
 

@@ -103,6 +103,9 @@ def _apply(db: Session, coding: Coding, action: Action) -> None:
     elif action.type == "reopen":
         assist_decisions.undecide(db, coding,
                                   _need(action.suggestion_id, action, "suggestion_id"))
+    elif action.type == "rating" and action.segment_id is not None:  # a per-segment form
+        codings.set_segment_ratings(db, coding=coding, segment_id=action.segment_id,
+                                    ratings=_need(action.ratings, action, "ratings"))
     elif action.type == "rating":
         codings.set_ratings(db, coding=coding, ratings=_need(action.ratings, action, "ratings"))
     elif action.type == "segment":

@@ -31,7 +31,13 @@ from samspill.interop.datavyu_write import write_datavyu
 from samspill.interop.elan import TierLayout, write_elan
 from samspill.interop.model import IndependentVariable, MediaFile, Observation, Project
 from samspill.interop.sdis import write_sdis
-from samspill.interop.variables import PREDICTOR_COLUMNS, PREDICTOR_REGISTRY, REGISTRY
+from samspill.interop.variables import (
+    PREDICTOR_COLUMNS,
+    PREDICTOR_REGISTRY,
+    REGISTRY,
+    Variable,
+    segment_form_variables,
+)
 from samspill.services import codings, pooling, studies
 from samspill.services.media import media_of
 from samspill.services.schemes import scheme_of
@@ -145,6 +151,14 @@ def observation_names(chosen: Sequence[Coding]) -> dict[int, str]:
 
 # ---------------------------------------------------------------- tables
 
+def _cohort_registry(chosen: Sequence[Coding]) -> dict[str, Variable]:
+    """The registry with the columns of the chosen codings' per-segment rating forms."""
+    out = dict(REGISTRY)
+    for version in dict.fromkeys(c.scheme_version for c in chosen):
+        out.update((v.name, v) for v in segment_form_variables(scheme_of(version)))
+    return out
+
+
 def cohort_of(db: Session, study: Study, chosen: Sequence[Coding], *, stability: bool = True,
               progress: Progress = _quiet, pooled: Pooling = ONE_PER_SESSION) -> Cohort:
     """The cohort of the chosen codings that the study's cohort holds (the one rule,
@@ -250,7 +264,7 @@ def table_export(db: Session, study: Study, kind: TableKind, fmt: tabular.Format
         cohort = _predictor_cohort(db, study, chosen, pooled)
         frame, excluded = _predictors(cohort.table), cohort.excluded
         count = len(cohort.table) + len(excluded)
-    registry = PREDICTOR_REGISTRY if kind == "predictors" else REGISTRY
+    registry = PREDICTOR_REGISTRY if kind == "predictors" else _cohort_registry(chosen)
     body = tabular.write_table(frame, fmt, sheet=kind, raw_cells=raw_cells, registry=registry)
     progress(1.0)
     media_type = MEDIA_TYPES.get(fmt, "application/octet-stream")

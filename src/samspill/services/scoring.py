@@ -424,7 +424,11 @@ def _last_times(events: pd.DataFrame) -> dict[int, int]:
 
 
 def _ratings(db: Session, coding_ids: list[int]) -> dict[int, dict[str, str]]:
+    """Each coding's ratings; a per-segment form's named ``<item>_<segment>`` beside them."""
     out: dict[int, dict[str, str]] = defaultdict(dict)
     for row in db.scalars(select(Rating).where(Rating.coding_id.in_(coding_ids))).all():
         out[row.coding_id][row.item_id] = row.value
+    for coding_id, keyed in codings.keyed_segment_ratings(db, coding_ids).items():
+        if keyed:
+            out[coding_id].update(keyed)
     return out

@@ -423,5 +423,7 @@ class SuggestionDecision(Base):
     event_id: Mapped[str | None] = mapped_column(String(36))
     decided_at: Mapped[dt.datetime] = mapped_column(Stamp, default=utcnow)
 
-# Issue 23: the moments, guidance notes and reel renders live in their own module.
-from samspill.store import models_moments as _models_moments  # noqa: E402,F401
+
+# Tables kept in their own modules, imported here so that Base.metadata holds them all.
+from samspill.store import models_moments  # noqa: E402, F401
+from samspill.store import models_ratings  # noqa: E402, F401

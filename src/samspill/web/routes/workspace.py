@@ -226,6 +226,7 @@ def boot_data(db: DbSession, access: Access) -> dict[str, Any]:
         "labels": option_labels(scheme, scheme_words),
         "events": workspace.event_rows(db, coding),
         "ratings": codings.ratings_of(db, coding),
+        "segment_ratings": codings.segment_ratings_of(db, coding),
         "segments": [s.model_dump(mode="json") for s in studies.segments_of(db, coding.session)],
         "template": template.model_dump(mode="json") if template else None,
         "template_names": _template_names(template, language),

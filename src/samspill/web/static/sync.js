@@ -3,9 +3,20 @@
 // its media time 0 falls on the session clock; changing it moves the clip, never an event.
 //
 // Paused or after a seek, a follower shows the frame that holds the main frame's session time
-// (re-seeked when it shows another). Playing, a follower further than JUMP_MS away is seeked;
-// nearer, its playbackRate is nudged (up to ±MAX_NUDGE) until it is within a quarter frame.
+// (re-seeked when it shows another). Playing, the drift (the main clip's clock against the
+// follower's, both read in the same task) steers the follower's playbackRate in proportion
+// (GAIN; at most ±MAX_NUDGE), so a small drift is caught smoothly and a large one fast. A
+// follower further than JUMP_MS away is seeked, and so is one that stays more than a frame off
+// for STUCK_MS in spite of the nudging (a decoder stalled by a loaded machine); a seek aims
+// ahead by the time the follower's last seeks took, so it lands where the clock will be.
 // A clip that has not started yet or has ended shows a note in its tile; the clock goes on.
+//
+// Why currentTime and not the presented frame's mediaTime (requestVideoFrameCallback): both
+// clocks are read in one task, so their difference is exact to the millisecond, while a
+// presented frame's time is its start, up to a frame before the clock (at 25 and 30 fps
+// together that alone is up to two frames of noise to steer by). The frame callbacks count
+// where a frame must be exact: paused, a follower shows the frame that holds the main
+// frame's time (Follower.holds).
 
 import { t } from "./i18n.js";
 import { ownsKey } from "./keys.js";
@@ -13,11 +24,16 @@ import { Player } from "./player.js";
 import { formatMs } from "./time.js";
 
 const JUMP_MS = 250; // playing: further than this (at 1×) is a seek, nearer is nudging
-const MAX_NUDGE = 0.25; // the largest change of rate when catching up (25 %)
-const GAIN = 4; // rate change per second of drift (40 ms behind → 16 % faster)
-const NUDGE_STEP = 0.04;
+const STUCK_MS = 600; // more than a frame off for this long in spite of the nudging: a seek
+const MAX_NUDGE = 0.5; // the largest change of rate when catching up (50 %, for a moment)
+const GAIN = 5; // rate change per second of drift (40 ms behind → 20 % faster; 100 ms → 50 %)
+const RATE_STEP = 0.01; // rates are set in steps of 1 %: fewer changes of rate, no hunting
+const SEEK_LEAD_MS = [40, 400]; // a seek while playing aims this far ahead (least, most)
 const SAVE_AFTER_MS = 700; // nudges in a row are saved once, when they stop
 const LAYOUT_KEY = "samspill.cameras.layout";
+// Side by side (one row), main + thumbnails (the big view and a column of the others), grid
+// (two columns: three or four cameras in two rows). Alt + L goes to the next.
+const LAYOUTS = ["side", "thumbs", "grid"];
 
 const $ = (id) => document.getElementById(id);
 
@@ -34,6 +50,22 @@ class Follower {
     this.player = new Player(this.video, { fps: clip.fps, offsetMs: clip.offset_ms });
     this.note = tile.querySelector(".tile-note");
     this.soughtMs = null; // the session time last seeked to while paused
+    this.offSince = null; // playing: since when (performance.now) it has been a frame off
+    this.seekMs = 100; // how long its seeks take (a running mean), the lead of the next one
+    this.seekStart = null;
+    video.addEventListener("seeking", () => { this.seekStart = performance.now(); });
+    video.addEventListener("seeked", () => {
+      if (this.seekStart === null) return;
+      this.seekMs = 0.7 * this.seekMs + 0.3 * (performance.now() - this.seekStart);
+      this.seekStart = null;
+    });
+  }
+
+  // Playing at `rate`: seek to where the clock will be once the seek is done.
+  catchUp(ms, rate) {
+    const [least, most] = SEEK_LEAD_MS;
+    this.player.seekTo(ms + Math.min(most, Math.max(least, this.seekMs)) * rate);
+    this.offSince = null;
   }
 
   get offsetMs() {
@@ -136,17 +168,36 @@ export class CameraSync {
     f.soughtMs = null; // playing: the next pause checks its frame afresh
     const drift = ms - (f.video.currentTime * 1000 + f.offsetMs); // > 0: the follower is behind
     if (f.video.seeking) return;
-    if (Math.abs(drift) > JUMP_MS * Math.max(1, rate) || why === "seeked") {
-      f.player.seekTo(ms + (why === "seeked" ? 0 : 40 * rate)); // a seek takes a moment
+    if (why === "seeked") {
+      f.player.seekTo(ms);
+      f.offSince = null;
+    } else if (Math.abs(drift) > JUMP_MS * Math.max(1, rate) || this.stuck(f, drift)) {
+      f.catchUp(ms, rate);
     } else {
-      const quarter = frameMs(f.clip.fps) / 4;
-      const nudge = Math.abs(drift) < quarter ? 0 : Math.max(-MAX_NUDGE, Math.min(MAX_NUDGE, (drift / 1000) * GAIN));
-      // In steps of NUDGE_STEP: each change of rate costs the browser's audio a restart.
-      const wanted = rate * (1 + Math.round(nudge / NUDGE_STEP) * NUDGE_STEP);
-      if (Math.abs(f.video.playbackRate - wanted) > 1e-3) f.video.playbackRate = wanted;
+      this.steer(f, drift, rate);
       this.record(f, drift);
     }
     if (f.video.paused) f.video.play()?.catch?.(() => {});
+  }
+
+  // Rate in proportion to the drift: within a quarter frame the follower plays at the clock's
+  // rate; beyond, faster or slower by GAIN per second of drift, up to ±MAX_NUDGE.
+  steer(f, drift, rate) {
+    const quarter = frameMs(f.clip.fps) / 4;
+    const nudge = Math.abs(drift) < quarter ? 0 : Math.max(-MAX_NUDGE, Math.min(MAX_NUDGE, (drift / 1000) * GAIN));
+    const wanted = rate * (1 + Math.round(nudge / RATE_STEP) * RATE_STEP);
+    if (Math.abs(f.video.playbackRate - wanted) > 1e-3) f.video.playbackRate = wanted;
+  }
+
+  // Has the follower been more than a frame off for STUCK_MS (nudging does not bring it in)?
+  stuck(f, drift) {
+    if (Math.abs(drift) <= frameMs(f.clip.fps)) {
+      f.offSince = null;
+      return false;
+    }
+    const now = performance.now();
+    f.offSince ??= now;
+    return now - f.offSince > STUCK_MS;
   }
 
   record(f, drift) {
@@ -188,7 +239,8 @@ export class CameraSync {
 
   setLayout(layout) {
     this.box.dataset.layout = layout;
-    this.box.style.gridTemplateRows = layout === "thumbs" ? `repeat(${this.followers.length}, minmax(0, 1fr))` : "";
+    const rows = { thumbs: this.followers.length, grid: Math.ceil(this.tiles.length / 2) }[layout];
+    this.box.style.gridTemplateRows = rows ? `repeat(${rows}, minmax(0, 1fr))` : "";
   }
 }
 
@@ -245,7 +297,7 @@ export function startSync({ player, boot, csrf, toast }) {
 
   let kept = "side";
   try { kept = localStorage.getItem(LAYOUT_KEY) || "side"; } catch { /* private mode */ }
-  pickLayout(["side", "thumbs"].includes(kept) ? kept : "side");
+  pickLayout(LAYOUTS.includes(kept) ? kept : "side");
   sync.tiles[0].classList.add("is-big");
   layout.addEventListener("change", () => pickLayout(layout.value));
   $("sync-swap").addEventListener("click", swap);
@@ -259,7 +311,7 @@ export function startSync({ player, boot, csrf, toast }) {
     if (ownsKey(e.target, e) || e.target.closest?.("dialog")) return;
     const actions = {
       KeyM: swap,
-      KeyL: () => pickLayout(layout.value === "side" ? "thumbs" : "side"),
+      KeyL: () => pickLayout(LAYOUTS[(LAYOUTS.indexOf(layout.value) + 1) % LAYOUTS.length]),
       Comma: () => (e.shiftKey ? moveBy(-100) : nudgeFrames(-1)),
       Period: () => (e.shiftKey ? moveBy(100) : nudgeFrames(1)),
     };

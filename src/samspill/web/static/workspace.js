@@ -100,7 +100,7 @@ class CodingHistory extends History {
 const history = new CodingHistory({
   store,
   enqueue: (actions) => {
-    for (const action of actions) if (action.type === "rating") ratings.apply(action.ratings);
+    for (const action of actions) if (action.type === "rating") ratings.apply(action.ratings, action.segment_id);
     suggestions?.applied(actions);
     outbox.add(actions).catch(storageFailed);
     document.dispatchEvent(new CustomEvent("samspill:applied", { detail: { count: actions.length } }));
@@ -119,9 +119,12 @@ const scores = new ScoresPanel($("scores"), { codingId, onSeek: (ms) => {
 // A rating changed is said (never silent) and undone with Ctrl + Z like an event.
 const ratings = new Ratings($("ratings-form"), $("classification"), {
   scheme, ratings: boot.ratings, cutoff: boot.cutoff,
-  onChange: (item, value) => {
-    const what = `${ratings.label(item)}: ${value}`;
-    if (history.commit([{ type: "rating", ratings: { [item]: value } }], what)) {
+  segmentRatings: boot.segment_ratings || {}, segments: boot.segments,
+  onChange: (item, value, segment) => {
+    const where = segment ? ` (${ratings.segmentName(segment)})` : "";
+    const what = `${ratings.label(item)}${where}: ${value}`;
+    const action = { type: "rating", ratings: { [item]: value } };
+    if (history.commit([segment ? { ...action, segment_id: segment } : action], what)) {
       toast(t("Rated {what} (Ctrl + Z undoes it)", { what }));
     }
   },
@@ -129,7 +132,7 @@ const ratings = new Ratings($("ratings-form"), $("classification"), {
 const segments = new Segments({
   form: $("segment-form"), list: $("segment-list"), segments: boot.segments, template: boot.template,
   names: boot.template_names,
-  player, send: (action) => send(action), toast, onChange: (all) => timeline.setSegments(all),
+  player, send: (action) => send(action), toast, onChange: (all) => { timeline.setSegments(all); ratings.setSegments(all); },
   onDelete: (segment) => {
     history.commit([{ type: "delete-segment", segment_id: segment.id }], t("Deleted segment {name}", { name: segment.name }));
     toast(t("Deleted segment {name}", { name: segment.name }));
@@ -242,7 +245,7 @@ async function reloadFromServer(refused = null) {
 
 function restore(pending) {
   for (const action of pending) {
-    if (action.type === "rating") for (const [k, v] of Object.entries(action.ratings)) ratings.set(k, v);
+    if (action.type === "rating") for (const [k, v] of Object.entries(action.ratings)) ratings.set(k, v, action.segment_id);
     else if (action.type === "segment") segments.put(action.segment);
   }
   const dropped = new Set(pending.filter((a) => a.type === "delete-segment").map((a) => a.segment_id));
