@@ -13,7 +13,6 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Query, UploadFile
 from fastapi.responses import Response
-from pydantic import BaseModel, Field
 
 from samspill.core.errors import N_, InputError
 from samspill.core.transcript import format_time
@@ -23,16 +22,12 @@ from samspill.store.models import Coding
 from samspill.web import i18n
 from samspill.web.deps import DbSession, ReadCoding, WriteCoding
 from samspill.web.refusals import said
+from samspill.web.transcript_schemas import TranscriptIn
 
 router = APIRouter(tags=["transcripts"])
 Lang = Annotated[Literal["en", "nb"] | None, Query()]
 MAX_UPLOAD = 2_000_000
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-class TranscriptIn(BaseModel):
-    text: str = Field(max_length=transcripts.MAX_CHARS)
-    version: int = Field(ge=0, description="The version the text was based on (0: none yet).")
 
 
 def state_json(state: transcripts.TranscriptState) -> dict[str, Any]:
