@@ -89,11 +89,15 @@ def readable_entries(db: Session, coding: Coding) -> list[LinkedEntry]:
     return state.entries
 
 
-def save(db: Session, *, coding: Coding, text: str, base_version: int, by: User) -> Transcript:
+def save(db: Session, *, coding: Coding, text: str, base_version: int, by: User,
+         locked: bool = False) -> Transcript:
     """Store the text as the new version. ``base_version`` is the version the writer started
     from (0 for a first save): another one is refused as stale (409, with the stored text in
-    the details), so an edit made elsewhere is never overwritten unseen."""
-    codings.ensure_open(coding)
+    the details), so an edit made elsewhere is never overwritten unseen. A submitted coding's
+    transcript is locked with it, unless ``locked`` (the command line's import of a tape's
+    master transcript)."""
+    if not locked:
+        codings.ensure_open(coding)
     if len(text) > MAX_CHARS:
         raise InputError(N_("a transcript holds at most {most} characters"),
                          fix=N_("split the transcript"), params={"most": MAX_CHARS})
@@ -169,7 +173,7 @@ def revisions(db: Session, coding: Coding) -> list[TranscriptRevision]:
 
 
 def import_text(db: Session, *, coding: Coding, text: str, base_version: int | None,
-                by: User) -> Transcript:
+                by: User, locked: bool = False) -> Transcript:
     """Replace the transcript with a file's, read strictly (an error names the bad line) and
     written in the plain-text form. ``base_version`` None: replace whatever is stored (the
     command line's import)."""
@@ -182,7 +186,7 @@ def import_text(db: Session, *, coding: Coding, text: str, base_version: int | N
         row = transcript_of(db, coding)
         base_version = row.version if row else 0
     return save(db, coding=coding, text=core.render_text(entries), base_version=base_version,
-                by=by)
+                by=by, locked=locked)
 
 
 def plain_text(db: Session, coding: Coding) -> str:
