@@ -149,3 +149,12 @@ def test_the_word_and_pdf_exports_open_and_hold_the_entries(lab: Lab, lang: str,
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
     assert word in text and "Maria holds up a toy" in text and "1:00:00.250" in text
     assert "bid 00:21.970" in text and "bid ✗" in text
+
+
+def test_the_feedback_page_leads_the_trainee_to_the_master_transcript(lab: Lab) -> None:
+    master, mine = _tape(lab)
+    lab.send("PUT", "tra", f"/api/codings/{mine}/status", {"status": "submitted"})
+    page = lab.get("tra", f"/codings/{mine}/feedback")
+    assert page.status_code == 200
+    assert f'href="/codings/{master}#transcript"' in page.text
+    assert f"/api/codings/{master}/transcript.pdf" in page.text

@@ -54,6 +54,12 @@ def transcript_of(db: Session, coding: Coding) -> Transcript | None:
     return db.scalar(select(Transcript).where(Transcript.coding_id == coding.id))
 
 
+def has_text(db: Session, coding: Coding) -> bool:
+    """Whether the coding has a transcript with anything in it."""
+    row = transcript_of(db, coding)
+    return row is not None and bool(row.text.strip())
+
+
 def state_of(db: Session, coding: Coding) -> TranscriptState:
     """The coding's transcript, read and linked to its events now."""
     row = transcript_of(db, coding)
