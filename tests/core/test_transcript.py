@@ -111,3 +111,16 @@ def test_a_tag_without_an_event_near_it_is_unlinked_and_a_running_state_is_near(
         ("bid", None), ("ignore", None), ("far", "d")]
     assert link_entry(Entry(60_000, "[bid]"), EVENTS, codes=CODES,
                       tolerance_ms=1000)[0].event_id is None
+
+
+def test_the_demo_vignettes_transcript_links_every_code_it_names() -> None:
+    from samspill.core.scheme_check import load_builtin_scheme
+    from samspill.core.vignette import vignette_events
+    from samspill.core.vignette_transcript import VIGNETTE_TRANSCRIPT
+
+    codes = [code.id for code in load_builtin_scheme("withdrawal-open").codes]
+    events = [EventRef(e.id, e.code, e.onset_ms, e.offset_ms) for e in vignette_events()]
+    links = [link for entry in parse_transcript(VIGNETTE_TRANSCRIPT)
+             for link in link_entry(entry, events, codes=codes)]
+    assert len(links) >= 15
+    assert [link.code for link in links if link.event_id is None] == []
