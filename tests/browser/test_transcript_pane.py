@@ -4,6 +4,9 @@ the [code] tag becomes a link that seeks the video to its event."""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 
 from samspill.core.events import Event
@@ -29,8 +32,9 @@ def _coding_with_a_bid(database: Database) -> int:
 
 @pytest.mark.parametrize("locale", ["en-GB", "nb-NO"])
 def test_a_transcript_written_with_the_time_key_links_its_code_to_the_video(
-    browser, demo_database: Database, server: Server, locale: str
+    browser, demo_database: Database, server: Server, locale: str, tmp_path: Path
 ) -> None:
+    shots = Path(os.environ.get("SAMSPILL_SCREENSHOTS", tmp_path))
     context = browser.new_context(viewport={"width": 1366, "height": 768}, locale=locale)
     page = context.new_page()
     log_in(page, demo_database, server)
@@ -56,6 +60,7 @@ def test_a_transcript_written_with_the_time_key_links_its_code_to_the_video(
     page.keyboard.press("Escape")  # saves, back to reading
     link = page.locator("#transcript-entries button.tr-code")
     link.wait_for()
+    page.screenshot(path=str(shots / f"transcript-1366x768-{locale}.png"))
     assert link.inner_text() == "[bid]"
     with demo_database.session() as db:
         coding = db.get(Coding, coding_id)
@@ -71,4 +76,27 @@ def test_a_transcript_written_with_the_time_key_links_its_code_to_the_video(
     # Alt + T again hides the pane and gives the keys back to coding.
     page.keyboard.press("Alt+t")
     page.wait_for_selector("#transcript-pane[hidden]", state="attached")
+    context.close()
+
+
+def test_text_not_saved_before_a_reload_comes_back_and_is_saved(
+    browser, demo_database: Database, server: Server
+) -> None:
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="en-GB")
+    page = context.new_page()
+    log_in(page, demo_database, server)
+    coding_id = new_coding(demo_database)
+    open_workspace(page, server, coding_id)
+    # What the pane keeps while the coder types, as a reload (or a lost network) left it.
+    page.evaluate(f"""localStorage.setItem("samspill-transcript-/api/codings/{coding_id}/transcript",
+        JSON.stringify({{text: "00:05 typed before the reload", version: 0}}))""")
+    page.keyboard.press("Alt+t")
+    page.wait_for_selector("#transcript-entries li >> text=typed before the reload")
+    page.wait_for_function("() => /1/.test(document.getElementById('transcript-status').textContent)")
+    with demo_database.session() as db:
+        coding = db.get(Coding, coding_id)
+        assert coding is not None
+        assert transcripts.state_of(db, coding).text == "00:05 typed before the reload"
+    assert page.evaluate(
+        f"localStorage.getItem('samspill-transcript-/api/codings/{coding_id}/transcript')") is None
     context.close()

@@ -21,6 +21,8 @@ TRANSCRIPT_STRINGS = (
     _("The transcript was changed elsewhere (version {n}). Yours is still here."),
     _("Version {n}, saved"),
     _("Went to {time}"),
+    _("Your unsaved transcript text is back; saving it"),
+    _("Offline: not saved yet, kept in this browser"),
 )
 
 

@@ -41,6 +41,9 @@ export class TranscriptPane {
     this.state = null;
     this.dirty = false;
     this.saving = null;
+    // Typed text not yet saved is also kept in this browser, so a reload or a lost network
+    // never loses it; it is sent again (from the version it started from) when the pane loads.
+    this.draftKey = `samspill-transcript-${url}`;
     this.box = root.querySelector("#transcript-text");
     this.view = root.querySelector("#transcript-entries");
     this.status = root.querySelector("#transcript-status");
@@ -61,6 +64,7 @@ export class TranscriptPane {
     this.box.addEventListener("input", () => this.changed());
     this.box.addEventListener("keydown", (e) => this.onKey(e));
     this.box.addEventListener("blur", () => this.saveNow());
+    window.addEventListener("online", () => this.saveNow());
     this.view.addEventListener("click", (e) => {
       const button = e.target.closest("button[data-ms]");
       if (button) this.seek(Number(button.dataset.ms));
@@ -95,8 +99,44 @@ export class TranscriptPane {
 
   async load() {
     const answer = await this.call("GET", this.url);
-    if (answer.ok) this.show(answer.body);
-    else this.status.textContent = t("Not saved: {message}", { message: answer.body?.error?.message || answer.status });
+    if (answer.ok) {
+      this.show(answer.body);
+      this.restoreDraft();
+    } else this.status.textContent = t("Not saved: {message}", { message: answer.body?.error?.message || answer.status });
+  }
+
+  readDraft() {
+    try {
+      return JSON.parse(window.localStorage.getItem(this.draftKey) || "null");
+    } catch {
+      return null;
+    }
+  }
+
+  restoreDraft() {
+    const draft = this.readDraft();
+    if (!draft || draft.text === this.state.text || !this.canWrite()) return this.forgetDraft();
+    this.box.value = draft.text;
+    this.state.version = draft.version;
+    this.dirty = true;
+    this.toast(t("Your unsaved transcript text is back; saving it"));
+    this.saveNow();
+  }
+
+  keepDraft() {
+    try {
+      window.localStorage.setItem(this.draftKey, JSON.stringify({ text: this.box.value, version: this.state?.version ?? 0 }));
+    } catch {
+      // A full or private storage: the text is still in the box and saved in a moment.
+    }
+  }
+
+  forgetDraft() {
+    try {
+      window.localStorage.removeItem(this.draftKey);
+    } catch {
+      // nothing kept, nothing to forget
+    }
   }
 
   // The server's state: the text (unless the coder is typing a newer one) and the entries.
@@ -203,6 +243,7 @@ export class TranscriptPane {
 
   changed() {
     this.dirty = true;
+    this.keepDraft();
     this.status.textContent = t("Not saved yet");
     clearTimeout(this.timer);
     this.timer = setTimeout(() => this.saveNow(), SAVE_AFTER_MS);
@@ -223,11 +264,16 @@ export class TranscriptPane {
     const answer = await this.call("PUT", this.url, { text, version });
     if (answer.ok) {
       this.dirty = this.box.value !== text;
+      if (!this.dirty) this.forgetDraft();
       this.show(answer.body);
       return;
     }
     const error = answer.body?.error;
     if (answer.status === 409 && error?.reason === "stale") return this.askConflict(error);
+    if (answer.status === 0) {
+      this.status.textContent = t("Offline: not saved yet, kept in this browser");
+      return;
+    }
     this.status.textContent = t("Not saved: {message}", { message: error?.message || answer.status });
   }
 
