@@ -92,7 +92,8 @@ def test_text_not_saved_before_a_reload_comes_back_and_is_saved(
         JSON.stringify({{text: "00:05 typed before the reload", version: 0}}))""")
     page.keyboard.press("Alt+t")
     page.wait_for_selector("#transcript-entries li >> text=typed before the reload")
-    page.wait_for_function("() => /1/.test(document.getElementById('transcript-status').textContent)")
+    page.wait_for_function(
+        "() => /1/.test(document.getElementById('transcript-status').textContent)")
     with demo_database.session() as db:
         coding = db.get(Coding, coding_id)
         assert coding is not None
