@@ -4,7 +4,7 @@ form read back as written, and ``[code]`` tags linked to the nearest event."""
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from samspill.core.errors import InputError
@@ -79,10 +79,12 @@ def test_the_plain_text_is_by_time_and_indents_continued_lines() -> None:
         "00:55 Maria holds up a toy\n      towards her\n01:02 mother nods\n")
 
 
+# One line of an entry; its first letter keeps it from reading as a time or a note (# …).
 texts = st.text(st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")), max_size=30).map(
-    str.strip).filter(lambda t: t and not t.startswith("#") and ":" not in t[:6])
+    lambda text: ("x" + text).strip())
 
 
+@settings(suppress_health_check=[HealthCheck.too_slow], deadline=None)  # 2 shared cores
 @given(st.lists(st.tuples(st.integers(0, 4 * 3600 * 1000), st.lists(texts, min_size=1,
                                                                      max_size=3)), max_size=8))
 def test_written_text_reads_back_as_the_same_entries(raw: list[tuple[int, list[str]]]) -> None:
