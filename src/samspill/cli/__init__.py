@@ -28,6 +28,7 @@ from samspill.cli.reports import report
 from samspill.cli.schemes import scheme_app
 from samspill.cli.sequential import sequential_app
 from samspill.cli.studies import study_app
+from samspill.cli.transcripts import transcript_app
 from samspill.cli.users import login_link, member_app, token_app, user_app
 from samspill.core.errors import SamspillError
 
@@ -68,6 +69,7 @@ app.add_typer(outcomes_app, name="outcomes")
 app.add_typer(assist_app, name="assist")  # issue 11: suggestions, never codes
 app.command()(moments)  # issue 23: moments to show a parent, and the feedback reel
 app.add_typer(reel_app, name="reel")
+app.add_typer(transcript_app, name="transcript")  # issue 12: coded transcripts
 app.command()(backup)
 app.command()(restore)
 app.command("report")(report)

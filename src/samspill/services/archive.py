@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from samspill.core.errors import N_, InputError
 from samspill.core.scheme import Scheme
-from samspill.services import codings, studies
+from samspill.services import codings, studies, transcripts
 from samspill.services.archive_model import (
     FORMAT_VERSION,
     ArchivedCoding,
@@ -119,7 +119,13 @@ def _archived_coding(db: Session, coding: Coding) -> ArchivedCoding:
         purpose=cast(CodingPurpose, coding.purpose),
         events=codings.coding_events(db, coding),
         ratings=codings.ratings_of(db, coding),
+        transcript=_transcript_text(db, coding),
     )
+
+
+def _transcript_text(db: Session, coding: Coding) -> str:
+    row = transcripts.transcript_of(db, coding)
+    return row.text if row else ""
 
 
 def export_study(db: Session, *, study: Study, media_dir: Path, out: Path) -> Path:
@@ -387,4 +393,7 @@ def _import_coding(
         events=keep_or_renew_ids(db, EventRow, f"coding/{coding.id}", archived.events),
     )
     codings.set_ratings(db, coding=coding, ratings=archived.ratings)
+    if archived.transcript:
+        transcripts.save(db, coding=coding, text=archived.transcript, base_version=0,
+                         by=coding.coder)
     codings.set_status(db, coding=coding, status=archived.status)

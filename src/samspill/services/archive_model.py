@@ -55,6 +55,8 @@ class ArchivedCoding(_Model):
     purpose: CodingPurpose = "study"
     events: list[Event] = []
     ratings: dict[str, str] = {}
+    # Issue 12: the coding's transcript as its writer typed it ("" when it has none).
+    transcript: str = Field(default="", max_length=500_000)
 
 
 class ArchivedSession(_Model):

@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 
 from samspill.core.simulate import STYLES
 from samspill.core.vignette import VIGNETTE_DURATION_MS, vignette_events, vignette_segments
-from samspill.services import codings, studies
+from samspill.core.vignette_transcript import VIGNETTE_TRANSCRIPT
+from samspill.services import codings, studies, transcripts
 from samspill.services.demo_video import render_demo_video
 from samspill.services.media import attach_file
 from samspill.services.schemes import latest_version, register_builtin_schemes
@@ -53,6 +54,7 @@ def load_demo(db: Session, *, owner: User, media_dir: Path, with_video: bool = T
     )
     codings.replace_events(db, coding=coding, events=vignette_events())
     codings.set_ratings(db, coding=coding, ratings={"level": 6, "profile": "helpless-fearful"})
+    transcripts.save(db, coding=coding, text=VIGNETTE_TRANSCRIPT, base_version=0, by=owner)
     codings.set_status(db, coding=coding, status="master")
     _add_simulated_cohort(db, study)
     if with_video:

@@ -427,3 +427,4 @@ class SuggestionDecision(Base):
 # Tables kept in their own modules, imported here so that Base.metadata holds them all.
 from samspill.store import models_moments  # noqa: E402, F401
 from samspill.store import models_ratings  # noqa: E402, F401
+from samspill.store import models_transcripts  # noqa: E402, F401

@@ -21,6 +21,7 @@ from samspill.web.routes import (
     study_admin,
     study_settings,
     training_pages,
+    transcripts,
     workspace,
 )
 
@@ -44,6 +45,7 @@ ROUTERS += [accounts.router]  # issue 21: account page, users page, tokens
 ROUTERS += [assist.router]  # issue 11: assist passes and suggestions (never codes)
 ROUTERS += [elan_imports.router]  # issue 13: ELAN files under a derived scheme or a mapping
 ROUTERS += [moments.router]  # issue 23: moments to show, guidance notes, the feedback reel
+ROUTERS += [transcripts.router]  # issue 12: coded transcripts
 
 
 def all_routes() -> list:

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from samspill.services import access as policy
-from samspill.services import agreement, training
+from samspill.services import agreement, training, transcripts
 from samspill.services.scoring import settings_of
 from samspill.store.models import Coding
 from samspill.web import training_text as words
@@ -84,6 +84,8 @@ def feedback_page(request: Request, access: ReadCoding, db: DbSession) -> Respon
         ratings=agreement.records(found.ratings),
         states=states,
         per_code=words.per_code_rows(found),
+        # Issue 12: the master's transcript, now that the trainee has submitted the tape.
+        master_transcript=transcripts.has_text(db, found.master),
     )
 
 

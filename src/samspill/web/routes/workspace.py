@@ -35,6 +35,7 @@ from samspill.web.deps import Access, DbSession, ReadCoding
 from samspill.web.i18n import marked as _  # for the extractor
 from samspill.web.master_notice import master_done
 from samspill.web.templating import templates
+from samspill.web.transcript_schemas import TRANSCRIPT_STRINGS
 
 router = APIRouter(tags=["workspace"])
 
@@ -43,6 +44,7 @@ router = APIRouter(tags=["workspace"])
 # Every string the scripts show. The keys are the English msgids; i18n.js looks them up.
 JS_STRINGS = (
     *ASSIST_STRINGS,
+    *TRANSCRIPT_STRINGS,
     _("Audio"),
     _("no audio"),
     _("Loading the audio…"),

@@ -174,6 +174,7 @@ function commandFor(e, logger) {
   }
   if (e.altKey && !plain) {
     if (e.code === "KeyE") return { name: "focusList" };
+    if (e.code === "KeyT") return { name: "transcript" };
     if (/^[a-z0-9]$/i.test(e.key) || e.key.startsWith("Arrow")) return null; // the browser's
   } // Option+8 on a Mac types [, which is meant as [
 

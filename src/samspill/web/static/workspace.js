@@ -21,6 +21,7 @@ import { bindFilter, bindGoto, bindPad, bindSound, bindView, keepStatusInView, o
 import { WaveformLane } from "./waveform.js";
 import { Suggestions } from "./suggestions.js";
 import { startSync } from "./sync.js";
+import { TranscriptPane } from "./transcript.js";
 
 performance.mark("samspill-start");
 const $ = (id) => document.getElementById(id);
@@ -49,10 +50,12 @@ function banner(text) {
 
 async function call(method, path, body) {
   try {
+    // A file goes as a form (the browser sets its boundary); everything else as JSON.
+    const form = body instanceof FormData;
     const response = await fetch(path, {
       method,
-      headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRF-Token": csrf },
-      body: body === undefined ? undefined : JSON.stringify(body),
+      headers: { ...(form ? {} : { "Content-Type": "application/json" }), Accept: "application/json", "X-CSRF-Token": csrf },
+      body: body === undefined || form ? body : JSON.stringify(body),
     });
     const answer = await response.json().catch(() => null);
     return { ok: response.ok, status: response.status, body: answer };
@@ -143,6 +146,10 @@ const suggestions = boot.assist?.shown ? new Suggestions({
   host: $("event-list").parentElement, timeline, player, scheme,
   history, store, url: api("/suggestions"), canWrite: () => writable, toast,
 }) : null;
+// The transcript pane (issue 12): Alt + T; its code links seek the video.
+const transcript = new TranscriptPane({
+  root: $("transcript-pane"), url: api("/transcript"), player, canWrite: () => writable, toast, call,
+});
 const modifiers = new ModifierDialog($("modifier-dialog"), { onPassKey: (e) => document.dispatchEvent(new KeyboardEvent("keydown", e)) });
 const logger = new Logger({
   scheme, store, player, modifiers, toast,
@@ -261,6 +268,7 @@ function setWritable(value, reason) {
   ratings.setReadOnly(!value);
   for (const id of ["segment-start", "segment-end"]) $(id).disabled = !value;
   segments.render();
+  if (transcript.state) transcript.render();
   banner(value ? "" : reason);
 }
 
@@ -317,6 +325,7 @@ const commands = {
   undo: () => writable && history.undo(toast),
   redo: () => writable && history.redo(toast),
   focusList: () => (list.selected || $("event-list").firstElementChild)?.focus(),
+  transcript: () => transcript.toggle(),
 };
 
 function showSubject(subject) {
@@ -344,6 +353,7 @@ function bindStatus() {
     else toast(t("Not saved: {message}", { message: answer.body?.error?.message || answer.status }), true);
   });
   $("help-open").addEventListener("click", openHelp);
+  $("transcript-toggle").addEventListener("click", () => transcript.toggle());
 }
 
 function readOnlyReason() {
@@ -378,7 +388,8 @@ async function start() {
   showAside();
   updateScores();
   suggestions?.load();
-  window.samspill = { store, list, timeline, outbox, player, logger, history, scores, waveform, sync, suggestions };
+  if (window.location.hash === "#transcript") transcript.toggle(true);
+  window.samspill = { store, list, timeline, outbox, player, logger, history, scores, waveform, sync, suggestions, transcript };
   performance.mark("samspill-ready");
   document.body.dataset.ready = "true";
 }
