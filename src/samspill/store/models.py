@@ -422,3 +422,4 @@ class SuggestionDecision(Base):
     decision: Mapped[str] = mapped_column(String(16))  # accepted | rejected
     event_id: Mapped[str | None] = mapped_column(String(36))
     decided_at: Mapped[dt.datetime] = mapped_column(Stamp, default=utcnow)
+from samspill.store import models_trajectory  # noqa: E402,F401  (issue 23: session phases)
