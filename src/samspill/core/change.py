@@ -24,6 +24,8 @@ from typing import Literal
 
 import numpy as np
 
+from samspill.core.errors import N_
+
 # Two-sided 5 %: the cut-off of Jacobson & Truax (1991).
 RC_CRITICAL = 1.96
 
@@ -32,11 +34,11 @@ VERDICTS: tuple[Verdict, ...] = ("reliable", "within", "no_agreement", "no_sprea
                                  "not_comparable")
 # What each verdict says (English; the web and the reports translate).
 VERDICT_TEXTS: dict[str, str] = {
-    "reliable": "reliable change",
-    "within": "within coder disagreement",
-    "no_agreement": "not enough agreement data to judge",
-    "no_spread": "too few sessions in the study to judge",
-    "not_comparable": "nothing to compare",
+    "reliable": N_("reliable change"),
+    "within": N_("within coder disagreement"),
+    "no_agreement": N_("not enough agreement data to judge"),
+    "no_spread": N_("too few sessions in the study to judge"),
+    "not_comparable": N_("nothing to compare"),
 }
 
 

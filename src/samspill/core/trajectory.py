@@ -27,8 +27,8 @@ from samspill.core.indicators.states import NOT_OBSERVABLE
 
 # The phases of a family's course, in order; a session without one is "unspecified".
 PHASES = ("intake", "guidance", "follow-up")
-PHASE_TEXTS = {"intake": "intake", "guidance": "during guidance", "follow-up": "follow-up",
-               None: "phase not set"}
+PHASE_TEXTS = {"intake": N_("intake"), "guidance": N_("during guidance"),
+               "follow-up": N_("follow-up"), None: N_("phase not set")}
 # The scopes followed: the whole session and the reunions together (where withdrawal shows
 # most, spec/withdrawal.md).
 SCOPES = ("session", "reunions")
