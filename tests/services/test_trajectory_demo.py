@@ -19,6 +19,19 @@ def test_the_demo_family_shows_fewer_signs_over_three_sessions(database: Databas
         course = dyad_course(db, study=study, dyad_code=DEMO_DYAD,
                              member=policy.Member(admin, "owner"))
     t = course.trajectory
-    print(t.table.to_string())
-    print(t.measures.to_string())
     assert [p.name for p in t.points] == ["vignette", "vignette-2", "vignette-3"]
+    assert [p.phase for p in t.points] == ["intake", "guidance", "follow-up"]
+    assert t.intake == 0 and all(p.status == "scored" for p in t.points)
+    session = t.table[t.table["scope"] == "session"]
+    present = [int((session[session["position"] == i]["state"] == "present").sum())
+               for i in range(3)]
+    assert present[0] == 5 and 0 < present[1] < 5 and present[2] == 0
+    # The demo's second coder gives agreement figures for every sign on the whole session.
+    measures = t.measures[t.measures["scope"] == "session"]
+    assert (measures["agreement_sessions"] >= 3).all() and measures["r_xx"].notna().all()
+    last = session[session["position"] == 2]
+    assert set(last["intake_verdict"]) <= {"reliable", "within"}
+    assert "reliable" in set(last["intake_verdict"])
+    # The partly changed session: some changes reliable, some within coder disagreement.
+    middle = set(session[session["position"] == 1]["prev_verdict"])
+    assert {"reliable", "within"} <= middle

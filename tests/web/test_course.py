@@ -126,3 +126,17 @@ def test_owners_mark_the_phase_of_each_session(client: TestClient, demo: Databas
     wrong = client.post(f"{PAGE}/phases", data={f"phase-{sid}": "later"},
                         headers=bearer(demo, "admin"))
     assert wrong.status_code == 400 and "no such phase" in wrong.text
+
+
+def test_deleting_the_dyad_removes_its_sessions_phases(client: TestClient,
+                                                       demo: Database) -> None:
+    from sqlalchemy import func, select
+
+    from samspill.store.models_trajectory import SessionPhase
+
+    with demo.session() as db:
+        assert db.scalar(select(func.count()).select_from(SessionPhase)) == 3
+    gone = client.delete(f"/api/studies/demo/dyads/{DEMO_DYAD}", headers=bearer(demo, "admin"))
+    assert gone.status_code == 200
+    with demo.session() as db:
+        assert db.scalar(select(func.count()).select_from(SessionPhase)) == 0

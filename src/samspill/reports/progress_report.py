@@ -19,7 +19,7 @@ from matplotlib.figure import Figure
 from samspill import __version__
 from samspill.core import numbers
 from samspill.core.change import RC_CRITICAL
-from samspill.core.indicators import INDICATORS, IndicatorSettings
+from samspill.core.indicators import INDICATORS, SIGNS, IndicatorSettings
 from samspill.core.indicators.states import NOT_OBSERVABLE, PRESENT
 from samspill.core.trajectory import MEASURES, Trajectory, better
 from samspill.reports.document import Block, Document, Facts, Paragraph, Plot, Section, Table
@@ -132,7 +132,7 @@ def _sessions(data: ProgressData, _: Translator) -> Section:
     for i, p in enumerate(t.points):
         states = t.table[(t.table["position"] == i) & (t.table["scope"] == "session")]
         present = (_("%(present)s of %(total)s", present=int((states["state"] == PRESENT).sum()),
-                     total=5) if p.has_scores else "–")
+                     total=len(SIGNS)) if p.has_scores else "–")
         rows.append([str(i + 1), p.name, _.date(p.date), _(PHASE_WORDS.get(p.phase,
                                                                            PHASE_WORDS[None])),
                      _age(data, p.date), p.coder or "–", present, _status(p.status, p.reason, _)])

@@ -56,7 +56,11 @@ LATER_SESSIONS = (
 
 
 def load_demo(db: Session, *, owner: User, media_dir: Path, with_video: bool = True) -> Study:
-    """Create the demo study once; calling it again changes nothing."""
+    """Create the demo study once; calling it again changes nothing.
+
+    Only the vignette gets a rendered video: one costs about a minute of CPU, the rest of the
+    demo some 5 s, so the family's later sessions have none (measured for issue 23).
+    """
     existing = db.scalar(select(Study).where(Study.name == DEMO_STUDY))
     if existing is not None:
         return existing
@@ -90,11 +94,9 @@ def load_demo(db: Session, *, owner: User, media_dir: Path, with_video: bool = T
     codings.set_ratings(db, coding=coding, ratings={"level": 6, "profile": "helpless-fearful"})
     codings.set_status(db, coding=coding, status="master")
     set_phase(db, session=session, phase="intake")
-    later = [_later_session(db, study, dyad, owner, spec) for spec in LATER_SESSIONS]
+    for spec in LATER_SESSIONS:
+        _later_session(db, study, dyad, owner, spec)
     _add_simulated_cohort(db, study)
-    if with_video and render_later_videos():
-        for spec, stored in zip(LATER_SESSIONS, later, strict=True):
-            _attach_video(db, stored, spec.events(), media_dir, spec.name)
     if with_video:
         video = render_demo_video(
             vignette_events(), VIGNETTE_DURATION_MS, media_dir / ".render" / "vignette.webm"
@@ -102,11 +104,6 @@ def load_demo(db: Session, *, owner: User, media_dir: Path, with_video: bool = T
         attach_file(db, session=session, media_dir=media_dir, source=video)
         video.unlink(missing_ok=True)
     return study
-
-
-def render_later_videos() -> bool:
-    """Whether the later sessions get a rendered video too (see docs/practice.md)."""
-    return False
 
 
 def _later_session(db: Session, study: Study, dyad: Dyad, owner: User,
@@ -128,13 +125,6 @@ def _later_session(db: Session, study: Study, dyad: Dyad, owner: User,
     codings.set_status(db, coding=coding, status="master")
     set_phase(db, session=session, phase=spec.phase)
     return session
-
-
-def _attach_video(db: Session, session: ObservationSession, events: list[Event],
-                  media_dir: Path, name: str) -> None:
-    video = render_demo_video(events, VIGNETTE_DURATION_MS, media_dir / ".render" / f"{name}.webm")
-    attach_file(db, session=session, media_dir=media_dir, source=video)
-    video.unlink(missing_ok=True)
 
 
 def _add_simulated_cohort(db: Session, study: Study) -> None:

@@ -9,7 +9,7 @@ import math
 from typing import Any
 
 from samspill.core import numbers
-from samspill.core.indicators import INDICATORS
+from samspill.core.indicators import INDICATORS, SIGNS
 from samspill.core.indicators.states import NOT_OBSERVABLE, PRESENT
 from samspill.core.trajectory import MEASURES, PHASE_TEXTS, Trajectory, better
 from samspill.web import i18n
@@ -135,6 +135,7 @@ def sessions_view(trajectory: Trajectory, ids: dict[str, int]) -> list[dict[str,
                     "phase_key": p.phase or "", "status": p.status,
                     "status_text": _(STATUS_WORDS[p.status]) if STATUS_WORDS[p.status] else "",
                     "reason": p.reason, "coder": p.coder, "present": present,
+                    "signs": len(SIGNS),
                     "is_intake": i == trajectory.intake})
     return out
 
