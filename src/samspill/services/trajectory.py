@@ -31,7 +31,6 @@ from samspill.core.trajectory import (
     measure_spread,
     scope_values,
 )
-from samspill.reports.progress_report import ProgressData
 from samspill.services import access as policy
 from samspill.services import codings, identity, pooling, studies
 from samspill.services.agreement import consensus_coding_ids, independent_codings
@@ -152,13 +151,6 @@ def _study_values(db: Session, study: Study) -> pd.DataFrame:
     by_name = {s.name: s.id for s in studies.sessions_of(db, study)}
     phases = phases_of(db, list(by_name.values()))
     return table.assign(phase=table["session"].map(lambda n: phases.get(by_name.get(n, -1))))
-
-
-def progress_data(course: Course) -> ProgressData:
-    """The progress report's data: codes only (the dyad's code, never a name)."""
-    return ProgressData(study=course.study.name, dyad=course.dyad.code,
-                        child_birth_month=course.dyad.child_birth_month,
-                        trajectory=course.trajectory, settings=course.settings)
 
 
 PHASE_CHOICES = PHASES

@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from samspill.core.errors import N_, InputError
-from samspill.reports.progress_report import progress_document
+from samspill.reports.progress_report import ProgressData, progress_document
 from samspill.reports.render import WebLinks, render, render_html
 from samspill.services import trajectory
 from samspill.web import i18n
@@ -29,10 +29,10 @@ from samspill.web.course_display import (
     table_view,
 )
 from samspill.web.deps import Access, DbSession, ManageStudy, ReadStudy
-from samspill.web.routes.reports import CSS_PATH
 from samspill.web.templating import page
 
 router = APIRouter(tags=["course"], include_in_schema=False)
+CSS_PATH = "/reports/report.css"  # served by the reports' router
 BASE = "/studies/{study}/dyads/{dyad}"
 Format = Annotated[Literal["html", "pdf", "download"], Query()]
 Lang = Annotated[Literal["en", "nb"] | None, Query()]
@@ -79,8 +79,10 @@ def progress_report(dyad: str, access: ReadStudy, db: DbSession, format: Format 
                     lang: Lang = None) -> Response:
     """The progress report for the family's file: a page, a PDF or a self-contained HTML."""
     course = _course(db, access, dyad)
-    document = progress_document(trajectory.progress_data(course),
-                                 lang or i18n.current_language.get())
+    data = ProgressData(study=course.study.name, dyad=course.dyad.code,
+                        child_birth_month=course.dyad.child_birth_month,
+                        trajectory=course.trajectory, settings=course.settings)
+    document = progress_document(data, lang or i18n.current_language.get())
     base = f"/studies/{access.the_study.name}/dyads/{course.dyad.code}"
     query = f"lang={document.language}"
     if format == "html":
