@@ -29,6 +29,7 @@ from samspill.cli.schemes import scheme_app
 from samspill.cli.sequential import sequential_app
 from samspill.cli.studies import study_app
 from samspill.cli.transcripts import transcript_app
+from samspill.cli.trajectory import trajectory
 from samspill.cli.users import login_link, member_app, token_app, user_app
 from samspill.core.errors import SamspillError
 
@@ -77,6 +78,7 @@ app.command()(scoring.score)
 app.command()(scoring.cohort)
 app.command()(scoring.relations)
 app.command()(scoring.simulate)
+app.command()(trajectory)  # issue 23: a family's course over time
 
 
 @app.command()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from samspill.core.simulate import Procedure, SimulatedSession, simulate_cohort
+from samspill.core.simulate.coder import code_session
 from samspill.services import codings, studies
 from samspill.services.codings import keep_or_renew_ids
 from samspill.services.schemes import latest_version
@@ -73,3 +74,31 @@ def _store(
     codings.replace_events(db, coding=coding, events=events)
     codings.set_status(db, coding=coding, status="master")
     return session
+
+
+SECOND_CODER = "simulator-2"
+
+
+def add_second_codings(db: Session, *, study: Study, style: str, sessions: int, seed: int,
+                       procedure: Procedure = "free-play", jitter_ms: int = 1500,
+                       miss_share: float = 0.08) -> list[ObservationSession]:
+    """A second, independent coding of sessions stored by :func:`add_simulated_sessions` (same
+    style, count, seed and procedure): what a coder with this timing jitter who misses this
+    share of events would log, submitted, so the study has agreement figures to show."""
+    from samspill.services.setup import ensure_user
+
+    coder = ensure_user(db, SECOND_CODER)
+    studies.set_role(db, study=study, user=coder, role="coder")
+    version = latest_version(db, "withdrawal-open")
+    out = []
+    for i, simulated in enumerate(simulate_cohort(style, sessions, seed, procedure)):
+        session = studies.get_session(db, study=study,
+                                      name=f"sim-{procedure}-{seed}-{simulated.name}")
+        coded = code_session(simulated, seed=seed + i, jitter_ms=jitter_ms,
+                             miss_share=miss_share)
+        coding = codings.create_coding(db, session=session, coder=coder, scheme_version=version)
+        events = keep_or_renew_ids(db, EventRow, f"coding/{coding.id}", coded.events)
+        codings.replace_events(db, coding=coding, events=events)
+        codings.set_status(db, coding=coding, status="submitted")
+        out.append(session)
+    return out

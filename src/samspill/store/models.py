@@ -428,3 +428,4 @@ class SuggestionDecision(Base):
 from samspill.store import models_moments  # noqa: E402, F401
 from samspill.store import models_ratings  # noqa: E402, F401
 from samspill.store import models_transcripts  # noqa: E402, F401
+from samspill.store import models_trajectory  # noqa: E402, F401

@@ -9,6 +9,7 @@ from samspill.web.routes import (
     audit,
     auth,
     codings,
+    course,
     dyads,
     elan_imports,
     exchange,
@@ -43,6 +44,7 @@ ROUTERS += [reports.router]  # issue 6: session and cohort reports
 ROUTERS += [exchange.router, analysis.router]  # issue 6: exports, imports, analyses
 ROUTERS += [accounts.router]  # issue 21: account page, users page, tokens
 ROUTERS += [assist.router]  # issue 11: assist passes and suggestions (never codes)
+ROUTERS += [course.router]  # issue 23: a family's course over time, progress report
 ROUTERS += [elan_imports.router]  # issue 13: ELAN files under a derived scheme or a mapping
 ROUTERS += [moments.router]  # issue 23: moments to show, guidance notes, the feedback reel
 ROUTERS += [transcripts.router]  # issue 12: coded transcripts
