@@ -9,7 +9,6 @@ from samspill.web.routes import (
     audit,
     auth,
     codings,
-    course,
     dyads,
     elan_imports,
     exchange,
@@ -22,6 +21,7 @@ from samspill.web.routes import (
     study_admin,
     study_settings,
     training_pages,
+    trajectory,
     transcripts,
     workspace,
 )
@@ -44,7 +44,7 @@ ROUTERS += [reports.router]  # issue 6: session and cohort reports
 ROUTERS += [exchange.router, analysis.router]  # issue 6: exports, imports, analyses
 ROUTERS += [accounts.router]  # issue 21: account page, users page, tokens
 ROUTERS += [assist.router]  # issue 11: assist passes and suggestions (never codes)
-ROUTERS += [course.router]  # issue 23: a family's course over time, progress report
+ROUTERS += [trajectory.router]  # issue 23: a family's course over time, progress report
 ROUTERS += [elan_imports.router]  # issue 13: ELAN files under a derived scheme or a mapping
 ROUTERS += [moments.router]  # issue 23: moments to show, guidance notes, the feedback reel
 ROUTERS += [transcripts.router]  # issue 12: coded transcripts

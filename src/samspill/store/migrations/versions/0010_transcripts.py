@@ -1,6 +1,6 @@
 """coded transcripts: one per coding, with its saved versions (issue 12)
 
-Revision ID: 0010_transcripts
+Revision ID: 0010
 Revises: 0008
 Create Date: 2026-12-07 03:30:00
 
@@ -14,7 +14,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0010_transcripts"
+revision = "0010"
 down_revision = "0008"
 branch_labels = None
 depends_on = None

@@ -1,7 +1,7 @@
 """moments to show, guidance notes and reel renders (issue 23)
 
-Revision ID: 0011_moments
-Revises: 0008
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-12-07 03:20:00
 
 ``moments`` are a person's decisions on proposed moments (accepted, trimmed, captioned, or
@@ -15,8 +15,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0011_moments"
-down_revision = "0008"
+revision = "0011"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 

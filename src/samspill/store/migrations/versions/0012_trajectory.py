@@ -1,7 +1,7 @@
 """a session's phase in its dyad's course: intake, guidance, follow-up (issue 23)
 
-Revision ID: 0012_trajectory
-Revises: 0008
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-12-07 03:30:00
 
 One row per session that has a phase; sessions without one have none set. The lead re-chains
@@ -13,8 +13,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0012_trajectory"
-down_revision = "0008"
+revision = "0012"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 

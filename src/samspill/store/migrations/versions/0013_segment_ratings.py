@@ -1,7 +1,7 @@
 """segment_ratings: the ratings of a per-segment rating form (issue 14)
 
-Revision ID: 0013_segment_ratings
-Revises: 0008
+Revision ID: 0013
+Revises: 0012
 Create Date: 2026-12-07 03:10:00
 
 One row per coding, segment and rating item; deleting the coding or the segment deletes it.
@@ -13,8 +13,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0013_segment_ratings"
-down_revision = "0008"
+revision = "0013"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 

@@ -20,7 +20,9 @@ from samspill.reports.progress_report import ProgressData, progress_document
 from samspill.reports.render import WebLinks, render, render_html
 from samspill.services import trajectory
 from samspill.web import i18n
-from samspill.web.course_display import (
+from samspill.web.deps import Access, DbSession, ManageStudy, ReadStudy
+from samspill.web.templating import page
+from samspill.web.trajectory_display import (
     SCOPE_WORDS,
     chart_view,
     measures_view,
@@ -28,10 +30,8 @@ from samspill.web.course_display import (
     sessions_view,
     table_view,
 )
-from samspill.web.deps import Access, DbSession, ManageStudy, ReadStudy
-from samspill.web.templating import page
 
-router = APIRouter(tags=["course"], include_in_schema=False)
+router = APIRouter(tags=["trajectory"], include_in_schema=False)
 CSS_PATH = "/reports/report.css"  # served by the reports' router
 BASE = "/studies/{study}/dyads/{dyad}"
 Format = Annotated[Literal["html", "pdf", "download"], Query()]
@@ -51,7 +51,7 @@ def course_page(request: Request, dyad: str, access: ReadStudy, db: DbSession) -
     t = course.trajectory
     scopes = [{"key": s, "title": i18n.gettext(SCOPE_WORDS[s]), "chart": chart_view(t, s),
                "rows": table_view(t, s)} for s in t.scopes()]
-    return page(request, access, "course.html", dyad=course.dyad,
+    return page(request, access, "trajectory.html", dyad=course.dyad,
                 sessions=sessions_view(t, {s.name: s.id for s in course.sessions}),
                 scopes=scopes, measures=measures_view(t), phases=trajectory.PHASE_CHOICES,
                 phase_words=phase_words())
