@@ -47,7 +47,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from samspill.core.scheme_check import load_builtin_scheme
 from samspill.core.simulate import STYLES, cohort_frames, simulate_session
@@ -104,31 +103,45 @@ def tiled(table: pa.Table, first: int, n: int) -> pa.Table:
 
 
 def write(root: Path, n: int, table: pa.Table) -> float:
-    """One Parquet file per coding under ``root/study=1``; seconds taken."""
-    from concurrent.futures import ThreadPoolExecutor
+    """The compacted base of n codings under ``root/study=1`` (``columnar.write_base``, the
+    layout a study's cohort keeps once compacted); seconds taken."""
+    from samspill.services.columnar import PART_CODINGS, write_base
+
+    def blocks() -> Any:
+        for first in range(0, n, PART_CODINGS):
+            size = min(PART_CODINGS, n - first)
+            yield ({i: "v0" for i in range(first + 1, first + size + 1)},
+                   tiled(table, first, size))
 
     started = time.perf_counter()
-    study = root / "study=1"
-    with ThreadPoolExecutor(2) as threads:
-        for first in range(0, n, CHUNK):
-            part = tiled(table, first, min(CHUNK, n - first))
-            coding = part.column("coding").to_numpy()
-            bounds = np.searchsorted(coding, np.arange(first, first + min(CHUNK, n - first)
-                                                       + 1) + 1)
-
-            def one(i: int, part: pa.Table = part, bounds: np.ndarray = bounds,
-                    first: int = first) -> None:
-                folder = study / f"coding={first + i + 1}"
-                folder.mkdir(parents=True, exist_ok=True)
-                pq.write_table(part.slice(int(bounds[i]), int(bounds[i + 1] - bounds[i])),
-                               folder / "v0.parquet")
-
-            list(threads.map(one, range(len(bounds) - 1)))
+    write_base(root / "study=1", blocks())
     return time.perf_counter() - started
 
 
-def files_of(root: Path, n: int) -> dict[int, Path]:
-    return {i: root / "study=1" / f"coding={i}" / "v0.parquet" for i in range(1, n + 1)}
+def write_files(root: Path, n: int, table: pa.Table) -> float:
+    """One Parquet file per coding (the layout before compaction); seconds taken."""
+    from samspill.services.columnar import write_file
+
+    started = time.perf_counter()
+    for first in range(0, n, CHUNK):
+        part = tiled(table, first, min(CHUNK, n - first))
+        bounds = np.searchsorted(part.column("coding").to_numpy(),
+                                 np.arange(first, first + min(CHUNK, n - first) + 1) + 1)
+        for i in range(len(bounds) - 1):
+            write_file(part.slice(int(bounds[i]), int(bounds[i + 1] - bounds[i])),
+                       root / "study=1" / f"coding={first + i + 1}" / "v0.parquet")
+    return time.perf_counter() - started
+
+
+def layout_of(root: Path, n: int, files: bool = False) -> Any:
+    from samspill.services.columnar import Layout, read_base
+
+    if files:
+        return Layout(files={i: root / "study=1" / f"coding={i}" / "v0.parquet"
+                             for i in range(1, n + 1)})
+    base = read_base(root / "study=1")
+    assert base is not None
+    return Layout(base={i: base.part(i) for i in range(1, n + 1)})
 
 
 def lengths_of(n: int, durations: dict[int, int], segments: pd.DataFrame
@@ -139,19 +152,37 @@ def lengths_of(n: int, durations: dict[int, int], segments: pd.DataFrame
     return {int(i): durations[int(p)] for i, p in zip(ids, pick, strict=True)}, seg
 
 
-def score_size(args: tuple[str, int, dict[int, int], pd.DataFrame]) -> dict[str, Any]:
-    """In a fresh process: the whole table of the first n sessions; time and peak RSS."""
-    from samspill.services.columnar_cohort import table_of_files
+def score_size(args: tuple[str, int, dict[int, int], pd.DataFrame, int, bool]
+               ) -> dict[str, Any]:
+    """In a fresh process: the whole table of the first n sessions; time and peak RSS (of
+    this process and, separately, of its largest worker)."""
+    from samspill.services.columnar_cohort import table_of_layout
 
-    root, n, durations, segments = args
+    root, n, durations, segments, workers, files = args
     length, seg = lengths_of(n, durations, segments)
     scheme = load_builtin_scheme(SCHEME)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu, wall = time.process_time(), time.perf_counter()
-    table = table_of_files(files_of(Path(root), n), length, seg, scheme, study_settings({}))
+    table = table_of_layout(layout_of(Path(root), n, files), length, seg, scheme,
+                            study_settings({}), workers=workers)
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu += (children.ru_utime + children.ru_stime) - (before.ru_utime + before.ru_stime)
     return {"n": n, "rows": len(table), "wall": wall, "cpu": cpu,
             "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            "worker_mb": children.ru_maxrss / 1024,
             "present": int(table["signs_present"].sum())}
+
+
+def run_size(root: Path, n: int, durations: dict[int, int], segments: pd.DataFrame,
+             workers: int, files: bool = False) -> dict[str, Any]:
+    from concurrent.futures import ProcessPoolExecutor
+
+    # An executor's process, not a Pool's: a Pool's daemonic child could not start workers.
+    with ProcessPoolExecutor(1, mp_context=mp.get_context("spawn")) as child:
+        found: dict[str, Any] = child.submit(score_size, (str(root), n, durations, segments,
+                                                           workers, files)).result()
+    return found
 
 
 def compare_with_pandas(n: int, events: pd.DataFrame, segments: pd.DataFrame,
@@ -230,6 +261,11 @@ def main() -> None:
     parser.add_argument("--pandas-max", type=int, default=1_000,
                         help="largest cohort also run by the pandas path (0: none)")
     parser.add_argument("--keep", type=Path, help="write the files here and keep them")
+    parser.add_argument("--workers", type=int, default=2,
+                        help="processes scanning and scoring the batches")
+    parser.add_argument("--files-max", type=int, default=10_000,
+                        help="also time one file per coding against the base, one process, "
+                        "on this many sessions (0: no)")
     args = parser.parse_args()
     sizes = [s for s in (1_000, 10_000, 100_000) if s <= args.max_sessions] or [
         args.max_sessions]
@@ -245,28 +281,39 @@ def main() -> None:
     root = args.keep or work / "columnar"
     try:
         took = write(root, sizes[-1], table)
-        print(f"wrote {sizes[-1]:,} Parquet files ({sizes[-1] * per_session / 1e6:.1f} M "
-              f"events) in {took:.1f} s (not timed below)")
+        print(f"write path: the compacted base of {sizes[-1]:,} codings "
+              f"({sizes[-1] * per_session / 1e6:.1f} M events) written in {took:.1f} s "
+              "(not timed below)")
         results = []
-        context = mp.get_context("spawn")
         for n in sizes:
-            with context.Pool(1) as child:
-                found = child.map(score_size, [(str(root), n, durations, segments)])[0]
+            found = run_size(root, n, durations, segments, args.workers)
             results.append(found)
             events_n = n * per_session
             print(f"{n:>7,} sessions {events_n / 1e6:6.1f} M events: whole table in "
-                  f"{found['wall']:7.1f} s wall ({found['cpu']:.1f} s CPU), "
-                  f"{events_n / found['wall'] / 1e3:6.0f} k events/s, peak RSS "
-                  f"{found['rss_mb']:,.0f} MB, {found['rows']:,} rows")
+                  f"{found['wall']:7.1f} s wall ({found['cpu']:.1f} s CPU, {args.workers} "
+                  f"process(es)), {events_n / found['wall'] / 1e3:6.0f} k events/s, peak RSS "
+                  f"{found['rss_mb']:,.0f} MB + {args.workers} × {found['worker_mb']:,.0f} MB, "
+                  f"{found['rows']:,} rows")
         if len(results) > 1:
             a, b = results[0], results[-1]
             slope = math.log(b["wall"] / a["wall"]) / math.log(b["n"] / a["n"])
             print(f"growth {a['n']:,} → {b['n']:,} sessions: ×{b['wall'] / a['wall']:.1f} "
                   f"time for ×{b['n'] / a['n']:.0f} sessions (log-log slope {slope:.2f})")
         last = results[-1]
-        verdict = "met" if last["wall"] <= 60 and last["rss_mb"] <= 4096 else "missed"
+        memory = last["rss_mb"] + args.workers * last["worker_mb"]
+        verdict = "met" if last["wall"] <= 60 and memory <= 4096 else "missed"
         print(f"target at {last['n']:,} sessions (≤ 60 s, ≤ 4,096 MB): {verdict} "
-              f"({last['wall']:.1f} s, {last['rss_mb']:,.0f} MB)")
+              f"({last['wall']:.1f} s wall, {last['cpu']:.1f} s CPU, {memory:,.0f} MB at most)")
+        if args.files_max:
+            n = min(args.files_max, sizes[-1])
+            flat = work / "files"
+            took = write_files(flat, n, table)
+            one = run_size(flat, n, durations, segments, 1, files=True)
+            again = run_size(root, n, durations, segments, 1)
+            print(f"{n:,} sessions, one process: one file per coding {one['wall']:.1f} s wall "
+                  f"({one['cpu']:.1f} s CPU; writing them {took:.1f} s), compacted base "
+                  f"{again['wall']:.1f} s ({again['cpu']:.1f} s CPU): "
+                  f"×{one['wall'] / again['wall']:.1f}")
         for n in [s for s in sizes if s <= args.pandas_max]:
             found_db = compare_with_pandas(n, events, segments, durations, work)
             print(f"{n:>7,} sessions from SQLite: pandas path {found_db['pandas']:.1f} s; "

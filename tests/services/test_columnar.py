@@ -41,9 +41,10 @@ def assert_cohorts_equal(fast: Cohort, slow: Cohort) -> None:
 
 
 def both(db: Session, study: Study, root: Path, *, stability: bool = False,
-         pooled: Pooling = ONE_PER_SESSION, batch: int = 1_000) -> tuple[Cohort, Cohort]:
+         pooled: Pooling = ONE_PER_SESSION, batch: int = 1_000,
+         workers: int | None = None) -> tuple[Cohort, Cohort]:
     fast = cohort_columnar(db, study, root=root, stability=stability, pooled=pooled,
-                           batch=batch)
+                           batch=batch, workers=workers)
     return fast, cohort_for_study(db, study, stability=stability, pooled=pooled)
 
 
@@ -98,14 +99,14 @@ def test_a_changed_coding_gets_a_new_file_and_a_deleted_one_loses_its_folder(
     with database.session() as db:
         built = make_coded_session(db)
         add_simulated_sessions(db, study=built.study, style="hostile", sessions=1, seed=5)
-        first = columnar.refresh(db, built.study, tmp_path)
+        first = columnar.refresh(db, built.study, tmp_path).files
         mine = first[built.coding.id]
         assert mine.exists() and len(first) == 2
         stamp = {c: p.stat().st_mtime_ns for c, p in first.items()}
         codings.upsert_event(db, coding=built.coding, event=Event(
             subject="caregiver", code="respond", onset_ms=2_000))
         db.flush()
-        second = columnar.refresh(db, built.study, tmp_path)
+        second = columnar.refresh(db, built.study, tmp_path).files
         assert second[built.coding.id] != mine and not mine.exists()
         assert second[built.coding.id].exists()
         assert [p.name for p in second[built.coding.id].parent.iterdir()] == [
@@ -118,6 +119,40 @@ def test_a_changed_coding_gets_a_new_file_and_a_deleted_one_loses_its_folder(
         gone = second[built.coding.id].parent
         db.delete(built.coding)
         db.flush()
-        third = columnar.refresh(db, built.study, tmp_path)
+        third = columnar.refresh(db, built.study, tmp_path).files
     assert built.coding.id not in third and not gone.exists()
     assert oct(columnar.study_dir(tmp_path, built.study.id).stat().st_mode & 0o777) == "0o700"
+
+
+def test_compaction_reads_the_base_and_never_a_replaced_version(
+        database: Database, tmp_path: Path) -> None:
+    with database.session() as db:
+        built = make_coded_session(db)
+        for style in ("sensitive", "withdrawn", "hostile"):
+            add_simulated_sessions(db, study=built.study, style=style, sessions=2, seed=9)
+        compacted = columnar.refresh(db, built.study, tmp_path, compact_at=1)
+        study = columnar.study_dir(tmp_path, built.study.id)
+        assert len(compacted) == 7 and not compacted.files
+        assert [f.name.split("=")[0] for f in study.iterdir()] == ["base"]
+        fast, slow = both(db, built.study, tmp_path, batch=3)  # read from the base
+        assert_cohorts_equal(fast, slow)
+        # A change after compaction: the coding gets its own file; its base rows are dead.
+        codings.upsert_event(db, coding=built.coding, event=Event(
+            subject="caregiver", code="respond", onset_ms=2_000))
+        db.flush()
+        mixed = columnar.refresh(db, built.study, tmp_path)
+        assert list(mixed.files) == [built.coding.id] and len(mixed.base) == 6
+        fast, slow = both(db, built.study, tmp_path, batch=3)
+        assert_cohorts_equal(fast, slow)
+        fast, _ = both(db, built.study, tmp_path, batch=2, workers=2)  # two processes
+        assert_cohorts_equal(fast, slow)
+        # The next compaction absorbs the file and replaces the old generation.
+        old = compacted.base[built.coding.id].parent
+        again = columnar.refresh(db, built.study, tmp_path, compact_at=1)
+        assert not again.files and not old.exists()
+        assert [f.name.split("=")[0] for f in study.iterdir()] == ["base"]
+        db.delete(built.coding)
+        db.flush()
+        fast, slow = both(db, built.study, tmp_path, batch=3)
+        assert built.coding.id not in columnar.refresh(db, built.study, tmp_path)
+    assert_cohorts_equal(fast, slow)

@@ -52,7 +52,7 @@ RunningKey = tuple[str, str, str]
 # A modifier string parsed for a behaviour: the code id, the modifiers, the numeric values as
 # comment text, and whether the modifiers hold lists (multiple choices) to copy per event.
 _Parsed = tuple[str, dict[str, Any], str, bool]
-_Maker = Callable[[Row, int | None, str], dict[str, Any]]
+_Maker = Callable[[Row, int | None, str], Event]
 
 
 def read_boris(data: bytes | str, *, source: str = "project.boris", scheme: Scheme | None = None,
@@ -119,6 +119,8 @@ class _Reader:
         self.problems: list[Problem] = []
         self.behaviours: dict[str, eth.Behaviour] = {}
         self.subjects: list[str] = []
+        self.used_subjects: set[str] = set()  # of the events: cheaper per row than per event
+        self._hex: list[str] = []  # the 48-bit row index of each event id, as hex digits
         self._modifier_cache: dict[tuple[str, str], _Parsed] = {}
         self._prefixes: dict[str, str] = {}
         self.project_name = ""
@@ -146,8 +148,7 @@ class _Reader:
         return Imported(project=project, warnings=self.warnings)
 
     def _scheme(self, pj: dict[str, Any], observations: list[Observation]) -> Scheme:
-        used = {e.subject for o in observations for e in o.events}
-        subjects = self.subjects + sorted(used - set(self.subjects))
+        subjects = self.subjects + sorted(self.used_subjects - set(self.subjects))
         derived = eth.derived_scheme(
             self.behaviours, subjects, warnings=self.warnings,
             scheme_id=eth.to_identifier(self.project_name or "boris", "boris"),
@@ -175,6 +176,7 @@ class _Reader:
             self.problems.append(Problem(exc.message, exc.fix, (), exc.where))
             return Observation(name=name or "?")
         rows = self._rows(obs.get("events", []), here)
+        self.used_subjects.update(map(_SUBJECT, rows))
         observation = Observation(
             name=name or "?", date=_text(obs.get("date")),
             description=_text(obs.get("description")), kind=kind, time_offset_ms=offset,
@@ -191,6 +193,8 @@ class _Reader:
     def _rows(self, events: list[Any], here: str) -> list[Row]:
         """The rows in time order: checked a column at a time when all are plain (the usual
         case, see boris_rows), else one by one, naming each row at fault."""
+        # Formatting each index costs more than the rest of an event id: made once per index.
+        self._hex += [f"{i:012x}" for i in range(len(self._hex), len(events))]
         plain = plain_rows(events, self.behaviours)
         if plain is not None:
             return plain
@@ -243,7 +247,7 @@ class _Reader:
         points = {c for c, b in self.behaviours.items() if b.kind == "point"}
         for row in rows:
             if row[2] in points:
-                add(trusted_event(make(row, None, "")))
+                add(make(row, None, ""))
                 continue
             key = (row[1], row[2], row[3])
             start = running.pop(key, None)
@@ -254,7 +258,7 @@ class _Reader:
                 with_modifiers += bool(row[3])
                 continue
             with_modifiers -= bool(start[3])
-            add(trusted_event(make(start, row[0], row[4])))
+            add(make(start, row[0], row[4]))
         for start in running.values():
             add(self._unpaired(start, end_ms, make, here))
         return out
@@ -269,29 +273,31 @@ class _Reader:
                                          f"({ms_to_seconds(end_ms)} s)", "", (), here))
         # The observation's end comes from the media's length and offset, which may lie outside
         # 0..ten days: validated, so such a file is refused as before.
-        event: Event = _validate_event({"provenance": None,
-                                        **make(start, max(end_ms, start[0]), "")})
+        event: Event = _validate_event(dict(make(start, max(end_ms, start[0]), "").__dict__))
         return event
 
     def _maker(self, prefix: str, here: str) -> _Maker:
-        """The fields of an event from its start row, its stop time and the stop's comment.
+        """The event from its start row, its stop time and the stop's comment.
 
         The rows were checked (plain_rows or _row), so trusted_event may build the events
-        without validating each again. One closure per observation: it runs once per event.
+        without validating each again. One closure per observation: it runs once per event,
+        so it builds the fields in Event's order, with nothing left to fill in.
         """
         cache = self._modifier_cache
+        build = trusted_event
+        digits = self._hex
 
-        def make(row: Row, offset: int | None, stop_comment: str) -> dict[str, Any]:
+        def make(row: Row, offset: int | None, stop_comment: str) -> Event:
             ms, subject, code, modifiers, comment, frame, position = row
             found = cache.get((code, modifiers)) or self._modifiers(code, modifiers, here)
             code_id, values, extra, has_lists = found
             if stop_comment or extra:
                 comment = " / ".join(c for c in (comment, stop_comment, extra) if c)
                 comment = comment[:MAX_COMMENT]
-            return {"id": f"{prefix}{position:012x}", "subject": subject, "code": code_id,
-                    "onset_ms": ms, "offset_ms": offset,
-                    "modifiers": _copy(values) if has_lists else dict(values),
-                    "comment": comment, "frame": frame}
+            return build({"id": prefix + digits[position], "subject": subject,
+                          "code": code_id, "onset_ms": ms, "offset_ms": offset,
+                          "modifiers": _copy(values) if has_lists else values.copy(),
+                          "comment": comment, "frame": frame, "provenance": None})
         return make
 
     def _id_prefix(self, obs_name: str) -> str:
@@ -353,6 +359,9 @@ def _bare_stop(running: dict[RunningKey, Row], row: Row) -> Row | None:
         return None
     first = min(keys, key=lambda k: running[k][0])
     return running.pop(first)
+
+
+_SUBJECT = itemgetter(1)
 
 
 def _copy(values: dict[str, Any]) -> dict[str, Any]:

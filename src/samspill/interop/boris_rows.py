@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+from pydantic import BaseModel
 
 from samspill.core.events import Event
 from samspill.interop.model import NO_FOCAL_SUBJECT
@@ -31,34 +32,39 @@ _ALL_FIELDS_SET = set(Event.model_fields)
 # post-init hook and no private attributes (else every event goes through validation).
 _TRUSTABLE = not Event.__pydantic_post_init__ and not Event.__private_attributes__
 _validate_event = Event.__pydantic_validator__.validate_python
-# Fields a BORIS row never carries (provenance: the assist's), at their plain defaults.
-_DEFAULTS = {name: info.default for name, info in Event.model_fields.items()
-             if not info.is_required() and info.default_factory is None
-             and name not in ("offset_ms", "comment", "frame", "modifiers")}
 _new = object.__new__
-_set = object.__setattr__
+# The slots' own setters: about half the time of object.__setattr__, which looks up each name.
+_SLOTS = vars(BaseModel)
+_set_dict = _SLOTS["__dict__"].__set__
+_set_fields = _SLOTS["__pydantic_fields_set__"].__set__
+_set_extra = _SLOTS["__pydantic_extra__"].__set__
+_set_private = _SLOTS["__pydantic_private__"].__set__
 
 
-def trusted_event(fields: dict[str, Any]) -> Event:
-    """An Event from ``fields`` that are already known valid, without validating them again.
-
-    ``fields`` must hold every field of Event with a value validation would keep as it is: id,
-    subject and code as str, onset_ms and offset_ms (or None) as int within 0..MAX_MS, a
-    modifiers dict of its own (str or list-of-str values), a comment of at most MAX_COMMENT
-    characters and a frame that is None or an int >= 0. The import checks all of these per
-    column before it calls this (tests/interop/test_boris_pairing.py compares both ways).
-    """
-    if _DEFAULTS.keys() - fields.keys():
-        fields = {**_DEFAULTS, **fields}
-    if not _TRUSTABLE:
-        event: Event = _validate_event(fields)
-        return event
+def _trusted(fields: dict[str, Any]) -> Event:
     event = _new(Event)
-    _set(event, "__dict__", fields)
-    _set(event, "__pydantic_fields_set__", _ALL_FIELDS_SET)
-    _set(event, "__pydantic_extra__", None)
-    _set(event, "__pydantic_private__", None)
+    _set_dict(event, fields)
+    _set_fields(event, _ALL_FIELDS_SET)
+    _set_extra(event, None)
+    _set_private(event, None)
     return event
+
+
+def _validated(fields: dict[str, Any]) -> Event:
+    event: Event = _validate_event(fields)
+    return event
+
+
+trusted_event = _trusted if _TRUSTABLE else _validated
+trusted_event.__doc__ = """An Event from ``fields`` that are already known valid, without validating
+them again (chosen once: validation when Event cannot be trusted this way).
+
+``fields`` must hold every field of Event, in its order, with a value validation would keep as
+it is: id, subject and code as str, onset_ms and offset_ms (or None) as int within 0..MAX_MS, a
+modifiers dict of its own (str or list-of-str values), a comment of at most MAX_COMMENT
+characters, a frame that is None or an int >= 0, provenance None. The import checks all of
+these per column before it calls this (tests/interop/test_boris_pairing.py compares both ways).
+"""
 
 
 def plain_rows(events: list[Any], known: dict[str, Any]) -> list[Row] | None:

@@ -5,8 +5,10 @@ Same codings, same rows, same values as :func:`samspill.services.scoring.cohort_
 column by column. What differs is where the events come from and who does which part:
 
 1. :func:`samspill.services.columnar.refresh` keeps one Parquet file per coding version
-   (written only for codings changed since the last run).
-2. DuckDB scans the files of a batch of codings once into a temporary table, and does the
+   (written only for codings changed since the last run), compacted into a base of large
+   files once there are many.
+2. DuckDB scans the events of a batch of codings once into a temporary table (from the
+   base's parts and the codings' own files), and does the
    grouping and the per-coding aggregation: each coding's last onset or offset (its length
    when the session has none, the one rule of ``coding_duration``) and its counts per
    AMBIANCE dimension over the whole session (events whose onset lies in the observed
@@ -26,13 +28,20 @@ then shared, so no per-event Python); event ids are replaced by row numbers (the
 table shows none, and stability draws by row). A batch holding a coding that cannot be
 scored (a running state, an event past the end, no length) is handed to the pandas path
 as a whole, so the excluded codings get exactly its reasons and fixes.
+
+Batches are independent: with many of them, two worker processes (one DuckDB thread each)
+scan and score them, while this process reads what the database holds for each (segments,
+ratings, lengths) and handles the batches a worker could not score.
 """
 
 from __future__ import annotations
 
 import json
+import multiprocessing
+import os
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -59,6 +68,10 @@ ENGINES = ("duckdb", "pandas")
 # Codings per DuckDB scan and core pass: ~500 k events of 95-minute sessions, a few hundred
 # MB at the peak; with stability the pandas path's batch (its progress keeps moving).
 BATCH = 1_000
+# Worker processes when a cohort has at least MIN_PARALLEL batches (fewer: starting a
+# process, about a second of imports, costs more than it saves).
+WORKERS = min(2, os.cpu_count() or 1)
+MIN_PARALLEL = 4
 
 
 def cohort_with(engine: str, db: Session, study: Study, *, root: Path, stability: bool = True,
@@ -75,62 +88,110 @@ def cohort_with(engine: str, db: Session, study: Study, *, root: Path, stability
 def cohort_columnar(db: Session, study: Study, *, root: Path, stability: bool = True,
                     progress: pandas_path.Progress | None = None,
                     pooled: Pooling = ONE_PER_SESSION, batch: int = BATCH,
-                    ) -> pandas_path.Cohort:
+                    workers: int | None = None) -> pandas_path.Cohort:
     """The cohort of :func:`~samspill.services.scoring.cohort_for_study` (same arguments,
-    same result) from the study's Parquet files under ``root``, refreshed first."""
-    import duckdb
-
+    same result) from the study's Parquet files under ``root``, refreshed first.
+    ``workers``: processes scanning and scoring (default: :data:`WORKERS` when there are
+    :data:`MIN_PARALLEL` batches or more, else this process alone)."""
     chosen = pandas_path.cohort_codings(db, study, pooled)
     reconciled = pooling.reconciled_ids(db, (c.session_id for c in chosen))
     settings = pandas_path.settings_of(study)
     settings.indicator_settings()  # a study setting in error fails the cohort, not each coding
-    files = columnar.refresh(db, study, root)
+    layout = columnar.refresh(db, study, root)
     groups: dict[int, list[Coding]] = defaultdict(list)
     for coding in chosen:
         groups[coding.scheme_version_id].append(coding)
+    size = pandas_path.STABILITY_BATCH if stability else batch
+    parts: list[tuple[list[Coding], Scheme]] = []
+    for group in groups.values():
+        scheme = scheme_of(group[0].scheme_version)
+        parts += [(part, scheme) for part in pandas_path._batches(group, size)]
+    jobs = [Job(layout.sources(c.id for c in part),
+                {c.id: c.session.duration_ms for c in part},
+                pandas_path._segments_table(db, part),
+                pandas_path._ratings(db, [c.id for c in part]), scheme, settings, stability)
+            for part, scheme in parts]
     tables, excluded = [], []
     done, total = 0, max(len(chosen), 1)
-    size = pandas_path.STABILITY_BATCH if stability else batch
-    with duckdb.connect() as con:
-        for group in groups.values():
-            scheme = scheme_of(group[0].scheme_version)
-            for part in pandas_path._batches(group, size):
-                rows, failed = _score_stored(con, db, part, files, scheme, settings,
-                                             stability=stability)
-                if rows is not None:
-                    tables.append(pandas_path._identity(part, study, reconciled)
-                                  .merge(rows, on="coding_id", how="right"))
-                excluded += failed
-                done += len(part)
-                if progress is not None:
-                    progress(done / total)
+    for (part, scheme), rows in zip(parts, run_jobs(jobs, workers), strict=True):
+        failed: list[tuple[Coding, SamspillError]] = []
+        if rows is None:  # a coding that cannot be scored: the pandas path, for its reasons
+            scores, failed = pandas_path._score_resilient(db, part, scheme, settings,
+                                                          stability=stability)
+            rows = None if scores is None else cohort_table(scores).rename(
+                columns={"coding": "coding_id"})
+        if rows is not None:
+            tables.append(pandas_path._identity(part, study, reconciled)
+                          .merge(rows, on="coding_id", how="right"))
+        excluded += failed
+        done += len(part)
+        if progress is not None:
+            progress(done / total)
     columns = [*pandas_path.IDENTITY_COLUMNS, *pandas_path.SELECTION_COLUMNS]
     return pandas_path.Cohort(
         pandas_path._in_order(pandas_path._sorted(tables, columns)),
         pandas_path._excluded_table(excluded, study))
 
 
-def _score_stored(con: duckdb.DuckDBPyConnection, db: Session, part: list[Coding],
-                  files: Mapping[int, Path], scheme: Scheme, settings: StudySettings, *,
-                  stability: bool) -> tuple[pd.DataFrame | None,
-                                            list[tuple[Coding, SamspillError]]]:
-    """One batch's rows (``coding_id`` and the core's columns); a batch with a coding that
-    cannot be scored goes to the pandas path whole, for its exact reasons."""
-    ids = [c.id for c in part]
-    scanned = scan(con, [files[i] for i in ids], scheme)
+@dataclass(frozen=True)
+class Job:
+    """One batch, as a worker needs it: where its events are, each coding's session length
+    (None: 1 ms past its last event), segments (``coding`` column), ratings, the scheme."""
+
+    sources: columnar.Sources
+    lengths: dict[int, int | None]
+    segments: pd.DataFrame
+    ratings: dict[int, dict[str, str]]
+    scheme: Scheme
+    settings: StudySettings
+    stability: bool
+
+
+def run_jobs(jobs: Sequence[Job], workers: int | None = None
+             ) -> Iterator[pd.DataFrame | None]:
+    """Each job's rows in order (None: a coding of it cannot be scored), by ``workers``
+    processes (None: :data:`WORKERS` from :data:`MIN_PARALLEL` jobs on)."""
+    if workers is None:
+        workers = WORKERS if len(jobs) >= MIN_PARALLEL else 1
+    if workers <= 1 or len(jobs) <= 1:
+        import duckdb
+
+        with duckdb.connect() as con:
+            for job in jobs:
+                yield run_job(job, con)
+        return
+    # Spawned, not forked: the parent holds database connections and DuckDB's threads.
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                             initializer=_one_thread) as pool:
+        yield from pool.map(run_job, jobs)
+
+
+_WORKER: dict[str, Any] = {}
+
+
+def _one_thread() -> None:
+    """A worker's DuckDB: one thread, as the workers already use the cores."""
+    import duckdb
+
+    _WORKER["con"] = duckdb.connect(config={"threads": 1})
+
+
+def run_job(job: Job, con: duckdb.DuckDBPyConnection | None = None) -> pd.DataFrame | None:
+    """One batch's rows (``coding_id`` and the core's columns), None when a coding of it
+    cannot be scored."""
+    con = con if con is not None else _WORKER["con"]
+    scanned = scan(con, job.sources, job.scheme)
+    durations = {}
+    for coding_id, length in job.lengths.items():
+        duration = pandas_path.length_rule(length, scanned.last_ms.get(coding_id))
+        if duration is None:
+            return None
+        durations[coding_id] = duration
     try:
-        durations = {c.id: pandas_path.coding_duration(c, scanned.last_ms.get(c.id))
-                     for c in part}
-        rows = score_scanned(con, scanned, pandas_path._segments_table(db, part), durations,
-                             pandas_path._ratings(db, ids), scheme, settings,
-                             stability=stability)
+        return score_scanned(con, scanned, job.segments, durations, job.ratings, job.scheme,
+                             job.settings, stability=job.stability)
     except SamspillError:
-        scores, failed = pandas_path._score_resilient(db, part, scheme, settings,
-                                                      stability=stability)
-        if scores is None:
-            return None, failed
-        return cohort_table(scores).rename(columns={"coding": "coding_id"}), failed
-    return rows, []
+        return None
 
 
 @dataclass(frozen=True)
@@ -142,17 +203,30 @@ class Scanned:
     last_ms: dict[int, int]
 
 
-def scan(con: duckdb.DuckDBPyConnection, files: Sequence[Path], scheme: Scheme) -> Scanned:
-    """Read the files once into DuckDB's temporary table ``ev`` and fetch the events."""
+def scan(con: duckdb.DuckDBPyConnection, sources: columnar.Sources, scheme: Scheme
+         ) -> Scanned:
+    """Read the batch's events once into DuckDB's temporary table ``ev`` and fetch them."""
     del scheme  # kinds come from the scheme inside the core, as on the pandas path
-    if not files:
+    columns = "coding, seq, subject, code, onset_ms, offset_ms, modifiers"
+    selects: list[str] = []
+    values: dict[str, Any] = {}
+    if sources.parts:
+        # The base is sorted by coding: the id range skips the other row groups, the
+        # list drops the rows of other codings and of replaced versions (the tombstones).
+        selects.append(f"SELECT {columns} FROM read_parquet($parts) WHERE coding BETWEEN "
+                       "$lo AND $hi AND coding IN (SELECT unnest($ids))")
+        values |= {"parts": [str(f) for f in sources.parts], "ids": sources.base_ids,
+                   "lo": min(sources.base_ids), "hi": max(sources.base_ids)}
+    if sources.files:
+        selects.append(f"SELECT {columns} FROM read_parquet($files)")
+        values["files"] = [str(f) for f in sources.files]
+    if not selects:
         con.execute("CREATE OR REPLACE TEMP TABLE ev (coding BIGINT, seq INTEGER, "
                     "subject VARCHAR, code VARCHAR, onset_ms BIGINT, offset_ms BIGINT, "
                     "modifiers VARCHAR)")
     else:
-        con.execute("CREATE OR REPLACE TEMP TABLE ev AS SELECT coding, seq, subject, code, "
-                    "onset_ms, offset_ms, modifiers FROM read_parquet($files)",
-                    {"files": [str(f) for f in files]})
+        con.execute("CREATE OR REPLACE TEMP TABLE ev AS " + " UNION ALL ".join(selects),
+                    values)
     last = con.sql("SELECT coding, max(greatest(onset_ms, coalesce(offset_ms, onset_ms))) "
                    "FROM ev GROUP BY coding").fetchall()
     table = con.sql("SELECT coding, subject, code, onset_ms, offset_ms, modifiers FROM ev "
@@ -261,23 +335,22 @@ def observed_periods(segments: pd.DataFrame, durations: Mapping[int, int]) -> pd
     return out
 
 
-def table_of_files(files: Mapping[int, Path], durations: Mapping[int, int],
-                   segments: pd.DataFrame, scheme: Scheme, settings: StudySettings, *,
-                   stability: bool = False, batch: int = BATCH,
-                   ) -> pd.DataFrame:
-    """The core's cohort rows of codings given by their Parquet files alone (no database:
+def table_of_layout(layout: columnar.Layout, durations: Mapping[int, int],
+                    segments: pd.DataFrame, scheme: Scheme, settings: StudySettings, *,
+                    stability: bool = False, batch: int = BATCH, workers: int | None = None,
+                    ) -> pd.DataFrame:
+    """The core's cohort rows of codings given by where their events are (no database:
     what ``bench/scale.py`` times): ``coding_id``, then the columns of ``cohort_table`` with
     DuckDB's dimension counts. ``segments`` in ``segments_frame`` form with a ``coding``
     column; no ratings (level and profile empty). Raises when a coding cannot be scored."""
-    import duckdb
-
-    ids = list(files)
-    parts = []
-    with duckdb.connect() as con:
-        for start in range(0, len(ids), max(batch, 1)):
-            part = ids[start:start + batch]
-            scanned = scan(con, [files[i] for i in part], scheme)
-            mine = segments[segments["coding"].isin(part)].reset_index(drop=True)
-            parts.append(score_scanned(con, scanned, mine, {i: durations[i] for i in part},
-                                       {}, scheme, settings, stability=stability))
+    ids = sorted(durations)
+    jobs = []
+    for start in range(0, len(ids), max(batch, 1)):
+        part = ids[start:start + batch]
+        mine = segments[segments["coding"].isin(part)].reset_index(drop=True)
+        jobs.append(Job(layout.sources(part), {i: durations[i] for i in part}, mine, {},
+                        scheme, settings, stability))
+    parts = list(run_jobs(jobs, workers))
+    if any(p is None for p in parts):
+        raise ValueError("a coding cannot be scored")
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()

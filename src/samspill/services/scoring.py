@@ -401,18 +401,24 @@ def _segments_table(db: Session, group: Sequence[Coding]) -> pd.DataFrame:
         ["coding", "start_ms"], kind="stable", ignore_index=True)
 
 
-def coding_duration(coding: Coding, last_ms: int | None) -> int:
+def length_rule(session_ms: int | None, last_ms: int | None) -> int | None:
     """The one length rule: the session's length, else 1 ms past the coding's last onset or
-    offset (``last_ms``, None when it has no events: an error naming the fix)."""
-    if coding.session.duration_ms:
-        return int(coding.session.duration_ms)
-    if last_ms is None:
+    offset (``last_ms``, None when it has no events); None when there is neither."""
+    if session_ms:
+        return int(session_ms)
+    return None if last_ms is None else last_ms + 1
+
+
+def coding_duration(coding: Coding, last_ms: int | None) -> int:
+    """The coding's length by :func:`length_rule`; without one, an error naming the fix."""
+    found = length_rule(coding.session.duration_ms, last_ms)
+    if found is None:
         raise InputError(
             N_("session '{session}' has no length and no events"),
             fix=N_("attach its video or set its duration"),
             params={"session": coding.session.name},
         )
-    return last_ms + 1
+    return found
 
 
 def _last_times(events: pd.DataFrame) -> dict[int, int]:

@@ -85,10 +85,14 @@ const timeline = new Timeline($("timeline"), {
 store.subscribe(list);
 store.subscribe(timeline);
 const waveform = boot.media ? new WaveformLane(timeline, boot.media) : null;
+// Only a key whose state changed is touched: even an unchanged toggle rewrites the class
+// attribute, and every key so written was laid out again with the whole screen's grid.
+const padKeys = [...document.querySelectorAll(".keys li[data-code]")];
 const markRunning = () => {
   const running = new Set([...store.running.values()].map((e) => e.code));
-  for (const li of document.querySelectorAll(".keys li[data-code]")) {
-    li.classList.toggle("is-running", running.has(li.dataset.code));
+  for (const li of padKeys) {
+    const on = running.has(li.dataset.code);
+    if (li.classList.contains("is-running") !== on) li.classList.toggle("is-running", on);
   }
 };
 store.subscribe({ add: markRunning, update: markRunning, remove: markRunning, reset: markRunning });
