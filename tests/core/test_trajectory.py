@@ -127,19 +127,27 @@ def test_a_study_without_agreement_data_judges_nothing() -> None:
     assert (t.measures["agreement_sessions"] == 0).all() and t.measures["r_xx"].isna().all()
 
 
-def test_the_study_agreement_is_icc2_and_needs_three_sessions() -> None:
+def test_the_study_agreement_is_icc2s_lower_bound_and_needs_ten_sessions() -> None:
     rng = np.random.default_rng(5)
-    truth = rng.uniform(0, 1, 8)
+    truth = rng.uniform(0, 1, 12)
     rows = [(f"s{i}", coder, "session", "distance", v + rng.normal(0, 0.05))
             for i, v in enumerate(truth) for coder in ("ann", "bo")]
     values = pd.DataFrame(rows, columns=["session", "coder", "scope", "indicator", "value"])
     found = measure_reliability(values).iloc[0]
     direct = icc(values, target="session", rater="coder", rating="value")
-    assert found["r_xx"] == pytest.approx(
-        float(direct.loc[direct["type"] == "ICC2", "icc"].iloc[0]))
-    assert found["agreement_sessions"] == 8
-    few = measure_reliability(values[values["session"].isin(["s0", "s1"])]).iloc[0]
-    assert math.isnan(few["r_xx"]) and few["agreement_sessions"] == 2
+    icc2 = direct.loc[direct["type"] == "ICC2"].iloc[0]
+    assert found["r_xx"] == pytest.approx(float(icc2["ci95_low"]), abs=1e-9)
+    assert found["r_xx"] < float(icc2["icc"])
+    assert found["agreement_sessions"] == 12
+    few = measure_reliability(values[values["session"].isin([f"s{i}" for i in range(9)])]).iloc[0]
+    assert math.isnan(few["r_xx"]) and few["agreement_sessions"] == 9
+
+
+def test_perfect_agreement_from_enough_sessions_keeps_icc_one() -> None:
+    rows = [(f"s{i}", coder, "session", "distance", i / 10) for i in range(10)
+            for coder in ("ann", "bo")]
+    values = pd.DataFrame(rows, columns=["session", "coder", "scope", "indicator", "value"])
+    assert measure_reliability(values).iloc[0]["r_xx"] == pytest.approx(1.0)
 
 
 def test_the_spread_comes_from_intake_sessions_when_there_are_enough() -> None:

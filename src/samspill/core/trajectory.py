@@ -36,8 +36,10 @@ SCOPES = ("session", "reunions")
 MEASURES: dict[str, str] = {spec.id: spec.values[0] for spec in INDICATORS.values()}
 # Which way is fewer signs of withdrawal: only initiative is better when higher.
 BETTER_WHEN_HIGHER = frozenset({"initiative"})
-# An ICC needs this many sessions double-coded (the agreement pages' rule).
-MIN_AGREEMENT_SESSIONS = 3
+# The change index needs this many sessions double-coded. The agreement pages show an ICC from 3,
+# but an ICC from 3-9 pairs swings widely (one lucky perfect match gives ICC = 1 and every
+# difference "reliable"); a change told to a family or a court must not rest on that.
+MIN_AGREEMENT_SESSIONS = 10
 # The spread at intake is used when this many of the study's intake sessions have a value;
 # else the spread over all the study's sessions (documented in docs/practice.md).
 MIN_INTAKE_SESSIONS = 10
@@ -112,8 +114,18 @@ def scope_values(indicators: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
+def _conservative_icc2(table: pd.DataFrame) -> float:
+    """ICC2's lower 95 % bound: the reliability the data rule in, so the index errs towards
+    "within coder disagreement", never towards a change that is not there. With perfect
+    agreement the bound is undefined and the ICC itself (1) is used."""
+    row = table.loc[table["type"] == "ICC2"].iloc[0]
+    low = _float(row["ci95_low"])
+    return low if not math.isnan(low) else _float(row["icc"])
+
+
 def measure_reliability(values: pd.DataFrame) -> pd.DataFrame:
-    """The study's agreement per measure and scope: ICC2 (absolute agreement, single coder).
+    """The study's agreement per measure and scope: ICC2 (absolute agreement, single coder), at
+    the lower bound of its 95 % confidence interval.
 
     ``values`` has one row per session, coder, scope and indicator with the ``value``. A
     measure needs :data:`MIN_AGREEMENT_SESSIONS` sessions with a value from at least two
@@ -131,7 +143,7 @@ def measure_reliability(values: pd.DataFrame) -> pd.DataFrame:
         if complete >= MIN_AGREEMENT_SESSIONS:
             try:
                 table = icc(part, target="session", rater="coder", rating="value")
-                r = _float(table.loc[table["type"] == "ICC2", "icc"].iloc[0])
+                r = _conservative_icc2(table)
             except InputError:
                 r = math.nan
         out.append((name, scope, r, complete))
