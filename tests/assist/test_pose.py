@@ -153,3 +153,26 @@ def test_a_pass_from_the_command_line_proposes_proximity_and_evaluate_scores_it(
     table = pd.read_csv(tmp_path / "eval.csv").set_index("type")
     assert table.loc["proximity", "kappa"] >= 0.9
     assert table.loc["proximity", "recall"] == 1 and table.loc["hold", "recall"] == 1
+
+
+def test_the_demo_video_with_photographs_proposes_the_vignettes_proximity(
+        tmp_path: Path) -> None:
+    from samspill.core.vignette import vignette_events
+    from samspill.services.demo_video import render_demo_video
+
+    start, end = 195_000, 258_000  # far (back from outside), near, held, far again
+    events = [e.model_copy(update={"onset_ms": max(e.onset_ms, start) - start,
+                                   "offset_ms": min(e.offset_ms, end) - start})
+              for e in vignette_events()
+              if e.offset_ms is not None and e.onset_ms < end and e.offset_ms > start]
+    video = render_demo_video(events, end - start, tmp_path / "demo.webm",
+                              people=people_clip.load_people(MODELS))
+    found = assist.compute(video, ["pose"], models_dir=MODELS, progress=lambda _f: None)
+    got = [(p.code, p.onset_ms, p.offset_ms) for p in found.proposals]
+    # the vignette from 3:15: far, near at 3:24, held 4:00-4:08, far from 4:10; each edge
+    # within 600 ms
+    want = [("far", 0, 9000), ("near", 9000, 55_000), ("hold", 45_000, 53_000),
+            ("far", 55_000, 63_000)]
+    assert [c for c, _, _ in got] == [c for c, _, _ in want], got
+    for (_, onset, offset), (_, want_on, want_off) in zip(got, want, strict=True):
+        assert abs(onset - want_on) <= 600 and abs((offset or 0) - want_off) <= 600, got

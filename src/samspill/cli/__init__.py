@@ -98,7 +98,8 @@ def demo(
 
     with unit_of_work(data_dir) as (db, database):
         load_demo(
-            db, owner=ensure_admin(db), media_dir=database.settings.media_dir, with_video=video
+            db, owner=ensure_admin(db), media_dir=database.settings.media_dir, with_video=video,
+            models_dir=database.settings.assist_models_dir,
         )
     console.print("demo study 'demo' is loaded")
 

@@ -10,9 +10,11 @@ from sqlalchemy.orm import Session
 
 from samspill.core.simulate import STYLES
 from samspill.core.vignette import VIGNETTE_DURATION_MS, vignette_events, vignette_segments
+from samspill.detectors.registry import ModelMissing
 from samspill.services import codings, studies
 from samspill.services.demo_video import render_demo_video
 from samspill.services.media import attach_file
+from samspill.services.people_clip import People, load_people
 from samspill.services.schemes import latest_version, register_builtin_schemes
 from samspill.services.simulation import add_simulated_sessions
 from samspill.store.models import Study, User
@@ -21,8 +23,11 @@ DEMO_STUDY = "demo"
 DEMO_SESSION = "vignette"
 
 
-def load_demo(db: Session, *, owner: User, media_dir: Path, with_video: bool = True) -> Study:
-    """Create the demo study once; calling it again changes nothing."""
+def load_demo(db: Session, *, owner: User, media_dir: Path, with_video: bool = True,
+              models_dir: Path | None = None) -> Study:
+    """Create the demo study once; calling it again changes nothing. With ``models_dir`` holding
+    the fetched photographs, the video shows two photographed people instead of discs, so that
+    the assist's pose model proposes the vignette's proximity."""
     existing = db.scalar(select(Study).where(Study.name == DEMO_STUDY))
     if existing is not None:
         return existing
@@ -56,12 +61,25 @@ def load_demo(db: Session, *, owner: User, media_dir: Path, with_video: bool = T
     codings.set_status(db, coding=coding, status="master")
     _add_simulated_cohort(db, study)
     if with_video:
-        video = render_demo_video(
-            vignette_events(), VIGNETTE_DURATION_MS, media_dir / ".render" / "vignette.webm"
-        )
+        people = _people(models_dir)
+        out = media_dir / ".render" / "vignette.webm"
+        video = (render_demo_video(vignette_events(), VIGNETTE_DURATION_MS, out)
+                 if people is None
+                 else render_demo_video(vignette_events(), VIGNETTE_DURATION_MS, out,
+                                        people=people))
         attach_file(db, session=session, media_dir=media_dir, source=video)
         video.unlink(missing_ok=True)
     return study
+
+
+def _people(models_dir: Path | None) -> People | None:
+    """The photographed people, when the model fetch has put them in ``models_dir``."""
+    if models_dir is None:
+        return None
+    try:
+        return load_people(models_dir)
+    except ModelMissing:
+        return None
 
 
 def _add_simulated_cohort(db: Session, study: Study) -> None:

@@ -44,7 +44,8 @@ class People:
     child: np.ndarray
 
 
-def _resized(picture: np.ndarray, height: int) -> np.ndarray:
+def resized(picture: np.ndarray, height: int) -> np.ndarray:
+    """``picture`` scaled (nearest pixel) to ``height``, keeping its shape."""
     width = round(picture.shape[1] * height / picture.shape[0])
     rows = np.minimum((np.arange(height) + 0.5) * picture.shape[0] / height,
                       picture.shape[0] - 1).astype(int)
@@ -60,7 +61,7 @@ def load_people(models_dir: Path) -> People:
 
     caregiver = read_png(model_path(models_dir, ASTRONAUT))[_CAREGIVER_CROP]
     child = read_png(model_path(models_dir, CAMERAMAN))[_CHILD_CROP]
-    return People(_resized(caregiver, CAREGIVER_H), _resized(child, CHILD_H))
+    return People(resized(caregiver, CAREGIVER_H), resized(child, CHILD_H))
 
 
 def child_x(t_s: float, plan: Sequence[tuple[float, float]] = PLAN) -> float:
