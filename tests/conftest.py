@@ -247,14 +247,16 @@ def demo_video_rendered_once(tmp_path_factory: pytest.TempPathFactory) -> Iterat
     folder.mkdir(exist_ok=True)
     render = demo.render_demo_video
 
-    def render_once(events: Sequence[Event], duration_ms: int, out: Path) -> Path:
-        frames = json.dumps([[e.model_dump(mode="json") for e in events], duration_ms],
-                            sort_keys=True)
+    def render_once(events: Sequence[Event], duration_ms: int, out: Path,
+                    people: object = None) -> Path:
+        frames = json.dumps([[e.model_dump(mode="json") for e in events], duration_ms,
+                             people is not None], sort_keys=True)
         key = hashlib.sha256(frames.encode()).hexdigest()[:20]
         rendered = folder / f"{key}.webm"
         with _locked(folder / f"{key}.lock"):
             if not rendered.exists():
-                part = render(events, duration_ms, folder / f"{key}.part.webm")
+                extra = {} if people is None else {"people": people}
+                part = render(events, duration_ms, folder / f"{key}.part.webm", **extra)
                 os.replace(part, rendered)
         out.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(rendered, out)

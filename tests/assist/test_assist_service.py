@@ -216,7 +216,7 @@ def test_a_pass_without_detectors_runs_the_studys(database: Database, recorded: 
         media_service.attach_file(db, session=built.session,
                                   media_dir=database.settings.media_dir, source=recorded)
         assert assist.request_run(db, session=built.session, user=None).detectors == [
-            "speech", "cry"]
+            "speech", "cry", "pose"]
         db.delete(db.scalars(select(AssistRun)).one())
         change_settings(db, study=built.study, changes={"assist.detectors": "speech"}, by=None)
         assert assist.request_run(db, session=built.session, user=None).detectors == ["speech"]

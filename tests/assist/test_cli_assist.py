@@ -100,9 +100,9 @@ def test_bad_requests_say_what_to_do(tmp_path: Path, videos: list[Path]) -> None
     both = _run(data, "assist", "run", "--study", "lab")
     assert both.exit_code == 2 and "--session NAME or --all" in both.output
     unknown = _run(data, "assist", "run", "--study", "lab", "--session", "s1",
-                   "--detectors", "pose")
+                   "--detectors", "face")
     # main() prints a SamspillError on one line and exits 2; the runner hands it back
     assert "unknown assist detector" in str(unknown.exception)
-    assert "choose among: speech, cry" in str(unknown.exception)
+    assert "choose among: speech, cry, pose" in str(unknown.exception)
     nobody = _run(data, "assist", "evaluate", "--study", "lab", "--coder", "ola")
     assert "has no coding of a session the assist has run" in str(nobody.exception)

@@ -195,7 +195,7 @@ def test_the_assist_settings_are_a_group_of_their_own(
     csrf = _login(client, built.owner.username)
     page = client.get(PAGE)
     assert 'id="settings-assist"' in page.text and "Crying: shortest burst (ms)" in page.text
-    assert 'name="assist.detectors" value="speech, cry"' in page.text
+    assert 'name="assist.detectors" value="speech, cry, pose"' in page.text
     bokmaal = client.get(PAGE, headers={"Accept-Language": "nb"}).text
     assert "Assistent: detektorer og terskler" in bokmaal
     assert "Høyere: bare høy gråt foreslås" in bokmaal
@@ -204,7 +204,7 @@ def test_the_assist_settings_are_a_group_of_their_own(
     assert saved.status_code == 303, saved.text
     assert _stored(database)["assist"]["cry_min_rise_db"] == 12
     assert _stored(database)["assist"]["detectors"] == ["speech"]
-    assert ("setting assist.detectors", "speech, cry -> speech") in _audit(database)
+    assert ("setting assist.detectors", "speech, cry, pose -> speech") in _audit(database)
     refused = client.post(PAGE, data={"csrf_token": csrf, "assist.cry_f0_min_hz": "700"},
                           headers={"Accept-Language": "nb"})
     assert refused.status_code == 400
@@ -218,6 +218,8 @@ def test_the_assist_settings_are_a_group_of_their_own(
     ("assist.speech_threshold", "1.2", "at_most"),
     ("assist.cry_min_rise_db", "-1", "at_least"),
     ("assist.cry_f0_max_hz", "200", "invalid"),
+    ("assist.pose_near_gap", "0.6", "invalid"),
+    ("assist.pose_fps", "30", "at_most"),
     ("assist.silence_grace_ms", "0.5", "integer"),
 ])
 def test_each_bad_assist_value_names_its_field(key: str, value: str, problem: str) -> None:
@@ -252,7 +254,7 @@ def test_the_api_changes_an_assist_setting(
 ) -> None:
     headers = bearer(database, built.owner.username)
     read = client.get("/api/studies/s1/settings", headers=headers).json()
-    assert read["settings"]["assist.detectors"] == ["speech", "cry"]
+    assert read["settings"]["assist.detectors"] == ["speech", "cry", "pose"]
     changed = client.put("/api/studies/s1/settings", headers=headers, json={"settings": {
         "assist.detectors": ["cry"], "assist.silence_grace_ms": 500}})
     assert changed.status_code == 200, changed.text

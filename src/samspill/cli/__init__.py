@@ -28,8 +28,8 @@ from samspill.cli.reports import report
 from samspill.cli.schemes import scheme_app
 from samspill.cli.sequential import sequential_app
 from samspill.cli.studies import study_app
-from samspill.cli.transcripts import transcript_app
 from samspill.cli.trajectory import trajectory
+from samspill.cli.transcripts import transcript_app
 from samspill.cli.users import login_link, member_app, token_app, user_app
 from samspill.core.errors import SamspillError
 
@@ -105,7 +105,8 @@ def demo(
 
     with unit_of_work(data_dir) as (db, database):
         load_demo(
-            db, owner=ensure_admin(db), media_dir=database.settings.media_dir, with_video=video
+            db, owner=ensure_admin(db), media_dir=database.settings.media_dir, with_video=video,
+            models_dir=database.settings.assist_models_dir,
         )
     console.print("demo study 'demo' is loaded")
 

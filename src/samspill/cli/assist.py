@@ -17,12 +17,13 @@ from samspill.cli.common import DataDir, console, open_database, settings_for, u
 from samspill.core.numbers import clock, fixed, percent, seconds
 
 assist_app = typer.Typer(
-    help="Suggestions from the video's sound (speech, crying, silence after a bid), for a "
-    "coder to confirm. Suggestions are never codes.", no_args_is_help=True)
+    help="Suggestions from the video's sound (speech, crying, silence after a bid) and picture "
+    "(proximity, holding), for a coder to confirm. Suggestions are never codes.",
+    no_args_is_help=True)
 StudyOpt = Annotated[str, typer.Option("--study", help="The study.")]
 SessionOpt = Annotated[str | None, typer.Option("--session", help="The session's name.")]
 DetectorsOpt = Annotated[str | None, typer.Option(
-    "--detectors", help="Which detectors run, comma-separated: speech, cry. Default: the "
+    "--detectors", help="Which detectors run, comma-separated: speech, cry, pose. Default: the "
     "study's (its setting assist.detectors).")]
 
 

@@ -1,10 +1,12 @@
 """The assist pass over a session's video, kept in the database: request, run, cancel, resume.
 
 A pass reads the session's main video's sound in chunks (``detectors.audio``), runs the voice
-model and the cry detector over it (with the study's assist settings: which detectors run by
-default, their thresholds, the code proposed for crying), and writes all its suggestions in one
-transaction at the end, replacing the session's earlier suggestions of the same detectors (the
-coders' decisions on those go with them). A failed or cancelled pass writes nothing.
+model and the cry detector over it, then its picture in chunks of small frames
+(``detectors.frames``) through the pose model (``detectors.pose``) for proximity and holding,
+all with the study's assist settings (which detectors run by default, their thresholds, the
+code proposed for crying), and writes all its suggestions in one transaction at the end,
+replacing the session's earlier suggestions of the same detectors (the coders' decisions on
+those go with them). A failed or cancelled pass writes nothing.
 Suggestions are never codes: a coder accepts each one (``assist_decisions``) before it becomes
 an event.
 """
@@ -28,13 +30,18 @@ from samspill.core.assist.proposals import Proposal
 from samspill.core.assist.settings import AssistSettings
 from samspill.core.errors import N_, ConflictError, InputError, NotFoundError, SamspillError
 from samspill.core.study_settings import study_settings
+from samspill.detectors.registry import MOVENET_MULTIPOSE
 from samspill.services import media as media_service
 from samspill.store.media import media_path
 from samspill.store.models import AssistRun, ObservationSession, Suggestion, User
 
 log = logging.getLogger("samspill.assist")
 AUDIO_DETECTORS = ("speech", "cry")
-DETECTORS = AUDIO_DETECTORS
+PICTURE_DETECTORS = ("pose",)
+DETECTORS = AUDIO_DETECTORS + PICTURE_DETECTORS
+# The sound's share of a pass's progress bar when the picture is looked at too (the pose model
+# takes most of the time).
+AUDIO_SHARE = 0.15
 FINISHED = ("done", "failed", "cancelled")
 
 
@@ -183,14 +190,42 @@ def compute(source: Path, detectors: Sequence[str], *, models_dir: Path,
             progress: Callable[[float], None],
             settings: AssistSettings = AssistSettings()) -> PassResult:
     """The pure part's inputs gathered from the video in chunks, then the proposals, with the
-    study's thresholds (``settings``)."""
+    study's thresholds (``settings``): the sound first, then the picture."""
+    from samspill.detectors import frames
+    from samspill.store.media import probe
+
+    total_ms = probe(source).duration_ms or 0
+    picture = "pose" in detectors and (frames.has_video(source) or _only_pose(detectors))
+    audio_share = AUDIO_SHARE if picture else 1.0
+    proposals: list[Proposal] = []
+    duration_ms = total_ms
+    if set(detectors) & set(AUDIO_DETECTORS):
+        heard, duration_ms = _audio_proposals(
+            source, detectors, models_dir=models_dir, total_ms=total_ms, settings=settings,
+            progress=lambda f: progress(min(0.99, f * audio_share)))
+        proposals += heard
+    if picture:
+        proposals += _pose_proposals(
+            source, models_dir=models_dir, total_ms=total_ms or duration_ms, settings=settings,
+            progress=lambda f: progress(min(0.99, audio_share + f * (1 - audio_share))))
+    progress(1.0)
+    return PassResult(proposals, duration_ms)
+
+
+def _only_pose(detectors: Sequence[str]) -> bool:
+    """Asked for the picture alone: a file without one is an error (frames.NoPicture), not an
+    empty pass. With sound detectors too, a sound-only file simply has no pose suggestions."""
+    return set(detectors) <= set(PICTURE_DETECTORS)
+
+
+def _audio_proposals(source: Path, detectors: Sequence[str], *, models_dir: Path,
+                     total_ms: int, settings: AssistSettings,
+                     progress: Callable[[float], None]) -> tuple[list[Proposal], int]:
     from samspill.core.assist.cry import cry_proposals
     from samspill.core.assist.speech import speech_proposals
     from samspill.detectors import audio, vad
     from samspill.detectors.registry import SILERO_VAD, model_path
-    from samspill.store.media import probe
 
-    total_ms = probe(source).duration_ms or 0
     voice = vad.SileroVad(model_path(models_dir, SILERO_VAD)) if "speech" in detectors else None
     probabilities: list[np.ndarray] = []
     features: list[FrameFeatures] = []
@@ -212,11 +247,30 @@ def compute(source: Path, detectors: Sequence[str], *, models_dir: Path,
     if "cry" in detectors:
         proposals += cry_proposals(FrameFeatures.join(features), CRY_VERSION,
                                    settings.cry_settings(), code=settings.cry_code)
-    progress(1.0)
-    return PassResult(proposals, duration_ms)
+    return proposals, duration_ms
+
+
+def _pose_proposals(source: Path, *, models_dir: Path, total_ms: int,
+                    settings: AssistSettings,
+                    progress: Callable[[float], None]) -> list[Proposal]:
+    from samspill.core.assist.proximity import proximity_proposals
+    from samspill.detectors import frames, pose
+    from samspill.detectors.registry import model_path
+
+    model_file = model_path(models_dir, MOVENET_MULTIPOSE)
+    frame_ms = 1000 / settings.pose_fps
+    expected = max(1, round(total_ms / frame_ms))
+    people = pose.people_in(model_file, frames.frame_chunks(source, fps=settings.pose_fps),
+                            seen=lambda n: progress(min(1.0, n / expected)))
+    duration_ms = min(total_ms, round(len(people) * frame_ms)) if total_ms else round(
+        len(people) * frame_ms)
+    return proximity_proposals(people, frame_ms, duration_ms, POSE_VERSION,
+                               settings.proximity_settings())
 
 
 CRY_VERSION = "1"
+# The pose model's package version, then the proximity rules' own (core.assist.proximity).
+POSE_VERSION = f"{MOVENET_MULTIPOSE.version}+1"
 
 
 def _cry_chunk(chunk: np.ndarray, tail: np.ndarray,

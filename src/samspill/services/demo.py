@@ -20,9 +20,11 @@ from samspill.core.vignette import (
     vignette_segments,
 )
 from samspill.core.vignette_transcript import VIGNETTE_TRANSCRIPT
+from samspill.detectors.registry import ModelMissing
 from samspill.services import codings, studies, transcripts
 from samspill.services.demo_video import render_demo_video
 from samspill.services.media import attach_file
+from samspill.services.people_clip import People, load_people
 from samspill.services.schemes import latest_version, register_builtin_schemes
 from samspill.services.simulation import add_second_codings, add_simulated_sessions
 from samspill.services.trajectory import set_phase
@@ -56,8 +58,11 @@ LATER_SESSIONS = (
 )
 
 
-def load_demo(db: Session, *, owner: User, media_dir: Path, with_video: bool = True) -> Study:
-    """Create the demo study once; calling it again changes nothing.
+def load_demo(db: Session, *, owner: User, media_dir: Path, with_video: bool = True,
+              models_dir: Path | None = None) -> Study:
+    """Create the demo study once; calling it again changes nothing. With ``models_dir`` holding
+    the fetched photographs, the video shows two photographed people instead of discs, so that
+    the assist's pose model proposes the vignette's proximity.
 
     Only the vignette gets a rendered video: one costs about a minute of CPU, the rest of the
     demo some 5 s, so the family's later sessions have none (measured for issue 23).
@@ -100,9 +105,12 @@ def load_demo(db: Session, *, owner: User, media_dir: Path, with_video: bool = T
         _later_session(db, study, dyad, owner, spec)
     _add_simulated_cohort(db, study)
     if with_video:
-        video = render_demo_video(
-            vignette_events(), VIGNETTE_DURATION_MS, media_dir / ".render" / "vignette.webm"
-        )
+        people = _people(models_dir)
+        out = media_dir / ".render" / "vignette.webm"
+        video = (render_demo_video(vignette_events(), VIGNETTE_DURATION_MS, out)
+                 if people is None
+                 else render_demo_video(vignette_events(), VIGNETTE_DURATION_MS, out,
+                                        people=people))
         attach_file(db, session=session, media_dir=media_dir, source=video)
         video.unlink(missing_ok=True)
     return study
@@ -127,6 +135,16 @@ def _later_session(db: Session, study: Study, dyad: Dyad, owner: User,
     codings.set_status(db, coding=coding, status="master")
     set_phase(db, session=session, phase=spec.phase)
     return session
+
+
+def _people(models_dir: Path | None) -> People | None:
+    """The photographed people, when the model fetch has put them in ``models_dir``."""
+    if models_dir is None:
+        return None
+    try:
+        return load_people(models_dir)
+    except ModelMissing:
+        return None
 
 
 def _add_simulated_cohort(db: Session, study: Study) -> None:

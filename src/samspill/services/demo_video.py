@@ -2,7 +2,12 @@
 synthetic sound track (``core.demo_sound``: room noise, crying in distress, a babbled answer).
 
 No real person is filmed or recorded for the demo; picture and sound are rendered at setup from
-the vignette, so the assist has something to hear.
+the vignette, so the assist has something to hear. The figures are discs, or, when the
+photographs that the model fetch takes from the scikit-image wheel are given (``people``), the
+two cut-outs of ``services.people_clip`` (an astronaut as the caregiver, a man with a camera as
+the child, a red bar over her head while distressed), so that the pose model has people to see: the
+caregiver out of the picture while absent, an arm's length from the child when near, across the
+room when far, and the child in front of her while held.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import numpy as np
 
 from samspill.core import demo_sound
 from samspill.core.events import Event
+from samspill.services.people_clip import People, resized
 
 WIDTH, HEIGHT, FPS = 320, 180, 10
 _BACKGROUND = np.array([238, 234, 224], dtype=np.uint8)
@@ -52,15 +58,55 @@ def _frame(events: Sequence[Event], t_ms: int, duration_ms: int) -> np.ndarray:
     return frame
 
 
-def _frames(events: Sequence[Event], duration_ms: int) -> Iterator[bytes]:
+# The photographs' sizes in the demo's frame, and the caregiver's left edge (px) by state.
+# Chosen so that the pose model, at this small size, sees both people in every state (checked by
+# tests/assist/test_pose.py): near is a gap of 0.1 caregiver heights, far 0.6.
+_CAREGIVER_H, _CHILD_H, _CHILD_X, _FOOT = 140, 90, 60, 172
+_PHOTO_X = {"near": 132, "far": 212, "hold": 10}
+
+
+def demo_people(people: People) -> People:
+    """The cut-outs at the demo's size."""
+    return People(resized(people.caregiver, _CAREGIVER_H), resized(people.child, _CHILD_H))
+
+
+def _paste(frame: np.ndarray, picture: np.ndarray, x0: int) -> None:
+    height, width = picture.shape[:2]
+    right = min(WIDTH, x0 + width)
+    frame[_FOOT - height:_FOOT, x0:right] = picture[:, : right - x0]
+
+
+def _photo_frame(events: Sequence[Event], t_ms: int, duration_ms: int,
+                 people: People) -> np.ndarray:
+    frame = np.empty((HEIGHT, WIDTH, 3), dtype=np.uint8)
+    frame[:] = _BACKGROUND
+    proximity = _state_at(events, {"near", "far", "absent"}, t_ms) or "far"
+    held = _state_at(events, {"hold"}, t_ms) == "hold"
+    if proximity != "absent":
+        _paste(frame, people.caregiver, _PHOTO_X["hold" if held else proximity])
+    _paste(frame, people.child, _CHILD_X)
+    if _state_at(events, {"distress"}, t_ms) == "distress":  # a red bar over her head: tinting
+        top = _FOOT - people.child.shape[0]                    # the photograph hides her
+        frame[top - 10:top - 4, _CHILD_X:_CHILD_X + people.child.shape[1]] = _DISTRESS
+    frame[HEIGHT - 6 :, : int(WIDTH * t_ms / duration_ms)] = _CAREGIVER  # progress bar
+    return frame
+
+
+def _frames(events: Sequence[Event], duration_ms: int,
+            people: People | None = None) -> Iterator[bytes]:
     for index in range(duration_ms * FPS // 1000):
-        yield _frame(events, index * 1000 // FPS, duration_ms).tobytes()
+        t_ms = index * 1000 // FPS
+        picture = (_frame(events, t_ms, duration_ms) if people is None
+                   else _photo_frame(events, t_ms, duration_ms, people))
+        yield picture.tobytes()
 
 
-def render_demo_video(events: Sequence[Event], duration_ms: int, out: Path) -> Path:
+def render_demo_video(events: Sequence[Event], duration_ms: int, out: Path,
+                      people: People | None = None) -> Path:
     """Render a WebM (VP8 picture, Opus sound) of ``duration_ms`` at 10 fps; about a megabyte for
-    six minutes (two thirds of it sound). The picture is encoded first, then the sound is muxed
-    beside it (the picture copied, not encoded again)."""
+    six minutes (two thirds of it sound). ``people``: photographs instead of discs. The picture
+    is encoded first, then the sound is muxed beside it (the picture copied, not encoded
+    again)."""
     import imageio_ffmpeg
 
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -72,12 +118,15 @@ def render_demo_video(events: Sequence[Event], duration_ms: int, out: Path) -> P
         codec="libvpx",
         quality=None,
         bitrate="150k",
-        output_params=["-f", "webm", "-auto-alt-ref", "0"],
+        # photographs take VP8 several times longer than flat discs: its fastest setting
+        output_params=["-f", "webm", "-auto-alt-ref", "0",
+                       *(["-deadline", "realtime", "-cpu-used", "8"] if people else [])],
         macro_block_size=1,
         ffmpeg_log_level="error",
     )
     writer.send(None)
-    for chunk in _frames(events, duration_ms):
+    small = demo_people(people) if people is not None else None
+    for chunk in _frames(events, duration_ms, small):
         writer.send(chunk)
     writer.close()
     try:

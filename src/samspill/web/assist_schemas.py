@@ -39,8 +39,8 @@ ASSIST_STRINGS = (
 class AssistIn(BaseModel):
     detectors: list[str] | None = Field(
         default=None, max_length=8,
-        description="Detectors to run: speech, cry. Absent: the study's (its assist.detectors "
-        "setting).")
+        description="Detectors to run: speech, cry, pose. Absent: the study's (its "
+        "assist.detectors setting).")
 
 
 class AssistRunOut(BaseModel):

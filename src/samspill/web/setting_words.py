@@ -46,10 +46,16 @@ LABELS = {
     "assist.cry_f0_max_hz": _("Crying: highest pitch (Hz)"),
     "assist.cry_code": _("Crying: code proposed"),
     "assist.silence_grace_ms": _("Silence: speech this soon after a bid is the bid (ms)"),
+    "assist.pose_fps": _("Pose: frames a second looked at"),
+    "assist.pose_near_gap": _("Pose: near at or below this gap (caregiver heights)"),
+    "assist.pose_far_gap": _("Pose: far at or above this gap (caregiver heights)"),
+    "assist.pose_min_person_score": _("Pose: least score of a person"),
+    "assist.pose_min_state_ms": _("Pose: shortest near or far kept (ms)"),
+    "assist.pose_min_hold_ms": _("Pose: shortest contact proposed as a hold (ms)"),
 }
 HELP = {
-    "assist.detectors": _("speech, cry; silences after bids need speech. A pass started "
-                          "without a choice runs these."),
+    "assist.detectors": _("speech, cry, pose; silences after bids need speech, proximity "
+                          "and holding need pose. A pass started without a choice runs these."),
     "assist.speech_threshold": _("Lower hears more speech (and more noise as speech)."),
     "assist.speech_min_speech_ms": _("Shorter sounds are dropped: clicks, a cough."),
     "assist.speech_min_silence_ms": _("A breath inside a sentence does not split it."),
@@ -65,6 +71,15 @@ HELP = {
     "assist.cry_code": _("A code of the study's scheme (a state of the child)."),
     "assist.silence_grace_ms": _("A silence is suggested when nobody speaks after this, "
                                  "up to the response window W2."),
+    "assist.pose_fps": _("More frames find short moves, and take longer."),
+    "assist.pose_near_gap": _("The gap between the two people, divided by the caregiver's "
+                              "height: 0.25 is a quarter of her height."),
+    "assist.pose_far_gap": _("Must be above the near gap; in between, the state stays as it "
+                             "was."),
+    "assist.pose_min_person_score": _("Lower counts more uncertain people (and more "
+                                      "shadows as people)."),
+    "assist.pose_min_state_ms": _("Shorter stretches join the longer of their neighbours."),
+    "assist.pose_min_hold_ms": _("An arm of one in the other's box, for at least this long."),
 }
 MARKED_PROBLEMS = (
     _("there is no setting '{key}'"),
@@ -80,6 +95,7 @@ MARKED_PROBLEMS = (
     _("a list of codes"),
     _("a text"),
     _("the lowest pitch must be below the highest"),
+    _("the near gap must be below the far gap"),
 )
 
 

@@ -15,6 +15,10 @@ Per suggestion type:
   own, so there is no onset error.
 - **speech** has no human code in the built-in schemes to compare with; it is listed with its
   count only.
+- **proximity** (proposed ``near`` and ``far`` states of the caregiver, from the pose model)
+  against the coder's near and far states: time-unit κ with tolerance over near, far and
+  neither; precision, recall and onset error of episodes that meet a coded one of the same code.
+- **hold** (proposed ``hold`` candidates) against the coder's holds of the caregiver, as cry.
 
 Columns of :func:`evaluate` (one row per type): ``type``, ``sessions``, ``human`` (coded events
 compared), ``suggested``, ``precision``, ``recall`` (0..1, NaN when nothing to divide),
@@ -23,7 +27,7 @@ compared), ``suggested``, ``precision``, ``recall`` (0..1, NaN when nothing to d
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -32,6 +36,7 @@ import pandas as pd
 from samspill.core.reliability.kappa import kappa_from_counts
 from samspill.core.reliability.tolerance import time_unit_kappa_tolerance
 
+PROXIMITY_CODES = ("near", "far")
 COLUMNS = ["type", "sessions", "human", "suggested", "precision", "recall", "onset_error_ms",
            "kappa", "unit_ms", "tolerance_ms"]
 
@@ -53,12 +58,21 @@ def evaluate(pairs: Sequence[SessionPair], *, unit_ms: int, tolerance_ms: int,
              window_ms: int, distress_codes: Collection[str] = ("distress",),
              answer_codes: Collection[str] = ("respond", "initiate", "hold"),
              bid_code: str = "bid", child: str = "child",
-             caregiver: str = "caregiver") -> pd.DataFrame:
+             caregiver: str = "caregiver", hold_code: str = "hold") -> pd.DataFrame:
     rows = [
         _cry(pairs, unit_ms, tolerance_ms, set(distress_codes), child),
         _silence(pairs, window_ms, set(answer_codes), bid_code, child, caregiver, unit_ms,
                  tolerance_ms),
         _speech(pairs, unit_ms, tolerance_ms),
+        _episodes(pairs, "proximity", unit_ms, tolerance_ms,
+                  human=lambda ev: (ev["subject"] == caregiver)
+                  & ev["code"].isin(PROXIMITY_CODES),
+                  machine=lambda sg: (sg["detector"] == "pose")
+                  & sg["code"].isin(PROXIMITY_CODES), same_code=True),
+        _episodes(pairs, "hold", unit_ms, tolerance_ms,
+                  human=lambda ev: (ev["subject"] == caregiver) & (ev["code"] == hold_code),
+                  machine=lambda sg: (sg["detector"] == "pose") & (sg["code"] == "hold"),
+                  same_code=False),
     ]
     return pd.DataFrame(rows, columns=COLUMNS)
 
@@ -73,22 +87,39 @@ def _intervals(frame: pd.DataFrame) -> np.ndarray:
 
 def _cry(pairs: Sequence[SessionPair], unit_ms: int, tolerance_ms: int, codes: set[str],
          child: str) -> dict[str, object]:
+    return _episodes(pairs, "cry", unit_ms, tolerance_ms,
+                     human=lambda ev: (ev["subject"] == child) & ev["code"].isin(codes),
+                     machine=lambda sg: sg["detector"] == "cry", same_code=False)
+
+
+def _episodes(pairs: Sequence[SessionPair], kind: str, unit_ms: int, tolerance_ms: int, *,
+              human: Callable[[pd.DataFrame], pd.Series], machine: Callable[[pd.DataFrame],
+                                                                            pd.Series],
+              same_code: bool) -> dict[str, object]:
+    """A row for states: κ over time units (the codes kept apart when ``same_code``, else all
+    one label), and precision, recall and onset error of episodes that meet one of the same
+    code (any code when not ``same_code``)."""
     human_parts, machine_parts, shift = [], [], 0
     hits = suggested = recalled = coded = 0
     errors: list[int] = []
     for pair in pairs:
-        ev = pair.events
-        human = ev[(ev["subject"] == child) & ev["code"].isin(codes) & ev["offset_ms"].notna()]
-        machine = pair.suggestions[pair.suggestions["detector"] == "cry"]
-        h, m = _intervals(human), _intervals(machine)
-        hit, found, onset_errors = _overlaps(h, m, tolerance_ms)
-        hits, suggested = hits + hit, suggested + len(m)
-        recalled, coded = recalled + found, coded + len(h)
-        errors += onset_errors
-        span = -(-max(pair.duration_ms, int(h.max(initial=0)), int(m.max(initial=0)))
+        ev, sg = pair.events, pair.suggestions
+        h_rows = ev[human(ev) & ev["offset_ms"].notna()]
+        m_rows = sg[machine(sg)] if len(sg) else sg
+        machine_codes = set(m_rows["code"]) if "code" in m_rows else set()
+        labels = (sorted(set(h_rows["code"]) | machine_codes) if same_code else []) or [None]
+        for label in labels:
+            h = _intervals(h_rows if label is None else h_rows[h_rows["code"] == label])
+            m = _intervals(m_rows if label is None else m_rows[m_rows["code"] == label])
+            hit, found, onset_errors = _overlaps(h, m, tolerance_ms)
+            hits, suggested = hits + hit, suggested + len(m)
+            recalled, coded = recalled + found, coded + len(h)
+            errors += onset_errors
+            human_parts.append(_states(h + shift, label or kind))
+            machine_parts.append(_states(m + shift, label or kind))
+        h_all, m_all = _intervals(h_rows), _intervals(m_rows)
+        span = -(-max(pair.duration_ms, int(h_all.max(initial=0)), int(m_all.max(initial=0)))
                  // unit_ms) * unit_ms
-        human_parts.append(_states(h + shift, "distress"))
-        machine_parts.append(_states(m + shift, "distress"))
         shift += span
     kappa = float("nan")
     if shift:
@@ -97,7 +128,7 @@ def _cry(pairs: Sequence[SessionPair], unit_ms: int, tolerance_ms: int, codes: s
             unit_ms=unit_ms, tolerance_ms=tolerance_ms, end_ms=shift)
         pooled = table[table["subject"] == "all"]
         kappa = float(pooled["kappa_mean"].iloc[0]) if len(pooled) else float("nan")
-    return _row("cry", len(pairs), coded, suggested, _share(hits, suggested),
+    return _row(kind, len(pairs), coded, suggested, _share(hits, suggested),
                 _share(recalled, coded), _median(errors), kappa, unit_ms, tolerance_ms)
 
 

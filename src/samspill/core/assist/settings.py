@@ -14,10 +14,11 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from samspill.core.assist.cry import CrySettings
+from samspill.core.assist.proximity import ProximitySettings
 from samspill.core.assist.silence import GRACE_MS
 from samspill.core.assist.speech import SpeechSettings
 
-Detector = Literal["speech", "cry"]
+Detector = Literal["speech", "cry", "pose"]
 # Hysteresis below the speech threshold (silero's default); never more than half the
 # threshold, so that a low threshold still lets speech end.
 SPEECH_HYSTERESIS = 0.15
@@ -27,9 +28,9 @@ class AssistSettings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     detectors: tuple[Detector, ...] = Field(
-        default=("speech", "cry"), min_length=1,
-        description="Detectors a pass runs when none are chosen: speech, cry "
-        "(silences after bids come from the speech).")
+        default=("speech", "cry", "pose"), min_length=1,
+        description="Detectors a pass runs when none are chosen: speech, cry, pose "
+        "(silences after bids come from the speech; pose sees proximity and holding).")
     speech_threshold: float = Field(
         default=0.5, ge=0, le=1,
         description="Voice probability at which speech starts.")
@@ -70,6 +71,35 @@ class AssistSettings(BaseModel):
         description="Speech this soon after a bid is taken to be "
         "the bid itself, not an answer.")
 
+    pose_fps: float = Field(
+        default=5.0, ge=1, le=15,
+        description="Frames a second the pose model looks at.")
+    pose_near_gap: float = Field(
+        default=0.25, ge=0, le=5,
+        description="Gap between caregiver and child, in caregiver heights, at "
+        "or below which she is near.")
+    pose_far_gap: float = Field(
+        default=0.5, ge=0, le=5,
+        description="Gap at or above which she is far; in between, the state "
+        "stays as it was.")
+    pose_min_person_score: float = Field(
+        default=0.2, ge=0, le=1,
+        description="Least score of the pose model for a person to count.")
+    pose_min_state_ms: int = Field(
+        default=2000, ge=0, le=60_000,
+        description="Shorter near or far stretches join their neighbours.")
+    pose_min_hold_ms: int = Field(
+        default=1000, ge=0, le=60_000,
+        description="Shortest contact proposed as a hold.")
+
+    @model_validator(mode="after")
+    def _gap_range(self) -> AssistSettings:
+        if self.pose_near_gap >= self.pose_far_gap:
+            raise PydanticCustomError(
+                "gap_range", "the near gap must be below the far gap",
+                {"fields": "pose_near_gap,pose_far_gap"})
+        return self
+
     @model_validator(mode="after")
     def _pitch_range(self) -> AssistSettings:
         if self.cry_f0_min_hz >= self.cry_f0_max_hz:
@@ -91,3 +121,9 @@ class AssistSettings(BaseModel):
             f0_min_hz=self.cry_f0_min_hz, f0_max_hz=self.cry_f0_max_hz,
             min_periodicity=self.cry_min_periodicity, min_rise_db=self.cry_min_rise_db,
             min_burst_ms=self.cry_min_burst_ms, max_gap_ms=self.cry_max_gap_ms)
+
+    def proximity_settings(self) -> ProximitySettings:
+        return ProximitySettings(
+            near_gap=self.pose_near_gap, far_gap=self.pose_far_gap,
+            min_person_score=self.pose_min_person_score,
+            min_state_ms=self.pose_min_state_ms, min_hold_ms=self.pose_min_hold_ms)

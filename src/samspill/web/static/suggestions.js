@@ -13,7 +13,7 @@ import { formatMs, newId } from "./time.js";
 
 const HEIGHT = 22;
 const STEP_MS = 100;
-const COLOURS = { speech: "#3d6b8f", cry: "#b5541d", silence: "#6f3d8f" };
+const COLOURS = { speech: "#3d6b8f", cry: "#b5541d", silence: "#6f3d8f", pose: "#2f7d4f" };
 
 export class Suggestions {
   constructor({ host, timeline, player, scheme, history, store, url, canWrite, toast, labels }) {
