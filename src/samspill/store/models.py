@@ -425,9 +425,9 @@ class SuggestionDecision(Base):
 
 
 # Tables kept in their own modules, imported here so that Base.metadata holds them all.
-from samspill.store import (
-    models_moments,  # noqa: F401
-    models_ratings,  # noqa: F401
-    models_trajectory,  # noqa: F401
-    models_transcripts,  # noqa: F401
+from samspill.store import (  # noqa: E402, F401
+    models_moments,
+    models_ratings,
+    models_trajectory,
+    models_transcripts,
 )
