@@ -32,8 +32,9 @@ def video_ms(page) -> float:
 
 
 def press_timed(page, key: str) -> tuple[float, float]:
-    """Press a key while the video plays; the player's position just before and after."""
-    before = video_ms(page)
+    """Press a key while the video plays: the frame on screen just before (what the key codes;
+    on a loaded machine it may lag the clock by a frame or two) and the clock just after."""
+    before = page.evaluate("window.samspill.player.nowMs()")
     page.keyboard.press(key)
     return before, video_ms(page)
 
