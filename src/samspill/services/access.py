@@ -50,6 +50,11 @@ PermissionName = Literal[
     "members.manage",
     # Issue 11: start or cancel an assist pass over a session's video.
     "assist.run",
+    # Issue 12: course mode. Making a course from a study's sessions is the study owner's;
+    # taking and teaching a course are course roles (``COURSE_ROLES``), no study role needed.
+    "course.create",
+    "course.take",
+    "course.teach",
 ]
 
 ALL_ROLES = frozenset({"owner", "coder", "trainee", "viewer"})
@@ -72,6 +77,14 @@ STUDY_ROLES: dict[str, frozenset[str]] = {
     "certification.read_others": frozenset({"owner", "viewer"}),
     "members.manage": frozenset({"owner"}),
     "assist.run": frozenset({"owner", "coder"}),
+    "course.create": frozenset({"owner"}),
+}
+
+# Course-scoped permissions: which course roles hold them (administrators teach every
+# course). A learner holds no study role by being a learner: study pages stay closed to them.
+COURSE_ROLES: dict[str, frozenset[str]] = {
+    "course.take": frozenset({"teacher", "learner"}),
+    "course.teach": frozenset({"teacher"}),
 }
 
 # What a member whose role lacks the permission is told, where a plain "your role does not
@@ -100,6 +113,11 @@ class Member:
 def holds(role: str | None, permission: str) -> bool:
     """Does this study role hold this study-scoped permission?"""
     return role is not None and role in STUDY_ROLES.get(permission, frozenset())
+
+
+def holds_in_course(role: str | None, permission: str) -> bool:
+    """Does this course role hold this course-scoped permission?"""
+    return role is not None and role in COURSE_ROLES.get(permission, frozenset())
 
 
 def refusal(role: str, permission: str) -> PermissionDeniedError:

@@ -422,3 +422,6 @@ class SuggestionDecision(Base):
     decision: Mapped[str] = mapped_column(String(16))  # accepted | rejected
     event_id: Mapped[str | None] = mapped_column(String(36))
     decided_at: Mapped[dt.datetime] = mapped_column(Stamp, default=utcnow)
+
+
+from samspill.store import models_courses as _courses  # noqa: E402,F401  (issue 12)

@@ -14,6 +14,7 @@ Pure functions over plain values: the web and the CLI store answers and show the
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -52,6 +53,17 @@ class MarkGrade:
     @property
     def counts(self) -> dict[str, int]:
         return {o: self.count(o) for o in (HIT, MISS, FALSE_MARK, NEUTRAL)}
+
+    def records(self) -> list[dict[str, Any]]:
+        """The rows as plain Python values (None where a table holds NaN)."""
+        return [{str(k): v if isinstance(v, list) else _plain(v) for k, v in row.items()}
+                for row in self.rows.to_dict("records")]
+
+
+def _plain(value: object) -> object:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return value.item() if hasattr(value, "item") else value
 
 
 def clean_marks(marks: Iterable[int], *, start_ms: int, end_ms: int) -> list[int]:

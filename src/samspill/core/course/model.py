@@ -105,8 +105,8 @@ class SchemeRef(BaseModel):
     content_hash: str = Field(pattern="^[0-9a-f]{64}$")
 
 
-class Course(BaseModel):
-    """The whole course, as stored and as exported."""
+class CourseHead(BaseModel):
+    """A course without its lessons: what the course list and every page header read."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -117,6 +117,11 @@ class Course(BaseModel):
     description: Texts = {}
     scheme: SchemeRef
     indicator_settings: dict[str, Any] = {}
+
+
+class Course(CourseHead):
+    """The whole course, as stored and as exported."""
+
     lessons: list[Lesson] = Field(min_length=1, max_length=100)
 
 
