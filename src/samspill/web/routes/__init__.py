@@ -9,6 +9,7 @@ from samspill.web.routes import (
     audit,
     auth,
     codings,
+    courses,
     dyads,
     elan_imports,
     exchange,
@@ -42,6 +43,7 @@ ROUTERS += [exchange.router, analysis.router]  # issue 6: exports, imports, anal
 ROUTERS += [accounts.router]  # issue 21: account page, users page, tokens
 ROUTERS += [assist.router]  # issue 11: assist passes and suggestions (never codes)
 ROUTERS += [elan_imports.router]  # issue 13: ELAN files under a derived scheme or a mapping
+ROUTERS += [courses.router]  # issue 12: course mode (learners, teachers, course files)
 
 
 def all_routes() -> list:
