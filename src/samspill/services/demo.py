@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from samspill.core.simulate import STYLES
 from samspill.core.vignette import VIGNETTE_DURATION_MS, vignette_events, vignette_segments
 from samspill.services import codings, studies
+from samspill.services.demo_course import add_demo_course
 from samspill.services.demo_video import render_demo_video
 from samspill.services.media import attach_file
 from samspill.services.schemes import latest_version, register_builtin_schemes
@@ -61,6 +62,9 @@ def load_demo(db: Session, *, owner: User, media_dir: Path, with_video: bool = T
         )
         attach_file(db, session=session, media_dir=media_dir, source=video)
         video.unlink(missing_ok=True)
+    # Issue 12: the demo course, on the vignette and on one short clip of each style.
+    add_demo_course(db, study=study, owner=owner, vignette=DEMO_SESSION, media_dir=media_dir,
+                    render=render_demo_video if with_video else None)
     return study
 
 
