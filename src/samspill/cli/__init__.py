@@ -19,6 +19,7 @@ from samspill.cli.assist import assist_app
 from samspill.cli.audit import audit_app
 from samspill.cli.backup import backup, restore
 from samspill.cli.common import DataDir, console, error_text, open_database, unit_of_work
+from samspill.cli.courses import course_app
 from samspill.cli.events import events_app
 from samspill.cli.exchange import export_app
 from samspill.cli.imports import import_app
@@ -65,6 +66,7 @@ app.add_typer(agreement_app, name="agreement")
 app.add_typer(sequential_app, name="sequential")
 app.add_typer(outcomes_app, name="outcomes")
 app.add_typer(assist_app, name="assist")  # issue 11: suggestions, never codes
+app.add_typer(course_app, name="course")  # issue 12: courses for learners
 app.command()(backup)
 app.command()(restore)
 app.command("report")(report)
