@@ -42,13 +42,18 @@ function clipPlayer(figure) {
   };
   const toggle = () => (playing() ? pause() : play());
 
+  // Ready once the clip stands at its start (data-ready: for tests and styles).
+  const ready = () => { seek(start); figure.dataset.ready = "1"; };
   if (video) {
-    video.addEventListener("loadedmetadata", () => seek(start));
+    // The metadata may have come before this module ran: seek now, or when it comes.
+    if (video.readyState >= 1) ready();
+    else video.addEventListener("loadedmetadata", ready, { once: true });
     video.addEventListener("timeupdate", () => {
       if (now() >= end) { video.pause(); }
       show();
     });
   }
+  if (!video) ready();
   setInterval(() => {
     if (!video && runningSince !== null && now() >= end) pause();
     show();
