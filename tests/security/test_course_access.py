@@ -127,3 +127,17 @@ def test_a_study_owner_makes_a_course_from_the_form_and_others_cannot(
     bad = world_client.post("/studies/s1/courses", headers=world.headers("own"),
                             data={**form, "name": "bad-time", "start-1": "soon"})
     assert bad.status_code == 400 and "lesson 1" in bad.json()["error"]["message"]
+
+
+def test_a_learner_playing_a_clip_is_in_the_audit_log_as_a_video_read(
+        world: World, world_client: TestClient) -> None:
+    from sqlalchemy import select
+
+    from samspill.store.models import AuditEntry
+
+    assert world_client.get(CLIP, headers=world.headers("lea")).status_code == 200
+    database = Database(world.settings)
+    with database.session() as db:
+        rows = db.scalars(select(AuditEntry).where(AuditEntry.username == "lea")).all()
+        assert [r.action for r in rows if r.target.endswith(CLIP)] == ["read.video"]
+    database.dispose()
