@@ -52,7 +52,8 @@ def learner_page(browser, demo_database: Database, server: Server, request):
 def _mark_at(page, seconds: float) -> None:
     page.evaluate(f"document.querySelector('figure.clip video').currentTime = {seconds}")
     page.wait_for_function(
-        f"Math.abs(document.querySelector('figure.clip video').currentTime - {seconds}) < 0.2")
+        f"() => Math.abs(document.querySelector('figure.clip video').currentTime - {seconds})"
+        " < 0.2")
     page.keyboard.press("m")
 
 
@@ -63,7 +64,7 @@ def _open_lesson(page, server: Server, n: int) -> None:
 
 def _clips_ready(page) -> None:
     """Every clip's video has its metadata and stands at the clip's start."""
-    page.wait_for_function("[...document.querySelectorAll('figure.clip')]"
+    page.wait_for_function("() => [...document.querySelectorAll('figure.clip')]"
                            ".every(f => f.dataset.ready === '1')")
 
 
