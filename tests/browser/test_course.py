@@ -95,6 +95,7 @@ def test_a_learner_takes_the_demo_course_end_to_end_in_english(learner_page) -> 
     assert page.locator(".timeline .tick-false").count() == 1
     false_row = page.locator("tr.row-false").inner_text()
     assert "The caregiver answers at 00:27" in false_row
+    page.wait_for_function("() => document.querySelector('.timeline .tick-hit').style.left")
     left = page.locator(".timeline .tick-hit").evaluate("t => t.style.left")
     assert left == f"{round(100 * bid / 120_000, 2):g}%"
     # Lesson 2: two of the reunion's unanswered bids marked, one missed, with what followed.

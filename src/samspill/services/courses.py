@@ -48,9 +48,6 @@ from samspill.store.models_courses import (
 )
 
 COURSE_ROLES = ("teacher", "learner")
-# Comments of the master's events are kept only near the clip: they are the evidence a
-# learner reads, and the rest of a session's notes have no place in a course file.
-COMMENT_MARGIN_MS = 10_000
 
 
 # --- Finding courses and roles --------------------------------------------------------------
@@ -256,9 +253,9 @@ def _clip(db: Session, study: Study, session: ObservationSession, master: Coding
 
 
 def _trimmed(event: Event, start_ms: int, end_ms: int) -> Event:
-    near = start_ms - COMMENT_MARGIN_MS <= event.onset_ms <= end_ms + COMMENT_MARGIN_MS
-    return event.model_copy(update={"comment": event.comment if near else "",
-                                    "provenance": None, "frame": None})
+    # No free text leaves the study: a coder's comment may name the family, and a course
+    # outlives a dyad deleted under its data rights. The codes and times are the evidence.
+    return event.model_copy(update={"comment": "", "provenance": None, "frame": None})
 
 
 def store_course(db: Session, course: Course, *, by: User,
