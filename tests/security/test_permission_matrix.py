@@ -15,14 +15,25 @@ from fastapi.testclient import TestClient
 
 from samspill.services.access import REFUSALS as ROLE_REFUSALS
 from samspill.web.deps import Permission
-from samspill.web.permissions import SEES_ALL_CODINGS, SEES_FINISHED_CODINGS, STUDY_ROLES
+from samspill.web.permissions import (
+    COURSE_ROLES,
+    SEES_ALL_CODINGS,
+    SEES_FINISHED_CODINGS,
+    STUDY_ROLES,
+)
 from samspill.web.routes import all_routes
 from tests.security.world import World
 
-# Who asks: study members by role, the owner of another study, an administrator.
-ASKERS = {"cod": "coder", "tra": "trainee", "vie": "viewer", "out": None, "adm": "owner"}
+# Who asks: study members by role, the owner of another study, an administrator, and (issue
+# 12) a course's learner and second teacher, who hold no study role.
+ASKERS = {"cod": "coder", "tra": "trainee", "vie": "viewer", "out": None, "adm": "owner",
+          "lea": None, "tea": None}
+# Their roles in the course ``c1``: its maker (the study's owner) and ``tea`` teach it;
+# administrators teach every course.
+COURSE_ASKERS = {"own": "teacher", "tea": "teacher", "lea": "learner", "adm": "teacher"}
 ASKERS_LAST = {"own": "owner"}  # the owner last: some of its requests delete things
-REFUSALS = {"no such study", "no such coding", "administrators only", "this needs a study"}
+REFUSALS = {"no such study", "no such coding", "administrators only", "this needs a study",
+            "no such course", "only the course's teachers may do this"}
 # The permissions whose refusal says who may (``services.access.REFUSALS``).
 REFUSALS |= {why for why, _ in ROLE_REFUSALS.values()}
 
@@ -44,6 +55,8 @@ def expected_allowed(permission: str, asker: str, coding: str | None) -> bool:
         return True
     if permission == "admin":
         return asker == "adm"
+    if permission in COURSE_ROLES:
+        return COURSE_ASKERS.get(asker) in COURSE_ROLES[permission]
     role = {**ASKERS, **ASKERS_LAST}[asker]
     if role not in STUDY_ROLES[permission]:
         return False
@@ -73,6 +86,9 @@ def _path(route: APIRoute, world: World, coding: str | None) -> str:
         "segment_id": "00000000-0000-4000-8000-000000000001",
         "media_id": str(world.media_id),
         "coding_id": str(world.codings[coding]) if coding else "",
+        "course": "c1",
+        "lesson": "1",
+        "clip": "0",
     }
     return re.sub(r"\{([^}:]+)(:[^}]*)?\}", lambda m: values.get(m.group(1), "1"), route.path)
 
@@ -120,7 +136,9 @@ def test_every_route_answers_each_role_as_the_permission_table_says(
 def test_the_matrix_covers_every_route_and_each_study_permission() -> None:
     covered = {permission_of(route) for route, _ in (p.values for p in ROUTES)}
     study_scoped = covered - {"public", "authenticated", "admin"}
-    assert study_scoped <= set(STUDY_ROLES), "a route names a permission the table lacks"
+    assert study_scoped <= set(STUDY_ROLES) | set(COURSE_ROLES), \
+        "a route names a permission the table lacks"
+    assert {"course.create", "course.take", "course.teach"} <= covered
     assert {"study.read", "study.manage", "coding.read", "coding.write"} <= covered
     assert len(ROUTES) >= 50
 
@@ -131,3 +149,10 @@ def test_the_oracle_would_catch_a_coder_reading_another_coders_events() -> None:
     assert expected_allowed("coding.read", "vie", "master") is True
     assert expected_allowed("study.manage", "cod", None) is False
     assert expected_allowed("study.read", "out", None) is False
+    # Issue 12: a learner reaches their course and nothing of the study it was made from.
+    assert expected_allowed("course.take", "lea", None) is True
+    assert expected_allowed("course.teach", "lea", None) is False
+    assert expected_allowed("study.read", "lea", None) is False
+    assert expected_allowed("media.read", "lea", None) is False
+    assert expected_allowed("course.take", "cod", None) is False
+    assert expected_allowed("course.create", "tea", None) is False

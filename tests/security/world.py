@@ -4,6 +4,9 @@ Study ``s1``: owner ``own``, coders ``cod`` and ``cod2``, trainee ``tra``, viewe
 outsider ``out`` owns another study (``s2``); ``adm`` is an administrator. Session ``v1`` (dyad
 ``D01``, with identifying data) has a video, and codings by ``own`` (the master), ``cod``,
 ``cod2`` and ``tra``, all but the master in progress.
+
+Course ``c1`` (issue 12), made by ``own`` from ``v1``'s master: ``own`` and ``tea`` teach it,
+``lea`` learns in it; neither ``tea`` nor ``lea`` has any study role.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from samspill.core.vignette import VIGNETTE_DURATION_MS, vignette_events
-from samspill.services import accounts, codings, identity, studies
+from samspill.services import accounts, codings, courses, identity, studies
 from samspill.services.schemes import latest_version, register_builtin_schemes
 from samspill.settings import Settings
 from samspill.store.db import Database
@@ -56,7 +59,7 @@ def build_world(settings: Settings) -> World:
     world = World(settings)
     with database.session() as db:
         register_builtin_schemes(db)
-        users = {name: make_user(db, name) for name in [*ROLES, "out"]}
+        users = {name: make_user(db, name) for name in [*ROLES, "out", "lea", "tea"]}
         users["adm"] = make_user(db, "adm", admin=True)
         study = studies.create_study(db, name="s1", owner=users["own"])
         studies.create_study(db, name="s2", owner=users["out"])
@@ -88,9 +91,18 @@ def build_world(settings: Settings) -> World:
                 codings.set_status(db, coding=coding, status="master")
             world.codings[name] = coding.id
         world.media_id = _add_video(db, settings, session.id)
+        _add_course(db, study, users)
         world.tokens = {n: accounts.create_api_token(db, user=u) for n, u in users.items()}
     database.dispose()
     return world
+
+
+def _add_course(db, study, users) -> None:
+    plan = courses.LessonPlan("mark_unanswered", {"en": "Look"}, [courses.ClipPlan("v1", 0)])
+    course = courses.course_from_study(db, study=study, by=users["own"], name="c1",
+                                       title={"en": "Course"}, lessons=[plan])
+    courses.enrol(db, course=course, user=users["tea"], role="teacher", by=users["own"])
+    courses.enrol(db, course=course, user=users["lea"], role="learner", by=users["own"])
 
 
 def _add_video(db, settings: Settings, session_id: int) -> int:

@@ -19,6 +19,7 @@ from samspill.cli.assist import assist_app
 from samspill.cli.audit import audit_app
 from samspill.cli.backup import backup, restore
 from samspill.cli.common import DataDir, console, error_text, open_database, unit_of_work
+from samspill.cli.courses import course_app
 from samspill.cli.events import events_app
 from samspill.cli.exchange import export_app
 from samspill.cli.imports import import_app
@@ -71,6 +72,7 @@ app.add_typer(assist_app, name="assist")  # issue 11: suggestions, never codes
 app.command()(moments)  # issue 23: moments to show a parent, and the feedback reel
 app.add_typer(reel_app, name="reel")
 app.add_typer(transcript_app, name="transcript")  # issue 12: coded transcripts
+app.add_typer(course_app, name="course")  # issue 12: courses for learners
 app.command()(backup)
 app.command()(restore)
 app.command("report")(report)

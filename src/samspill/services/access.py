@@ -56,6 +56,11 @@ PermissionName = Literal[
     # coders (not trainees, who practise on tapes; not viewers, who read results).
     "moments.manage",
     "reel.export",
+    # Issue 12: course mode. Making a course from a study's sessions is the study owner's;
+    # taking and teaching a course are course roles (``COURSE_ROLES``), no study role needed.
+    "course.create",
+    "course.take",
+    "course.teach",
 ]
 
 ALL_ROLES = frozenset({"owner", "coder", "trainee", "viewer"})
@@ -80,6 +85,14 @@ STUDY_ROLES: dict[str, frozenset[str]] = {
     "assist.run": frozenset({"owner", "coder"}),
     "moments.manage": frozenset({"owner", "coder"}),
     "reel.export": frozenset({"owner", "coder"}),
+    "course.create": frozenset({"owner"}),
+}
+
+# Course-scoped permissions: which course roles hold them (administrators teach every
+# course). A learner holds no study role by being a learner: study pages stay closed to them.
+COURSE_ROLES: dict[str, frozenset[str]] = {
+    "course.take": frozenset({"teacher", "learner"}),
+    "course.teach": frozenset({"teacher"}),
 }
 # The study roles that count as its clinicians (issue 23: "owners and clinicians").
 CLINICIANS = frozenset({"owner", "coder"})
@@ -110,6 +123,11 @@ class Member:
 def holds(role: str | None, permission: str) -> bool:
     """Does this study role hold this study-scoped permission?"""
     return role is not None and role in STUDY_ROLES.get(permission, frozenset())
+
+
+def holds_in_course(role: str | None, permission: str) -> bool:
+    """Does this course role hold this course-scoped permission?"""
+    return role is not None and role in COURSE_ROLES.get(permission, frozenset())
 
 
 def refusal(role: str, permission: str) -> PermissionDeniedError:

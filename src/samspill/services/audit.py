@@ -214,6 +214,6 @@ def classify(*, method: str, path: str, permission: str, has_session: bool) -> s
         if "/members" in lowered:
             return None  # the flush hook records the role change itself, with old and new
         return "delete" if method == "DELETE" else "write"
-    if permission == "media.read":
-        return "read.video"
+    if permission == "media.read" or (permission == "course.take" and lowered.endswith("/video")):
+        return "read.video"  # a course's clip is a study's video too (issue 12)
     return "read" if has_session else None

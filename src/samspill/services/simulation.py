@@ -46,6 +46,15 @@ def add_simulated_sessions(
     return out
 
 
+def store_simulated(db: Session, *, study: Study, simulated: SimulatedSession, seed: int,
+                    procedure: str = "free-play") -> ObservationSession:
+    """Store one simulated session (dyad, session, segments, master coding, ground truth)."""
+    coder = simulator_user(db)
+    studies.set_role(db, study=study, user=coder, role="coder")
+    return _store(db, study, simulated, seed, procedure, coder,
+                  latest_version(db, "withdrawal-open"))
+
+
 def _store(
     db: Session,
     study: Study,

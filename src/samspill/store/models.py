@@ -426,6 +426,7 @@ class SuggestionDecision(Base):
 
 # Tables kept in their own modules, imported here so that Base.metadata holds them all.
 from samspill.store import (  # noqa: E402, F401
+    models_courses,
     models_moments,
     models_ratings,
     models_trajectory,

@@ -14,10 +14,11 @@ from starlette.concurrency import run_in_threadpool
 
 from samspill.core.errors import N_, AuthenticationError, NotFoundError, PermissionDeniedError
 from samspill.services import access as policy
-from samspill.services import accounts, audit, codings, studies
+from samspill.services import accounts, audit, codings, courses, studies
 from samspill.settings import Settings
 from samspill.store.db import Database
 from samspill.store.models import AuthSession, Coding, MediaFile, ObservationSession, Study, User
+from samspill.store.models_courses import CourseRow
 from samspill.web.permissions import PermissionName
 
 SESSION_COOKIE = "samspill_session"
@@ -97,6 +98,7 @@ class Access:
     coding: Coding | None = None
     session: ObservationSession | None = None
     media: MediaFile | None = None
+    course: CourseRow | None = None  # issue 12: the course in the path, with ``role`` in it
     csrf: str = ""  # the browser login's CSRF token, for forms on the page
 
     @property
@@ -121,6 +123,10 @@ class Access:
     def the_media(self) -> MediaFile:
         return _present(self.media, "media file")
 
+    @property
+    def the_course(self) -> CourseRow:
+        return _present(self.course, "course")
+
 
 # One message per kind of thing, so that bokmål can say the kind too.
 _NO_SUCH = {
@@ -129,6 +135,7 @@ _NO_SUCH = {
     "coding": N_("no such coding"),
     "media file": N_("no such media file"),
     "media": N_("no such media"),
+    "course": N_("no such course"),
 }
 
 
@@ -192,6 +199,9 @@ class Permission:
                 raise PermissionDeniedError(N_("administrators only"),
                                             fix=N_("ask an administrator"))
             return
+        if self.name in policy.COURSE_ROLES:
+            self._check_course(db, access)
+            return
         if access.study is None:
             raise PermissionDeniedError(N_("this needs a study"),
                                         fix=N_("name a study in the path"))
@@ -203,6 +213,18 @@ class Permission:
             raise policy.refusal(access.role, self.name)
         if access.coding is not None and self.name.startswith("coding."):
             policy.check_coding(access.member, access.coding, write=self.name != "coding.read")
+
+
+    def _check_course(self, db: Session, access: Access) -> None:
+        """A course-scoped permission: the course role decides; to anyone outside the course
+        it does not exist (names of courses do not leak)."""
+        course = _present(access.course, "course")
+        access.role = courses.course_role(db, course=course, user=access.user)
+        if not policy.holds_in_course(access.role, self.name):
+            if access.role is None:
+                raise NotFoundError(N_("no such course"), fix=N_("check the address"))
+            raise PermissionDeniedError(N_("only the course's teachers may do this"),
+                                        fix=N_("ask the course's teacher"))
 
 
 @dataclass
@@ -297,6 +319,8 @@ def _resolve(db: Session, params: dict, user: User) -> Access:
             raise NotFoundError(N_("no such media file"), fix=N_("check the id"))
         access.media = media
         access.session = db.get(ObservationSession, media.session_id)
+    if "course" in params:
+        access.course = courses.find_course(db, str(params["course"]))
     if access.session is not None:
         access.study = db.get(Study, access.session.study_id)
     elif "study" in params:
@@ -339,6 +363,9 @@ ManageMembers = Annotated[Access, Depends(Permission("members.manage"))]
 RunAssist = Annotated[Access, Depends(Permission("assist.run"))]
 ManageMoments = Annotated[Access, Depends(Permission("moments.manage"))]
 ExportReel = Annotated[Access, Depends(Permission("reel.export"))]
+MakeCourse = Annotated[Access, Depends(Permission("course.create"))]
+TakeCourse = Annotated[Access, Depends(Permission("course.take"))]
+TeachCourse = Annotated[Access, Depends(Permission("course.teach"))]
 
 
 # --- What the asking member may read, for routes that list codings or name another user.

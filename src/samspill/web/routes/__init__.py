@@ -9,6 +9,7 @@ from samspill.web.routes import (
     audit,
     auth,
     codings,
+    courses,
     dyads,
     elan_imports,
     exchange,
@@ -48,6 +49,7 @@ ROUTERS += [trajectory.router]  # issue 23: a family's course over time, progres
 ROUTERS += [elan_imports.router]  # issue 13: ELAN files under a derived scheme or a mapping
 ROUTERS += [moments.router]  # issue 23: moments to show, guidance notes, the feedback reel
 ROUTERS += [transcripts.router]  # issue 12: coded transcripts
+ROUTERS += [courses.router]  # issue 12: course mode (learners, teachers, course files)
 
 
 def all_routes() -> list:

@@ -1,7 +1,7 @@
 """coded transcripts: one per coding, with its saved versions (issue 12)
 
 Revision ID: 0010
-Revises: 0008
+Revises: 0009
 Create Date: 2026-12-07 03:30:00
 
 ``transcripts`` holds a coding's transcript as its writer typed it, with a version that rises
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0010"
-down_revision = "0008"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
