@@ -6,7 +6,6 @@ Create Date: 2026-12-07 03:30:00
 
 ``transcripts`` holds a coding's transcript as its writer typed it, with a version that rises
 at every save (a stale save is refused); ``transcript_revisions`` keeps its history.
-The lead re-chains this revision on merge.
 """
 
 from __future__ import annotations

@@ -7,7 +7,6 @@ Create Date: 2026-12-07 03:20:00
 ``moments`` are a person's decisions on proposed moments (accepted, trimmed, captioned, or
 rejected); ``guidance_notes`` one note per moment; ``reel_renders`` the MP4 exports of a
 session's reel. All go with their session (and so with a deleted dyad).
-The lead re-chains this revision on merge.
 """
 
 from __future__ import annotations

@@ -4,7 +4,6 @@ Revision ID: 0012
 Revises: 0011
 Create Date: 2026-12-07 03:30:00
 
-One row per session that has a phase; sessions without one have none set. The lead re-chains
 this revision on merge.
 """
 

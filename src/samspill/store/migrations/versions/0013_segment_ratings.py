@@ -5,7 +5,6 @@ Revises: 0012
 Create Date: 2026-12-07 03:10:00
 
 One row per coding, segment and rating item; deleting the coding or the segment deletes it.
-The lead re-chains this revision on merge.
 """
 
 from __future__ import annotations
