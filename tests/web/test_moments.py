@@ -301,3 +301,21 @@ def test_the_dyads_data_rights_export_holds_its_moments_and_notes(
     document = json.loads(zipfile.ZipFile(io.BytesIO(named.content)).read("dyad.json"))
     notes = [m["note"] for m in document["moments"] if m["note"]]
     assert len(document["moments"]) == 2 and notes[0]["parent_did"] == "Løftet henne opp"
+
+
+def test_the_progress_report_lists_the_notes_for_clinicians_only(
+        client: TestClient, database: Database, world: dict) -> None:
+    owner = bearer(database, "owner-s1")
+    _choose(client, owner)
+    moment = _state(client, owner)["moments"][0]
+    client.put(f"{API}/moments/{moment['id']}/note", headers=owner,
+               json={"parent_did": "Løftet henne opp", "child_showed": "Roet seg",
+                     "to_try": "Vent på blikket"})
+    report = "/studies/s1/dyads/D01/report?lang=nb"
+    for name in ("owner-s1", "cora"):
+        page = client.get(report, headers=bearer(database, name))
+        assert page.status_code == 200, page.text
+        assert "Veiledningsnotater" in page.text and "Vent på blikket" in page.text
+    viewer = client.get(report, headers=bearer(database, "vic"))
+    assert viewer.status_code in (200, 403)
+    assert "Vent på blikket" not in viewer.text and "Veiledningsnotater" not in viewer.text

@@ -36,14 +36,30 @@ from samspill.reports.signs import QUALIFIER_WORDS
 
 
 @dataclass(frozen=True)
+class NoteRow:
+    """One guidance note on a chosen moment (issue 23), as the report lists it."""
+
+    session: str
+    kind: str  # "good" or "missed"
+    start_ms: int
+    end_ms: int
+    caption: str
+    parent_did: str
+    child_showed: str
+    to_try: str
+
+
+@dataclass(frozen=True)
 class ProgressData:
-    """What the progress report shows: codes only, never a name."""
+    """What the progress report shows: codes only, never a name. ``notes`` is None when the
+    reader may not see guidance notes (they are the clinicians': owners and coders)."""
 
     study: str
     dyad: str
     child_birth_month: str | None
     trajectory: Trajectory
     settings: IndicatorSettings
+    notes: tuple[NoteRow, ...] | None = None
 
 
 PHASE_WORDS = {"intake": N_("intake"), "guidance": N_("during guidance"),
@@ -91,10 +107,21 @@ def progress_document(data: ProgressData, language: str = "en",
 
 
 def guidance_notes_section(data: ProgressData, _: Translator) -> Section | None:
-    """The hook for guidance notes per moment (what the parent did, what the child showed,
-    what to try), listed session by session. None while no notes are kept: the guidance notes
-    (another part of issue 23) fill this in; nothing else in the report needs to change."""
-    return None
+    """The guidance notes per chosen moment (what the parent did, what the child showed, what
+    to try), session by session in reel order; left out for readers who may not see them."""
+    if data.notes is None:
+        return None
+    if not data.notes:
+        return Section(_("Guidance notes"), [Paragraph(_("No guidance notes have been written "
+                                                         "for this family's moments."))])
+    kinds = {"good": _("good moment"), "missed": _("missed moment")}
+    rows = [[n.session, f"{numbers.clock(n.start_ms)}–{numbers.clock(n.end_ms)}",
+             kinds.get(n.kind, n.kind), n.caption, n.parent_did, n.child_showed, n.to_try]
+            for n in data.notes]
+    return Section(_("Guidance notes"), [Table(
+        [_("Session"), _("Moment"), _("Kind"), _("Caption"), _("What the parent did"),
+         _("What the child showed"), _("What to try")], rows,
+        widths=(1.2, 1.2, 1.1, 2, 2.2, 2.2, 2.2))])
 
 
 def _facts(data: ProgressData, _: Translator) -> Facts:

@@ -16,9 +16,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from samspill.core.errors import N_, InputError
-from samspill.reports.progress_report import ProgressData, progress_document
+from samspill.reports.progress_report import NoteRow, ProgressData, progress_document
 from samspill.reports.render import WebLinks, render, render_html
-from samspill.services import trajectory
+from samspill.services import access as policy
+from samspill.services import moments, trajectory
+from samspill.store.models import Dyad
 from samspill.web import i18n
 from samspill.web.deps import Access, DbSession, ManageStudy, ReadStudy
 from samspill.web.templating import page
@@ -74,6 +76,15 @@ async def phases_form(request: Request, dyad: str, access: ManageStudy,
     return RedirectResponse(f"/studies/{access.the_study.name}/dyads/{dyad}", status_code=303)
 
 
+def _notes(db: Session, access: Access, dyad: Dyad) -> tuple[NoteRow, ...] | None:
+    """The dyad's guidance notes for the clinicians (owners and coders); None for others."""
+    if not (access.user.is_admin or policy.holds(access.role, "moments.manage")):
+        return None
+    return tuple(NoteRow(n.session, n.kind, n.start_ms, n.end_ms, n.caption, n.parent_did,
+                         n.child_showed, n.to_try)
+                 for n in moments.guidance_notes_of_dyad(db, dyad))
+
+
 @router.get(BASE + "/report")
 def progress_report(dyad: str, access: ReadStudy, db: DbSession, format: Format = "html",
                     lang: Lang = None) -> Response:
@@ -81,7 +92,8 @@ def progress_report(dyad: str, access: ReadStudy, db: DbSession, format: Format 
     course = _course(db, access, dyad)
     data = ProgressData(study=course.study.name, dyad=course.dyad.code,
                         child_birth_month=course.dyad.child_birth_month,
-                        trajectory=course.trajectory, settings=course.settings)
+                        trajectory=course.trajectory, settings=course.settings,
+                        notes=_notes(db, access, course.dyad))
     document = progress_document(data, lang or i18n.current_language.get())
     base = f"/studies/{access.the_study.name}/dyads/{course.dyad.code}"
     query = f"lang={document.language}"
