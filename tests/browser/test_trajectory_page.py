@@ -29,7 +29,10 @@ def test_the_course_page_in_english_then_bokmaal(small_screen, server: Server) -
     page.wait_for_url(f"**/dyads/{DEMO_DYAD}")
     assert page.locator("h1").inner_text() == f"Course over time: {DEMO_DYAD}"
     rows = page.locator("#course-sessions tbody tr")
-    assert [r.get_attribute("data-session") for r in rows.all()] == [
+    # The demo family's three sessions in date order (other browser tests may add a session to
+    # the shared demo server).
+    names = [r.get_attribute("data-session") for r in rows.all()]
+    assert [n for n in names if n and n.startswith("vignette")] == [
         "vignette", "vignette-2", "vignette-3"]
     assert page.locator("svg.course-chart").count() == 2
     assert page.locator("svg.course-chart").first.is_visible()
