@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 import zipfile
 import zlib
+from collections.abc import Sequence
 from pathlib import Path
-from typing import cast
+from typing import Literal, cast
 
 from pydantic import ValidationError
 from sqlalchemy import select
@@ -14,13 +15,15 @@ from sqlalchemy.orm import Session
 
 from samspill.core.errors import N_, InputError
 from samspill.core.scheme import Scheme
-from samspill.services import codings, studies, transcripts
+from samspill.services import codings, moments, studies, trajectory, transcripts
 from samspill.services.archive_model import (
     FORMAT_VERSION,
     ArchivedCoding,
     ArchivedDyad,
     ArchivedMedia,
     ArchivedMember,
+    ArchivedMoment,
+    ArchivedNote,
     ArchivedScheme,
     ArchivedSession,
     CodingPurpose,
@@ -44,9 +47,16 @@ from samspill.store.models import (
     Study,
     User,
 )
+from samspill.store.models_moments import GuidanceNote, Moment
 
 MAX_JSON_BYTES = 512 * 2**20
 MAX_MEMBER_RATIO = 200  # a zip member that inflates more than this is refused as a bomb
+# A moment's own fields, copied as they are; its coding, people and event ids are mapped.
+_MOMENT_FIELDS = {"kind", "status", "reasons", "clarity", "key_ms", "start_ms", "end_ms",
+                  "position", "caption", "freeze", "slow"}
+Phase = Literal["intake", "guidance", "follow-up"]
+MomentKind = Literal["good", "missed"]
+MomentStatus = Literal["accepted", "rejected"]
 SchemeKey = tuple[str, int]  # (scheme id, version), as an archived coding names its scheme
 # What zipfile raises for a damaged or unsupported member (bad header, CRC, method, and
 # RuntimeError for an encrypted one).
@@ -91,6 +101,7 @@ def build_archive(db: Session, study: Study) -> StudyArchive:
 
 
 def _archived_session(db: Session, session: ObservationSession) -> ArchivedSession:
+    session_codings = codings.codings_of(db, session)
     return ArchivedSession(
         name=session.name,
         dyad=session.dyad.code,
@@ -104,8 +115,48 @@ def _archived_session(db: Session, session: ObservationSession) -> ArchivedSessi
         media=[
             ArchivedMedia.model_validate(m, from_attributes=True) for m in media_of(db, session)
         ],
-        codings=[_archived_coding(db, c) for c in codings.codings_of(db, session)],
+        codings=[_archived_coding(db, c) for c in session_codings],
+        phase=cast(Phase | None, trajectory.phases_of(db, [session.id]).get(session.id)),
+        moments=[_archived_moment(db, m, session_codings) for m in _decided(db, session)],
     )
+
+
+def _decided(db: Session, session: ObservationSession) -> list[Moment]:
+    """Every decided moment, accepted and rejected (a rejection keeps it from coming back)."""
+    return list(db.scalars(select(Moment).where(Moment.session_id == session.id)
+                           .order_by(Moment.position, Moment.id)))
+
+
+def _archived_moment(
+    db: Session, moment: Moment, session_codings: Sequence[Coding]
+) -> ArchivedMoment:
+    places = {c.id: i for i, c in enumerate(session_codings)}
+    note = moments.note_of(db, moment)
+    return ArchivedMoment(
+        coding=places.get(moment.coding_id) if moment.coding_id is not None else None,
+        proposal_key=moment.proposal_key,
+        kind=cast(MomentKind, moment.kind),  # services.moments writes only these values
+        status=cast(MomentStatus, moment.status),
+        reasons=[str(r) for r in moment.reasons],
+        evidence=[str(e) for e in moment.evidence],
+        clarity=moment.clarity,
+        key_ms=moment.key_ms,
+        start_ms=moment.start_ms,
+        end_ms=moment.end_ms,
+        position=moment.position,
+        caption=moment.caption,
+        freeze=moment.freeze,
+        slow=moment.slow,
+        decided_by=_username(db, moment.decided_by_id),
+        note=None if note is None else ArchivedNote(
+            parent_did=note.parent_did, child_showed=note.child_showed, to_try=note.to_try,
+            written_by=_username(db, note.written_by_id)),
+    )
+
+
+def _username(db: Session, user_id: int | None) -> str | None:
+    user = db.get(User, user_id) if user_id is not None else None
+    return user.username if user else None
 
 
 def _archived_coding(db: Session, coding: Coding) -> ArchivedCoding:
@@ -120,6 +171,7 @@ def _archived_coding(db: Session, coding: Coding) -> ArchivedCoding:
         events=codings.coding_events(db, coding),
         ratings=codings.ratings_of(db, coding),
         transcript=_transcript_text(db, coding),
+        segment_ratings=codings.segment_ratings_of(db, coding),
     )
 
 
@@ -327,12 +379,52 @@ def _import_session(
     )
     session.ground_truth = item.ground_truth
     session.source_metadata = item.source_metadata
-    for segment in keep_or_renew_ids(db, SegmentRow, f"session/{session.id}", item.segments):
+    segments = keep_or_renew_ids(db, SegmentRow, f"session/{session.id}", item.segments)
+    for segment in segments:
         studies.put_segment(db, session=session, segment=segment)
+    # A copy restored beside its original gets new segment and event ids: ratings and
+    # moments follow them through these maps (old id → new id).
+    segment_ids = {old.id: new.id for old, new in zip(item.segments, segments, strict=True)}
     for media in item.media:
         _import_media(db, session, media, zf, media_dir)
-    for archived in item.codings:
-        _import_coding(db, session, archived, versions)
+    event_ids: dict[str, str] = {}
+    made = [_import_coding(db, session, archived, versions, segment_ids, event_ids)
+            for archived in item.codings]
+    trajectory.set_phase(db, session=session, phase=item.phase)
+    for moment in item.moments:
+        _import_moment(db, session, moment, made, event_ids)
+
+
+def _import_moment(
+    db: Session,
+    session: ObservationSession,
+    archived: ArchivedMoment,
+    made: list[Coding],
+    event_ids: dict[str, str],
+) -> None:
+    if archived.coding is not None and archived.coding >= len(made):
+        raise InputError(
+            N_("a moment refers to coding {number}, which the archive lacks"),
+            fix=N_("export it again"), params={"number": archived.coding},
+        )
+    kind, _, key = archived.proposal_key.partition(":")
+    row = Moment(
+        session_id=session.id,
+        coding_id=None if archived.coding is None else made[archived.coding].id,
+        proposal_key=f"{kind}:{event_ids.get(key, key)}"[:120] if key else archived.proposal_key,
+        evidence=[event_ids.get(e, e) for e in archived.evidence],
+        decided_by_id=_user(db, archived.decided_by).id if archived.decided_by else None,
+        **archived.model_dump(include=_MOMENT_FIELDS),
+    )
+    db.add(row)
+    db.flush()
+    if archived.note is not None:
+        note = archived.note
+        db.add(GuidanceNote(
+            moment_id=row.id, parent_did=note.parent_did, child_showed=note.child_showed,
+            to_try=note.to_try,
+            written_by_id=_user(db, note.written_by).id if note.written_by else None))
+        db.flush()
 
 
 def _import_media(
@@ -372,7 +464,9 @@ def _import_coding(
     session: ObservationSession,
     archived: ArchivedCoding,
     versions: dict[SchemeKey, SchemeVersion],
-) -> None:
+    segment_ids: dict[str, str],
+    event_ids: dict[str, str],
+) -> Coding:
     version = versions.get((archived.scheme_id, archived.scheme_version))
     if version is None:
         raise InputError(
@@ -387,13 +481,20 @@ def _import_coding(
         scheme_version=version,
         purpose=archived.purpose,
     )
-    codings.replace_events(
-        db,
-        coding=coding,
-        events=keep_or_renew_ids(db, EventRow, f"coding/{coding.id}", archived.events),
-    )
+    events = keep_or_renew_ids(db, EventRow, f"coding/{coding.id}", archived.events)
+    event_ids.update({old.id: new.id for old, new in zip(archived.events, events, strict=True)})
+    codings.replace_events(db, coding=coding, events=events)
     codings.set_ratings(db, coding=coding, ratings=archived.ratings)
+    for segment_id, values in archived.segment_ratings.items():
+        if segment_id not in segment_ids:
+            raise InputError(
+                N_("a coding rates segment {segment}, which the archive lacks"),
+                fix=N_("export it again"), params={"segment": segment_id},
+            )
+        codings.set_segment_ratings(db, coding=coding, segment_id=segment_ids[segment_id],
+                                    ratings=dict(values))
     if archived.transcript:
         transcripts.save(db, coding=coding, text=archived.transcript, base_version=0,
                          by=coding.coder)
     codings.set_status(db, coding=coding, status=archived.status)
+    return coding

@@ -16,7 +16,9 @@ from samspill.core.events import Event, Segment
 FORMAT: Final = "samspill-study"
 # 2: sessions carry what their imported file said (source_metadata). A version-1 archive reads
 # as before; an older Samspill refuses a version-2 archive as newer, rather than half-reading it.
-FORMAT_VERSION = 2
+# 3: codings carry their per-segment ratings, sessions their phase and their moments (with
+# each moment's guidance note). Reel renders are not carried: they are made again from moments.
+FORMAT_VERSION = 3
 CodingStatus = Literal["in_progress", "submitted", "master"]
 CodingPurpose = Literal["study", "training", "reliability"]
 
@@ -57,6 +59,38 @@ class ArchivedCoding(_Model):
     ratings: dict[str, str] = {}
     # Issue 12: the coding's transcript as its writer typed it ("" when it has none).
     transcript: str = Field(default="", max_length=500_000)
+    # Issue 14: per-segment ratings, segment id (as archived) → item → value.
+    segment_ratings: dict[str, dict[str, str]] = {}
+
+
+class ArchivedNote(_Model):
+    """A moment's guidance note (issue 23)."""
+
+    parent_did: str = Field(default="", max_length=1000)
+    child_showed: str = Field(default="", max_length=1000)
+    to_try: str = Field(default="", max_length=1000)
+    written_by: str | None = None
+
+
+class ArchivedMoment(_Model):
+    """A decided proposal (issue 23); ``coding`` is its coding's place in the session's list."""
+
+    coding: int | None = Field(default=None, ge=0)
+    proposal_key: str = Field(max_length=120)
+    kind: Literal["good", "missed"]
+    status: Literal["accepted", "rejected"]
+    reasons: list[str] = []
+    evidence: list[str] = []
+    clarity: float = 0.0
+    key_ms: int
+    start_ms: int = Field(ge=0)
+    end_ms: int = Field(ge=0)
+    position: int = 0
+    caption: str = ""
+    freeze: bool = False
+    slow: bool = False
+    decided_by: str | None = None
+    note: ArchivedNote | None = None
 
 
 class ArchivedSession(_Model):
@@ -71,6 +105,8 @@ class ArchivedSession(_Model):
     segments: list[Segment] = []
     media: list[ArchivedMedia] = []
     codings: list[ArchivedCoding] = []
+    phase: Literal["intake", "guidance", "follow-up"] | None = None  # issue 23
+    moments: list[ArchivedMoment] = []
 
 
 class ArchivedDyad(_Model):
