@@ -12,6 +12,7 @@ room when far, and the child in front of her while held.
 
 from __future__ import annotations
 
+import functools
 import subprocess
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -44,17 +45,26 @@ def _disc(frame: np.ndarray, cx: int, cy: int, r: int, colour: np.ndarray) -> No
 
 
 def _frame(events: Sequence[Event], t_ms: int, duration_ms: int) -> np.ndarray:
-    frame = np.empty((HEIGHT, WIDTH, 3), dtype=np.uint8)
-    frame[:] = _BACKGROUND
     proximity = _state_at(events, {"near", "far", "absent"}, t_ms) or "far"
     held = _state_at(events, {"hold"}, t_ms) == "hold"
     distressed = _state_at(events, {"distress"}, t_ms) == "distress"
+    frame = _scene(proximity, held, distressed).copy()
+    frame[HEIGHT - 6 :, : int(WIDTH * t_ms / duration_ms)] = _CAREGIVER  # progress bar
+    return frame
+
+
+@functools.lru_cache(maxsize=32)
+def _scene(proximity: str, held: bool, distressed: bool) -> np.ndarray:
+    """The room for one state, drawn once: a 6-minute video has some ten states and 3,600
+    frames, and drawing the discs anew took most of the render's Python time."""
+    frame = np.empty((HEIGHT, WIDTH, 3), dtype=np.uint8)
+    frame[:] = _BACKGROUND
     child_x = 100
     gap = 0 if held else _GAP_PX[proximity]
     if gap is not None:
         _disc(frame, child_x + gap + (12 if held else 0), 80, 22, _CAREGIVER)
     _disc(frame, child_x, 110 if not held else 92, 13, _DISTRESS if distressed else _CHILD)
-    frame[HEIGHT - 6 :, : int(WIDTH * t_ms / duration_ms)] = _CAREGIVER  # progress bar
+    frame.flags.writeable = False
     return frame
 
 
