@@ -45,6 +45,15 @@ CSP = (
 )
 
 
+def _stop_workers(app: FastAPI) -> None:
+    """Stop the background workers this app started (assist passes, reel exports), so that no
+    thread outlives its server polling a database that is gone."""
+    for name in ("assist_worker", "reel_worker"):
+        worker = getattr(app.state, name, None)
+        if worker is not None:
+            worker.stop()
+
+
 def create_app(
     settings: Settings, *, database: Database | None = None, host: str = "127.0.0.1"
 ) -> FastAPI:
@@ -52,6 +61,7 @@ def create_app(
     app.state.settings = settings
     app.state.database = database or Database(settings)
     app.state.host = host
+    app.router.on_shutdown.append(lambda: _stop_workers(app))
     REGISTRY.configure(  # issue 21, item 16: jobs capped per user and per server
         per_user=settings.max_jobs_per_user, per_server=settings.max_jobs_per_server
     )
