@@ -76,3 +76,47 @@ def test_perfect_agreement_makes_any_difference_reliable() -> None:
 def test_the_spread_is_the_sample_sd_of_at_least_three_values() -> None:
     assert spread([1.0, 2.0, 3.0, math.nan]) == pytest.approx(1.0)
     assert math.isnan(spread([1.0, 2.0]))
+
+
+# Jacobson & Truax's (1991) own worked example: Table 2 of the paper, the Dyadic Adjustment
+# Scale (DAS; higher is better) of 30 couples before and after marital therapy (the couple's
+# mean of both partners). Transcribed as in the R package JTRCI (A. W. Kruijt), whose README
+# works this table with a reliability of .84 and the pre-treatment SD as s1, and plots its
+# classes: 18 couples changed reliably for the better (10 "recovered" + 8 "improved"),
+# 1 reliably for the worse, 11 "unchanged"; its reliable-change boundary runs 13.1 DAS points
+# from the diagonal and its criterion A (pre mean + 2 SD) is 105.2.
+JT_TABLE2_PRE = [90.5, 74, 97, 73.5, 61, 66.5, 68.5, 86.5, 88.5, 68.5, 98, 80.5, 89.5, 91.5,
+                 83.5, 60.5, 83, 88, 98.5, 78.5, 99.5, 79.5, 84.5, 92.5, 93, 85, 64, 61, 80,
+                 82.5]
+JT_TABLE2_POST = [97, 124, 97.5, 88, 96.5, 62.5, 112.5, 103.5, 90, 82.5, 105, 99.5, 112.5, 101,
+                  99.5, 79.5, 88, 100.5, 119, 116, 116, 129, 113, 118, 92, 114, 68, 52, 60.5,
+                  104.5]
+JT_TABLE2_RXX = 0.84
+# The couples (1-based, table order) JTRCI plots as reliably better and reliably worse.
+JT_BETTER = {2, 4, 5, 7, 8, 10, 12, 13, 15, 16, 19, 20, 21, 22, 23, 24, 26, 30}
+JT_WORSE = {29}
+
+
+def test_jacobson_and_truax_table_2_classifies_as_an_independent_implementation() -> None:
+    s1 = spread(JT_TABLE2_PRE)
+    # The spread and the boundary that JTRCI draws (criterion A = mean + 2 SD = 105.2).
+    assert float(np.mean(JT_TABLE2_PRE)) + 2 * s1 == pytest.approx(105.2, abs=0.05)
+    assert s1 == pytest.approx(11.825661265562113, abs=1e-6)
+    d = s_diff(s1, JT_TABLE2_RXX)
+    assert d == pytest.approx(math.sqrt(2) * s1 * math.sqrt(1 - JT_TABLE2_RXX), abs=1e-9)
+    assert RC_CRITICAL * d == pytest.approx(13.1, abs=0.05)
+    better, worse = set(), set()
+    for couple, (x1, x2) in enumerate(zip(JT_TABLE2_PRE, JT_TABLE2_POST, strict=True), 1):
+        change = judge(x1, x2, s1, JT_TABLE2_RXX)
+        assert change.rc == pytest.approx((x2 - x1) / d, abs=1e-9)
+        if change.verdict == "reliable":
+            (better if change.rc > 0 else worse).add(couple)
+        else:
+            assert change.verdict == "within"
+    assert better == JT_BETTER and worse == JT_WORSE
+    assert 30 - len(better) - len(worse) == 11
+    # Couple 2 (74 -> 124) worked by hand: 50 / (sqrt(2) * 11.8257 * 0.4) = 7.4743.
+    assert judge(74, 124, s1, JT_TABLE2_RXX).rc == pytest.approx(7.47428373462015, abs=1e-6)
+    # The closest calls either side of the boundary (14.0 and 12.5 points).
+    assert judge(68.5, 82.5, s1, JT_TABLE2_RXX).verdict == "reliable"
+    assert judge(88, 100.5, s1, JT_TABLE2_RXX).verdict == "within"
