@@ -379,8 +379,12 @@ def test_score_table_in_bokmaal_has_the_apps_words_and_decimal_commas(tmp_path: 
     assert "Hele økten" in text and text.count("5 av 5 tegn til stede, 0 kan ikke vurderes") == 2
     assert "nivå 6 · forstyrret · profil hjelpeløs-fryktsom" in text
     assert "koding 1 av admin (fasit)" in text and "de er ingen diagnose" in text
+    # The scheme as the session page names it, with its caution in bokmål too.
+    assert ("Åpent skjema for tilbaketrekning (åpent skjema, ikke en offisiell AMBIANCE-skåre)"
+            in text)
     for english in ("median latency", "share of", "signs present", "fragile", "Whole session",
-                    "7.5 s", "level 6", "diagnosis", "cut short"):
+                    "7.5 s", "level 6", "diagnosis", "cut short", "open scheme",
+                    "Open withdrawal scheme"):
         assert english not in text
 
 

@@ -14,11 +14,14 @@ words only the terminal says, for Babel's extractor (babel.cfg reads this module
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from samspill.core import numbers
 from samspill.core.errors import N_
 from samspill.core.indicators import REASONS
+
+if TYPE_CHECKING:
+    from samspill.core.scheme import Scheme
 
 LANGUAGES = ("en", "nb")
 STATE_WORDS = {"present": "present", "absent": "absent", "not_observable": "not observable",
@@ -308,3 +311,18 @@ def status_text(status: object, lang: str = "en") -> str:
     """A coding's status in words: ``in_progress`` → ``in progress``."""
     text = str(status)
     return said(STATUS_WORDS[text], lang) if text in STATUS_WORDS else text.replace("_", " ")
+
+
+def scheme_title(scheme: Scheme, lang: str = "en") -> str:
+    """As ``Scheme.label()``, in ``lang``: a built-in scheme's name translated, and the words
+    that say an open scheme gives no official score (the web and the reports say the same)."""
+    from samspill.core.scheme_labels import builtin_translation
+
+    if scheme.licensed and scheme.instrument:
+        return scheme.instrument
+    translation = builtin_translation(scheme.id, lang) if lang != "en" else None
+    name = translation.name if translation and translation.name else scheme.name
+    if not scheme.instrument:
+        return name
+    return said("{name} (open scheme, not an official {instrument} score)", lang).format(
+        name=name, instrument=scheme.instrument)

@@ -36,10 +36,11 @@ def score(
     )] = "en",
     data_dir: DataDir = None,
 ) -> None:
-    """The five withdrawal signs (state, reason, values, stability), the hostility qualifier
+    """The withdrawal signs: five signs (state, reason, values, stability), the hostility qualifier
     and the AMBIANCE level of one coding, for the whole session and the reunions."""
-    from samspill.cli.scores_text import check_language
+    from samspill.cli.scores_text import check_language, scheme_title
     from samspill.services import codings, studies
+    from samspill.services.schemes import scheme_of
     from samspill.services.scores_json import scores_to_json
     from samspill.services.scoring import score_stored_coding
     if output not in ("json", "table"):
@@ -49,6 +50,7 @@ def score(
         target = studies.get_session(db, study=studies.get_study(db, study), name=session)
         coding = codings.pick_coding(db, session=target, coder=coder)
         result = scores_to_json(score_stored_coding(db, coding))
+        result["label"] = scheme_title(scheme_of(coding.scheme_version), lang)
         problems = codings.rating_problems(db, coding)
         if problems:
             result["form_problems"] = problems
@@ -96,7 +98,8 @@ def _print_table(result: dict, lang: str = "en") -> None:
     if scores_text.forms_text(result):
         out.print(scores_text.forms_text(result), markup=False)
     for problem in result.get("form_problems", []):
-        out.print(f"check the ratings: {problem}", markup=False)
+        out.print(said(N_("check the ratings: {problem}"), lang).format(problem=problem),
+                  markup=False)
     out.print(said(result["disclaimer"], lang), style="italic", markup=False)
 
 
