@@ -52,7 +52,13 @@ def test_list_the_proposals_then_export_the_reel(tmp_path: Path) -> None:
     listed = runner.invoke(app, ["moments", "--study", "lab", "--session", "s1",
                                  "--data-dir", str(data)])
     assert listed.exit_code == 0, listed.output
-    assert "suggestions" in listed.output and "prompt_full_answer" in listed.output
+    assert "suggestions" in listed.output and "a bid answered promptly and fully" in listed.output
+    assert "prompt_full_answer" not in listed.output and "Good moment" in listed.output
+    norsk = runner.invoke(app, ["moments", "--study", "lab", "--session", "s1", "--lang", "nb",
+                                "--data-dir", str(data)])
+    assert norsk.exit_code == 0, norsk.output
+    assert "forslag" in norsk.output and "et signal besvart raskt og fullt" in norsk.output
+    assert "Godt øyeblikk" in norsk.output and "Good moment" not in norsk.output
     found = json.loads(runner.invoke(app, ["moments", "--study", "lab", "--session", "s1",
                                            "--json", "--data-dir", str(data)]).output)
     first = found["proposals"][0]
@@ -68,6 +74,9 @@ def test_list_the_proposals_then_export_the_reel(tmp_path: Path) -> None:
                                   user=None)
     finally:
         database.dispose()
+    decided = runner.invoke(app, ["moments", "--study", "lab", "--session", "s1",
+                                  "--data-dir", str(data)])
+    assert "Accepted" in decided.output
     out = tmp_path / "reel.mp4"
     done = runner.invoke(app, ["reel", "export", "--study", "lab", "--session", "s1",
                                "--out", str(out), "--language", "en", "--data-dir", str(data)])

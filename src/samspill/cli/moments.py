@@ -5,15 +5,21 @@ captions them on the session's moments page."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich.console import Console
 from rich.table import Table
 
 from samspill.cli.common import DataDir, console, open_database, unit_of_work
+from samspill.core.errors import N_
 from samspill.core.numbers import clock, percent
+
+if TYPE_CHECKING:
+    from samspill.services.moments import Proposals
 
 StudyOpt = Annotated[str, typer.Option("--study", help="The study.")]
 SessionOpt = Annotated[str, typer.Option("--session", help="The session's name.")]
@@ -23,12 +29,17 @@ reel_app = typer.Typer(help="The feedback reel: a session's chosen moments as on
 
 def moments(study: StudyOpt, session: SessionOpt,
             as_json: Annotated[bool, typer.Option("--json", help="One JSON document.")] = False,
+            lang: Annotated[str, typer.Option(
+                "--lang", help="The table's language: en or nb (bokmål); JSON stays English."
+            )] = "en",
             data_dir: DataDir = None) -> None:
     """List the moments Samspill proposes to show from a session's coding (suggestions,
     ranked by clarity), with what was decided on each."""
+    from samspill.cli.scores_text import check_language
     from samspill.services import moments as service
     from samspill.services import studies
 
+    check_language(lang)
     with unit_of_work(data_dir) as (db, _):
         found_session = studies.get_session(db, study=studies.get_study(db, study), name=session)
         found = service.propose(db, found_session, None)
@@ -38,26 +49,44 @@ def moments(study: StudyOpt, session: SessionOpt,
                 "proposals": [{**p.__dict__, "reasons": list(p.reasons),
                                "evidence": list(p.evidence)} for p in found.items]}))
             return
-        if found.coding is None:
-            console.print(f"Session {session} has no study coding to propose moments from.")
-            return
-        table = Table("rank", "kind", "from", "to", "key", "clarity", "why", "decided",
-                      title=f"Proposed moments (suggestions) from coding {found.coding.id}")
-        for p in found.items:
-            table.add_row(str(p.rank), p.kind, clock(p.start_ms), clock(p.end_ms),
-                          clock(p.key_ms), percent(p.clarity), ", ".join(p.reasons),
-                          p.status or "")
-        console.print(table)
-        if not found.items:
-            console.print("No proposals: the coding shows none of the moments Samspill looks "
-                          "for.")
+        _print_proposals(found, session, lang)
+
+
+def _print_proposals(found: Proposals, session: str, lang: str) -> None:
+    """The proposals as a table in ``lang``: words a clinician reads, never internal ids."""
+    from samspill.cli.scores_text import said
+    from samspill.core.moments import KIND_WORDS, REASON_WORDS
+
+    if found.coding is None:
+        console.print(said(N_("Session {session} has no study coding to propose moments "
+                              "from."), lang).format(session=session))
+        return
+    decided = {"accepted": said(N_("Accepted"), lang), "rejected": said(N_("Rejected"), lang)}
+    headings = (N_("rank"), N_("kind"), N_("from"), N_("to"), N_("key second"), N_("clarity"),
+                N_("why"), N_("decided"))
+    table = Table(*(said(h, lang) for h in headings),
+                  title=said(N_("Proposed moments (suggestions) from coding {id}"), lang).format(
+                      id=found.coding.id))
+    for p in found.items:
+        why = ", ".join(said(REASON_WORDS.get(r, r), lang) for r in p.reasons)
+        table.add_row(str(p.rank), said(KIND_WORDS.get(p.kind, p.kind), lang),
+                      clock(p.start_ms), clock(p.end_ms), clock(p.key_ms),
+                      percent(p.clarity, lang), why, decided.get(p.status or "", ""))
+    # A terminal (or $COLUMNS) sets the width; a pipe or log gets 160 columns, whole phrases.
+    out = console
+    if not console.is_terminal and "COLUMNS" not in os.environ:
+        out = Console(width=160)
+    out.print(table)
+    if not found.items:
+        console.print(said(N_("No proposals: the coding shows none of the moments Samspill "
+                              "looks for."), lang))
 
 
 @reel_app.command("export")
 def export(study: StudyOpt, session: SessionOpt,
            out: Annotated[Path, typer.Option("--out", help="The MP4 file to write.")],
            language: Annotated[str, typer.Option(
-               "--language", help="The language of the words the reel says itself: nb or "
+               "--language", "--lang", help="The language of the words the reel says itself: nb or "
                "en.")] = "nb",
            data_dir: DataDir = None) -> None:
     """Export the session's chosen moments as one MP4 (re-encoded, captions burned in); the

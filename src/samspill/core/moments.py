@@ -77,6 +77,17 @@ REASONS: dict[str, str] = {
     "reunion_contact": GOOD, "unanswered_bid": MISSED, "redirect_away": MISSED,
     "putdown_despite_protest": MISSED,
 }
+# What each reason says to a clinician (English; the web and the CLI translate).
+REASON_WORDS: dict[str, str] = {
+    "prompt_full_answer": N_("a bid answered promptly and fully"),
+    "initiative": N_("an initiative when the child needed it"),
+    "comfort_taken": N_("comfort that the child took"),
+    "reunion_contact": N_("a reunion with contact"),
+    "unanswered_bid": N_("an unanswered bid"),
+    "redirect_away": N_("a redirect away from self"),
+    "putdown_despite_protest": N_("a put-down despite protest"),
+}
+KIND_WORDS: dict[str, str] = {GOOD: N_("Good moment"), MISSED: N_("Missed moment")}
 MOMENT_COLUMNS = ["kind", "rank", "clarity", "start_ms", "end_ms", "core_start_ms",
                   "core_end_ms", "key_ms", "reasons", "evidence", "key_event_id"]
 # The indicators' evidence notes this module reads (see the indicator modules).

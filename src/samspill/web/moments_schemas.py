@@ -6,6 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from samspill.core.moments import REASON_WORDS
 from samspill.core.reel import MAX_CAPTION, ClipSpec, plan
 from samspill.services.moments import MAX_NOTE, Proposal
 from samspill.store.models_moments import GuidanceNote, Moment, ReelRender
@@ -26,15 +27,6 @@ MOMENT_STRINGS = (
     _("an unanswered bid"), _("a redirect away from self"),
     _("a put-down despite protest"),
 )
-REASON_WORDS = {
-    "prompt_full_answer": "a bid answered promptly and fully",
-    "initiative": "an initiative when the child needed it",
-    "comfort_taken": "comfort that the child took",
-    "reunion_contact": "a reunion with contact",
-    "unanswered_bid": "an unanswered bid",
-    "redirect_away": "a redirect away from self",
-    "putdown_despite_protest": "a put-down despite protest",
-}
 
 
 class DecisionIn(BaseModel):
@@ -94,4 +86,4 @@ def render_out(r: ReelRender) -> dict[str, Any]:
             "error": error.get("message") if error else None}
 
 
-__all__ = ["DecisionIn", "MomentIn", "NoteIn", "RenderIn", "said"]
+__all__ = ["REASON_WORDS", "DecisionIn", "MomentIn", "NoteIn", "RenderIn", "said"]
