@@ -224,6 +224,9 @@ def effort(args: argparse.Namespace) -> None:
     print(f"With the assist / from scratch: key presses {ratio(assisted, scratch, 'keys')}, "
           f"seconds of video {ratio(assisted, scratch, 'seconds')}.")
     whole(found.assisted, found.duration_ms)
+    print(f"Silences after bids: {len(found.silences)} pointers appear once the bids are keyed "
+          f"({', '.join(clock(p.onset_ms) for p in found.silences)}); the 1x pass shows those "
+          "moments anyway, so they cost no presses here.")
     print(f"{'sign':18} {'master':>16} {'from scratch':>16} {'with the assist':>16}")
     for sign, verdict in found.master.items():
         got = [found.scratch_flags[sign], found.assisted_flags[sign]]

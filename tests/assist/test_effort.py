@@ -173,3 +173,10 @@ def test_the_demo_comparison_counts_every_press_and_suggestion(
     assert scratch.keys["events keyed by hand"] == hand_keys(scratch.events, SCHEME)
     # bids are not proposed: the whole video is still watched, after the review
     assert assisted.watched_ms > scratch.watched_ms == demo.duration_ms
+
+
+def test_the_demo_lists_the_silences_the_coding_screen_would_add_after_the_bids(
+        demo: assist_effort.Comparison) -> None:
+    # the bid at 0:20 is answered by the babble at 0:27; the other six hear no voice within W2
+    assert [p.onset_ms for p in demo.silences] == [55_000, 95_000, 205_000, 215_000, 228_000,
+                                                   246_000]

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from samspill.core.assist.effort import Effort, EffortSettings, from_scratch, with_assist
 from samspill.core.assist.proposals import Proposal
+from samspill.core.assist.silence import silences_after_bids
 from samspill.core.events import Event, events_frame, segments_frame
 from samspill.core.indicators import INDICATORS
 from samspill.core.scheme import Scheme
@@ -41,6 +42,7 @@ class Comparison:
     scratch_flags: dict[str, Verdict]
     assisted_flags: dict[str, Verdict]
     duration_ms: int
+    silences: list[Proposal]  # the pointers the coding screen adds once the bids are keyed
 
     def same_flags(self) -> bool:
         return self.scratch_flags == self.master and self.assisted_flags == self.master
@@ -89,4 +91,20 @@ def compare(suggestions: Sequence[Proposal],
     return Comparison(scratch, assisted, verdicts(master, scheme, VIGNETTE_DURATION_MS),
                       verdicts(scratch.events, scheme, VIGNETTE_DURATION_MS),
                       verdicts(assisted.events, scheme, VIGNETTE_DURATION_MS),
-                      VIGNETTE_DURATION_MS)
+                      VIGNETTE_DURATION_MS, silences(master, suggestions))
+
+
+def silences(events: Sequence[Event], suggestions: Sequence[Proposal]) -> list[Proposal]:
+    """The silences after the bids (``services.assist_decisions.silences``, from the coded bids
+    and the heard speech) under the demo study's settings."""
+    study = study_settings(None)
+    settings = study.indicator_settings()
+    bids = [e.onset_ms for e in events if e.code == settings.bid_code
+            and e.subject == settings.child]
+    speech = [s for s in suggestions if s.detector == "speech"]
+    heard = [(s.onset_ms, s.offset_ms if s.offset_ms is not None else s.onset_ms)
+             for s in speech]
+    if not speech:
+        return []  # no speech pass: silence cannot be told from not having listened
+    return silences_after_bids(bids, heard, settings.response_window_ms, VIGNETTE_DURATION_MS,
+                               speech[0].version, grace_ms=study.assist.silence_grace_ms)
