@@ -392,7 +392,7 @@ def _edge_windows(onset: int, offset: int | None,
 def _union_ms(windows: Iterable[tuple[int, int]], duration_ms: int) -> int:
     total, end = 0, 0
     for start, stop in sorted((max(0, a), min(duration_ms, b)) for a, b in windows):
-        if stop <= end:
+        if stop <= max(start, end):  # wholly watched already, or outside the video
             continue
         total += stop - max(start, end)
         end = stop
