@@ -26,6 +26,7 @@ from samspill.services import assist, assist_effort
 SCHEME = load_builtin_scheme("withdrawal-open")
 STATIC = Path(__file__).resolve().parents[2] / "src" / "samspill" / "web" / "static"
 CACHED = Path(__file__).with_name("vignette_suggestions.json")
+MODELS = Path(__file__).resolve().parents[2] / ".models"
 LIST_KEYS = 1 + 3 + 1  # Alt + S, then / 0 Enter, then Space
 
 
@@ -180,3 +181,15 @@ def test_the_demo_lists_the_silences_the_coding_screen_would_add_after_the_bids(
     # the bid at 0:20 is answered by the babble at 0:27; the other six hear no voice within W2
     assert [p.onset_ms for p in demo.silences] == [55_000, 95_000, 205_000, 215_000, 228_000,
                                                    246_000]
+
+
+@pytest.mark.slow
+def test_a_fresh_pass_over_the_demo_video_proposes_the_saved_suggestions(
+        tmp_path: Path) -> None:
+    fresh = assist_effort.demo_suggestions(MODELS, tmp_path)
+    saved = assist_effort.load_suggestions(CACHED)
+    assert [(s.detector, s.subject, s.code) for s in fresh] == [
+        (s.detector, s.subject, s.code) for s in saved]
+    for now, then in zip(fresh, saved, strict=True):  # a frame of the pose model is 200 ms
+        assert abs(now.onset_ms - then.onset_ms) <= 200
+        assert abs((now.offset_ms or 0) - (then.offset_ms or 0)) <= 200
