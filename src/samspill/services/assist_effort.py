@@ -51,11 +51,12 @@ class Comparison:
 def demo_suggestions(models_dir: Path, folder: Path) -> list[Proposal]:
     """The assist's real pass (speech, crying, pose) over the demo video rendered in ``folder``
     as ``samspill demo`` renders it: with the photographed people (the models' fetch)."""
-    from samspill.services import assist, demo  # demo's renderer: the one load_demo calls
+    from samspill.services import assist
+    from samspill.services.demo_video import render_demo_video
     from samspill.services.people_clip import load_people
 
-    video = demo.render_demo_video(vignette_events(), VIGNETTE_DURATION_MS,
-                                   folder / "vignette.webm", people=load_people(models_dir))
+    video = render_demo_video(vignette_events(), VIGNETTE_DURATION_MS, folder / "vignette.webm",
+                              people=load_people(models_dir))
     found = assist.compute(video, DETECTORS, models_dir=models_dir, progress=lambda _f: None)
     return found.proposals
 
