@@ -16,9 +16,12 @@ from samspill.interop.model import NO_FOCAL_SUBJECT
 
 _SET = {"0": {"name": "how", "type": 0, "values": ["x", "y"]}}
 _MULTI = {"0": {"name": "with", "type": 1, "values": ["u", "v"]}}
+_NUMBER = {"0": {"name": "loud", "type": 2, "values": []}}  # kept as comment text: loud=3
 BEHAVIOURS = {"s": ("State event", {}), "m": ("State event", _SET), "k": ("State event", _MULTI),
-              "p": ("Point event", {}), "q": ("Point event", _SET)}
-MODIFIERS = {"s": [""], "m": ["", "x", "y"], "k": ["", "u", "u,v"], "p": [""], "q": ["", "x"]}
+              "n": ("State event", _NUMBER), "p": ("Point event", {}),
+              "q": ("Point event", _SET), "r": ("Point event", _NUMBER)}
+MODIFIERS = {"s": [""], "m": ["", "x", "y"], "k": ["", "u", "u,v"], "n": ["", "3"], "p": [""],
+             "q": ["", "x"], "r": ["", "7"]}
 LENGTH_MS = 60_000
 
 
@@ -51,7 +54,8 @@ def reference_pairing(rows: list[list[Any]]) -> set[tuple[int, int | None, str]]
     """BORIS's rule, spelled out: per subject, behaviour and modifier string, odd occurrences
     start a state and even ones stop it; a stop without modifiers ends the earliest running
     state of that subject and behaviour started with modifiers; a state left open ends at the
-    media's end. Returns (row index of the start, stop ms or None, comment)."""
+    media's end. A numeric modifier of the start row ends the comment (``loud=3``). Returns
+    (row index of the start, stop ms or None, comment)."""
     timed = sorted(((math.floor(r[0] * 1000 + 0.5), i) for i, r in enumerate(rows)),
                    key=lambda t: t[0])
     running: dict[tuple[str, str, str], tuple[int, int]] = {}
@@ -59,7 +63,7 @@ def reference_pairing(rows: list[list[Any]]) -> set[tuple[int, int | None, str]]
     for ms, i in timed:
         _, subject, code, modifiers, comment = rows[i][:5]
         if BEHAVIOURS[code][0] == "Point event":
-            out.add((i, None, comment))
+            out.add((i, None, _comment(comment, "", _number(code, modifiers))))
             continue
         key = (subject, code, modifiers)
         if key not in running and not modifiers:
@@ -67,11 +71,20 @@ def reference_pairing(rows: list[list[Any]]) -> set[tuple[int, int | None, str]]
             key = min(started, key=lambda k: running[k][0]) if started else key
         if key in running:
             _, j = running.pop(key)
-            out.add((j, ms, " / ".join(c for c in (rows[j][4], comment) if c)))
+            out.add((j, ms, _comment(rows[j][4], comment, _number(code, rows[j][3]))))
         else:
             running[key] = (ms, i)
-    out |= {(j, max(LENGTH_MS, ms), rows[j][4]) for ms, j in running.values()}
+    out |= {(j, max(LENGTH_MS, ms), _comment(rows[j][4], "", _number(rows[j][2], rows[j][3])))
+            for ms, j in running.values()}
     return out
+
+
+def _number(code: str, modifiers: str) -> str:
+    return f"loud={modifiers}" if BEHAVIOURS[code][1] is _NUMBER and modifiers else ""
+
+
+def _comment(*parts: str) -> str:
+    return " / ".join(c for c in parts if c)
 
 
 def _ours(events: list[Event]) -> set[tuple[int, int | None, str]]:

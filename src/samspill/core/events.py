@@ -176,6 +176,50 @@ def event_problems(
     return problems
 
 
+def events_fit(
+    events: Iterable[Event],
+    scheme: Scheme,
+    *,
+    duration_ms: int | None = None,
+    complete: bool = False,
+) -> bool:
+    """Whether :func:`event_problems` would find nothing, in a fraction of its time.
+
+    What is checked of an event's code, subject and modifiers, and whether it has an offset, is
+    the same for every event that shares them: checked once per such combination (a coding
+    repeats a few dozen), while the times and the overlaps are checked for every event. For
+    imports that check every event and need the messages only when something is wrong.
+    """
+    index = _Index.of(scheme)
+    lane_of = {c.id: index.lane_of[c.id] for c in scheme.codes if c.kind == "state"}
+    fine: set[tuple[object, ...]] = set()
+    lanes: dict[tuple[str, str], list[tuple[int, int]]] = {}
+    for event in events:
+        onset, offset = event.onset_ms, event.offset_ms
+        if offset is not None and offset < onset:
+            return False
+        if duration_ms is not None and max(onset, offset or 0) > duration_ms:
+            return False
+        key: tuple[object, ...] = (event.code, event.subject, offset is None,
+                                   tuple(event.modifiers.items()))
+        try:
+            known = key in fine
+        except TypeError:  # a multiple choice (a list) among the modifiers
+            key = (*key[:3], tuple((k, tuple(v) if isinstance(v, list) else v)
+                                   for k, v in event.modifiers.items()))
+            known = key in fine
+        if not known:
+            if _single_event_problems(event, index, duration_ms, complete):
+                return False
+            fine.add(key)
+        if offset is not None and event.code in lane_of:
+            lanes.setdefault((event.subject, lane_of[event.code]), []).append((onset, offset))
+    # Sorted by time, states that tie on both times are alike, so the order is the one
+    # _overlap_problems sorts into as far as any overlap goes.
+    return not any(start_b < end_a for spans in lanes.values()
+                   for (_, end_a), (start_b, _) in pairwise(sorted(spans)))
+
+
 def _single_event_problems(
     event: Event, index: _Index, duration_ms: int | None, complete: bool
 ) -> list[Problem]:

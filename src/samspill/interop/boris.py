@@ -14,10 +14,12 @@ BORIS keeps but ignores; an import uses it only when it still agrees with the et
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
-from operator import itemgetter
-from typing import Any, Literal
+from collections.abc import Callable, Iterable, Sequence
+from itertools import compress
+from operator import getitem, itemgetter
+from typing import Any, Literal, TypeVar
 
+import numpy as np
 from pydantic import ValidationError
 
 from samspill.core.errors import N_, InputError, Note, NotedInputError
@@ -27,7 +29,7 @@ from samspill.core.scheme import Scheme
 from samspill.interop import boris_ethogram as eth
 from samspill.interop.boris_export import PROJECT_FORMAT, check_events, write_boris
 from samspill.interop.boris_observation import read_media, read_variables
-from samspill.interop.boris_rows import MAX_COMMENT, Row, plain_rows, trusted_event
+from samspill.interop.boris_rows import MAX_COMMENT, Columns, Row, plain_columns, trusted_events
 from samspill.interop.model import NO_FOCAL_SUBJECT, Imported, Observation, Project
 from samspill.interop.safety import (
     MAX_MS,
@@ -52,7 +54,10 @@ RunningKey = tuple[str, str, str]
 # A modifier string parsed for a behaviour: the code id, the modifiers, the numeric values as
 # comment text, and whether the modifiers hold lists (multiple choices) to copy per event.
 _Parsed = tuple[str, dict[str, Any], str, bool]
-_Maker = Callable[[Row, int | None, str], Event]
+_CODE_ID = itemgetter(0)
+_VALUES = itemgetter(1)
+_EXTRA = itemgetter(2)
+_T = TypeVar("_T")
 
 
 def read_boris(data: bytes | str, *, source: str = "project.boris", scheme: Scheme | None = None,
@@ -121,7 +126,9 @@ class _Reader:
         self.subjects: list[str] = []
         self.used_subjects: set[str] = set()  # of the events: cheaper per row than per event
         self._hex: list[str] = []  # the 48-bit row index of each event id, as hex digits
-        self._modifier_cache: dict[tuple[str, str], _Parsed] = {}
+        self._modifier_cache: dict[str, dict[str, _Parsed]] = {}  # behaviour -> string -> parsed
+        self._extras = False  # any parsed string with numeric values (comment text)
+        self._lists = False  # any parsed string with multiple choices (lists)
         self._prefixes: dict[str, str] = {}
         self.project_name = ""
 
@@ -175,27 +182,27 @@ class _Reader:
         except InputError as exc:
             self.problems.append(Problem(exc.message, exc.fix, (), exc.where))
             return Observation(name=name or "?")
-        rows = self._rows(obs.get("events", []), here)
-        self.used_subjects.update(map(_SUBJECT, rows))
+        columns = self._columns(obs.get("events", []), here)
+        self.used_subjects.update(columns.subjects)
         observation = Observation(
             name=name or "?", date=_text(obs.get("date")),
             description=_text(obs.get("description")), kind=kind, time_offset_ms=offset,
             media=media,
             variables=_values(obs.get("independent_variables")),
             segments=self._segments(obs, here), **self._session_facts(obs, here))
-        end = rows[-1][0] if rows else 0  # rows are in time order
+        end = columns.ms[-1] if columns.ms else 0  # the rows are in time order
         duration = observation.media_duration_ms()
         if duration is not None:
             end = max(end, duration + offset)
-        observation.events = self._pair(rows, name, here, end)
+        observation.events = self._pair(columns, name, here, end)
         return observation
 
-    def _rows(self, events: list[Any], here: str) -> list[Row]:
+    def _columns(self, events: list[Any], here: str) -> Columns:
         """The rows in time order: checked a column at a time when all are plain (the usual
         case, see boris_rows), else one by one, naming each row at fault."""
         # Formatting each index costs more than the rest of an event id: made once per index.
         self._hex += [f"{i:012x}" for i in range(len(self._hex), len(events))]
-        plain = plain_rows(events, self.behaviours)
+        plain = plain_columns(events, self.behaviours)
         if plain is not None:
             return plain
         rows: list[Row] = []
@@ -205,7 +212,7 @@ class _Reader:
             except InputError as exc:
                 self.problems.append(Problem(exc.message, exc.fix, (), f"{here}, event {i + 1}"))
         rows.sort(key=_MS)
-        return rows
+        return Columns.of_rows(rows)
 
     def _row(self, raw: object, index: int) -> Row:
         if not isinstance(raw, list) or len(raw) < 5:
@@ -236,69 +243,94 @@ class _Reader:
         return (seconds_to_ms(time, ""), subject or NO_FOCAL_SUBJECT, code, modifiers, comment,
                 frame, index)
 
-    def _pair(self, rows: list[Row], obs_name: str, here: str, end_ms: int) -> list[Event]:
+    def _pair(self, columns: Columns, obs_name: str, here: str, end_ms: int) -> list[Event]:
         """Rows (in time order) to events: per subject, behaviour and modifier string the odd
-        occurrences of a state start it and the even ones stop it; points stand alone."""
-        running: dict[RunningKey, Row] = {}
-        with_modifiers = 0  # running states started with modifiers: only they take bare stops
-        out: list[Event] = []
-        add = out.append
-        make = self._maker(self._id_prefix(obs_name), here)
-        points = {c for c, b in self.behaviours.items() if b.kind == "point"}
-        for row in rows:
-            if row[2] in points:
-                add(make(row, None, ""))
-                continue
-            key = (row[1], row[2], row[3])
-            start = running.pop(key, None)
-            if start is None and with_modifiers and not row[3]:
-                start = _bare_stop(running, row)
-            if start is None:
-                running[key] = row
-                with_modifiers += bool(row[3])
-                continue
-            with_modifiers -= bool(start[3])
-            add(make(start, row[0], row[4]))
-        for start in running.values():
-            add(self._unpaired(start, end_ms, make, here))
-        return out
+        occurrences of a state start it and the even ones stop it; points stand alone.
 
-    def _unpaired(self, start: Row, end_ms: int, make: _Maker, here: str) -> Event:
-        message = (f"state '{start[2]}' of '{start[1]}' started at "
-                   f"{ms_to_seconds(start[0])} s has no stop")
+        The events come in the order they complete (a point at its row, a state at its stop
+        row), then the states left without a stop in the order they started.
+        """
+        points = {c for c, b in self.behaviours.items() if b.kind == "point"}
+        states = self.behaviours.keys() - points
+        rows = range(len(columns.codes))
+        point_rows = list(compress(rows, map(points.__contains__, columns.codes)))
+        pairs, running = _run_states(columns, compress(rows, map(states.__contains__,
+                                                                 columns.codes)))
+        prefix = self._id_prefix(obs_name)
+        events = self._events(columns, point_rows, pairs, prefix, here)
+        events += [self._unpaired(columns, start, end_ms, prefix, here)
+                   for start in running.values()]
+        return events
+
+    def _events(self, columns: Columns, point_rows: list[int], pairs: list[tuple[int, int]],
+                prefix: str, here: str) -> list[Event]:
+        """The points and the paired states, in the order they complete, built a column at a
+        time: each column is gathered in one sweep (itemgetter), and the rows were checked
+        (plain_columns or _row), so trusted_events may build them without validating each."""
+        starts = point_rows + [i for i, _ in pairs]
+        if not starts:
+            return []
+        stops = [j for _, j in pairs]
+        # Each row completes at most one event, so the completing rows order them fully.
+        in_order = _take(np.argsort(np.array(point_rows + stops), kind="stable").tolist())
+        at = _take(list(in_order(starts)))
+        stop_at = _take(stops) if stops else lambda _: ()
+        offsets = in_order([None] * len(point_rows) + list(stop_at(columns.ms)))
+        stop_comments = in_order([""] * len(point_rows) + list(stop_at(columns.comments)))
+        parsed = self._parsed(at(columns.codes), at(columns.modifiers), here)
+        comments = at(columns.comments)
+        # Most projects have no numeric modifiers, no multiple choices and few stop comments:
+        # then the comments and the modifiers' copies need no loop of their own.
+        if self._extras or any(stop_comments):
+            comments = [c if not (s or x) else _joined(c, s, x) for c, s, x in
+                        zip(comments, stop_comments, map(_EXTRA, parsed), strict=True)]
+        if self._lists:
+            modifiers = [_copy(v) if lists else v.copy() for _, v, _, lists in parsed]
+        else:
+            modifiers = list(map(dict.copy, map(_VALUES, parsed)))
+        ids = map(prefix.__add__, _take(list(at(columns.positions)))(self._hex))
+        # Every field of Event, in its order, so nothing is filled in afterwards.
+        fields = [{"id": a, "subject": b, "code": c, "onset_ms": d, "offset_ms": e,
+                   "modifiers": f, "comment": g, "frame": h, "provenance": None}
+                  for a, b, c, d, e, f, g, h in zip(
+                      ids, at(columns.subjects), map(_CODE_ID, parsed), at(columns.ms),
+                      offsets, modifiers, comments, at(columns.frames), strict=True)]
+        return trusted_events(fields)
+
+    def _parsed(self, codes: Sequence[str], texts: Sequence[str], here: str) -> list[_Parsed]:
+        """Each event's parsed modifiers, looked up behaviour first (their str hashes are kept,
+        a (behaviour, string) pair's would be computed per event). New strings are parsed in
+        the order their first event completes, since parsing may add options and warn."""
+        by_code = self._modifier_cache
+        try:
+            return list(map(getitem, map(by_code.__getitem__, codes), texts))
+        except KeyError:
+            for code, text in dict.fromkeys(zip(codes, texts, strict=True)):
+                if text not in by_code.get(code, {}):
+                    self._modifiers(code, text, here)
+            return list(map(getitem, map(by_code.__getitem__, codes), texts))
+
+    def _unpaired(self, columns: Columns, start: int, end_ms: int, prefix: str,
+                  here: str) -> Event:
+        ms, subject, code = columns.ms[start], columns.subjects[start], columns.codes[start]
+        message = f"state '{code}' of '{subject}' started at {ms_to_seconds(ms)} s has no stop"
         if self.unpaired == "error":
             self.problems.append(Problem(message, "add the stop event in BORIS", (), here))
         else:
             self.warnings.append(Problem(f"{message}; closed at the observation's end "
                                          f"({ms_to_seconds(end_ms)} s)", "", (), here))
+        text = columns.modifiers[start]
+        code_id, values, extra, _ = (self._modifier_cache.get(code, {}).get(text)
+                                     or self._modifiers(code, text, here))
+        comment = columns.comments[start]
         # The observation's end comes from the media's length and offset, which may lie outside
         # 0..ten days: validated, so such a file is refused as before.
-        event: Event = _validate_event(dict(make(start, max(end_ms, start[0]), "").__dict__))
+        event: Event = _validate_event({
+            "id": prefix + self._hex[columns.positions[start]], "subject": subject,
+            "code": code_id, "onset_ms": ms, "offset_ms": max(end_ms, ms), "modifiers": values,
+            "comment": _joined(comment, extra) if extra else comment,
+            "frame": columns.frames[start], "provenance": None})
         return event
-
-    def _maker(self, prefix: str, here: str) -> _Maker:
-        """The event from its start row, its stop time and the stop's comment.
-
-        The rows were checked (plain_rows or _row), so trusted_event may build the events
-        without validating each again. One closure per observation: it runs once per event,
-        so it builds the fields in Event's order, with nothing left to fill in.
-        """
-        cache = self._modifier_cache
-        build = trusted_event
-        digits = self._hex
-
-        def make(row: Row, offset: int | None, stop_comment: str) -> Event:
-            ms, subject, code, modifiers, comment, frame, position = row
-            found = cache.get((code, modifiers)) or self._modifiers(code, modifiers, here)
-            code_id, values, extra, has_lists = found
-            if stop_comment or extra:
-                comment = " / ".join(c for c in (comment, stop_comment, extra) if c)
-                comment = comment[:MAX_COMMENT]
-            return build({"id": prefix + digits[position], "subject": subject,
-                          "code": code_id, "onset_ms": ms, "offset_ms": offset,
-                          "modifiers": _copy(values) if has_lists else values.copy(),
-                          "comment": comment, "frame": frame, "provenance": None})
-        return make
 
     def _id_prefix(self, obs_name: str) -> str:
         """Event ids are a per-observation UUIDv5 whose last 48 bits are the row's index, so a
@@ -310,13 +342,15 @@ class _Reader:
 
     def _modifiers(self, code: str, text: str, here: str) -> _Parsed:
         """Parsed once per (behaviour, modifier string): a project repeats a few strings."""
-        key = (code, text)
-        if key not in self._modifier_cache:
+        known = self._modifier_cache.setdefault(code, {})
+        if text not in known:
             behaviour = self.behaviours[code]
             values, extra = eth.parse_modifiers(text, behaviour, here, self.warnings)
-            self._modifier_cache[key] = (behaviour.id, values, extra,
-                                         any(type(v) is list for v in values.values()))
-        return self._modifier_cache[key]
+            known[text] = (behaviour.id, values, extra,
+                           any(type(v) is list for v in values.values()))
+            self._extras = self._extras or bool(extra)
+            self._lists = self._lists or known[text][3]
+        return known[text]
 
     def _session_facts(self, obs: dict[str, Any], here: str) -> dict[str, Any]:
         """The session's length and the coding's ratings, from the ``samspill`` key of
@@ -351,17 +385,49 @@ class _Reader:
             return []
 
 
-def _bare_stop(running: dict[RunningKey, Row], row: Row) -> Row | None:
+def _run_states(columns: Columns, state_rows: Iterable[int]
+                ) -> tuple[list[tuple[int, int]], dict[RunningKey, int]]:
+    """Pair the state rows in time order. Returns the (start, stop) rows of each state in the
+    order they stop, and the states still running, in the order they started."""
+    subjects, codes, modifiers = columns.subjects, columns.codes, columns.modifiers
+    running: dict[RunningKey, int] = {}
+    pairs: list[tuple[int, int]] = []
+    with_modifiers = 0  # running states started with modifiers: only they take bare stops
+    for j in state_rows:
+        key = (subjects[j], codes[j], modifiers[j])
+        start = running.pop(key, None)
+        if start is None and with_modifiers and not key[2]:
+            start = _bare_stop(running, key, columns.ms)
+        if start is None:
+            running[key] = j
+            with_modifiers += bool(key[2])
+            continue
+        with_modifiers -= bool(modifiers[start])
+        pairs.append((start, j))
+    return pairs, running
+
+
+def _bare_stop(running: dict[RunningKey, int], key: RunningKey, ms: Sequence[int]) -> int | None:
     """The running state a STOP row without modifiers ends: BORIS-App writes the modifiers on
     the START row only. Of several such states of the subject and behaviour, the earliest."""
-    keys = [k for k in running if k[0] == row[1] and k[1] == row[2] and k[2]]
+    keys = [k for k in running if k[0] == key[0] and k[1] == key[1] and k[2]]
     if not keys:
         return None
-    first = min(keys, key=lambda k: running[k][0])
+    first = min(keys, key=lambda k: ms[running[k]])
     return running.pop(first)
 
 
-_SUBJECT = itemgetter(1)
+def _take(indexes: list[int]) -> Callable[[Sequence[_T]], Sequence[_T]]:
+    """A column's items at ``indexes`` (one or more), gathered in one sweep."""
+    if len(indexes) == 1:
+        only = indexes[0]
+        return lambda column: (column[only],)
+    return itemgetter(*indexes)
+
+
+def _joined(*comments: str) -> str:
+    """A start's comment, its stop's and the numeric modifiers, as one comment."""
+    return " / ".join(c for c in comments if c)[:MAX_COMMENT]
 
 
 def _copy(values: dict[str, Any]) -> dict[str, Any]:

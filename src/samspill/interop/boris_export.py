@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from samspill.core.errors import N_, EventError, InputError
-from samspill.core.events import Event, event_problems
+from samspill.core.events import Event, event_problems, events_fit
 from samspill.core.problems import Problem, summarise
 from samspill.core.scheme import Scheme
 from samspill.interop import boris_ethogram as eth
@@ -25,8 +25,8 @@ def check_events(observations: list[Observation], scheme: Scheme, source: str) -
     """Raise one :class:`EventError` listing every event that is incomplete or does not fit."""
     problems: list[Problem] = []
     for obs in observations:
-        if not event_problems(obs.events, scheme, complete=True):
-            continue  # the common case; readable labels are made only when needed
+        if events_fit(obs.events, scheme, complete=True):
+            continue  # the common case; the problems and their labels are made only when needed
         labels = [f"observation '{obs.name}', {e.code} at {ms_to_seconds(e.onset_ms)} s"
                   for e in obs.events]
         problems += [_in_seconds(p) for p in
