@@ -251,7 +251,9 @@ def score_rows(db: Session, study: Study, group: Sequence[Coding]) -> pd.DataFra
     if not group:
         return pd.DataFrame(columns=["coding_id", "coder", "session"])
     # Coders at work may have a state running: counted to the media's end, not refused.
-    cohort = cohort_for_study(db, study, chosen=group, stability=False, provisional=True)
+    # Rows of codings unchanged since the last page are reused (services.score_rows).
+    cohort = cohort_for_study(db, study, chosen=group, stability=False, provisional=True,
+                              reuse=True)
     if len(cohort.excluded):
         raise InputError(
             N_("{count} coding(s) cannot be scored: {which}"),

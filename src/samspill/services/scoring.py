@@ -25,7 +25,7 @@ from samspill.core.scoring import Scores, cohort_table, score_codings
 from samspill.core.selection import ONE_PER_SESSION, Pooling
 from samspill.core.study_settings import StudySettings, study_settings
 from samspill.interop.variables import COHORT_COLUMNS
-from samspill.services import codings, pooling, studies
+from samspill.services import codings, pooling, score_rows, studies
 from samspill.services.schemes import scheme_of
 from samspill.store.models import Coding, EventRow, Rating, SegmentRow, Study
 
@@ -132,7 +132,7 @@ def cohort_for_study(
     db: Session, study: Study, *, chosen: Sequence[Coding] | None = None,
     stability: bool = True, progress: Progress | None = None,
     table: Callable[[Scores], pd.DataFrame] = cohort_table, provisional: bool = False,
-    pooled: Pooling = ONE_PER_SESSION,
+    pooled: Pooling = ONE_PER_SESSION, reuse: bool = False,
 ) -> Cohort:
     """One row per coding of the study's cohort (:func:`cohort_codings`: by default one per
     session, see ``pooled``), or of exactly the ``chosen`` codings: identity columns, then
@@ -149,7 +149,15 @@ def cohort_for_study(
     ``excluded`` with the reason and the fix; the other codings are scored all the same.
     With ``provisional`` (comparing coders at work), a running state is ended at the end of
     the media instead (see :func:`scored_coding`).
+
+    With ``reuse`` (and without stability) the rows of codings unchanged since an earlier
+    call are taken from :mod:`samspill.services.score_rows` and only the others are scored:
+    the same rows, each coding's together, in the order of the codings (a ``table`` must make
+    a coding's rows from that coding alone, as the core's tables do).
     """
+    if reuse and not stability:
+        return _cohort_reused(db, study, chosen if chosen is not None
+                              else cohort_codings(db, study, pooled), table, provisional)
     group_of = chosen if chosen is not None else cohort_codings(db, study, pooled)
     reconciled = pooling.reconciled_ids(db, (c.session_id for c in group_of))
     groups: dict[int, list[Coding]] = defaultdict(list)
@@ -172,6 +180,42 @@ def cohort_for_study(
             done += len(batch)
             if progress is not None:
                 progress(done / total)
+    return Cohort(_in_order(_sorted(tables, [*IDENTITY_COLUMNS, *SELECTION_COLUMNS])),
+                  _excluded_table(excluded, study))
+
+
+def coding_keys(db: Session, group: Sequence[Coding]) -> dict[int, str]:
+    """Each coding's key for reused scores: what its scores depend on (see
+    :mod:`samspill.services.score_rows`)."""
+    return score_rows.keys(db, group, _ratings)
+
+
+def _cohort_reused(db: Session, study: Study, group_of: Sequence[Coding],
+                   table: Callable[[Scores], pd.DataFrame], provisional: bool) -> Cohort:
+    """:func:`cohort_for_study` without stability, from kept rows where they are current."""
+    reconciled = pooling.reconciled_ids(db, (c.session_id for c in group_of))
+    settings = settings_of(study)
+    settings.indicator_settings()  # a study setting in error fails the cohort, not each coding
+    where = score_rows.context(table, provisional=provisional, settings=study.settings)
+    found = coding_keys(db, group_of)
+    groups: dict[int, list[Coding]] = defaultdict(list)
+    for coding in group_of:
+        groups[coding.scheme_version_id].append(coding)
+    tables, excluded = [], []
+    for group in groups.values():
+        kept, todo = score_rows.split(db, where, group, found)
+        fresh = None
+        if todo:
+            scores, failed = _score_resilient(db, todo, scheme_of(todo[0].scheme_version),
+                                              settings, stability=False,
+                                              provisional=provisional)
+            excluded += failed
+            if scores is not None:
+                fresh = table(scores).rename(columns={"coding": "coding_id"})
+        rows = score_rows.assemble(db, where, group, found, kept, fresh)
+        if len(rows):
+            tables.append(_identity(group, study, reconciled)
+                          .merge(rows, on="coding_id", how="right"))
     return Cohort(_in_order(_sorted(tables, [*IDENTITY_COLUMNS, *SELECTION_COLUMNS])),
                   _excluded_table(excluded, study))
 
