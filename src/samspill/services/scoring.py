@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, contains_eager, selectinload
 
 from samspill.core.coding_rules import close_running
 from samspill.core.errors import N_, InputError, SamspillError
@@ -25,9 +25,18 @@ from samspill.core.scoring import Scores, cohort_table, score_codings
 from samspill.core.selection import ONE_PER_SESSION, Pooling
 from samspill.core.study_settings import StudySettings, study_settings
 from samspill.interop.variables import COHORT_COLUMNS
-from samspill.services import codings, pooling, score_rows, studies
+from samspill.services import codings, pooling, score_rows
 from samspill.services.schemes import scheme_of
-from samspill.store.models import Coding, EventRow, Rating, SegmentRow, Study
+from samspill.store.models import (
+    Coding,
+    Dyad,
+    EventRow,
+    ObservationSession,
+    Rating,
+    SegmentRow,
+    Study,
+    User,
+)
 
 IDENTITY_COLUMNS = [
     "study",
@@ -113,9 +122,19 @@ def cohort_codings(db: Session, study: Study,
     """The study's codings that its cohort holds (:func:`in_cohort`), session by session:
     by default one per session (the rule of :mod:`samspill.core.selection`: the master, else
     the consensus, else the first submitted), every one with ``Pooling(one=False)``."""
-    held = [c for s in studies.sessions_of(db, study) for c in codings.codings_of(db, s)
-            if in_cohort(c)]
+    held = [c for c in study_codings(db, study) if in_cohort(c)]
     return pooling.pooled(db, held, pooled)
+
+
+def study_codings(db: Session, study: Study) -> list[Coding]:
+    """Every coding of the study in one query, in the order of ``sessions_of`` then
+    ``codings_of`` (session name, then coding id), each with its session and coder loaded:
+    no query per session or coding."""
+    return list(db.scalars(
+        select(Coding).join(ObservationSession)
+        .where(ObservationSession.study_id == study.id)
+        .options(contains_eager(Coding.session), selectinload(Coding.coder))
+        .order_by(ObservationSession.name, Coding.id)))
 
 
 @dataclass(frozen=True)
@@ -193,6 +212,7 @@ def coding_keys(db: Session, group: Sequence[Coding]) -> dict[int, str]:
 def _cohort_reused(db: Session, study: Study, group_of: Sequence[Coding],
                    table: Callable[[Scores], pd.DataFrame], provisional: bool) -> Cohort:
     """:func:`cohort_for_study` without stability, from kept rows where they are current."""
+    loaded = _prefetch(db, group_of)
     reconciled = pooling.reconciled_ids(db, (c.session_id for c in group_of))
     settings = settings_of(study)
     settings.indicator_settings()  # a study setting in error fails the cohort, not each coding
@@ -216,8 +236,25 @@ def _cohort_reused(db: Session, study: Study, group_of: Sequence[Coding],
         if len(rows):
             tables.append(_identity(group, study, reconciled)
                           .merge(rows, on="coding_id", how="right"))
+    del loaded  # held until here: the identity columns read them
     return Cohort(_in_order(_sorted(tables, [*IDENTITY_COLUMNS, *SELECTION_COLUMNS])),
                   _excluded_table(excluded, study))
+
+
+def _prefetch(db: Session, group: Sequence[Coding]) -> list[object]:
+    """Load the group's sessions, their dyads and the coders a few queries at a time: once
+    the scores are reused, loading them one by one (lazily) would be the slowest part. The
+    caller holds the list while it works (the session keeps only objects someone holds)."""
+    held: list[object] = []
+    for model, chosen in ((ObservationSession, {c.session_id for c in group}),
+                          (User, {c.coder_id for c in group})):
+        ordered = sorted(chosen)
+        for start in range(0, len(ordered), 500):
+            held += db.scalars(select(model).where(model.id.in_(ordered[start:start + 500])))
+    dyads = sorted({s.dyad_id for s in held if isinstance(s, ObservationSession)})
+    for start in range(0, len(dyads), 500):
+        held += db.scalars(select(Dyad).where(Dyad.id.in_(dyads[start:start + 500])))
+    return held
 
 
 def _in_order(table: pd.DataFrame) -> pd.DataFrame:

@@ -14,6 +14,7 @@ blind rule holds here as on the session report. Scores are those of the session 
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -38,13 +39,14 @@ from samspill.core.trajectory import (
 )
 from samspill.services import access as policy
 from samspill.services import codings, identity, pooling, score_rows, studies
-from samspill.services.agreement import consensus_coding_ids, independent_codings
+from samspill.services.agreement import consensus_coding_ids, independent_of
 from samspill.services.scoring import (
     coding_keys,
     cohort_for_study,
     in_cohort,
     scored_coding,
     settings_of,
+    study_codings,
 )
 from samspill.store.models import Coding, Dyad, ObservationSession, Study
 from samspill.store.models_trajectory import SessionPhase
@@ -164,8 +166,11 @@ def _agreement_values(db: Session, study: Study) -> pd.DataFrame:
     by two or more (consensus codings left out, as on the agreement pages)."""
     excluded = consensus_coding_ids(db, study)
     chosen: list[Coding] = []
-    for session in studies.sessions_of(db, study):
-        group = independent_codings(db, session, excluded)
+    by_session: dict[int, list[Coding]] = defaultdict(list)
+    for coding in study_codings(db, study):  # one query; sessions by name, codings by id
+        by_session[coding.session_id].append(coding)
+    for held in by_session.values():
+        group = independent_of(held, excluded)
         if len(group) >= 2:
             chosen += group
     columns = ["session", "coder", "scope", "indicator", "value"]
