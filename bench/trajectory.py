@@ -145,7 +145,7 @@ def main() -> None:
                                    ("first request (nothing kept)", first),
                                    ("repeated request", again),
                                    ("after one coding changed", edited)):
-                print(f"{label:<54} {seconds:7.2f} s  {old / seconds:5.1f}× faster than "
+                print(f"{label:<54} {seconds:7.2f} s  {old / seconds:5.1f}× as fast as "
                       "rescoring")
             print("reused course == rescored course: yes")
             print(f"load average after: {load()}")
