@@ -67,7 +67,8 @@ def test_the_reconciled_coding_records_whose_version_each_decision_took(
     rating = next(p for p in provenance if p["item_kind"] == "rating")
     assert rating == {"item_kind": "rating", "item_id": "level", "coder": "bob",
                       "source_coding": ids["bob"], "source_item": "level", "subject": None,
-                      "code": None, "onset_ms": None, "offset_ms": None, "value": "6"}
+                      "code": None, "onset_ms": None, "offset_ms": None, "value": "6",
+                      "segment": None}
     taken = by_source[only_bob["bob:event_id"]]  # what was taken, for people to read
     assert (taken["code"], taken["subject"], taken["onset_ms"]) == (
         only_bob["bob:code"], only_bob["subject"], only_bob["bob:onset_ms"])

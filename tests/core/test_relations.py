@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from importlib import resources
 
 import numpy as np
 import pandas as pd
@@ -10,7 +11,13 @@ import pytest
 from scipy import stats
 
 from samspill.core.errors import InputError
-from samspill.core.relations import default_pairs, fisher_ci, instrument_correlations
+from samspill.core.relations import (
+    default_pairs,
+    fisher_ci,
+    instrument_correlations,
+    rated_segments,
+)
+from samspill.core.scheme_check import parse_scheme
 
 
 def test_hand_worked_fisher_interval() -> None:
@@ -54,3 +61,27 @@ def test_too_few_or_constant_are_noted_and_unknown_columns_refused() -> None:
         instrument_correlations(frame, [("a", "zz")])
     assert default_pairs(["eas_nonhostility", "hostile_rate_per_10min", "level"]) == [
         ("eas_nonhostility", "hostile_rate_per_10min")]
+
+
+def test_default_pairs_take_a_scale_rated_per_segment_in_each_segment() -> None:
+    columns = ["level", "unanswered_share", "hostile_rate_per_10min", "eas_sensitivity",
+               "eas_sensitivity_ep5", "eas_sensitivity_ep8", "eas_nonhostility_ep5",
+               "eas_sensitivity_count", "eas_adult_ep5"]
+    assert default_pairs(columns, ["ep5", "ep8"]) == [
+        ("eas_nonhostility_ep5", "hostile_rate_per_10min"),
+        ("eas_sensitivity", "unanswered_share"),
+        ("eas_sensitivity_ep5", "unanswered_share"),
+        ("eas_sensitivity_ep8", "unanswered_share"),
+        ("eas_adult_ep5", "level")]
+    assert default_pairs(columns) == [("eas_sensitivity", "unanswered_share")]
+    assert default_pairs(["eas_sensitivity_ep5", "level"], ["ep5"]) == []  # no sign column
+
+
+def test_the_segments_are_those_the_schemes_forms_are_rated_in() -> None:
+    text = (resources.files("samspill.core") / "schemes" / "withdrawal-open.yaml").read_text(
+        encoding="utf-8")
+    plain = parse_scheme(text)
+    segmented = parse_scheme(text.replace("id: withdrawal-open", "id: lab-seg", 1)
+                             + "\nforms: [ainsworth, {id: eas, per: segment, segments: [ep8, "
+                             "ep5]}]\n")
+    assert rated_segments([plain]) == [] and rated_segments([plain, segmented]) == ["ep8", "ep5"]

@@ -130,3 +130,25 @@ def test_deleting_a_segment_deletes_its_ratings(database: Database) -> None:
         row = table.set_index("session").loc["v2"]
         assert row["eas_sensitivity_ep5"] != row["eas_sensitivity_ep5"]  # NaN: gone
         assert row["eas_sensitivity_ep8"] == SENSITIVITY[2] + 1
+
+
+def test_relations_and_the_cohort_report_pair_each_segments_scales_by_default(
+        database: Database) -> None:
+    from samspill.reports.cohort_report import cohort_document
+    from samspill.services.relations import study_relations
+    from samspill.services.reporting import cohort_data
+
+    _study(database)
+    with database.session() as db:
+        found = study_relations(db, studies.get_study(db, "seg"))
+        data = cohort_data(db, study="seg", stability=False)
+    n = {(x, y): k for x, y, k in zip(found["x"], found["y"], found["n"], strict=True)}
+    # Each scale once per segment, against the sign it speaks to; the rated ones over the five
+    # sessions (one coding each), the others (not rated here) with none.
+    assert n[("eas_sensitivity_ep5", "unanswered_share")] == 5
+    assert n[("eas_sensitivity_ep8", "unanswered_share")] == 5
+    assert n[("eas_nonhostility_ep8", "hostile_rate_per_10min")] == 0
+    assert not any(x.startswith("eas_") and not x.endswith(("_ep5", "_ep8")) for x, _ in n)
+    assert data.segments == ("ep5", "ep8")
+    text = repr(cohort_document(data, language="en"))
+    assert "eas_sensitivity_ep8 × unanswered_share" in text

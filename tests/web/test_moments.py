@@ -298,9 +298,15 @@ def test_the_dyads_data_rights_export_holds_its_moments_and_notes(
     client.put(f"{API}/moments/{moment['id']}/note", headers=owner,
                json={"parent_did": "Løftet henne opp", "child_showed": "", "to_try": ""})
     named = client.get("/api/studies/s1/dyads/D01/export", headers=owner)
-    document = json.loads(zipfile.ZipFile(io.BytesIO(named.content)).read("dyad.json"))
-    notes = [m["note"] for m in document["moments"] if m["note"]]
-    assert len(document["moments"]) == 2 and notes[0]["parent_did"] == "Løftet henne opp"
+    text = zipfile.ZipFile(io.BytesIO(named.content)).read("dyad.json").decode()
+    document = json.loads(text)
+    chosen = [m for s in document["sessions"] for m in s["moments"]]
+    notes = [m["note"] for m in chosen if m["note"]]
+    assert len(chosen) == 2 and notes[0]["parent_did"] == "Løftet henne opp"
+    # Each moment once: in its session, not listed again beside the sessions.
+    assert "moments" not in document and text.count("Løftet henne opp") == 1
+    assert [text.count(f'"caption": {json.dumps(m["caption"], ensure_ascii=False)}')
+            for m in chosen] == [1, 1]
 
 
 def test_the_progress_report_lists_the_notes_for_clinicians_only(

@@ -14,19 +14,22 @@ are missing and ``note`` says why.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
 from samspill.core.errors import N_, InputError
+from samspill.core.forms import segment_column
+from samspill.core.scheme import Scheme
 
 RELATION_COLUMNS = ["x", "y", "n", "pearson_r", "pearson_ci_low", "pearson_ci_high", "pearson_p",
                     "spearman_rho", "spearman_ci_low", "spearman_ci_high", "spearman_p", "note"]
 # Pairs asked for when none are given, kept where both columns are in the cohort: each form's
 # scale against the sign it speaks to (hostility: the qualifier's rate; responsiveness: the
-# share of bids unanswered).
+# share of bids unanswered). A form rated per segment has the scale once per segment
+# (``<scale>_<segment>``, core.forms.segment_column): each is paired the same way.
 DEFAULT_PAIRS: tuple[tuple[str, str], ...] = (
     ("eas_nonhostility", "hostile_rate_per_10min"),
     ("eas_sensitivity", "unanswered_share"),
@@ -42,10 +45,24 @@ DEFAULT_PAIRS: tuple[tuple[str, str], ...] = (
 MIN_PAIRS = 4
 
 
-def default_pairs(columns: Sequence[str]) -> list[tuple[str, str]]:
-    """The :data:`DEFAULT_PAIRS` whose two columns are both in ``columns``."""
+def default_pairs(columns: Sequence[str], segments: Sequence[str] = ()
+                  ) -> list[tuple[str, str]]:
+    """The :data:`DEFAULT_PAIRS` whose two columns are both in ``columns``, each followed by
+    the same pair for every one of ``segments`` (template ids, :func:`rated_segments`) the
+    scale is rated in (``eas_sensitivity_ep5``: a column of ``columns``)."""
     have = set(columns)
-    return [(x, y) for x, y in DEFAULT_PAIRS if x in have and y in have]
+    out = []
+    for x, y in DEFAULT_PAIRS:
+        if y in have:
+            out += [(c, y) for c in [x, *(segment_column(x, s) for s in segments)] if c in have]
+    return out
+
+
+def rated_segments(schemes: Iterable[Scheme]) -> list[str]:
+    """The segments (template ids) the schemes' forms are rated in, each once, in order."""
+    found = (s for scheme in schemes for form in scheme.rating_forms if form.per == "segment"
+             for s in form.segments)
+    return list(dict.fromkeys(found))
 
 
 def fisher_ci(r: float, n: int, *, se: float | None = None,

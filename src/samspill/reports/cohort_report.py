@@ -68,7 +68,7 @@ def cohort_document(data: CohortData, language: str = "en",
         sections += [_states(data, _), _indicators(data, _), _levels(data, _)]
         if data.agreement is not None:
             sections.append(_agreement(data.agreement, _))
-        relations = _relations(table, _)
+        relations = _relations(table, data.segments, _)
         sections += [relations] if relations is not None else []
         sections.append(_codings(data, _))
     return Document(
@@ -227,10 +227,11 @@ def _agreement(agreement: pd.DataFrame, _: Translator) -> Section:
     return Section(_("Agreement between coders"), [table], "agreement")
 
 
-def _relations(table: pd.DataFrame, _: Translator) -> Section | None:
-    """Each rating form's scales against the signs they speak to (docs/schemes.md), when the
-    cohort holds a form; None otherwise."""
-    pairs = default_pairs([str(c) for c in table.columns])
+def _relations(table: pd.DataFrame, segments: tuple[str, ...], _: Translator
+               ) -> Section | None:
+    """Each rating form's scales against the signs they speak to (docs/schemes.md), per
+    session and per segment rated, when the cohort holds a form; None otherwise."""
+    pairs = default_pairs([str(c) for c in table.columns], segments)
     if not pairs:
         return None
     found = instrument_correlations(table, pairs)

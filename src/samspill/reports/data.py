@@ -101,6 +101,8 @@ class CohortData:
     # Which codings of a session it holds: "auto" (one, by the rule of core/selection.py),
     # "coder:NAME" (one, preferring NAME's) or "off" (every coding).
     pooling: str = "auto"
+    # The segments its schemes rate forms in (template ids): their columns join the relations.
+    segments: tuple[str, ...] = ()
 
 
 def build_report_data(

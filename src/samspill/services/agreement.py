@@ -92,8 +92,14 @@ def consensus_coding_ids(db: Session, study: Study) -> set[int]:
 def independent_codings(db: Session, session: ObservationSession,
                         excluded: set[int]) -> list[Coding]:
     """Each coder's latest finished coding of the session, consensus codings left out."""
+    return independent_of(codings.codings_of(db, session), excluded)
+
+
+def independent_of(held: Sequence[Coding], excluded: set[int]) -> list[Coding]:
+    """Of one session's codings (by id), each coder's latest finished one, consensus codings
+    (``excluded``) left out, by coder name."""
     latest: dict[int, Coding] = {}
-    for coding in codings.codings_of(db, session):
+    for coding in held:
         if coding.status in FINISHED and coding.id not in excluded:
             latest[coding.coder_id] = coding
     return sorted(latest.values(), key=lambda c: c.coder.username)
@@ -251,7 +257,9 @@ def score_rows(db: Session, study: Study, group: Sequence[Coding]) -> pd.DataFra
     if not group:
         return pd.DataFrame(columns=["coding_id", "coder", "session"])
     # Coders at work may have a state running: counted to the media's end, not refused.
-    cohort = cohort_for_study(db, study, chosen=group, stability=False, provisional=True)
+    # Rows of codings unchanged since the last page are reused (services.score_rows).
+    cohort = cohort_for_study(db, study, chosen=group, stability=False, provisional=True,
+                              reuse=True)
     if len(cohort.excluded):
         raise InputError(
             N_("{count} coding(s) cannot be scored: {which}"),

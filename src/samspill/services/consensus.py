@@ -3,7 +3,8 @@
 Events are matched across coders by onset within the reconciliation's tolerance (the core's
 ``match_events``); an item is one event as each coder logged it, or did not. A reconciled
 coding takes, for each item, one coder's version (or none), and for each rating one coder's
-value; ``consensus_sources`` records which coder's version each decision came from.
+value, per session and, for a form rated per segment (issue 14), per segment and item;
+``consensus_sources`` records which coder's version each decision came from.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from samspill.core.reliability._input import NIL
 from samspill.services import agreement, assignments, audit, codings
 from samspill.store.models import Coding, ConsensusSource, ObservationSession, User
 
+SEGMENT_RATING_COLUMNS = ["key", "segment", "item", "agree"]
+SEGMENT_RATING = "segment_rating"  # a provenance row's kind for a per-segment rating
 # A decision's provenance, the fields of a ConsensusSource row: item kind, item id, source
 # coding id, source item.
 Source = tuple[str, str, int, str]
@@ -34,7 +37,9 @@ class Disagreements:
     """``items``: one row per event item with ``key``, ``subject``, ``kind``, ``onset_ms``,
     ``agree`` and per coder ``<coder>:code``, ``<coder>:onset_ms``, ``<coder>:offset_ms``,
     ``<coder>:event_id``; ``ratings``, ``states`` and ``flags``: one row per item, a column per
-    coder and ``agree``.
+    coder and ``agree``; ``segment_ratings`` the same per segment and item of a form rated per
+    segment, with ``key`` (``<segment id>:<item>``, what a choice names), ``segment`` (its id)
+    and ``item``.
 
     ``states`` holds each sign's state (``<sign>_state``: present, absent, not_observable) and
     the qualifier's (``hostility_qualifier``: low, hostile, not_observable): what coders should
@@ -48,6 +53,8 @@ class Disagreements:
     ratings: pd.DataFrame
     flags: pd.DataFrame
     states: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["item", "agree"]))
+    segment_ratings: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        columns=SEGMENT_RATING_COLUMNS))
 
     @property
     def coders(self) -> list[str]:
@@ -73,7 +80,20 @@ def disagreements(db: Session, session: ObservationSession) -> Disagreements:
                              for spec in INDICATORS.values()} for name in tables})
     states = _compare({name: {spec.state: _state(scored.at[name, spec.state])
                               for spec in INDICATORS.values()} for name in tables})
-    return Disagreements(group, recon.tolerance_ms, items, ratings, flags, states)
+    per_segment = _compare_segments({c.coder.username: codings.segment_ratings_of(db, c)
+                                      for c in group})
+    return Disagreements(group, recon.tolerance_ms, items, ratings, flags, states, per_segment)
+
+
+def _compare_segments(values: Mapping[str, Mapping[str, Mapping[str, str]]]) -> pd.DataFrame:
+    """One row per segment and item any coder rated (``key``: ``<segment id>:<item>``)."""
+    keyed = {coder: {f"{segment}:{item}": value for segment, items in found.items()
+                     for item, value in items.items()} for coder, found in values.items()}
+    frame = _compare(keyed).rename(columns={"item": "key"})
+    parts = frame["key"].str.split(":", n=1)
+    frame.insert(1, "segment", parts.str[0])
+    frame.insert(2, "item", parts.str[1])
+    return frame[["key", "segment", "item", *values, "agree"]]
 
 
 # A cell of the scored table: pd.isna takes any object, the stubs' scalar overload does not.
@@ -155,15 +175,20 @@ def default_choice(items: pd.DataFrame, coders: list[str]) -> dict[str, str]:
 
 def build(db: Session, *, session: ObservationSession, by: User,
           event_choices: Mapping[str, str], rating_choices: Mapping[str, str],
-          master: bool) -> Coding:
-    """Make the reconciled coding from the chosen versions (coder name, or "" for none)."""
+          master: bool, segment_rating_choices: Mapping[str, str] | None = None) -> Coding:
+    """Make the reconciled coding from the chosen versions (coder name, or "" for none).
+
+    ``segment_rating_choices`` are keyed ``<segment id>:<item>``; a rating without a choice,
+    per session or per segment, takes the first coder's (by name) who gave one."""
+    segment_choices = segment_rating_choices or {}
     found = disagreements(db, session)  # refuses unless reconciliation is open
     recon = assignments.reconciliation_of(db, session)
     if recon is None or recon.coding_id is not None:
         raise ConflictError(N_("this session has a reconciled coding already"),
                             fix=N_("open the reconciled coding to change it"))
     by_coder = {c.coder.username: c for c in found.codings}
-    _check_choices([*event_choices.values(), *rating_choices.values()], by_coder)
+    _check_choices([*event_choices.values(), *rating_choices.values(),
+                    *segment_choices.values()], by_coder)
     if len({c.scheme_version_id for c in found.codings}) != 1:
         raise ConflictError(N_("the coders used different versions of the scheme"),
                             fix=N_("recode under one scheme version before reconciling"))
@@ -173,6 +198,8 @@ def build(db: Session, *, session: ObservationSession, by: User,
     chosen = {**default_choice(found.items, found.coders), **event_choices}
     sources = _copy_events(db, coding, found.items, chosen, by_coder)
     sources += _copy_ratings(db, coding, found.ratings, rating_choices, by_coder)
+    sources += _copy_segment_ratings(db, coding, found.segment_ratings, segment_choices,
+                                     by_coder)
     db.add_all(ConsensusSource(coding_id=coding.id, item_kind=kind, item_id=item,
                                source_coding_id=src, source_item=src_item, decided_by_id=by.id)
                for kind, item, src, src_item in sources)
@@ -222,6 +249,24 @@ def _copy_ratings(db: Session, coding: Coding, ratings: pd.DataFrame,
     return sources
 
 
+def _copy_segment_ratings(db: Session, coding: Coding, ratings: pd.DataFrame,
+                          choices: Mapping[str, str], by_coder: dict[str, Coding]
+                          ) -> list[Source]:
+    values: dict[str, dict[str, str | int | None]] = {}
+    sources: list[Source] = []
+    for _, row in ratings.iterrows():
+        coder = choices.get(row["key"]) or next((c for c in by_coder if row[c]), "")
+        if coder and row[coder]:
+            values.setdefault(row["segment"], {})[row["item"]] = row[coder]
+            # The key names the segment and the item (the column holds 64 characters: an item
+            # id is repeated whole in source_item, so a long one is never lost).
+            sources.append((SEGMENT_RATING, str(row["key"])[:64], by_coder[coder].id,
+                            str(row["item"])))
+    for segment_id, chosen in values.items():
+        codings.set_segment_ratings(db, coding=coding, segment_id=segment_id, ratings=chosen)
+    return sources
+
+
 def _finish(db: Session, coding: Coding, session: ObservationSession, master: bool) -> None:
     if master:
         for other in codings.codings_of(db, session):
@@ -231,7 +276,7 @@ def _finish(db: Session, coding: Coding, session: ObservationSession, master: bo
 
 
 PROVENANCE_COLUMNS = ["item_kind", "item_id", "coder", "source_coding", "source_item",
-                      "subject", "code", "onset_ms", "offset_ms", "value"]
+                      "subject", "code", "onset_ms", "offset_ms", "value", "segment"]
 
 
 def provenance(db: Session, coding: Coding) -> pd.DataFrame:
@@ -239,20 +284,25 @@ def provenance(db: Session, coding: Coding) -> pd.DataFrame:
     ``item_id``, ``coder`` (whose version it took), ``source_coding``, ``source_item``, and
     what was taken, for people to read: an event's ``subject``, ``code``, ``onset_ms`` and
     ``offset_ms`` (as the reconciled coding holds it, copied from the coder's), a rating's
-    ``value``. Events come in onset order, then the ratings."""
+    ``value`` (and for a per-segment rating, kind ``segment_rating``, its ``segment`` id;
+    ``source_item`` is the item). Events come in onset order, then the ratings."""
     rows = db.scalars(select(ConsensusSource).where(ConsensusSource.coding_id == coding.id)
                       .order_by(ConsensusSource.id)).all()
     coders = {c.id: c.coder.username for c in codings.codings_of(db, coding.session)}
     events = {e.id: e for e in codings.coding_events(db, coding)}
     ratings = codings.ratings_of(db, coding)
+    per_segment = codings.segment_ratings_of(db, coding)
     records = []
     for r in rows:
         event = events.get(r.item_id) if r.item_kind == "event" else None
+        segment = r.item_id.split(":", 1)[0] if r.item_kind == SEGMENT_RATING else None
+        value = (per_segment.get(segment, {}).get(r.source_item) if segment is not None
+                 else ratings.get(r.item_id) if r.item_kind == "rating" else None)
         records.append((
             r.item_kind, r.item_id, coders.get(r.source_coding_id or -1, ""), r.source_coding_id,
             r.source_item, event.subject if event else None, event.code if event else None,
             event.onset_ms if event else None, event.offset_ms if event else None,
-            ratings.get(r.item_id) if r.item_kind == "rating" else None))
+            value, segment))
     frame = pd.DataFrame(records, columns=PROVENANCE_COLUMNS).astype(
         {"onset_ms": "Int64", "offset_ms": "Int64", "source_coding": "Int64"})
     order = frame.assign(_rating=frame["item_kind"].ne("event"),

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import zipfile
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,7 +32,7 @@ from samspill.store.models import (
     Study,
     User,
 )
-from samspill.store.models_moments import Moment, ReelRender
+from samspill.store.models_moments import ReelRender
 
 FORMAT = "samspill-dyad"
 
@@ -68,37 +67,19 @@ def dyad_document(db: Session, *, dyad: Dyad, with_identity: bool) -> dict[str, 
     ).all()
     document = {
         "format": FORMAT,
-        "format_version": 1,
+        # 2: the moments are in their sessions only (version 1 listed them there and again
+        # at the top, so a family's export held every moment twice).
+        "format_version": 2,
         "code": dyad.code,
         "child_birth_month": dyad.child_birth_month,
+        # Each session as the study archive holds it: segments, media, codings, phase, and
+        # (issue 23) the moments chosen to show the family, with their guidance notes.
         "sessions": [_archived_session(db, s).model_dump(mode="json") for s in sessions],
-        # Issue 23: the moments chosen to show the family, the guidance notes on them, and
-        # the reels exported (what was made, not the video files).
-        "moments": _moments_of(db, sessions),
     }
     if with_identity:
         found = identity.identity_of(db, dyad)
         document["identity"] = found.model_dump(mode="json") if found else None
     return document
-
-
-def _moments_of(db: Session, sessions: Sequence[ObservationSession]) -> list[dict[str, Any]]:
-    from samspill.services import moments
-
-    out = []
-    for session in sessions:
-        for m in db.scalars(select(Moment).where(Moment.session_id == session.id)
-                            .order_by(Moment.position, Moment.id)):
-            note = moments.note_of(db, m)
-            out.append({
-                "session": session.name, "kind": m.kind, "status": m.status,
-                "start_ms": m.start_ms, "end_ms": m.end_ms, "key_ms": m.key_ms,
-                "reasons": list(m.reasons), "evidence": list(m.evidence),
-                "caption": m.caption, "freeze": m.freeze, "slow": m.slow,
-                "note": None if note is None else {
-                    "parent_did": note.parent_did, "child_showed": note.child_showed,
-                    "to_try": note.to_try}})
-    return out
 
 
 def export_dyad(

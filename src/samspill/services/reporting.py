@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from samspill.core.errors import SamspillError
 from samspill.core.indicators import INDICATORS
+from samspill.core.relations import rated_segments
 from samspill.core.scheme import Scheme
 from samspill.core.scoring import Scores, cohort_table
 from samspill.core.selection import ONE_PER_SESSION, Pooling
@@ -82,9 +83,11 @@ def cohort_data(db: Session, *, study: str, agreement: pd.DataFrame | None = Non
                            for i in table["coding_id"])
     excluded = tuple(f"{r.session}/{r.coder}: {r.reason}"
                      for r in found.excluded.itertuples(index=False))
+    schemes = {c.scheme_version_id: c.scheme_version for c in chosen.values()}
     return CohortData(row.name, row.title or row.name, table, settings.indicator_settings(),
                       tuple(labels), settings.disrupted_cutoff, agreement, excluded,
-                      pooling=str(pooled))
+                      pooling=str(pooled), segments=tuple(rated_segments(
+                          scheme_of(v) for v in schemes.values())))
 
 
 def _report_rows(scores: Scores) -> pd.DataFrame:

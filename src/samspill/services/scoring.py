@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, contains_eager, selectinload
 
 from samspill.core.coding_rules import close_running
 from samspill.core.errors import N_, InputError, SamspillError
@@ -25,9 +25,18 @@ from samspill.core.scoring import Scores, cohort_table, score_codings
 from samspill.core.selection import ONE_PER_SESSION, Pooling
 from samspill.core.study_settings import StudySettings, study_settings
 from samspill.interop.variables import COHORT_COLUMNS
-from samspill.services import codings, pooling, studies
+from samspill.services import codings, pooling, score_rows
 from samspill.services.schemes import scheme_of
-from samspill.store.models import Coding, EventRow, Rating, SegmentRow, Study
+from samspill.store.models import (
+    Coding,
+    Dyad,
+    EventRow,
+    ObservationSession,
+    Rating,
+    SegmentRow,
+    Study,
+    User,
+)
 
 IDENTITY_COLUMNS = [
     "study",
@@ -113,9 +122,19 @@ def cohort_codings(db: Session, study: Study,
     """The study's codings that its cohort holds (:func:`in_cohort`), session by session:
     by default one per session (the rule of :mod:`samspill.core.selection`: the master, else
     the consensus, else the first submitted), every one with ``Pooling(one=False)``."""
-    held = [c for s in studies.sessions_of(db, study) for c in codings.codings_of(db, s)
-            if in_cohort(c)]
+    held = [c for c in study_codings(db, study) if in_cohort(c)]
     return pooling.pooled(db, held, pooled)
+
+
+def study_codings(db: Session, study: Study) -> list[Coding]:
+    """Every coding of the study in one query, in the order of ``sessions_of`` then
+    ``codings_of`` (session name, then coding id), each with its session and coder loaded:
+    no query per session or coding."""
+    return list(db.scalars(
+        select(Coding).join(ObservationSession)
+        .where(ObservationSession.study_id == study.id)
+        .options(contains_eager(Coding.session), selectinload(Coding.coder))
+        .order_by(ObservationSession.name, Coding.id)))
 
 
 @dataclass(frozen=True)
@@ -132,7 +151,7 @@ def cohort_for_study(
     db: Session, study: Study, *, chosen: Sequence[Coding] | None = None,
     stability: bool = True, progress: Progress | None = None,
     table: Callable[[Scores], pd.DataFrame] = cohort_table, provisional: bool = False,
-    pooled: Pooling = ONE_PER_SESSION,
+    pooled: Pooling = ONE_PER_SESSION, reuse: bool = False,
 ) -> Cohort:
     """One row per coding of the study's cohort (:func:`cohort_codings`: by default one per
     session, see ``pooled``), or of exactly the ``chosen`` codings: identity columns, then
@@ -149,7 +168,15 @@ def cohort_for_study(
     ``excluded`` with the reason and the fix; the other codings are scored all the same.
     With ``provisional`` (comparing coders at work), a running state is ended at the end of
     the media instead (see :func:`scored_coding`).
+
+    With ``reuse`` (and without stability) the rows of codings unchanged since an earlier
+    call are taken from :mod:`samspill.services.score_rows` and only the others are scored:
+    the same rows, each coding's together, in the order of the codings (a ``table`` must make
+    a coding's rows from that coding alone, as the core's tables do).
     """
+    if reuse and not stability:
+        return _cohort_reused(db, study, chosen if chosen is not None
+                              else cohort_codings(db, study, pooled), table, provisional)
     group_of = chosen if chosen is not None else cohort_codings(db, study, pooled)
     reconciled = pooling.reconciled_ids(db, (c.session_id for c in group_of))
     groups: dict[int, list[Coding]] = defaultdict(list)
@@ -174,6 +201,60 @@ def cohort_for_study(
                 progress(done / total)
     return Cohort(_in_order(_sorted(tables, [*IDENTITY_COLUMNS, *SELECTION_COLUMNS])),
                   _excluded_table(excluded, study))
+
+
+def coding_keys(db: Session, group: Sequence[Coding]) -> dict[int, str]:
+    """Each coding's key for reused scores: what its scores depend on (see
+    :mod:`samspill.services.score_rows`)."""
+    return score_rows.keys(db, group, _ratings)
+
+
+def _cohort_reused(db: Session, study: Study, group_of: Sequence[Coding],
+                   table: Callable[[Scores], pd.DataFrame], provisional: bool) -> Cohort:
+    """:func:`cohort_for_study` without stability, from kept rows where they are current."""
+    loaded = _prefetch(db, group_of)
+    reconciled = pooling.reconciled_ids(db, (c.session_id for c in group_of))
+    settings = settings_of(study)
+    settings.indicator_settings()  # a study setting in error fails the cohort, not each coding
+    where = score_rows.context(table, provisional=provisional, settings=study.settings)
+    found = coding_keys(db, group_of)
+    groups: dict[int, list[Coding]] = defaultdict(list)
+    for coding in group_of:
+        groups[coding.scheme_version_id].append(coding)
+    tables, excluded = [], []
+    for group in groups.values():
+        kept, todo = score_rows.split(db, where, group, found)
+        fresh = None
+        if todo:
+            scores, failed = _score_resilient(db, todo, scheme_of(todo[0].scheme_version),
+                                              settings, stability=False,
+                                              provisional=provisional)
+            excluded += failed
+            if scores is not None:
+                fresh = table(scores).rename(columns={"coding": "coding_id"})
+        rows = score_rows.assemble(db, where, group, found, kept, fresh)
+        if len(rows):
+            tables.append(_identity(group, study, reconciled)
+                          .merge(rows, on="coding_id", how="right"))
+    del loaded  # held until here: the identity columns read them
+    return Cohort(_in_order(_sorted(tables, [*IDENTITY_COLUMNS, *SELECTION_COLUMNS])),
+                  _excluded_table(excluded, study))
+
+
+def _prefetch(db: Session, group: Sequence[Coding]) -> list[object]:
+    """Load the group's sessions, their dyads and the coders a few queries at a time: once
+    the scores are reused, loading them one by one (lazily) would be the slowest part. The
+    caller holds the list while it works (the session keeps only objects someone holds)."""
+    held: list[object] = []
+    for model, chosen in ((ObservationSession, {c.session_id for c in group}),
+                          (User, {c.coder_id for c in group})):
+        ordered = sorted(chosen)
+        for start in range(0, len(ordered), 500):
+            held += db.scalars(select(model).where(model.id.in_(ordered[start:start + 500])))
+    dyads = sorted({s.dyad_id for s in held if isinstance(s, ObservationSession)})
+    for start in range(0, len(dyads), 500):
+        held += db.scalars(select(Dyad).where(Dyad.id.in_(dyads[start:start + 500])))
+    return held
 
 
 def _in_order(table: pd.DataFrame) -> pd.DataFrame:

@@ -1,6 +1,11 @@
 """A dyad's course over stored sessions: pick one coding per session, score it, gather the
 study's agreement and spread per measure, and hand them to :mod:`samspill.core.trajectory`.
 
+The study's agreement and spread need every coding's scores: rows of codings unchanged since
+the last request are reused (:mod:`samspill.services.score_rows`), so a request costs what
+changed, not the whole study; the dyad's own points (scored with stability) and the ICC are
+kept the same way.
+
 Which coding a session shows is the cohort's rule (:mod:`samspill.core.selection`: the master,
 else the consensus, else the first submitted) among the codings the reader may read, so the
 blind rule holds here as on the session report. Scores are those of the session report
@@ -9,6 +14,7 @@ blind rule holds here as on the session report. Scores are those of the session 
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -32,9 +38,16 @@ from samspill.core.trajectory import (
     scope_values,
 )
 from samspill.services import access as policy
-from samspill.services import codings, identity, pooling, studies
-from samspill.services.agreement import consensus_coding_ids, independent_codings
-from samspill.services.scoring import cohort_for_study, in_cohort, scored_coding, settings_of
+from samspill.services import codings, identity, pooling, score_rows, studies
+from samspill.services.agreement import consensus_coding_ids, independent_of
+from samspill.services.scoring import (
+    coding_keys,
+    cohort_for_study,
+    in_cohort,
+    scored_coding,
+    settings_of,
+    study_codings,
+)
 from samspill.store.models import Coding, Dyad, ObservationSession, Study
 from samspill.store.models_trajectory import SessionPhase
 
@@ -86,7 +99,12 @@ def dyad_course(db: Session, *, study: Study, dyad_code: str,
     sessions = dyad_sessions(db, study, dyad)
     phases = phases_of(db, [s.id for s in sessions])
     points = [_point(db, s, phases.get(s.id), member) for s in sessions]
-    reliability = measure_reliability(_agreement_values(db, study))
+    agreed = _agreement_values(db, study)
+    # Pingouin's ICC per measure is the slow part once the scores are reused: computed again
+    # only when a value, session or coder in the table changed.
+    reliability = score_rows.remembered(db, f"trajectory.reliability|{study.id}",
+                                        score_rows.frame_key(agreed),
+                                        lambda: measure_reliability(agreed))
     spreads = measure_spread(_study_values(db, study))
     settings = settings_of(study).indicator_settings()
     return Course(study, dyad, build_trajectory(points, reliability, spreads), settings,
@@ -100,15 +118,33 @@ def _point(db: Session, session: ObservationSession, phase: str | None,
     if coding is None:
         return SessionPoint(name, date, phase, status="no_coding")
     try:
-        found = scored_coding(db, coding, stability=True)
+        rows, provisional = _point_rows(db, coding)
     except SamspillError as error:
         return SessionPoint(name, date, phase, status="unscorable",
                             coder=coding.coder.username, reason=error.message)
+    return SessionPoint(name, date, phase, status="provisional" if provisional else "scored",
+                        coder=coding.coder.username, rows=rows)
+
+
+PointRows = tuple[dict[str, dict[str, object]], bool]
+
+
+def _point_rows(db: Session, coding: Coding) -> PointRows:
+    """The coding's indicator rows per scope with stability, and whether a running state was
+    ended for them; scored again only when the coding, its session or the settings changed
+    (see :mod:`samspill.services.score_rows`)."""
+    where = score_rows.context(_point_rows, provisional=True,
+                               settings=coding.session.study.settings)
+    return score_rows.remembered(db, f"{where}|{coding.id}", coding_keys(db, [coding])[coding.id],
+                                 lambda: _scored_point(db, coding))
+
+
+def _scored_point(db: Session, coding: Coding) -> PointRows:
+    found = scored_coding(db, coding, stability=True)
     table = found.scores.indicators
     rows = {scope: {str(k): v for k, v in table[table["scope"] == scope].iloc[0].items()}
             for scope in SCOPES if (table["scope"] == scope).any()}
-    return SessionPoint(name, date, phase, status="provisional" if found.provisional else "scored",
-                        coder=coding.coder.username, rows=rows)
+    return rows, found.provisional
 
 
 def _shown_coding(db: Session, session: ObservationSession,
@@ -130,21 +166,24 @@ def _agreement_values(db: Session, study: Study) -> pd.DataFrame:
     by two or more (consensus codings left out, as on the agreement pages)."""
     excluded = consensus_coding_ids(db, study)
     chosen: list[Coding] = []
-    for session in studies.sessions_of(db, study):
-        group = independent_codings(db, session, excluded)
+    by_session: dict[int, list[Coding]] = defaultdict(list)
+    for coding in study_codings(db, study):  # one query; sessions by name, codings by id
+        by_session[coding.session_id].append(coding)
+    for held in by_session.values():
+        group = independent_of(held, excluded)
         if len(group) >= 2:
             chosen += group
     columns = ["session", "coder", "scope", "indicator", "value"]
     if not chosen:
         return pd.DataFrame(columns=columns)
     cohort = cohort_for_study(db, study, chosen=chosen, stability=False, provisional=True,
-                              table=_long_table)
+                              table=_long_table, reuse=True)
     return cohort.table[columns]
 
 
 def _study_values(db: Session, study: Study) -> pd.DataFrame:
     """The cohort's value per session (one coding each), scope and indicator, with phases."""
-    cohort = cohort_for_study(db, study, stability=False, table=_long_table)
+    cohort = cohort_for_study(db, study, stability=False, table=_long_table, reuse=True)
     table = cohort.table
     if table.empty:
         return pd.DataFrame(columns=["session", "scope", "indicator", "value", "phase"])

@@ -210,6 +210,8 @@ class ReconcileIn(BaseModel):
 class ConsensusIn(BaseModel):
     events: dict[str, str] = Field(default_factory=dict)
     ratings: dict[str, str] = Field(default_factory=dict)
+    # A form rated per segment: "<segment id>:<item>" → coder (GET .../reconciliation's keys)
+    segment_ratings: dict[str, str] = Field(default_factory=dict)
     master: bool = True
 
 

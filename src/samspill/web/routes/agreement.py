@@ -100,6 +100,7 @@ def get_disagreements(access: ManageStudy, db: DbSession) -> dict:
         "tolerance_ms": found.tolerance_ms,
         "events": agreement.records(found.items),
         "ratings": agreement.records(found.ratings),
+        "segment_ratings": agreement.records(found.segment_ratings),
         **sign_states(found),
         # Kept for old readers: a flag is true only when present, so absent and not
         # observable read alike there. Compare the signs on "signs" and "qualifier".
@@ -115,6 +116,7 @@ def post_consensus(body: ConsensusIn, access: ManageStudy, db: DbSession) -> dic
         by=access.user,
         event_choices=body.events,
         rating_choices=body.ratings,
+        segment_rating_choices=body.segment_ratings,
         master=body.master,
     )
     return {

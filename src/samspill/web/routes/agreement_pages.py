@@ -61,6 +61,9 @@ PLOT_WIDTH = 1000
 _ = i18n.gettext
 
 
+SEGMENT_FIELD = "segment-rating:"  # a per-segment rating's choice: <segment id>:<item>
+
+
 def _to_reconcile(access: Access) -> Response:
     return RedirectResponse(
         f"/studies/{access.the_study.name}/sessions/{access.the_session.name}/reconcile",
@@ -93,6 +96,7 @@ def reconcile_page(request: Request, access: ManageStudy, db: DbSession) -> Resp
         nil=NIL,
         chosen=consensus.default_choice(found.items, found.coders) if found else {},
         lanes=_item_lanes(found, session.duration_ms) if found else [],
+        segment_rows=_segment_rows(db, found) if found else [],
         provenance=(
             readable_provenance(db, recon_coding)
             if (recon_coding := _reconciled(db, recon))
@@ -100,6 +104,28 @@ def reconcile_page(request: Request, access: ManageStudy, db: DbSession) -> Resp
         ),
         default_tolerance=settings_of(access.the_study).agreement_tolerance_ms,
     )
+
+
+def _segment_rows(db: DbSession, found: consensus.Disagreements) -> list[dict[str, Any]]:
+    """The per-segment ratings side by side (issue 14): the segment's name, the item's title
+    in the page's language, each coder's value, and the first coder's preselected."""
+    names = {s.id: s.name for s in studies.segments_of(db, found.codings[0].session)}
+    labels = _rating_labels(found.codings[0])
+    rows = []
+    for r in agreement.records(found.segment_ratings):
+        values = {c: str(r[c] or "") for c in found.coders}
+        rows.append({"key": r["key"], "segment": names.get(r["segment"], r["segment"]),
+                     "what": labels.get(r["item"], r["item"]), "values": values,
+                     "agree": bool(r["agree"]),
+                     "chosen": next((c for c in found.coders if values[c]), "")})
+    return rows
+
+
+def _rating_labels(coding: Coding) -> dict[str, str]:
+    """The scheme's rating items by their labels in the page's language."""
+    scheme = codings.coding_scheme(coding)
+    shown = localised(scheme, scheme_translation(scheme, i18n.current_language.get()))
+    return {r.id: r.label for r in shown.rating_items}
 
 
 def _reconciled(db: DbSession, recon: Reconciliation | None) -> Coding | None:
@@ -116,6 +142,7 @@ def readable_provenance(db: DbSession, coding: Coding) -> list[dict[str, Any]]:
     shown = localised(scheme, scheme_translation(scheme, i18n.current_language.get()))
     names = {c.id: c.name for c in shown.codes}
     items = {r.id: r.label for r in shown.rating_items}
+    segments = {s.id: s.name for s in studies.segments_of(db, coding.session)}
     rows = []
     for p in agreement.records(consensus.provenance(db, coding)):
         if p["item_kind"] == "event":
@@ -123,6 +150,10 @@ def readable_provenance(db: DbSession, coding: Coding) -> list[dict[str, Any]]:
             rows.append({"event": True, "what": names.get(code, code), "code": code,
                          "subject": p["subject"] or "", "onset_ms": p["onset_ms"],
                          "offset_ms": p["offset_ms"], "coder": p["coder"]})
+        elif p["item_kind"] == consensus.SEGMENT_RATING:
+            item, segment = str(p["source_item"]), str(p["segment"])
+            rows.append({"event": False, "coder": p["coder"], "value": p["value"] or "",
+                         "what": f"{items.get(item, item)}, {segments.get(segment, segment)}"})
         else:
             item = str(p["item_id"])
             title = _(ITEM_TITLES[item]) if item in ITEM_TITLES else items.get(item, item)
@@ -195,10 +226,13 @@ def reconcile_form(
 
 @router.post(SESSION_PAGE + "/consensus")
 async def consensus_form(request: Request, access: ManageStudy, db: DbSession) -> Response:
-    """Choices arrive as ``event:<item key>`` and ``rating:<item>`` fields naming a coder."""
+    """Choices arrive as ``event:<item key>``, ``rating:<item>`` and
+    ``segment-rating:<segment id>:<item>`` fields naming a coder."""
     form = await request.form()
     events = {k[6:]: str(v) for k, v in form.items() if k.startswith("event:")}
     ratings = {k[7:]: str(v) for k, v in form.items() if k.startswith("rating:")}
+    per_segment = {k[len(SEGMENT_FIELD):]: str(v) for k, v in form.items()
+                   if k.startswith(SEGMENT_FIELD)}
     await run_in_threadpool(  # it writes: never on the event loop
         consensus.build,
         db,
@@ -206,6 +240,7 @@ async def consensus_form(request: Request, access: ManageStudy, db: DbSession) -
         by=access.user,
         event_choices=events,
         rating_choices=ratings,
+        segment_rating_choices=per_segment,
         master=form.get("master") == "on",
     )
     return _to_reconcile(access)
