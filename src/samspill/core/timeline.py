@@ -21,9 +21,9 @@ Rules
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -38,6 +38,7 @@ from samspill.core.scheme import Scheme
 
 # A return this soon after a coded absence ends closes that absence.
 RETURN_MARGIN_MS = 5_000
+T = TypeVar("T")
 EVENT_NEEDS = ["event_id", "subject", "code", "onset_ms", "offset_ms", "modifiers"]
 SEGMENT_NEEDS = ["segment_id", "name", "role", "start_ms", "end_ms"]
 
@@ -81,6 +82,17 @@ class Timeline:
     labels: tuple[Hashable, ...]
     event_ids: Any = None
     absences: IntervalSet = field(default_factory=IntervalSet.empty)
+    # Derived arrays the indicators ask for more than once (see ``memo``); never compared.
+    _memo: dict[Hashable, Any] = field(default_factory=dict, init=False, compare=False,
+                                       repr=False)
+
+    def memo(self, key: Hashable, make: Callable[[], T]) -> T:
+        """``make()``, computed once per timeline and key: a timeline never changes, so
+        what is derived from it (a subject's onsets, say) can be shared by every sign."""
+        if key not in self._memo:
+            self._memo[key] = make()
+        found: T = self._memo[key]
+        return found
 
     @property
     def stride(self) -> int:
@@ -291,7 +303,16 @@ def select(table: pd.DataFrame, *, subject: str, codes: Iterable[str]) -> BoolAr
     if who < 0 or not (wanted >= 0).any():
         return np.zeros(len(table), dtype=bool)
     is_who: BoolArray = subjects.codes == who  # numpy types ``==`` as Any
-    return is_who & np.isin(names.codes, wanted[wanted >= 0])
+    return is_who & code_mask(names.codes, wanted, len(names.categories))
+
+
+def code_mask(codes: np.ndarray, wanted: np.ndarray, n_categories: int) -> BoolArray:
+    """``codes`` (categorical codes, ``-1``: missing) that are among ``wanted`` (``-1``s
+    ignored): a look-up table indexed by code, not a search per event."""
+    table = np.zeros(n_categories + 1, dtype=bool)  # the last slot: code -1, never wanted
+    table[wanted[wanted >= 0]] = True
+    found: BoolArray = table[codes]
+    return found
 
 
 def _absences(points: pd.DataFrame, states: pd.DataFrame, seg: pd.DataFrame,

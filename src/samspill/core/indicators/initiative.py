@@ -62,7 +62,12 @@ class Episodes:
 
 
 def need_episodes(ctx: Context) -> Episodes:
-    """Distress states and runs of bids, merged, cut to the time the caregiver is present."""
+    """Distress states and runs of bids, merged, cut to the time the caregiver is present
+    (once per context: initiative and redirection both read them)."""
+    return ctx.memo("need episodes", lambda: _need_episodes(ctx))
+
+
+def _need_episodes(ctx: Context) -> Episodes:
     s, states, stride = ctx.settings, ctx.timeline.states, ctx.stride
     d = select(states, subject=s.child, codes=s.distress_codes)
     runs = _bid_runs(ctx)
