@@ -17,8 +17,8 @@ import pandas as pd
 
 from samspill.core.arrays import BoolArray, Int64Array
 from samspill.core.indicators.settings import IndicatorSettings
-from samspill.core.intervals import IntervalSet, containing, normalise
-from samspill.core.timeline import Timeline, code_mask, presence, select
+from samspill.core.intervals import IntervalSet, coding_order, containing, normalise
+from samspill.core.timeline import Timeline, code_mask, positions, presence, select
 
 TEN_MINUTES_MS = 600_000
 T = TypeVar("T")
@@ -216,7 +216,7 @@ def first_answers(coding: np.ndarray, time: np.ndarray, high: np.ndarray,
     """
     if not len(target_time):
         return np.full(len(time), -1, dtype="int64")
-    order = np.lexsort((time, coding))
+    order = coding_order(coding, time, stride)
     c, t, h = coding[order], time[order], high[order]
     # For each unit, the last unit of its coding at a strictly earlier time (-1: none).
     new_instant = np.ones(len(t), dtype=bool)
@@ -316,7 +316,7 @@ def _subject_onsets(timeline: Timeline, subject: str) -> _SubjectOnsets:
         coding = np.concatenate([pts["coding"].to_numpy()[p], sts["coding"].to_numpy()[q]])
         time = np.concatenate([pts["time_ms"].to_numpy()[p], sts["onset_ms"].to_numpy()[q]])
         # Stable: the subset of any codes keeps the order a sort of that subset would give.
-        order = np.lexsort((time, coding))
+        order = coding_order(coding, time, timeline.stride)
 
         def both(column: str) -> np.ndarray:
             return np.concatenate([pts[column].to_numpy()[p], sts[column].to_numpy()[q]])[order]
@@ -334,7 +334,7 @@ def _subject_onsets(timeline: Timeline, subject: str) -> _SubjectOnsets:
 
 
 def _of_codes(found: _SubjectOnsets, codes: Sequence[str]) -> Onsets:
-    wanted = found.names.get_indexer(list(codes))  # type: ignore[arg-type]
+    wanted = positions(found.names, codes)
     return found.onsets.select(code_mask(found.code, wanted, len(found.names)))
 
 
