@@ -7,14 +7,16 @@ column by column. What differs is where the events come from and who does which 
 1. :func:`samspill.services.columnar.refresh` keeps one Parquet file per coding version
    (written only for codings changed since the last run), compacted into a base of large
    files once there are many.
-2. DuckDB scans the events of a batch of codings once into a temporary table (from the
-   base's parts and the codings' own files), and does the
-   grouping and the per-coding aggregation: each coding's last onset or offset (its length
-   when the session has none, the one rule of ``coding_duration``) and its counts per
-   AMBIANCE dimension over the whole session (events whose onset lies in the observed
-   period: from the first segment's start to the last one's end, else the recording), and
-   returns the events sorted as the pandas path sorts them (coding, onset, subject, code,
-   then the store's order), as columnar arrays.
+2. DuckDB scans the events of a batch of codings in one query (from the base's parts,
+   whose coding range skips the other row groups, and the codings' own files) into
+   Arrow columns. They are put in the pandas path's order (coding, onset, subject, code,
+   then the store's order) in numpy: the rows come as stored, by coding and onset, so only
+   the runs of events at the same instant are sorted, by the ranks of their subjects' and
+   codes' text (the order of DuckDB's and Python's string comparison). From the same
+   arrays, one pass each: every coding's last onset or offset (its length when the session
+   has none, the one rule of ``coding_duration``) and its counts per AMBIANCE dimension
+   over the whole session (events whose onset lies in the observed period: from the first
+   segment's start to the last one's end, else the recording).
 3. The five signs and the hostility qualifier are computed by the core's vectorised numpy
    code (:func:`samspill.core.scoring.score_codings`) over those arrays: the same code as
    the pandas path, so the constructs cannot drift apart (the hybrid the issue allows: the
