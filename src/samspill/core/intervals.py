@@ -44,7 +44,8 @@ def coding_order(coding: np.ndarray, time: np.ndarray, stride: int) -> Int64Arra
     When every time lies in ``[0, stride)`` by one stable sort of the keys
     ``coding * stride + time``, which merges runs already in order (the rows mostly come
     as one or two sorted lists) in about one pass instead of sorting them again."""
-    if len(time) and (time.min() < 0 or time.max() >= stride or coding.min() < 0):
+    if len(time) and (time.min() < 0 or time.max() >= stride or coding.min() < 0
+                      or (int(coding.max()) + 1) * stride >= 2**62):  # keys would overflow
         found: Int64Array = np.lexsort((time, coding))
         return found
     return np.argsort(coding * stride + time, kind="stable")
