@@ -211,8 +211,8 @@ def first_answers(coding: np.ndarray, time: np.ndarray, high: np.ndarray,
     late answer to the first bid of a run would count as an instant answer to the second.
     Units at the same instant share. Targets must be sorted by (coding, time). The rule runs
     along each coding's units; it is solved by repeating a vectorised pass until nothing
-    changes. Each pass looks again only for the units whose window it moves: the others
-    keep their first look's answer.
+    changes. Each pass looks again only at the units right after one whose answer the last
+    pass changed, and searches again only for those whose window it moves.
     """
     if not len(target_time):
         return np.full(len(time), -1, dtype="int64")
@@ -228,19 +228,26 @@ def first_answers(coding: np.ndarray, time: np.ndarray, high: np.ndarray,
     low = t - tolerance_ms
     keys = target_coding * stride + target_time
     first = _first_in_keys(c, low, h, keys, target_coding, target_time, stride)
-    hit = first
+    hit = first.copy()
+    rows = np.flatnonzero(has_before)  # the units an earlier answer may concern
     for _ in range(max_rounds):
-        answer_time = np.where(hit >= 0, target_time[np.maximum(hit, 0)], -1)
-        prev_time = np.where(has_before, answer_time[before], -1)
-        new_low = np.minimum(np.maximum(low, prev_time + 1), t)
-        moved = np.flatnonzero((prev_time >= 0) & (prev_time < t) & (new_low != low))
-        new_hit = first.copy()  # a unit whose window is as at first keeps its first answer
-        if len(moved):
-            new_hit[moved] = _first_in_keys(c[moved], new_low[moved], h[moved], keys,
-                                            target_coding, target_time, stride)
-        if np.array_equal(new_hit, hit):
+        prev = hit[before[rows]]
+        prev_time = np.where(prev >= 0, target_time[np.maximum(prev, 0)], -1)
+        new_low = np.minimum(np.maximum(low[rows], prev_time + 1), t[rows])
+        moved = (prev_time >= 0) & (prev_time < t[rows]) & (new_low != low[rows])
+        value = first[rows]  # a unit whose window is as at first keeps its first answer
+        if moved.any():
+            at = rows[moved]
+            value[moved] = _first_in_keys(c[at], new_low[moved], h[at], keys, target_coding,
+                                          target_time, stride)
+        changed = rows[value != hit[rows]]
+        if not len(changed):
             break
-        hit = new_hit
+        hit[rows] = value
+        # Next round, only the units right after one whose answer changed can change.
+        after_changed = np.zeros(len(t), dtype=bool)
+        after_changed[changed] = True
+        rows = np.flatnonzero(has_before & after_changed[before])
     out = np.empty_like(hit)
     out[order] = hit
     return out
