@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from samspill.core.intervals import (
+    coding_order,
     complement,
     containing,
     intersect,
@@ -63,3 +64,18 @@ def test_set_operations_and_lookups_match_a_bitmap(a_raw, b_raw, q) -> None:  # 
     assert after.tolist() == [min((int(s) for cc, s in zip(a.coding, a.start, strict=True)
                                    if cc == c and s > x), default=-1)
                               for c, x in zip(qc, lo, strict=True)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 4), st.integers(-2, SPAN)), max_size=60),
+       st.booleans())
+def test_coding_order_is_lexsort_sorted_input_or_not(rows: list[tuple[int, int]],
+                                                     stored: bool) -> None:
+    coding = np.array([c for c, _ in rows], dtype="int64")
+    time = np.array([t for _, t in rows], dtype="int64")
+    if stored:  # as the events come: by coding and time, ties in their order
+        order = np.lexsort((time, coding))
+        coding, time = coding[order], time[order]
+    expected = np.lexsort((time, coding)).tolist()
+    assert coding_order(coding, time, SPAN + 1).tolist() == expected
+    assert coding_order(coding, time, 2**61).tolist() == expected  # keys too large: lexsort

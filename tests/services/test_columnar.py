@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from samspill.core.events import Event, Segment
 from samspill.core.selection import EVERY_CODING, ONE_PER_SESSION, Pooling
 from samspill.services import codings, columnar, studies
-from samspill.services.columnar_cohort import cohort_columnar
+from samspill.services.columnar_cohort import cohort_columnar, event_order
 from samspill.services.schemes import latest_version
 from samspill.services.scoring import Cohort, cohort_for_study
 from samspill.services.simulation import add_simulated_sessions
@@ -156,3 +156,68 @@ def test_compaction_reads_the_base_and_never_a_replaced_version(
         fast, slow = both(db, built.study, tmp_path, batch=3)
         assert built.coding.id not in columnar.refresh(db, built.study, tmp_path)
     assert_cohorts_equal(fast, slow)
+
+
+def test_edge_codings_give_the_same_cohort(database: Database, tmp_path: Path) -> None:
+    """One-event codings, codings with no events of a subject or of a dimension, events at
+    the same instant (sorted by subject and code, whatever order they were saved in), a
+    state running to the very end, and events outside the observed period."""
+    bid = {"kind": "reach"}
+    edges = {
+        "one-bid": [Event(subject="child", code="bid", onset_ms=4_000, modifiers=bid)],
+        "one-act": [Event(subject="caregiver", code="wd", onset_ms=0)],
+        "caregiver-only": [Event(subject="caregiver", code=c, onset_ms=t)
+                           for c, t in (("ae", 1_000), ("rb", 1_000), ("respond", 9_000))],
+        "child-only": [Event(subject="child", code="bid", onset_ms=t, modifiers=bid)
+                       for t in (1_000, 3_000, 3_000, 50_000)],
+        "same-instant": [  # saved in an order that is not the sorted one
+            Event(subject="caregiver", code="wd", onset_ms=5_000),
+            Event(subject="child", code="bid", onset_ms=5_000, modifiers=bid),
+            Event(subject="caregiver", code="ae", onset_ms=5_000),
+            Event(subject="caregiver", code="respond", onset_ms=5_000),
+            Event(subject="caregiver", code="hold", onset_ms=5_000, offset_ms=20_000),
+            Event(subject="child", code="distress", onset_ms=5_000, offset_ms=8_000)],
+        "running-to-the-end": [
+            Event(subject="child", code="bid", onset_ms=2_000, modifiers=bid),
+            Event(subject="caregiver", code="near", onset_ms=0, offset_ms=60_000),
+            Event(subject="caregiver", code="hold", onset_ms=30_000, offset_ms=60_000)],
+        "outside-the-segments": [  # counts only inside the observed period
+            Event(subject="caregiver", code=c, onset_ms=t)
+            for c, t in (("ae", 1_000), ("ae", 10_000), ("fd", 30_000), ("fd", 40_000))],
+    }
+    with database.session() as db:
+        built = make_coded_session(db)
+        version = latest_version(db, "withdrawal-open")
+        for name, events in edges.items():
+            session = studies.create_session(db, study=built.study, dyad=built.session.dyad,
+                                             name=name, duration_ms=60_000)
+            coding = codings.create_coding(db, session=session, coder=built.owner,
+                                           scheme_version=version)
+            codings.replace_events(db, coding=coding, events=events)
+            if name == "outside-the-segments":
+                studies.put_segment(db, session=session, segment=Segment(
+                    name="Play", role="plain", start_ms=5_000, end_ms=35_000))
+        db.flush()
+        fast, slow = both(db, built.study, tmp_path, batch=3)  # one file per coding
+        assert_cohorts_equal(fast, slow)
+        columnar.refresh(db, built.study, tmp_path, compact_at=1)
+        fast, slow = both(db, built.study, tmp_path, batch=4)  # from the compacted base
+    assert_cohorts_equal(fast, slow)
+    assert len(slow.table) == len(edges) + 1 and slow.excluded.empty
+    counts = slow.table.set_index("session")
+    assert counts.loc["outside-the-segments", ["count_AE", "count_FD"]].tolist() == [1, 1]
+
+
+@pytest.mark.parametrize("shuffled", [False, True])
+def test_event_order_is_the_full_sort_whether_rows_come_stored_or_not(shuffled: bool) -> None:
+    rng = np.random.default_rng(4)
+    n = 5_000
+    coding, onset = rng.integers(0, 40, n), rng.integers(0, 300, n)  # many ties
+    subject, code, seq = rng.integers(-1, 3, n), rng.integers(-1, 9, n), rng.permutation(n)
+    stored = np.lexsort((onset, coding))  # as the base holds them: by coding and onset
+    rows = rng.permutation(n) if shuffled else stored
+    coding, onset, subject, code, seq = (a[rows] for a in (coding, onset, subject, code, seq))
+    ranked = [np.where(a < 0, 99, a) for a in (subject, code)]  # no text: last
+    expected = np.lexsort((seq, ranked[1], ranked[0], onset, coding))
+    found = event_order(coding, onset, ranked[0], ranked[1], seq)
+    assert found.tolist() == expected.tolist()

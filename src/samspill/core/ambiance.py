@@ -166,8 +166,15 @@ def rating_table(ratings: Mapping[Hashable, Mapping[str, RatingValue] | None],
                  disrupted_cutoff: float | None = None) -> pd.DataFrame:
     """One row per coding with the columns of :data:`RATING_COLUMNS`."""
     rows = []
+    unrated: AmbianceRating | None = None  # the same for every coding with no ratings
     for i, label in enumerate(labels):
-        r = ambiance_rating(ratings.get(label), scheme=scheme, disrupted_cutoff=disrupted_cutoff)
+        given = ratings.get(label)
+        if given:
+            r = ambiance_rating(given, scheme=scheme, disrupted_cutoff=disrupted_cutoff)
+        else:
+            if unrated is None:
+                unrated = ambiance_rating({}, scheme=scheme, disrupted_cutoff=disrupted_cutoff)
+            r = unrated
         rows.append({"coding": i, "level": r.level, "disrupted": r.disrupted,
                      "classification": r.classification, "cutoff": r.cutoff,
                      "profile": r.profile, "label": r.label})

@@ -38,6 +38,19 @@ class IntervalSet:
         return self.end - self.start
 
 
+def coding_order(coding: np.ndarray, time: np.ndarray, stride: int) -> Int64Array:
+    """``np.lexsort((time, coding))``: the rows by coding, then time, ties in their order.
+
+    When every time lies in ``[0, stride)`` by one stable sort of the keys
+    ``coding * stride + time``, which merges runs already in order (the rows mostly come
+    as one or two sorted lists) in about one pass instead of sorting them again."""
+    if len(time) and (time.min() < 0 or time.max() >= stride or coding.min() < 0
+                      or (int(coding.max()) + 1) * stride >= 2**62):  # keys would overflow
+        found: Int64Array = np.lexsort((time, coding))
+        return found
+    return np.argsort(coding * stride + time, kind="stable")
+
+
 def normalise(coding: Int64Array, start: Int64Array, end: Int64Array,
               stride: int) -> IntervalSet:
     """The union of any intervals as a normal set (overlapping or touching ones merge)."""
@@ -46,7 +59,7 @@ def normalise(coding: Int64Array, start: Int64Array, end: Int64Array,
     coding, start, end = coding[keep], start[keep], end[keep]
     if not len(start):
         return IntervalSet.empty()
-    order = np.lexsort((start, coding))
+    order = coding_order(coding, start, stride)
     coding, start, end = coding[order], start[order], end[order]
     key_start, key_end = coding * stride + start, coding * stride + end
     reach = np.maximum.accumulate(key_end)

@@ -21,9 +21,9 @@ Rules
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -32,12 +32,19 @@ from pydantic import ValidationError
 from samspill.core.arrays import BoolArray, Int64Array
 from samspill.core.errors import N_, EventError, InputError
 from samspill.core.events import Event, event_problems
-from samspill.core.intervals import IntervalSet, measure_between, normalise, subtract
+from samspill.core.intervals import (
+    IntervalSet,
+    coding_order,
+    measure_between,
+    normalise,
+    subtract,
+)
 from samspill.core.problems import Problem, summarise
 from samspill.core.scheme import Scheme
 
 # A return this soon after a coded absence ends closes that absence.
 RETURN_MARGIN_MS = 5_000
+T = TypeVar("T")
 EVENT_NEEDS = ["event_id", "subject", "code", "onset_ms", "offset_ms", "modifiers"]
 SEGMENT_NEEDS = ["segment_id", "name", "role", "start_ms", "end_ms"]
 
@@ -81,11 +88,23 @@ class Timeline:
     labels: tuple[Hashable, ...]
     event_ids: Any = None
     absences: IntervalSet = field(default_factory=IntervalSet.empty)
+    # Derived arrays the indicators ask for more than once (see ``memo``); never compared.
+    _memo: dict[Hashable, Any] = field(default_factory=dict, init=False, compare=False,
+                                       repr=False)
+
+    def memo(self, key: Hashable, make: Callable[[], T]) -> T:
+        """``make()``, computed once per timeline and key: a timeline never changes, so
+        what is derived from it (a subject's onsets, say) can be shared by every sign."""
+        if key not in self._memo:
+            self._memo[key] = make()
+        found: T = self._memo[key]
+        return found
 
     @property
     def stride(self) -> int:
         """Time span per coding in the combined keys; larger than any session."""
-        return int(self.sessions["duration_ms"].max()) + 1 if len(self.sessions) else 1
+        return self.memo("stride", lambda: int(self.sessions["duration_ms"].max()) + 1
+                         if len(self.sessions) else 1)
 
 
 def build_timeline(
@@ -231,7 +250,7 @@ def _split(events: pd.DataFrame, coded: _Coded, coding: Int64Array, is_state: Bo
            seg: pd.DataFrame, stride: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Points and states sorted by coding then onset; ``row`` is the input row."""
     onset = events["onset_ms"].to_numpy(dtype="int64")
-    order = np.lexsort((onset, coding))
+    order = coding_order(coding, onset, stride)
     coding, onset, is_state = coding[order], onset[order], is_state[order]
     segment = segment_of(coding, onset, seg, stride)
     ids = events["event_id"].array
@@ -286,12 +305,28 @@ def select(table: pd.DataFrame, *, subject: str, codes: Iterable[str]) -> BoolAr
         return (table["subject"].eq(subject) & table["code"].isin(list(codes))).to_numpy()
     # Lists on purpose: pandas matches a list against object categories without string
     # inference; pandas-stubs only admit an Index here.
-    who = subjects.categories.get_indexer([subject])[0]  # type: ignore[arg-type]
-    wanted = names.categories.get_indexer(list(codes))  # type: ignore[arg-type]
+    who = positions(subjects.categories, [subject])[0]
+    wanted = positions(names.categories, codes)
     if who < 0 or not (wanted >= 0).any():
         return np.zeros(len(table), dtype=bool)
     is_who: BoolArray = subjects.codes == who  # numpy types ``==`` as Any
-    return is_who & np.isin(names.codes, wanted[wanted >= 0])
+    return is_who & code_mask(names.codes, wanted, len(names.categories))
+
+
+def positions(categories: pd.Index, names: Iterable[Hashable]) -> Int64Array:
+    """Each name's position among the (unique) categories, ``-1`` when absent: the
+    ``get_indexer`` of a few names by a dictionary, without pandas' per-call inference."""
+    at = {name: i for i, name in enumerate(categories)}
+    return np.array([at.get(name, -1) for name in names], dtype="int64")
+
+
+def code_mask(codes: np.ndarray, wanted: np.ndarray, n_categories: int) -> BoolArray:
+    """``codes`` (categorical codes, ``-1``: missing) that are among ``wanted`` (``-1``s
+    ignored): a look-up table indexed by code, not a search per event."""
+    table = np.zeros(n_categories + 1, dtype=bool)  # the last slot: code -1, never wanted
+    table[wanted[wanted >= 0]] = True
+    found: BoolArray = table[codes]
+    return found
 
 
 def _absences(points: pd.DataFrame, states: pd.DataFrame, seg: pd.DataFrame,
@@ -350,7 +385,7 @@ def _last_seen(points: pd.DataFrame, states: pd.DataFrame, coding: Int64Array,
                         states["coding"].to_numpy(dtype="int64")[mine_s]])
     t = np.concatenate([points["time_ms"].to_numpy(dtype="int64")[mine_p],
                         states["offset_ms"].to_numpy(dtype="int64")[mine_s]])
-    keys = np.sort(c * stride + t)
+    keys = np.sort(c * stride + t, kind="stable")  # two sorted runs: merged in one pass
     idx = np.searchsorted(keys, coding * stride + time, side="right") - 1
     if not len(keys):
         return np.zeros(len(time), dtype="int64")
@@ -372,7 +407,7 @@ def _back_in_room(points: pd.DataFrame, states: pd.DataFrame, coding: Int64Array
                         states["coding"].to_numpy(dtype="int64")[mine_s]])
     t = np.concatenate([points["time_ms"].to_numpy(dtype="int64")[mine_p],
                         states["onset_ms"].to_numpy(dtype="int64")[mine_s]])
-    keys = np.sort(c * stride + t)
+    keys = np.sort(c * stride + t, kind="stable")  # two sorted runs: merged in one pass
     idx = np.searchsorted(keys, coding * stride + time, side="right")
     nxt = keys[np.minimum(idx, max(len(keys) - 1, 0))] if len(keys) else np.zeros(len(time))
     found: BoolArray = (idx < len(keys)) & (nxt // stride == coding) if len(keys) else np.zeros(

@@ -7,14 +7,16 @@ column by column. What differs is where the events come from and who does which 
 1. :func:`samspill.services.columnar.refresh` keeps one Parquet file per coding version
    (written only for codings changed since the last run), compacted into a base of large
    files once there are many.
-2. DuckDB scans the events of a batch of codings once into a temporary table (from the
-   base's parts and the codings' own files), and does the
-   grouping and the per-coding aggregation: each coding's last onset or offset (its length
-   when the session has none, the one rule of ``coding_duration``) and its counts per
-   AMBIANCE dimension over the whole session (events whose onset lies in the observed
-   period: from the first segment's start to the last one's end, else the recording), and
-   returns the events sorted as the pandas path sorts them (coding, onset, subject, code,
-   then the store's order), as columnar arrays.
+2. DuckDB scans the events of a batch of codings in one query (from the base's parts,
+   whose coding range skips the other row groups, and the codings' own files) into
+   Arrow columns. They are put in the pandas path's order (coding, onset, subject, code,
+   then the store's order) in numpy: the rows come as stored, by coding and onset, so only
+   the runs of events at the same instant are sorted, by the ranks of their subjects' and
+   codes' text (the order of DuckDB's and Python's string comparison). From the same
+   arrays, one pass each: every coding's last onset or offset (its length when the session
+   has none, the one rule of ``coding_duration``) and its counts per AMBIANCE dimension
+   over the whole session (events whose onset lies in the observed period: from the first
+   segment's start to the last one's end, else the recording).
 3. The five signs and the hostility qualifier are computed by the core's vectorised numpy
    code (:func:`samspill.core.scoring.score_codings`) over those arrays: the same code as
    the pandas path, so the constructs cannot drift apart (the hybrid the issue allows: the
@@ -188,7 +190,7 @@ def run_job(job: Job, con: duckdb.DuckDBPyConnection | None = None) -> pd.DataFr
             return None
         durations[coding_id] = duration
     try:
-        return score_scanned(con, scanned, job.segments, durations, job.ratings, job.scheme,
+        return score_scanned(scanned, job.segments, durations, job.ratings, job.scheme,
                              job.settings, stability=job.stability)
     except SamspillError:
         return None
@@ -197,15 +199,18 @@ def run_job(job: Job, con: duckdb.DuckDBPyConnection | None = None) -> pd.DataFr
 @dataclass(frozen=True)
 class Scanned:
     """A batch's events as the core reads them (``coding`` plus ``event_needs``, sorted as
-    the pandas path sorts them) and each coding's last onset or offset in ms."""
+    the pandas path sorts them), each coding's last onset or offset in ms, and each event's
+    code as an integer (``code``: the positions in ``codes``, ``-1``: none) for the counts."""
 
     events: pd.DataFrame
     last_ms: dict[int, int]
+    code: Int64Array
+    codes: list[Any]
 
 
 def scan(con: duckdb.DuckDBPyConnection, sources: columnar.Sources, scheme: Scheme
          ) -> Scanned:
-    """Read the batch's events once into DuckDB's temporary table ``ev`` and fetch them."""
+    """Read the batch's events once with DuckDB and put them in the pandas path's order."""
     del scheme  # kinds come from the scheme inside the core, as on the pandas path
     columns = "coding, seq, subject, code, onset_ms, offset_ms, modifiers"
     selects: list[str] = []
@@ -221,35 +226,85 @@ def scan(con: duckdb.DuckDBPyConnection, sources: columnar.Sources, scheme: Sche
         selects.append(f"SELECT {columns} FROM read_parquet($files)")
         values["files"] = [str(f) for f in sources.files]
     if not selects:
-        con.execute("CREATE OR REPLACE TEMP TABLE ev (coding BIGINT, seq INTEGER, "
-                    "subject VARCHAR, code VARCHAR, onset_ms BIGINT, offset_ms BIGINT, "
-                    "modifiers VARCHAR)")
-    else:
-        con.execute("CREATE OR REPLACE TEMP TABLE ev AS " + " UNION ALL ".join(selects),
-                    values)
-    last = con.sql("SELECT coding, max(greatest(onset_ms, coalesce(offset_ms, onset_ms))) "
-                   "FROM ev GROUP BY coding").fetchall()
-    table = con.sql("SELECT coding, subject, code, onset_ms, offset_ms, modifiers FROM ev "
-                    "ORDER BY coding, onset_ms, subject, code, seq").to_arrow_table()
-    return Scanned(_events_frame(table), {int(c): int(t) for c, t in last})
+        selects.append("SELECT NULL::BIGINT AS coding, NULL::INTEGER AS seq, NULL::VARCHAR "
+                       "AS subject, NULL::VARCHAR AS code, NULL::BIGINT AS onset_ms, "
+                       "NULL::BIGINT AS offset_ms, NULL::VARCHAR AS modifiers LIMIT 0")
+    table = con.sql(" UNION ALL ".join(selects), params=values or None).to_arrow_table()
+    return _scanned(table)
 
 
-def _events_frame(table: Any) -> pd.DataFrame:
+def _scanned(table: Any) -> Scanned:
+    """The scanned rows sorted (see :func:`event_order`) into the core's columns."""
     import pyarrow.compute as pc
 
-    n = table.num_rows
-    offset = table.column("offset_ms")
-    return pd.DataFrame({
-        "coding": table.column("coding").to_numpy(),
-        "event_id": np.arange(n, dtype="int64"),
-        "subject": _categorical(table.column("subject")),
-        "code": _categorical(table.column("code")),
-        "onset_ms": table.column("onset_ms").to_numpy(),
-        "offset_ms": pd.arrays.IntegerArray(
-            pc.fill_null(offset, 0).to_numpy().astype("int64"),
-            offset.is_null().to_numpy(zero_copy_only=False)),
-        "modifiers": _modifiers(table.column("modifiers")),
+    coding = table.column("coding").to_numpy().astype("int64")
+    onset = table.column("onset_ms").to_numpy().astype("int64")
+    offset_column = table.column("offset_ms")
+    missing = offset_column.is_null().to_numpy(zero_copy_only=False)
+    offset = pc.fill_null(offset_column, 0).to_numpy().astype("int64")
+    subject, subjects = _dictionary(table.column("subject"))
+    code, codes = _dictionary(table.column("code"))
+    modifier, texts = _dictionary(table.column("modifiers"))
+    order = event_order(coding, onset, _ranks(subject, subjects), _ranks(code, codes),
+                        table.column("seq").to_numpy().astype("int64"))
+    coding, onset, offset, missing = coding[order], onset[order], offset[order], missing[order]
+    subject, code = subject[order], code[order]
+    events = pd.DataFrame({
+        "coding": coding,
+        "event_id": np.arange(len(order), dtype="int64"),
+        "subject": _categorical(subject, subjects),
+        "code": _categorical(code, codes),
+        "onset_ms": onset,
+        "offset_ms": pd.arrays.IntegerArray(offset, missing),
+        "modifiers": _modifiers(modifier[order], texts),
     })
+    return Scanned(events, _last_ms(coding, np.where(missing, onset, np.maximum(onset, offset))),
+                   code, codes)
+
+
+def event_order(coding: Int64Array, onset: Int64Array, subject: Int64Array,
+                code: Int64Array, seq: Int64Array) -> Int64Array:
+    """The rows' order by coding, onset, subject, code, then the store's order (``seq``),
+    as the pandas path sorts them (``subject`` and ``code`` as ranks of their text).
+
+    The rows usually come as stored (by coding and ``seq``, so by coding and onset): then
+    only the runs of events at the same instant are sorted, not the whole batch."""
+    n = len(coding)
+    if n < 2:
+        return np.arange(n)
+    step_coding, step_onset = np.diff(coding), np.diff(onset)
+    if not ((step_coding > 0) | ((step_coding == 0) & (step_onset >= 0))).all():
+        return np.lexsort((seq, code, subject, onset, coding))
+    tied = (step_coding == 0) & (step_onset == 0)  # row i + 1 at row i's instant
+    order = np.arange(n)
+    if not tied.any():
+        return order
+    in_run = np.zeros(n, dtype=bool)
+    in_run[1:] |= tied
+    in_run[:-1] |= tied
+    rows = np.flatnonzero(in_run)
+    run = np.cumsum(np.concatenate([[True], ~tied]))[rows]  # runs keep their places
+    order[rows] = rows[np.lexsort((seq[rows], code[rows], subject[rows], run))]
+    return order
+
+
+def _ranks(indices: Int64Array, values: list[Any]) -> Int64Array:
+    """Each row's rank of its text among ``values`` (code point order, as Python's and
+    DuckDB's string order; none: last)."""
+    rank = np.empty(len(values) + 1, dtype="int64")
+    rank[np.argsort(np.array(values, dtype=object), kind="stable")] = np.arange(len(values))
+    rank[-1] = len(values)  # index -1: no text
+    found: Int64Array = rank[indices]
+    return found
+
+
+def _last_ms(coding: Int64Array, last: Int64Array) -> dict[int, int]:
+    """Each coding's latest onset or offset (``coding`` sorted)."""
+    if not len(coding):
+        return {}
+    starts = np.flatnonzero(np.concatenate([[True], coding[1:] != coding[:-1]]))
+    return dict(zip(coding[starts].tolist(), np.maximum.reduceat(last, starts).tolist(),
+                    strict=True))
 
 
 def _dictionary(column: Any) -> tuple[Int64Array, list[Any]]:
@@ -262,33 +317,36 @@ def _dictionary(column: Any) -> tuple[Int64Array, list[Any]]:
     return indices, encoded.dictionary.to_pylist()
 
 
-def _categorical(column: Any) -> pd.Categorical:
-    indices, values = _dictionary(column)
-    return pd.Categorical.from_codes(indices, categories=pd.Index(values, dtype=object))
+def _categorical(indices: Int64Array, values: list[Any]) -> pd.Categorical:
+    """Categories in the order the sorted rows first show them, as before the sort."""
+    codes, used = pd.factorize(indices)
+    known = used >= 0
+    categories = np.array([*values, None], dtype=object)[used[known]]
+    renumber = np.where(known, np.cumsum(known) - 1, -1)
+    return pd.Categorical.from_codes(renumber[codes], categories=pd.Index(categories,
+                                                                          dtype=object))
 
 
-def _modifiers(column: Any) -> ObjectArray:
+def _modifiers(indices: Int64Array, texts: list[Any]) -> ObjectArray:
     """Each event's modifiers as the pandas path has them (a dict); the JSON text of each
     distinct set is parsed once, and events with the same set share its dict."""
-    indices, texts = _dictionary(column)
     parsed = np.empty(len(texts) + 1, dtype=object)
     parsed[:] = [json.loads(t) if t else {} for t in texts] + [{}]
     out: ObjectArray = parsed[indices]  # -1 (no text): the empty set, the store's default
     return out
 
 
-def score_scanned(con: duckdb.DuckDBPyConnection, scanned: Scanned, segments: pd.DataFrame,
-                  durations: Mapping[int, int], ratings: Mapping[int, Mapping[str, Any]],
-                  scheme: Scheme, settings: StudySettings, *, stability: bool,
-                  ) -> pd.DataFrame:
-    """The cohort rows of a scanned batch: the core's signs, DuckDB's dimension counts."""
+def score_scanned(scanned: Scanned, segments: pd.DataFrame, durations: Mapping[int, int],
+                  ratings: Mapping[int, Mapping[str, Any]], scheme: Scheme,
+                  settings: StudySettings, *, stability: bool) -> pd.DataFrame:
+    """The cohort rows of a scanned batch: the core's signs, then the dimension counts."""
     scores = score_codings(
         scanned.events, segments, scheme=scheme, durations=pd.Series(durations),
         ratings={i: ratings.get(i, {}) for i in durations},
         settings=settings.indicator_settings(), disrupted_cutoff=settings.disrupted_cutoff,
         stability=stability, evidence=False, counts=False)
     rows = cohort_table(scores).rename(columns={"coding": "coding_id"})
-    counts = dimension_counts(con, segments, durations, scheme).reindex(
+    counts = dimension_counts(scanned, segments, durations, scheme).reindex(
         rows["coding_id"]).fillna(0).astype("int64")
     at = rows.columns.get_loc("level")
     for offset, column in enumerate(counts.columns):
@@ -296,43 +354,49 @@ def score_scanned(con: duckdb.DuckDBPyConnection, scanned: Scanned, segments: pd
     return rows
 
 
-def dimension_counts(con: duckdb.DuckDBPyConnection, segments: pd.DataFrame,
+def dimension_counts(scanned: Scanned, segments: pd.DataFrame,
                      durations: Mapping[int, int], scheme: Scheme) -> pd.DataFrame:
-    """``count_<dimension>`` per coding (index: coding id), by DuckDB over table ``ev``:
-    the events (points and state onsets) of the dimension's codes whose onset lies in the
-    coding's observed period, as :func:`samspill.core.ambiance.ambiance_counts` counts them
-    for the whole-session scope."""
-    periods = observed_periods(segments, durations)
-    code_dims = pd.DataFrame([(c.id, c.dimension) for c in scheme.codes if c.dimension],
-                             columns=["code", "dim"])
-    con.register("periods", periods)
-    con.register("code_dims", code_dims)
-    found = con.sql(
-        "SELECT ev.coding, d.dim, count(*) AS n FROM ev "
-        "JOIN periods p ON ev.coding = p.coding JOIN code_dims d ON ev.code = d.code "
-        "WHERE ev.onset_ms >= p.start_ms AND ev.onset_ms < p.end_ms GROUP BY ALL").df()
-    con.unregister("periods")
-    con.unregister("code_dims")
+    """``count_<dimension>`` per coding (index: coding id): the events (points and state
+    onsets) of the dimension's codes whose onset lies in the coding's observed period, as
+    :func:`samspill.core.ambiance.ambiance_counts` counts them for the whole-session scope;
+    one pass over the scanned rows."""
     dims = [d.id for d in scheme.dimensions]
-    wide = found.pivot_table(index="coding", columns="dim", values="n", aggfunc="sum",
-                             fill_value=0) if len(found) else pd.DataFrame()
-    return wide.reindex(index=list(durations), columns=dims).fillna(0).astype(
-        "int64").rename(columns=lambda d: f"count_{d}")
+    dim_of = {c.id: dims.index(c.dimension) for c in scheme.codes if c.dimension in dims}
+    # Each distinct code's dimension (-1: none); the last slot for rows with no code.
+    dim_of_code = np.array([dim_of.get(c, -1) for c in scanned.codes] + [-1], dtype="int64")
+    ids = np.fromiter(durations, dtype="int64", count=len(durations))
+    if not len(ids):
+        return pd.DataFrame(columns=[f"count_{d}" for d in dims], dtype="int64")
+    start, end = observed_periods(segments, durations)
+    position = pd.Index(ids).get_indexer(scanned.events["coding"].to_numpy())
+    mine = np.maximum(position, 0)
+    onset = scanned.events["onset_ms"].to_numpy()
+    dim = dim_of_code[scanned.code]
+    counted = (position >= 0) & (dim >= 0) & (onset >= start[mine]) & (onset < end[mine])
+    found = np.bincount(mine[counted] * len(dims) + dim[counted],
+                        minlength=len(ids) * len(dims)).reshape(len(ids), len(dims))
+    return pd.DataFrame(found.astype("int64"), index=ids,
+                        columns=[f"count_{d}" for d in dims])
 
 
-def observed_periods(segments: pd.DataFrame, durations: Mapping[int, int]) -> pd.DataFrame:
-    """Per coding the observed period (``coding, start_ms, end_ms``): from its first
-    segment's start to its last one's end, else the whole recording (the core's
+def observed_periods(segments: pd.DataFrame, durations: Mapping[int, int]
+                     ) -> tuple[Int64Array, Int64Array]:
+    """Per coding of ``durations`` (in its order) the observed period's start and end: from
+    its first segment's start to its last one's end, else the whole recording (the core's
     ``observed_period``)."""
-    out = pd.DataFrame({"coding": list(durations), "start_ms": 0,
-                        "end_ms": list(durations.values())}).astype("int64")
+    ids = np.fromiter(durations, dtype="int64", count=len(durations))
+    start = np.zeros(len(ids), dtype="int64")
+    end = np.fromiter(durations.values(), dtype="int64", count=len(ids))
     if len(segments):
-        span = segments.groupby("coding").agg(first=("start_ms", "min"),
-                                              last=("end_ms", "max"))
-        has = out["coding"].isin(span.index)
-        out.loc[has, "start_ms"] = span["first"].reindex(out.loc[has, "coding"]).to_numpy()
-        out.loc[has, "end_ms"] = span["last"].reindex(out.loc[has, "coding"]).to_numpy()
-    return out
+        at = pd.Index(ids).get_indexer(segments["coding"].to_numpy())
+        mine = at >= 0
+        first = np.full(len(ids), np.iinfo("int64").max)
+        np.minimum.at(first, at[mine], segments["start_ms"].to_numpy(dtype="int64")[mine])
+        last = np.full(len(ids), -1)
+        np.maximum.at(last, at[mine], segments["end_ms"].to_numpy(dtype="int64")[mine])
+        has = last >= 0
+        start[has], end[has] = first[has], last[has]
+    return start, end
 
 
 def table_of_layout(layout: columnar.Layout, durations: Mapping[int, int],

@@ -7,7 +7,12 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from samspill.core.indicators.common import first_within, group_median, inside_states
+from samspill.core.indicators.common import (
+    first_answers,
+    first_within,
+    group_median,
+    inside_states,
+)
 
 
 @settings(max_examples=60, deadline=None)
@@ -47,6 +52,48 @@ def test_first_within_matches_a_loop(queries: list[tuple[int, int]],
     want = _brute_first_within(qc, qt, tc, tt, window)
     # Ties in time may pick another index with the same time: compare the times found.
     assert [tt[i] if i >= 0 else -1 for i in got] == [tt[i] if i >= 0 else -1 for i in want]
+
+
+def _loop_first_answers(c: list[int], t: list[int], h: list[int], targets: list[tuple[int, int]],
+                        tolerance: int) -> list[int]:
+    """The answer chain unit by unit, in time order: each instant's units share the answer
+    of the last unit of the instant before; an answer before a unit cannot be its own."""
+    out = [-1] * len(c)
+    previous: dict[int, tuple[int, int]] = {}  # coding -> (instant, its last unit's answer)
+    last: dict[int, tuple[int, int]] = {}
+    for i in sorted(range(len(c)), key=lambda i: (c[i], t[i], i)):
+        if c[i] in last and last[c[i]][0] != t[i]:
+            previous[c[i]] = last[c[i]]
+        low = t[i] - tolerance
+        before = previous.get(c[i], (None, -1))[1]
+        if 0 <= before < t[i]:
+            low = min(max(low, before + 1), t[i])
+        found = [time for code, time in targets if code == c[i] and low <= time <= h[i]]
+        out[i] = min(found) if found else -1
+        last[c[i]] = (t[i], out[i])
+    return out
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 2), st.integers(0, 60), st.integers(0, 40)),
+                max_size=20),
+       st.lists(st.tuples(st.integers(0, 2), st.integers(0, 100)), max_size=20),
+       st.integers(0, 10))
+def test_first_answers_match_the_chain_unit_by_unit(
+        units: list[tuple[int, int, int]], targets: list[tuple[int, int]],
+        tolerance: int) -> None:
+    """The passes that look again only where an answer changed give the sequential rule."""
+    targets = sorted(targets)
+    c = [u[0] for u in units]
+    t = [u[1] for u in units]
+    h = [u[1] + u[2] for u in units]
+    tt = np.array([time for _, time in targets], dtype="int64")
+    got = first_answers(np.array(c, dtype="int64"), np.array(t, dtype="int64"),
+                        np.array(h, dtype="int64"),
+                        np.array([code for code, _ in targets], dtype="int64"), tt,
+                        tolerance, stride=1000)
+    assert [int(tt[i]) if i >= 0 else -1 for i in got] == _loop_first_answers(
+        c, t, h, targets, tolerance)
 
 
 def test_inside_states_is_half_open() -> None:

@@ -8,18 +8,20 @@ session, so an answer just across a segment boundary still counts, and then aggr
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
 
-from samspill.core.arrays import BoolArray, Int64Array, ObjectArray
+from samspill.core.arrays import BoolArray, Int64Array
 from samspill.core.indicators.settings import IndicatorSettings
-from samspill.core.intervals import IntervalSet, containing, normalise
-from samspill.core.timeline import Timeline, presence, select
+from samspill.core.intervals import IntervalSet, coding_order, containing, normalise
+from samspill.core.timeline import Timeline, code_mask, positions, presence, select
 
 TEN_MINUTES_MS = 600_000
+T = TypeVar("T")
 Columns = dict[str, np.ndarray]
 SCOPE_COLUMNS = ["coding", "scope", "segment_id", "name", "role", "start_ms", "end_ms",
                  "observed_ms", "present_ms", "outside_ms"]
@@ -183,7 +185,14 @@ def first_in_window(query_coding: np.ndarray, low: np.ndarray, high: np.ndarray,
     """
     if not len(target_time):
         return np.full(len(low), -1, dtype="int64")
-    keys = target_coding * stride + target_time
+    return _first_in_keys(query_coding, low, high, target_coding * stride + target_time,
+                          target_coding, target_time, stride)
+
+
+def _first_in_keys(query_coding: np.ndarray, low: np.ndarray, high: np.ndarray,
+                   keys: np.ndarray, target_coding: np.ndarray, target_time: np.ndarray,
+                   stride: int) -> np.ndarray:
+    """:func:`first_in_window` with the targets' keys (``coding * stride + time``) given."""
     idx = np.searchsorted(keys, query_coding * stride + low, side="left")
     safe = np.minimum(idx, len(keys) - 1)
     ok = ((idx < len(keys)) & (target_coding[safe] == query_coding)
@@ -202,9 +211,12 @@ def first_answers(coding: np.ndarray, time: np.ndarray, high: np.ndarray,
     late answer to the first bid of a run would count as an instant answer to the second.
     Units at the same instant share. Targets must be sorted by (coding, time). The rule runs
     along each coding's units; it is solved by repeating a vectorised pass until nothing
-    changes.
+    changes. Each pass looks again only at the units right after one whose answer the last
+    pass changed, and searches again only for those whose window it moves.
     """
-    order = np.lexsort((time, coding))
+    if not len(target_time):
+        return np.full(len(time), -1, dtype="int64")
+    order = coding_order(coding, time, stride)
     c, t, h = coding[order], time[order], high[order]
     # For each unit, the last unit of its coding at a strictly earlier time (-1: none).
     new_instant = np.ones(len(t), dtype=bool)
@@ -212,18 +224,30 @@ def first_answers(coding: np.ndarray, time: np.ndarray, high: np.ndarray,
     run_start = np.maximum.accumulate(np.where(new_instant, np.arange(len(t)), 0))
     before = run_start - 1
     has_before = (before >= 0) & (c[np.maximum(before, 0)] == c) if len(t) else new_instant
+    before = np.maximum(before, 0)
     low = t - tolerance_ms
-    hit = first_in_window(c, low, h, target_coding, target_time, stride)
+    keys = target_coding * stride + target_time
+    first = _first_in_keys(c, low, h, keys, target_coding, target_time, stride)
+    hit = first.copy()
+    rows = np.flatnonzero(has_before)  # the units an earlier answer may concern
     for _ in range(max_rounds):
-        answer_time = np.where(hit >= 0, target_time[np.maximum(hit, 0)]
-                               if len(target_time) else 0, -1)
-        prev_time = np.where(has_before, answer_time[np.maximum(before, 0)], -1)
-        taken = (prev_time >= 0) & (prev_time < t)
-        new_low = np.where(taken, np.minimum(np.maximum(low, prev_time + 1), t), low)
-        new_hit = first_in_window(c, new_low, h, target_coding, target_time, stride)
-        if np.array_equal(new_hit, hit):
+        prev = hit[before[rows]]
+        prev_time = np.where(prev >= 0, target_time[np.maximum(prev, 0)], -1)
+        new_low = np.minimum(np.maximum(low[rows], prev_time + 1), t[rows])
+        moved = (prev_time >= 0) & (prev_time < t[rows]) & (new_low != low[rows])
+        value = first[rows]  # a unit whose window is as at first keeps its first answer
+        if moved.any():
+            at = rows[moved]
+            value[moved] = _first_in_keys(c[at], new_low[moved], h[at], keys, target_coding,
+                                          target_time, stride)
+        changed = rows[value != hit[rows]]
+        if not len(changed):
             break
-        hit = new_hit
+        hit[rows] = value
+        # Next round, only the units right after one whose answer changed can change.
+        after_changed = np.zeros(len(t), dtype=bool)
+        after_changed[changed] = True
+        rows = np.flatnonzero(has_before & after_changed[before])
     out = np.empty_like(hit)
     out[order] = hit
     return out
@@ -274,28 +298,51 @@ class Onsets:
 
 
 def onsets(timeline: Timeline, subject: str, codes: Sequence[str]) -> Onsets:
-    """Points and state onsets of ``codes`` by ``subject``, sorted by coding then time."""
-    pts, sts = timeline.points, timeline.states
-    p = select(pts, subject=subject, codes=codes)
-    q = select(sts, subject=subject, codes=codes)
-    coding = np.concatenate([pts["coding"].to_numpy()[p], sts["coding"].to_numpy()[q]])
-    time = np.concatenate([pts["time_ms"].to_numpy()[p], sts["onset_ms"].to_numpy()[q]])
-    order = np.lexsort((time, coding))
+    """Points and state onsets of ``codes`` by ``subject``, sorted by coding then time
+    (points before states at the same time, each in their table's order)."""
+    return timeline.memo(("onsets", subject, tuple(codes)),
+                         lambda: _of_codes(_subject_onsets(timeline, subject), codes))
 
-    def both(column: str) -> np.ndarray:
-        return np.concatenate([pts[column].to_numpy()[p], sts[column].to_numpy()[q]])[order]
 
-    def code_names(table: pd.DataFrame, mask: BoolArray) -> ObjectArray:
-        col = table["code"]
-        names = np.asarray(col.cat.categories, dtype=object)
-        return np.concatenate([names, np.array([None], dtype=object)])[
-            col.cat.codes.to_numpy()[mask]]
+@dataclass(frozen=True)
+class _SubjectOnsets:
+    """All of a subject's points and state onsets, merged and sorted once per timeline;
+    ``code`` as integer codes of ``names`` (``-1``: none)."""
 
-    code = np.concatenate([code_names(pts, p), code_names(sts, q)])[order]
-    modifiers = np.concatenate([pts["modifiers"].to_numpy(dtype=object)[p],
-                                np.full(int(q.sum()), None, dtype=object)])
-    return Onsets(coding[order], both("row"), code, time[order], both("segment"),
-                  modifiers[order])
+    onsets: Onsets
+    code: np.ndarray
+    names: pd.Index
+
+
+def _subject_onsets(timeline: Timeline, subject: str) -> _SubjectOnsets:
+    def make() -> _SubjectOnsets:
+        pts, sts = timeline.points, timeline.states
+        names = pts["code"].cat.categories  # shared by both tables (see ``_split``)
+        p = select(pts, subject=subject, codes=names)
+        q = select(sts, subject=subject, codes=names)
+        coding = np.concatenate([pts["coding"].to_numpy()[p], sts["coding"].to_numpy()[q]])
+        time = np.concatenate([pts["time_ms"].to_numpy()[p], sts["onset_ms"].to_numpy()[q]])
+        # Stable: the subset of any codes keeps the order a sort of that subset would give.
+        order = coding_order(coding, time, timeline.stride)
+
+        def both(column: str) -> np.ndarray:
+            return np.concatenate([pts[column].to_numpy()[p], sts[column].to_numpy()[q]])[order]
+
+        code = np.concatenate([pts["code"].cat.codes.to_numpy()[p],
+                               sts["code"].cat.codes.to_numpy()[q]])[order].astype("int64")
+        modifiers = np.concatenate([pts["modifiers"].to_numpy(dtype=object)[p],
+                                    np.full(int(q.sum()), None, dtype=object)])[order]
+        label = np.concatenate([np.asarray(names, dtype=object),
+                                np.array([None], dtype=object)])[code]
+        return _SubjectOnsets(Onsets(coding[order], both("row"), label, time[order],
+                                     both("segment"), modifiers), code, names)
+
+    return timeline.memo(("subject onsets", subject), make)
+
+
+def _of_codes(found: _SubjectOnsets, codes: Sequence[str]) -> Onsets:
+    wanted = positions(found.names, codes)
+    return found.onsets.select(code_mask(found.code, wanted, len(found.names)))
 
 
 def modifier_values(modifiers: np.ndarray, key: str) -> np.ndarray:
@@ -417,6 +464,16 @@ class Context:
     presence: IntervalSet
     holds: IntervalSet
     evidence: bool = True
+    # What several signs derive alike (the same acts, the same bids' answers), once.
+    _memo: dict[Hashable, Any] = field(default_factory=dict, init=False, compare=False,
+                                       repr=False)
+
+    def memo(self, key: Hashable, make: Callable[[], T]) -> T:
+        """``make()``, computed once per context and key (a context never changes)."""
+        if key not in self._memo:
+            self._memo[key] = make()
+        found: T = self._memo[key]
+        return found
 
     @property
     def stride(self) -> int:
@@ -470,8 +527,12 @@ class Context:
         found = onsets(self.timeline, s.caregiver, codes)
         if muted or not len(found):
             return found
-        loud = modifier_values(found.modifiers, s.intensity_modifier) != s.muted_option
-        return found.select(np.asarray(loud, dtype=bool))
+
+        def loud() -> Onsets:
+            kept = modifier_values(found.modifiers, s.intensity_modifier) != s.muted_option
+            return found.select(np.asarray(kept, dtype=bool))
+
+        return self.memo(("loud acts", tuple(codes)), loud)
 
 
 def make_context(timeline: Timeline, scopes: Scopes, settings: IndicatorSettings,

@@ -48,7 +48,7 @@ from samspill.core.indicators.common import (
     take,
     take_row,
 )
-from samspill.core.indicators.responsiveness import bid_answers
+from samspill.core.indicators.responsiveness import proximity_answers
 from samspill.core.indicators.settings import IndicatorSettings
 from samspill.core.indicators.states import decide, not_observable
 from samspill.core.intervals import containing, measure_between, next_start, normalise
@@ -179,9 +179,7 @@ def _protested(ctx: Context, coding: np.ndarray, end: np.ndarray
 def _contact(ctx: Context) -> tuple[np.ndarray, np.ndarray]:
     """Per scope: scored bids for proximity, and contacts (holds, touches, initiatives)."""
     s, scopes, tl = ctx.settings, ctx.scopes, ctx.timeline
-    proximity = ctx.bids.select(ctx.bids.present
-                                & np.isin(ctx.bids.kind, list(s.proximity_kinds)))
-    found = bid_answers(ctx, proximity)
+    found = proximity_answers(ctx)
     b = found.bids
     bids = scopes.count(found.scored, b.coding, b.segment, b.time_ms)
     acts = ctx.acts([c for c in s.contact_codes if c != s.hold_code])

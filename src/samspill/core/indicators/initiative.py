@@ -35,7 +35,7 @@ from samspill.core.indicators.common import (
     take_row,
 )
 from samspill.core.indicators.states import decide, not_observable
-from samspill.core.intervals import IntervalSet, containing, pieces_within
+from samspill.core.intervals import IntervalSet, coding_order, containing, pieces_within
 from samspill.core.numbers import seconds
 from samspill.core.timeline import segment_of, select
 
@@ -62,7 +62,12 @@ class Episodes:
 
 
 def need_episodes(ctx: Context) -> Episodes:
-    """Distress states and runs of bids, merged, cut to the time the caregiver is present."""
+    """Distress states and runs of bids, merged, cut to the time the caregiver is present
+    (once per context: initiative and redirection both read them)."""
+    return ctx.memo("need episodes", lambda: _need_episodes(ctx))
+
+
+def _need_episodes(ctx: Context) -> Episodes:
     s, states, stride = ctx.settings, ctx.timeline.states, ctx.stride
     d = select(states, subject=s.child, codes=s.distress_codes)
     runs = _bid_runs(ctx)
@@ -71,7 +76,7 @@ def need_episodes(ctx: Context) -> Episodes:
     start = np.concatenate([states["onset_ms"].to_numpy()[d], runs["time_ms"]])
     end = np.concatenate([states["offset_ms"].to_numpy()[d], runs["end_ms"]])
     distress = np.concatenate([np.ones(int(d.sum()), "int8"), np.zeros(len(runs["row"]), "int8")])
-    order = np.lexsort((start, coding))
+    order = coding_order(coding, start, stride)
     coding, row, start, end, distress = (a[order] for a in (coding, row, start, end, distress))
     key_end = coding * stride + end
     new = np.ones(len(start), dtype=bool)

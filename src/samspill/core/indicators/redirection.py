@@ -30,7 +30,7 @@ from samspill.core.indicators.common import (
     take_row,
 )
 from samspill.core.indicators.initiative import need_episodes
-from samspill.core.indicators.responsiveness import bid_answers
+from samspill.core.indicators.responsiveness import proximity_answers
 from samspill.core.indicators.states import decide, not_observable
 
 SPEC = IndicatorSpec("redirection", "Directing the child away from self",
@@ -41,10 +41,8 @@ SPEC = IndicatorSpec("redirection", "Directing the child away from self",
 
 def _seeking(ctx: Context) -> dict[str, np.ndarray]:
     """Scored bids for proximity and distress episodes: coding, row, time, segment, limit."""
-    s = ctx.settings
-    proximity = ctx.bids.select(ctx.bids.present & np.isin(ctx.bids.kind, list(s.proximity_kinds)))
-    found = bid_answers(ctx, proximity)
-    b = proximity.select(found.scored | found.censored)
+    found = proximity_answers(ctx)
+    b = found.bids.select(found.scored | found.censored)
     ep = need_episodes(ctx)
     d = ep.distress
     return {"coding": np.concatenate([b.coding, ep.coding[d]]),

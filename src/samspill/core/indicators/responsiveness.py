@@ -57,13 +57,29 @@ class BidAnswers:
         return ~self.in_contact & ~self.censored & ~self.outside
 
 
-def bid_answers(ctx: Context, bids: Onsets | None = None) -> BidAnswers:
+def bid_answers(ctx: Context) -> BidAnswers:
     """Match each bid made while the caregiver is present to its answer (bids outside the
-    observed period are kept, to be reported as not counted)."""
-    s = ctx.settings
-    if bids is None:
+    observed period are kept, to be reported as not counted); once per context."""
+    def make() -> BidAnswers:
         outside = ~ctx.scopes.in_period(ctx.bids.coding, ctx.bids.time_ms)
-        bids = ctx.bids.select(ctx.bids.present | outside)
+        return _answers(ctx, ctx.bids.select(ctx.bids.present | outside))
+
+    return ctx.memo("bid answers", make)
+
+
+def proximity_answers(ctx: Context) -> BidAnswers:
+    """:func:`bid_answers` of the bids for proximity made while the caregiver is present
+    (what cursory contact and redirection score), once per context."""
+    def make() -> BidAnswers:
+        kinds = list(ctx.settings.proximity_kinds)
+        return _answers(ctx, ctx.bids.select(ctx.bids.present
+                                             & np.isin(ctx.bids.kind, kinds)))
+
+    return ctx.memo("proximity answers", make)
+
+
+def _answers(ctx: Context, bids: Onsets) -> BidAnswers:
+    s = ctx.settings
     outside = ~ctx.scopes.in_period(bids.coding, bids.time_ms)
     answers = ctx.acts(s.answer_codes)
     coding, time = bids.coding, bids.time_ms
