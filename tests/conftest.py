@@ -240,7 +240,7 @@ def _locked(path: Path) -> Iterator[None]:
 
 @pytest.fixture(scope="session", autouse=True)
 def demo_video_rendered_once(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """``load_demo`` renders its video (a minute of CPU) the first time in a run; later calls get
+    """``load_demo`` renders its video (seconds of CPU) the first time in a run; later calls get
     a copy of that file. Only ``load_demo``'s renderer is wrapped: tests of the renderer itself
     import and run it directly."""
     folder = _shared_folder(tmp_path_factory) / "demo-video"

@@ -37,6 +37,7 @@ def make_clip(out: Path, *, seconds: float, fps: int, clap_at_s: float | None, s
             handle.writeframes(clap_track(seconds, clap_at_s, seed=seed).tobytes())
         sound = ["-i", str(wav), "-map", "0:v", "-map", "1:a", "-c:a", "libopus"]
     subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-y", *video, *sound,
-                    "-c:v", "libvpx", "-g", str(fps), "-t", str(seconds), str(out)],
+                    "-c:v", "libvpx", "-threads", "1",  # VP8's threads spin (demo_video.py)
+                    "-g", str(fps), "-t", str(seconds), str(out)],
                    check=True, timeout=120)
     return out

@@ -65,12 +65,12 @@ def test_dropout_figures_equal_rescoring_without_each_event() -> None:
     scores = score_coding(events_frame(events, SCHEME), segments_frame([]), scheme=SCHEME,
                           duration_ms=200_000, stability=True)
     row = session(scores)
+    # Each coding without one event, scored once and looked at for every indicator.
+    withouts = [_states(events[:i] + events[i + 1:], 200_000).iloc[0]
+                for i in range(len(events))]
     for spec in INDICATORS.values():
-        flips = []
-        for i, left_out in enumerate(events):
-            without = _states(events[:i] + events[i + 1:], 200_000)
-            if without.iloc[0][spec.state] != row[spec.state]:
-                flips.append(left_out.id)
+        flips = [left_out.id for left_out, without in zip(events, withouts, strict=True)
+                 if without[spec.state] != row[spec.state]]
         got = scores.pivotal[(scores.pivotal["indicator"] == spec.id)
                              & (scores.pivotal["scope"] == "session")]["event_id"]
         assert sorted(got) == sorted(flips), spec.id

@@ -32,7 +32,8 @@ def _clip(out: Path, *, audio: bool) -> Path:
               "[a][b][c]concat=n=3:v=0:a=1[out]", "-map", "0:v", "-map", "[out]",
               "-c:a", "libopus"] if audio else [])
     subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-y", *video, *sound,
-                    "-c:v", "libvpx", "-t", "3", str(out)], check=True, timeout=120)
+                    "-c:v", "libvpx", "-threads", "1", "-t", "3", str(out)],
+                   check=True, timeout=120)
     return out
 
 

@@ -65,9 +65,8 @@ def load_demo(db: Session, *, owner: User, media_dir: Path, with_video: bool = T
     the fetched photographs, the video shows two photographed people instead of discs, so that
     the assist's pose model proposes the vignette's proximity.
 
-    The vignette and the course's four 3-minute clips get rendered videos (about a minute and
-    half a minute of CPU each); the family's later sessions have none (the rest of the demo
-    takes some 5 s).
+    The vignette and the course's four 3-minute clips get rendered videos (about 8 s and 4 s of
+    CPU each); the family's later sessions have none (the rest of the demo takes some 5 s).
     """
     existing = db.scalar(select(Study).where(Study.name == DEMO_STUDY))
     if existing is not None:

@@ -4,7 +4,7 @@ clips of each caregiving style, each with a rendered video like the demo's.
 The simulated clips are three minutes of free play, drawn at each style's centre with seeds
 chosen so that each clip shows its style plainly (checked by ``tests/web/test_courses.py``):
 a sensitive caregiver with no sign present, a withdrawn one with unanswered bids, a hostile
-one, a frightened one. Rendering them costs some 25 s on one core (see docs/teaching.md).
+one, a frightened one. Rendering them costs some 17 s of CPU (see docs/teaching.md).
 """
 
 from __future__ import annotations

@@ -128,8 +128,11 @@ def render_demo_video(events: Sequence[Event], duration_ms: int, out: Path,
         codec="libvpx",
         quality=None,
         bitrate="150k",
-        # photographs take VP8 several times longer than flat discs: its fastest setting
-        output_params=["-f", "webm", "-auto-alt-ref", "0",
+        # One encoder thread: VP8's threads wait for each other by spinning, so on a busy
+        # machine (make test's two workers, or any other work) they burn CPU instead of
+        # encoding: a six-minute render took a minute of CPU with them and a second or two with
+        # one. Photographs take VP8 several times longer than flat discs: its fastest setting.
+        output_params=["-f", "webm", "-auto-alt-ref", "0", "-threads", "1",
                        *(["-deadline", "realtime", "-cpu-used", "8"] if people else [])],
         macro_block_size=1,
         ffmpeg_log_level="error",
