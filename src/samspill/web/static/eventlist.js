@@ -60,9 +60,23 @@ export class EventList {
     this.render();
   }
 
+  // A new event far from the rows in view (the video was moved on) brings a whole new window:
+  // its rows in view are written now, for the frame that shows the event, and the hidden rows
+  // above and below it (the overscan, a quarter of the work) when the page is next idle.
   add(event, index) {
-    if (!this.filter) this.reveal(index);
-    this.render();
+    const jumped = !this.filter && this.reveal(index);
+    this.render({ lean: jumped });
+    if (jumped) this.fillSoon();
+  }
+
+  fillSoon() {
+    if (this.filling) return;
+    this.filling = true;
+    const idle = window.requestIdleCallback || ((work) => setTimeout(work, 16));
+    idle(() => {
+      this.filling = false;
+      this.render();
+    }, { timeout: 200 });
   }
 
   update() {
@@ -100,12 +114,13 @@ export class EventList {
     return words.every((word) => text.includes(word));
   }
 
-  // Scrolls (by arithmetic, no layout) so that row `index` is in view.
+  // Scrolls (by arithmetic, no layout) so that row `index` is in view; true if it scrolled.
   reveal(index) {
     const y = index * ROW_H;
-    if (y >= this.top && y + ROW_H <= this.top + this.height) return;
+    if (y >= this.top && y + ROW_H <= this.top + this.height) return false;
     this.top = Math.max(0, y - this.height / 2);
     this.scroller.scrollTop = this.top;
+    return true;
   }
 
   // The rows in view, kept by event: a row whose event is still in view stays as it is (even
@@ -113,7 +128,8 @@ export class EventList {
   // rewritten, no new elements), and only a change of the event itself rewrites its cells. So a
   // keypress that inserts one event in view writes one row; a jump writes the window's rows in
   // place. `full` (the naive way, measured by bench/workspace.py) rebuilds every row instead.
-  render() {
+  // `lean`: only the rows in view, none above or below (fillSoon() adds those later).
+  render({ lean = false } = {}) {
     if (this.editing) return; // the form stays until saved or cancelled; render() follows
     const words = this.filter.split(/\s+/).filter(Boolean);
     this.shown = words.length ? this.events.filter((e) => this.matches(e, words)) : this.events;
@@ -122,8 +138,9 @@ export class EventList {
     let first = 0;
     let last = total;
     if (!this.full) {
-      first = Math.max(0, Math.floor(this.top / ROW_H) - OVERSCAN);
-      last = Math.min(total, first + Math.ceil(this.height / ROW_H) + 2 * OVERSCAN);
+      const over = lean ? 0 : OVERSCAN;
+      first = Math.max(0, Math.floor(this.top / ROW_H) - over);
+      last = Math.min(total, first + Math.ceil(this.height / ROW_H) + (lean ? 1 : 2 * OVERSCAN));
     }
     this.setStyle("height", `${total * ROW_H}px`);
     this.setStyle("paddingTop", `${first * ROW_H}px`);

@@ -148,6 +148,9 @@ export class ModifierDialog {
     const resolve = this.resolve;
     this.resolve = null;
     this.dialog.close();
+    // The focus leaves the closed pop-up at once: the browser moves it only a moment later, and
+    // a key pressed in between reached the closed pop-up, not the page, and was lost.
+    if (this.dialog.contains(document.activeElement)) document.activeElement.blur();
     resolve?.(value);
   }
 }

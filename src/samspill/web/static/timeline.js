@@ -1,6 +1,8 @@
 // The timeline: a segments band, one lane per subject and dimension (or category), the playhead.
 // Drawn on a canvas that keeps what it has drawn: adding an event draws one mark, never the
-// others. Zooming, scrolling, editing or deleting redraws once, in the next frame. The playhead
+// others; an edit that leaves the mark where it was (a modifier chosen, a comment) draws nothing,
+// and one that moves it, or a delete, redraws only the stretch of its lane it covered and covers
+// now. Zooming and scrolling redraw everything once, in the next frame. The playhead
 // is its own layer above the canvas, so moving it never repaints the marks. Under the canvas, a
 // time axis with labels; the codes sharing a lane (Near, Far, Absent) have distinct colours, named
 // in a legend. The wheel scrolls the page; Ctrl or Shift + wheel zooms.
@@ -40,6 +42,12 @@ export function axisLabel(ms, step) {
   const seconds = Math.floor((ms % 60000) / 1000);
   const tenths = step < 1000 ? `.${Math.floor((ms % 1000) / 100)}` : "";
   return `${minutes}:${String(seconds).padStart(2, "0")}${tenths}`;
+}
+
+// Where and how an event's mark is drawn; its modifiers and comment are not drawn.
+function sameMark(a, b) {
+  return a.code === b.code && a.subject === b.subject && a.onset_ms === b.onset_ms
+    && a.offset_ms === b.offset_ms;
 }
 
 export class Timeline {
@@ -232,12 +240,12 @@ export class Timeline {
   update(event, _index, old) {
     this.running.delete(old.id);
     if (this.isRunning(event)) this.running.set(event.id, event);
-    this.redrawSoon();
+    if (!sameMark(event, old)) this.redrawAround([old, event]);
   }
 
   remove(event) {
     this.running.delete(event.id);
-    this.redrawSoon();
+    this.redrawAround([event]);
   }
 
   setSegments(segments) {
@@ -249,20 +257,70 @@ export class Timeline {
     return this.codes.get(event.code)?.kind === "state" && event.offset_ms === null;
   }
 
-  mark(event) {
+  laneOf(event) {
     const code = this.codes.get(event.code);
     const lane = code && this.lanes.get(laneKey(event.subject, code));
-    const y = BAND + (lane ? lane.index : 0) * LANE + 2;
+    return lane ? lane.index : 0;
+  }
+
+  // The x-range [from, to] of an event's mark (a running state's to the playhead).
+  extent(event) {
     const x = this.x(event.onset_ms);
-    if (code?.kind === "state") {
-      const end = this.x(event.offset_ms ?? Math.max(event.onset_ms, this.nowMs));
-      if (end < 0 || x > this.width) return;
-      this.ctx.fillStyle = this.colourOf(event.code);
-      this.ctx.fillRect(x, y, Math.max(1, end - x), LANE - 4);
-    } else if (x >= -2 && x <= this.width + 2) {
-      this.ctx.fillStyle = this.colourOf(event.code);
-      this.ctx.fillRect(Math.round(x) - 1, y, 2, LANE - 4);
+    if (this.codes.get(event.code)?.kind !== "state") return [Math.round(x) - 1, Math.round(x) + 1];
+    const end = this.x(event.offset_ms ?? Math.max(event.onset_ms, this.nowMs));
+    return [x, Math.max(x + 1, end)];
+  }
+
+  mark(event) {
+    const y = BAND + this.laneOf(event) * LANE + 2;
+    const [from, to] = this.extent(event);
+    if (to < -1 || from > this.width + 1) return;
+    this.ctx.fillStyle = this.colourOf(event.code);
+    this.ctx.fillRect(from, y, to - from, LANE - 4);
+  }
+
+  // Redraws the stretches of lane that these events' marks cover, and nothing else: that
+  // stretch's background, segments and marks, in the order redraw() draws them, so the pixels
+  // are those of a whole redraw (an edit or a delete in a long coding: a few marks, not 5,000).
+  // A running state drew its bar up to where the playhead was then: its stretch runs to the end.
+  redrawAround(events) {
+    if (this.pending) return; // a whole redraw is coming anyway
+    for (const event of events) {
+      const lane = this.laneOf(event);
+      const [from, to] = this.extent(event);
+      const running = this.isRunning(event);
+      this.redrawStretch(lane, Math.floor(from) - 2, running ? this.width : Math.ceil(to) + 2);
     }
+  }
+
+  redrawStretch(lane, from, to) {
+    const left = Math.max(0, from);
+    const right = Math.min(this.width, to);
+    if (right <= left) return;
+    const { ctx } = this;
+    const top = BAND + lane * LANE;
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(left, top, right - left, LANE);
+    ctx.clip();
+    ctx.clearRect(left, top, right - left, LANE);
+    ctx.fillStyle = lane % 2 ? COLOURS.odd : COLOURS.lane;
+    ctx.fillRect(left, top, right - left, LANE);
+    this.drawSegments();
+    for (const event of this.events) {
+      if (this.laneOf(event) !== lane) continue;
+      const [a, b] = this.extent(event);
+      if (b >= left && a <= right) this.mark(event);
+    }
+    ctx.restore();
+  }
+
+  drawSegments() {
+    const { ctx } = this;
+    this.segments.forEach((s, i) => {
+      ctx.fillStyle = i % 2 ? COLOURS.bandOdd : COLOURS.band;
+      ctx.fillRect(this.x(s.start_ms), 0, this.x(s.end_ms) - this.x(s.start_ms), this.height);
+    });
   }
 
   redrawSoon() {
@@ -281,10 +339,7 @@ export class Timeline {
       ctx.fillStyle = i % 2 ? COLOURS.odd : COLOURS.lane;
       ctx.fillRect(0, BAND + i * LANE, this.width, LANE);
     }
-    this.segments.forEach((s, i) => {
-      ctx.fillStyle = i % 2 ? COLOURS.bandOdd : COLOURS.band;
-      ctx.fillRect(this.x(s.start_ms), 0, this.x(s.end_ms) - this.x(s.start_ms), this.height);
-    });
+    this.drawSegments();
     for (const event of this.events) this.mark(event);
     this.drawAxis();
     this.afterDraw?.(this); // lanes drawn by other modules (waveform.js) follow the view
