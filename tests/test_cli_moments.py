@@ -49,13 +49,14 @@ def test_list_the_proposals_then_export_the_reel(tmp_path: Path) -> None:
                     str(video)], check=True, timeout=60)
     data = tmp_path / "data"
     _study(data, video)
+    wide = {"COLUMNS": "200"}  # whole phrases in the table, whatever the terminal running this
     listed = runner.invoke(app, ["moments", "--study", "lab", "--session", "s1",
-                                 "--data-dir", str(data)])
+                                 "--data-dir", str(data)], env=wide)
     assert listed.exit_code == 0, listed.output
     assert "suggestions" in listed.output and "a bid answered promptly and fully" in listed.output
     assert "prompt_full_answer" not in listed.output and "Good moment" in listed.output
     norsk = runner.invoke(app, ["moments", "--study", "lab", "--session", "s1", "--lang", "nb",
-                                "--data-dir", str(data)])
+                                "--data-dir", str(data)], env=wide)
     assert norsk.exit_code == 0, norsk.output
     assert "forslag" in norsk.output and "et signal besvart raskt og fullt" in norsk.output
     assert "Godt øyeblikk" in norsk.output and "Good moment" not in norsk.output
@@ -75,7 +76,7 @@ def test_list_the_proposals_then_export_the_reel(tmp_path: Path) -> None:
     finally:
         database.dispose()
     decided = runner.invoke(app, ["moments", "--study", "lab", "--session", "s1",
-                                  "--data-dir", str(data)])
+                                  "--data-dir", str(data)], env=wide)
     assert "Accepted" in decided.output
     out = tmp_path / "reel.mp4"
     done = runner.invoke(app, ["reel", "export", "--study", "lab", "--session", "s1",

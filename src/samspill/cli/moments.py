@@ -73,8 +73,8 @@ def _print_proposals(found: Proposals, session: str, lang: str) -> None:
                       clock(p.start_ms), clock(p.end_ms), clock(p.key_ms),
                       percent(p.clarity, lang), why, decided.get(p.status or "", ""))
     # A terminal (or $COLUMNS) sets the width; a pipe or log gets 160 columns, whole phrases.
-    out = console
-    if not console.is_terminal and "COLUMNS" not in os.environ:
+    out = Console()
+    if not out.is_terminal and "COLUMNS" not in os.environ:
         out = Console(width=160)
     out.print(table)
     if not found.items:
