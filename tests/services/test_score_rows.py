@@ -18,7 +18,15 @@ from samspill.services.demo import DEMO_DYAD, DEMO_STUDY, load_demo
 from samspill.services.setup import ensure_admin
 from samspill.services.trajectory import dyad_course
 from samspill.store.db import Database
-from samspill.store.models import Coding, EventRow, ObservationSession, Rating, SegmentRow, User
+from samspill.store.models import (
+    Coding,
+    EventRow,
+    ObservationSession,
+    Rating,
+    SegmentRow,
+    Study,
+    User,
+)
 
 
 @pytest.fixture
@@ -109,12 +117,18 @@ def test_the_course_from_kept_rows_is_the_course_scored_again_and_scores_only_wh
     _same(after, _rescored(db, admin, monkeypatch))
 
 
-def test_a_changed_rating_segment_or_length_scores_that_coding_again(
-        demo: tuple[Session, User], scored: list[int]) -> None:
+def _warm(demo: tuple[Session, User]) -> tuple[Session, Study, list[Coding]]:
+    """The demo study's codings, scored once so that their rows are kept."""
     db, _ = demo
     study = studies.get_study(db, DEMO_STUDY)
     group = scoring.cohort_codings(db, study)
     agreement.score_rows(db, study, group)
+    return db, study, group
+
+
+def test_a_changed_rating_segment_or_length_scores_that_coding_again(
+        demo: tuple[Session, User], scored: list[int]) -> None:
+    db, study, group = _warm(demo)
     scored.clear()
     agreement.score_rows(db, study, group)
     assert scored == []
@@ -143,10 +157,7 @@ def test_a_changed_rating_segment_or_length_scores_that_coding_again(
 
 def test_new_study_settings_score_every_coding_again(
         demo: tuple[Session, User], scored: list[int]) -> None:
-    db, _ = demo
-    study = studies.get_study(db, DEMO_STUDY)
-    group = scoring.cohort_codings(db, study)
-    agreement.score_rows(db, study, group)
+    db, study, group = _warm(demo)
     study.settings = {**(study.settings or {}), "agreement_tolerance_ms": 1500}
     db.flush()
     scored.clear()
