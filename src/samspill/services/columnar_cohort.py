@@ -58,7 +58,7 @@ from samspill.core.scheme import Scheme
 from samspill.core.scoring import cohort_table, score_codings
 from samspill.core.selection import ONE_PER_SESSION, Pooling
 from samspill.core.study_settings import StudySettings
-from samspill.services import columnar, pooling
+from samspill.services import columnar, pooling, stored_tables
 from samspill.services import scoring as pandas_path
 from samspill.services.schemes import scheme_of
 from samspill.store.models import Coding, Study
@@ -110,8 +110,8 @@ def cohort_columnar(db: Session, study: Study, *, root: Path, stability: bool = 
         parts += [(part, scheme) for part in pandas_path._batches(group, size)]
     jobs = [Job(layout.sources(c.id for c in part),
                 {c.id: c.session.duration_ms for c in part},
-                pandas_path._segments_table(db, part),
-                pandas_path._ratings(db, [c.id for c in part]), scheme, settings, stability)
+                stored_tables.segments_table(db, part),
+                stored_tables.ratings_table(db, [c.id for c in part]), scheme, settings, stability)
             for part, scheme in parts]
     tables, excluded = [], []
     done, total = 0, max(len(chosen), 1)
@@ -185,7 +185,7 @@ def run_job(job: Job, con: duckdb.DuckDBPyConnection | None = None) -> pd.DataFr
     scanned = scan(con, job.sources, job.scheme)
     durations = {}
     for coding_id, length in job.lengths.items():
-        duration = pandas_path.length_rule(length, scanned.last_ms.get(coding_id))
+        duration = stored_tables.length_rule(length, scanned.last_ms.get(coding_id))
         if duration is None:
             return None
         durations[coding_id] = duration

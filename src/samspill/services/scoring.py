@@ -2,8 +2,9 @@
 
 The one scoring path: the coding screen's panel, ``samspill score``, the cohort CSV and the
 exports, agreement and training, and both reports (:mod:`samspill.services.reporting`) all
-score here, with one rule for a coding's length (:func:`coding_duration`) and one for which
-codings a study's cohort holds (:func:`in_cohort`).
+score here, with one rule for a coding's length (``stored_tables.coding_duration``, where
+the stored tables are loaded) and one for which codings a study's cohort holds
+(:func:`in_cohort`).
 """
 
 from __future__ import annotations
@@ -12,28 +13,24 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session, contains_eager, selectinload
 
-from samspill.core.coding_rules import close_running
-from samspill.core.errors import N_, InputError, SamspillError
+from samspill.core.errors import SamspillError
 from samspill.core.events import EVENT_COLUMNS, SEGMENT_COLUMNS
 from samspill.core.scheme import Scheme
 from samspill.core.scoring import Scores, cohort_table, score_codings
 from samspill.core.selection import ONE_PER_SESSION, Pooling
 from samspill.core.study_settings import StudySettings, study_settings
 from samspill.interop.variables import COHORT_COLUMNS
-from samspill.services import codings, pooling, score_rows
+from samspill.services import pooling, score_rows
 from samspill.services.schemes import scheme_of
+from samspill.services.stored_tables import Loaded, load_group, only, ratings_table
 from samspill.store.models import (
     Coding,
     Dyad,
-    EventRow,
     ObservationSession,
-    Rating,
-    SegmentRow,
     Study,
     User,
 )
@@ -69,7 +66,7 @@ class ScoredCoding:
     """One stored coding scored, with the tables it was scored from: ``events``
     (:data:`~samspill.core.events.EVENT_COLUMNS`, in onset order), ``segments``
     (:data:`~samspill.core.events.SEGMENT_COLUMNS`, by start), the length it was scored
-    over (:func:`coding_duration`) and its scheme."""
+    over (:func:`~samspill.services.stored_tables.coding_duration`) and its scheme."""
 
     scores: Scores
     events: pd.DataFrame
@@ -87,7 +84,7 @@ def scored_coding(db: Session, coding: Coding, *, stability: bool = True,
     end of the media, and the score is ``provisional``.
     """
     scheme = scheme_of(coding.scheme_version)
-    loaded = _load(db, [coding], scheme, until_ms=until_ms)
+    loaded = load_group(db, [coding], scheme, until_ms=until_ms)
     if loaded.failed:
         raise loaded.failed[0][1]
     scores = _score_loaded(loaded, [coding], scheme, settings_of(coding.session.study),
@@ -206,7 +203,7 @@ def cohort_for_study(
 def coding_keys(db: Session, group: Sequence[Coding]) -> dict[int, str]:
     """Each coding's key for reused scores: what its scores depend on (see
     :mod:`samspill.services.score_rows`)."""
-    return score_rows.keys(db, group, _ratings)
+    return score_rows.keys(db, group, ratings_table)
 
 
 def _cohort_reused(db: Session, study: Study, group_of: Sequence[Coding],
@@ -286,7 +283,7 @@ def _score_resilient(
     Returns the scores of the codings that could be scored (None when none could) and the
     others with their error.
     """
-    loaded = _load(db, group, scheme, end_running=provisional)
+    loaded = load_group(db, group, scheme, end_running=provisional)
     failed = list(loaded.failed)
     good = [c for c in group if c.id in loaded.durations]
     while good:
@@ -305,7 +302,7 @@ def _score_resilient(
     return None, failed
 
 
-def _failing_alone(loaded: _Loaded, group: Sequence[Coding], scheme: Scheme,
+def _failing_alone(loaded: Loaded, group: Sequence[Coding], scheme: Scheme,
                    settings: StudySettings, *, stability: bool,
                    ) -> list[tuple[Coding, SamspillError]]:
     out = []
@@ -352,56 +349,10 @@ def _identity(group: Sequence[Coding], study: Study,
     )
 
 
-@dataclass(frozen=True)
-class _Loaded:
-    """A group's stored tables, loaded once: events, segments, ratings, and the length of
-    every coding that has one (``failed``: those without, with the error)."""
-
-    events: pd.DataFrame
-    segments: pd.DataFrame
-    durations: dict[int, int]
-    ratings: dict[int, dict[str, str]]
-    failed: list[tuple[Coding, SamspillError]]
-    provisional: frozenset[int] = frozenset()  # codings with a running state ended for scoring
-
-
-def _load(db: Session, group: Sequence[Coding], scheme: Scheme,
-          until_ms: int | None = None, *, end_running: bool = True) -> _Loaded:
-    ids = [c.id for c in group]
-    events = _events_table(db, ids, scheme)
-    last = _last_times(events)
-    durations, failed = {}, []
-    for coding in group:
-        try:
-            durations[coding.id] = coding_duration(coding, last.get(coding.id))
-        except SamspillError as error:
-            failed.append((coding, error))
-    provisional: frozenset[int] = frozenset()
-    if end_running:
-        events, provisional = _running_ended(events, scheme, durations, until_ms)
-    return _Loaded(events, _segments_table(db, group), durations, _ratings(db, ids), failed,
-                   provisional)
-
-
-def _running_ended(events: pd.DataFrame, scheme: Scheme, durations: dict[int, int],
-                   until_ms: int | None) -> tuple[pd.DataFrame, frozenset[int]]:
-    """A running state never fails a page: each is ended at ``until_ms`` or at the end of its
-    coding's media (see ``core.coding_rules.close_running``); those codings are provisional."""
-    if not events["offset_ms"].isna().any():
-        return events, frozenset()
-    end = events["coding"].map(durations).fillna(0).astype("int64").to_numpy()
-    if until_ms is not None:
-        end = np.minimum(end, until_ms)
-    running = events["offset_ms"].isna() & events["kind"].eq("state")
-    closed, count = close_running(events, scheme, end, coding_col="coding")
-    ended = frozenset(int(c) for c in events.loc[running, "coding"]) if count else frozenset()
-    return closed, ended
-
-
-def _score_loaded(loaded: _Loaded, group: Sequence[Coding], scheme: Scheme,
+def _score_loaded(loaded: Loaded, group: Sequence[Coding], scheme: Scheme,
                   settings: StudySettings, *, stability: bool) -> Scores:
     ids = [c.id for c in group]
-    events, segments = _only(loaded.events, ids), _only(loaded.segments, ids)
+    events, segments = only(loaded.events, ids), only(loaded.segments, ids)
     return score_codings(
         events,
         segments,
@@ -412,110 +363,3 @@ def _score_loaded(loaded: _Loaded, group: Sequence[Coding], scheme: Scheme,
         disrupted_cutoff=settings.disrupted_cutoff,
         stability=stability,
     )
-
-
-def _only(frame: pd.DataFrame, ids: list[int]) -> pd.DataFrame:
-    keep = frame["coding"].isin(ids)
-    return frame if keep.all() else frame[keep].reset_index(drop=True)
-
-
-def _events_table(db: Session, coding_ids: list[int], scheme: Scheme) -> pd.DataFrame:
-    rows = db.execute(
-        select(
-            EventRow.coding_id,
-            EventRow.id,
-            EventRow.subject,
-            EventRow.code,
-            EventRow.onset_ms,
-            EventRow.offset_ms,
-            EventRow.modifiers,
-            EventRow.comment,
-            EventRow.frame,
-        ).where(EventRow.coding_id.in_(coding_ids))
-        .order_by(EventRow.coding_id, EventRow.onset_ms, EventRow.id)
-    ).all()
-    frame = pd.DataFrame(
-        rows,
-        columns=[
-            "coding",
-            "event_id",
-            "subject",
-            "code",
-            "onset_ms",
-            "offset_ms",
-            "modifiers",
-            "comment",
-            "frame",
-        ],
-    )
-    kinds = {c.id: c.kind for c in scheme.codes}
-    frame["kind"] = frame["code"].map(kinds).fillna("point")
-    frame = frame.astype({"onset_ms": "int64", "offset_ms": "Int64", "frame": "Int64"})
-    # The order of events_frame (onset, subject, code), so a coding scores the same alone, in
-    # a batch and on any database: stability's seeded jitter follows the order of the events.
-    return frame[["coding", *EVENT_COLUMNS]].sort_values(
-        ["coding", "onset_ms", "subject", "code"], kind="stable", ignore_index=True)
-
-
-def _segments_table(db: Session, group: Sequence[Coding]) -> pd.DataFrame:
-    by_session: dict[int, list[int]] = defaultdict(list)
-    for coding in group:
-        by_session[coding.session_id].append(coding.id)
-    rows = db.scalars(select(SegmentRow).where(SegmentRow.session_id.in_(by_session))
-                      .order_by(SegmentRow.start_ms, SegmentRow.id)).all()
-    records = [
-        {
-            "coding": coding_id,
-            "segment_id": r.id,
-            "spec_id": r.spec_id,
-            "name": r.name,
-            "role": r.role,
-            "start_ms": r.start_ms,
-            "end_ms": r.end_ms,
-            "note": r.note,
-        }
-        for r in rows
-        for coding_id in by_session[r.session_id]
-    ]
-    frame = pd.DataFrame(records, columns=["coding", *SEGMENT_COLUMNS])
-    return frame.astype({"start_ms": "int64", "end_ms": "int64"}).sort_values(
-        ["coding", "start_ms"], kind="stable", ignore_index=True)
-
-
-def length_rule(session_ms: int | None, last_ms: int | None) -> int | None:
-    """The one length rule: the session's length, else 1 ms past the coding's last onset or
-    offset (``last_ms``, None when it has no events); None when there is neither."""
-    if session_ms:
-        return int(session_ms)
-    return None if last_ms is None else last_ms + 1
-
-
-def coding_duration(coding: Coding, last_ms: int | None) -> int:
-    """The coding's length by :func:`length_rule`; without one, an error naming the fix."""
-    found = length_rule(coding.session.duration_ms, last_ms)
-    if found is None:
-        raise InputError(
-            N_("session '{session}' has no length and no events"),
-            fix=N_("attach its video or set its duration"),
-            params={"session": coding.session.name},
-        )
-    return found
-
-
-def _last_times(events: pd.DataFrame) -> dict[int, int]:
-    """Per coding, its last onset or offset in ms (point events have no offset)."""
-    offsets = events[["coding", "offset_ms"]].dropna()
-    times = pd.concat([events["onset_ms"], offsets["offset_ms"].astype("int64")])
-    coding = pd.concat([events["coding"], offsets["coding"]])
-    return {int(k): int(v) for k, v in times.groupby(coding.to_numpy()).max().items()}
-
-
-def _ratings(db: Session, coding_ids: list[int]) -> dict[int, dict[str, str]]:
-    """Each coding's ratings; a per-segment form's named ``<item>_<segment>`` beside them."""
-    out: dict[int, dict[str, str]] = defaultdict(dict)
-    for row in db.scalars(select(Rating).where(Rating.coding_id.in_(coding_ids))).all():
-        out[row.coding_id][row.item_id] = row.value
-    for coding_id, keyed in codings.keyed_segment_ratings(db, coding_ids).items():
-        if keyed:
-            out[coding_id].update(keyed)
-    return out
