@@ -32,7 +32,7 @@ def test_a_trainee_cannot_receive_the_master_before_submitting_that_tape(
     lab: Lab, rng: np.random.Generator
 ) -> None:
     master, mine = _master_and_trainee(lab, rng)
-    for tail in ("", "/events", "/ratings", "/scores", "/provenance"):
+    for tail in ("", "/events", "/ratings", "/scores", "/scores/display", "/provenance"):
         assert lab.get("tra", f"/api/codings/{master}{tail}").status_code == 404, tail
     assert lab.get("tra", f"/api/codings/{mine}/feedback").status_code == 409
     assert lab.get("tra", f"/codings/{mine}/feedback").status_code == 409

@@ -116,6 +116,33 @@ def test_a_pivotal_event_is_a_button_that_seeks_the_video(panel):
     assert abs(video_ms(page) - first) < FRAME_MS
 
 
+def test_a_refresh_rebuilds_only_the_signs_whose_words_changed(panel):
+    """After a save the panel is drawn again from the server's words: a sign that says the
+    same keeps its element (nothing to restyle while the coder keys), a changed one shows its
+    new words, and a scope switch still shows that scope's signs."""
+    page = panel
+    shown = page.evaluate("""() => {
+      const panel = window.samspill.scores;
+      for (const node of document.querySelectorAll('#scores li.sign, #scores .qualifier'))
+        node.__before = true;
+      const display = structuredClone(panel.display);
+      const session = display.scopes.find((s) => s.key === 'session');
+      session.signs.find((s) => s.id === 'responsiveness').values[0].text = '9.9 s';
+      panel.render(display);
+      return Object.fromEntries([...document.querySelectorAll(
+        '#scores li.sign, #scores .qualifier')].map((n) => [n.dataset.indicator, !!n.__before]));
+    }""")
+    assert shown == {"initiative": True, "responsiveness": False, "cursory_contact": True,
+                     "redirection": True, "distance": True, "hostility": True}
+    assert "9.9 s" in page.inner_text("#scores li.sign[data-indicator=responsiveness] .values")
+    page.select_option("#scores-scope", index=2)  # free play: other words, other elements
+    page.wait_for_selector("#scores .scores-summary[data-scope^='segment:']")
+    assert states(page)["initiative"] == "not_observable"
+    page.select_option("#scores-scope", index=0)
+    assert states(page)["distance"] == "absent"
+    assert page.locator("#scores li.sign").count() == 5
+
+
 def test_a_coding_that_cannot_be_scored_says_why_in_the_panel(panel, demo_database: Database):
     page = panel
     # An event past the end of the media (a shorter video attached after coding); a running

@@ -81,7 +81,7 @@ def test_a_trainee_gets_no_master_before_submitting(
 ) -> None:
     headers = world.headers("tra")
     master = world.codings["master"]
-    for suffix in ("", "/events", "/ratings", "/scores", "/workspace"):
+    for suffix in ("", "/events", "/ratings", "/scores", "/scores/display", "/workspace"):
         response = world_client.get(f"/api/codings/{master}{suffix}", headers=headers)
         assert response.status_code == 404, suffix
     listed = world_client.get("/api/studies/s1/sessions/v1/codings", headers=headers).json()

@@ -27,14 +27,15 @@ from samspill.store.db import Database
 from samspill.store.models import EventRow
 from samspill.web import i18n
 from samspill.web.routes import workspace
-from samspill.web.schemas import ScoresOut
+from samspill.web.schemas import ScoresOut, ScoresPanelOut
 from samspill.web.scores_display import (
     REASON_SENTENCES,
     VALUE_LABELS,
     format_value,
     scores_display,
 )
-from tests.factories import PASSWORD, Built, make_coded_session
+from tests.factories import PASSWORD, Built, make_coded_session, make_user
+from tests.web.conftest import bearer
 
 SCHEME = load_builtin_scheme("withdrawal-open")
 FREE_PLAY = f"segment:{vignette_segments()[0].id}"
@@ -564,3 +565,27 @@ def test_the_scores_route_declares_its_schema(client: TestClient) -> None:
 
 def test_the_core_shapes_no_api_answer() -> None:
     assert not hasattr(core_scoring, "scores_to_json")
+
+
+def test_the_panels_own_answer_is_the_display_of_the_whole_one(
+        client: TestClient, database: Database, near: Built) -> None:
+    """GET …/scores/display (what the coding screen's panel reads after each save) holds the
+    same words and provisional mark as the whole answer, in its schema, in both languages,
+    and is refused to whoever the whole answer is refused to."""
+    _login(client, near.owner.username)
+    path = f"/api/codings/{near.coding.id}/scores"
+    for headers in ({}, {"Accept-Language": "nb"}):
+        for params in ({}, {"until_ms": 60_000}):
+            whole = client.get(path, headers=headers, params=params).json()
+            panel = client.get(f"{path}/display", headers=headers, params=params).json()
+            assert panel == {key: whole[key]
+                             for key in ("provisional", "provisional_until", "display")}
+            assert ScoresPanelOut.model_validate(panel).model_dump(mode="json") == panel
+    assert client.get(f"{path}/display", params={"until_ms": -1}).status_code == 422
+    with database.session() as db:
+        study = studies.get_study(db, near.study.name)
+        studies.set_role(db, study=study, user=make_user(db, "tim"), role="trainee")
+    trainee = bearer(database, "tim")
+    refused = client.get(path, headers=trainee)
+    assert refused.status_code in (403, 404)
+    assert client.get(f"{path}/display", headers=trainee).status_code == refused.status_code

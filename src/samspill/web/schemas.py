@@ -453,3 +453,12 @@ class ScoresOut(BaseModel):
     provisional_until: int | None = Field(
         default=None, description="the until_ms a provisional score was counted up to")
     display: ScoresDisplayOut
+
+
+class ScoresPanelOut(BaseModel):
+    """The coding screen's scores panel (``GET /api/codings/{id}/scores/display``): the part of
+    :class:`ScoresOut` it shows."""
+
+    provisional: bool
+    provisional_until: int | None
+    display: ScoresDisplayOut

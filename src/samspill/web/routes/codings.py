@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from functools import partial
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -35,6 +35,7 @@ from samspill.web.schemas import (
     EventsOut,
     RatingsIn,
     ScoresOut,
+    ScoresPanelOut,
     StatusIn,
 )
 from samspill.web.scores_display import scores_display
@@ -162,21 +163,12 @@ def put_status(body: StatusIn, access: WriteCoding, db: DbSession) -> CodingOut:
     return coding_out(coding)
 
 
-@router.get("/api/codings/{coding_id}/scores", response_model=ScoresOut)
-def get_scores(
-    access: ReadCoding,
-    db: DbSession,
-    until_ms: Annotated[int | None, Query(ge=0, le=10 * 24 * 3600 * 1000)] = None,
-) -> Response:
-    """The five signs of withdrawal and the hostility qualifier, per scope, with their states,
-    reasons, values, stability and evidence; AMBIANCE counts, level and classification.
+UntilMs = Annotated[int | None, Query(ge=0, le=10 * 24 * 3600 * 1000)]
 
-    ``display`` is what the scores panel shows, in the request's language (see
-    :func:`scores_display`); everything else is language-neutral. A state still running is
-    counted up to ``until_ms`` (the coding screen's playhead) or the media's end, and the
-    answer is ``provisional``. A coding that cannot be scored (an event past the media's end)
-    answers 400 with the reason and the fix, which the panel shows.
-    """
+
+def _scored(access: ReadCoding, db: DbSession, until_ms: int | None) -> dict[str, Any]:
+    """The coding's scores as JSON (``scores_to_json``) with ``provisional``, ``coding`` and
+    ``display``; refused to a role that may not see scores in this study."""
     coding = access.the_coding
     policy.check_scores(
         coding.session.study, access.role,
@@ -189,7 +181,33 @@ def get_scores(
     result["provisional"] = found.provisional
     result["provisional_until"] = until_ms if found.provisional else None
     result["display"] = scores_display(result, codings.coding_scheme(coding))
+    return result
+
+
+@router.get("/api/codings/{coding_id}/scores", response_model=ScoresOut)
+def get_scores(access: ReadCoding, db: DbSession, until_ms: UntilMs = None) -> Response:
+    """The five signs of withdrawal and the hostility qualifier, per scope, with their states,
+    reasons, values, stability and evidence; AMBIANCE counts, level and classification.
+
+    ``display`` is what the scores panel shows, in the request's language (see
+    :func:`scores_display`); everything else is language-neutral. A state still running is
+    counted up to ``until_ms`` (the coding screen's playhead) or the media's end, and the
+    answer is ``provisional``. A coding that cannot be scored (an event past the media's end)
+    answers 400 with the reason and the fix, which the panel shows.
+    """
     # Plain JSON values already (services.scores_json), in ScoresOut's shape (a test checks
-    # it): sent as they are, without validating and encoding some 250 kB of a long coding's
+    # it): sent as they are, without validating and encoding up to a megabyte of a long coding's
     # scores again.
-    return JSONResponse(result)
+    return JSONResponse(_scored(access, db, until_ms))
+
+
+@router.get("/api/codings/{coding_id}/scores/display", response_model=ScoresPanelOut)
+def get_scores_display(
+    access: ReadCoding, db: DbSession, until_ms: UntilMs = None
+) -> Response:
+    """Only what the coding screen's scores panel shows: ``display`` and whether the score is
+    provisional, the same as in ``GET /api/codings/{id}/scores``. A long coding's whole answer
+    runs to a megabyte (every scope's evidence); the panel reads, compares and parses this one
+    after every save, in the browser that is taking the coder's keys."""
+    result = _scored(access, db, until_ms)
+    return JSONResponse({key: result[key] for key in ScoresPanelOut.model_fields})

@@ -1,7 +1,7 @@
 // The signs of withdrawal of this coding, refreshed after saves: per scope (the whole session,
 // the reunions together, each segment) a summary, the five signs with their state, reason,
 // values, stability and evidence, and the hostility qualifier apart. The words come translated
-// from the server (`display` in GET /api/codings/{id}/scores, the same as the session page);
+// from the server (GET /api/codings/{id}/scores/display, the same as the session page);
 // every time is a button that seeks the video.
 
 import { t } from "./i18n.js";
@@ -27,6 +27,27 @@ function timeButton(entry, className) {
   }, entry.time);
 }
 
+// The children become `nodes`, touching the parent only when they differ (a removed and
+// inserted node is styled and laid out again even when it is the same one).
+function setChildren(parent, nodes) {
+  const now = parent.childNodes;
+  if (now.length === nodes.length && nodes.every((node, i) => now[i] === node)) return;
+  parent.replaceChildren(...nodes);
+}
+
+// Written only when it changes: the same text or flag written again restyles the panel.
+function setText(node, text) {
+  if (node.textContent !== text) node.textContent = text;
+}
+
+function setHidden(node, hidden) {
+  if (node.hidden !== hidden) node.hidden = hidden;
+}
+
+function setClass(node, className) {
+  if (node.className !== className) node.className = className;
+}
+
 function more(n) {
   return n > 0 ? ` … (+${n})` : "";
 }
@@ -34,7 +55,7 @@ function more(n) {
 export class ScoresPanel {
   constructor(host, { codingId, onSeek }) {
     this.host = host;
-    this.url = `/api/codings/${codingId}/scores`;
+    this.url = `/api/codings/${codingId}/scores/display`;
     this.onSeek = onSeek;
     this.timer = null;
     this.display = null;
@@ -142,8 +163,8 @@ export class ScoresPanel {
 
   render(display) {
     this.display = display;
-    this.provisional.textContent = display.provisional || "";
-    this.provisional.hidden = !display.provisional;
+    setText(this.provisional, display.provisional || "");
+    setHidden(this.provisional, !display.provisional);
     const keys = display.scopes.map((s) => s.key);
     if (!keys.includes(this.scope)) this.scope = display.default;
     const options = display.scopes.map((s) => el("option", { value: s.key }, s.label));
@@ -151,24 +172,38 @@ export class ScoresPanel {
     const same = this.select.options.length === options.length
       && options.every((o, i) => this.select.options[i].value === o.value && this.select.options[i].text === o.text);
     if (!same) this.select.replaceChildren(...options);
-    this.select.value = this.scope;
-    this.controls.hidden = display.scopes.length < 2;
+    if (this.select.value !== this.scope) this.select.value = this.scope;
+    setHidden(this.controls, display.scopes.length < 2);
     this.renderScope();
   }
 
   renderScope() {
     const view = this.display?.scopes.find((s) => s.key === this.scope);
     if (!view) return;
-    this.status.className = "scores-summary";
-    this.status.dataset.scope = view.key;
+    setClass(this.status, "scores-summary");
+    if (this.status.dataset.scope !== view.key) this.status.dataset.scope = view.key;
     // Announced (aria-live) only when it says something new, not after every save.
     if (this.status.textContent !== `${view.label}: ${view.summary}`) {
       this.status.replaceChildren(el("strong", {}, `${view.label}: `), view.summary);
     }
-    this.outside.textContent = view.outside || "";
-    this.outside.hidden = !view.outside;
-    const list = el("ul", { className: "sign-list" }, ...view.signs.map((item) => this.sign(item)));
-    this.body.replaceChildren(list, ...(view.qualifier ? [this.qualifier(view.qualifier)] : []));
+    setText(this.outside, view.outside || "");
+    setHidden(this.outside, !view.outside);
+    this.next = new Map();
+    const list = this.list || (this.list = el("ul", { className: "sign-list" }));
+    setChildren(list, view.signs.map((item) => this.kept(item, () => this.sign(item))));
+    const qualifier = view.qualifier ? [this.kept(view.qualifier, () => this.qualifier(view.qualifier))] : [];
+    setChildren(this.body, [list, ...qualifier]);
+    this.built = this.next;
+  }
+
+  // A sign whose words did not change keeps its element: one more event in a long coding
+  // changes a value or two, and rebuilding all five signs restyled the whole panel after
+  // every save, in the page that is taking the coder's keys.
+  kept(item, build) {
+    const key = JSON.stringify(item);
+    const node = this.built?.get(key) || build();
+    this.next.set(key, node);
+    return node;
   }
 
   // The state in words with its mark; for the qualifier the mark alone (its sentence says it).

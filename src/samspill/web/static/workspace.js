@@ -192,7 +192,7 @@ function showState(state, count) {
 // While a state runs the signs are counted up to the playhead, marked as provisional.
 function updateScores() {
   if (!boot.show_scores) return;
-  scores.url = api(`/scores${store.running.size ? `?until_ms=${Math.round(player.nowMs())}` : ""}`);
+  scores.url = api(`/scores/display${store.running.size ? `?until_ms=${Math.round(player.nowMs())}` : ""}`);
   scores.refreshSoon();
 }
 
