@@ -143,6 +143,40 @@ def test_a_refresh_rebuilds_only_the_signs_whose_words_changed(panel):
     assert page.locator("#scores li.sign").count() == 5
 
 
+def test_the_panel_takes_at_most_a_third_of_the_servers_time(panel):
+    """An answer that took the server 0.6 s is asked again no sooner than 1.2 s after it came,
+    however many saves ask meanwhile (a long coding would otherwise keep the server scoring
+    without pause, on the machine whose other core draws the coder's keys)."""
+    page = panel
+    page.evaluate("""async () => {
+      const panel = window.samspill.scores;
+      const asked = window.__asked = [];
+      const fetchBefore = window.fetch;
+      window.fetch = async (url, options) => {
+        if (!String(url).includes('/scores/display')) return fetchBefore(url, options);
+        const one = { at: performance.now() };
+        asked.push(one);
+        await new Promise((resolve) => setTimeout(resolve, 600));
+        const response = await fetchBefore(url, options);
+        one.answered = performance.now();
+        return response;
+      };
+      await panel.refresh();
+      for (let i = 0; i < 5; i += 1) {  // saves in quick succession ask again and again
+        panel.refreshSoon();
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }""")
+    page.wait_for_function("() => window.__asked.length >= 2", timeout=20_000)
+    page.wait_for_timeout(300)
+    asked = page.evaluate("() => window.__asked.map((a) => [a.at, a.answered ?? null])")
+    assert len(asked) == 2  # five saves asked, one request
+    (first_asked, first_answered), (second_asked, _) = asked
+    took = first_answered - first_asked
+    assert took >= 600
+    assert second_asked - first_answered >= 2 * took - 20  # timers may fire a little early
+
+
 def test_a_coding_that_cannot_be_scored_says_why_in_the_panel(panel, demo_database: Database):
     page = panel
     # An event past the end of the media (a shorter video attached after coding); a running

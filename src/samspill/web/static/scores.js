@@ -9,6 +9,9 @@ import { t } from "./i18n.js";
 const DISCLAIMER =
   "The thresholds are this study's settings, not clinical norms. The indicators support a trained coder's judgement; they are no diagnosis.";
 
+// The share of the server's time the panel's requests may take at most (one in three).
+const SERVER_SHARE = 3;
+
 function el(tag, props = {}, ...children) {
   const node = document.createElement(tag);
   for (const [key, value] of Object.entries(props)) {
@@ -58,6 +61,7 @@ export class ScoresPanel {
     this.url = `/api/codings/${codingId}/scores/display`;
     this.onSeek = onSeek;
     this.timer = null;
+    this.calmUntil = 0;
     this.display = null;
     this.scope = "session";
     // Only the summary line is announced; the whole panel changing would be read out in full.
@@ -83,10 +87,16 @@ export class ScoresPanel {
     });
   }
 
-  // Many saves in a row give one request.
+  // Many saves in a row give one request, and the requests take at most a third of the
+  // server's time: after an answer that took `took` ms the next waits at least twice as long.
+  // A coding of 5,000 events takes some 1.5 s to score; asked again after every save, the
+  // server scored without pause, on a laptop whose other core the browser needs for the
+  // coder's keys. A coding of a few hundred events answers in a tenth of that and is asked
+  // again 0.8 s after a save, as before.
   refreshSoon(delayMs = 800) {
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.refresh(), delayMs);
+    const wait = Math.max(delayMs, this.calmUntil - performance.now());
+    this.timer = setTimeout(() => this.refresh(), wait);
   }
 
   // One request at a time: scoring a long coding takes the server seconds, and requests sent
@@ -101,9 +111,11 @@ export class ScoresPanel {
     }
     this.busy = true;
     this.host.setAttribute("aria-busy", "true");
+    const asked = performance.now();
     try {
       const response = await fetch(this.url, { headers: { Accept: "application/json" } });
       const text = await response.text();
+      this.calmUntil = performance.now() + (SERVER_SHARE - 1) * (performance.now() - asked);
       if (text !== this.last || !response.ok) await this.whenIdle(() => this.show(response, text));
     } catch {
       // Offline: the last scores stay; the outbox's status already says why.
