@@ -85,6 +85,20 @@ def test_float_noise_around_zero_reads_as_zero_not_minus_zero() -> None:
     assert numbers.fixed(-0.004, "nb") == "0,00" and numbers.fixed(-0.006) == "-0.01"
 
 
+def test_a_negative_number_takes_the_languages_minus_sign() -> None:
+    """Bokmål writes U+2212, as the browser's Intl.NumberFormat does on the screen (the CLI's
+    reliable change printed "RC -3,6"); English keeps the hyphen; a zero never gets one."""
+    from babel.numbers import get_minus_sign_symbol
+
+    minus = get_minus_sign_symbol("nb")
+    assert minus == "\u2212"
+    assert numbers.fixed(-3.6, "nb", 1) == f"{minus}3,6" and numbers.fixed(-3.6, "en", 1) == "-3.6"
+    assert numbers.number(-1234.5, "nb") == f"{minus}1\u00a0234,5"
+    assert numbers.number(-7, "nb") == f"{minus}7" and numbers.number(-7) == "-7"
+    assert numbers.decimal(-0.3, "#,##0", "nb") == "0"
+    assert numbers.seconds(-2500, "nb").startswith(minus)
+
+
 # --- every screen, the CLI and the report ---------------------------------------------------
 
 @pytest.fixture(scope="module")

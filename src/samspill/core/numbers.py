@@ -30,10 +30,15 @@ def missing(value: object) -> bool:
 
 
 def decimal(value: float, pattern: str, language: str = "en") -> str:
-    """Babel's decimal format (``#,##0.#``) for the language: never scientific notation."""
-    from babel.numbers import format_decimal  # on use: the CLI's --help does not format numbers
+    """Babel's decimal format (``#,##0.#``) for the language: never scientific notation. A
+    negative number takes the language's minus sign (bokmål ``−3,6``, as the browser writes it
+    on the screen; English ``-3.6``): Babel writes a hyphen for a pattern of our own."""
+    from babel.numbers import format_decimal, get_minus_sign_symbol  # on use: --help is fast
 
-    return format_decimal(value, format=pattern, locale=language)
+    text = format_decimal(abs(value), format=pattern, locale=language)
+    if value < 0 and text.strip("0,. \u00a0\u202f") != "":  # never a minus before a zero
+        return get_minus_sign_symbol(language) + text
+    return text
 
 
 def number(value: object, language: str = "en", digits: int = 3) -> str:

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import math
 
-from babel.numbers import format_decimal
 from fastapi import Request
 from fastapi.responses import Response
 
+from samspill.core import numbers
 from samspill.web import i18n
 from samspill.web import training_text as words
 from samspill.web.deps import Access
@@ -59,7 +59,7 @@ def fmt_percent(value: object) -> str:
     """A percentage (0–100) as people read it: "85 %", "87,5 %"; "–" when undefined."""
     if missing(value):
         return "–"
-    number = format_decimal(float(value), "#,##0.#", locale=i18n.current_language.get())  # type: ignore[arg-type]
+    number = numbers.decimal(float(value), "#,##0.#", i18n.current_language.get())  # type: ignore[arg-type]
     return f"{number}\u00a0%"
 
 
