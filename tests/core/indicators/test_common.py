@@ -8,11 +8,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from samspill.core.indicators.common import (
-    first_answers,
-    first_within,
     group_median,
-    inside_states,
 )
+from samspill.core.indicators.lookups import first_answers, first_within, inside_states
 
 
 @settings(max_examples=60, deadline=None)

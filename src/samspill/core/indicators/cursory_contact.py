@@ -42,12 +42,12 @@ from samspill.core.indicators.common import (
     Context,
     IndicatorSpec,
     evidence_rows,
-    first_in_window,
     modifier_values,
     share,
     take,
     take_row,
 )
+from samspill.core.indicators.lookups import first_in_window
 from samspill.core.indicators.responsiveness import proximity_answers
 from samspill.core.indicators.settings import IndicatorSettings
 from samspill.core.indicators.states import decide, not_observable

@@ -27,12 +27,12 @@ from samspill.core.indicators.common import (
     IndicatorSpec,
     Onsets,
     evidence_rows,
-    first_answers,
     modifier_values,
     share,
     take,
     take_row,
 )
+from samspill.core.indicators.lookups import first_answers
 from samspill.core.indicators.states import decide, not_observable
 
 SPEC = IndicatorSpec("responsiveness", "Delayed or muted responding",
