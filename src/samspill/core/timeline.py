@@ -11,39 +11,34 @@ Rules
 * States are clipped to each segment they overlap in :attr:`Timeline.intervals`.
 * The *observed period* of a coding is its whole recording, or, when it has segments, the span
   from the first segment's start to the last one's end (the procedure that was scored).
-* The caregiver is *absent* during an ``absent`` state; from a ``leave`` to the next
-  ``return``, or to the next thing she is coded doing in the room when the return was not
-  coded (to the end of the recording when nothing follows); throughout a segment whose role
-  is ``separation``; and, before a ``return`` that ends no coded absence, since the last
-  moment she was coded in the room (or the start of the recording). Time *present* is
-  observed time minus absent time.
+* The caregiver is *absent* as :mod:`samspill.core.absences` lays down (an ``absent`` state,
+  a ``leave`` to her return, a separation segment, the time before a lone ``return``). Time
+  *present* is observed time minus absent time.
+* Events are screened first (:mod:`samspill.core.event_screen`): every problem is named.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
-from pydantic import ValidationError
 
+from samspill.core.absences import caregiver_absences
 from samspill.core.arrays import BoolArray, Int64Array
-from samspill.core.errors import N_, EventError, InputError
-from samspill.core.events import Event, event_problems
+from samspill.core.categorical import Coded
+from samspill.core.errors import N_, InputError
+from samspill.core.event_screen import raise_on_problems
 from samspill.core.intervals import (
     IntervalSet,
     coding_order,
     measure_between,
-    normalise,
     subtract,
 )
-from samspill.core.problems import Problem, summarise
 from samspill.core.scheme import Scheme
 
-# A return this soon after a coded absence ends closes that absence.
-RETURN_MARGIN_MS = 5_000
 T = TypeVar("T")
 EVENT_NEEDS = ["event_id", "subject", "code", "onset_ms", "offset_ms", "modifiers"]
 SEGMENT_NEEDS = ["segment_id", "name", "role", "start_ms", "end_ms"]
@@ -140,39 +135,20 @@ def build_timelines(
     duration = pd.Series(durations).to_numpy(dtype="int64")
     ev_coding = _coding_numbers(events[coding_col], labels, "events")
     seg_coding = _coding_numbers(segments[coding_col], labels, "segments")
-    coded = _Coded.of(events)
+    coded = Coded.of(events)
     kinds = {c.id: c.kind for c in scheme.codes}
     kind = np.array([kinds.get(c, "") for c in coded.code_names] + [""], dtype=object)[coded.code]
-    _raise_on_problems(events, coded, kind, ev_coding, duration, scheme, labels)
+    raise_on_problems(events, coded, kind, ev_coding, duration, scheme, labels)
     seg = _segment_table(segments, seg_coding, duration)
     stride = int(duration.max()) + 1 if len(duration) else 1
     points, states = _split(events, coded, ev_coding, kind == "state", seg, stride)
     intervals = _clip_to_segments(states, seg, stride)
-    absences = _absences(points, states, seg, duration, stride, caregiver,
+    absences = caregiver_absences(points, states, seg, duration, stride, caregiver,
                          (absent_code, leave_code, return_code))
     seg = _with_presence(seg, absences, stride)
     sessions = _session_table(labels, duration, seg, absences, stride)
     return Timeline(points, states, intervals, seg, sessions, labels, events["event_id"].array,
                     absences)
-
-
-@dataclass(frozen=True)
-class _Coded:
-    """Subjects and codes as integers (``-1``: missing), factorised once for speed."""
-
-    subject: np.ndarray
-    subject_names: pd.Index
-    code: np.ndarray
-    code_names: pd.Index
-
-    @classmethod
-    def of(cls, events: pd.DataFrame) -> _Coded:
-        subject, subject_names = pd.factorize(events["subject"])
-        code, code_names = pd.factorize(events["code"])
-        # Plain labels: a categorical input gives a CategoricalIndex, whose own category
-        # order would silently re-map the codes in Categorical.from_codes.
-        return cls(subject.astype("int64"), pd.Index(np.asarray(subject_names, dtype=object)),
-                   code.astype("int64"), pd.Index(np.asarray(code_names, dtype=object)))
 
 
 def _require(frame: pd.DataFrame, columns: list[str], what: str) -> None:
@@ -246,7 +222,7 @@ def segment_of(coding: Int64Array, time: Int64Array, seg: pd.DataFrame, stride: 
     return np.where(inside, idx, -1)
 
 
-def _split(events: pd.DataFrame, coded: _Coded, coding: Int64Array, is_state: BoolArray,
+def _split(events: pd.DataFrame, coded: Coded, coding: Int64Array, is_state: BoolArray,
            seg: pd.DataFrame, stride: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Points and states sorted by coding then onset; ``row`` is the input row."""
     onset = events["onset_ms"].to_numpy(dtype="int64")
@@ -298,123 +274,6 @@ def _clip_to_segments(states: pd.DataFrame, seg: pd.DataFrame, stride: int) -> p
                       duration_ms=end[keep] - start[keep])[cols]
 
 
-def select(table: pd.DataFrame, *, subject: str, codes: Iterable[str]) -> BoolArray:
-    """Rows of a timeline table with this subject and one of these codes (integer compares)."""
-    subjects, names = table["subject"].array, table["code"].array
-    if not (isinstance(subjects, pd.Categorical) and isinstance(names, pd.Categorical)):
-        return (table["subject"].eq(subject) & table["code"].isin(list(codes))).to_numpy()
-    # Lists on purpose: pandas matches a list against object categories without string
-    # inference; pandas-stubs only admit an Index here.
-    who = positions(subjects.categories, [subject])[0]
-    wanted = positions(names.categories, codes)
-    if who < 0 or not (wanted >= 0).any():
-        return np.zeros(len(table), dtype=bool)
-    is_who: BoolArray = subjects.codes == who  # numpy types ``==`` as Any
-    return is_who & code_mask(names.codes, wanted, len(names.categories))
-
-
-def positions(categories: pd.Index, names: Iterable[Hashable]) -> Int64Array:
-    """Each name's position among the (unique) categories, ``-1`` when absent: the
-    ``get_indexer`` of a few names by a dictionary, without pandas' per-call inference."""
-    at = {name: i for i, name in enumerate(categories)}
-    return np.array([at.get(name, -1) for name in names], dtype="int64")
-
-
-def code_mask(codes: np.ndarray, wanted: np.ndarray, n_categories: int) -> BoolArray:
-    """``codes`` (categorical codes, ``-1``: missing) that are among ``wanted`` (``-1``s
-    ignored): a look-up table indexed by code, not a search per event."""
-    table = np.zeros(n_categories + 1, dtype=bool)  # the last slot: code -1, never wanted
-    table[wanted[wanted >= 0]] = True
-    found: BoolArray = table[codes]
-    return found
-
-
-def _absences(points: pd.DataFrame, states: pd.DataFrame, seg: pd.DataFrame,
-              duration: Int64Array, stride: int, caregiver: str,
-              codes: tuple[str, str, str]) -> IntervalSet:
-    """When the caregiver is out of the room: ``absent`` states, each leave to her return,
-    every segment whose role is ``separation`` (the procedure says she is out), and, before
-    a return with no absence coded, the time since she was last coded doing anything."""
-    absent_code, leave_code, return_code = codes
-    absent = states[select(states, subject=caregiver, codes=[absent_code])]
-    leaves = points[select(points, subject=caregiver, codes=[leave_code])]
-    coding = leaves["coding"].to_numpy(dtype="int64")
-    time = leaves["time_ms"].to_numpy(dtype="int64")
-    back = _back_in_room(points, states, coding, time, duration, stride, caregiver, codes)
-    apart = seg[(seg["role"] == "separation").to_numpy()]
-    known = normalise(
-        np.concatenate([absent["coding"].to_numpy(dtype="int64"), coding,
-                        apart["coding"].to_numpy(dtype="int64")]),
-        np.concatenate([absent["onset_ms"].to_numpy(dtype="int64"), time,
-                        apart["start_ms"].to_numpy(dtype="int64")]),
-        np.concatenate([absent["offset_ms"].to_numpy(dtype="int64"), back,
-                        apart["end_ms"].to_numpy(dtype="int64")]), stride)
-    returns = points[select(points, subject=caregiver, codes=[return_code])]
-    r_coding = returns["coding"].to_numpy(dtype="int64")
-    r_time = returns["time_ms"].to_numpy(dtype="int64")
-    # A return that ends no known absence (none in the moments before it): she was out
-    # before it.
-    ends_one = measure_between(known, r_coding, np.maximum(r_time - RETURN_MARGIN_MS, 0),
-                               r_time, stride) > 0
-    orphan = ~ends_one
-    since = _last_seen(points, states, r_coding[orphan], r_time[orphan], stride, caregiver,
-                       codes)
-    return normalise(np.concatenate([known.coding, r_coding[orphan]]),
-                     np.concatenate([known.start, since]),
-                     np.concatenate([known.end, r_time[orphan]]), stride)
-
-
-def _caregiver_acts(points: pd.DataFrame, states: pd.DataFrame, caregiver: str,
-                    codes: tuple[str, ...]) -> tuple[BoolArray, BoolArray]:
-    """Rows of the caregiver's own events that show her in the room (not absent, leave or
-    return), in the points and the states."""
-    mine_p = select(points, subject=caregiver, codes=set(points["code"].cat.categories)
-                    - set(codes)) if len(points) else np.zeros(0, bool)
-    mine_s = select(states, subject=caregiver, codes=set(states["code"].cat.categories)
-                    - set(codes)) if len(states) else np.zeros(0, bool)
-    return mine_p, mine_s
-
-
-def _last_seen(points: pd.DataFrame, states: pd.DataFrame, coding: Int64Array,
-               time: Int64Array, stride: int, caregiver: str,
-               codes: tuple[str, str, str]) -> Int64Array:
-    """Per (coding, time): the last moment before it the caregiver was coded in the room (the
-    time of a point, the end of a state), else 0."""
-    mine_p, mine_s = _caregiver_acts(points, states, caregiver, codes)
-    c = np.concatenate([points["coding"].to_numpy(dtype="int64")[mine_p],
-                        states["coding"].to_numpy(dtype="int64")[mine_s]])
-    t = np.concatenate([points["time_ms"].to_numpy(dtype="int64")[mine_p],
-                        states["offset_ms"].to_numpy(dtype="int64")[mine_s]])
-    keys = np.sort(c * stride + t, kind="stable")  # two sorted runs: merged in one pass
-    idx = np.searchsorted(keys, coding * stride + time, side="right") - 1
-    if not len(keys):
-        return np.zeros(len(time), dtype="int64")
-    prev = keys[np.maximum(idx, 0)]
-    found = (idx >= 0) & (prev // stride == coding)
-    return np.where(found, np.minimum(prev - coding * stride, time), 0).astype("int64")
-
-
-def _back_in_room(points: pd.DataFrame, states: pd.DataFrame, coding: Int64Array,
-                  time: Int64Array, duration: Int64Array, stride: int, caregiver: str,
-                  codes: tuple[str, str, str]) -> Int64Array:
-    """When the caregiver is back after each leave: at the next return, or at the next thing
-    she is coded doing in the room (a missed return must not leave her out to the end), or
-    at the end of the recording."""
-    absent_code, leave_code, _ = codes
-    # The next act in the room: anything but absent or leave (a return included).
-    mine_p, mine_s = _caregiver_acts(points, states, caregiver, (absent_code, leave_code))
-    c = np.concatenate([points["coding"].to_numpy(dtype="int64")[mine_p],
-                        states["coding"].to_numpy(dtype="int64")[mine_s]])
-    t = np.concatenate([points["time_ms"].to_numpy(dtype="int64")[mine_p],
-                        states["onset_ms"].to_numpy(dtype="int64")[mine_s]])
-    keys = np.sort(c * stride + t, kind="stable")  # two sorted runs: merged in one pass
-    idx = np.searchsorted(keys, coding * stride + time, side="right")
-    nxt = keys[np.minimum(idx, max(len(keys) - 1, 0))] if len(keys) else np.zeros(len(time))
-    found: BoolArray = (idx < len(keys)) & (nxt // stride == coding) if len(keys) else np.zeros(
-        len(time), bool)
-    return np.where(found, nxt - coding * stride, duration[coding]).astype("int64")
-
-
 def _with_presence(seg: pd.DataFrame, absences: IntervalSet, stride: int) -> pd.DataFrame:
     absent_ms = measure_between(absences, seg["coding"].to_numpy(dtype="int64"),
                                 seg["start_ms"].to_numpy(dtype="int64"),
@@ -458,80 +317,3 @@ def presence(timeline: Timeline) -> IntervalSet:
                     timeline.stride)
 
 
-def _raise_on_problems(events: pd.DataFrame, coded: _Coded, kind: np.ndarray,
-                       coding: Int64Array, duration: Int64Array, scheme: Scheme,
-                       labels: tuple[Hashable, ...]) -> None:
-    """A vectorised screen; only codings it suspects go through :func:`event_problems`."""
-    suspect = _suspect_rows(events, coded, kind, coding, duration, scheme)
-    if not suspect.any():
-        return
-    problems: list[Problem] = []
-    for c in np.unique(coding[suspect]):
-        rows = events[coding == c]
-        prefix = f"coding {labels[c]}: " if len(labels) > 1 else ""
-        problems += _located_problems(rows, scheme, int(duration[c]), prefix)
-    if problems:
-        raise EventError(
-            N_("{count} problem(s) in the events:\n{value}"),
-            fix=N_("correct the events named above, then score again"),
-            params={"count": len(problems), "value": str(summarise(problems))},
-        )
-
-
-def _suspect_rows(events: pd.DataFrame, coded: _Coded, kind: np.ndarray, coding: Int64Array,
-                  duration: Int64Array, scheme: Scheme) -> BoolArray:
-    onset = events["onset_ms"].to_numpy(dtype="float64", na_value=np.nan)
-    offset = events["offset_ms"].to_numpy(dtype="float64", na_value=np.nan)
-    allowed = np.zeros((len(coded.code_names) + 1, len(coded.subject_names) + 1), dtype=bool)
-    for i, name in enumerate(coded.code_names):
-        code = scheme.code(str(name))
-        for j, subject in enumerate(coded.subject_names):
-            allowed[i, j] = code is not None and subject in code.subjects
-    is_state = kind == "state"
-    last = np.fmax(onset, offset)
-    bad: BoolArray = ((kind == "") | ~allowed[coded.code, coded.subject]
-                      | (is_state & np.isnan(offset)) | (~is_state & ~np.isnan(offset))
-                      | ~(onset >= 0) | (offset < onset) | (last > duration[coding]))
-    return bad | _overlapping(coded, is_state & ~bad, coding, onset, offset, scheme)
-
-
-def _overlapping(coded: _Coded, is_state: BoolArray, coding: Int64Array, onset: np.ndarray,
-                 offset: np.ndarray, scheme: Scheme) -> BoolArray:
-    """States of one exclusive group (or the same code) overlapping for one subject."""
-    group = {code: g.id for g in scheme.exclusive_groups for code in g.codes}
-    lane_names = [group.get(str(c), str(c)) for c in coded.code_names]
-    lane_of_code = pd.factorize(pd.Index([*lane_names, "?"], dtype=object))[0]
-    rows = np.flatnonzero(is_state)
-    c, s, lane = coding[rows], coded.subject[rows], lane_of_code[coded.code[rows]]
-    order = np.lexsort((onset[rows], lane, s, c))
-    c, s, lane, rows = c[order], s[order], lane[order], rows[order]
-    hit = np.zeros(len(rows), dtype=bool)
-    hit[1:] = ((c[1:] == c[:-1]) & (s[1:] == s[:-1]) & (lane[1:] == lane[:-1])
-               & (onset[rows][1:] < offset[rows][:-1]))
-    out = np.zeros(len(coding), dtype=bool)
-    out[rows[hit]] = True
-    return out
-
-
-def _located_problems(rows: pd.DataFrame, scheme: Scheme, duration_ms: int,
-                      prefix: str) -> list[Problem]:
-    events: list[Event] = []
-    names: list[str] = []
-    problems: list[Problem] = []
-    # The cells hold whatever the caller gave (pandas-stubs claim scalars; modifiers are dicts):
-    # int() and the Event model check them, and a bad one becomes a problem below.
-    row: Any
-    for row in rows.itertuples(index=False):
-        name = f"{prefix}event {row.event_id}"
-        try:
-            events.append(Event(
-                id=str(row.event_id), subject=str(row.subject), code=str(row.code),
-                onset_ms=int(row.onset_ms),
-                offset_ms=None if pd.isna(row.offset_ms) else int(row.offset_ms),
-                modifiers=dict(row.modifiers) if isinstance(row.modifiers, dict) else {}))
-            names.append(name)
-        except (ValidationError, ValueError, TypeError) as exc:
-            problems.append(Problem(f"invalid event ({exc})".replace("\n", " "),
-                                    "correct the event's fields", where=name))
-    return problems + event_problems(events, scheme, duration_ms=duration_ms, complete=True,
-                                     labels=names)

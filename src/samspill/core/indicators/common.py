@@ -17,10 +17,11 @@ import numpy as np
 import pandas as pd
 
 from samspill.core.arrays import BoolArray, Int64Array
+from samspill.core.categorical import code_mask, positions, select
 from samspill.core.indicators.lookups import first_answers
 from samspill.core.indicators.settings import IndicatorSettings
 from samspill.core.intervals import IntervalSet, coding_order, containing, normalise
-from samspill.core.timeline import Timeline, code_mask, positions, presence, select
+from samspill.core.timeline import Timeline, presence
 
 TEN_MINUTES_MS = 600_000
 T = TypeVar("T")

@@ -37,6 +37,7 @@ from __future__ import annotations
 import numpy as np
 
 from samspill.core.arrays import BoolArray, Int64Array
+from samspill.core.categorical import select
 from samspill.core.indicators.common import (
     Columns,
     Context,
@@ -52,7 +53,7 @@ from samspill.core.indicators.responsiveness import proximity_answers
 from samspill.core.indicators.settings import IndicatorSettings
 from samspill.core.indicators.states import decide, not_observable
 from samspill.core.intervals import containing, measure_between, next_start, normalise
-from samspill.core.timeline import segment_of, select
+from samspill.core.timeline import segment_of
 
 # A hold cut by the end of the observation already this long counts as long in the median.
 LONG_HOLD_MS = 15_000

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from samspill.core.categorical import select
 from samspill.core.indicators.common import (
     Columns,
     Context,
@@ -29,7 +30,6 @@ from samspill.core.intervals import (
     subtract,
     union,
 )
-from samspill.core.timeline import select
 
 SPEC = IndicatorSpec("distance", "Interaction at a distance",
                      values=("far_share", "far_share_min", "far_share_max",

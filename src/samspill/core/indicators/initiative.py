@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from samspill.core.categorical import select
 from samspill.core.indicators.common import (
     Columns,
     Context,
@@ -37,7 +38,7 @@ from samspill.core.indicators.common import (
 from samspill.core.indicators.states import decide, not_observable
 from samspill.core.intervals import IntervalSet, coding_order, containing, pieces_within
 from samspill.core.numbers import seconds
-from samspill.core.timeline import segment_of, select
+from samspill.core.timeline import segment_of
 
 SPEC = IndicatorSpec("initiative", "Lack of initiative when the child has attachment needs",
                      values=("initiative_share",),
