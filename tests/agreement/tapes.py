@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from samspill.core.events import Event
 from samspill.core.simulate import simulate_session
-from samspill.services import codings, studies
+from samspill.services import coding_ratings, codings, studies
 from samspill.services.schemes import latest_version
 from samspill.store.models import Coding, ObservationSession, Study, User
 
@@ -54,7 +54,7 @@ def add_coding(db: Session, session: ObservationSession, coder: User, events: li
     fresh = [e.model_copy(update={"id": str(uuid.uuid4())}) for e in events]
     codings.replace_events(db, coding=coding, events=fresh)
     if level is not None:
-        codings.set_ratings(db, coding=coding, ratings={"level": level})
+        coding_ratings.set_ratings(db, coding=coding, ratings={"level": level})
     if status != "in_progress":
         codings.set_status(db, coding=coding, status=status)
     return coding

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from samspill.core.selection import EVERY_CODING, Pooling
-from samspill.services import analysis, audit, codings, exports, studies
+from samspill.services import analysis, audit, coding_ratings, codings, exports, studies
 from samspill.services.accounts import get_user
 from samspill.services.reporting import cohort_data
 from samspill.services.scoring import cohort_for_study
@@ -81,7 +81,7 @@ def _check_stored(lab: Lab, coding_id: int, by_source: dict, only_bob: dict) -> 
     with lab.database.session() as db:
         coding = codings.get_coding(db, coding_id)
         stored = {e.id: e for e in codings.coding_events(db, coding)}
-        assert codings.ratings_of(db, coding) == {"level": "6"}
+        assert coding_ratings.ratings_of(db, coding) == {"level": "6"}
     assert set(stored) == {p["item_id"] for p in by_source.values()}
     taken = stored[by_source[only_bob["bob:event_id"]]["item_id"]]
     assert (taken.code, taken.onset_ms) == (only_bob["bob:code"], only_bob["bob:onset_ms"])

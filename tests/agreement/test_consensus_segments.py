@@ -12,7 +12,7 @@ import numpy as np
 
 from samspill.core.events import Segment
 from samspill.core.scheme_check import parse_scheme
-from samspill.services import codings, studies
+from samspill.services import coding_ratings, codings, studies
 from samspill.services.accounts import get_user
 from samspill.services.schemes import register_scheme
 from samspill.store.models import Coding
@@ -51,8 +51,8 @@ def _double_coded(lab: Lab, rng: np.random.Generator) -> dict[str, str]:
                                            scheme_version=version)
             codings.replace_events(db, coding=coding, events=noisy(lab.events, rng,
                                                                    jitter_ms=500, drop=0.1))
-            codings.set_segment_ratings(db, coding=coding, segment_id=ep5.id, ratings=in_ep5)
-            codings.set_segment_ratings(db, coding=coding, segment_id=ep8.id, ratings=in_ep8)
+            coding_ratings.set_segment_ratings(db, coding=coding, segment_id=ep5.id, ratings=in_ep5)
+            coding_ratings.set_segment_ratings(db, coding=coding, segment_id=ep8.id, ratings=in_ep8)
             codings.set_status(db, coding=coding, status="submitted")
     assert _post(lab, PAGE + "/reconcile", {"tolerance_ms": "1500"}).status_code == 303
     return {"ep5": ep5.id, "ep8": ep8.id}
@@ -77,7 +77,7 @@ def test_the_reconcile_page_offers_each_segments_ratings_and_the_consensus_keeps
     assert made.status_code == 303
     with lab.database.session() as db:
         recon = db.query(Coding).filter(Coding.coder_id == get_user(db, "own").id).one()
-        kept = codings.segment_ratings_of(db, recon)
+        kept = coding_ratings.segment_ratings_of(db, recon)
     assert kept == {ids["ep5"]: {"eas_sensitivity": "3", "eas_structuring": "5"},
                     ids["ep8"]: {"eas_sensitivity": "4"}}
     done = lab.get("own", PAGE + "/reconcile").text

@@ -10,7 +10,7 @@ import pytest
 
 from samspill.core.events import Segment
 from samspill.core.scheme_check import parse_scheme
-from samspill.services import codings, studies
+from samspill.services import coding_ratings, codings, studies
 from samspill.services.demo import DEMO_STUDY
 from samspill.services.schemes import register_scheme
 from samspill.services.setup import ensure_admin
@@ -82,9 +82,9 @@ def test_a_form_rated_per_segment_fills_by_keyboard(browser, demo_database: Data
     wait_saved(page)
     with demo_database.session() as db:
         coding = codings.get_coding(db, coding_id)
-        assert codings.segment_ratings_of(db, coding) == {
+        assert coding_ratings.segment_ratings_of(db, coding) == {
             ep5: {"eas_sensitivity": "3"}, ep8: {"eas_sensitivity": "4"}}
-        assert codings.ratings_of(db, coding) == {}
+        assert coding_ratings.ratings_of(db, coding) == {}
     page.reload()
     page.wait_for_selector("body[data-ready=true]")
     assert page.is_checked(f'{sensitivity}[value="3"]')  # the first reunion, from the server

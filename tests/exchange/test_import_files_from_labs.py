@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 
 from samspill.core.errors import NotedInputError
 from samspill.core.events import Event
-from samspill.services import codings, exports, imports, studies
+from samspill.services import coding_ratings, codings, exports, imports, studies
 from samspill.services.accounts import get_user
 from samspill.services.schemes import latest_version
 from samspill.services.scoring import score_stored_coding
@@ -146,7 +146,7 @@ def _rated_session(lab: Lab) -> None:
         events += [Event(subject="caregiver", code="ni", onset_ms=20_000 + 50_000 * n)
                    for n in range(6)]
         codings.replace_events(db, coding=coding, events=events)
-        codings.set_ratings(db, coding=coding, ratings={"level": 5,
+        coding_ratings.set_ratings(db, coding=coding, ratings={"level": 5,
                                                         "profile": "hostile-self-referential"})
 
 
@@ -197,7 +197,7 @@ def test_a_round_trip_keeps_ratings_and_length_so_every_sign_is_the_same(lab: La
             imports.import_elan(db, target, body, session="r1")
         session = studies.get_session(db, study=studies.get_study(db, "copy"), name="r1")
         assert session.duration_ms == LENGTH_MS and session.procedure == "free-play"
-        assert codings.ratings_of(db, codings.codings_of(db, session)[0]) == {
+        assert coding_ratings.ratings_of(db, codings.codings_of(db, session)[0]) == {
             "level": "5", "profile": "hostile-self-referential"}
     after = _scores(lab, "copy")
     assert after[0]["hostile_rate_per_10min"].iloc[0] == 5.0

@@ -22,7 +22,7 @@ import pandas as pd
 import pyreadstat
 import pytest
 
-from samspill.services import codings, exports, studies
+from samspill.services import coding_ratings, exports, studies
 from samspill.services.schemes import register_builtin_schemes
 from samspill.services.simulation import add_simulated_sessions
 from samspill.settings import Settings
@@ -113,7 +113,7 @@ def exported(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Exported]:
     with database.session() as db:
         register_builtin_schemes(db)
         built = make_coded_session(db)
-        codings.set_ratings(db, coding=built.coding, ratings={"level": 6})
+        coding_ratings.set_ratings(db, coding=built.coding, ratings={"level": 6})
         for style, procedure in (("withdrawn", "ssp"), ("withdrawn", "free-play"),
                                  ("hostile", "free-play")):
             add_simulated_sessions(db, study=built.study, style=style, sessions=2, seed=3,

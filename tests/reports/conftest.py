@@ -16,7 +16,7 @@ from samspill.core.scheme_check import load_builtin_scheme
 from samspill.core.simulate import simulate_session
 from samspill.core.vignette import VIGNETTE_DURATION_MS, vignette_events, vignette_segments
 from samspill.reports.data import ReportData, ReportHeader, build_report_data
-from samspill.services import codings, studies
+from samspill.services import coding_ratings, codings, studies
 from samspill.services.schemes import latest_version
 from tests.factories import make_user
 
@@ -82,7 +82,7 @@ def store_cohort(db: Session, *, name: str = "coh", n_each: int = 3) -> dict[str
         codings.replace_events(db, coding=coding, events=sim.events)
         level = 6 if style == "withdrawn" else 2
         if i != 0:  # one coding left unrated
-            codings.set_ratings(db, coding=coding, ratings={"level": level})
+            coding_ratings.set_ratings(db, coding=coding, ratings={"level": level})
         sessions.append(session)
     training = codings.create_coding(db, session=sessions[0], coder=owner,
                                      scheme_version=version, purpose="training")

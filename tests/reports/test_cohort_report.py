@@ -14,7 +14,7 @@ from samspill.reports.cohort_report import cohort_document
 from samspill.reports.data import CohortData
 from samspill.reports.i18n import SIGN_TITLES
 from samspill.reports.render import render, render_html
-from samspill.services import codings, studies
+from samspill.services import coding_ratings, codings, studies
 from samspill.services.reporting import agreement_summary, cohort_data
 from samspill.services.schemes import register_builtin_schemes
 from samspill.settings import Settings
@@ -133,7 +133,8 @@ def test_double_coded_sessions_bring_the_agreement_summary(sqlite_database: Data
             events = [e.model_copy(update={"id": f"5{e.id[1:]}"})
                       for e in codings.coding_events(db, first)]
             codings.replace_events(db, coding=copy, events=events)
-            codings.set_ratings(db, coding=copy, ratings=codings.ratings_of(db, first))
+            coding_ratings.set_ratings(db, coding=copy,
+                                       ratings=coding_ratings.ratings_of(db, first))
             for coding in (first, copy):
                 codings.set_status(db, coding=coding, status="submitted")
     with sqlite_database.session() as db:

@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from samspill.core.vignette import vignette_events
-from samspill.services import codings, studies
+from samspill.services import coding_ratings, codings, studies
 from samspill.services.jobs import REGISTRY
 from samspill.services.schemes import latest_version
 from samspill.store.db import Database
@@ -164,7 +164,7 @@ def test_the_report_shows_the_study_s_own_thresholds_and_cut_off(
     with sqlite_database.session() as db:
         studies.get_study(db, "s1").settings = {
             "disrupted_cutoff": 6, "indicators": {"latency_flag_above_ms": 5000}}
-        codings.set_ratings(db, coding=codings.get_coding(db, built.coding.id),
+        coding_ratings.set_ratings(db, coding=codings.get_coding(db, built.coding.id),
                             ratings={"level": 5})
     owner = bearer(sqlite_database, built.owner.username)
     text, _pages = pdf_text(client.get(f"{SESSION}?format=pdf", headers=owner).content)

@@ -18,7 +18,7 @@ import pytest
 from samspill.core.events import Segment
 from samspill.core.scheme_check import parse_scheme
 from samspill.core.vignette import VIGNETTE_DURATION_MS, vignette_events
-from samspill.services import archive, codings, studies, trajectory
+from samspill.services import archive, coding_ratings, codings, studies, trajectory
 from samspill.services import moments as moment_service
 from samspill.services.archive_model import ArchivedSession
 from samspill.services.schemes import register_scheme
@@ -86,9 +86,9 @@ def _rated_study(database: Database) -> None:
         coding = codings.create_coding(db, session=session, coder=owner, scheme_version=version)
         codings.replace_events(db, coding=coding, events=[
             e.model_copy(update={"id": str(uuid.uuid4())}) for e in vignette_events()])
-        codings.set_segment_ratings(db, coding=coding, segment_id=ep5.id,
+        coding_ratings.set_segment_ratings(db, coding=coding, segment_id=ep5.id,
                                     ratings={"eas_sensitivity": 5, "eas_structuring": 4})
-        codings.set_segment_ratings(db, coding=coding, segment_id=ep8.id,
+        coding_ratings.set_segment_ratings(db, coding=coding, segment_id=ep8.id,
                                     ratings={"eas_sensitivity": 6})
         codings.submit(db, coding)
 
@@ -98,7 +98,7 @@ def _ratings_by_segment_name(database: Database, study_name: str) -> dict[str, d
         session = studies.sessions_of(db, studies.get_study(db, study_name))[0]
         names = {s.id: s.name for s in studies.segments_of(db, session)}
         coding = codings.codings_of(db, session)[0]
-        return {names[k]: v for k, v in codings.segment_ratings_of(db, coding).items()}
+        return {names[k]: v for k, v in coding_ratings.segment_ratings_of(db, coding).items()}
 
 
 def test_per_segment_ratings_survive_export_and_import(

@@ -14,7 +14,7 @@ from samspill.core.errors import InputError
 from samspill.core.scheme_check import parse_scheme
 from samspill.core.vignette import VIGNETTE_DURATION_MS, vignette_events
 from samspill.interop.tabular import undocumented
-from samspill.services import codings, studies
+from samspill.services import coding_ratings, codings, studies
 from samspill.services.relations import study_relations
 from samspill.services.schemes import register_scheme, scheme_of
 from samspill.services.scoring import cohort_for_study
@@ -60,12 +60,12 @@ def _rated(db, coder, session, version, n: int, value: int) -> None:  # type: ig
     events = [e.model_copy(update={"id": str(uuid.uuid4())})
               for e in vignette_events() + hostile]  # event ids are unique per database
     codings.replace_events(db, coding=coding, events=events)
-    codings.set_ratings(db, coding=coding, ratings={
+    coding_ratings.set_ratings(db, coding=coding, ratings={
         "eas_sensitivity": 5, "eas_structuring": 6, "eas_nonintrusiveness": "4",
         "eas_nonhostility": value, "level": 2})
     if n == 0:
         with pytest.raises(InputError, match="scale of 'eas_sensitivity'"):
-            codings.set_ratings(db, coding=coding, ratings={"eas_sensitivity": 8})
+            coding_ratings.set_ratings(db, coding=coding, ratings={"eas_sensitivity": 8})
     codings.submit(db, coding)
 
 
@@ -118,11 +118,11 @@ def test_care_index_sums_are_problems_to_check_not_refusals(database: Database) 
         version = register_scheme(db, parse_scheme(text))
         coding = codings.create_coding(db, session=built.session,
                                        coder=make_user(db, "carer"), scheme_version=version)
-        codings.set_ratings(db, coding=coding, ratings={
+        coding_ratings.set_ratings(db, coding=coding, ratings={
             "care_sensitivity": 6, "care_control": 6, "care_unresponsiveness": 3})
-        assert codings.rating_problems(db, coding) == [
+        assert coding_ratings.rating_problems(db, coding) == [
             "care_sensitivity + care_control + care_unresponsiveness add up to 15, not 14. "
             "Fix: the manual's scales add up to 14: check the ratings"]
-        codings.set_ratings(db, coding=coding, ratings={"care_control": 5})
-        assert codings.rating_problems(db, coding) == []
-        assert codings.rating_problems(db, built.coding) == []  # a scheme without forms
+        coding_ratings.set_ratings(db, coding=coding, ratings={"care_control": 5})
+        assert coding_ratings.rating_problems(db, coding) == []
+        assert coding_ratings.rating_problems(db, built.coding) == []  # a scheme without forms

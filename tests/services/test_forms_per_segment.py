@@ -13,7 +13,7 @@ from samspill.core.errors import InputError, NotFoundError
 from samspill.core.events import Segment
 from samspill.core.scheme_check import parse_scheme
 from samspill.core.vignette import VIGNETTE_DURATION_MS, vignette_events
-from samspill.services import actions, codings, studies
+from samspill.services import actions, coding_ratings, codings, studies
 from samspill.services.agreement import study_agreement
 from samspill.services.exports import choose_codings, table_export
 from samspill.services.schemes import register_scheme
@@ -79,16 +79,16 @@ def test_ratings_are_stored_per_segment_and_refused_where_they_do_not_belong(
                                       scheme_version=register_scheme(
                                           db, parse_scheme(_scheme_text())))
         _rate(db, other, ep5["v0"], eas_sensitivity=6)
-        assert codings.segment_ratings_of(db, other) == {ep5["v0"]: {"eas_sensitivity": "6"}}
+        assert coding_ratings.segment_ratings_of(db, other) == {ep5["v0"]: {"eas_sensitivity": "6"}}
         _rate(db, other, ep5["v0"], eas_sensitivity=None)  # an undo unsets it
-        assert codings.segment_ratings_of(db, other) == {}
+        assert coding_ratings.segment_ratings_of(db, other) == {}
         with pytest.raises(InputError, match="rated per segment"):
-            codings.set_ratings(db, coding=other, ratings={"eas_sensitivity": 5})
+            coding_ratings.set_ratings(db, coding=other, ratings={"eas_sensitivity": 5})
         with pytest.raises(InputError, match="not rated per segment"):
-            codings.set_segment_ratings(db, coding=other, segment_id=ep5["v0"],
+            coding_ratings.set_segment_ratings(db, coding=other, segment_id=ep5["v0"],
                                         ratings={"level": 3})
         with pytest.raises(NotFoundError, match="no segment"):
-            codings.set_segment_ratings(db, coding=other, segment_id=ep5["v1"],
+            coding_ratings.set_segment_ratings(db, coding=other, segment_id=ep5["v1"],
                                         ratings={"eas_sensitivity": 3})
         with pytest.raises(InputError, match="scale of 'eas_sensitivity'"):
             _rate(db, other, ep5["v0"], eas_sensitivity=9)

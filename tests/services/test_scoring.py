@@ -6,7 +6,7 @@ import pytest
 
 from samspill.core.errors import InputError
 from samspill.core.selection import EVERY_CODING
-from samspill.services import studies
+from samspill.services import coding_ratings, studies
 from samspill.services.access import scores_visible
 from samspill.services.scores_json import scores_to_json
 from samspill.services.scoring import (
@@ -51,11 +51,10 @@ def test_the_stored_vignette_shows_the_five_signs_present_and_little_hostility(
 
 
 def test_a_study_cutoff_overrides_the_schemes(database: Database) -> None:
-    from samspill.services import codings
 
     with database.session() as db:
         built = make_coded_session(db)
-        codings.set_ratings(db, coding=built.coding, ratings={"level": 5})
+        coding_ratings.set_ratings(db, coding=built.coding, ratings={"level": 5})
         assert scores_to_json(score_stored_coding(db, built.coding))["disrupted"] is True
         built.study.settings = {"disrupted_cutoff": 6}
         db.flush()

@@ -9,7 +9,7 @@ from samspill.core.errors import ConflictError, EventError, InputError, RefusedE
 from samspill.core.events import Event
 from samspill.core.scheme_check import load_builtin_scheme
 from samspill.core.vignette import vignette_events
-from samspill.services import codings, studies
+from samspill.services import coding_ratings, codings, studies
 from samspill.services.actions import Action, apply_actions
 from samspill.services.schemes import register_scheme
 from samspill.store.db import Database
@@ -113,10 +113,10 @@ def test_a_changed_scheme_in_use_gets_a_new_version(database: Database) -> None:
 def test_ratings_are_checked_against_the_scale(database: Database) -> None:
     with database.session() as db:
         coding = make_coded_session(db).coding
-        codings.set_ratings(db, coding=coding, ratings={"level": 6, "profile": "mixed"})
-        assert codings.ratings_of(db, coding) == {"level": "6", "profile": "mixed"}
+        coding_ratings.set_ratings(db, coding=coding, ratings={"level": 6, "profile": "mixed"})
+        assert coding_ratings.ratings_of(db, coding) == {"level": "6", "profile": "mixed"}
         with pytest.raises(InputError, match="from 1 to 7"):
-            codings.set_ratings(db, coding=coding, ratings={"level": 9})
+            coding_ratings.set_ratings(db, coding=coding, ratings={"level": 9})
 
 
 def test_age_in_months_comes_from_the_birth_month(database: Database) -> None:

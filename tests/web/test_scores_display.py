@@ -21,7 +21,7 @@ from samspill.core.indicators import INDICATORS, REASONS
 from samspill.core.scheme_check import load_builtin_scheme
 from samspill.core.scoring import score_coding
 from samspill.core.vignette import VIGNETTE_DURATION_MS, vignette_events, vignette_segments
-from samspill.services import studies
+from samspill.services import coding_ratings, studies
 from samspill.services.scores_json import scores_to_json
 from samspill.store.db import Database
 from samspill.store.models import EventRow
@@ -480,10 +480,9 @@ def test_a_free_play_with_one_sign_on_the_page_is_no_withdrawn_profile(
 
 def test_the_rating_line_and_the_scheme_read_as_words_in_bokmaal(
         client: TestClient, database: Database, near: Built) -> None:
-    from samspill.services import codings
 
     with database.session() as db:
-        codings.set_ratings(db, coding=db.merge(near.coding),
+        coding_ratings.set_ratings(db, coding=db.merge(near.coding),
                             ratings={"level": 6, "profile": "helpless-fearful"})
     _login(client, near.owner.username)
     nb = client.get("/studies/s1/sessions/v1", headers={"Accept-Language": "nb"}).text

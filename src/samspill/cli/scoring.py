@@ -39,7 +39,7 @@ def score(
     """The withdrawal signs: five signs (state, reason, values, stability), the hostility qualifier
     and the AMBIANCE level of one coding, for the whole session and the reunions."""
     from samspill.cli.scores_text import check_language, scheme_title
-    from samspill.services import codings, studies
+    from samspill.services import coding_ratings, codings, studies
     from samspill.services.schemes import scheme_of
     from samspill.services.scores_json import scores_to_json
     from samspill.services.scoring import score_stored_coding
@@ -51,7 +51,7 @@ def score(
         coding = codings.pick_coding(db, session=target, coder=coder)
         result = scores_to_json(score_stored_coding(db, coding))
         result["label"] = scheme_title(scheme_of(coding.scheme_version), lang)
-        problems = codings.rating_problems(db, coding)
+        problems = coding_ratings.rating_problems(db, coding)
         if problems:
             result["form_problems"] = problems
         result["coding"] = {

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from samspill.core.errors import N_, InputError
 from samspill.core.events import Event, Segment
-from samspill.services import assist_decisions, codings, studies
+from samspill.services import assist_decisions, coding_ratings, codings, studies
 from samspill.store.models import AppliedAction, Coding
 
 V = TypeVar("V")
@@ -104,10 +104,11 @@ def _apply(db: Session, coding: Coding, action: Action) -> None:
         assist_decisions.undecide(db, coding,
                                   _need(action.suggestion_id, action, "suggestion_id"))
     elif action.type == "rating" and action.segment_id is not None:  # a per-segment form
-        codings.set_segment_ratings(db, coding=coding, segment_id=action.segment_id,
+        coding_ratings.set_segment_ratings(db, coding=coding, segment_id=action.segment_id,
                                     ratings=_need(action.ratings, action, "ratings"))
     elif action.type == "rating":
-        codings.set_ratings(db, coding=coding, ratings=_need(action.ratings, action, "ratings"))
+        coding_ratings.set_ratings(db, coding=coding,
+                                   ratings=_need(action.ratings, action, "ratings"))
     elif action.type == "segment":
         codings.ensure_open(coding)
         studies.put_segment(

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from samspill.core.errors import N_, InputError
 from samspill.core.scheme import Scheme
-from samspill.services import codings, moments, studies, trajectory, transcripts
+from samspill.services import coding_ratings, codings, moments, studies, trajectory, transcripts
 from samspill.services.archive_model import (
     FORMAT_VERSION,
     ArchivedCoding,
@@ -169,9 +169,9 @@ def _archived_coding(db: Session, coding: Coding) -> ArchivedCoding:
         status=cast(CodingStatus, coding.status),
         purpose=cast(CodingPurpose, coding.purpose),
         events=codings.coding_events(db, coding),
-        ratings=codings.ratings_of(db, coding),
+        ratings=coding_ratings.ratings_of(db, coding),
         transcript=_transcript_text(db, coding),
-        segment_ratings=codings.segment_ratings_of(db, coding),
+        segment_ratings=coding_ratings.segment_ratings_of(db, coding),
     )
 
 
@@ -484,14 +484,14 @@ def _import_coding(
     events = keep_or_renew_ids(db, EventRow, f"coding/{coding.id}", archived.events)
     event_ids.update({old.id: new.id for old, new in zip(archived.events, events, strict=True)})
     codings.replace_events(db, coding=coding, events=events)
-    codings.set_ratings(db, coding=coding, ratings=archived.ratings)
+    coding_ratings.set_ratings(db, coding=coding, ratings=archived.ratings)
     for segment_id, values in archived.segment_ratings.items():
         if segment_id not in segment_ids:
             raise InputError(
                 N_("a coding rates segment {segment}, which the archive lacks"),
                 fix=N_("export it again"), params={"segment": segment_id},
             )
-        codings.set_segment_ratings(db, coding=coding, segment_id=segment_ids[segment_id],
+        coding_ratings.set_segment_ratings(db, coding=coding, segment_id=segment_ids[segment_id],
                                     ratings=dict(values))
     if archived.transcript:
         transcripts.save(db, coding=coding, text=archived.transcript, base_version=0,

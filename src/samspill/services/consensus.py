@@ -22,7 +22,7 @@ from samspill.core.events import Event
 from samspill.core.indicators import INDICATORS
 from samspill.core.reliability import match_events
 from samspill.core.reliability._input import NIL
-from samspill.services import agreement, assignments, audit, codings
+from samspill.services import agreement, assignments, audit, coding_ratings, codings
 from samspill.store.models import Coding, ConsensusSource, ObservationSession, User
 
 SEGMENT_RATING_COLUMNS = ["key", "segment", "item", "agree"]
@@ -75,12 +75,12 @@ def disagreements(db: Session, session: ObservationSession) -> Disagreements:
     tables = {c.coder.username: agreement.coding_table(db, c) for c in group}
     items = _items(tables, recon.tolerance_ms)
     scored = agreement.score_rows(db, session.study, group).set_index("coder")
-    ratings = _compare({c.coder.username: codings.ratings_of(db, c) for c in group})
+    ratings = _compare({c.coder.username: coding_ratings.ratings_of(db, c) for c in group})
     flags = _compare({name: {spec.flag: _flag(scored.at[name, spec.flag])
                              for spec in INDICATORS.values()} for name in tables})
     states = _compare({name: {spec.state: _state(scored.at[name, spec.state])
                               for spec in INDICATORS.values()} for name in tables})
-    per_segment = _compare_segments({c.coder.username: codings.segment_ratings_of(db, c)
+    per_segment = _compare_segments({c.coder.username: coding_ratings.segment_ratings_of(db, c)
                                       for c in group})
     return Disagreements(group, recon.tolerance_ms, items, ratings, flags, states, per_segment)
 
@@ -245,7 +245,7 @@ def _copy_ratings(db: Session, coding: Coding, ratings: pd.DataFrame,
         if coder and row[coder]:
             values[row["item"]] = row[coder]
             sources.append(("rating", row["item"], by_coder[coder].id, row["item"]))
-    codings.set_ratings(db, coding=coding, ratings=values)
+    coding_ratings.set_ratings(db, coding=coding, ratings=values)
     return sources
 
 
@@ -263,7 +263,7 @@ def _copy_segment_ratings(db: Session, coding: Coding, ratings: pd.DataFrame,
             sources.append((SEGMENT_RATING, str(row["key"])[:64], by_coder[coder].id,
                             str(row["item"])))
     for segment_id, chosen in values.items():
-        codings.set_segment_ratings(db, coding=coding, segment_id=segment_id, ratings=chosen)
+        coding_ratings.set_segment_ratings(db, coding=coding, segment_id=segment_id, ratings=chosen)
     return sources
 
 
@@ -290,8 +290,8 @@ def provenance(db: Session, coding: Coding) -> pd.DataFrame:
                       .order_by(ConsensusSource.id)).all()
     coders = {c.id: c.coder.username for c in codings.codings_of(db, coding.session)}
     events = {e.id: e for e in codings.coding_events(db, coding)}
-    ratings = codings.ratings_of(db, coding)
-    per_segment = codings.segment_ratings_of(db, coding)
+    ratings = coding_ratings.ratings_of(db, coding)
+    per_segment = coding_ratings.segment_ratings_of(db, coding)
     records = []
     for r in rows:
         event = events.get(r.item_id) if r.item_kind == "event" else None

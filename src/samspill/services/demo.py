@@ -21,7 +21,7 @@ from samspill.core.vignette import (
 )
 from samspill.core.vignette_transcript import VIGNETTE_TRANSCRIPT
 from samspill.detectors.registry import ModelMissing
-from samspill.services import codings, studies, transcripts
+from samspill.services import coding_ratings, codings, studies, transcripts
 from samspill.services.demo_course import add_demo_course
 from samspill.services.demo_video import render_demo_video
 from samspill.services.media import attach_file
@@ -98,7 +98,8 @@ def load_demo(db: Session, *, owner: User, media_dir: Path, with_video: bool = T
         db, session=session, coder=owner, scheme_version=latest_version(db, "withdrawal-open")
     )
     codings.replace_events(db, coding=coding, events=vignette_events())
-    codings.set_ratings(db, coding=coding, ratings={"level": 6, "profile": "helpless-fearful"})
+    coding_ratings.set_ratings(db, coding=coding,
+                               ratings={"level": 6, "profile": "helpless-fearful"})
     transcripts.save(db, coding=coding, text=VIGNETTE_TRANSCRIPT, base_version=0, by=owner)
     codings.set_status(db, coding=coding, status="master")
     set_phase(db, session=session, phase="intake")
@@ -135,7 +136,7 @@ def _later_session(db: Session, study: Study, dyad: Dyad, owner: User,
     codings.replace_events(db, coding=coding, events=[
         e.model_copy(update={"id": f"{e.id[:19]}{spec.name[-1]}{e.id[20:]}"})
         for e in spec.events()])
-    codings.set_ratings(db, coding=coding, ratings={"level": spec.level, "profile": "none"})
+    coding_ratings.set_ratings(db, coding=coding, ratings={"level": spec.level, "profile": "none"})
     codings.set_status(db, coding=coding, status="master")
     set_phase(db, session=session, phase=spec.phase)
     return session

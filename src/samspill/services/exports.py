@@ -38,7 +38,7 @@ from samspill.interop.variables import (
     Variable,
     segment_form_variables,
 )
-from samspill.services import codings, pooling, studies
+from samspill.services import coding_ratings, codings, pooling, studies
 from samspill.services.media import media_of
 from samspill.services.schemes import scheme_of
 from samspill.services.scoring import EXCLUDED_COLUMNS, Cohort, cohort_for_study, in_cohort
@@ -325,7 +325,7 @@ def _observation(db: Session, coding: Coding, name: str, events: list[Event]) ->
         variables={"dyad": session.dyad.code, "session": session.name,
                    "coder": coding.coder.username, "procedure": session.procedure},
         events=events, segments=studies.segments_of(db, session),
-        duration_ms=session.duration_ms or None, ratings=codings.ratings_of(db, coding))
+        duration_ms=session.duration_ms or None, ratings=coding_ratings.ratings_of(db, coding))
 
 
 def _media_name(session: str, number: int, filename: str) -> str:

@@ -55,7 +55,7 @@ from samspill.interop.elan import elan_scheme, read_elan
 from samspill.interop.events_csv import CSV_COLUMNS, TimeUnit, read_events_csv
 from samspill.interop.model import Imported, Observation, Project
 from samspill.interop.safety import decode_utf8
-from samspill.services import codings, studies
+from samspill.services import coding_ratings, codings, studies
 from samspill.services.accounts import get_user
 from samspill.services.schemes import latest_version, register_scheme, scheme_of, scheme_versions
 from samspill.store.models import (
@@ -265,7 +265,7 @@ def _store(db: Session, target: Target, imported: Imported, row: SchemeVersion,
                   for e in events]
         result.events += codings.replace_events(db, coding=coding, events=events, labels=labels)
         if observation.ratings:
-            codings.set_ratings(db, coding=coding, ratings=observation.ratings)
+            coding_ratings.set_ratings(db, coding=coding, ratings=observation.ratings)
         result.codings.append(coding.id)
         progress(0.2 + 0.8 * n / len(observations))
     return result

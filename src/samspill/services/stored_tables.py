@@ -18,7 +18,7 @@ from samspill.core.coding_rules import close_running
 from samspill.core.errors import N_, InputError, SamspillError
 from samspill.core.events import EVENT_COLUMNS, SEGMENT_COLUMNS
 from samspill.core.scheme import Scheme
-from samspill.services import codings
+from samspill.services import coding_ratings
 from samspill.store.models import Coding, EventRow, Rating, SegmentRow
 
 
@@ -169,7 +169,7 @@ def ratings_table(db: Session, coding_ids: list[int]) -> dict[int, dict[str, str
     out: dict[int, dict[str, str]] = defaultdict(dict)
     for row in db.scalars(select(Rating).where(Rating.coding_id.in_(coding_ids))).all():
         out[row.coding_id][row.item_id] = row.value
-    for coding_id, keyed in codings.keyed_segment_ratings(db, coding_ids).items():
+    for coding_id, keyed in coding_ratings.keyed_segment_ratings(db, coding_ids).items():
         if keyed:
             out[coding_id].update(keyed)
     return out

@@ -12,7 +12,7 @@ from pydantic import ValidationError
 
 from samspill.core.errors import N_, InputError
 from samspill.services import access as policy
-from samspill.services import actions, codings, scoring
+from samspill.services import actions, coding_ratings, codings, scoring
 from samspill.services.schemes import latest_version
 from samspill.services.scores_json import scores_to_json
 from samspill.web.api_shapes import coding_out
@@ -142,13 +142,13 @@ def _actions_of(raw: bytes | None) -> list[actions.Action]:
 
 @router.get("/api/codings/{coding_id}/ratings")
 def get_ratings(access: ReadCoding, db: DbSession) -> dict[str, str]:
-    return codings.ratings_of(db, access.the_coding)
+    return coding_ratings.ratings_of(db, access.the_coding)
 
 
 @router.put("/api/codings/{coding_id}/ratings")
 def put_ratings(body: RatingsIn, access: WriteCoding, db: DbSession) -> dict[str, str]:
-    codings.set_ratings(db, coding=access.the_coding, ratings=body.ratings)
-    return codings.ratings_of(db, access.the_coding)
+    coding_ratings.set_ratings(db, coding=access.the_coding, ratings=body.ratings)
+    return coding_ratings.ratings_of(db, access.the_coding)
 
 
 @router.put("/api/codings/{coding_id}/status")

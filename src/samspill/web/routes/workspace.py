@@ -25,7 +25,7 @@ from samspill.core.scheme_labels import (
 )
 from samspill.interop.events_csv import write_events_csv
 from samspill.services import access as policy
-from samspill.services import assist_decisions, codings, studies, workspace
+from samspill.services import assist_decisions, coding_ratings, codings, studies, workspace
 from samspill.services.media import media_of
 from samspill.services.schemes import segment_template_for
 from samspill.store.models import Coding, Study
@@ -227,8 +227,8 @@ def boot_data(db: DbSession, access: Access) -> dict[str, Any]:
         "scheme": localised(scheme, scheme_words).model_dump(mode="json"),
         "labels": option_labels(scheme, scheme_words),
         "events": workspace.event_rows(db, coding),
-        "ratings": codings.ratings_of(db, coding),
-        "segment_ratings": codings.segment_ratings_of(db, coding),
+        "ratings": coding_ratings.ratings_of(db, coding),
+        "segment_ratings": coding_ratings.segment_ratings_of(db, coding),
         "segments": [s.model_dump(mode="json") for s in studies.segments_of(db, coding.session)],
         "template": template.model_dump(mode="json") if template else None,
         "template_names": _template_names(template, language),
