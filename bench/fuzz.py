@@ -27,7 +27,7 @@ from samspill.core.errors import SamspillError
 from samspill.core.scheme_check import load_builtin_scheme, parse_scheme
 from samspill.core.vignette import VIGNETTE_DURATION_MS, vignette_events, vignette_segments
 from samspill.interop.events_csv import write_events_csv
-from samspill.services.archive import read_archive
+from samspill.services.archive_import import read_archive
 
 
 @cache

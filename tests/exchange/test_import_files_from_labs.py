@@ -254,7 +254,7 @@ def test_a_latin1_csv_upload_is_refused_naming_the_line_in_bokmal(lab: Lab, web:
 
 
 def test_the_study_archive_keeps_what_the_file_said(lab: Lab, tmp_path):
-    from samspill.services import archive
+    from samspill.services import archive, archive_import
 
     with lab.database.session() as db:
         imports.import_boris(db, _target(db, procedure="free-play"),
@@ -262,7 +262,7 @@ def test_the_study_archive_keeps_what_the_file_said(lab: Lab, tmp_path):
         path = archive.export_study(db, study=studies.get_study(db, "lab"),
                                     media_dir=tmp_path / "media", out=tmp_path / "lab.zip")
     with lab.database.session() as db:
-        archive.import_study(db, path=path, media_dir=tmp_path / "media2",
+        archive_import.import_study(db, path=path, media_dir=tmp_path / "media2",
                              importer=get_user(db, "own"), rename="lab2")
         kept = studies.get_session(db, study=studies.get_study(db, "lab2"), name="o1")
         assert kept.source_metadata["description"] == "home visit 2"

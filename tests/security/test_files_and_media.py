@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select, update
 
 from samspill.core.errors import ConflictError, InputError
-from samspill.services import accounts, archive, studies
+from samspill.services import accounts, archive, archive_import, studies
 from samspill.services import backup as backups
 from samspill.store.db import Database
 from samspill.store.folder import hold_folder
@@ -44,7 +44,7 @@ def _import(world: World, path: Path) -> None:
     database = Database(world.settings)
     try:
         with database.session() as db:
-            archive.import_study(
+            archive_import.import_study(
                 db,
                 path=path,
                 media_dir=world.settings.media_dir,

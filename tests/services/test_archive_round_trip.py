@@ -18,7 +18,7 @@ import pytest
 from samspill.core.events import Segment
 from samspill.core.scheme_check import parse_scheme
 from samspill.core.vignette import VIGNETTE_DURATION_MS, vignette_events
-from samspill.services import archive, coding_ratings, codings, studies, trajectory
+from samspill.services import archive, archive_import, coding_ratings, codings, studies, trajectory
 from samspill.services import moments as moment_service
 from samspill.services.archive_model import ArchivedSession
 from samspill.services.schemes import register_scheme
@@ -50,7 +50,7 @@ def _import(database: Database, path: Path, rename: str | None = None) -> str:
     with database.session() as db:
         importer = db.query(User).filter_by(username="importer").one_or_none() or make_user(
             db, "importer")
-        study = archive.import_study(db, path=path, media_dir=database.settings.media_dir,
+        study = archive_import.import_study(db, path=path, media_dir=database.settings.media_dir,
                                      importer=importer, rename=rename)
         return study.name
 

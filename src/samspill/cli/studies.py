@@ -71,7 +71,7 @@ def import_(
 ) -> None:
     """Read an archive; nothing is imported unless all of it is valid."""
     from samspill.services import accounts
-    from samspill.services.archive import import_study
+    from samspill.services.archive_import import import_study
     with unit_of_work(data_dir) as (db, database):
         study = import_study(
             db,
