@@ -37,7 +37,7 @@ import httpx
 from sqlalchemy import func, select
 
 from samspill.core.events import Event
-from samspill.services import accounts, codings, studies
+from samspill.services import accounts, codings, credentials, studies
 from samspill.services.schemes import latest_version, register_builtin_schemes
 from samspill.settings import Settings
 from samspill.store.db import Database
@@ -102,7 +102,7 @@ def prepare(settings: Settings, n_coders: int, preseed: int = 0) -> list[Coder]:
             user = accounts.add_user(db, username=f"coder{i:03d}", password=None)
             studies.set_role(db, study=study, user=user, role="coder")
             coding = codings.create_coding(db, session=session, coder=user, scheme_version=version)
-            coder = Coder(accounts.create_api_token(db, user=user), coding.id)
+            coder = Coder(credentials.create_api_token(db, user=user), coding.id)
             seed = [event_for(coder) for _ in range(preseed)]
             codings.replace_events(db, coding=coding, events=[Event(**e) for e in seed])
             coders.append(coder)

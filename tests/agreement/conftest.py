@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from samspill.core.events import Event
-from samspill.services import accounts, studies
+from samspill.services import credentials, studies
 from samspill.services.setup import ensure_user
 from samspill.store.db import Database
 from samspill.web.app import create_app
@@ -44,7 +44,7 @@ def build_lab(database: Database) -> dict[str, str]:
         study = studies.create_study(db, name="s1", owner=users["own"])
         for name, role in ROLES.items():
             studies.set_role(db, study=study, user=users[name], role=role)
-        return {n: accounts.create_api_token(db, user=u) for n, u in users.items()}
+        return {n: credentials.create_api_token(db, user=u) for n, u in users.items()}
 
 
 @pytest.fixture

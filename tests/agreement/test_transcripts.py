@@ -10,7 +10,7 @@ import pytest
 from pypdf import PdfReader
 
 from samspill.core.transcript import parse_transcript
-from samspill.services import accounts, studies, transcripts
+from samspill.services import credentials, studies, transcripts
 from samspill.services.accounts import get_user
 from samspill.services.setup import ensure_user
 from samspill.services.training import mark_master
@@ -77,7 +77,7 @@ def test_another_studys_owner_does_not_learn_the_transcript_exists(lab: Lab) -> 
     with lab.database.session() as db:
         outsider = ensure_user(db, "out")
         studies.create_study(db, name="s2", owner=outsider)
-        lab.tokens["out"] = accounts.create_api_token(db, user=outsider)
+        lab.tokens["out"] = credentials.create_api_token(db, user=outsider)
     for tail in ("/transcript", "/transcript.txt"):
         assert lab.get("out", f"/api/codings/{master}{tail}").status_code == 404
 

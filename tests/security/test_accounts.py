@@ -14,7 +14,7 @@ from sqlalchemy import select, update
 from typer.testing import CliRunner
 
 from samspill.cli import app as cli_app
-from samspill.services import accounts, studies
+from samspill.services import accounts, credentials, studies
 from samspill.services.setup import ensure_admin
 from samspill.settings import Settings
 from samspill.store.db import Database
@@ -49,8 +49,8 @@ def test_an_owner_removes_a_member_over_the_api(database: Database) -> None:
         owner, coder = make_user(db, "own"), make_user(db, "cod")
         study = studies.create_study(db, name="s1", owner=owner)
         studies.set_role(db, study=study, user=coder, role="coder")
-        own = accounts.create_api_token(db, user=owner)
-        cod = accounts.create_api_token(db, user=coder)
+        own = credentials.create_api_token(db, user=owner)
+        cod = credentials.create_api_token(db, user=coder)
     with TestClient(create_app(database.settings, database=database)) as client:
         as_coder = {"Authorization": f"Bearer {cod}"}
         assert client.get("/api/studies/s1", headers=as_coder).status_code == 200
@@ -154,16 +154,16 @@ def test_token_list_and_revoke_on_the_command_line(world: World) -> None:
 def test_api_tokens_expire(database: Database) -> None:
     with database.session() as db:
         user = make_user(db, "cod")
-        token = accounts.create_api_token(db, user=user)
+        token = credentials.create_api_token(db, user=user)
         row = db.scalar(select(ApiToken).where(ApiToken.user_id == user.id))
         assert row is not None and row.expires_at is not None
-        lifetime = accounts._aware(row.expires_at) - dt.datetime.now(dt.UTC)
+        lifetime = credentials.aware(row.expires_at) - dt.datetime.now(dt.UTC)
         assert dt.timedelta(days=89) < lifetime <= dt.timedelta(days=90)
         db.execute(
             update(ApiToken).values(expires_at=dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1))
         )
     with database.session() as db:
-        assert accounts.user_for_token(db, token) is None
+        assert credentials.user_for_token(db, token) is None
 
 
 def test_the_account_page_makes_and_revokes_a_token(world: World, world_client: TestClient) -> None:
@@ -184,8 +184,8 @@ def test_the_account_page_makes_and_revokes_a_token(world: World, world_client: 
 def test_disabling_a_user_ends_their_logins_and_tokens(database: Database) -> None:
     with database.session() as db:
         admin, coder = make_user(db, "adm", admin=True), make_user(db, "cod")
-        adm = accounts.create_api_token(db, user=admin)
-        cod = accounts.create_api_token(db, user=coder)
+        adm = credentials.create_api_token(db, user=admin)
+        cod = credentials.create_api_token(db, user=coder)
     app = create_app(database.settings, database=database)
     with TestClient(app) as browser, TestClient(app) as client:
         _browser(browser, "cod")
@@ -370,7 +370,7 @@ def test_a_disabled_user_gets_no_login_link(database: Database) -> None:
         user = make_user(db, "cod")
         accounts.disable_user(db, user=user, actor=admin)
         with pytest.raises(Exception, match="disabled"):
-            accounts.make_login_link(db, user)
+            credentials.make_login_link(db, user)
 
 
 def test_the_account_members_and_users_pages_speak_norwegian(

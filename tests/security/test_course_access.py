@@ -8,7 +8,7 @@ import json
 
 from fastapi.testclient import TestClient
 
-from samspill.services import accounts, courses, studies
+from samspill.services import accounts, courses, credentials, studies
 from samspill.store.db import Database
 from tests.factories import make_user
 from tests.security.world import VIDEO, World
@@ -54,7 +54,7 @@ def test_no_learner_sees_another_learners_answers_and_the_teacher_sees_counts_on
         course = courses.get_course(db, "c1")
         courses.enrol(db, course=course, user=other, role="learner",
                       by=accounts.get_user(db, "own"))
-        token = accounts.create_api_token(db, user=other)
+        token = credentials.create_api_token(db, user=other)
         key = courses.answer_key(db, course, courses.lesson_at(db, course, 1))
         target = int(key[0].unanswered["time_ms"].iloc[0])
     database.dispose()

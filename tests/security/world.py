@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from samspill.core.vignette import VIGNETTE_DURATION_MS, vignette_events
-from samspill.services import accounts, codings, courses, identity, studies
+from samspill.services import codings, courses, credentials, identity, studies
 from samspill.services.schemes import latest_version, register_builtin_schemes
 from samspill.settings import Settings
 from samspill.store.db import Database
@@ -92,7 +92,7 @@ def build_world(settings: Settings) -> World:
             world.codings[name] = coding.id
         world.media_id = _add_video(db, settings, session.id)
         _add_course(db, study, users)
-        world.tokens = {n: accounts.create_api_token(db, user=u) for n, u in users.items()}
+        world.tokens = {n: credentials.create_api_token(db, user=u) for n, u in users.items()}
     database.dispose()
     return world
 

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from samspill.services import accounts
+from samspill.services import accounts, credentials
 from samspill.store.db import Database
 from samspill.web.app import create_app
 from tests.factories import Built, make_coded_session
@@ -30,5 +30,5 @@ def built(database: Database) -> Built:
 
 def bearer(database: Database, username: str) -> dict[str, str]:
     with database.session() as db:
-        token = accounts.create_api_token(db, user=accounts.get_user(db, username))
+        token = credentials.create_api_token(db, user=accounts.get_user(db, username))
     return {"Authorization": f"Bearer {token}"}

@@ -56,7 +56,7 @@ def add(
 @user_app.command("list")
 def list_users(data_dir: DataDir = None) -> None:
     """Every user: administrator or not, and whether disabled or without a password."""
-    from samspill.services import accounts
+    from samspill.services import accounts, credentials
     table = Table("user", "administrator", "creates studies", "state", "API tokens")
     with unit_of_work(data_dir) as (db, _):
         for user in accounts.all_users(db):
@@ -65,7 +65,7 @@ def list_users(data_dir: DataDir = None) -> None:
                 if user.disabled_at
                 else ("no password" if user.password_hash is None else "active")
             )
-            count = len(accounts.tokens_of(db, user))
+            count = len(credentials.tokens_of(db, user))
             creates = "yes" if user.is_admin or user.can_create_studies else "no"
             table.add_row(
                 user.username, "yes" if user.is_admin else "no", creates, state, str(count)
@@ -167,10 +167,11 @@ def create(
     data_dir: DataDir = None,
 ) -> None:
     """Print a new token once; send it as 'Authorization: Bearer TOKEN'."""
-    from samspill.services import accounts
+    from samspill.services import accounts, credentials
     with unit_of_work(data_dir) as (db, database):
         ttl = dt.timedelta(days=days or database.settings.token_days)
-        token = accounts.create_api_token(db, user=accounts.get_user(db, user), name=name, ttl=ttl)
+        owner = accounts.get_user(db, user)
+        token = credentials.create_api_token(db, user=owner, name=name, ttl=ttl)
     typer.echo(token)
 
 
@@ -180,11 +181,11 @@ def list_tokens(
     data_dir: DataDir = None,
 ) -> None:
     """API tokens (never the tokens themselves): id, user, label, made and expiry (UTC)."""
-    from samspill.services import accounts
+    from samspill.services import accounts, credentials
     table = Table("id", "user", "label", "made (UTC)", "expires (UTC)")
     with unit_of_work(data_dir) as (db, _):
         owner = accounts.get_user(db, user) if user else None
-        for t in accounts.tokens_of(db, owner):
+        for t in credentials.tokens_of(db, owner):
             expires = t.expires_at.strftime("%Y-%m-%d %H:%M") if t.expires_at else "never"
             table.add_row(
                 str(t.id), t.user.username, t.name, t.created_at.strftime("%Y-%m-%d %H:%M"), expires
@@ -198,11 +199,11 @@ def revoke(
     data_dir: DataDir = None,
 ) -> None:
     """Revoke a token: it stops working at once."""
-    from samspill.services import accounts
+    from samspill.services import credentials
     with unit_of_work(data_dir) as (db, _):
-        token = accounts.get_token(db, token_id)
+        token = credentials.get_token(db, token_id)
         owner = token.user.username
-        accounts.revoke_token(db, token)
+        credentials.revoke_token(db, token)
     console.print(f"token {token_id} of '{owner}' is revoked")
 
 
@@ -236,8 +237,8 @@ def login_link(
 ) -> None:
     """Print a new one-time login link for a user (earlier unused links of theirs stop working).
     The link logs them in once; without a password they land on the page that sets one."""
-    from samspill.services import accounts
+    from samspill.services import accounts, credentials
     from samspill.services.setup import link_url
     with unit_of_work(data_dir) as (db, _):
-        token = accounts.make_login_link(db, accounts.get_user(db, name), hours=hours)
+        token = credentials.make_login_link(db, accounts.get_user(db, name), hours=hours)
     typer.echo(link_url(url, token))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from samspill.services.accounts import make_login_link
+from samspill.services.credentials import make_login_link
 from samspill.store.models import User
 
 ADMIN = "admin"

@@ -14,7 +14,7 @@ from starlette.concurrency import run_in_threadpool
 
 from samspill.core.errors import N_, AuthenticationError, NotFoundError, PermissionDeniedError
 from samspill.services import access as policy
-from samspill.services import accounts, audit, codings, courses, studies
+from samspill.services import accounts, audit, codings, courses, credentials, studies
 from samspill.settings import Settings
 from samspill.store.db import Database
 from samspill.store.models import AuthSession, Coding, MediaFile, ObservationSession, Study, User
@@ -73,10 +73,10 @@ class Login:
 def optional_login(request: Request, db: DbSession) -> Login | None:
     header = request.headers.get("authorization", "")
     if header.lower().startswith("bearer "):
-        user = accounts.user_for_token(db, header[7:].strip())
+        user = credentials.user_for_token(db, header[7:].strip())
         return Login(user, None) if user else None
     cookie = request.cookies.get(SESSION_COOKIE)
-    browser = accounts.browser_session(db, cookie) if cookie else None
+    browser = credentials.browser_session(db, cookie) if cookie else None
     return Login(browser.user, browser) if browser else None
 
 

@@ -12,7 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from samspill.core.errors import N_, InputError, NotFoundError, SamspillError
 from samspill.services import access as policy
-from samspill.services import accounts
+from samspill.services import accounts, credentials
 from samspill.services.setup import link_url
 from samspill.settings import Settings
 from samspill.store.models import ApiToken, User
@@ -46,17 +46,17 @@ def _token_out(token: ApiToken) -> TokenOut:
 
 def _revoke(db: DbSession, actor: User, token_id: int) -> None:
     try:
-        token = accounts.get_token(db, token_id)
+        token = credentials.get_token(db, token_id)
     except NotFoundError:
         raise NotFoundError(N_("no such token"),
                             fix=N_("list your tokens on your account page")) from None
     policy.check_token(actor, token.user)
-    accounts.revoke_token(db, token, actor=actor)
+    credentials.revoke_token(db, token, actor=actor)
 
 
 def _new_token(request: Request, db: DbSession, user: User, name: str) -> str:
     ttl = dt.timedelta(days=_settings(request).token_days)
-    return accounts.create_api_token(db, user=user, name=name, ttl=ttl)
+    return credentials.create_api_token(db, user=user, name=name, ttl=ttl)
 
 
 # --- Everyone: the account page ---------------------------------------------------------------
@@ -69,7 +69,7 @@ def _account_page(
     context = {
         "user": access.user,
         "csrf": access.csrf,
-        "tokens": accounts.tokens_of(db, access.user),
+        "tokens": credentials.tokens_of(db, access.user),
         "token_days": settings.token_days,
         "min_length": settings.min_password_length,
         **extra,
@@ -149,7 +149,7 @@ def list_tokens(access: Authenticated, db: DbSession, user: str | None = None) -
     owner = access.user if user is None else accounts.get_user(db, user)
     if not policy.may_manage_account(access.user, owner):
         owner = access.user
-    return [_token_out(t) for t in accounts.tokens_of(db, owner)]
+    return [_token_out(t) for t in credentials.tokens_of(db, owner)]
 
 
 @router.delete("/api/tokens/{token_id}", status_code=204)
@@ -168,7 +168,7 @@ def _users_page(
         "user": access.user,
         "csrf": access.csrf,
         "users": accounts.all_users(db),
-        "tokens": accounts.tokens_of(db),
+        "tokens": credentials.tokens_of(db),
         **extra,
     }
     return templates.TemplateResponse(request, "users.html", context, status_code=status)
@@ -195,7 +195,7 @@ def add_user_form(
     """A new user without a password: the page shows a one-time link to hand them."""
     user = accounts.add_user(db, username=username, password=None, is_admin=is_admin)
     accounts.set_create_right(db, user=user, allowed=can_create_studies, actor=access.user)
-    link = _link(request, db, user.username, accounts.make_login_link(db, user))
+    link = _link(request, db, user.username, credentials.make_login_link(db, user))
     return _users_page(request, access, db, link=link)
 
 

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from samspill.core.errors import SamspillError
-from samspill.services import accounts
+from samspill.services import accounts, credentials
 from samspill.settings import Settings
 from samspill.store.models import User
 from samspill.web import i18n
@@ -81,7 +81,7 @@ def login_form(
             {"next": _safe_next(next), "error": error.message, "username": username},
             status_code=error.status_code,
         )
-    cookie, _ = accounts.start_browser_session(db, user=user, hours=settings.session_hours)
+    cookie, _ = credentials.start_browser_session(db, user=user, hours=settings.session_hours)
     response = RedirectResponse(_safe_next(next), status_code=303)
     _set_login_cookie(request, response, cookie, settings.session_hours)
     return response
@@ -96,15 +96,15 @@ def login_api(
     except SamspillError:
         db.commit()
         raise
-    cookie, csrf = accounts.start_browser_session(db, user=user, hours=settings.session_hours)
+    cookie, csrf = credentials.start_browser_session(db, user=user, hours=settings.session_hours)
     _set_login_cookie(request, response, cookie, settings.session_hours)
     return {"username": user.username, "csrf_token": csrf}
 
 
 @router.get("/login/link", dependencies=[allow("public")])
 def login_link(request: Request, token: str, db: DbSession, settings: SettingsDep) -> Response:
-    user = accounts.consume_login_link(db, token)
-    cookie, _ = accounts.start_browser_session(db, user=user, hours=settings.session_hours)
+    user = credentials.consume_login_link(db, token)
+    cookie, _ = credentials.start_browser_session(db, user=user, hours=settings.session_hours)
     # No password yet (a new administrator, a reset): straight to the page that sets one.
     response = RedirectResponse("/account" if user.password_hash is None else "/", status_code=303)
     _set_login_cookie(request, response, cookie, settings.session_hours)
@@ -115,7 +115,7 @@ def login_link(request: Request, token: str, db: DbSession, settings: SettingsDe
 def logout(request: Request, db: DbSession) -> Response:
     cookie = request.cookies.get(SESSION_COOKIE)
     if cookie:
-        accounts.end_browser_session(db, cookie)
+        credentials.end_browser_session(db, cookie)
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
