@@ -107,3 +107,36 @@ def test_the_english_screen_shows_the_scheme_as_written(
     kind = next(m for m in boot["scheme"]["modifier_sets"] if m["id"] == "kind")
     assert kind["label"] == "Kind of bid"
     assert boot["labels"]["modifiers"]["kind"]["look"] == "look"
+
+
+def test_the_header_says_every_status_in_words_of_the_pages_language(
+    client: TestClient, database: Database, built: Built
+) -> None:
+    import re
+
+    words = {
+        "en": {"in_progress": "in progress", "submitted": "submitted", "master": "master coding"},
+        "nb": {"in_progress": "under arbeid", "submitted": "levert", "master": "fasitkoding"},
+    }
+    assert set(words["en"]) == set(codings.STATUSES)
+    shown = re.compile(r'<span id="coding-status" data-status="(\w+)">([^<]*)</span>')
+    for status in codings.STATUSES:
+        with database.session() as db:
+            coding = codings.get_coding(db, built.coding.id)
+            coding.status = status
+        for language, accept in (("en", "en-GB"), ("nb", "nb-NO")):
+            headers = {**bearer(database, built.owner.username), "Accept-Language": accept}
+            page = client.get(f"/codings/{built.coding.id}", headers=headers).text
+            assert shown.findall(page) == [(status, words[language][status])]
+
+
+def test_the_help_says_each_codes_kind_in_bokmaal(
+    client: TestClient, database: Database, built: Built
+) -> None:
+    import re
+
+    headers = {**bearer(database, built.owner.username), "Accept-Language": "nb-NO"}
+    page = client.get(f"/codings/{built.coding.id}", headers=headers).text
+    help_dialog = page[page.index('<dialog id="help"'):]
+    kinds = set(re.findall(r"</kbd></td><td>[^<]*</td><td>([^<]*)</td>", help_dialog))
+    assert kinds == {"punkt", "tilstand"}
