@@ -3,7 +3,7 @@
 // element each) → outbox (IndexedDB) → POST /api/codings/{id}/actions → cleared on the answer.
 
 import { EventList } from "./eventlist.js";
-import { setLabels, setStrings, subjectLabel, t } from "./i18n.js";
+import { codeLabel, setLabels, setStrings, subjectLabel, t } from "./i18n.js";
 import { bindKeys, Logger } from "./keys.js";
 import { EventStore } from "./model.js";
 import { ModifierDialog } from "./modifiers.js";
@@ -27,7 +27,8 @@ performance.mark("samspill-start");
 const $ = (id) => document.getElementById(id);
 const boot = JSON.parse($("boot").textContent);
 setStrings(boot.strings);
-setLabels(boot.labels);
+// The scheme in the boot data carries its codes' names in the page's language already.
+setLabels({ ...boot.labels, codes: Object.fromEntries(boot.scheme.codes.map((c) => [c.id, c.name])) });
 const csrf = document.querySelector('meta[name="csrf-token"]').content;
 const codingId = boot.coding.id;
 const scheme = boot.scheme;
@@ -75,7 +76,7 @@ const list = new EventList($("event-list"), {
   lookup: (id) => store.byId.get(id),
   onSeek: (ms) => player.seekTo(ms),
   onEdit: (_old, changed) => history.commit([{ type: "edit", event: changed }], t("Edit event at {time}", { time: formatMs(changed.onset_ms) })),
-  onDelete: (event) => history.commit([{ type: "delete", event_id: event.id }], t("Deleted {code} at {time}", { code: event.code, time: formatMs(event.onset_ms) })),
+  onDelete: (event) => history.commit([{ type: "delete", event_id: event.id }], t("Deleted {code} at {time}", { code: codeLabel(event.code), time: formatMs(event.onset_ms) })),
   editable: () => writable,
 });
 const timeline = new Timeline($("timeline"), {
