@@ -70,3 +70,14 @@ def test_the_conflict_dialog_names_subject_and_code_as_the_list_does(bokmaal, de
     page.keyboard.press("Escape")
     page.wait_for_selector("dialog.conflict", state="detached")
     wait_saved(page)
+
+
+def test_the_filter_finds_an_event_by_the_subject_it_shows(bokmaal):
+    page, _ = bokmaal
+    _log_point(page)
+    who, code = shown_row(page)
+    assert who != "caregiver"
+    for words, found in ((who.lower(), 1), ("caregiver", 1), (code, 1), ("nobody-here", 0)):
+        page.fill("#event-filter", words)
+        page.wait_for_function(
+            "(n) => document.querySelectorAll('#event-list li[data-id]').length === n", arg=found)
