@@ -81,3 +81,16 @@ def test_the_filter_finds_an_event_by_the_subject_it_shows(bokmaal):
         page.fill("#event-filter", words)
         page.wait_for_function(
             "(n) => document.querySelectorAll('#event-list li[data-id]').length === n", arg=found)
+
+
+def test_a_write_the_browser_broke_off_is_said_in_the_pages_language(bokmaal):
+    page, _ = bokmaal
+    # The transaction ends with no request pending and no error of its own, as when the
+    # browser gives it up.
+    page.evaluate("""() => {
+        IDBObjectStore.prototype.add = function () { this.transaction.abort(); return {}; };
+    }""")
+    page.keyboard.press("i")
+    page.wait_for_selector("#toast.bad")
+    assert page.inner_text("#toast") == said(
+        page, "Not saved: {message}", message=said(page, "the browser broke off storing it"))

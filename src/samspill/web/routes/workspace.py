@@ -144,6 +144,10 @@ JS_STRINGS = (
     _("Main view: {clip}"),
     _("not started yet"),
     _("ended"),
+    # The browser's storage refusing a write, and what an action set aside was (in words).
+    _("the browser broke off storing it"),
+    _("this browser did not store it"),
+    _("this browser's storage is full"),
 )
 
 INDICATOR_TITLES = tuple(spec.title for spec in INDICATORS.values())  # in the catalogs already

@@ -169,7 +169,9 @@ function send(action) {
 
 // The browser refused to store (private mode, a full disk): say so at once, never silently.
 function storageFailed(error) {
-  toast(t("Not saved: {message}", { message: error?.message || "IndexedDB" }), true);
+  const message = error?.name === "QuotaExceededError" ? t("this browser's storage is full")
+    : error?.message || t("this browser did not store it");
+  toast(t("Not saved: {message}", { message }), true);
 }
 
 let lastState = "saved";
