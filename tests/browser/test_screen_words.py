@@ -94,3 +94,17 @@ def test_a_write_the_browser_broke_off_is_said_in_the_pages_language(bokmaal):
     page.wait_for_selector("#toast.bad")
     assert page.inner_text("#toast") == said(
         page, "Not saved: {message}", message=said(page, "the browser broke off storing it"))
+
+
+def test_an_action_set_aside_is_listed_in_words(bokmaal):
+    page, _ = bokmaal
+    page.route("**/actions", lambda route: route.fulfill(
+        status=422, content_type="application/json", body='{"error": {}}'))
+    page.keyboard.press("i")
+    item = page.wait_for_selector("#set-aside li")
+    added = said(page, "Added an event")
+    assert item.inner_text().startswith(f"{added}: 422")
+    assert said(page, "Not saved: {message}", message=added) in page.inner_text("#toast")
+    page.unroute("**/actions")
+    page.click("#set-aside button:last-of-type")  # discard
+    page.wait_for_selector("#set-aside li", state="detached")

@@ -140,3 +140,19 @@ def test_the_help_says_each_codes_kind_in_bokmaal(
     help_dialog = page[page.index('<dialog id="help"'):]
     kinds = set(re.findall(r"</kbd></td><td>[^<]*</td><td>([^<]*)</td>", help_dialog))
     assert kinds == {"punkt", "tilstand"}
+
+
+def test_every_action_the_outbox_can_hold_has_words_for_the_coder() -> None:
+    """The actions set aside are listed in words (outbox.js actionWords), never as a type."""
+    import re
+    from pathlib import Path
+    from typing import get_args
+
+    from samspill.services.actions import Action
+
+    script = (Path(__file__).parents[2] / "src/samspill/web/static/outbox.js").read_text()
+    body = script[script.index("export function actionWords"):]
+    body = body[: body.index("};")]
+    worded = dict(re.findall(r'^\s*"?([\w-]+)"?: t\("([^"]+)"\),$', body, re.MULTILINE))
+    assert set(worded) == set(get_args(Action.model_fields["type"].annotation))
+    assert set(worded.values()) <= set(JS_STRINGS)

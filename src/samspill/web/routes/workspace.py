@@ -148,6 +148,14 @@ JS_STRINGS = (
     _("the browser broke off storing it"),
     _("this browser did not store it"),
     _("this browser's storage is full"),
+    _("Added an event"),
+    _("Edited an event"),
+    _("Deleted an event"),
+    _("Changed a rating"),
+    _("Marked a segment"),
+    _("Deleted a segment"),
+    _("Rejected a suggestion"),
+    _("Reopened a suggestion"),
 )
 
 INDICATOR_TITLES = tuple(spec.title for spec in INDICATORS.values())  # in the catalogs already

@@ -42,6 +42,22 @@ function done(tx) {
   });
 }
 
+// Every type of action the outbox holds (services/actions.py's Action.type), in words: what the
+// coder did, for the actions set aside and for a refusal without a message.
+export function actionWords(type) {
+  const words = {
+    add: t("Added an event"),
+    edit: t("Edited an event"),
+    delete: t("Deleted an event"),
+    rating: t("Changed a rating"),
+    segment: t("Marked a segment"),
+    "delete-segment": t("Deleted a segment"),
+    reject: t("Rejected a suggestion"),
+    reopen: t("Reopened a suggestion"),
+  };
+  return words[type] ?? type;
+}
+
 export class Outbox {
   // send(actions) → {ok, status, body}; status 0 means the server was unreachable.
   constructor({ codingId, send, onState, onRejected }) {

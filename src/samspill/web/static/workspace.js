@@ -7,7 +7,7 @@ import { codeLabel, setLabels, setStrings, subjectLabel, t } from "./i18n.js";
 import { bindKeys, Logger } from "./keys.js";
 import { EventStore } from "./model.js";
 import { ModifierDialog } from "./modifiers.js";
-import { Outbox } from "./outbox.js";
+import { actionWords, Outbox } from "./outbox.js";
 import { Player } from "./player.js";
 import { Ratings } from "./ratings.js";
 import { ScoresPanel } from "./scores.js";
@@ -210,7 +210,7 @@ async function rejected(action, body, status) {
     const again = keepMine(action, error, newId);
     if (again) await outbox.add([again]).catch(storageFailed);
   } else if (!conflict) {
-    toast(t("Not saved: {message}", { message: error?.message || action.type }), true);
+    toast(t("Not saved: {message}", { message: error?.message || actionWords(action.type) }), true);
   }
   await reloadFromServer(action);
   if (!conflict) setTimeout(showAside, 0);
@@ -230,7 +230,7 @@ async function showAside() {
   if (!records.length) return box.replaceChildren();
   const items = records.map((r) => {
     const li = document.createElement("li");
-    li.textContent = `${r.action.type}: ${r.aside.message}${r.aside.fix ? ` (${t("How to fix it: {fix}", { fix: r.aside.fix })})` : ""}`;
+    li.textContent = `${actionWords(r.action.type)}: ${r.aside.message}${r.aside.fix ? ` (${t("How to fix it: {fix}", { fix: r.aside.fix })})` : ""}`;
     return li;
   });
   const again = document.createElement("button");
