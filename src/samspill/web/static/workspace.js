@@ -11,7 +11,7 @@ import { actionWords, Outbox } from "./outbox.js";
 import { Player } from "./player.js";
 import { Ratings } from "./ratings.js";
 import { ScoresPanel } from "./scores.js";
-import { Segments } from "./segments.js";
+import { Segments, shownSegmentName } from "./segments.js";
 import { askConflict, keepMine } from "./conflict.js";
 import { claimCoding, takeOverWhenFree } from "./tablock.js";
 import { formatMs, newId } from "./time.js";
@@ -128,6 +128,7 @@ const scores = new ScoresPanel($("scores"), { codingId, onSeek: (ms) => {
 const ratings = new Ratings($("ratings-form"), $("classification"), {
   scheme, ratings: boot.ratings, cutoff: boot.cutoff,
   segmentRatings: boot.segment_ratings || {}, segments: boot.segments,
+  segmentName: (s) => shownSegmentName(s, boot.template, boot.template_names),
   onChange: (item, value, segment) => {
     const where = segment ? ` (${ratings.segmentName(segment)})` : "";
     const what = `${ratings.label(item)}${where}: ${value}`;
@@ -142,8 +143,9 @@ const segments = new Segments({
   names: boot.template_names,
   player, send: (action) => send(action), toast, onChange: (all) => { timeline.setSegments(all); ratings.setSegments(all); },
   onDelete: (segment) => {
-    history.commit([{ type: "delete-segment", segment_id: segment.id }], t("Deleted segment {name}", { name: segment.name }));
-    toast(t("Deleted segment {name}", { name: segment.name }));
+    const name = shownSegmentName(segment, boot.template, boot.template_names);
+    history.commit([{ type: "delete-segment", segment_id: segment.id }], t("Deleted segment {name}", { name }));
+    toast(t("Deleted segment {name}", { name }));
   },
 });
 // The assist's suggestions (never codes), when the coding shows them (boot.assist.shown).
