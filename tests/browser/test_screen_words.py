@@ -108,3 +108,11 @@ def test_an_action_set_aside_is_listed_in_words(bokmaal):
     page.unroute("**/actions")
     page.click("#set-aside button:last-of-type")  # discard
     page.wait_for_selector("#set-aside li", state="detached")
+
+
+def test_a_segment_that_would_end_at_its_start_says_so_as_a_segment(bokmaal):
+    page, _ = bokmaal
+    page.keyboard.press("[")
+    page.keyboard.press("]")  # the video has not moved: the end is the start
+    page.wait_for_selector("#toast.bad")
+    assert page.inner_text("#toast") == said(page, "A segment must end after it starts")

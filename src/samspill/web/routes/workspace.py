@@ -156,6 +156,7 @@ JS_STRINGS = (
     _("Deleted a segment"),
     _("Rejected a suggestion"),
     _("Reopened a suggestion"),
+    _("A segment must end after it starts"),
 )
 
 INDICATOR_TITLES = tuple(spec.title for spec in INDICATORS.values())  # in the catalogs already

@@ -51,7 +51,7 @@ export class Segments {
   markEnd() {
     const end = this.player.nowMs();
     if (this.startMs === null) return this.toast(t("Mark a segment's start first"), true);
-    if (end <= this.startMs) return this.toast(t("A state cannot stop before it starts"), true);
+    if (end <= this.startMs) return this.toast(t("A segment must end after it starts"), true);
     const option = this.spec.selectedOptions[0];
     const specId = option?.value || null;
     const name = this.name.value.trim() || (specId ? option.dataset.name || option.textContent : formatMs(this.startMs));
