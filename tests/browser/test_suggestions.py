@@ -155,8 +155,9 @@ def test_alt_n_in_a_text_field_is_the_fields_not_the_suggestions(browser, demo_d
     open_workspace(page, server, assisted)
     page.wait_for_selector("#suggestions:not([hidden]) li[role=option]")
     page.keyboard.press("Alt+t")
-    page.wait_for_selector("#transcript-pane:not([hidden])")
-    page.locator("#transcript-entries").focus()
+    # The pane has its text from the server and the focus (it takes it when loaded).
+    page.wait_for_function("() => window.samspill.transcript.state !== null")
+    page.wait_for_selector("#transcript-entries:focus")
     page.keyboard.press("Enter")  # edit
     page.wait_for_selector("#transcript-text:focus")
     page.keyboard.press("Alt+n")
