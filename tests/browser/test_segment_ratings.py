@@ -22,9 +22,10 @@ pytestmark = pytest.mark.browser
 CHOICE = 'select[data-segment-choice="eas"]'
 
 
-def _coding(database: Database) -> tuple[int, str, str]:
+def _coding(database: Database, procedure: str = "free-play") -> tuple[int, str, str]:
     """A session (no video) with ep2, ep5 and ep8 marked, coded under a scheme that rates EAS
-    in ep5 and ep8; (coding id, ep5's id, ep8's id)."""
+    in ep5 and ep8; (coding id, ep5's id, ep8's id). Under ``procedure="ssp"`` the segments
+    are the Strange Situation template's own."""
     text = (resources.files("samspill.core") / "schemes" / "withdrawal-open.yaml").read_text(
         encoding="utf-8").replace("id: withdrawal-open", "id: lab-per-segment", 1)
     forms = "\nforms: [{id: eas, per: segment, segments: [ep5, ep8]}]\n"
@@ -32,8 +33,9 @@ def _coding(database: Database) -> tuple[int, str, str]:
         version = register_scheme(db, parse_scheme(text + forms))
         study = studies.get_study(db, DEMO_STUDY)
         dyad = studies.get_or_create_dyad(db, study=study, code="SEG-1")
-        session = studies.create_session(db, study=study, dyad=dyad, name="per-segment",
-                                         duration_ms=60_000)
+        session = studies.create_session(db, study=study, dyad=dyad,
+                                         name=f"per-segment-{procedure}",
+                                         procedure=procedure, duration_ms=60_000)
         made = [Segment(spec_id=spec, name=name, start_ms=start, end_ms=start + 9000)
                 for spec, name, start in (("ep2", "2 Caregiver and child", 1000),
                                           ("ep5", "5 First reunion", 20_000),
@@ -88,4 +90,27 @@ def test_a_form_rated_per_segment_fills_by_keyboard(browser, demo_database: Data
     page.reload()
     page.wait_for_selector("body[data-ready=true]")
     assert page.is_checked(f'{sensitivity}[value="3"]')  # the first reunion, from the server
+    context.close()
+
+
+def test_the_segment_menu_and_the_rating_message_name_segments_in_bokmaal(
+        browser, demo_database: Database, server: Server) -> None:
+    """A template's segment is stored with its English name; the form's menu and the message
+    after a rating show the name the rest of the screen shows (the template's, in bokmål)."""
+    coding_id, ep5, ep8 = _coding(demo_database, procedure="ssp")
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="nb-NO")
+    page = context.new_page()
+    log_in(page, demo_database, server)
+    open_workspace(page, server, coding_id)
+    names = page.evaluate("JSON.parse(document.getElementById('boot').textContent)"
+                          ".template_names")
+    assert names["ep5"] != "5 First reunion" and names["ep8"] != "8 Second reunion"
+    assert page.eval_on_selector(CHOICE, "s => [...s.options].map((o) => [o.value, o.text])") == [
+        [ep5, names["ep5"]], [ep8, names["ep8"]]]
+    assert names["ep5"] in page.inner_text("#segment-list")
+    page.focus(CHOICE)
+    page.keyboard.press("Tab")
+    page.keyboard.press("Space")  # 1 for the first reunion
+    assert f"({names['ep5']})" in page.inner_text("#toast")
+    wait_saved(page)
     context.close()

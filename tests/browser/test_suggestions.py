@@ -141,3 +141,36 @@ def test_a_suggestion_of_no_code_asks_which_code(browser, demo_database, server,
     context.close()
 
 
+
+
+def test_alt_n_in_a_text_field_is_the_fields_not_the_suggestions(browser, demo_database, server,
+                                                                   assisted: int) -> None:
+    """Alt + N in the transcript's editor writes the time there and only there; in the Go to
+    field it does nothing: the page's Alt + N (next suggestion) never takes the focus away."""
+    from tests.browser.conftest import log_in
+
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="en-GB")
+    page = context.new_page()
+    log_in(page, demo_database, server)
+    open_workspace(page, server, assisted)
+    page.wait_for_selector("#suggestions:not([hidden]) li[role=option]")
+    page.keyboard.press("Alt+t")
+    # The pane has its text from the server and the focus (it takes it when loaded).
+    page.wait_for_function("() => window.samspill.transcript.state !== null")
+    page.wait_for_selector("#transcript-entries:focus")
+    page.keyboard.press("Enter")  # edit
+    page.wait_for_selector("#transcript-text:focus")
+    page.keyboard.press("Alt+n")
+    assert page.input_value("#transcript-text") == "00:00 "
+    assert page.evaluate("document.activeElement.id") == "transcript-text"
+    assert page.locator(".suggestion-list li[aria-selected=true]").count() == 0
+    page.keyboard.press("Escape")  # saves, back to reading
+    page.wait_for_selector("#transcript-entries:focus")
+    page.focus("#goto")
+    page.keyboard.press("Alt+n")
+    assert page.evaluate("document.activeElement.id") == "goto"
+    assert page.locator(".suggestion-list li[aria-selected=true]").count() == 0
+    page.locator("#timeline").focus()
+    page.keyboard.press("Alt+n")  # outside a text field it still goes to the next suggestion
+    page.wait_for_selector(".suggestion-list li[aria-selected=true]")
+    context.close()

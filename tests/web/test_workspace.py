@@ -108,3 +108,52 @@ def test_the_english_screen_shows_the_scheme_as_written(
     kind = next(m for m in boot["scheme"]["modifier_sets"] if m["id"] == "kind")
     assert kind["label"] == "Kind of bid"
     assert boot["labels"]["modifiers"]["kind"]["look"] == "look"
+
+
+def test_the_header_says_every_status_in_words_of_the_pages_language(
+    client: TestClient, database: Database, built: Built
+) -> None:
+    import re
+
+    words = {
+        "en": {"in_progress": "in progress", "submitted": "submitted", "master": "master coding"},
+        "nb": {"in_progress": "under arbeid", "submitted": "levert", "master": "fasitkoding"},
+    }
+    assert set(words["en"]) == set(codings.STATUSES)
+    shown = re.compile(r'<span id="coding-status" data-status="(\w+)">([^<]*)</span>')
+    for status in codings.STATUSES:
+        with database.session() as db:
+            coding = codings.get_coding(db, built.coding.id)
+            coding.status = status
+        for language, accept in (("en", "en-GB"), ("nb", "nb-NO")):
+            headers = {**bearer(database, built.owner.username), "Accept-Language": accept}
+            page = client.get(f"/codings/{built.coding.id}", headers=headers).text
+            assert shown.findall(page) == [(status, words[language][status])]
+
+
+def test_the_help_says_each_codes_kind_in_bokmaal(
+    client: TestClient, database: Database, built: Built
+) -> None:
+    import re
+
+    headers = {**bearer(database, built.owner.username), "Accept-Language": "nb-NO"}
+    page = client.get(f"/codings/{built.coding.id}", headers=headers).text
+    help_dialog = page[page.index('<dialog id="help"'):]
+    kinds = set(re.findall(r"</kbd></td><td>[^<]*</td><td>([^<]*)</td>", help_dialog))
+    assert kinds == {"punkthendelse", "tilstand"}
+
+
+def test_every_action_the_outbox_can_hold_has_words_for_the_coder() -> None:
+    """The actions set aside are listed in words (outbox.js actionWords), never as a type."""
+    import re
+    from pathlib import Path
+    from typing import get_args
+
+    from samspill.services.actions import Action
+
+    script = (Path(__file__).parents[2] / "src/samspill/web/static/outbox.js").read_text()
+    body = script[script.index("export function actionWords"):]
+    body = body[: body.index("};")]
+    worded = dict(re.findall(r'^\s*"?([\w-]+)"?: t\("([^"]+)"\),$', body, re.MULTILINE))
+    assert set(worded) == set(get_args(Action.model_fields["type"].annotation))
+    assert set(worded.values()) <= set(JS_STRINGS)

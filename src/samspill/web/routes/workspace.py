@@ -144,6 +144,19 @@ JS_STRINGS = (
     _("Main view: {clip}"),
     _("not started yet"),
     _("ended"),
+    # The browser's storage refusing a write, and what an action set aside was (in words).
+    _("the browser broke off storing it"),
+    _("this browser did not store it"),
+    _("this browser's storage is full"),
+    _("Added an event"),
+    _("Edited an event"),
+    _("Deleted an event"),
+    _("Changed a rating"),
+    _("Marked a segment"),
+    _("Deleted a segment"),
+    _("Rejected a suggestion"),
+    _("Reopened a suggestion"),
+    _("A segment must end after it starts"),
 )
 
 INDICATOR_TITLES = tuple(spec.title for spec in INDICATORS.values())  # in the catalogs already

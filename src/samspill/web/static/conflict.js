@@ -1,14 +1,15 @@
 // Two windows changed one event: the server refused the older edit (409, with its own version).
-// The coder chooses: keep mine (sent again on the server's version) or take theirs. A modal
+// The coder chooses: keep mine (sent again on the server's version) or take theirs. Subjects
+// and codes are said with their labels, as the list shows them. A modal
 // dialog: Tab moves between the two buttons, Enter chooses, Escape takes theirs.
 
-import { t } from "./i18n.js";
+import { codeLabel, subjectLabel, t } from "./i18n.js";
 import { formatMs } from "./time.js";
 
 function describe(event) {
   if (!event) return t("deleted");
   const end = event.offset_ms === null || event.offset_ms === undefined ? "" : `–${formatMs(event.offset_ms)}`;
-  return `${event.subject} · ${event.code} · ${formatMs(event.onset_ms)}${end}`;
+  return `${subjectLabel(event.subject)} · ${codeLabel(event.code)} · ${formatMs(event.onset_ms)}${end}`;
 }
 
 function line(text) {

@@ -107,10 +107,13 @@ export class EventList {
     this.render();
   }
 
+  // The words the row shows (labels in the page's language) and the stored ids and values.
   matches(event, words) {
     const code = this.codes.get(event.code);
-    const text = [formatMs(event.onset_ms), event.subject, code?.name ?? event.code, event.code,
-      modifierText(event), event.comment].join(" ").toLowerCase();
+    const stored = Object.values(event.modifiers || {}).flat();
+    const text = [formatMs(event.onset_ms), subjectLabel(event.subject), event.subject,
+      code?.name ?? event.code, event.code, modifierText(event), ...stored, event.comment]
+      .join(" ").toLowerCase();
     return words.every((word) => text.includes(word));
   }
 

@@ -5,12 +5,17 @@ export function setStrings(catalog) {
   strings = catalog || {};
 }
 
-// The scheme's display labels for stored values (subjects, modifier options), in the page's
-// language; a value without a label shows as itself. The stored value never changes.
-let labels = { subjects: {}, modifiers: {} };
+// The scheme's display labels for stored values (subjects, codes, modifier options), in the
+// page's language; a value without a label shows as itself. The stored value never changes.
+let labels = { subjects: {}, codes: {}, modifiers: {} };
 
 export function setLabels(given) {
-  labels = { subjects: {}, modifiers: {}, ...(given || {}) };
+  labels = { subjects: {}, codes: {}, modifiers: {}, ...(given || {}) };
+}
+
+// A code's name as the pad, the list and the timeline show it (the scheme's, translated).
+export function codeLabel(code) {
+  return labels.codes[code] ?? code;
 }
 
 export function subjectLabel(subject) {

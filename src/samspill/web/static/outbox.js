@@ -1,6 +1,8 @@
 // The outbox: every action is written to IndexedDB first, then sent; it leaves the outbox only
 // when the server has committed it. A reload or a crash finds it here again.
 
+import { t } from "./i18n.js";
+
 const DB_NAME = "samspill-outbox";
 const STORE = "actions";
 const BATCH = 200;
@@ -33,11 +35,27 @@ function openDb() {
 function done(tx) {
   return new Promise((resolve, reject) => {
     const failed = (event) => event?.target?.error || tx.error
-      || new DOMException("the browser aborted the write to IndexedDB", "AbortError");
+      || new DOMException(t("the browser broke off storing it"), "AbortError");
     tx.oncomplete = () => resolve();
     tx.onerror = (event) => reject(failed(event));
     tx.onabort = (event) => reject(failed(event));
   });
+}
+
+// Every type of action the outbox holds (services/actions.py's Action.type), in words: what the
+// coder did, for the actions set aside and for a refusal without a message.
+export function actionWords(type) {
+  const words = {
+    add: t("Added an event"),
+    edit: t("Edited an event"),
+    delete: t("Deleted an event"),
+    rating: t("Changed a rating"),
+    segment: t("Marked a segment"),
+    "delete-segment": t("Deleted a segment"),
+    reject: t("Rejected a suggestion"),
+    reopen: t("Reopened a suggestion"),
+  };
+  return words[type] ?? type;
 }
 
 export class Outbox {

@@ -9,8 +9,11 @@
 import { t } from "./i18n.js";
 
 export class Ratings {
-  constructor(form, output, { scheme, ratings, segmentRatings = {}, segments = [], cutoff, onChange }) {
+  // `segmentName(segment)`: the name the screen shows for a segment (the page's language).
+  constructor(form, output, { scheme, ratings, segmentRatings = {}, segments = [], cutoff, onChange,
+    segmentName = (s) => s.name }) {
     this.form = form;
+    this.shownName = segmentName;
     this.output = output;
     this.scheme = scheme;
     this.values = { ...ratings };
@@ -43,7 +46,8 @@ export class Ratings {
   }
 
   segmentName(id) {
-    return this.segments.find((s) => s.id === id)?.name ?? id;
+    const segment = this.segments.find((s) => s.id === id);
+    return segment ? this.shownName(segment) : id;
   }
 
   // The session's segments changed: each per-segment form offers those it is rated in.
@@ -52,7 +56,7 @@ export class Ratings {
     for (const p of this.perSegment) {
       const mine = this.segments.filter((s) => p.form.segments.includes(s.spec_id));
       const kept = p.choice.value;
-      p.choice.replaceChildren(...mine.map((s) => new Option(s.name, s.id)));
+      p.choice.replaceChildren(...mine.map((s) => new Option(this.shownName(s), s.id)));
       if (mine.some((s) => s.id === kept)) p.choice.value = kept;
       p.choice.disabled = !mine.length || this.readOnly;
       p.box.querySelector(".segment-none").hidden = mine.length > 0;

@@ -4,6 +4,13 @@
 import { t } from "./i18n.js";
 import { formatMs, newId } from "./time.js";
 
+// A template's segment is stored with the template's (English) name: shown in the page's
+// language (`names`: the template's names by segment id); a name the coder typed stays as written.
+export function shownSegmentName(segment, template, names = {}) {
+  const spec = template?.segments.find((x) => x.id === segment.spec_id);
+  return spec && spec.name === segment.name && names[spec.id] ? names[spec.id] : segment.name;
+}
+
 export class Segments {
   // `onDelete(segment)` deletes a segment as an undoable step (history.js); without it the
   // deletion is sent as it is.
@@ -44,7 +51,7 @@ export class Segments {
   markEnd() {
     const end = this.player.nowMs();
     if (this.startMs === null) return this.toast(t("Mark a segment's start first"), true);
-    if (end <= this.startMs) return this.toast(t("A state cannot stop before it starts"), true);
+    if (end <= this.startMs) return this.toast(t("A segment must end after it starts"), true);
     const option = this.spec.selectedOptions[0];
     const specId = option?.value || null;
     const name = this.name.value.trim() || (specId ? option.dataset.name || option.textContent : formatMs(this.startMs));
@@ -55,7 +62,7 @@ export class Segments {
     this.note.value = "";
     this.send({ type: "segment", segment });
     this.put(segment);
-    this.toast(t("Segment {name} marked", { name }));
+    this.toast(t("Segment {name} marked", { name: this.shownName(segment) }));
     this.nextSpec();
   }
 
@@ -79,18 +86,15 @@ export class Segments {
     const segment = this.get(segmentId);
     if (!segment) return;
     const question = t("Delete segment {name} ({start}–{end})? Every coding of this session loses it; Ctrl + Z undoes it.",
-      { name: segment.name, start: formatMs(segment.start_ms), end: formatMs(segment.end_ms) });
+      { name: this.shownName(segment), start: formatMs(segment.start_ms), end: formatMs(segment.end_ms) });
     if (!window.confirm(question)) return;
     if (this.onDelete) return this.onDelete(segment);
     this.remove(segmentId);
     this.send({ type: "delete-segment", segment_id: segmentId });
   }
 
-  // A template's segment is stored with the template's (English) name: shown in the page's
-  // language; a name the coder typed stays as written.
   shownName(s) {
-    const spec = this.template?.segments.find((x) => x.id === s.spec_id);
-    return spec && spec.name === s.name && this.names[spec.id] ? this.names[spec.id] : s.name;
+    return shownSegmentName(s, this.template, this.names);
   }
 
   render() {

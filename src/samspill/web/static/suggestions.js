@@ -9,6 +9,7 @@
 // previous suggestion after / before the playhead.
 
 import { t } from "./i18n.js";
+import { ownsKey } from "./keys.js";
 import { formatMs, newId } from "./time.js";
 
 const HEIGHT = 22;
@@ -133,8 +134,11 @@ export class Suggestions {
     this.list.focus();
   }
 
+  // The page's keys only: a key a text field types or another part already handled (Alt + N
+  // in the transcript's editor writes the time there) never also moves to a suggestion.
   globalKey(e) {
     if (!e.altKey || e.ctrlKey || e.metaKey || this.section.hidden) return;
+    if (e.defaultPrevented || ownsKey(e.target, e)) return;
     const key = e.key.toLowerCase();
     if (key === "s") { this.list.focus(); if (!this.selected) this.move(0); }
     else if (key === "n") this.fromPlayhead(1);

@@ -215,16 +215,20 @@ export class TranscriptPane {
     if (this.state) this.render();
   }
 
+  // A key handled here stops here: the page's keys (the suggestions' Alt + N, Alt + P) never
+  // act on it too.
   onKey(e) {
     const key = e.code;
     if (e.altKey && key === "KeyN") {
       e.preventDefault();
+      e.stopPropagation();
       const [text, cursor] = withEntry(this.box.value, this.box.selectionStart, this.player.nowMs());
       this.box.value = text;
       this.box.setSelectionRange(cursor, cursor);
       this.changed();
     } else if (e.altKey && key === "KeyP") {
       e.preventDefault();
+      e.stopPropagation();
       this.player.togglePlay();
     } else if (e.altKey && key === "KeyT") {
       e.preventDefault();

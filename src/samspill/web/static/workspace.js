@@ -3,15 +3,15 @@
 // element each) → outbox (IndexedDB) → POST /api/codings/{id}/actions → cleared on the answer.
 
 import { EventList } from "./eventlist.js";
-import { setLabels, setStrings, subjectLabel, t } from "./i18n.js";
+import { codeLabel, setLabels, setStrings, subjectLabel, t } from "./i18n.js";
 import { bindKeys, Logger } from "./keys.js";
 import { EventStore } from "./model.js";
 import { ModifierDialog } from "./modifiers.js";
-import { Outbox } from "./outbox.js";
+import { actionWords, Outbox } from "./outbox.js";
 import { Player } from "./player.js";
 import { Ratings } from "./ratings.js";
 import { ScoresPanel } from "./scores.js";
-import { Segments } from "./segments.js";
+import { Segments, shownSegmentName } from "./segments.js";
 import { askConflict, keepMine } from "./conflict.js";
 import { claimCoding, takeOverWhenFree } from "./tablock.js";
 import { formatMs, newId } from "./time.js";
@@ -27,7 +27,8 @@ performance.mark("samspill-start");
 const $ = (id) => document.getElementById(id);
 const boot = JSON.parse($("boot").textContent);
 setStrings(boot.strings);
-setLabels(boot.labels);
+// The scheme in the boot data carries its codes' names in the page's language already.
+setLabels({ ...boot.labels, codes: Object.fromEntries(boot.scheme.codes.map((c) => [c.id, c.name])) });
 const csrf = document.querySelector('meta[name="csrf-token"]').content;
 const codingId = boot.coding.id;
 const scheme = boot.scheme;
@@ -75,7 +76,7 @@ const list = new EventList($("event-list"), {
   lookup: (id) => store.byId.get(id),
   onSeek: (ms) => player.seekTo(ms),
   onEdit: (_old, changed) => history.commit([{ type: "edit", event: changed }], t("Edit event at {time}", { time: formatMs(changed.onset_ms) })),
-  onDelete: (event) => history.commit([{ type: "delete", event_id: event.id }], t("Deleted {code} at {time}", { code: event.code, time: formatMs(event.onset_ms) })),
+  onDelete: (event) => history.commit([{ type: "delete", event_id: event.id }], t("Deleted {code} at {time}", { code: codeLabel(event.code), time: formatMs(event.onset_ms) })),
   editable: () => writable,
 });
 const timeline = new Timeline($("timeline"), {
@@ -127,6 +128,7 @@ const scores = new ScoresPanel($("scores"), { codingId, onSeek: (ms) => {
 const ratings = new Ratings($("ratings-form"), $("classification"), {
   scheme, ratings: boot.ratings, cutoff: boot.cutoff,
   segmentRatings: boot.segment_ratings || {}, segments: boot.segments,
+  segmentName: (s) => shownSegmentName(s, boot.template, boot.template_names),
   onChange: (item, value, segment) => {
     const where = segment ? ` (${ratings.segmentName(segment)})` : "";
     const what = `${ratings.label(item)}${where}: ${value}`;
@@ -141,8 +143,9 @@ const segments = new Segments({
   names: boot.template_names,
   player, send: (action) => send(action), toast, onChange: (all) => { timeline.setSegments(all); ratings.setSegments(all); },
   onDelete: (segment) => {
-    history.commit([{ type: "delete-segment", segment_id: segment.id }], t("Deleted segment {name}", { name: segment.name }));
-    toast(t("Deleted segment {name}", { name: segment.name }));
+    const name = shownSegmentName(segment, boot.template, boot.template_names);
+    history.commit([{ type: "delete-segment", segment_id: segment.id }], t("Deleted segment {name}", { name }));
+    toast(t("Deleted segment {name}", { name }));
   },
 });
 // The assist's suggestions (never codes), when the coding shows them (boot.assist.shown).
@@ -168,7 +171,9 @@ function send(action) {
 
 // The browser refused to store (private mode, a full disk): say so at once, never silently.
 function storageFailed(error) {
-  toast(t("Not saved: {message}", { message: error?.message || "IndexedDB" }), true);
+  const message = error?.name === "QuotaExceededError" ? t("this browser's storage is full")
+    : error?.message || t("this browser did not store it");
+  toast(t("Not saved: {message}", { message }), true);
 }
 
 let lastState = "saved";
@@ -207,7 +212,7 @@ async function rejected(action, body, status) {
     const again = keepMine(action, error, newId);
     if (again) await outbox.add([again]).catch(storageFailed);
   } else if (!conflict) {
-    toast(t("Not saved: {message}", { message: error?.message || action.type }), true);
+    toast(t("Not saved: {message}", { message: error?.message || actionWords(action.type) }), true);
   }
   await reloadFromServer(action);
   if (!conflict) setTimeout(showAside, 0);
@@ -227,7 +232,7 @@ async function showAside() {
   if (!records.length) return box.replaceChildren();
   const items = records.map((r) => {
     const li = document.createElement("li");
-    li.textContent = `${r.action.type}: ${r.aside.message}${r.aside.fix ? ` (${t("How to fix it: {fix}", { fix: r.aside.fix })})` : ""}`;
+    li.textContent = `${actionWords(r.action.type)}: ${r.aside.message}${r.aside.fix ? ` (${t("How to fix it: {fix}", { fix: r.aside.fix })})` : ""}`;
     return li;
   });
   const again = document.createElement("button");
