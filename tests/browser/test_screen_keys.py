@@ -274,3 +274,33 @@ def test_the_session_page_tells_codings_apart(browser, demo_database, server: Se
     assert "study" in rows[str(first)]
     assert page.locator(f"tr[data-coding='{first}'] time").count() == 1
     context.close()
+
+
+def test_space_in_the_pop_up_with_nothing_highlighted_does_nothing(workspace):
+    """Space belongs to the pop-up: with nothing highlighted it neither skips the questions
+    nor plays the video behind it."""
+    page, _ = workspace
+    page.keyboard.press("r")  # respond: channel and intensity, both optional
+    page.wait_for_selector("#modifier-dialog[open]")
+    page.keyboard.press(" ")
+    assert page.is_visible("#modifier-dialog")
+    assert page.evaluate("document.getElementById('video').paused")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press(" ")  # now the highlighted channel is chosen: verbal
+    page.keyboard.press("Escape")  # intensity skipped
+    page.wait_for_selector("#modifier-dialog", state="hidden")
+    respond = next(e for e in page_events(page) if e["code"] == "respond")
+    assert respond["modifiers"] == {"channel": "verbal"}
+
+
+def test_escape_leaves_a_segments_name_so_the_next_key_codes(workspace):
+    page, _ = workspace
+    page.focus("#segment-name")
+    page.keyboard.type("x")
+    page.keyboard.press("Escape")
+    assert page.evaluate("document.activeElement.id") != "segment-name"
+    assert page.input_value("#segment-name") == "x"  # kept as typed
+    page.keyboard.press("i")
+    page.wait_for_function("() => window.samspill.store.byId.size > 0")
+    assert [e["code"] for e in page_events(page)][-1:] == ["initiate"]
+    assert page.input_value("#segment-name") == "x"

@@ -106,6 +106,12 @@ def test_an_action_set_aside_is_listed_in_words(bokmaal):
     assert item.inner_text().startswith(f"{added}: 422")
     assert said(page, "Not saved: {message}", message=added) in page.inner_text("#toast")
     page.unroute("**/actions")
+    # Submit would lock the coding with the refused action still in this browser: refused.
+    page.evaluate("() => { window.confirm = () => { throw new Error('asked to confirm'); }; }")
+    page.click("#submit-coding")
+    page.wait_for_function("(text) => document.getElementById('toast').textContent === text",
+                           arg=said(page, "{n} change(s) were set aside and are not saved: send "
+                                    "them again or let them go, then submit", n="1"))
     page.click("#set-aside button:last-of-type")  # discard
     page.wait_for_selector("#set-aside li", state="detached")
 

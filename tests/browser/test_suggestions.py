@@ -174,3 +174,32 @@ def test_alt_n_in_a_text_field_is_the_fields_not_the_suggestions(browser, demo_d
     page.keyboard.press("Alt+n")  # outside a text field it still goes to the next suggestion
     page.wait_for_selector(".suggestion-list li[aria-selected=true]")
     context.close()
+
+
+def test_the_lists_keys_stay_in_the_list_and_option_s_works_on_a_mac(
+        browser, demo_database, server, assisted: int) -> None:
+    """A, X, U and Delete with no suggestion chosen never reach the page (where `a` logs
+    Absent); Alt + S is read from the physical key, since on a Mac Option + S types "ß"."""
+    from tests.browser.conftest import log_in
+
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="en-GB")
+    page = context.new_page()
+    log_in(page, demo_database, server)
+    open_workspace(page, server, assisted)
+    page.wait_for_selector("#suggestions:not([hidden]) li[role=option]")
+    before = page.evaluate("window.samspill.store.byId.size")
+    page.evaluate("""() => {
+      const list = document.querySelector('.suggestion-list');
+      list.focus();
+      window.samspill.suggestions.selected = null;
+      for (const key of ['a', 'x', 'u', 'Delete'])
+        list.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true }));
+    }""")
+    page.wait_for_timeout(300)
+    assert page.evaluate("window.samspill.store.byId.size") == before
+    page.locator("#timeline").focus()
+    page.evaluate("""() => document.activeElement.dispatchEvent(new KeyboardEvent('keydown',
+        { key: 'ß', code: 'KeyS', altKey: true, bubbles: true, cancelable: true }))""")
+    page.wait_for_function(
+        "() => document.activeElement === document.querySelector('.suggestion-list')")
+    context.close()

@@ -122,6 +122,8 @@ JS_STRINGS = (
     ),
     _("Submit this coding? It will be locked."),
     _("Wait until everything is saved, then submit"),
+    _("{n} change(s) were set aside and are not saved: send them again or let them go, then "
+      "submit"),
     # The screen's keys, pop-up, ratings, timeline and list (issue 20).
     _("Not a time: use mm:ss.mmm (Escape leaves the field)"),
     _("Press a number, or ↑ ↓ and Enter; Escape to skip"),

@@ -130,7 +130,9 @@ export class ModifierDialog {
     if (/^[1-9]$/.test(e.key)) this.choose(Number(e.key) - 1);
     else if (e.key in moves) this.move(moves[e.key]);
     else if (e.key === "Enter") this.confirm();
-    else if (e.key === " " && this.highlighted() >= 0) this.choose(this.highlighted());
+    // Space belongs to the pop-up: with nothing highlighted it does nothing, never skips the
+    // questions nor plays the video behind (an easy slip in a multiple choice).
+    else if (e.key === " ") { if (this.highlighted() >= 0) this.choose(this.highlighted()); }
     else if (e.key === "Escape") this.skip();
     else if (e.key === "Tab") return;
     else if (e.key.length === 1) {

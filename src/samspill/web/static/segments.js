@@ -33,6 +33,16 @@ export class Segments {
     form.querySelector("#segment-start").addEventListener("click", () => this.markStart());
     form.querySelector("#segment-end").addEventListener("click", () => this.markEnd());
     form.addEventListener("submit", (e) => e.preventDefault());
+    // Escape leaves a name or a note (kept as typed), as it leaves Go to and the filter, so
+    // that the next code key codes instead of typing into the field.
+    for (const field of [this.name, this.note]) {
+      field.addEventListener("keydown", (e) => {
+        if (e.key !== "Escape") return;
+        e.preventDefault();
+        e.stopPropagation();
+        field.blur();
+      });
+    }
     this.nextSpec();
     this.render();
   }

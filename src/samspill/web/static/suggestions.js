@@ -139,10 +139,11 @@ export class Suggestions {
   globalKey(e) {
     if (!e.altKey || e.ctrlKey || e.metaKey || this.section.hidden) return;
     if (e.defaultPrevented || ownsKey(e.target, e)) return;
-    const key = e.key.toLowerCase();
-    if (key === "s") { this.list.focus(); if (!this.selected) this.move(0); }
-    else if (key === "n") this.fromPlayhead(1);
-    else if (key === "p") this.fromPlayhead(-1);
+    // The physical key: on a Mac, Option + S types "ß" (keys.js reads Alt + keys the same way).
+    const key = e.code;
+    if (key === "KeyS") { this.list.focus(); if (!this.selected) this.move(0); }
+    else if (key === "KeyN") this.fromPlayhead(1);
+    else if (key === "KeyP") this.fromPlayhead(-1);
     else return;
     e.preventDefault();
     e.stopPropagation();
@@ -155,12 +156,14 @@ export class Suggestions {
     if (key === "ArrowDown") this.move(1);
     else if (key === "ArrowUp") this.move(-1);
     else if (key === "Enter" && item) { this.player.seekTo(item.onset_ms); this.player.play(); }
-    else if ((key === "a" || key === "A") && item) this.accept(item);
-    else if ((key === "x" || key === "X" || key === "Delete") && item) this.reject(item);
-    else if ((key === "u" || key === "U") && item) this.reopen(item);
+    else if (key === "a" || key === "A") { if (item) this.accept(item); }
+    else if (key === "x" || key === "X" || key === "Delete") { if (item) this.reject(item); }
+    else if (key === "u" || key === "U") { if (item) this.reopen(item); }
     else if ((key === "ArrowLeft" || key === "ArrowRight") && (e.shiftKey || e.altKey) && item) {
       this.adjust(item, e.shiftKey ? "onset_ms" : "offset_ms", key === "ArrowLeft" ? -STEP_MS : STEP_MS);
     } else done = false;
+    // A, X, U and Delete are the list's even with no suggestion chosen: they never reach the
+    // page, where `a` would log Absent.
     if (done) { e.preventDefault(); e.stopPropagation(); }
   }
 

@@ -351,6 +351,11 @@ function bindStatus() {
   reopen.hidden = !(boot.role === "owner" && status !== "in_progress");
   submit.addEventListener("click", async () => {
     if (outbox.count > 0) return toast(t("Wait until everything is saved, then submit"), true);
+    // Actions the server refused wait in this browser: a locked coding could never take them.
+    const aside = await outbox.setAside();
+    if (aside.length) {
+      return toast(t("{n} change(s) were set aside and are not saved: send them again or let them go, then submit", { n: aside.length }), true);
+    }
     if (!window.confirm(t("Submit this coding? It will be locked."))) return;
     const answer = await call("PUT", api("/status"), { status: "submitted" });
     if (answer.ok) window.location.reload();
