@@ -101,3 +101,34 @@ def test_text_not_saved_before_a_reload_comes_back_and_is_saved(
     assert page.evaluate(
         f"localStorage.getItem('samspill-transcript-/api/codings/{coding_id}/transcript')") is None
     context.close()
+
+
+def test_a_slow_transcript_never_pulls_the_focus_from_where_the_coder_moved_it(
+        browser, demo_database: Database, server: Server) -> None:
+    """The pane takes the focus when its text is in, unless the coder moved it while it
+    loaded (here into Go to): a slow server must not pull the focus out of a field."""
+    coding_id = _coding_with_a_bid(demo_database)
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="en-GB")
+    page = context.new_page()
+    try:
+        log_in(page, demo_database, server)
+        open_workspace(page, server, coding_id)
+        page.evaluate("""() => {
+          const fetchBefore = window.fetch;
+          window.fetch = async (url, options) => {
+            if (String(url).endsWith('/transcript'))
+              await new Promise((resolve) => setTimeout(resolve, 800));
+            return fetchBefore(url, options);
+          };
+        }""")
+        page.keyboard.press("Alt+t")
+        page.focus("#goto")
+        page.wait_for_function("() => window.samspill.transcript.state !== null")
+        page.wait_for_timeout(100)
+        assert page.evaluate("document.activeElement.id") == "goto"
+        page.keyboard.press("Escape")  # out of Go to; Alt + T twice: the pane takes the focus
+        page.keyboard.press("Alt+t")
+        page.keyboard.press("Alt+t")
+        page.wait_for_selector("#transcript-entries:focus")
+    finally:
+        context.close()

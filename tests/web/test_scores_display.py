@@ -427,6 +427,8 @@ def test_the_session_page_in_bokmaal(client: TestClient, near: Built) -> None:
     assert f"median latens: <b>7,5{NBSP}s</b>" in html
     assert "skjør: tilstanden holder i" in html and "den endres hvis" in html
     assert "Tersklene" in html
+    coder = html[html.index('id="scores-title"'):]
+    assert f"{near.owner.username} (under arbeid)" in coder[:coder.index("</p>")]
     html = client.get("/studies/s1/sessions/v1", params={"scope": FREE_PLAY}, headers=nb).text
     assert "</span> kan ikke vurderes</span>" in html
     assert "Ingen episode med tilknytningsbehov" in html

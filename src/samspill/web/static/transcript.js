@@ -93,8 +93,11 @@ export class TranscriptPane {
       document.activeElement?.blur();
       return;
     }
+    // The pane takes the focus once its text is in, unless the coder moved it meanwhile (into
+    // the editor, or anywhere else): a slow load never pulls the focus out of what they type.
+    const before = document.activeElement;
     if (!this.state) await this.load();
-    this.view.focus();
+    if (document.activeElement === before) this.view.focus();
   }
 
   async load() {
