@@ -135,16 +135,22 @@ def log_in(page, database: Database, server: Server) -> None:
     page.goto(link)
 
 
-@pytest.fixture
-def workspace(browser, demo_database: Database, server: Server):
-    """A logged-in page on a new coding's workspace: (page, coding id)."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="en-GB")
+def workspace_in(browser, demo_database: Database, server: Server, locale: str):
+    """A logged-in page (1400×1000, in ``locale``) on a new coding's workspace: yields (page,
+    coding id) and closes its browser context after."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale=locale)
     page = context.new_page()
     log_in(page, demo_database, server)
     coding_id = new_coding(demo_database)
     open_workspace(page, server, coding_id)
     yield page, coding_id
     context.close()
+
+
+@pytest.fixture
+def workspace(browser, demo_database: Database, server: Server):
+    """A logged-in page on a new coding's workspace: (page, coding id)."""
+    yield from workspace_in(browser, demo_database, server, "en-GB")
 
 
 def open_workspace(page, server: Server, coding_id: int) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import Server, log_in, new_coding, open_workspace
+from tests.browser.conftest import Server, workspace_in
 from tests.browser.test_screen_safety import _changed_elsewhere, _edit_on_page, _log_point
 from tests.browser.test_workspace import wait_saved
 
@@ -17,13 +17,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def bokmaal(browser, demo_database, server: Server):
     """A logged-in bokmål page on a new coding's workspace: (page, coding id)."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="nb-NO")
-    page = context.new_page()
-    log_in(page, demo_database, server)
-    coding_id = new_coding(demo_database)
-    open_workspace(page, server, coding_id)
-    yield page, coding_id
-    context.close()
+    yield from workspace_in(browser, demo_database, server, "nb-NO")
 
 
 def said(page, msgid: str, **params: str) -> str:

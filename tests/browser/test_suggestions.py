@@ -65,12 +65,9 @@ def _values(node: object, key: str) -> list:
     return []
 
 
-def _saved(page) -> None:
-    page.wait_for_selector("#save-status[data-state=saved]", timeout=20_000)
-
-
-def test_accept_reject_and_adjust_suggestions_by_key(browser, demo_database, server,
-                                                     assisted: int) -> None:
+@pytest.fixture
+def assisted_page(browser, demo_database, server, assisted: int):
+    """The assisted coding's screen at 1366×768, its suggestions shown."""
     from tests.browser.conftest import log_in
 
     context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="en-GB")
@@ -78,6 +75,16 @@ def test_accept_reject_and_adjust_suggestions_by_key(browser, demo_database, ser
     log_in(page, demo_database, server)
     open_workspace(page, server, assisted)
     page.wait_for_selector("#suggestions:not([hidden]) li[role=option]")
+    yield page
+    context.close()
+
+
+def _saved(page) -> None:
+    page.wait_for_selector("#save-status[data-state=saved]", timeout=20_000)
+
+
+def test_accept_reject_and_adjust_suggestions_by_key(assisted_page, assisted: int) -> None:
+    page = assisted_page
     assert "not codes" in page.inner_text("#suggestions h2")
     assert "never codes" in page.inner_text("#suggestions p")
     before = _values(_get(page, f"/api/codings/{assisted}/scores"), "need_episodes")
@@ -113,18 +120,10 @@ def test_accept_reject_and_adjust_suggestions_by_key(browser, demo_database, ser
     listed = {s["id"]: s["decision"]
               for s in _get(page, f"/api/codings/{assisted}/suggestions")["suggestions"]}
     assert listed == {CRY: "accepted", SPEECH: None}
-    context.close()
 
 
-def test_a_suggestion_of_no_code_asks_which_code(browser, demo_database, server,
-                                                 assisted: int) -> None:
-    from tests.browser.conftest import log_in
-
-    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="en-GB")
-    page = context.new_page()
-    log_in(page, demo_database, server)
-    open_workspace(page, server, assisted)
-    page.wait_for_selector("#suggestions:not([hidden]) li[role=option]")
+def test_a_suggestion_of_no_code_asks_which_code(assisted_page, assisted: int) -> None:
+    page = assisted_page
     page.keyboard.press("Alt+s")
     page.keyboard.press("ArrowDown")
     page.keyboard.press("ArrowUp")  # the speech: no code of the scheme
@@ -138,22 +137,12 @@ def test_a_suggestion_of_no_code_asks_which_code(browser, demo_database, server,
     initiated = [e for e in events if e["code"] == "initiate"]
     assert [e["provenance"] for e in initiated] == ["assist:speech@6.2.3"]
     assert initiated[0]["onset_ms"] == 20_500 and initiated[0]["offset_ms"] is None
-    context.close()
 
 
-
-
-def test_alt_n_in_a_text_field_is_the_fields_not_the_suggestions(browser, demo_database, server,
-                                                                   assisted: int) -> None:
+def test_alt_n_in_a_text_field_is_the_fields_not_the_suggestions(assisted_page) -> None:
     """Alt + N in the transcript's editor writes the time there and only there; in the Go to
     field it does nothing: the page's Alt + N (next suggestion) never takes the focus away."""
-    from tests.browser.conftest import log_in
-
-    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="en-GB")
-    page = context.new_page()
-    log_in(page, demo_database, server)
-    open_workspace(page, server, assisted)
-    page.wait_for_selector("#suggestions:not([hidden]) li[role=option]")
+    page = assisted_page
     page.keyboard.press("Alt+t")
     # The pane has its text from the server and the focus (it takes it when loaded).
     page.wait_for_function("() => window.samspill.transcript.state !== null")
@@ -173,20 +162,12 @@ def test_alt_n_in_a_text_field_is_the_fields_not_the_suggestions(browser, demo_d
     page.locator("#timeline").focus()
     page.keyboard.press("Alt+n")  # outside a text field it still goes to the next suggestion
     page.wait_for_selector(".suggestion-list li[aria-selected=true]")
-    context.close()
 
 
-def test_the_lists_keys_stay_in_the_list_and_option_s_works_on_a_mac(
-        browser, demo_database, server, assisted: int) -> None:
+def test_the_lists_keys_stay_in_the_list_and_option_s_works_on_a_mac(assisted_page) -> None:
     """A, X, U and Delete with no suggestion chosen never reach the page (where `a` logs
     Absent); Alt + S is read from the physical key, since on a Mac Option + S types "ß"."""
-    from tests.browser.conftest import log_in
-
-    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="en-GB")
-    page = context.new_page()
-    log_in(page, demo_database, server)
-    open_workspace(page, server, assisted)
-    page.wait_for_selector("#suggestions:not([hidden]) li[role=option]")
+    page = assisted_page
     before = page.evaluate("window.samspill.store.byId.size")
     page.evaluate("""() => {
       const list = document.querySelector('.suggestion-list');
@@ -202,4 +183,3 @@ def test_the_lists_keys_stay_in_the_list_and_option_s_works_on_a_mac(
         { key: 'ß', code: 'KeyS', altKey: true, bubbles: true, cancelable: true }))""")
     page.wait_for_function(
         "() => document.activeElement === document.querySelector('.suggestion-list')")
-    context.close()
