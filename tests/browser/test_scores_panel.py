@@ -177,6 +177,36 @@ def test_the_panel_takes_at_most_a_third_of_the_servers_time(panel):
     assert second_asked - first_answered >= 2 * took - 20  # timers may fire a little early
 
 
+def test_a_slow_coding_shows_fresh_states_and_its_stability_after_a_pause(panel):
+    """When the whole answer is slow (its stability), a save brings the states alone, with a
+    line saying the stability is being recomputed (never the old figures beside new states),
+    and the stability once the coder has paused."""
+    page = panel
+    page.evaluate("""async () => {
+      const panel = window.samspill.scores;
+      const asked = window.__asked = [];
+      const fetchBefore = window.fetch;
+      window.fetch = async (url, options) => {
+        const text = String(url);
+        if (!text.includes('/scores/display')) return fetchBefore(url, options);
+        const full = !text.includes('stability=false');
+        asked.push(full ? 'full' : 'states');
+        if (full) await new Promise((resolve) => setTimeout(resolve, 600));
+        return fetchBefore(url, options);
+      };
+      await panel.refresh();  // slow: the panel learns it
+      panel.refreshSoon(0);   // a save
+    }""")
+    page.wait_for_selector("#scores .scores-recomputing:not([hidden])")
+    assert "being recomputed" in page.inner_text("#scores .scores-recomputing")
+    assert page.locator("#scores .sign-list .stability").count() == 0
+    assert states(page)["distance"] == "absent"
+    page.wait_for_selector("#scores .scores-recomputing[hidden]", state="attached",
+                           timeout=15_000)
+    assert page.locator("#scores .sign-list .stability").count() == 5
+    assert page.evaluate("window.__asked") == ["full", "states", "full"]
+
+
 def test_a_coding_that_cannot_be_scored_says_why_in_the_panel(panel, demo_database: Database):
     page = panel
     # An event past the end of the media (a shorter video attached after coding); a running

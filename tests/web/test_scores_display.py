@@ -583,6 +583,16 @@ def test_the_panels_own_answer_is_the_display_of_the_whole_one(
                              for key in ("provisional", "provisional_until", "display")}
             assert ScoresPanelOut.model_validate(panel).model_dump(mode="json") == panel
     assert client.get(f"{path}/display", params={"until_ms": -1}).status_code == 422
+    # States only (what the panel asks while a long coding is being keyed): the same states,
+    # no stability at all rather than an old one.
+    whole = client.get(f"{path}/display").json()["display"]["scopes"]
+    states = client.get(f"{path}/display", params={"stability": "false"}).json()
+    ScoresPanelOut.model_validate(states)
+    quick = states["display"]["scopes"]
+    assert [[s["state"] for s in v["signs"]] for v in quick] == [
+        [s["state"] for s in v["signs"]] for v in whole]
+    assert all(s["stability"] is None for v in quick for s in v["signs"])
+    assert all(s["stability"] is not None for v in whole for s in v["signs"])
     with database.session() as db:
         study = studies.get_study(db, near.study.name)
         studies.set_role(db, study=study, user=make_user(db, "tim"), role="trainee")

@@ -166,7 +166,9 @@ def put_status(body: StatusIn, access: WriteCoding, db: DbSession) -> CodingOut:
 UntilMs = Annotated[int | None, Query(ge=0, le=10 * 24 * 3600 * 1000)]
 
 
-def _scored(access: ReadCoding, db: DbSession, until_ms: int | None) -> dict[str, Any]:
+def _scored(
+    access: ReadCoding, db: DbSession, until_ms: int | None, *, stability: bool = True
+) -> dict[str, Any]:
     """The coding's scores as JSON (``scores_to_json``) with ``provisional``, ``coding`` and
     ``display``; refused to a role that may not see scores in this study."""
     coding = access.the_coding
@@ -174,7 +176,7 @@ def _scored(access: ReadCoding, db: DbSession, until_ms: int | None) -> dict[str
         coding.session.study, access.role,
         fix=N_("the study's owner can show them after reconciliation"),
     )
-    found = scoring.scored_coding(db, coding, until_ms=until_ms)
+    found = scoring.scored_coding(db, coding, until_ms=until_ms, stability=stability)
     result = scores_to_json(found.scores)
     result["coding"] = coding_out(coding).model_dump()
     # A running state is ended at the playhead (``until_ms``) or the media's end: provisional.
@@ -203,11 +205,13 @@ def get_scores(access: ReadCoding, db: DbSession, until_ms: UntilMs = None) -> R
 
 @router.get("/api/codings/{coding_id}/scores/display", response_model=ScoresPanelOut)
 def get_scores_display(
-    access: ReadCoding, db: DbSession, until_ms: UntilMs = None
+    access: ReadCoding, db: DbSession, until_ms: UntilMs = None, stability: bool = True
 ) -> Response:
     """Only what the coding screen's scores panel shows: ``display`` and whether the score is
     provisional, the same as in ``GET /api/codings/{id}/scores``. A long coding's whole answer
     runs to a megabyte (every scope's evidence); the panel reads, compares and parses this one
-    after every save, in the browser that is taking the coder's keys."""
-    result = _scored(access, db, until_ms)
+    after every save, in the browser that is taking the coder's keys. With
+    ``stability=false`` the signs come without their stability (``null``): a tenth of the
+    server's work for a long coding, which the panel asks for while the coder keys."""
+    result = _scored(access, db, until_ms, stability=stability)
     return JSONResponse({key: result[key] for key in ScoresPanelOut.model_fields})

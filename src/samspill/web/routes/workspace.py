@@ -114,6 +114,7 @@ JS_STRINGS = (
     # The scores panel; the words of the signs themselves come translated in its data.
     _("Scope"),
     _("Stability"),
+    _("Stability is being recomputed: it shows when you pause"),
     _("Evidence"),
     _("Qualifier of the profile (not a sign): hostility or intrusiveness"),
     _(

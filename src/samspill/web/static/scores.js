@@ -11,6 +11,10 @@ const DISCLAIMER =
 
 // The share of the server's time the panel's requests may take at most (one in three).
 const SERVER_SHARE = 3;
+// A whole answer slower than this makes the panel ask for the signs' stability only when the
+// coder pauses, PAUSE_MS after the last save.
+const SLOW_MS = 400;
+const PAUSE_MS = 3000;
 
 function el(tag, props = {}, ...children) {
   const node = document.createElement(tag);
@@ -62,6 +66,7 @@ export class ScoresPanel {
     this.onSeek = onSeek;
     this.timer = null;
     this.calmUntil = 0;
+    this.slow = false;
     this.display = null;
     this.scope = "session";
     // Only the summary line is announced; the whole panel changing would be read out in full.
@@ -79,8 +84,11 @@ export class ScoresPanel {
     this.body = el("div", { className: "scores-body" });
     // A state still running: the signs are counted up to the playhead (the server says so).
     this.provisional = el("p", { className: "scores-provisional", role: "note", hidden: true });
+    // A long coding's stability waits for a pause in the coding (see refreshSoon).
+    this.recomputing = el("p", { className: "scores-recomputing small muted", role: "note", hidden: true },
+      t("Stability is being recomputed: it shows when you pause"));
     this.note = el("p", { className: "notice small", role: "note" }, t(DISCLAIMER));
-    host.replaceChildren(this.controls, this.provisional, this.status, this.outside, this.body, this.note);
+    host.replaceChildren(this.controls, this.provisional, this.status, this.outside, this.recomputing, this.body, this.note);
     host.addEventListener("click", (e) => {
       const ms = e.target.closest?.("button[data-seek-ms]")?.dataset.seekMs;
       if (ms !== undefined) this.onSeek(Number(ms));
@@ -93,10 +101,23 @@ export class ScoresPanel {
   // server scored without pause, on a laptop whose other core the browser needs for the
   // coder's keys. A coding of a few hundred events answers in a tenth of that and is asked
   // again 0.8 s after a save, as before.
+  //
+  // A coding whose whole answer is slow (over SLOW_MS: nine tenths of it is the stability of the
+  // signs) is asked after a save for its states only, and for the stability once the coder has
+  // paused (no save for PAUSE_MS); meanwhile the panel says the stability is being recomputed,
+  // never showing the old figures beside the new states.
   refreshSoon(delayMs = 800) {
     clearTimeout(this.timer);
+    clearTimeout(this.pauseTimer);
     const wait = Math.max(delayMs, this.calmUntil - performance.now());
-    this.timer = setTimeout(() => this.refresh(), wait);
+    this.timer = setTimeout(() => this.refresh({ full: !this.slow }), wait);
+  }
+
+  // The stability once the coder has paused, when the last answer came without it.
+  fullAfterPause() {
+    clearTimeout(this.pauseTimer);
+    const wait = Math.max(PAUSE_MS, this.calmUntil - performance.now());
+    this.pauseTimer = setTimeout(() => this.refresh({ full: true }), wait);
   }
 
   // One request at a time: scoring a long coding takes the server seconds, and requests sent
@@ -104,38 +125,45 @@ export class ScoresPanel {
   // machine the coder's browser shares). A refresh asked meanwhile is made once the answer is in,
   // with the coding as it is then. An answer like the last one is not drawn again, and drawing
   // waits for a moment the page is idle, so that it never lands in a keypress's frame.
-  async refresh() {
+  async refresh({ full = true } = {}) {
     if (this.busy) {
-      this.again = true;
+      this.again = this.again === "full" || full ? "full" : "states";
       return;
     }
     this.busy = true;
     this.host.setAttribute("aria-busy", "true");
     const asked = performance.now();
+    let answered = false;
     try {
-      const response = await fetch(this.url, { headers: { Accept: "application/json" } });
+      const url = new URL(this.url, window.location.href);
+      if (!full) url.searchParams.set("stability", "false");
+      const response = await fetch(url, { headers: { Accept: "application/json" } });
       const text = await response.text();
-      this.calmUntil = performance.now() + (SERVER_SHARE - 1) * (performance.now() - asked);
-      if (text !== this.last || !response.ok) await this.whenIdle(() => this.show(response, text));
+      const took = performance.now() - asked;
+      if (full) this.slow = took > SLOW_MS;
+      this.calmUntil = performance.now() + (SERVER_SHARE - 1) * took;
+      answered = response.ok;
+      if (text !== this.last || !response.ok) await this.whenIdle(() => this.show(response, text, full));
     } catch {
       // Offline: the last scores stay; the outbox's status already says why.
     } finally {
       this.host.removeAttribute("aria-busy");
       this.busy = false;
-      if (this.again) {
-        this.again = false;
-        this.refreshSoon();
-      }
+      const again = this.again;
+      this.again = false;
+      if (again) this.refreshSoon();
+      else if (answered && !full) this.fullAfterPause();
     }
   }
 
-  show(response, text) {
+  show(response, text, full = true) {
     const body = JSON.parse(text);
     if (!response.ok) {
       this.last = null;
       return this.problem(body.error, response.status);
     }
     this.last = text;
+    setHidden(this.recomputing, full);
     this.render(body.display);
   }
 
@@ -158,6 +186,7 @@ export class ScoresPanel {
     this.controls.hidden = true;
     this.provisional.hidden = true;
     this.outside.hidden = true;
+    this.recomputing.hidden = true;
     this.status.className = "scores-summary muted";
     this.status.textContent = text;
     this.body.replaceChildren(...(detail ? [el("p", { className: "scores-problem-fix" }, detail)] : []));
